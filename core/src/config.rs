@@ -1,0 +1,285 @@
+//! Client configuration: the API key, where requests go, timeouts and retries.
+//!
+//! [`Config::builder`] reads `ADAPTY_API_KEY` and `ADAPTY_BASE_URL` when the caller gives no value,
+//! and checks everything before a client exists, so a bad setting fails at construction, not on
+//! the first request.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use reqwest::Url;
+
+use crate::error::{Rule, ValidationError};
+
+/// Default API host.
+pub const DEFAULT_BASE_URL: &str = "https://api.adapty.io";
+/// The SDK's version, sent in the `User-Agent` header.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The secret API key. Its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Checks that the key can be sent in a header (non-empty, printable ASCII, no spaces).
+    pub fn new(key: impl Into<String>) -> Result<Self, ValidationError> {
+        let key = key.into();
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(ValidationError::new("api_key", Rule::Required, "an API key is required (pass it or set ADAPTY_API_KEY)"));
+        }
+        if !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ValidationError::new(
+                "api_key",
+                Rule::Format,
+                "the API key may hold only printable ASCII characters without spaces",
+            ));
+        }
+        Ok(Self(key.to_owned()))
+    }
+
+    /// The `Authorization` header value. Crate-private so the secret cannot leak through the API.
+    pub(crate) fn header_value(&self) -> String {
+        format!("Api-Key {}", self.0)
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Which generation of the server-side API the client speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiVersion {
+    /// The founding document's `/api/v1/server-side-api/profiles/` paths.
+    V1,
+    /// The current `/api/v2/server-side-api/profile/` paths (the OpenAPI spec).
+    #[default]
+    V2,
+}
+
+impl ApiVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1",
+            ApiVersion::V2 => "v2",
+        }
+    }
+
+    /// Path of the Profile API for this generation.
+    pub fn profile_path(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "/api/v1/server-side-api/profiles/",
+            ApiVersion::V2 => "/api/v2/server-side-api/profile/",
+        }
+    }
+
+    /// Longest custom attribute string value: the founding document says 30 characters, the
+    /// OpenAPI spec (v2) says 50.
+    pub fn custom_attribute_value_max_len(self) -> usize {
+        match self {
+            ApiVersion::V1 => 30,
+            ApiVersion::V2 => 50,
+        }
+    }
+}
+
+impl FromStr for ApiVersion {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "v1" => Ok(ApiVersion::V1),
+            "v2" => Ok(ApiVersion::V2),
+            other => Err(ValidationError::new("api_version", Rule::Enum, format!("must be \"v1\" or \"v2\", got {other:?}"))),
+        }
+    }
+}
+
+/// Backoff between retries. Exposed so tests and latency-sensitive callers can shorten it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryPolicy {
+    /// Number of retries after the first attempt.
+    pub max_retries: u32,
+    /// Delay before the first retry; doubled for each further retry.
+    pub initial_backoff: Duration,
+    /// Upper bound of the exponential backoff.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` the client waits for; beyond it the request fails at once with
+    /// the rate-limit (or server) error, carrying `retry_after`.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A checked client configuration. Build it with [`Config::builder`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) api_key: ApiKey,
+    pub(crate) base_url: Url,
+    pub(crate) api_version: ApiVersion,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: String,
+}
+
+impl Config {
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+    pub fn api_version(&self) -> ApiVersion {
+        self.api_version
+    }
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+    pub fn retry(&self) -> RetryPolicy {
+        self.retry
+    }
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+}
+
+/// Builder for [`Config`]; every setting is optional except the key (which may come from the
+/// environment).
+#[derive(Debug, Clone, Default)]
+pub struct ConfigBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    api_version: Option<ApiVersion>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    allow_insecure_http: bool,
+    language: Option<(String, String)>,
+}
+
+impl ConfigBuilder {
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+    /// Scheme and host, e.g. `https://api.adapty.io` or an emulator's `http://127.0.0.1:PORT`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = Some(version);
+        self
+    }
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+    /// Time allowed for one attempt, from sending to the whole response body (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+    /// Allows plain `http://` to a non-loopback host. Off by default: the key would travel in clear.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+    /// Names the calling language binding in the `User-Agent`, e.g. `("python", "3.11.7")`.
+    pub fn language(mut self, name: impl Into<String>, runtime_version: impl Into<String>) -> Self {
+        self.language = Some((name.into(), runtime_version.into()));
+        self
+    }
+
+    pub fn build(self) -> Result<Config, ValidationError> {
+        let key = match self.api_key {
+            Some(key) => key,
+            None => std::env::var("ADAPTY_API_KEY").unwrap_or_default(),
+        };
+        let api_key = ApiKey::new(key)?;
+        let base = match self.base_url {
+            Some(url) => url,
+            None => std::env::var("ADAPTY_BASE_URL").unwrap_or_else(|_| DEFAULT_BASE_URL.to_owned()),
+        };
+        let base_url = parse_base_url(&base, self.allow_insecure_http)?;
+        let connect_timeout = positive("connect_timeout", self.connect_timeout.unwrap_or(Duration::from_secs(10)))?;
+        let timeout = positive("timeout", self.timeout.unwrap_or(Duration::from_secs(30)))?;
+        let user_agent = match &self.language {
+            Some((lang, runtime)) => format!("adapty-server-{lang}/{VERSION} ({lang} {runtime}; core {VERSION})"),
+            None => format!("adapty-server-rust/{VERSION}"),
+        };
+        Ok(Config {
+            api_key,
+            base_url,
+            api_version: self.api_version.unwrap_or_default(),
+            connect_timeout,
+            timeout,
+            retry: self.retry,
+            user_agent,
+        })
+    }
+}
+
+fn positive(field: &'static str, d: Duration) -> Result<Duration, ValidationError> {
+    if d.is_zero() {
+        return Err(ValidationError::new(field, Rule::Range, "must be greater than zero"));
+    }
+    Ok(d)
+}
+
+fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url, ValidationError> {
+    let url = Url::parse(raw.trim()).map_err(|e| ValidationError::new("base_url", Rule::Format, format!("not a valid URL: {e}")))?;
+    let host = url.host().ok_or_else(|| ValidationError::new("base_url", Rule::Format, "the URL has no host"))?;
+    let loopback = match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback || allow_insecure_http => {}
+        "http" => {
+            return Err(ValidationError::new(
+                "base_url",
+                Rule::Format,
+                "plain http:// is refused for a non-loopback host (the API key would travel in clear); use https:// or allow insecure http explicitly",
+            ));
+        }
+        other => return Err(ValidationError::new("base_url", Rule::Format, format!("unsupported scheme {other:?}; use https://"))),
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err(ValidationError::new("base_url", Rule::Format, "give only scheme, host and port (no path or query)"));
+    }
+    Ok(url)
+}

@@ -1,0 +1,45 @@
+//! # adapty-server
+//!
+//! A client for [Adapty](https://adapty.io)'s server-side API, written once in Rust and shared
+//! by the Python, Node, Swift and Kotlin packages.
+//!
+//! ```no_run
+//! use adapty_server::{Client, Config, ProfileParams, ProfileRef, Field};
+//!
+//! # async fn run() -> Result<(), adapty_server::Error> {
+//! let client = Client::new(Config::builder().api_key("secret_live_...").build()?)?;
+//! let user = ProfileRef::customer_user_id("user-42")?;
+//! let params = ProfileParams { first_name: Field::Value("Jane".into()), ..Default::default() };
+//! let profile = client.profiles().update(&user, &params).await?;
+//! println!("{} has {} access levels", profile.profile_id, profile.access_levels.len());
+//! # Ok(()) }
+//! ```
+//!
+//! - Inputs are validated before any I/O; a [`ValidationError`] names the field and the rule.
+//! - Failures are one [`Error`] type: validation, connection, timeout, or an [`ApiError`]
+//!   carrying status, `error_code`, field errors, request id and raw body.
+//! - Connection errors, timeouts, 408, 429 and 5xx are retried with backoff, honouring
+//!   `Retry-After` (see [`RetryPolicy`]).
+//! - Every request runs on one process-wide runtime and connection pool, whichever executor
+//!   awaits it; [`BlockingClient`] waits on the same runtime.
+//! - Events are emitted with `tracing` under the target `adapty_server`; the API key never
+//!   appears in them, in `Debug` output or in errors.
+
+mod client;
+mod config;
+mod error;
+mod http;
+pub mod json;
+pub mod models;
+mod profiles;
+mod reference;
+pub mod retry;
+mod runtime;
+
+pub use client::{BlockingClient, BlockingProfiles, Client};
+pub use config::{ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, RetryPolicy, VERSION};
+pub use error::{ApiError, ApiErrorKind, Error, ErrorKind, FieldError, Rule, ValidationError, parse_error_body};
+pub use models::*;
+pub use profiles::{BulkItem, MAX_DELETE_CONCURRENCY, Profiles};
+pub use reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
+pub use runtime::block_on;

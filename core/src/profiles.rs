@@ -1,0 +1,153 @@
+//! The Profile API: get, create, update and delete an end user's profile, and delete many.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, ValidationError};
+use crate::http::{ApiRequest, Headers, Replay, Transport};
+use crate::models::{DataEnvelope, Profile, ProfileParams};
+use crate::reference::{CreateRef, PLATFORM_HEADER, ProfileRef};
+use crate::runtime;
+
+/// Most requests [`Profiles::delete_many`] keeps in flight.
+pub const MAX_DELETE_CONCURRENCY: usize = 256;
+
+/// One input of [`Profiles::delete_many`]: a reference, or the validation error a binding got
+/// while building it (reported in that input's slot, so no input is dropped).
+#[derive(Debug, Clone)]
+pub struct BulkItem(pub Result<ProfileRef, ValidationError>);
+
+impl From<ProfileRef> for BulkItem {
+    fn from(r: ProfileRef) -> Self {
+        BulkItem(Ok(r))
+    }
+}
+impl From<&ProfileRef> for BulkItem {
+    fn from(r: &ProfileRef) -> Self {
+        BulkItem(Ok(r.clone()))
+    }
+}
+impl From<Result<ProfileRef, ValidationError>> for BulkItem {
+    fn from(r: Result<ProfileRef, ValidationError>) -> Self {
+        BulkItem(r)
+    }
+}
+
+/// The Profile API of one client. Get it from [`crate::Client::profiles`].
+pub struct Profiles<'a> {
+    pub(crate) transport: &'a Arc<Transport>,
+}
+
+impl Profiles<'_> {
+    fn path(&self) -> &'static str {
+        self.transport.config().api_version().profile_path()
+    }
+
+    fn request(&self, method: Method, headers: Headers, body: Option<Bytes>, replay: Replay) -> ApiRequest {
+        ApiRequest { method, path: self.path(), headers, body, replay }
+    }
+
+    fn body(&self, params: &ProfileParams) -> Result<(Bytes, Headers), Error> {
+        params.validate(self.transport.config().api_version())?;
+        let body = serde_json::to_vec(params).map_err(|e| Error::Internal { message: format!("cannot encode the request: {e}") })?;
+        let extra = params.platform.iter().map(|p| (PLATFORM_HEADER, p.as_str().to_owned())).collect();
+        Ok((Bytes::from(body), extra))
+    }
+
+    /// Reads a profile.
+    pub async fn get(&self, profile: &ProfileRef) -> Result<Profile, Error> {
+        // A read: safe to repeat.
+        let req = self.request(Method::GET, profile.headers(), None, Replay::Idempotent);
+        send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
+    }
+
+    /// Creates a profile, or attaches a customer user id to an existing one ([`CreateRef::Attach`]).
+    pub async fn create(&self, target: &CreateRef, params: &ProfileParams) -> Result<Profile, Error> {
+        let (body, extra) = self.body(params)?;
+        let mut headers = target.headers();
+        headers.extend(extra);
+        // Safe to repeat: the profile is keyed by the id header(s), so a repeat after a lost
+        // response finds the profile the first attempt made instead of making a second one.
+        let req = self.request(Method::POST, headers, Some(body), Replay::Idempotent);
+        send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
+    }
+
+    /// Changes the fields set in `params`; fields left [`crate::Field::Unset`] keep their value.
+    pub async fn update(&self, profile: &ProfileRef, params: &ProfileParams) -> Result<Profile, Error> {
+        let (body, extra) = self.body(params)?;
+        let mut headers = profile.headers();
+        headers.extend(extra);
+        // Safe to repeat: PATCH sets fields to given values, so twice is the same as once.
+        let req = self.request(Method::PATCH, headers, Some(body), Replay::Idempotent);
+        send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
+    }
+
+    /// Deletes a profile and its data.
+    pub async fn delete(&self, profile: &ProfileRef) -> Result<(), Error> {
+        let req = self.delete_request(profile);
+        let transport = self.transport.clone();
+        runtime::spawn(async move { transport.send(req).await.map(drop) }).await
+    }
+
+    fn delete_request(&self, profile: &ProfileRef) -> ApiRequest {
+        // Safe to repeat: deleting twice leaves the same state; a 404 after an attempt with an
+        // unknown outcome means that attempt deleted it.
+        self.request(Method::DELETE, profile.headers(), None, Replay::IdempotentDelete)
+    }
+
+    /// Deletes many profiles with at most `concurrency` requests in flight (clamped to
+    /// 1..=[`MAX_DELETE_CONCURRENCY`]). The API has no bulk deletion; this is the concurrent loop
+    /// its docs recommend. Returns one result per input, in input order; one failure does not
+    /// stop the others.
+    pub async fn delete_many<T: Into<BulkItem>>(&self, refs: impl IntoIterator<Item = T>, concurrency: usize) -> Vec<Result<(), Error>> {
+        let jobs: Vec<Result<ApiRequest, Error>> =
+            refs.into_iter().map(|r| r.into().0.map(|r| self.delete_request(&r)).map_err(Error::from)).collect();
+        let n = jobs.len();
+        let workers = concurrency.clamp(1, MAX_DELETE_CONCURRENCY).min(n.max(1));
+        let transport = self.transport.clone();
+        let run = runtime::spawn(async move {
+            let jobs = Arc::new(jobs);
+            let next = Arc::new(AtomicUsize::new(0));
+            let mut tasks = tokio::task::JoinSet::new();
+            for _ in 0..workers {
+                let (jobs, next, transport) = (jobs.clone(), next.clone(), transport.clone());
+                tasks.spawn(async move {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        let result = match job {
+                            Ok(req) => transport.clone().send(req.clone()).await.map(drop),
+                            Err(e) => Err(e.clone()),
+                        };
+                        done.push((i, result));
+                    }
+                    done
+                });
+            }
+            let mut results: Vec<Option<Result<(), Error>>> = vec![None; n];
+            while let Some(joined) = tasks.join_next().await {
+                for (i, r) in joined.map_err(|_| Error::Internal { message: "a delete worker panicked".into() })? {
+                    results[i] = Some(r);
+                }
+            }
+            Ok(results.into_iter().map(|r| r.unwrap_or_else(|| Err(Error::Internal { message: "a delete was not run".into() }))).collect())
+        });
+        run.await.unwrap_or_else(|e| vec![Err(e); n])
+    }
+}
+
+/// Sends `req` on the shared runtime and decodes the JSON body there.
+async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &Arc<Transport>, req: ApiRequest) -> Result<T, Error> {
+    let transport = transport.clone();
+    runtime::spawn(async move {
+        let resp = transport.send(req).await?;
+        serde_json::from_slice(&resp.body)
+            .map_err(|e| Error::Internal { message: format!("unexpected response body (HTTP {}): {e}", resp.status) })
+    })
+    .await
+}

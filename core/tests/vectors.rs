@@ -1,0 +1,136 @@
+//! Runs the shared cases of `tests/vectors/profiles.json` against the emulator, as every
+//! language binding does.
+
+mod common;
+
+use adapty_server::{ApiVersion, Client, CreateRef, Error, ProfileParams, ProfileRef};
+use common::{Env, json_eq};
+use serde_json::{Value, json};
+
+fn load() -> Vec<Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/profiles.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["cases"].as_array().unwrap().clone()
+}
+
+fn id_parts(input: &Value) -> (Option<&str>, Option<&str>) {
+    (input["profile_id"].as_str(), input["customer_user_id"].as_str())
+}
+
+/// The outcome of one case, as the vectors describe outcomes.
+fn outcome<T>(r: &Result<T, Error>) -> Value {
+    match r {
+        Ok(_) => json!("ok"),
+        Err(Error::Validation(v)) => json!({ "validation_error": { "field": v.field, "rule": v.rule.as_str() } }),
+        Err(Error::Api(a)) => json!({ "status": a.status, "error_code": a.error_code }),
+        Err(other) => json!({ "unexpected": other.to_string() }),
+    }
+}
+
+async fn run(client: &Client, case: &Value) -> Value {
+    let input = &case["input"];
+    let (pid, cuid) = id_parts(input);
+    let params = || ProfileParams::from_json(input.get("params").cloned().unwrap_or(json!({})));
+    let profiles = client.profiles();
+    match case["operation"].as_str().unwrap() {
+        "get" => match ProfileRef::from_parts(pid, cuid) {
+            Ok(r) => outcome(&profiles.get(&r).await),
+            Err(e) => outcome::<()>(&Err(e.into())),
+        },
+        "delete" => match ProfileRef::from_parts(pid, cuid) {
+            Ok(r) => outcome(&profiles.delete(&r).await),
+            Err(e) => outcome::<()>(&Err(e.into())),
+        },
+        "create" => match CreateRef::from_parts(pid, cuid).and_then(|r| params().map(|p| (r, p))) {
+            Ok((r, p)) => outcome(&profiles.create(&r, &p).await),
+            Err(e) => outcome::<()>(&Err(e.into())),
+        },
+        "update" => match ProfileRef::from_parts(pid, cuid).and_then(|r| params().map(|p| (r, p))) {
+            Ok((r, p)) => outcome(&profiles.update(&r, &p).await),
+            Err(e) => outcome::<()>(&Err(e.into())),
+        },
+        "delete_many" => {
+            let refs: Vec<_> = input["refs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    let (p, c) = id_parts(r);
+                    ProfileRef::from_parts(p, c)
+                })
+                .collect();
+            let results = profiles.delete_many(refs, input["concurrency"].as_u64().unwrap() as usize).await;
+            json!({ "results": results.iter().map(outcome).collect::<Vec<_>>() })
+        }
+        other => panic!("unknown operation {other}"),
+    }
+}
+
+fn check_request(name: &str, expected: &Value, entry: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    for key in ["method", "path"] {
+        if expected[key] != entry[key] {
+            problems.push(format!("{name}: {key} {} != expected {}", entry[key], expected[key]));
+        }
+    }
+    for (h, v) in expected["headers"].as_object().unwrap() {
+        if entry["headers"][h] != *v {
+            problems.push(format!("{name}: header {h} = {} != expected {v}", entry["headers"][h]));
+        }
+    }
+    for h in expected["absent_headers"].as_array().unwrap() {
+        if !entry["headers"][h.as_str().unwrap()].is_null() {
+            problems.push(format!("{name}: header {h} must not be sent"));
+        }
+    }
+    let body = entry["body"].as_str().unwrap();
+    let sent: Value = if body.is_empty() { Value::Null } else { serde_json::from_str(body).unwrap() };
+    if !json_eq(&sent, &expected["body"]) {
+        problems.push(format!("{name}: body {sent} != expected {}", expected["body"]));
+    }
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_vectors() {
+    let env = Env::start().await;
+    let ctl = &env.control;
+    let clients =
+        [ApiVersion::V1, ApiVersion::V2].map(|v| Client::new(env.config().api_version(v).max_retries(0).build().unwrap()).unwrap());
+    let mut problems = Vec::new();
+    let cases = load();
+    assert!(cases.len() >= 40, "the vectors file lost cases");
+    for case in &cases {
+        let name = case["name"].as_str().unwrap();
+        ctl.reset().await;
+        if let Some(given) = case.get("given_profiles") {
+            ctl.seed(json!({ "profiles": given })).await;
+            ctl.clear_journal().await;
+        }
+        let client = &clients[if case["api_version"] == "v1" { 0 } else { 1 }];
+        let got = run(client, case).await;
+        let expect = &case["expect"];
+        let sent = ctl.journal().await;
+        if let Some(v) = expect.get("validation_error") {
+            if got != json!({ "validation_error": v }) {
+                problems.push(format!("{name}: got {got}, expected validation error {v}"));
+            }
+            if !sent.is_empty() {
+                problems.push(format!("{name}: {} request(s) sent despite a validation error", sent.len()));
+            }
+        } else if let Some(results) = expect.get("results") {
+            if got["results"] != *results {
+                problems.push(format!("{name}: got {got}, expected {results}"));
+            }
+        } else {
+            if got != expect["outcome"] {
+                problems.push(format!("{name}: outcome {got} != expected {}", expect["outcome"]));
+            }
+            match sent.as_slice() {
+                [entry] => problems.extend(check_request(name, &expect["request"], entry)),
+                other => problems.push(format!("{name}: expected one request, saw {}", other.len())),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} of {} vector cases failed:\n{}", problems.len(), cases.len(), problems.join("\n"));
+}

@@ -1,0 +1,202 @@
+//! The control plane under `/__emulator/` and the layer in front of the API that keeps the
+//! journal, injects faults and adds a `Request-Id` to every answer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::state::{AppState, Fault, JOURNAL_CAPACITY, JournalEntry, StoredProfile};
+
+/// Largest request body the emulator reads.
+const BODY_LIMIT: usize = 1 << 20;
+
+/// Records the request, applies a matching fault, and stamps `Request-Id`.
+pub async fn intercept(State(app): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let request_id = Uuid::new_v4().simple().to_string();
+    let (parts, body) = req.into_parts();
+    let body = axum::body::to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
+    let method = parts.method.to_string();
+    let path = parts.uri.path().to_owned();
+    let fault = {
+        let mut state = app.lock();
+        state.faults.iter_mut().find(|f| f.matches(&method, &path)).map(|f| {
+            f.times -= 1;
+            f.clone()
+        })
+    };
+    let mut entry = JournalEntry {
+        request_id: request_id.clone(),
+        received_at: chrono::Utc::now().to_rfc3339(),
+        method,
+        path,
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let value = if k == "authorization" { "<redacted>".to_owned() } else { String::from_utf8_lossy(v.as_bytes()).into_owned() };
+                (k.as_str().to_owned(), value)
+            })
+            .collect(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        status: 0,
+        fault: fault.is_some(),
+    };
+    let mut resp = match fault {
+        Some(f) => {
+            if let Some(ms) = f.delay_ms {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
+            match fault_response(&f) {
+                Some(resp) => resp,
+                None => next.run(Request::from_parts(parts, Body::from(body))).await,
+            }
+        }
+        None => next.run(Request::from_parts(parts, Body::from(body))).await,
+    };
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        resp.headers_mut().insert("request-id", v);
+    }
+    entry.status = resp.status().as_u16();
+    let mut state = app.lock();
+    if state.journal.len() >= JOURNAL_CAPACITY {
+        state.journal.pop_front();
+    }
+    state.journal.push_back(entry);
+    resp
+}
+
+/// The answer a fault gives instead of the API, if it gives one.
+fn fault_response(f: &Fault) -> Option<Response> {
+    if f.drop_connection {
+        let broken = futures_util::stream::once(async { Err::<Bytes, _>(std::io::Error::other("connection dropped by fault injection")) });
+        return Some(Response::new(Body::from_stream(broken)));
+    }
+    let status = StatusCode::from_u16(f.status?).ok()?;
+    let body = match &f.body {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => json!({ "errors": [{ "source": null, "errors": ["Injected fault"] }], "error_code": "injected_fault", "status_code": status.as_u16() }).to_string(),
+    };
+    let mut resp = (status, [("content-type", "application/json")], body).into_response();
+    if let Some(v) = f.retry_after.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+        resp.headers_mut().insert("retry-after", v);
+    }
+    Some(resp)
+}
+
+pub async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Forgets every profile, journal entry and fault.
+pub async fn reset(State(app): State<Arc<AppState>>) -> StatusCode {
+    let mut state = app.lock();
+    state.profiles.clear();
+    state.by_customer_user_id.clear();
+    state.journal.clear();
+    state.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+pub async fn journal(State(app): State<Arc<AppState>>) -> Json<Vec<JournalEntry>> {
+    Json(app.lock().journal.iter().cloned().collect())
+}
+
+pub async fn clear_journal(State(app): State<Arc<AppState>>) -> StatusCode {
+    app.lock().journal.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// Adds one fault (an object) or several (a list).
+pub async fn add_faults(State(app): State<Arc<AppState>>, Json(body): Json<Value>) -> Response {
+    let faults: Result<Vec<Fault>, _> = match body {
+        Value::Array(_) => serde_json::from_value(body),
+        other => serde_json::from_value(other).map(|f| vec![f]),
+    };
+    match faults {
+        Ok(f) => {
+            app.lock().faults.extend(f);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, Json(json!({ "error": e.to_string() }))).into_response(),
+    }
+}
+
+pub async fn list_faults(State(app): State<Arc<AppState>>) -> Json<Vec<Fault>> {
+    Json(app.lock().faults.iter().filter(|f| f.times > 0).cloned().collect())
+}
+
+pub async fn clear_faults(State(app): State<Arc<AppState>>) -> StatusCode {
+    app.lock().faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// Everything the emulator keeps about one profile (more than the API returns), by profile id
+/// or customer user id.
+pub async fn inspect_profile(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let state = app.lock();
+    let found = Uuid::parse_str(&id)
+        .ok()
+        .and_then(|u| state.profiles.get(&u))
+        .or_else(|| state.by_customer_user_id.get(&id).and_then(|u| state.profiles.get(u)));
+    match found {
+        Some(p) => Json(json!({ "profile": p.to_api(app.settings.app_id), "stored": p })).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// What to seed: `count` generated profiles, and/or the listed ones.
+#[derive(Deserialize)]
+pub struct Seed {
+    #[serde(default)]
+    count: usize,
+    /// Generated profiles get customer user ids `{prefix}{n}`; without a prefix they are anonymous.
+    #[serde(default)]
+    customer_user_id_prefix: Option<String>,
+    #[serde(default)]
+    profiles: Vec<SeedProfile>,
+}
+
+#[derive(Deserialize)]
+pub struct SeedProfile {
+    #[serde(default)]
+    profile_id: Option<Uuid>,
+    #[serde(default)]
+    customer_user_id: Option<String>,
+}
+
+/// Creates empty profiles at once (for test setup and benchmarks); returns their ids in order.
+/// A listed profile replaces any profile with the same ids.
+pub async fn seed_profiles(State(app): State<Arc<AppState>>, Json(seed): Json<Seed>) -> Json<Value> {
+    let generated = (0..seed.count)
+        .map(|n| SeedProfile { profile_id: None, customer_user_id: seed.customer_user_id_prefix.as_ref().map(|p| format!("{p}{n}")) });
+    let mut state = app.lock();
+    let mut ids = Vec::new();
+    for p in generated.chain(seed.profiles) {
+        let id = p.profile_id.unwrap_or_else(Uuid::new_v4);
+        if let Some(c) = &p.customer_user_id {
+            if let Some(old) = state.by_customer_user_id.insert(c.clone(), id) {
+                state.profiles.remove(&old);
+            }
+        }
+        let new = StoredProfile::new(id, p.customer_user_id);
+        if let Some(old) = state.profiles.insert(id, new.clone()) {
+            // The replaced profile's customer user id no longer names anything.
+            if let Some(c) = old.customer_user_id.filter(|c| *c != new.customer_user_id.clone().unwrap_or_default()) {
+                state.by_customer_user_id.remove(&c);
+            }
+        }
+        ids.push(id.to_string());
+    }
+    Json(json!({ "profile_ids": ids }))
+}

@@ -1,0 +1,41 @@
+//! Adapty's error bodies, in the shapes its docs show.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// The nested shape most endpoints use: `{"errors": [{"source", "errors"}], "error_code", "status_code"}`.
+pub fn nested(status: StatusCode, code: &str, source: Option<&str>, messages: &[&str]) -> Response {
+    body(status, json!([{ "source": source, "errors": messages }]), code)
+}
+
+/// The flat shape of newer endpoints: `{"errors": ["..."], "error_code", "status_code"}`.
+pub fn flat(status: StatusCode, code: &str, messages: &[&str]) -> Response {
+    body(status, json!(messages), code)
+}
+
+fn body(status: StatusCode, errors: Value, code: &str) -> Response {
+    (status, Json(json!({ "errors": errors, "error_code": code, "status_code": status.as_u16() }))).into_response()
+}
+
+pub fn not_authenticated() -> Response {
+    nested(StatusCode::UNAUTHORIZED, "not_authenticated", Some("non_field_errors"), &["Authentication credentials were not provided."])
+}
+
+pub fn invalid_api_key() -> Response {
+    flat(StatusCode::UNAUTHORIZED, "unauthorized", &["Invalid API key"])
+}
+
+pub fn profile_not_found() -> Response {
+    nested(StatusCode::NOT_FOUND, "profile_does_not_exist", None, &["Profile not found"])
+}
+
+pub fn validation(source: &str, message: &str) -> Response {
+    nested(StatusCode::BAD_REQUEST, "validation_error", Some(source), &[message])
+}
+
+/// DRF's wording for a body that is not JSON.
+pub fn parse_error(detail: &str) -> Response {
+    nested(StatusCode::BAD_REQUEST, "parse_error", None, &[&format!("JSON parse error - {detail}")])
+}

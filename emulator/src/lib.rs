@@ -1,0 +1,120 @@
+//! # adapty-emulator
+//!
+//! A local, stateful, in-memory emulator of Adapty's server-side API, for testing this SDK in
+//! every language and for users testing their own backends.
+//!
+//! Start it as a binary (`adapty-emulator --port 0 --api-key KEY` prints its base URL as the
+//! first line of stdout) or in-process with [`Emulator::start`]. Its control plane under
+//! `/__emulator/` resets state, shows the journal of received requests (key redacted), injects
+//! faults and inspects stored profiles; see `docs/EMULATOR.md`.
+
+mod control;
+mod errors;
+mod profiles;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{any, get, post};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+use state::AppState;
+pub use state::{Fault, JournalEntry, Settings};
+
+/// The app id the emulator reports unless told otherwise.
+pub const DEFAULT_APP_ID: Uuid = Uuid::from_u128(0x14c3d623_2f3a_455a_aa86_ef83dff6913b);
+
+/// The Profile API's paths: both generations, both spellings, with and without the slash.
+fn profile_paths() -> Vec<String> {
+    let mut paths = Vec::new();
+    for version in ["v1", "v2"] {
+        for name in ["profile", "profiles"] {
+            let p = format!("/api/{version}/server-side-api/{name}");
+            paths.push(format!("{p}/"));
+            paths.push(p);
+        }
+    }
+    paths
+}
+
+/// The whole service: the API behind the journal/fault layer, and the control plane beside it.
+pub fn router(settings: Settings) -> Router {
+    let app = Arc::new(AppState::new(settings));
+    let mut api = Router::new();
+    for path in profile_paths() {
+        api = api.route(&path, any(profiles::endpoint));
+    }
+    let api = api.layer(axum::middleware::from_fn_with_state(app.clone(), control::intercept));
+    let control = Router::new()
+        .route("/__emulator/health", get(control::health))
+        .route("/__emulator/reset", post(control::reset))
+        .route("/__emulator/journal", get(control::journal).delete(control::clear_journal))
+        .route("/__emulator/faults", get(control::list_faults).post(control::add_faults).delete(control::clear_faults))
+        .route("/__emulator/profiles", post(control::seed_profiles))
+        .route("/__emulator/profiles/{id}", get(control::inspect_profile));
+    api.merge(control).with_state(app)
+}
+
+/// A running emulator; stops when [`Emulator::stop`] is called or it is dropped.
+pub struct Emulator {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Serves on `addr` (port 0 picks a free port) on the current tokio runtime.
+    pub async fn start(addr: SocketAddr, settings: Settings) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = router(settings);
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!("emulator stopped: {e}");
+            }
+        });
+        Ok(Self { addr, shutdown: Some(tx), task: Some(task) })
+    }
+
+    /// Serves on a free loopback port with the given key (`None` accepts any key).
+    pub async fn start_local(api_key: Option<&str>) -> std::io::Result<Self> {
+        let settings = Settings { api_key: api_key.map(str::to_owned), app_id: DEFAULT_APP_ID };
+        Self::start(SocketAddr::from(([127, 0, 0, 1], 0)), settings).await
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://HOST:PORT`, what clients take as their base URL.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections and waits for open requests to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The emulator's in-memory state: profiles, the journal of received requests, pending faults.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+
+use adapty_server::{CustomAttribute, InstallationMeta, Profile};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// Most journal entries kept; older ones are dropped first.
+pub const JOURNAL_CAPACITY: usize = 10_000;
+
+/// Settings fixed for the emulator's lifetime.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The accepted secret key; `None` accepts any non-empty key.
+    pub api_key: Option<String>,
+    pub app_id: Uuid,
+}
+
+pub struct AppState {
+    pub settings: Settings,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+pub struct Inner {
+    pub profiles: HashMap<Uuid, StoredProfile>,
+    pub by_customer_user_id: HashMap<String, Uuid>,
+    pub journal: VecDeque<JournalEntry>,
+    pub faults: Vec<Fault>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings) -> Self {
+        Self { settings, inner: Mutex::new(Inner::default()) }
+    }
+
+    /// The state; a panic in another handler never poisons it for good.
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A profile as the emulator keeps it: more than the API returns, so tests can check updates.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredProfile {
+    pub profile_id: Uuid,
+    pub customer_user_id: Option<String>,
+    pub segment_hash: String,
+    /// The scalar fields set by create and update (`first_name`, `gender`, ...).
+    pub fields: Map<String, Value>,
+    pub custom_attributes: Vec<CustomAttribute>,
+    /// Installations by device id.
+    pub installations: BTreeMap<String, InstallationMeta>,
+    /// The last `adapty-platform` header received.
+    pub platform: Option<String>,
+}
+
+impl StoredProfile {
+    pub fn new(profile_id: Uuid, customer_user_id: Option<String>) -> Self {
+        let segment_hash = format!("{:016x}", profile_id.as_u128() as u64);
+        Self {
+            profile_id,
+            customer_user_id,
+            segment_hash,
+            fields: Map::new(),
+            custom_attributes: Vec::new(),
+            installations: BTreeMap::new(),
+            platform: None,
+        }
+    }
+
+    /// The API's view of this profile.
+    pub fn to_api(&self, app_id: Uuid) -> Profile {
+        Profile {
+            app_id: app_id.to_string(),
+            profile_id: self.profile_id.to_string(),
+            customer_user_id: self.customer_user_id.clone(),
+            total_revenue_usd: 0.0,
+            segment_hash: self.segment_hash.clone(),
+            timestamp: chrono::Utc::now().timestamp_millis(),
+            custom_attributes: self.custom_attributes.clone(),
+            access_levels: Vec::new(),
+            subscriptions: Vec::new(),
+            non_subscriptions: Vec::new(),
+            extra: Map::new(),
+        }
+    }
+}
+
+/// One request as received, with the key redacted.
+#[derive(Debug, Clone, Serialize)]
+pub struct JournalEntry {
+    pub request_id: String,
+    pub received_at: String,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+    pub status: u16,
+    /// Set when an injected fault answered instead of the API.
+    pub fault: bool,
+}
+
+/// A planned failure for the next `times` requests that match.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Fault {
+    /// Only this method (any if absent).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Only paths starting with this (any if absent).
+    #[serde(default)]
+    pub path_prefix: Option<String>,
+    /// How many matching requests it applies to.
+    #[serde(default = "one")]
+    pub times: u32,
+    /// Answer with this status instead of handling the request.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Body of that answer (JSON value, or a string sent as is).
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// `Retry-After` header of that answer.
+    #[serde(default)]
+    pub retry_after: Option<String>,
+    /// Wait this long first (then answer with `status`, or handle the request normally).
+    #[serde(default)]
+    pub delay_ms: Option<u64>,
+    /// Send headers, then break the connection instead of sending a body.
+    #[serde(default)]
+    pub drop_connection: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Fault {
+    pub fn matches(&self, method: &str, path: &str) -> bool {
+        self.times > 0
+            && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+    }
+}
