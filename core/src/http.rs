@@ -1,11 +1,11 @@
 //! Sending one API request: headers, per-attempt timeout, retries, and turning the outcome into
 //! a response or an [`Error`].
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Method, Url};
 
 use crate::config::Config;
@@ -47,35 +47,51 @@ pub(crate) struct ApiResponse {
 /// Everything needed to send requests for one client: its settings and the shared pool.
 pub(crate) struct Transport {
     config: Config,
-    base_headers: HeaderMap,
+    /// Authorization, Accept and User-Agent, built once.
+    base_headers: [(HeaderName, HeaderValue); 3],
+    /// The shared pool as of a process generation (see `runtime::generation`).
+    http: RwLock<Option<(u64, reqwest::Client)>>,
 }
 
 impl Transport {
     pub fn new(config: Config) -> Result<Self, Error> {
-        let mut base_headers = HeaderMap::new();
         let mut auth = HeaderValue::from_str(&config.api_key.header_value())
             .map_err(|_| ValidationError::new("api_key", Rule::Format, "cannot be sent in a header"))?;
         // Keeps the value out of reqwest's and hyper's debug output.
         auth.set_sensitive(true);
-        base_headers.insert(AUTHORIZATION, auth);
-        base_headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let ua = HeaderValue::from_str(&config.user_agent)
             .map_err(|_| ValidationError::new("user_agent", Rule::Format, "cannot be sent in a header"))?;
-        base_headers.insert(USER_AGENT, ua);
-        Ok(Self { config, base_headers })
+        let base_headers = [(AUTHORIZATION, auth), (ACCEPT, HeaderValue::from_static("application/json")), (USER_AGENT, ua)];
+        Ok(Self { config, base_headers, http: RwLock::new(None) })
     }
 
     pub fn config(&self) -> &Config {
         &self.config
     }
 
-    fn url(&self, path: &str) -> Result<Url, Error> {
-        self.config.base_url.join(path).map_err(|e| Error::Internal { message: format!("bad request path {path}: {e}") })
+    /// The base URL with `path`; `set_path` skips re-parsing the host on every request.
+    fn url(&self, path: &str) -> Url {
+        let mut url = self.config.base_url.clone();
+        url.set_path(path);
+        url
+    }
+
+    /// The process's pool, looked up again only after a fork.
+    fn http(&self) -> Result<reqwest::Client, Error> {
+        let generation = crate::runtime::generation();
+        if let Some((g, client)) = self.http.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if *g == generation {
+                return Ok(client.clone());
+            }
+        }
+        let client = crate::runtime::http_client(self.config.connect_timeout)?;
+        *self.http.write().unwrap_or_else(|p| p.into_inner()) = Some((generation, client.clone()));
+        Ok(client)
     }
 
     /// Sends `req`, retrying as its [`Replay`] and the retry policy allow.
     pub async fn send(self: Arc<Self>, req: ApiRequest) -> Result<ApiResponse, Error> {
-        let url = self.url(req.path)?;
+        let url = self.url(req.path);
         let policy = self.config.retry;
         let mut retry = 0u32;
         let mut outcome_unknown = false;
@@ -120,34 +136,39 @@ impl Transport {
     }
 
     async fn attempt(&self, url: &Url, req: &ApiRequest) -> Result<RawResponse, Error> {
-        // Looked up per attempt, not kept: after fork() the process has a new pool.
-        let http = crate::runtime::http_client(self.config.connect_timeout)?;
-        let mut builder = http.request(req.method.clone(), url.clone()).timeout(self.config.timeout).headers(self.base_headers.clone());
+        let mut builder = self.http()?.request(req.method.clone(), url.clone()).timeout(self.config.timeout);
+        for (name, value) in &self.base_headers {
+            builder = builder.header(name, value.clone());
+        }
         for (name, value) in &req.headers {
-            builder = builder.header(*name, value);
+            builder = builder.header(HeaderName::from_static(name), value);
         }
         if let Some(body) = &req.body {
             builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
         }
         let resp = builder.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
+        // Only failures need headers: the request id and Retry-After.
+        let error_headers = (status >= 400).then(|| {
+            let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            (header("request-id").or_else(|| header("x-request-id")), header("retry-after"))
+        });
         let body = resp.bytes().await.map_err(transport_error)?;
-        Ok(RawResponse { status, headers, body })
+        Ok(RawResponse { status, error_headers, body })
     }
 }
 
 struct RawResponse {
     status: u16,
-    headers: HeaderMap,
+    /// `(request id, Retry-After)` of a failed response.
+    error_headers: Option<(Option<String>, Option<String>)>,
     body: Bytes,
 }
 
 impl RawResponse {
     fn into_error(self) -> ApiError {
-        let header = |name: &str| self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let request_id = header("request-id").or_else(|| header("x-request-id"));
-        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let (request_id, retry_after) = self.error_headers.unwrap_or_default();
+        let retry_after = retry_after.and_then(|v| parse_retry_after(&v, SystemTime::now()));
         ApiError::from_response(self.status, String::from_utf8_lossy(&self.body).into_owned(), request_id, retry_after)
     }
 }

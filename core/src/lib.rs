@@ -34,7 +34,7 @@ pub mod models;
 mod profiles;
 mod reference;
 pub mod retry;
-mod runtime;
+pub mod runtime;
 
 pub use client::{BlockingClient, BlockingProfiles, Client};
 pub use config::{ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, RetryPolicy, VERSION};
@@ -42,4 +42,3 @@ pub use error::{ApiError, ApiErrorKind, Error, ErrorKind, FieldError, Rule, Vali
 pub use models::*;
 pub use profiles::{BulkItem, MAX_DELETE_CONCURRENCY, Profiles};
 pub use reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
-pub use runtime::block_on;

@@ -46,6 +46,15 @@ impl ProfileRef {
     }
 }
 
+impl std::fmt::Display for ProfileRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProfileRef::ProfileId(id) => write!(f, "profile_id={id}"),
+            ProfileRef::CustomerUserId(id) => write!(f, "customer_user_id={id}"),
+        }
+    }
+}
+
 /// Whom a create request is for: a profile reference, or both ids to attach a customer user id
 /// to an existing anonymous profile (the only case where the API takes both headers).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

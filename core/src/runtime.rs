@@ -1,14 +1,15 @@
 //! The one process-wide tokio runtime and HTTP connection pool that every request runs on.
 //!
 //! Pooled connections belong to the runtime that opened them, so mixing runtimes breaks reqwest
-//! ("dispatch task is gone"). Every request is therefore spawned here, whichever runtime (or
-//! thread) the caller is on. After `fork()` the child has the parent's memory but none of its
-//! threads, and shares its sockets: the first use in a new process builds a fresh runtime and
-//! pool and abandons (never drops) the parent's.
+//! ("dispatch task is gone"). Every request is therefore run here, whichever runtime (or thread)
+//! the caller is on. After `fork()` the child has the parent's memory but none of its threads,
+//! and shares its sockets: a fork handler bumps a generation counter, and the first use in the
+//! child builds a fresh runtime and pool and abandons (never drops) the parent's.
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
 use tokio::runtime::{Handle, Runtime};
@@ -16,7 +17,7 @@ use tokio::runtime::{Handle, Runtime};
 use crate::error::Error;
 
 struct Shared {
-    pid: u32,
+    generation: u64,
     runtime: &'static Runtime,
     /// One pool per connect timeout (reqwest sets it per pool); in practice one.
     pools: Mutex<HashMap<Duration, reqwest::Client>>,
@@ -24,10 +25,34 @@ struct Shared {
 
 static SHARED: Mutex<Option<Arc<Shared>>> = Mutex::new(None);
 
+/// Bumped in every child process right after `fork()`.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The current process generation: changes in a forked child.
+pub(crate) fn generation() -> u64 {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(register_fork_handler);
+    GENERATION.load(Ordering::Acquire)
+}
+
+#[cfg(unix)]
+fn register_fork_handler() {
+    extern "C" fn child() {
+        GENERATION.fetch_add(1, Ordering::AcqRel);
+    }
+    // SAFETY: the handler only touches an atomic, which is async-signal-safe.
+    unsafe {
+        libc::pthread_atfork(None, None, Some(child));
+    }
+}
+
+#[cfg(not(unix))]
+fn register_fork_handler() {}
+
 fn shared() -> Result<Arc<Shared>, Error> {
+    let generation = generation();
     let mut slot = SHARED.lock().unwrap_or_else(|p| p.into_inner());
-    let pid = std::process::id();
-    if let Some(s) = slot.as_ref().filter(|s| s.pid == pid) {
+    if let Some(s) = slot.as_ref().filter(|s| s.generation == generation) {
         return Ok(s.clone());
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -39,7 +64,7 @@ fn shared() -> Result<Arc<Shared>, Error> {
     // Leaked on purpose: dropping a runtime inherited through fork() would wait for threads
     // that do not exist in the child.
     let runtime: &'static Runtime = Box::leak(Box::new(runtime));
-    let s = Arc::new(Shared { pid, runtime, pools: Mutex::new(HashMap::new()) });
+    let s = Arc::new(Shared { generation, runtime, pools: Mutex::new(HashMap::new()) });
     *slot = Some(s.clone());
     Ok(s)
 }
@@ -71,10 +96,21 @@ pub(crate) fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, 
     Ok(client)
 }
 
+/// A handle to the SDK's runtime. Code that awaits the client from a task on this runtime (as
+/// the language bindings do) skips the hop from a foreign runtime to this one.
+pub fn handle() -> Result<Handle, Error> {
+    Ok(shared()?.runtime.handle().clone())
+}
+
 /// Runs `fut` on the shared runtime and awaits it from any executor. Dropping the returned
 /// future (a cancelled caller) aborts the request.
 pub(crate) async fn spawn<T: Send + 'static>(fut: impl Future<Output = Result<T, Error>> + Send + 'static) -> Result<T, Error> {
-    let mut task = AbortOnDrop(shared()?.runtime.spawn(fut));
+    let s = shared()?;
+    if Handle::try_current().is_ok_and(|h| h.id() == s.runtime.handle().id()) {
+        // Already on the SDK's runtime: a spawn would only add a task switch.
+        return fut.await;
+    }
+    let mut task = AbortOnDrop(s.runtime.spawn(fut));
     (&mut task.0).await.unwrap_or_else(|e| Err(join_error(e)))
 }
 

@@ -19,6 +19,15 @@ pub enum AttributeValue {
     Number(f64),
 }
 
+impl std::fmt::Display for AttributeValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AttributeValue::String(s) => write!(f, "{s:?}"),
+            AttributeValue::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
 impl From<&str> for AttributeValue {
     fn from(v: &str) -> Self {
         AttributeValue::String(v.to_owned())

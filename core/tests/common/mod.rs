@@ -88,7 +88,7 @@ impl Drop for ThreadEnv {
 
 /// Runs a control-plane future to completion from a plain thread.
 pub fn control<T: Send + 'static>(fut: impl std::future::Future<Output = T> + Send + 'static) -> T {
-    adapty_server::block_on(async move { Ok(fut.await) }).unwrap()
+    adapty_server::runtime::block_on(async move { Ok(fut.await) }).unwrap()
 }
 
 /// The emulator's control plane, through one pooled HTTP client.

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Runs the project's test suites and ends with one line: `N passed, N failed`.
+
+Usage: tests/run.py SUITE [SUITE ...]   (suites: see SUITES below)
+
+Each suite is a command whose own output is shown as it runs; its closing lines are read to
+count passed and failed tests. A suite that exits non-zero without reporting a failure counts
+as one failure, so a broken build can never read as green.
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def cargo_counts(text):
+    """`test result: ok. 5 passed; 0 failed; ...` lines, summed."""
+    passed = failed = 0
+    for m in re.finditer(r"test result: \w+\. (\d+) passed; (\d+) failed", text):
+        passed += int(m.group(1))
+        failed += int(m.group(2))
+    return passed, failed
+
+
+def check_counts(text):
+    """Lines `check NAME: ok|FAILED` printed by the lint suite."""
+    return len(re.findall(r"^check .*: ok$", text, re.M)), len(re.findall(r"^check .*: FAILED$", text, re.M))
+
+
+SUITES = {
+    "rust": (["cargo", "test", "--workspace", "--color", "never"], cargo_counts),
+    "lint": (["bash", "scripts/lint"], check_counts),
+}
+
+
+def run(name):
+    cmd, parse = SUITES[name]
+    print(f"=== suite {name}: {' '.join(cmd)}", flush=True)
+    started = time.time()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    lines = []
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        lines.append(line)
+    code = proc.wait()
+    passed, failed = parse("".join(lines))
+    if code != 0 and failed == 0:
+        failed = 1
+    print(f"=== suite {name}: {passed} passed, {failed} failed ({time.time() - started:.0f} s, exit {code})", flush=True)
+    return passed, failed
+
+
+def main(names):
+    unknown = [n for n in names if n not in SUITES]
+    if not names or unknown:
+        sys.exit(f"usage: tests/run.py SUITE... (known: {', '.join(SUITES)}; unknown: {', '.join(unknown)})")
+    totals = [run(n) for n in names]
+    passed = sum(p for p, _ in totals)
+    failed = sum(f for _, f in totals)
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed or not passed else 0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
