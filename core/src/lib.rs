@@ -42,3 +42,8 @@ pub use error::{ApiError, ApiErrorKind, Error, ErrorKind, FieldError, Rule, Vali
 pub use models::*;
 pub use profiles::{BulkItem, MAX_DELETE_CONCURRENCY, Profiles};
 pub use reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
+
+/// Compiles the README's Rust quickstart, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeQuickstart;
