@@ -51,11 +51,14 @@ impl Profiles<'_> {
         ApiRequest { method, path: self.path(), headers, body, replay }
     }
 
-    fn body(&self, params: &ProfileParams) -> Result<(Bytes, Headers), Error> {
+    /// Sends `params` as the body of a create or update (validated first) with `headers` plus
+    /// `adapty-platform`, and reads the profile from the answer.
+    async fn write(&self, method: Method, mut headers: Headers, params: &ProfileParams, replay: Replay) -> Result<Profile, Error> {
         params.validate(self.transport.config().api_version())?;
         let body = serde_json::to_vec(params).map_err(|e| Error::Internal { message: format!("cannot encode the request: {e}") })?;
-        let extra = params.platform.iter().map(|p| (PLATFORM_HEADER, p.as_str().to_owned())).collect();
-        Ok((Bytes::from(body), extra))
+        headers.extend(params.platform.iter().map(|p| (PLATFORM_HEADER, p.as_str().to_owned())));
+        let req = self.request(method, headers, Some(Bytes::from(body)), replay);
+        send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
     }
 
     /// Reads a profile.
@@ -67,23 +70,15 @@ impl Profiles<'_> {
 
     /// Creates a profile, or attaches a customer user id to an existing one ([`CreateRef::Attach`]).
     pub async fn create(&self, target: &CreateRef, params: &ProfileParams) -> Result<Profile, Error> {
-        let (body, extra) = self.body(params)?;
-        let mut headers = target.headers();
-        headers.extend(extra);
         // Safe to repeat: the profile is keyed by the id header(s), so a repeat after a lost
         // response finds the profile the first attempt made instead of making a second one.
-        let req = self.request(Method::POST, headers, Some(body), Replay::Idempotent);
-        send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
+        self.write(Method::POST, target.headers(), params, Replay::Idempotent).await
     }
 
     /// Changes the fields set in `params`; fields left [`crate::Field::Unset`] keep their value.
     pub async fn update(&self, profile: &ProfileRef, params: &ProfileParams) -> Result<Profile, Error> {
-        let (body, extra) = self.body(params)?;
-        let mut headers = profile.headers();
-        headers.extend(extra);
         // Safe to repeat: PATCH sets fields to given values, so twice is the same as once.
-        let req = self.request(Method::PATCH, headers, Some(body), Replay::Idempotent);
-        send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
+        self.write(Method::PATCH, profile.headers(), params, Replay::Idempotent).await
     }
 
     /// Deletes a profile and its data.

@@ -1,0 +1,138 @@
+//! Nothing panics on any input: random and mutated JSON through every public entry point that
+//! takes outside data (what bindings and the emulator feed it).
+
+use adapty_server::models::{DataEnvelope, datetime};
+use adapty_server::{ApiVersion, CreateRef, Profile, ProfileParams, ProfileRef, parse_error_body};
+use serde_json::{Map, Value, json};
+
+const FIELDS: &[&str] = &[
+    "first_name",
+    "last_name",
+    "gender",
+    "email",
+    "phone_number",
+    "birthday",
+    "ip_country",
+    "ip_v4_address",
+    "store_country",
+    "store",
+    "store_account_token",
+    "att_status",
+    "analytics_disabled",
+    "custom_attributes",
+    "installation_meta",
+    "platform",
+    "device_id",
+    "key",
+    "value",
+    "data",
+    "errors",
+    "error_code",
+    "source",
+    "access_levels",
+    "subscriptions",
+    "offer",
+    "expires_at",
+    "category",
+];
+
+fn random_string(rng: &mut fastrand::Rng) -> String {
+    const PIECES: &[&str] = &[
+        "",
+        "f",
+        "x",
+        "iOS",
+        "US",
+        "2000-12-31",
+        "2001-02-29",
+        "2024-01-15T10:30:00Z",
+        "+0000",
+        "null",
+        "\u{0}",
+        "é",
+        "💥",
+        " ",
+        "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        "a.b-c_d",
+        "\n",
+        "9999999999999999999999",
+        "-1",
+        "NaN",
+    ];
+    (0..rng.usize(0..4)).map(|_| PIECES[rng.usize(..PIECES.len())]).collect::<String>() + &"z".repeat(rng.usize(0..3) * rng.usize(0..40))
+}
+
+fn random_value(rng: &mut fastrand::Rng, depth: u32) -> Value {
+    match rng.u32(0..if depth == 0 { 5 } else { 7 }) {
+        0 => Value::Null,
+        1 => Value::Bool(rng.bool()),
+        2 => json!(rng.i64(..)),
+        3 => json!(rng.f64() * 1e12 - 5e11),
+        4 => Value::String(random_string(rng)),
+        5 => Value::Array((0..rng.usize(0..5)).map(|_| random_value(rng, depth - 1)).collect()),
+        _ => {
+            let mut m = Map::new();
+            for _ in 0..rng.usize(0..6) {
+                let key = if rng.bool() { FIELDS[rng.usize(..FIELDS.len())].to_owned() } else { random_string(rng) };
+                m.insert(key, random_value(rng, depth - 1));
+            }
+            Value::Object(m)
+        }
+    }
+}
+
+/// Replaces one random node of `v` by a random value.
+fn mutate(rng: &mut fastrand::Rng, v: &mut Value) {
+    match v {
+        Value::Object(m) if !m.is_empty() && rng.u8(0..4) != 0 => {
+            let key = m.keys().nth(rng.usize(..m.len())).unwrap().clone();
+            mutate(rng, m.get_mut(&key).unwrap());
+        }
+        Value::Array(a) if !a.is_empty() && rng.u8(0..4) != 0 => {
+            let i = rng.usize(..a.len());
+            mutate(rng, &mut a[i]);
+        }
+        other => *other = random_value(rng, 2),
+    }
+}
+
+fn examples() -> Vec<Value> {
+    let dir = format!("{}/../tests/vectors/examples", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_dir(dir).unwrap().map(|e| serde_json::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap()).collect()
+}
+
+fn exercise(v: &Value) {
+    if let Ok(p) = ProfileParams::from_json(v.clone()) {
+        let _ = p.validate(ApiVersion::V1);
+        let _ = p.validate(ApiVersion::V2);
+        let _ = serde_json::to_string(&p).unwrap();
+    }
+    let _ = serde_json::from_value::<DataEnvelope<Profile>>(v.clone());
+    let _ = parse_error_body(&v.to_string());
+    if let Value::String(s) = v {
+        let _ = datetime::parse(s);
+        let _ = ProfileRef::from_parts(Some(s), None);
+        let _ = CreateRef::from_parts(Some(s), Some(s));
+    }
+}
+
+#[test]
+fn random_and_mutated_inputs_never_panic() {
+    let mut rng = fastrand::Rng::with_seed(0xADA97);
+    let seeds = examples();
+    for _ in 0..20_000 {
+        exercise(&random_value(&mut rng, 4));
+        let mut v = seeds[rng.usize(..seeds.len())].clone();
+        for _ in 0..rng.usize(1..4) {
+            mutate(&mut rng, &mut v);
+        }
+        exercise(&v);
+        if let Some(data) = v.get_mut("data") {
+            exercise(&data.take());
+        }
+    }
+    for text in ["", "{", "[", "\"", "{\"errors\": [", "\u{0}", "{\"data\": {\"app_id\": 5}}"] {
+        let _ = parse_error_body(text);
+        let _ = serde_json::from_str::<DataEnvelope<Profile>>(text);
+    }
+}
