@@ -1,8 +1,8 @@
 //! Nothing panics on any input: random and mutated JSON through every public entry point that
 //! takes outside data (what bindings and the emulator feed it).
 
-use adapty_server::models::{DataEnvelope, datetime};
-use adapty_server::{ApiVersion, CreateRef, Profile, ProfileParams, ProfileRef, parse_error_body};
+use adapty_server::models::DataEnvelope;
+use adapty_server::{ApiVersion, CreateRef, Profile, ProfileParams, ProfileRef, Timestamp, parse_error_body};
 use serde_json::{Map, Value, json};
 
 const FIELDS: &[&str] = &[
@@ -110,7 +110,7 @@ fn exercise(v: &Value) {
     let _ = serde_json::from_value::<DataEnvelope<Profile>>(v.clone());
     let _ = parse_error_body(&v.to_string());
     if let Value::String(s) = v {
-        let _ = datetime::parse(s);
+        let _ = Timestamp::parse(s);
         let _ = ProfileRef::from_parts(Some(s), None);
         let _ = CreateRef::from_parts(Some(s), Some(s));
     }

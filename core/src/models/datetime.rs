@@ -1,57 +1,79 @@
-//! Lenient date-time parsing for every format Adapty sends (`Z`, `+00:00`, `+0000`, with or
-//! without fractional seconds), so that a format variant never breaks a response's parsing.
+//! [`Timestamp`]: a date-time read leniently in every format Adapty sends (`Z`, `+00:00`,
+//! `+0000`, with or without fractional seconds), so a format variant never breaks parsing.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat};
-use serde::{Deserialize, Deserializer, Serializer};
+use std::fmt;
+use std::ops::Deref;
+use std::str::FromStr;
 
-/// A date-time with its UTC offset, as the API sends it.
-pub type Timestamp = DateTime<FixedOffset>;
+use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Parses ISO 8601 / RFC 3339 text; an offset-less value is taken as UTC.
-pub fn parse(text: &str) -> Option<Timestamp> {
-    let t = text.trim();
-    DateTime::parse_from_rfc3339(t)
-        .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z"))
-        .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f%z"))
-        .ok()
-        .or_else(|| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|n| n.and_utc().fixed_offset()))
-}
+/// A date-time with its UTC offset, as the API sends it. Written back as RFC 3339 (`Z` for UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub DateTime<FixedOffset>);
 
-/// RFC 3339 text (`Z` for UTC), keeping any other offset and only as many fractional digits as needed.
-pub fn format(t: &Timestamp) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-pub fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format(t))
-}
-
-pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-    let text = String::deserialize(d)?;
-    parse(&text).ok_or_else(|| serde::de::Error::custom(format!("not an ISO 8601 date-time: {text:?}")))
-}
-
-/// The same for nullable fields.
-pub mod option {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
-        match t {
-            Some(t) => super::serialize(t, s),
-            None => s.serialize_none(),
-        }
+impl Timestamp {
+    /// Parses ISO 8601 / RFC 3339 text; an offset-less value is taken as UTC.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        DateTime::parse_from_rfc3339(t)
+            .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z"))
+            .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f%z"))
+            .ok()
+            .or_else(|| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|n| n.and_utc().fixed_offset()))
+            .map(Timestamp)
     }
+}
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(text) => parse(&text).map(Some).ok_or_else(|| serde::de::Error::custom(format!("not an ISO 8601 date-time: {text:?}"))),
-        }
+impl Deref for Timestamp {
+    type Target = DateTime<FixedOffset>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl From<DateTime<FixedOffset>> for Timestamp {
+    fn from(t: DateTime<FixedOffset>) -> Self {
+        Timestamp(t)
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(t: DateTime<Utc>) -> Self {
+        Timestamp(t.fixed_offset())
+    }
+}
+
+/// RFC 3339, keeping the offset (`Z` for UTC) and only as many fractional digits as needed.
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Timestamp::parse(s).ok_or_else(|| format!("{s:?} is not an ISO 8601 date-time"))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::Timestamp;
+
     #[test]
     fn parses_every_documented_variant() {
         for (text, expect) in [
@@ -64,9 +86,10 @@ mod tests {
             ("2024-01-15T10:30:00+02:00", "2024-01-15T10:30:00+02:00"),
             ("2024-01-15T10:30:00", "2024-01-15T10:30:00Z"),
         ] {
-            let t = super::parse(text).unwrap_or_else(|| panic!("{text}"));
-            assert_eq!(super::format(&t), expect, "{text}");
+            let t = Timestamp::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(t.to_string(), expect, "{text}");
         }
-        assert!(super::parse("yesterday").is_none());
+        assert!(Timestamp::parse("yesterday").is_none());
+        assert!(serde_json::from_str::<Timestamp>("\"yesterday\"").is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! Request and response models of the API, defined once for every language.
 
 mod attributes;
-pub mod datetime;
+mod datetime;
 mod enums;
 mod field;
 mod params;

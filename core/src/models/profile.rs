@@ -5,7 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::attributes::CustomAttribute;
-use super::datetime::{self, Timestamp};
+use super::datetime::Timestamp;
 use super::enums::{CancellationReason, Environment, OfferCategory, OfferType, Store};
 
 /// An end user of the app, with their access levels and purchases.
@@ -64,18 +64,18 @@ pub struct AccessLevel {
     /// Present in some of Adapty's examples only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Environment>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub starts_at: Option<Timestamp>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub purchased_at: Option<Timestamp>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub originally_purchased_at: Option<Timestamp>,
     /// `None` means lifetime access.
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub renewal_cancelled_at: Option<Timestamp>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub billing_issue_detected_at: Option<Timestamp>,
     #[serde(default)]
     pub is_in_grace_period: bool,
@@ -100,15 +100,15 @@ pub struct Subscription {
     pub offer: Option<Offer>,
     #[serde(default)]
     pub environment: Option<Environment>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub purchased_at: Option<Timestamp>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub originally_purchased_at: Option<Timestamp>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub expires_at: Option<Timestamp>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub renewal_cancelled_at: Option<Timestamp>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub billing_issue_detected_at: Option<Timestamp>,
     #[serde(default)]
     pub is_in_grace_period: bool,
@@ -131,7 +131,7 @@ pub struct NonSubscription {
     pub store_transaction_id: Option<String>,
     #[serde(default)]
     pub store_original_transaction_id: Option<String>,
-    #[serde(default, with = "datetime::option")]
+    #[serde(default)]
     pub purchased_at: Option<Timestamp>,
     #[serde(default)]
     pub environment: Option<Environment>,
