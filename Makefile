@@ -3,19 +3,27 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test test-rust lint bench emulator toolchain
+.PHONY: demo test test-rust test-python lint bench bench-python codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
 	$(CARGO) build --quiet -p adapty-emulator -p adapty-server --bins --examples
+	@echo "== Rust quickstart"
 	scripts/with-emulator target/debug/examples/quickstart
+	@echo "== Python quickstart"
+	bindings-python/scripts/install target/py-demo
+	scripts/with-emulator target/py-demo/bin/python bindings-python/examples/quickstart.py
 
 ## Every test suite, ending with one line `N passed, N failed`.
 test: toolchain
-	python3 tests/run.py lint rust
+	python3 tests/run.py lint rust python
 
 test-rust: toolchain
 	python3 tests/run.py rust
+
+## Builds the wheel, installs it into a fresh virtualenv, runs mypy --strict and pytest.
+test-python: toolchain
+	python3 tests/run.py python
 
 lint: toolchain
 	python3 tests/run.py lint
@@ -23,6 +31,10 @@ lint: toolchain
 ## Throughput benchmark against the emulator (release build); prints figures and ratios.
 bench: toolchain
 	$(CARGO) bench -p adapty-server --bench throughput
+
+## Regenerates the language models from the core's definitions (commit the result).
+codegen: toolchain
+	$(CARGO) run --quiet -p adapty-server --features schema --example schema | python3 tools/codegen/python_models.py > bindings-python/python/adapty_server/_models.py
 
 ## Runs the emulator in the foreground (Ctrl-C stops it).
 emulator: toolchain

@@ -25,6 +25,18 @@ def cargo_counts(text):
     return passed, failed
 
 
+def pytest_counts(text):
+    """pytest's closing line (`3 failed, 160 passed in 8.1s`), plus `check ...` lines."""
+    passed = failed = 0
+    for line in text.splitlines()[::-1]:
+        if re.search(r"\b(passed|failed|error|errors|no tests ran)\b.* in [\d.]+s", line):
+            passed = sum(int(n) for n in re.findall(r"(\d+) passed", line))
+            failed = sum(int(n) for n in re.findall(r"(\d+) (?:failed|errors?)\b", line))
+            break
+    checks_passed, checks_failed = check_counts(text)
+    return passed + checks_passed, failed + checks_failed
+
+
 def check_counts(text):
     """Lines `check NAME: ok|FAILED` printed by the lint suite."""
     return len(re.findall(r"^check .*: ok$", text, re.M)), len(re.findall(r"^check .*: FAILED$", text, re.M))
@@ -33,6 +45,7 @@ def check_counts(text):
 SUITES = {
     "rust": (["cargo", "test", "--workspace", "--color", "never"], cargo_counts),
     "lint": (["bash", "scripts/lint"], check_counts),
+    "python": (["bash", "bindings-python/scripts/test"], pytest_counts),
 }
 
 

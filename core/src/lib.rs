@@ -35,6 +35,8 @@ mod profiles;
 mod reference;
 pub mod retry;
 pub mod runtime;
+#[cfg(feature = "schema")]
+pub mod schema;
 
 pub use client::{BlockingClient, BlockingProfiles, Client};
 pub use config::{ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, RetryPolicy, VERSION};

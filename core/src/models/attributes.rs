@@ -86,6 +86,7 @@ impl<'de> Deserialize<'de> for AttributeValue {
 }
 
 /// One attribute. A `None` value (sent as `null`) deletes the attribute, as does `""`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomAttribute {
     pub key: String,

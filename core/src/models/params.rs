@@ -102,6 +102,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// The device an installation runs on. `device_id` is required by the API.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct InstallationMeta {
     pub device_id: String,
@@ -137,6 +138,7 @@ pub struct InstallationMeta {
 
 /// The body of create and update. Every field starts [`Field::Unset`] and is then not sent;
 /// [`Field::Null`] sends `null`, which clears the value on update.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProfileParams {
     #[serde(default, skip_serializing_if = "Field::is_unset")]

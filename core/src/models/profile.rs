@@ -9,6 +9,7 @@ use super::datetime::Timestamp;
 use super::enums::{CancellationReason, Environment, OfferCategory, OfferType, Store};
 
 /// An end user of the app, with their access levels and purchases.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     pub app_id: String,
@@ -37,6 +38,7 @@ pub struct Profile {
 
 /// An offer applied to a purchase. Older docs name the keys `offer_category`, `offer_type` and
 /// `offer_id`; both spellings are read.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Offer {
     #[serde(alias = "offer_category")]
@@ -48,6 +50,7 @@ pub struct Offer {
 }
 
 /// Access the user has now or had, e.g. `premium`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccessLevel {
     pub access_level_id: String,
@@ -86,6 +89,7 @@ pub struct AccessLevel {
 }
 
 /// A subscription purchase.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subscription {
     pub store: Store,
@@ -119,6 +123,7 @@ pub struct Subscription {
 }
 
 /// A one-time purchase (consumable or not).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NonSubscription {
     #[serde(default)]
@@ -144,6 +149,7 @@ pub struct NonSubscription {
 }
 
 /// The `{"data": ...}` envelope of profile responses.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Deserialize, Serialize)]
 pub struct DataEnvelope<T> {
     pub data: T,

@@ -1,0 +1,87 @@
+"""adapty-server: a client for Adapty's server-side API on a shared Rust core.
+
+    from adapty_server import Adapty
+
+    client = Adapty()  # ADAPTY_API_KEY
+    profile = client.profiles.get(customer_user_id="user-42")
+"""
+
+from ._client import Adapty, ApiVersion, AsyncAdapty, AsyncProfiles, DeleteResult, ProfileRef, Profiles
+from ._exceptions import (
+    AdaptyError,
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    FieldError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    ValidationError,
+    ValidationTypeError,
+)
+from ._models import (
+    AccessLevel,
+    CancellationReason,
+    CustomAttribute,
+    Environment,
+    Gender,
+    InstallationMeta,
+    InstallationMetaDict,
+    NonSubscription,
+    Offer,
+    OfferCategory,
+    OfferType,
+    Platform,
+    Profile,
+    ProfileFields,
+    Store,
+    Subscription,
+)
+from ._native import CORE_VERSION as __version__
+
+__all__ = [
+    "Adapty",
+    "AsyncAdapty",
+    "Profiles",
+    "AsyncProfiles",
+    "ApiVersion",
+    "DeleteResult",
+    "ProfileRef",
+    "AdaptyError",
+    "ValidationError",
+    "ValidationTypeError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "FieldError",
+    "Profile",
+    "AccessLevel",
+    "Subscription",
+    "NonSubscription",
+    "Offer",
+    "CustomAttribute",
+    "InstallationMeta",
+    "InstallationMetaDict",
+    "ProfileFields",
+    "Gender",
+    "Platform",
+    "Store",
+    "Environment",
+    "OfferCategory",
+    "OfferType",
+    "CancellationReason",
+    "__version__",
+]

@@ -1,0 +1,301 @@
+//! `adapty_server._native`: the Python face of the Rust core.
+//!
+//! It only converts: Python values to JSON for the core's `from_json` entry points, the core's
+//! results to plain Python data for the generated models (`_models.py`), and the core's
+//! `Error` to the exception classes of `_exceptions.py`. Every method runs blocking with the GIL
+//! released when `done` is `None`, or on the SDK runtime, reporting to `done(result, error)`.
+
+mod logging;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use adapty_server::{ApiVersion, Client as CoreClient, Config, CreateRef, Error, ProfileParams, ProfileRef, Rule, ValidationError};
+use pyo3::IntoPyObjectExt;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Value};
+
+type Op = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send>>;
+
+/// A configured core client.
+#[pyclass(frozen, module = "adapty_server._native")]
+struct Client {
+    inner: CoreClient,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    // One argument per keyword of the Python constructor.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (api_key, base_url, api_version, timeout, connect_timeout, max_retries, python_version))]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        base_url: Option<String>,
+        api_version: &str,
+        timeout: f64,
+        connect_timeout: f64,
+        max_retries: u32,
+        python_version: &str,
+    ) -> PyResult<Self> {
+        let config = (|| {
+            let mut b = Config::builder()
+                .api_version(api_version.parse::<ApiVersion>()?)
+                .timeout(seconds("timeout", timeout)?)
+                .connect_timeout(seconds("connect_timeout", connect_timeout)?)
+                .max_retries(max_retries)
+                .language("python", python_version);
+            if let Some(k) = api_key {
+                b = b.api_key(k);
+            }
+            if let Some(u) = base_url {
+                b = b.base_url(u);
+            }
+            b.build()
+        })()
+        .map_err(|e| to_py_err(py, Error::Validation(e)))?;
+        logging::sync_level(py)?;
+        let inner = CoreClient::new(config).map_err(|e| to_py_err(py, e))?;
+        Ok(Self { inner })
+    }
+
+    /// The base URL requests go to (after defaults and `ADAPTY_BASE_URL`).
+    #[getter]
+    fn base_url(&self) -> String {
+        self.inner.config().base_url().as_str().trim_end_matches('/').to_owned()
+    }
+
+    #[pyo3(signature = (profile_id, customer_user_id, done=None))]
+    fn profile_get(
+        &self,
+        py: Python<'_>,
+        profile_id: Option<&str>,
+        customer_user_id: Option<&str>,
+        done: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let r = ProfileRef::from_parts(profile_id, customer_user_id).map_err(|e| to_py_err(py, e.into()))?;
+        let c = self.inner.clone();
+        run(py, Box::pin(async move { to_json(c.profiles().get(&r).await) }), done)
+    }
+
+    #[pyo3(signature = (profile_id, customer_user_id, fields, done=None))]
+    fn profile_create(
+        &self,
+        py: Python<'_>,
+        profile_id: Option<&str>,
+        customer_user_id: Option<&str>,
+        fields: &Bound<'_, PyDict>,
+        done: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let r = CreateRef::from_parts(profile_id, customer_user_id).map_err(|e| to_py_err(py, e.into()))?;
+        let params = params(py, fields)?;
+        let c = self.inner.clone();
+        run(py, Box::pin(async move { to_json(c.profiles().create(&r, &params).await) }), done)
+    }
+
+    #[pyo3(signature = (profile_id, customer_user_id, fields, done=None))]
+    fn profile_update(
+        &self,
+        py: Python<'_>,
+        profile_id: Option<&str>,
+        customer_user_id: Option<&str>,
+        fields: &Bound<'_, PyDict>,
+        done: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let r = ProfileRef::from_parts(profile_id, customer_user_id).map_err(|e| to_py_err(py, e.into()))?;
+        let params = params(py, fields)?;
+        let c = self.inner.clone();
+        run(py, Box::pin(async move { to_json(c.profiles().update(&r, &params).await) }), done)
+    }
+
+    #[pyo3(signature = (profile_id, customer_user_id, done=None))]
+    fn profile_delete(
+        &self,
+        py: Python<'_>,
+        profile_id: Option<&str>,
+        customer_user_id: Option<&str>,
+        done: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let r = ProfileRef::from_parts(profile_id, customer_user_id).map_err(|e| to_py_err(py, e.into()))?;
+        let c = self.inner.clone();
+        run(py, Box::pin(async move { c.profiles().delete(&r).await.map(|()| Value::Null) }), done)
+    }
+
+    /// `refs` are `(profile_id, customer_user_id)` pairs; the result holds, per input, `None`
+    /// or the error's description (see `error_info`).
+    #[pyo3(signature = (refs, concurrency, done=None))]
+    fn profile_delete_many(
+        &self,
+        py: Python<'_>,
+        refs: Vec<(Option<String>, Option<String>)>,
+        concurrency: usize,
+        done: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let items: Vec<_> = refs.iter().map(|(p, c)| ProfileRef::from_parts(p.as_deref(), c.as_deref())).collect();
+        let c = self.inner.clone();
+        run(
+            py,
+            Box::pin(async move {
+                let results = c.profiles().delete_many(items, concurrency).await;
+                Ok(Value::Array(results.into_iter().map(|r| r.err().map_or(Value::Null, |e| error_info(&e))).collect()))
+            }),
+            done,
+        )
+    }
+}
+
+/// Lets a Python awaitable cancel the request it waits for.
+#[pyclass(frozen, module = "adapty_server._native")]
+struct Pending {
+    handle: tokio::task::AbortHandle,
+}
+
+#[pymethods]
+impl Pending {
+    fn abort(&self) {
+        self.handle.abort();
+    }
+}
+
+/// Runs `op`: blocking without the GIL, or in the background reporting to `done`.
+fn run(py: Python<'_>, op: Op, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
+    let Some(done) = done else {
+        let result = py.detach(|| adapty_server::runtime::block_on(op));
+        return match result {
+            Ok(v) => json_to_py(py, &v),
+            Err(e) => Err(to_py_err(py, e)),
+        };
+    };
+    let handle = adapty_server::runtime::handle().map_err(|e| to_py_err(py, e))?;
+    let task = handle.spawn(async move {
+        let result = op.await;
+        Python::attach(|py| {
+            let (value, error) = match result {
+                Ok(v) => (json_to_py(py, &v).unwrap_or_else(|e| e.into_value(py).into_any()), py.None()),
+                Err(e) => (py.None(), to_py_err(py, e).into_value(py).into_any()),
+            };
+            // The loop may be gone (its program ended); nothing is waiting then.
+            let _ = done.call1(py, (value, error));
+        });
+    });
+    Pending { handle: task.abort_handle() }.into_py_any(py)
+}
+
+fn to_json<T: serde::Serialize>(r: Result<T, Error>) -> Result<Value, Error> {
+    r.and_then(|v| serde_json::to_value(v).map_err(|e| Error::Internal { message: format!("cannot convert the result: {e}") }))
+}
+
+fn seconds(field: &str, s: f64) -> Result<Duration, ValidationError> {
+    Duration::try_from_secs_f64(s)
+        .map_err(|_| ValidationError::new(field, Rule::Range, format!("must be a positive number of seconds, got {s}")))
+}
+
+fn params(py: Python<'_>, fields: &Bound<'_, PyDict>) -> PyResult<ProfileParams> {
+    let value = py_to_json(fields.as_any(), "")?;
+    ProfileParams::from_json(value).map_err(|e| to_py_err(py, e.into()))
+}
+
+/// Python data to JSON; anything else is a `TypeError` naming where it was.
+fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    let at = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    if obj.is_none() {
+        Ok(Value::Null)
+    } else if let Ok(b) = obj.cast::<PyBool>() {
+        Ok(Value::Bool(b.is_true()))
+    } else if obj.is_instance_of::<PyInt>() {
+        match obj.extract::<i64>() {
+            Ok(i) => Ok(Value::from(i)),
+            Err(_) => Err(PyTypeError::new_err(format!("{path}: integer out of range"))),
+        }
+    } else if obj.is_instance_of::<PyFloat>() {
+        let f: f64 = obj.extract()?;
+        serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| PyTypeError::new_err(format!("{path}: {f} is not a finite number")))
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        Ok(Value::String(s.to_str()?.to_owned()))
+    } else if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, v) in d.iter() {
+            let key = k.cast::<PyString>().map_err(|_| PyTypeError::new_err(format!("{path}: keys must be strings")))?.to_str()?.to_owned();
+            let value = py_to_json(&v, &at(&key))?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let items: PyResult<Vec<Value>> = obj.try_iter()?.enumerate().map(|(i, item)| py_to_json(&item?, &at(&i.to_string()))).collect();
+        Ok(Value::Array(items?))
+    } else {
+        let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+        Err(PyTypeError::new_err(format!("{path}: a value of type {type_name} cannot be sent")))
+    }
+}
+
+/// JSON to plain Python data (dict, list, str, int, float, bool, None).
+fn json_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
+    Ok(match v {
+        Value::Null => py.None(),
+        Value::Bool(b) => b.into_py_any(py)?,
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_py_any(py)?,
+            (None, Some(u)) => u.into_py_any(py)?,
+            _ => n.as_f64().unwrap_or(f64::NAN).into_py_any(py)?,
+        },
+        Value::String(s) => s.into_py_any(py)?,
+        Value::Array(items) => {
+            let items: PyResult<Vec<Py<PyAny>>> = items.iter().map(|i| json_to_py(py, i)).collect();
+            PyList::new(py, items?)?.into_any().unbind()
+        }
+        Value::Object(map) => {
+            let d = PyDict::new(py);
+            for (k, v) in map {
+                d.set_item(k, json_to_py(py, v)?)?;
+            }
+            d.into_any().unbind()
+        }
+    })
+}
+
+/// Everything `_exceptions._from_core` needs to build the exception for `e`.
+fn error_info(e: &Error) -> Value {
+    let mut info = serde_json::json!({ "kind": format!("{:?}", e.kind()).to_lowercase(), "message": e.to_string() });
+    match e {
+        Error::Validation(v) => {
+            info["field"] = v.field.clone().into();
+            info["rule"] = v.rule.as_str().into();
+        }
+        Error::Api(a) => {
+            info["status"] = a.status.into();
+            info["api_kind"] = a.kind().as_str().into();
+            info["error_code"] = a.error_code.clone().into();
+            info["errors"] = serde_json::to_value(&a.errors).unwrap_or_default();
+            info["request_id"] = a.request_id.clone().into();
+            info["body"] = a.body.clone().into();
+            info["retry_after"] = a.retry_after.map(|d| d.as_secs_f64()).into();
+        }
+        _ => {}
+    }
+    info
+}
+
+/// The exception for `e`, built by the Python package so the classes are plain Python ones.
+fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let info = json_to_py(py, &error_info(&e))?;
+        let exc = py.import("adapty_server._exceptions")?.getattr("_from_core")?.call1((info,))?;
+        Ok(PyErr::from_value(exc))
+    };
+    build().unwrap_or_else(|err| err)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Client>()?;
+    m.add_class::<Pending>()?;
+    m.add("CORE_VERSION", adapty_server::VERSION)?;
+    Ok(())
+}

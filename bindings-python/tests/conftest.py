@@ -1,0 +1,123 @@
+"""Fixtures: one emulator process per session (the real binary, on port 0) and clients on it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import urllib.request
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+
+import adapty_server
+
+KEY = "secret_python_tests_7Hq2"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EMULATOR = os.environ.get("ADAPTY_EMULATOR_BIN", os.path.join(ROOT, "target", "debug", "adapty-emulator"))
+
+
+class Emulator:
+    """The running emulator and its control plane."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.base_url}/__emulator/{path}", data=data, method=method)
+        req.add_header("content-type", "application/json")
+        with urllib.request.urlopen(req) as resp:
+            text = resp.read().decode()
+        return json.loads(text) if text else None
+
+    def journal(self) -> list[dict[str, Any]]:
+        return self.control("GET", "journal")  # type: ignore[no-any-return]
+
+    def clear_journal(self) -> None:
+        self.control("DELETE", "journal")
+
+    def fault(self, *faults: dict[str, Any]) -> None:
+        self.control("POST", "faults", list(faults))
+
+    def reset(self) -> None:
+        self.control("POST", "reset")
+
+    def seed(self, profiles: list[dict[str, str]]) -> list[str]:
+        return self.control("POST", "profiles", {"profiles": profiles})["profile_ids"]  # type: ignore[no-any-return]
+
+    def stored(self, ident: str) -> dict[str, Any]:
+        return self.control("GET", f"profiles/{ident}")["stored"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    proc = subprocess.Popen(
+        [EMULATOR, "--port", "0", "--api-key", KEY, "--exit-on-stdin-close"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    base_url = proc.stdout.readline().strip()
+    assert base_url.startswith("http://"), base_url
+    yield Emulator(base_url)
+    assert proc.stdin is not None
+    proc.stdin.close()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def em(emulator: Emulator) -> Emulator:
+    """The emulator with no faults or journal left by an earlier test."""
+    emulator.control("DELETE", "faults")
+    emulator.clear_journal()
+    return emulator
+
+
+@pytest.fixture
+def user() -> str:
+    """A customer user id no other test uses."""
+    return f"py-{uuid.uuid4().hex[:12]}"
+
+
+def make_client(em: Emulator, mode: str, **options: Any) -> Any:
+    options.setdefault("api_key", KEY)
+    options.setdefault("base_url", em.base_url)
+    return adapty_server.Adapty(**options) if mode == "sync" else adapty_server.AsyncAdapty(**options)
+
+
+class Calls:
+    """One test body for both clients: each call is awaited, whichever client runs it."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
+        method = getattr(self.client.profiles, name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            result = method(*args, **kwargs)
+            return await result if asyncio.iscoroutine(result) else result
+
+        return call
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def profiles(em: Emulator, mode: str) -> Calls:
+    return Calls(make_client(em, mode))
+
+
+@pytest.fixture
+def make(em: Emulator, mode: str) -> Callable[..., Calls]:
+    """Profiles of a client with other options, in the current mode."""
+    return lambda **options: Calls(make_client(em, mode, **options))

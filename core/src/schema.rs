@@ -1,0 +1,63 @@
+//! JSON Schema of the public models (feature `schema`), the one description from which the
+//! Python and TypeScript types are generated (`tools/codegen/`). Types with hand-written serde
+//! get hand-written schemas here; the rest derive theirs.
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde_json::{Map, Value};
+
+use crate::models::{
+    AttStatus, AttributeValue, CountryCode, CustomAttributes, Date, Field, InstallationMeta, Profile, ProfileParams, Timestamp,
+};
+
+/// The schema bundle: `{"roots": {name: schema}, "$defs": {...}}` for every public model.
+pub fn models() -> Value {
+    let mut generator = SchemaGenerator::default();
+    let mut roots = Map::new();
+    roots.insert("Profile".into(), generator.subschema_for::<Profile>().to_value());
+    roots.insert("ProfileParams".into(), generator.subschema_for::<ProfileParams>().to_value());
+    roots.insert("InstallationMeta".into(), generator.subschema_for::<InstallationMeta>().to_value());
+    let defs: Map<String, Value> = generator.definitions().clone().into_iter().collect();
+    serde_json::json!({ "roots": roots, "$defs": defs })
+}
+
+macro_rules! inline_schema {
+    ($ty:ty, $name:literal, $schema:tt) => {
+        impl JsonSchema for $ty {
+            fn inline_schema() -> bool {
+                true
+            }
+            fn schema_name() -> Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!($schema)
+            }
+        }
+    };
+}
+
+inline_schema!(Timestamp, "Timestamp", { "type": "string", "format": "date-time" });
+inline_schema!(Date, "Date", { "type": "string", "format": "date" });
+inline_schema!(CountryCode, "CountryCode", { "type": "string", "minLength": 2, "maxLength": 2 });
+inline_schema!(AttStatus, "AttStatus", { "type": "integer", "minimum": 0, "maximum": 3 });
+inline_schema!(AttributeValue, "AttributeValue", { "anyOf": [{ "type": "string" }, { "type": "number" }] });
+// Input form: a map of key to value, where null deletes the attribute.
+inline_schema!(CustomAttributes, "CustomAttributes", {
+    "type": "object",
+    "additionalProperties": { "anyOf": [{ "type": "string" }, { "type": "number" }, { "type": "boolean" }, { "type": "null" }] }
+});
+
+/// A PATCH field: optional, and `null` when sent clears the value (`x-patch`).
+impl<T: JsonSchema> JsonSchema for Field<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        format!("Field_{}", T::schema_name()).into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "anyOf": [generator.subschema_for::<T>(), { "type": "null" }], "x-patch": true })
+    }
+}
