@@ -36,6 +36,12 @@ bench: toolchain
 codegen: toolchain
 	$(CARGO) run --quiet -p adapty-server --features schema --example schema | python3 tools/codegen/python_models.py > bindings-python/python/adapty_server/_models.py
 
+## Python benchmark: release wheel and emulator; Adapty vs httpx, sync and async, and import time.
+bench-python: toolchain
+	$(CARGO) build --quiet --release -p adapty-emulator
+	bindings-python/scripts/install target/py-bench --release httpx==0.28.1
+	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator target/py-bench/bin/python bindings-python/bench/throughput.py
+
 ## Runs the emulator in the foreground (Ctrl-C stops it).
 emulator: toolchain
 	$(CARGO) run --quiet -p adapty-emulator -- --port 8080 --api-key $${ADAPTY_API_KEY:-secret_demo_key_0000}

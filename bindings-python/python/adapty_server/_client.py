@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as _dt
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
@@ -16,6 +14,8 @@ from ._exceptions import AdaptyError, _from_core
 from ._models import PROFILE_FIELDS, Profile, ProfileFields
 
 if TYPE_CHECKING:
+    import asyncio
+
     from typing_extensions import Self, Unpack
 
 __all__ = ["Adapty", "AsyncAdapty", "Profiles", "AsyncProfiles", "ProfileRef", "DeleteResult", "ApiVersion"]
@@ -35,16 +35,21 @@ class ProfileRef(TypedDict, total=False):
     customer_user_id: str
 
 
-@dataclass(frozen=True)
 class DeleteResult:
-    """The outcome of one input of `delete_many`."""
+    """The outcome of one input of `delete_many`: its `ref`, and its `error` if it failed."""
 
-    ref: ProfileRef
-    error: AdaptyError | None = None
+    __slots__ = ("ref", "error")
+
+    def __init__(self, ref: ProfileRef, error: AdaptyError | None = None) -> None:
+        self.ref = ref
+        self.error = error
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def __repr__(self) -> str:
+        return f"DeleteResult(ref={self.ref!r}, error={self.error!r})"
 
 
 def _jsonable(value: Any) -> Any:
@@ -220,6 +225,8 @@ _Done = Callable[[Any, "BaseException | None"], None]
 async def _await(start: Callable[[_Done], _native.Pending]) -> Any:
     """Starts a native call that reports to `done` from a runtime thread, and awaits it on the
     running loop. Cancelling the await aborts the request."""
+    import asyncio  # here, not at import: asyncio alone costs more than the whole package
+
     loop = asyncio.get_running_loop()
     future: asyncio.Future[Any] = loop.create_future()
 

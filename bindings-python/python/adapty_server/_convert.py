@@ -1,24 +1,59 @@
-"""Conversions shared by the generated models (`_models.py`)."""
+"""What the generated models (`_models.py`) share: the immutable base class and date conversions."""
 
 from __future__ import annotations
 
 import datetime as _dt
-import re
-
-_FRACTION = re.compile(r"(\.\d{6})\d+")
+from typing import Any, ClassVar
 
 
 class Model:
-    """Base of every model: frozen dataclasses with `from_dict` and `to_dict`."""
+    """Base of every model: immutable, compared by value, printable, picklable.
+
+    Subclasses list their fields in `_FIELDS` (API order) and `__slots__`; an `extra` slot, when
+    present, holds unknown fields and is not compared."""
 
     __slots__ = ()
+    _FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; build a new one")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # values hold lists
+
+    def __repr__(self) -> str:
+        parts = [f"{f}={getattr(self, f)!r}" for f in self._FIELDS]
+        extra = getattr(self, "extra", None)
+        if extra:
+            parts.append(f"extra={extra!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), {name: getattr(self, name) for name in self.__slots__}))  # type: ignore[attr-defined]
+
+
+def _rebuild(cls: type[Model], fields: dict[str, Any]) -> Model:
+    return cls(**fields)
 
 
 def datetime_from_json(text: str) -> _dt.datetime:
-    """Parses the core's RFC 3339 text (it writes `Z` for UTC) into an aware datetime."""
-    text = _FRACTION.sub(r"\1", text)
+    """Parses the core's RFC 3339 text (`Z` for UTC, up to nanoseconds) into an aware datetime."""
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
+    dot = text.find(".")
+    if dot != -1:
+        end = dot + 1
+        while end < len(text) and text[end].isdigit():
+            end += 1
+        fraction = text[dot + 1 : end][:6].ljust(6, "0")
+        text = f"{text[:dot]}.{fraction}{text[end:]}"
     return _dt.datetime.fromisoformat(text)
 
 

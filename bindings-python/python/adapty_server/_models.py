@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping, TypedDict
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, TypedDict
 
 from ._convert import Model, date_from_json, date_to_json, datetime_from_json, datetime_to_json
 
@@ -29,28 +29,42 @@ Platform = Literal["iOS", "macOS", "iPadOS", "visionOS", "Android", "web"]
 
 
 
-@dataclass(frozen=True, kw_only=True)
 class Profile(Model):
     """An end user of the app, with their access levels and purchases."""
 
+    __slots__ = ("app_id", "profile_id", "customer_user_id", "total_revenue_usd", "segment_hash", "timestamp", "custom_attributes", "access_levels", "subscriptions", "non_subscriptions", "extra",)
+    _FIELDS = ("app_id", "profile_id", "customer_user_id", "total_revenue_usd", "segment_hash", "timestamp", "custom_attributes", "access_levels", "subscriptions", "non_subscriptions",)
+
     app_id: str
     profile_id: str
-    customer_user_id: str | None = None
-    total_revenue_usd: float = 0.0
-    segment_hash: str = ''
-    timestamp: int = 0
-    custom_attributes: list[CustomAttribute] = field(default_factory=list)
-    access_levels: list[AccessLevel] = field(default_factory=list)
-    subscriptions: list[Subscription] = field(default_factory=list)
-    non_subscriptions: list[NonSubscription] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-    """Fields this SDK version does not know, as received."""
+    customer_user_id: str | None
+    total_revenue_usd: float
+    segment_hash: str
+    timestamp: int
+    custom_attributes: list[CustomAttribute]
+    access_levels: list[AccessLevel]
+    subscriptions: list[Subscription]
+    non_subscriptions: list[NonSubscription]
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
 
-    _FIELDS = frozenset(("app_id", "profile_id", "customer_user_id", "total_revenue_usd", "segment_hash", "timestamp", "custom_attributes", "access_levels", "subscriptions", "non_subscriptions"))
+    def __init__(self, *, app_id: str, profile_id: str, customer_user_id: str | None = None, total_revenue_usd: float = 0.0, segment_hash: str = '', timestamp: int = 0, custom_attributes: Iterable[CustomAttribute] = (), access_levels: Iterable[AccessLevel] = (), subscriptions: Iterable[Subscription] = (), non_subscriptions: Iterable[NonSubscription] = (), extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "app_id", app_id)
+        init(self, "profile_id", profile_id)
+        init(self, "customer_user_id", customer_user_id)
+        init(self, "total_revenue_usd", total_revenue_usd)
+        init(self, "segment_hash", segment_hash)
+        init(self, "timestamp", timestamp)
+        init(self, "custom_attributes", list(custom_attributes))
+        init(self, "access_levels", list(access_levels))
+        init(self, "subscriptions", list(subscriptions))
+        init(self, "non_subscriptions", list(non_subscriptions))
+        init(self, "extra", dict(extra or {}))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Profile:
-        """Builds the model from the API's JSON shape."""
+        """Builds the model from the JSON shape the core returns."""
         return cls(
             app_id=data["app_id"],
             profile_id=data["profile_id"],
@@ -83,18 +97,23 @@ class Profile(Model):
         return out
 
 
-@dataclass(frozen=True, kw_only=True)
 class CustomAttribute(Model):
     """One attribute. A `None` value (sent as `null`) deletes the attribute, as does `""`."""
 
-    key: str
-    value: str | float | None = None
+    __slots__ = ("key", "value",)
+    _FIELDS = ("key", "value",)
 
-    _FIELDS = frozenset(("key", "value"))
+    key: str
+    value: str | float | None
+
+    def __init__(self, *, key: str, value: str | float | None = None) -> None:
+        init = object.__setattr__
+        init(self, "key", key)
+        init(self, "value", value)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CustomAttribute:
-        """Builds the model from the API's JSON shape."""
+        """Builds the model from the JSON shape the core returns."""
         return cls(
             key=data["key"],
             value=data.get("value"),
@@ -109,34 +128,54 @@ class CustomAttribute(Model):
         return out
 
 
-@dataclass(frozen=True, kw_only=True)
 class AccessLevel(Model):
     """Access the user has now or had, e.g. `premium`."""
+
+    __slots__ = ("access_level_id", "store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "offer", "environment", "starts_at", "purchased_at", "originally_purchased_at", "expires_at", "renewal_cancelled_at", "billing_issue_detected_at", "is_in_grace_period", "cancellation_reason", "extra",)
+    _FIELDS = ("access_level_id", "store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "offer", "environment", "starts_at", "purchased_at", "originally_purchased_at", "expires_at", "renewal_cancelled_at", "billing_issue_detected_at", "is_in_grace_period", "cancellation_reason",)
 
     access_level_id: str
     store: Store
     store_product_id: str
-    store_base_plan_id: str | None = None
-    store_transaction_id: str | None = None
-    store_original_transaction_id: str | None = None
-    offer: Offer | None = None
-    environment: Environment | None = None
-    starts_at: _dt.datetime | None = None
-    purchased_at: _dt.datetime | None = None
-    originally_purchased_at: _dt.datetime | None = None
-    expires_at: _dt.datetime | None = None
-    renewal_cancelled_at: _dt.datetime | None = None
-    billing_issue_detected_at: _dt.datetime | None = None
-    is_in_grace_period: bool = False
-    cancellation_reason: CancellationReason | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-    """Fields this SDK version does not know, as received."""
+    store_base_plan_id: str | None
+    store_transaction_id: str | None
+    store_original_transaction_id: str | None
+    offer: Offer | None
+    environment: Environment | None
+    starts_at: _dt.datetime | None
+    purchased_at: _dt.datetime | None
+    originally_purchased_at: _dt.datetime | None
+    expires_at: _dt.datetime | None
+    renewal_cancelled_at: _dt.datetime | None
+    billing_issue_detected_at: _dt.datetime | None
+    is_in_grace_period: bool
+    cancellation_reason: CancellationReason | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
 
-    _FIELDS = frozenset(("access_level_id", "store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "offer", "environment", "starts_at", "purchased_at", "originally_purchased_at", "expires_at", "renewal_cancelled_at", "billing_issue_detected_at", "is_in_grace_period", "cancellation_reason"))
+    def __init__(self, *, access_level_id: str, store: Store, store_product_id: str, store_base_plan_id: str | None = None, store_transaction_id: str | None = None, store_original_transaction_id: str | None = None, offer: Offer | None = None, environment: Environment | None = None, starts_at: _dt.datetime | None = None, purchased_at: _dt.datetime | None = None, originally_purchased_at: _dt.datetime | None = None, expires_at: _dt.datetime | None = None, renewal_cancelled_at: _dt.datetime | None = None, billing_issue_detected_at: _dt.datetime | None = None, is_in_grace_period: bool = False, cancellation_reason: CancellationReason | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "access_level_id", access_level_id)
+        init(self, "store", store)
+        init(self, "store_product_id", store_product_id)
+        init(self, "store_base_plan_id", store_base_plan_id)
+        init(self, "store_transaction_id", store_transaction_id)
+        init(self, "store_original_transaction_id", store_original_transaction_id)
+        init(self, "offer", offer)
+        init(self, "environment", environment)
+        init(self, "starts_at", starts_at)
+        init(self, "purchased_at", purchased_at)
+        init(self, "originally_purchased_at", originally_purchased_at)
+        init(self, "expires_at", expires_at)
+        init(self, "renewal_cancelled_at", renewal_cancelled_at)
+        init(self, "billing_issue_detected_at", billing_issue_detected_at)
+        init(self, "is_in_grace_period", is_in_grace_period)
+        init(self, "cancellation_reason", cancellation_reason)
+        init(self, "extra", dict(extra or {}))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AccessLevel:
-        """Builds the model from the API's JSON shape."""
+        """Builds the model from the JSON shape the core returns."""
         return cls(
             access_level_id=data["access_level_id"],
             store=data["store"],
@@ -181,20 +220,26 @@ class AccessLevel(Model):
         return out
 
 
-@dataclass(frozen=True, kw_only=True)
 class Offer(Model):
     """An offer applied to a purchase. Older docs name the keys `offer_category`, `offer_type` and
 `offer_id`; both spellings are read."""
 
+    __slots__ = ("category", "type", "id",)
+    _FIELDS = ("category", "type", "id",)
+
     category: OfferCategory
     type: OfferType
-    id: str | None = None
+    id: str | None
 
-    _FIELDS = frozenset(("category", "type", "id"))
+    def __init__(self, *, category: OfferCategory, type: OfferType, id: str | None = None) -> None:
+        init = object.__setattr__
+        init(self, "category", category)
+        init(self, "type", type)
+        init(self, "id", id)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Offer:
-        """Builds the model from the API's JSON shape."""
+        """Builds the model from the JSON shape the core returns."""
         return cls(
             category=data["category"],
             type=data["type"],
@@ -211,32 +256,50 @@ class Offer(Model):
         return out
 
 
-@dataclass(frozen=True, kw_only=True)
 class Subscription(Model):
     """A subscription purchase."""
 
+    __slots__ = ("store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "offer", "environment", "purchased_at", "originally_purchased_at", "expires_at", "renewal_cancelled_at", "billing_issue_detected_at", "is_in_grace_period", "cancellation_reason", "extra",)
+    _FIELDS = ("store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "offer", "environment", "purchased_at", "originally_purchased_at", "expires_at", "renewal_cancelled_at", "billing_issue_detected_at", "is_in_grace_period", "cancellation_reason",)
+
     store: Store
     store_product_id: str
-    store_base_plan_id: str | None = None
-    store_transaction_id: str | None = None
-    store_original_transaction_id: str | None = None
-    offer: Offer | None = None
-    environment: Environment | None = None
-    purchased_at: _dt.datetime | None = None
-    originally_purchased_at: _dt.datetime | None = None
-    expires_at: _dt.datetime | None = None
-    renewal_cancelled_at: _dt.datetime | None = None
-    billing_issue_detected_at: _dt.datetime | None = None
-    is_in_grace_period: bool = False
-    cancellation_reason: CancellationReason | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-    """Fields this SDK version does not know, as received."""
+    store_base_plan_id: str | None
+    store_transaction_id: str | None
+    store_original_transaction_id: str | None
+    offer: Offer | None
+    environment: Environment | None
+    purchased_at: _dt.datetime | None
+    originally_purchased_at: _dt.datetime | None
+    expires_at: _dt.datetime | None
+    renewal_cancelled_at: _dt.datetime | None
+    billing_issue_detected_at: _dt.datetime | None
+    is_in_grace_period: bool
+    cancellation_reason: CancellationReason | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
 
-    _FIELDS = frozenset(("store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "offer", "environment", "purchased_at", "originally_purchased_at", "expires_at", "renewal_cancelled_at", "billing_issue_detected_at", "is_in_grace_period", "cancellation_reason"))
+    def __init__(self, *, store: Store, store_product_id: str, store_base_plan_id: str | None = None, store_transaction_id: str | None = None, store_original_transaction_id: str | None = None, offer: Offer | None = None, environment: Environment | None = None, purchased_at: _dt.datetime | None = None, originally_purchased_at: _dt.datetime | None = None, expires_at: _dt.datetime | None = None, renewal_cancelled_at: _dt.datetime | None = None, billing_issue_detected_at: _dt.datetime | None = None, is_in_grace_period: bool = False, cancellation_reason: CancellationReason | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "store", store)
+        init(self, "store_product_id", store_product_id)
+        init(self, "store_base_plan_id", store_base_plan_id)
+        init(self, "store_transaction_id", store_transaction_id)
+        init(self, "store_original_transaction_id", store_original_transaction_id)
+        init(self, "offer", offer)
+        init(self, "environment", environment)
+        init(self, "purchased_at", purchased_at)
+        init(self, "originally_purchased_at", originally_purchased_at)
+        init(self, "expires_at", expires_at)
+        init(self, "renewal_cancelled_at", renewal_cancelled_at)
+        init(self, "billing_issue_detected_at", billing_issue_detected_at)
+        init(self, "is_in_grace_period", is_in_grace_period)
+        init(self, "cancellation_reason", cancellation_reason)
+        init(self, "extra", dict(extra or {}))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Subscription:
-        """Builds the model from the API's JSON shape."""
+        """Builds the model from the JSON shape the core returns."""
         return cls(
             store=data["store"],
             store_product_id=data["store_product_id"],
@@ -277,28 +340,42 @@ class Subscription(Model):
         return out
 
 
-@dataclass(frozen=True, kw_only=True)
 class NonSubscription(Model):
     """A one-time purchase (consumable or not)."""
 
-    purchase_id: str | None = None
+    __slots__ = ("purchase_id", "store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "purchased_at", "environment", "is_refund", "is_consumable", "extra",)
+    _FIELDS = ("purchase_id", "store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "purchased_at", "environment", "is_refund", "is_consumable",)
+
+    purchase_id: str | None
     store: Store
     store_product_id: str
-    store_base_plan_id: str | None = None
-    store_transaction_id: str | None = None
-    store_original_transaction_id: str | None = None
-    purchased_at: _dt.datetime | None = None
-    environment: Environment | None = None
-    is_refund: bool = False
-    is_consumable: bool = False
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-    """Fields this SDK version does not know, as received."""
+    store_base_plan_id: str | None
+    store_transaction_id: str | None
+    store_original_transaction_id: str | None
+    purchased_at: _dt.datetime | None
+    environment: Environment | None
+    is_refund: bool
+    is_consumable: bool
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
 
-    _FIELDS = frozenset(("purchase_id", "store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "purchased_at", "environment", "is_refund", "is_consumable"))
+    def __init__(self, *, purchase_id: str | None = None, store: Store, store_product_id: str, store_base_plan_id: str | None = None, store_transaction_id: str | None = None, store_original_transaction_id: str | None = None, purchased_at: _dt.datetime | None = None, environment: Environment | None = None, is_refund: bool = False, is_consumable: bool = False, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "purchase_id", purchase_id)
+        init(self, "store", store)
+        init(self, "store_product_id", store_product_id)
+        init(self, "store_base_plan_id", store_base_plan_id)
+        init(self, "store_transaction_id", store_transaction_id)
+        init(self, "store_original_transaction_id", store_original_transaction_id)
+        init(self, "purchased_at", purchased_at)
+        init(self, "environment", environment)
+        init(self, "is_refund", is_refund)
+        init(self, "is_consumable", is_consumable)
+        init(self, "extra", dict(extra or {}))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NonSubscription:
-        """Builds the model from the API's JSON shape."""
+        """Builds the model from the JSON shape the core returns."""
         return cls(
             purchase_id=data.get("purchase_id"),
             store=data["store"],
@@ -331,31 +408,49 @@ class NonSubscription(Model):
         return out
 
 
-@dataclass(frozen=True, kw_only=True)
 class InstallationMeta(Model):
     """The device an installation runs on. `device_id` is required by the API."""
 
-    device_id: str
-    device: str | None = None
-    locale: str | None = None
-    os: str | None = None
-    platform: Platform | None = None
-    timezone: str | None = None
-    user_agent: str | None = None
-    app_build: str | None = None
-    app_version: str | None = None
-    adapty_sdk_version: str | None = None
-    idfa: str | None = None
-    idfv: str | None = None
-    advertising_id: str | None = None
-    android_id: str | None = None
-    android_app_set_id: str | None = None
+    __slots__ = ("device_id", "device", "locale", "os", "platform", "timezone", "user_agent", "app_build", "app_version", "adapty_sdk_version", "idfa", "idfv", "advertising_id", "android_id", "android_app_set_id",)
+    _FIELDS = ("device_id", "device", "locale", "os", "platform", "timezone", "user_agent", "app_build", "app_version", "adapty_sdk_version", "idfa", "idfv", "advertising_id", "android_id", "android_app_set_id",)
 
-    _FIELDS = frozenset(("device_id", "device", "locale", "os", "platform", "timezone", "user_agent", "app_build", "app_version", "adapty_sdk_version", "idfa", "idfv", "advertising_id", "android_id", "android_app_set_id"))
+    device_id: str
+    device: str | None
+    locale: str | None
+    os: str | None
+    platform: Platform | None
+    timezone: str | None
+    user_agent: str | None
+    app_build: str | None
+    app_version: str | None
+    adapty_sdk_version: str | None
+    idfa: str | None
+    idfv: str | None
+    advertising_id: str | None
+    android_id: str | None
+    android_app_set_id: str | None
+
+    def __init__(self, *, device_id: str, device: str | None = None, locale: str | None = None, os: str | None = None, platform: Platform | None = None, timezone: str | None = None, user_agent: str | None = None, app_build: str | None = None, app_version: str | None = None, adapty_sdk_version: str | None = None, idfa: str | None = None, idfv: str | None = None, advertising_id: str | None = None, android_id: str | None = None, android_app_set_id: str | None = None) -> None:
+        init = object.__setattr__
+        init(self, "device_id", device_id)
+        init(self, "device", device)
+        init(self, "locale", locale)
+        init(self, "os", os)
+        init(self, "platform", platform)
+        init(self, "timezone", timezone)
+        init(self, "user_agent", user_agent)
+        init(self, "app_build", app_build)
+        init(self, "app_version", app_version)
+        init(self, "adapty_sdk_version", adapty_sdk_version)
+        init(self, "idfa", idfa)
+        init(self, "idfv", idfv)
+        init(self, "advertising_id", advertising_id)
+        init(self, "android_id", android_id)
+        init(self, "android_app_set_id", android_app_set_id)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> InstallationMeta:
-        """Builds the model from the API's JSON shape."""
+        """Builds the model from the JSON shape the core returns."""
         return cls(
             device_id=data["device_id"],
             device=data.get("device"),
