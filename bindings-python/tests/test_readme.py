@@ -1,0 +1,26 @@
+"""The README's Python section runs as written (against the emulator)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+
+import pytest
+
+from conftest import KEY, ROOT, Emulator
+
+
+def test_readme_python_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    section = readme.split("\n## Python\n", 1)[1].split("\n## ", 1)[0]
+    [code] = re.findall(r"```python\n(.*?)```", section, re.S)
+    monkeypatch.setenv("ADAPTY_API_KEY", KEY)
+    monkeypatch.setenv("ADAPTY_BASE_URL", em.base_url)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("404 profile_does_not_exist ")
+    assert lines[2] == "[True, False]"
