@@ -26,12 +26,11 @@ def main() -> None:
         print(f"created  {profile.profile_id} for {profile.customer_user_id}")
 
         fetched = client.profiles.get(profile_id=profile.profile_id)
-        attributes = {a.key: a.value for a in fetched.custom_attributes}
-        print(f"fetched  attributes {attributes}, {len(fetched.access_levels)} access levels")
+        print(f"fetched  attributes {fetched.custom_attributes}, {len(fetched.access_levels)} access levels")
 
         # Only what you pass is sent; None clears a field or deletes an attribute.
         updated = client.profiles.update(customer_user_id="py-quickstart-1", first_name=None, custom_attributes={"plan": None, "beta": True})
-        print(f"updated  attributes now {[(a.key, a.value) for a in updated.custom_attributes]}")
+        print(f"updated  attributes now {updated.custom_attributes}")
 
         try:
             client.profiles.update(customer_user_id="py-quickstart-1", birthday="2001-02-29")

@@ -30,6 +30,7 @@ def example(em: Emulator, name: str) -> a.Profile:
 def test_documented_example_reads_with_python_types(em: Emulator) -> None:
     p = example(em, "profile-response-get.json")
     assert p.total_revenue_usd == 9.99 and p.timestamp == 1733324566777
+    assert p.custom_attributes == {"favourite_sport": "yoga"}
     level = p.access_levels[0]
     assert level.access_level_id == "premium" and level.store == "app_store" and level.expires_at is None
     cancelled = level.renewal_cancelled_at
@@ -49,7 +50,7 @@ def test_legacy_keys_unknown_values_and_extra_fields(em: Emulator) -> None:
     level = q.access_levels[0]
     assert level.store == "my_store" and level.extra == {"new_field": [1]}
     assert level.starts_at == dt.datetime(2024, 1, 1, 0, 0, 0, 123456, tzinfo=dt.timezone.utc)
-    assert q.subscriptions == [] and q.extra == {"brand_new": {"x": 1}}
+    assert q.subscriptions == [] and q.custom_attributes == {} and q.extra == {"brand_new": {"x": 1}}
 
 
 def test_to_dict_round_trips_equality_and_repr(em: Emulator) -> None:

@@ -24,11 +24,7 @@ async def test_lifecycle(profiles: Calls, em: Emulator, user: str) -> None:
     )
     assert isinstance(created, a.Profile)
     assert created.customer_user_id == user
-    assert created.custom_attributes == [
-        a.CustomAttribute(key="plan", value="gold"),
-        a.CustomAttribute(key="logins", value=3.0),
-        a.CustomAttribute(key="beta", value=1.0),
-    ]
+    assert created.custom_attributes == {"plan": "gold", "logins": 3.0, "beta": 1.0}
     assert created.access_levels == [] and created.subscriptions == [] and created.non_subscriptions == []
 
     fetched = await profiles.get(profile_id=created.profile_id)
@@ -51,7 +47,7 @@ async def test_update_leaves_unset_fields_and_none_clears(profiles: Calls, em: E
     await profiles.create(customer_user_id=user, first_name="Jane", last_name="Doe", custom_attributes={"a": "1", "b": "2"})
     em.clear_journal()
     updated = await profiles.update(customer_user_id=user, last_name=None, custom_attributes={"a": None, "c": 1.5})
-    assert [(c.key, c.value) for c in updated.custom_attributes] == [("b", "2"), ("c", 1.5)]
+    assert list(updated.custom_attributes.items()) == [("b", "2"), ("c", 1.5)]
     assert em.journal()[0]["body"] == '{"last_name":null,"custom_attributes":[{"key":"a","value":null},{"key":"c","value":1.5}]}'
     assert em.stored(user)["fields"] == {"first_name": "Jane"}
 

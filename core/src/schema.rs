@@ -8,7 +8,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
 use crate::models::{
-    AttStatus, AttributeValue, CountryCode, CustomAttributes, Date, Field, InstallationMeta, Profile, ProfileParams, Timestamp,
+    AttStatus, AttributeValue, CountryCode, CustomAttribute, CustomAttributes, Date, Field, InstallationMeta, Profile, ProfileParams,
+    Timestamp,
 };
 
 /// The schema bundle: `{"roots": {name: schema}, "$defs": {...}}` for every public model.
@@ -43,11 +44,20 @@ inline_schema!(Date, "Date", { "type": "string", "format": "date" });
 inline_schema!(CountryCode, "CountryCode", { "type": "string", "minLength": 2, "maxLength": 2 });
 inline_schema!(AttStatus, "AttStatus", { "type": "integer", "minimum": 0, "maximum": 3 });
 inline_schema!(AttributeValue, "AttributeValue", { "anyOf": [{ "type": "string" }, { "type": "number" }] });
-// Input form: a map of key to value, where null deletes the attribute.
-inline_schema!(CustomAttributes, "CustomAttributes", {
-    "type": "object",
-    "additionalProperties": { "anyOf": [{ "type": "string" }, { "type": "number" }, { "type": "boolean" }, { "type": "null" }] }
-});
+
+/// On the wire a list of `{key, value}` with unique keys; `x-as-map` tells generators to present
+/// it as a map of key to value (inputs may also be given as that map).
+impl JsonSchema for CustomAttributes {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "CustomAttributes".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "array", "items": generator.subschema_for::<CustomAttribute>(), "x-as-map": true })
+    }
+}
 
 /// A PATCH field: optional, and `null` when sent clears the value (`x-patch`).
 impl<T: JsonSchema> JsonSchema for Field<T> {

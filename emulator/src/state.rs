@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 
-use adapty_server::{CustomAttribute, InstallationMeta, Profile};
+use adapty_server::{CustomAttribute, CustomAttributes, InstallationMeta, Profile};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -81,7 +81,7 @@ impl StoredProfile {
             total_revenue_usd: 0.0,
             segment_hash: self.segment_hash.clone(),
             timestamp: chrono::Utc::now().timestamp_millis(),
-            custom_attributes: self.custom_attributes.clone(),
+            custom_attributes: CustomAttributes(self.custom_attributes.clone()),
             access_levels: Vec::new(),
             subscriptions: Vec::new(),
             non_subscriptions: Vec::new(),

@@ -56,6 +56,8 @@ class Gen:
             return name
         if "anyOf" in s:
             return " | ".join(dict.fromkeys(self.py_type(p, for_input) for p in s["anyOf"]))
+        if s.get("x-as-map"):
+            return f"dict[str, {self.map_value_type(s, for_input)}]"
         t = s.get("type")
         fmt = s.get("format")
         if t == "string":
@@ -79,11 +81,20 @@ class Gen:
             return f"dict[str, {self.py_type(vals, for_input)}]" if isinstance(vals, dict) else "dict[str, Any]"
         return "Any"
 
+    def map_value_type(self, s, for_input):
+        """Value type of an `x-as-map` list of `{key, value}` items. Inputs also take booleans,
+        which the core turns into floats."""
+        value = self.defs[ref_name(s["items"])]["properties"]["value"]
+        inner, _ = self.nullable_inner(value)
+        return self.py_type(inner) + (" | bool" if for_input else "") + " | None"
+
     def from_json(self, s, expr):
         """Expression converting JSON `expr` to the Python value of (non-null) schema `s`."""
         if "$ref" in s:
             name = ref_name(s)
             return f"{name}.from_dict({expr})" if self.defs[name].get("type") == "object" else expr
+        if s.get("x-as-map"):
+            return f'{{x["key"]: x.get("value") for x in {expr} or ()}}'
         fmt = s.get("format")
         if fmt == "date-time":
             return f"datetime_from_json({expr})"
@@ -98,6 +109,8 @@ class Gen:
         if "$ref" in s:
             name = ref_name(s)
             return f"{expr}.to_dict()" if self.defs[name].get("type") == "object" else expr
+        if s.get("x-as-map"):
+            return f'[{{"key": k, "value": v}} for k, v in {expr}.items()]'
         fmt = s.get("format")
         if fmt == "date-time":
             return f"datetime_to_json({expr})"
@@ -136,6 +149,8 @@ class Gen:
             if key in required:
                 ann = f"{ann} | None" if nullable else ann
                 fields.append((key, inner, nullable, ann, ann, None))
+            elif inner.get("x-as-map"):
+                fields.append((key, inner, False, ann, f"Mapping[str, {self.map_value_type(inner, False)}] | None", "None"))
             elif inner.get("type") == "array":
                 item = self.py_type(inner["items"])
                 fields.append((key, inner, False, ann, f"Iterable[{item}]", "()"))
@@ -161,7 +176,7 @@ class Gen:
         o.append(f"\n    def __init__(self, *, {params}) -> None:\n")
         o.append("        init = object.__setattr__\n")
         for key, inner, *_ in fields:
-            value = f"list({key})" if inner.get("type") == "array" else key
+            value = f"dict({key} or {{}})" if inner.get("x-as-map") else f"list({key})" if inner.get("type") == "array" else key
             o.append(f'        init(self, "{key}", {value})\n')
         if extra:
             o.append('        init(self, "extra", dict(extra or {}))\n')
@@ -173,7 +188,7 @@ class Gen:
             conv = self.from_json(inner, "v")
             if key in required and not nullable:
                 value = self.from_json(inner, f'data["{key}"]')
-            elif inner.get("type") == "array":
+            elif inner.get("type") == "array" or inner.get("x-as-map"):
                 value = self.from_json(inner, f'data.get("{key}")')
             elif conv == "v":
                 value = f'data.get("{key}")' if default in (None, "None") else f'data.get("{key}", {default})'
@@ -205,13 +220,26 @@ class Gen:
             ann = self.py_type(inner, for_input=True)
             o.append(f"    {key}: {ann}" + (" | None" if nullable else "") + "\n")
 
+    def all_schemas(self):
+        """Every schema node in the bundle."""
+        stack = list(self.defs.values())
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                yield node
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+
     def run(self):
         objects = [n for n, d in self.defs.items() if d.get("type") == "object"]
         for name, d in self.defs.items():
             if d.get("type") != "object":
                 self.enum(name, d)
+        # Items of x-as-map lists become dict entries, not classes.
+        map_items = {ref_name(d["items"]) for d in self.all_schemas() if d.get("x-as-map")}
         for name in objects:
-            if name not in ("ProfileParams",):
+            if name != "ProfileParams" and name not in map_items:
                 self.model(name, self.defs[name])
         self.typed_dict("InstallationMetaDict", self.defs["InstallationMeta"], "`InstallationMeta` as a plain mapping.")
         self.typed_dict(

@@ -27,7 +27,6 @@ from ._exceptions import (
 from ._models import (
     AccessLevel,
     CancellationReason,
-    CustomAttribute,
     Environment,
     Gender,
     InstallationMeta,
@@ -72,7 +71,6 @@ __all__ = [
     "Subscription",
     "NonSubscription",
     "Offer",
-    "CustomAttribute",
     "InstallationMeta",
     "InstallationMetaDict",
     "ProfileFields",

@@ -41,14 +41,14 @@ class Profile(Model):
     total_revenue_usd: float
     segment_hash: str
     timestamp: int
-    custom_attributes: list[CustomAttribute]
+    custom_attributes: dict[str, str | float | None]
     access_levels: list[AccessLevel]
     subscriptions: list[Subscription]
     non_subscriptions: list[NonSubscription]
     extra: dict[str, Any]
     """Fields this SDK version does not know, as received (not compared by ==)."""
 
-    def __init__(self, *, app_id: str, profile_id: str, customer_user_id: str | None = None, total_revenue_usd: float = 0.0, segment_hash: str = '', timestamp: int = 0, custom_attributes: Iterable[CustomAttribute] = (), access_levels: Iterable[AccessLevel] = (), subscriptions: Iterable[Subscription] = (), non_subscriptions: Iterable[NonSubscription] = (), extra: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, *, app_id: str, profile_id: str, customer_user_id: str | None = None, total_revenue_usd: float = 0.0, segment_hash: str = '', timestamp: int = 0, custom_attributes: Mapping[str, str | float | None] | None = None, access_levels: Iterable[AccessLevel] = (), subscriptions: Iterable[Subscription] = (), non_subscriptions: Iterable[NonSubscription] = (), extra: Mapping[str, Any] | None = None) -> None:
         init = object.__setattr__
         init(self, "app_id", app_id)
         init(self, "profile_id", profile_id)
@@ -56,7 +56,7 @@ class Profile(Model):
         init(self, "total_revenue_usd", total_revenue_usd)
         init(self, "segment_hash", segment_hash)
         init(self, "timestamp", timestamp)
-        init(self, "custom_attributes", list(custom_attributes))
+        init(self, "custom_attributes", dict(custom_attributes or {}))
         init(self, "access_levels", list(access_levels))
         init(self, "subscriptions", list(subscriptions))
         init(self, "non_subscriptions", list(non_subscriptions))
@@ -72,7 +72,7 @@ class Profile(Model):
             total_revenue_usd=data.get("total_revenue_usd", 0.0),
             segment_hash=data.get("segment_hash", ''),
             timestamp=data.get("timestamp", 0),
-            custom_attributes=[CustomAttribute.from_dict(x) for x in data.get("custom_attributes") or ()],
+            custom_attributes={x["key"]: x.get("value") for x in data.get("custom_attributes") or ()},
             access_levels=[AccessLevel.from_dict(x) for x in data.get("access_levels") or ()],
             subscriptions=[Subscription.from_dict(x) for x in data.get("subscriptions") or ()],
             non_subscriptions=[NonSubscription.from_dict(x) for x in data.get("non_subscriptions") or ()],
@@ -88,43 +88,12 @@ class Profile(Model):
             "total_revenue_usd": self.total_revenue_usd,
             "segment_hash": self.segment_hash,
             "timestamp": self.timestamp,
-            "custom_attributes": [x.to_dict() for x in self.custom_attributes],
+            "custom_attributes": [{"key": k, "value": v} for k, v in self.custom_attributes.items()],
             "access_levels": [x.to_dict() for x in self.access_levels],
             "subscriptions": [x.to_dict() for x in self.subscriptions],
             "non_subscriptions": [x.to_dict() for x in self.non_subscriptions],
         }
         out.update(self.extra)
-        return out
-
-
-class CustomAttribute(Model):
-    """One attribute. A `None` value (sent as `null`) deletes the attribute, as does `""`."""
-
-    __slots__ = ("key", "value",)
-    _FIELDS = ("key", "value",)
-
-    key: str
-    value: str | float | None
-
-    def __init__(self, *, key: str, value: str | float | None = None) -> None:
-        init = object.__setattr__
-        init(self, "key", key)
-        init(self, "value", value)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CustomAttribute:
-        """Builds the model from the JSON shape the core returns."""
-        return cls(
-            key=data["key"],
-            value=data.get("value"),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
-        out: dict[str, Any] = {
-            "key": self.key,
-            "value": self.value,
-        }
         return out
 
 

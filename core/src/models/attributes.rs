@@ -94,15 +94,28 @@ pub struct CustomAttribute {
     pub value: Option<AttributeValue>,
 }
 
-/// The attributes of one request, in the caller's order. Deserializes from the API's
-/// `[{key, value}]` list or from a plain `{key: value}` map (what bindings pass).
+/// A profile's custom attributes, in order: sent and received as the API's `[{key, value}]`
+/// list; also read from a plain `{key: value}` map (what bindings pass) and from `null` (none).
+/// Derefs to the list; [`CustomAttributes::get`] looks one up by key.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(transparent)]
 pub struct CustomAttributes(pub Vec<CustomAttribute>);
 
+impl std::ops::Deref for CustomAttributes {
+    type Target = [CustomAttribute];
+    fn deref(&self) -> &[CustomAttribute] {
+        &self.0
+    }
+}
+
 impl CustomAttributes {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The value of `key`, if the attribute exists and is not null.
+    pub fn get(&self, key: &str) -> Option<&AttributeValue> {
+        self.0.iter().find(|a| a.key == key).and_then(|a| a.value.as_ref())
     }
 
     /// Sets `key` to `value`; `None` deletes the attribute on the server.
@@ -182,6 +195,12 @@ impl<'de> Deserialize<'de> for CustomAttributes {
                     out.push(attr);
                 }
                 Ok(CustomAttributes(out))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<CustomAttributes, E> {
+                Ok(CustomAttributes::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<CustomAttributes, E> {
+                Ok(CustomAttributes::default())
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CustomAttributes, A::Error> {
                 let mut out = Vec::new();

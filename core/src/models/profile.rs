@@ -4,7 +4,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use super::attributes::CustomAttribute;
+use super::attributes::CustomAttributes;
 use super::datetime::Timestamp;
 use super::enums::{CancellationReason, Environment, OfferCategory, OfferType, Store};
 
@@ -23,8 +23,8 @@ pub struct Profile {
     /// Response time in milliseconds since the epoch (lets callers order concurrent answers).
     #[serde(default)]
     pub timestamp: i64,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub custom_attributes: Vec<CustomAttribute>,
+    #[serde(default)]
+    pub custom_attributes: CustomAttributes,
     #[serde(default, deserialize_with = "null_as_empty")]
     pub access_levels: Vec<AccessLevel>,
     #[serde(default, deserialize_with = "null_as_empty")]
