@@ -11,7 +11,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use adapty_server::{ApiVersion, Client as CoreClient, Config, CreateRef, Error, ProfileParams, ProfileRef, Rule, ValidationError};
+use adapty_server::{
+    ApiVersion, Client as CoreClient, Config, CreateRef, Error, Profile, ProfileParams, ProfileRef, Rule, ValidationError,
+};
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -92,9 +94,7 @@ impl Client {
         done: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let r = CreateRef::from_parts(profile_id, customer_user_id).map_err(|e| to_py_err(py, e.into()))?;
-        let params = params(py, fields)?;
-        let c = self.inner.clone();
-        run(py, Box::pin(async move { to_json(c.profiles().create(&r, &params).await) }), done)
+        self.write(py, fields, done, move |c, p| async move { c.profiles().create(&r, &p).await })
     }
 
     #[pyo3(signature = (profile_id, customer_user_id, fields, done=None))]
@@ -107,9 +107,7 @@ impl Client {
         done: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let r = ProfileRef::from_parts(profile_id, customer_user_id).map_err(|e| to_py_err(py, e.into()))?;
-        let params = params(py, fields)?;
-        let c = self.inner.clone();
-        run(py, Box::pin(async move { to_json(c.profiles().update(&r, &params).await) }), done)
+        self.write(py, fields, done, move |c, p| async move { c.profiles().update(&r, &p).await })
     }
 
     #[pyo3(signature = (profile_id, customer_user_id, done=None))]
@@ -145,6 +143,20 @@ impl Client {
             }),
             done,
         )
+    }
+}
+
+impl Client {
+    /// Create and update: reads `fields` into the core's params, then runs `call` with them.
+    fn write<F, Fut>(&self, py: Python<'_>, fields: &Bound<'_, PyDict>, done: Option<Py<PyAny>>, call: F) -> PyResult<Py<PyAny>>
+    where
+        F: FnOnce(CoreClient, ProfileParams) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Profile, Error>> + Send,
+    {
+        let value = py_to_json(fields.as_any(), "")?;
+        let params = ProfileParams::from_json(value).map_err(|e| to_py_err(py, e.into()))?;
+        let c = self.inner.clone();
+        run(py, Box::pin(async move { to_json(call(c, params).await) }), done)
     }
 }
 
@@ -192,11 +204,6 @@ fn to_json<T: serde::Serialize>(r: Result<T, Error>) -> Result<Value, Error> {
 fn seconds(field: &str, s: f64) -> Result<Duration, ValidationError> {
     Duration::try_from_secs_f64(s)
         .map_err(|_| ValidationError::new(field, Rule::Range, format!("must be a positive number of seconds, got {s}")))
-}
-
-fn params(py: Python<'_>, fields: &Bound<'_, PyDict>) -> PyResult<ProfileParams> {
-    let value = py_to_json(fields.as_any(), "")?;
-    ProfileParams::from_json(value).map_err(|e| to_py_err(py, e.into()))
 }
 
 /// Python data to JSON; anything else is a `TypeError` naming where it was.

@@ -7,23 +7,8 @@
 """
 
 from ._client import Adapty, ApiVersion, AsyncAdapty, AsyncProfiles, DeleteResult, ProfileRef, Profiles
-from ._exceptions import (
-    AdaptyError,
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    FieldError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-    ValidationError,
-    ValidationTypeError,
-)
+from ._exceptions import *  # noqa: F403  (the classes listed in _exceptions.__all__)
+from ._exceptions import __all__ as _exception_names
 from ._models import (
     AccessLevel,
     CancellationReason,
@@ -51,21 +36,7 @@ __all__ = [
     "ApiVersion",
     "DeleteResult",
     "ProfileRef",
-    "AdaptyError",
-    "ValidationError",
-    "ValidationTypeError",
-    "APIConnectionError",
-    "APITimeoutError",
-    "APIStatusError",
-    "BadRequestError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "ConflictError",
-    "UnprocessableEntityError",
-    "RateLimitError",
-    "InternalServerError",
-    "FieldError",
+    *_exception_names,
     "Profile",
     "AccessLevel",
     "Subscription",

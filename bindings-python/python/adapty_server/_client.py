@@ -79,36 +79,10 @@ def _results(refs: list[ProfileRef], errors: list[dict[str, Any] | None]) -> lis
 
 
 class _ClientBase:
-    def __init__(
-        self,
-        api_key: str | None,
-        base_url: str | None,
-        api_version: ApiVersion,
-        timeout: float,
-        connect_timeout: float,
-        max_retries: int,
-    ) -> None:
-        self._native: _native.Client | None = _native.Client(
-            api_key, base_url, api_version, timeout, connect_timeout, max_retries, sys.version.split()[0]
-        )
-        self._description = f"base_url={self._native.base_url!r}, api_version={api_version!r}"
-
-    def _client(self) -> _native.Client:
-        if self._native is None:
-            raise AdaptyError("the client is closed")
-        return self._native
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._description})"
-
-
-class Adapty(_ClientBase):
-    """The blocking client. Safe to share between threads; requests release the GIL.
-
-    `api_key` falls back to `ADAPTY_API_KEY`, `base_url` to `ADAPTY_BASE_URL` and then
-    `https://api.adapty.io`. `timeout` (seconds) bounds each attempt; `max_retries` retries
-    connection errors, timeouts, 408, 429 and 5xx with backoff, honouring `Retry-After`.
-    """
+    """Settings shared by both clients. `api_key` falls back to `ADAPTY_API_KEY`, `base_url` to
+    `ADAPTY_BASE_URL` and then `https://api.adapty.io`. `timeout` (seconds) bounds each attempt;
+    `max_retries` retries connection errors, timeouts, 408, 429 and 5xx with backoff, honouring
+    `Retry-After`."""
 
     def __init__(
         self,
@@ -120,7 +94,30 @@ class Adapty(_ClientBase):
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
     ) -> None:
-        super().__init__(api_key, base_url, api_version, timeout, connect_timeout, max_retries)
+        self._native: _native.Client | None = _native.Client(
+            api_key, base_url, api_version, timeout, connect_timeout, max_retries, sys.version.split()[0]
+        )
+        self._description = f"base_url={self._native.base_url!r}, api_version={api_version!r}"
+        self._attach()
+
+    def _attach(self) -> None:
+        raise NotImplementedError
+
+    def _client(self) -> _native.Client:
+        if self._native is None:
+            raise AdaptyError("the client is closed")
+        return self._native
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._description})"
+
+
+class Adapty(_ClientBase):
+    """The blocking client. Safe to share between threads; requests release the GIL."""
+
+    profiles: Profiles
+
+    def _attach(self) -> None:
         self.profiles = Profiles(self)
 
     def close(self) -> None:
@@ -138,17 +135,9 @@ class AsyncAdapty(_ClientBase):
     """The asyncio client: the same methods as `Adapty`, as coroutines. Works on whatever loop
     is running, so one client serves several `asyncio.run` calls."""
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        base_url: str | None = None,
-        api_version: ApiVersion = "v2",
-        timeout: float = DEFAULT_TIMEOUT,
-        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-    ) -> None:
-        super().__init__(api_key, base_url, api_version, timeout, connect_timeout, max_retries)
+    profiles: AsyncProfiles
+
+    def _attach(self) -> None:
         self.profiles = AsyncProfiles(self)
 
     async def close(self) -> None:
