@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test test-rust test-python lint bench bench-python codegen emulator toolchain
+.PHONY: demo test test-rust test-python test-node lint bench bench-python bench-node codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -13,10 +13,13 @@ demo: toolchain
 	@echo "== Python quickstart"
 	bindings-python/scripts/install target/py-demo
 	scripts/with-emulator target/py-demo/bin/python bindings-python/examples/quickstart.py
+	@echo "== Node quickstart"
+	bindings-node/scripts/install target/node-demo
+	scripts/with-emulator node target/node-demo/quickstart.mjs
 
 ## Every test suite, ending with one line `N passed, N failed`.
 test: toolchain
-	python3 tests/run.py lint rust python
+	python3 tests/run.py lint rust python node
 
 test-rust: toolchain
 	python3 tests/run.py rust
@@ -24,6 +27,10 @@ test-rust: toolchain
 ## Builds the wheel, installs it into a fresh virtualenv, runs mypy --strict and pytest.
 test-python: toolchain
 	python3 tests/run.py python
+
+## Builds the addon, packs and installs the npm package into a fresh project, runs tsc and node --test.
+test-node: toolchain
+	python3 tests/run.py node
 
 lint: toolchain
 	python3 tests/run.py lint
@@ -34,13 +41,22 @@ bench: toolchain
 
 ## Regenerates the language models from the core's definitions (commit the result).
 codegen: toolchain
-	$(CARGO) run --quiet -p adapty-server --features schema --example schema | python3 tools/codegen/python_models.py > bindings-python/python/adapty_server/_models.py
+	$(CARGO) run --quiet -p adapty-server --features schema --example schema > target/schema.json
+	python3 tools/codegen/python_models.py < target/schema.json > bindings-python/python/adapty_server/_models.py
+	python3 tools/codegen/typescript_models.py bindings-node/lib < target/schema.json
 
 ## Python benchmark: release wheel and emulator; Adapty vs httpx, sync and async, and import time.
 bench-python: toolchain
 	$(CARGO) build --quiet --release -p adapty-emulator
 	bindings-python/scripts/install target/py-bench --release httpx==0.28.1
 	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator target/py-bench/bin/python bindings-python/bench/throughput.py
+
+## Node benchmark: release addon and emulator; Adapty vs fetch with 64 concurrent calls, and require time.
+bench-node: toolchain
+	$(CARGO) build --quiet --release -p adapty-emulator
+	bindings-node/scripts/install target/node-bench --release
+	cp bindings-node/bench/throughput.mjs target/node-bench/
+	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator node target/node-bench/throughput.mjs
 
 ## Runs the emulator in the foreground (Ctrl-C stops it).
 emulator: toolchain

@@ -37,6 +37,14 @@ def pytest_counts(text):
     return passed + checks_passed, failed + checks_failed
 
 
+def node_counts(text):
+    """node --test's closing `# pass N` / `# fail N`, plus `check ...` lines."""
+    passed = sum(int(n) for n in re.findall(r"^# pass (\d+)$", text, re.M))
+    failed = sum(int(n) for n in re.findall(r"^# fail (\d+)$", text, re.M))
+    checks_passed, checks_failed = check_counts(text)
+    return passed + checks_passed, failed + checks_failed
+
+
 def check_counts(text):
     """Lines `check NAME: ok|FAILED` printed by the lint suite."""
     return len(re.findall(r"^check .*: ok$", text, re.M)), len(re.findall(r"^check .*: FAILED$", text, re.M))
@@ -46,6 +54,7 @@ SUITES = {
     "rust": (["cargo", "test", "--workspace", "--color", "never"], cargo_counts),
     "lint": (["bash", "scripts/lint"], check_counts),
     "python": (["bash", "bindings-python/scripts/test"], pytest_counts),
+    "node": (["bash", "bindings-node/scripts/test"], node_counts),
 }
 
 

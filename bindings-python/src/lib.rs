@@ -124,7 +124,7 @@ impl Client {
     }
 
     /// `refs` are `(profile_id, customer_user_id)` pairs; the result holds, per input, `None`
-    /// or the error's description (see `error_info`).
+    /// or the error's description (`Error::to_json`).
     #[pyo3(signature = (refs, concurrency, done=None))]
     fn profile_delete_many(
         &self,
@@ -139,7 +139,7 @@ impl Client {
             py,
             Box::pin(async move {
                 let results = c.profiles().delete_many(items, concurrency).await;
-                Ok(Value::Array(results.into_iter().map(|r| r.err().map_or(Value::Null, |e| error_info(&e))).collect()))
+                Ok(Value::Array(results.into_iter().map(|r| r.err().map_or(Value::Null, |e| e.to_json())).collect()))
             }),
             done,
         )
@@ -267,32 +267,10 @@ fn json_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
     })
 }
 
-/// Everything `_exceptions._from_core` needs to build the exception for `e`.
-fn error_info(e: &Error) -> Value {
-    let mut info = serde_json::json!({ "kind": format!("{:?}", e.kind()).to_lowercase(), "message": e.to_string() });
-    match e {
-        Error::Validation(v) => {
-            info["field"] = v.field.clone().into();
-            info["rule"] = v.rule.as_str().into();
-        }
-        Error::Api(a) => {
-            info["status"] = a.status.into();
-            info["api_kind"] = a.kind().as_str().into();
-            info["error_code"] = a.error_code.clone().into();
-            info["errors"] = serde_json::to_value(&a.errors).unwrap_or_default();
-            info["request_id"] = a.request_id.clone().into();
-            info["body"] = a.body.clone().into();
-            info["retry_after"] = a.retry_after.map(|d| d.as_secs_f64()).into();
-        }
-        _ => {}
-    }
-    info
-}
-
 /// The exception for `e`, built by the Python package so the classes are plain Python ones.
 fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let info = json_to_py(py, &error_info(&e))?;
+        let info = json_to_py(py, &e.to_json())?;
         let exc = py.import("adapty_server._exceptions")?.getattr("_from_core")?.call1((info,))?;
         Ok(PyErr::from_value(exc))
     };

@@ -245,6 +245,42 @@ impl Error {
     }
 }
 
+impl Error {
+    /// A JSON description of the error, the shape every language binding turns into its own
+    /// exception: `kind`, `message`, and for validation `field`, `rule` and `detail` (the message without the
+    /// field), for API errors
+    /// `status`, `api_kind`, `error_code`, `errors`, `request_id`, `body`, `retry_after` (seconds).
+    pub fn to_json(&self) -> serde_json::Value {
+        let kind = match self.kind() {
+            ErrorKind::Validation => "validation",
+            ErrorKind::Connection => "connection",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Api => "api",
+            ErrorKind::Usage => "usage",
+            ErrorKind::Internal => "internal",
+        };
+        let mut info = serde_json::json!({ "kind": kind, "message": self.to_string() });
+        match self {
+            Error::Validation(v) => {
+                info["field"] = v.field.clone().into();
+                info["rule"] = v.rule.as_str().into();
+                info["detail"] = v.message.clone().into();
+            }
+            Error::Api(a) => {
+                info["status"] = a.status.into();
+                info["api_kind"] = a.kind().as_str().into();
+                info["error_code"] = a.error_code.clone().into();
+                info["errors"] = serde_json::to_value(&a.errors).unwrap_or_default();
+                info["request_id"] = a.request_id.clone().into();
+                info["body"] = a.body.clone().into();
+                info["retry_after"] = a.retry_after.map(|d| d.as_secs_f64()).into();
+            }
+            _ => {}
+        }
+        info
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

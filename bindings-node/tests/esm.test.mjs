@@ -1,0 +1,15 @@
+// The package through `import`: the same classes as through `require`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import sdk, { Adapty, NotFoundError, ValidationError } from 'adapty-server';
+
+const require = createRequire(import.meta.url);
+
+test('import and require give the same classes', () => {
+  const cjs = require('adapty-server');
+  assert.equal(Adapty, cjs.Adapty);
+  assert.equal(NotFoundError, cjs.NotFoundError);
+  assert.equal(sdk.ValidationError, ValidationError);
+  assert.throws(() => new Adapty({ apiKey: 'k', apiVersion: 'v9' }), ValidationError);
+});

@@ -1,0 +1,25 @@
+// The README's Node section runs as written (against the emulator), as an ES module.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { KEY, ROOT, startEmulator } = require('./helpers.cjs');
+
+test("the README's Node example runs", async () => {
+  const em = await startEmulator();
+  after(() => em.stop());
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split('\n## Node\n')[1].split('\n## ')[0];
+  const [, code] = section.match(/```js\n([\s\S]*?)```/);
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
+    env: { ...process.env, ADAPTY_API_KEY: KEY, ADAPTY_BASE_URL: em.baseUrl },
+    timeout: 20_000,
+  }).toString().trim().split('\n');
+  assert.match(out[1], /^404 profile_does_not_exist [0-9a-f]{32}$/);
+  assert.equal(out[2], '[ true, false ]');
+});
