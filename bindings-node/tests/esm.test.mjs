@@ -13,3 +13,9 @@ test('import and require give the same classes', () => {
   assert.equal(sdk.ValidationError, ValidationError);
   assert.throws(() => new Adapty({ apiKey: 'k', apiVersion: 'v9' }), ValidationError);
 });
+
+test('the ES module entry exports everything the CommonJS one does', async () => {
+  const cjs = require('adapty-server');
+  const esm = await import('adapty-server');
+  assert.deepEqual(Object.keys(esm).filter((k) => k !== 'default').sort(), Object.keys(cjs).sort());
+});
