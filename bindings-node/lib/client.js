@@ -16,9 +16,6 @@ function unwrap(result) {
 function args(input, withFields) {
   if (input === null || typeof input !== 'object') throw new TypeError('expected an object with profileId or customerUserId');
   const { profileId, customerUserId, ...fields } = input;
-  for (const [key, value] of [['profileId', profileId], ['customerUserId', customerUserId]]) {
-    if (value !== undefined && value !== null && typeof value !== 'string') throw new TypeError(`${key} must be a string`);
-  }
   const out = { profile_id: profileId ?? null, customer_user_id: customerUserId ?? null };
   if (withFields) out.fields = toCore('ProfileFields', fields);
   else if (Object.keys(fields).length) throw new TypeError(`unknown field ${Object.keys(fields)[0]}`);

@@ -1,16 +1,14 @@
 //! The native addon under the `adapty-server` npm package.
 //!
-//! It only converts: JSON-shaped values from `lib/client.js` (already snake_case) into the
-//! core's `from_json` entry points, the core's results back to JSON, and the core's `Error` into
-//! a description `lib/errors.js` turns into the right class. Every call resolves to
-//! `{ ok: value }` or `{ error: description }` and never rejects, so the JS layer builds every
-//! error the same way.
+//! It only passes JSON: `lib/client.js` sends an operation name and snake_case arguments to the
+//! core's `ops::call`, and gets `{ ok: value }` or `{ error: description }` back (never a
+//! rejection), from which `lib/errors.js` builds every error the same way.
 
 use std::time::Duration;
 
-use adapty_server::{ApiVersion, Client, Config, CreateRef, Error, ProfileParams, ProfileRef, Rule, ValidationError};
+use adapty_server::{ApiVersion, Client, Config, Error, Rule, ValidationError, ops};
 use napi_derive::napi;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A configured core client.
 #[napi]
@@ -38,14 +36,16 @@ impl NativeClient {
     /// Runs `op` (e.g. `"profiles.get"`) with `args`; resolves to `{ ok }` or `{ error }`.
     #[napi]
     pub async fn call(&self, op: String, args: Value) -> Value {
-        outcome(dispatch(self.inner.clone(), &op, args).await)
+        // The core runs each request on its own runtime; napi's only awaits here.
+        let client = self.inner.clone();
+        ops::outcome(ops::call(&client, &op, &args).await)
     }
 
     /// The same as `call`, blocking the calling thread (and so the event loop).
     #[napi]
     pub fn call_sync(&self, op: String, args: Value) -> Value {
         let client = self.inner.clone();
-        outcome(adapty_server::runtime::block_on(async move { dispatch(client, &op, args).await }))
+        ops::outcome(adapty_server::runtime::block_on(async move { ops::call(&client, &op, &args).await }))
     }
 }
 
@@ -81,52 +81,4 @@ fn config(options: &Value) -> Result<Config, ValidationError> {
         b = b.base_url(u);
     }
     b.build()
-}
-
-/// One operation of the core, from its name and JSON arguments.
-async fn dispatch(client: Client, op: &str, args: Value) -> Result<Value, Error> {
-    let id = |key: &str| args.get(key).and_then(Value::as_str).map(str::to_owned);
-    let (profile_id, customer_user_id) = (id("profile_id"), id("customer_user_id"));
-    let (pid, cuid) = (profile_id.as_deref(), customer_user_id.as_deref());
-    let fields = || ProfileParams::from_json(args.get("fields").cloned().unwrap_or_else(|| json!({})));
-    let profiles = client.profiles();
-    match op {
-        "profiles.get" => to_json(profiles.get(&ProfileRef::from_parts(pid, cuid)?).await),
-        "profiles.create" => {
-            let target = CreateRef::from_parts(pid, cuid)?;
-            to_json(profiles.create(&target, &fields()?).await)
-        }
-        "profiles.update" => {
-            let target = ProfileRef::from_parts(pid, cuid)?;
-            to_json(profiles.update(&target, &fields()?).await)
-        }
-        "profiles.delete" => profiles.delete(&ProfileRef::from_parts(pid, cuid)?).await.map(|()| Value::Null),
-        "profiles.deleteMany" => {
-            let refs: Vec<_> = args
-                .get("refs")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-                .iter()
-                .map(|r| {
-                    ProfileRef::from_parts(r.get("profile_id").and_then(Value::as_str), r.get("customer_user_id").and_then(Value::as_str))
-                })
-                .collect();
-            let concurrency = args.get("concurrency").and_then(Value::as_u64).unwrap_or(16) as usize;
-            let results = profiles.delete_many(refs, concurrency).await;
-            Ok(Value::Array(results.iter().map(|r| r.as_ref().err().map_or(Value::Null, Error::to_json)).collect()))
-        }
-        other => Err(Error::Usage { message: format!("unknown operation {other:?}") }),
-    }
-}
-
-fn to_json<T: serde::Serialize>(r: Result<T, Error>) -> Result<Value, Error> {
-    r.and_then(|v| serde_json::to_value(v).map_err(|e| Error::Internal { message: format!("cannot convert the result: {e}") }))
-}
-
-fn outcome(r: Result<Value, Error>) -> Value {
-    match r {
-        Ok(v) => json!({ "ok": v }),
-        Err(e) => json!({ "error": e.to_json() }),
-    }
 }

@@ -1,9 +1,9 @@
 //! `adapty_server._native`: the Python face of the Rust core.
 //!
-//! It only converts: Python values to JSON for the core's `from_json` entry points, the core's
-//! results to plain Python data for the generated models (`_models.py`), and the core's
-//! `Error` to the exception classes of `_exceptions.py`. Every method runs blocking with the GIL
-//! released when `done` is `None`, or on the SDK runtime, reporting to `done(result, error)`.
+//! It only converts: Python data to JSON for the core's `ops::call`, the results back to plain
+//! Python data for the generated models (`_models.py`), and the core's `Error` to the exception
+//! classes of `_exceptions.py`. A call runs blocking with the GIL released when `done` is
+//! `None`, or on the SDK runtime, reporting to `done(result, error)`.
 
 mod logging;
 
@@ -11,9 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use adapty_server::{
-    ApiVersion, Client as CoreClient, Config, CreateRef, Error, Profile, ProfileParams, ProfileRef, Rule, ValidationError,
-};
+use adapty_server::{ApiVersion, Client as CoreClient, Config, Error, Rule, ValidationError, ops};
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -71,92 +69,12 @@ impl Client {
         self.inner.config().base_url().as_str().trim_end_matches('/').to_owned()
     }
 
-    #[pyo3(signature = (profile_id, customer_user_id, done=None))]
-    fn profile_get(
-        &self,
-        py: Python<'_>,
-        profile_id: Option<&str>,
-        customer_user_id: Option<&str>,
-        done: Option<Py<PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
-        let r = ProfileRef::from_parts(profile_id, customer_user_id).map_err(|e| to_py_err(py, e.into()))?;
-        let c = self.inner.clone();
-        run(py, Box::pin(async move { to_json(c.profiles().get(&r).await) }), done)
-    }
-
-    #[pyo3(signature = (profile_id, customer_user_id, fields, done=None))]
-    fn profile_create(
-        &self,
-        py: Python<'_>,
-        profile_id: Option<&str>,
-        customer_user_id: Option<&str>,
-        fields: &Bound<'_, PyDict>,
-        done: Option<Py<PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
-        let r = CreateRef::from_parts(profile_id, customer_user_id).map_err(|e| to_py_err(py, e.into()))?;
-        self.write(py, fields, done, move |c, p| async move { c.profiles().create(&r, &p).await })
-    }
-
-    #[pyo3(signature = (profile_id, customer_user_id, fields, done=None))]
-    fn profile_update(
-        &self,
-        py: Python<'_>,
-        profile_id: Option<&str>,
-        customer_user_id: Option<&str>,
-        fields: &Bound<'_, PyDict>,
-        done: Option<Py<PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
-        let r = ProfileRef::from_parts(profile_id, customer_user_id).map_err(|e| to_py_err(py, e.into()))?;
-        self.write(py, fields, done, move |c, p| async move { c.profiles().update(&r, &p).await })
-    }
-
-    #[pyo3(signature = (profile_id, customer_user_id, done=None))]
-    fn profile_delete(
-        &self,
-        py: Python<'_>,
-        profile_id: Option<&str>,
-        customer_user_id: Option<&str>,
-        done: Option<Py<PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
-        let r = ProfileRef::from_parts(profile_id, customer_user_id).map_err(|e| to_py_err(py, e.into()))?;
-        let c = self.inner.clone();
-        run(py, Box::pin(async move { c.profiles().delete(&r).await.map(|()| Value::Null) }), done)
-    }
-
-    /// `refs` are `(profile_id, customer_user_id)` pairs; the result holds, per input, `None`
-    /// or the error's description (`Error::to_json`).
-    #[pyo3(signature = (refs, concurrency, done=None))]
-    fn profile_delete_many(
-        &self,
-        py: Python<'_>,
-        refs: Vec<(Option<String>, Option<String>)>,
-        concurrency: usize,
-        done: Option<Py<PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
-        let items: Vec<_> = refs.iter().map(|(p, c)| ProfileRef::from_parts(p.as_deref(), c.as_deref())).collect();
-        let c = self.inner.clone();
-        run(
-            py,
-            Box::pin(async move {
-                let results = c.profiles().delete_many(items, concurrency).await;
-                Ok(Value::Array(results.into_iter().map(|r| r.err().map_or(Value::Null, |e| e.to_json())).collect()))
-            }),
-            done,
-        )
-    }
-}
-
-impl Client {
-    /// Create and update: reads `fields` into the core's params, then runs `call` with them.
-    fn write<F, Fut>(&self, py: Python<'_>, fields: &Bound<'_, PyDict>, done: Option<Py<PyAny>>, call: F) -> PyResult<Py<PyAny>>
-    where
-        F: FnOnce(CoreClient, ProfileParams) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<Profile, Error>> + Send,
-    {
-        let value = py_to_json(fields.as_any(), "")?;
-        let params = ProfileParams::from_json(value).map_err(|e| to_py_err(py, e.into()))?;
-        let c = self.inner.clone();
-        run(py, Box::pin(async move { to_json(call(c, params).await) }), done)
+    /// Runs the core operation `op` (e.g. `"profiles.get"`) with `args` (see `adapty_server::ops`).
+    #[pyo3(signature = (op, args, done=None))]
+    fn call(&self, py: Python<'_>, op: String, args: &Bound<'_, PyDict>, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
+        let args = py_to_json(args.as_any(), "")?;
+        let client = self.inner.clone();
+        run(py, Box::pin(async move { ops::call(&client, &op, &args).await }), done)
     }
 }
 
@@ -195,10 +113,6 @@ fn run(py: Python<'_>, op: Op, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         });
     });
     Pending { handle: task.abort_handle() }.into_py_any(py)
-}
-
-fn to_json<T: serde::Serialize>(r: Result<T, Error>) -> Result<Value, Error> {
-    r.and_then(|v| serde_json::to_value(v).map_err(|e| Error::Internal { message: format!("cannot convert the result: {e}") }))
 }
 
 fn seconds(field: &str, s: f64) -> Result<Duration, ValidationError> {

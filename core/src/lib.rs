@@ -31,6 +31,7 @@ mod error;
 mod http;
 pub mod json;
 pub mod models;
+pub mod ops;
 mod profiles;
 mod reference;
 pub mod retry;

@@ -216,3 +216,33 @@ fn config_refuses_plain_http_to_remote_hosts() {
     assert_eq!(build("https://api.adapty.io/api/v2", false).unwrap_err().field, "base_url");
     assert_eq!("v3".parse::<ApiVersion>().unwrap_err().field, "api_version");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operations_by_name_for_the_bindings() {
+    use adapty_server::ops;
+    use serde_json::json;
+    let env = Env::start().await;
+    let client = env.client();
+    env.control.seed_user("by-name").await;
+    let got = ops::call(&client, "profiles.get", &json!({ "customer_user_id": "by-name" })).await.unwrap();
+    assert_eq!(got["customer_user_id"], "by-name");
+    assert_eq!(got["custom_attributes"], json!([]));
+    let created = ops::call(
+        &client,
+        "profiles.create",
+        &json!({ "customer_user_id": "by-name-2", "fields": { "custom_attributes": { "a": true } } }),
+    )
+    .await;
+    assert_eq!(created.unwrap()["custom_attributes"], json!([{ "key": "a", "value": 1.0 }]));
+    let wrong_type = ops::call(&client, "profiles.get", &json!({ "profile_id": 5 })).await.unwrap_err();
+    assert_eq!(wrong_type.validation().map(|v| (v.field.as_str(), v.rule.as_str())), Some(("profile_id", "type")));
+    let unknown = ops::call(&client, "profiles.teleport", &json!({})).await.unwrap_err();
+    assert!(matches!(unknown, Error::Usage { .. }));
+    let many =
+        ops::call(&client, "profiles.deleteMany", &json!({ "refs": [{ "customer_user_id": "by-name" }, { "customer_user_id": "ghost" }] }))
+            .await;
+    let many = many.unwrap();
+    assert!(many[0].is_null());
+    assert_eq!(many[1]["api_kind"], "not_found");
+    assert_eq!(ops::outcome(Err(unknown))["error"]["kind"], "usage");
+}

@@ -69,9 +69,8 @@ def _fields(method: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return {key: _jsonable(value) for key, value in fields.items()}
 
 
-def _refs(refs: Iterable[ProfileRef]) -> tuple[list[ProfileRef], list[tuple[str | None, str | None]]]:
-    kept = list(refs)
-    return kept, [(r.get("profile_id"), r.get("customer_user_id")) for r in kept]
+def _ids(profile_id: str | None, customer_user_id: str | None, **more: Any) -> dict[str, Any]:
+    return {"profile_id": profile_id, "customer_user_id": customer_user_id, **more}
 
 
 def _results(refs: list[ProfileRef], errors: list[dict[str, Any] | None]) -> list[DeleteResult]:
@@ -158,26 +157,29 @@ class Profiles:
     def __init__(self, client: Adapty) -> None:
         self._owner = client
 
+    def _call(self, op: str, args: dict[str, Any]) -> Any:
+        return self._owner._client().call(op, args)
+
     def get(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> Profile:
-        return Profile.from_dict(self._owner._client().profile_get(profile_id, customer_user_id))
+        return Profile.from_dict(self._call("profiles.get", _ids(profile_id, customer_user_id)))
 
     def create(self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[ProfileFields]) -> Profile:
         """Creates a profile; with both ids, attaches `customer_user_id` to the existing `profile_id`."""
-        data = self._owner._client().profile_create(profile_id, customer_user_id, _fields("create", fields))
-        return Profile.from_dict(data)
+        args = _ids(profile_id, customer_user_id, fields=_fields("create", fields))
+        return Profile.from_dict(self._call("profiles.create", args))
 
     def update(self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[ProfileFields]) -> Profile:
         """Changes the fields given; leaves the others. `None` clears a field (deletes a custom attribute)."""
-        data = self._owner._client().profile_update(profile_id, customer_user_id, _fields("update", fields))
-        return Profile.from_dict(data)
+        args = _ids(profile_id, customer_user_id, fields=_fields("update", fields))
+        return Profile.from_dict(self._call("profiles.update", args))
 
     def delete(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> None:
-        self._owner._client().profile_delete(profile_id, customer_user_id)
+        self._call("profiles.delete", _ids(profile_id, customer_user_id))
 
     def delete_many(self, refs: Iterable[ProfileRef], *, concurrency: int = 16) -> list[DeleteResult]:
         """Deletes many profiles, `concurrency` at a time; one result per input, in order."""
-        kept, pairs = _refs(refs)
-        return _results(kept, self._owner._client().profile_delete_many(pairs, concurrency))
+        kept = list(refs)
+        return _results(kept, self._call("profiles.deleteMany", {"refs": kept, "concurrency": concurrency}))
 
 
 class AsyncProfiles:
@@ -186,26 +188,27 @@ class AsyncProfiles:
     def __init__(self, client: AsyncAdapty) -> None:
         self._owner = client
 
-    async def get(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> Profile:
+    async def _call(self, op: str, args: dict[str, Any]) -> Any:
         native = self._owner._client()
-        return Profile.from_dict(await _await(lambda done: native.profile_get(profile_id, customer_user_id, done)))
+        return await _await(lambda done: native.call(op, args, done))
+
+    async def get(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> Profile:
+        return Profile.from_dict(await self._call("profiles.get", _ids(profile_id, customer_user_id)))
 
     async def create(self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[ProfileFields]) -> Profile:
-        native, body = self._owner._client(), _fields("create", fields)
-        return Profile.from_dict(await _await(lambda done: native.profile_create(profile_id, customer_user_id, body, done)))
+        args = _ids(profile_id, customer_user_id, fields=_fields("create", fields))
+        return Profile.from_dict(await self._call("profiles.create", args))
 
     async def update(self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[ProfileFields]) -> Profile:
-        native, body = self._owner._client(), _fields("update", fields)
-        return Profile.from_dict(await _await(lambda done: native.profile_update(profile_id, customer_user_id, body, done)))
+        args = _ids(profile_id, customer_user_id, fields=_fields("update", fields))
+        return Profile.from_dict(await self._call("profiles.update", args))
 
     async def delete(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> None:
-        native = self._owner._client()
-        await _await(lambda done: native.profile_delete(profile_id, customer_user_id, done))
+        await self._call("profiles.delete", _ids(profile_id, customer_user_id))
 
     async def delete_many(self, refs: Iterable[ProfileRef], *, concurrency: int = 16) -> list[DeleteResult]:
-        native = self._owner._client()
-        kept, pairs = _refs(refs)
-        return _results(kept, await _await(lambda done: native.profile_delete_many(pairs, concurrency, done)))
+        kept = list(refs)
+        return _results(kept, await self._call("profiles.deleteMany", {"refs": kept, "concurrency": concurrency}))
 
 
 _Done = Callable[[Any, "BaseException | None"], None]
