@@ -84,14 +84,15 @@ class Adapty {
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
     try {
+      // Unset options stay null: the core applies its defaults and the environment variables.
       this.#native = new NativeClient({
-        apiKey: options.apiKey ?? null, // the core falls back to ADAPTY_API_KEY
-        baseUrl: options.baseUrl ?? null,
-        apiVersion: options.apiVersion ?? 'v2',
-        timeoutMs: options.timeoutMs ?? null,
-        connectTimeoutMs: options.connectTimeoutMs ?? null,
-        maxRetries: options.maxRetries ?? null,
-        nodeVersion: process.versions.node,
+        api_key: options.apiKey ?? null,
+        base_url: options.baseUrl ?? null,
+        api_version: options.apiVersion ?? null,
+        timeout_ms: options.timeoutMs ?? null,
+        connect_timeout_ms: options.connectTimeoutMs ?? null,
+        max_retries: options.maxRetries ?? null,
+        language: ['node', process.versions.node],
       });
     } catch (e) {
       throw errors.fromCore(JSON.parse(e.message));

@@ -9,9 +9,8 @@ mod logging;
 
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
 
-use adapty_server::{ApiVersion, Client as CoreClient, Config, Error, Rule, ValidationError, ops};
+use adapty_server::{Client as CoreClient, Config, Error, ops};
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -28,36 +27,11 @@ struct Client {
 
 #[pymethods]
 impl Client {
+    /// `options`: the core's JSON settings (`Config::builder().json`).
     #[new]
-    // One argument per keyword of the Python constructor.
-    #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (api_key, base_url, api_version, timeout, connect_timeout, max_retries, python_version))]
-    fn new(
-        py: Python<'_>,
-        api_key: Option<String>,
-        base_url: Option<String>,
-        api_version: &str,
-        timeout: f64,
-        connect_timeout: f64,
-        max_retries: u32,
-        python_version: &str,
-    ) -> PyResult<Self> {
-        let config = (|| {
-            let mut b = Config::builder()
-                .api_version(api_version.parse::<ApiVersion>()?)
-                .timeout(seconds("timeout", timeout)?)
-                .connect_timeout(seconds("connect_timeout", connect_timeout)?)
-                .max_retries(max_retries)
-                .language("python", python_version);
-            if let Some(k) = api_key {
-                b = b.api_key(k);
-            }
-            if let Some(u) = base_url {
-                b = b.base_url(u);
-            }
-            b.build()
-        })()
-        .map_err(|e| to_py_err(py, Error::Validation(e)))?;
+    fn new(py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let options = py_to_json(options.as_any(), "")?;
+        let config = Config::builder().json(&options).and_then(|b| b.build()).map_err(|e| to_py_err(py, Error::Validation(e)))?;
         logging::sync_level(py)?;
         let inner = CoreClient::new(config).map_err(|e| to_py_err(py, e))?;
         Ok(Self { inner })
@@ -113,11 +87,6 @@ fn run(py: Python<'_>, op: Op, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         });
     });
     Pending { handle: task.abort_handle() }.into_py_any(py)
-}
-
-fn seconds(field: &str, s: f64) -> Result<Duration, ValidationError> {
-    Duration::try_from_secs_f64(s)
-        .map_err(|_| ValidationError::new(field, Rule::Range, format!("must be a positive number of seconds, got {s}")))
 }
 
 /// Python data to JSON; anything else is a `TypeError` naming where it was.

@@ -222,6 +222,66 @@ impl ConfigBuilder {
         self
     }
 
+    /// Applies settings given as JSON (what bindings pass): `api_key`, `base_url`,
+    /// `api_version` ("v1"/"v2"), `timeout` and `connect_timeout` (seconds; or `timeout_ms` and
+    /// `connect_timeout_ms`), `max_retries`,
+    /// `allow_insecure_http`, and `language` (`[name, runtime version]`). Absent or null keys
+    /// keep the defaults; a value of the wrong kind is an error naming the key.
+    pub fn json(mut self, options: &serde_json::Value) -> Result<Self, ValidationError> {
+        use serde_json::Value;
+        let get = |key: &str| options.get(key).filter(|v| !v.is_null());
+        let text = |key: &'static str| -> Result<Option<String>, ValidationError> {
+            get(key)
+                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| ValidationError::new(key, Rule::Type, "must be a string")))
+                .transpose()
+        };
+        // `timeout` in seconds, or `timeout_ms` in milliseconds, whichever the language prefers.
+        let duration = |key: &'static str, ms_key: &'static str| -> Result<Option<Duration>, ValidationError> {
+            let (name, value, per_second, unit) = match (get(key), get(ms_key)) {
+                (Some(v), _) => (key, v, 1.0, "seconds"),
+                (None, Some(v)) => (ms_key, v, 1000.0, "milliseconds"),
+                (None, None) => return Ok(None),
+            };
+            let n =
+                value.as_f64().ok_or_else(|| ValidationError::new(name, Rule::Type, format!("must be a number of {unit}, got {value}")))?;
+            Duration::try_from_secs_f64(n / per_second)
+                .map(Some)
+                .map_err(|_| ValidationError::new(name, Rule::Range, format!("must be a positive number of {unit}, got {value}")))
+        };
+        if let Some(k) = text("api_key")? {
+            self = self.api_key(k);
+        }
+        if let Some(u) = text("base_url")? {
+            self = self.base_url(u);
+        }
+        if let Some(v) = text("api_version")? {
+            self = self.api_version(v.parse()?);
+        }
+        if let Some(t) = duration("timeout", "timeout_ms")? {
+            self = self.timeout(t);
+        }
+        if let Some(t) = duration("connect_timeout", "connect_timeout_ms")? {
+            self = self.connect_timeout(t);
+        }
+        if let Some(v) = get("max_retries") {
+            let n = v.as_u64().and_then(|n| u32::try_from(n).ok());
+            self = self.max_retries(
+                n.ok_or_else(|| ValidationError::new("max_retries", Rule::Range, format!("must be a whole number >= 0, got {v}")))?,
+            );
+        }
+        if let Some(v) = get("allow_insecure_http") {
+            self = self.allow_insecure_http(
+                v.as_bool().ok_or_else(|| ValidationError::new("allow_insecure_http", Rule::Type, "must be a boolean"))?,
+            );
+        }
+        if let Some(Value::Array(parts)) = get("language") {
+            if let [Value::String(name), Value::String(version)] = parts.as_slice() {
+                self = self.language(name.clone(), version.clone());
+            }
+        }
+        Ok(self)
+    }
+
     pub fn build(self) -> Result<Config, ValidationError> {
         let key = match self.api_key {
             Some(key) => key,

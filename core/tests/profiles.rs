@@ -246,3 +246,29 @@ async fn operations_by_name_for_the_bindings() {
     assert_eq!(many[1]["api_kind"], "not_found");
     assert_eq!(ops::outcome(Err(unknown))["error"]["kind"], "usage");
 }
+
+#[test]
+fn config_from_json_as_the_bindings_pass_it() {
+    use adapty_server::Config;
+    use serde_json::json;
+    let built = |v: serde_json::Value| Config::builder().json(&v).and_then(|b| b.build());
+    let c =
+        built(json!({ "api_key": "k", "base_url": "http://127.0.0.1:1", "api_version": "v1", "timeout_ms": 1500, "connect_timeout": 2.5,
+        "max_retries": 5, "language": ["python", "3.11.7"], "unknown_key": 1 }))
+        .unwrap();
+    assert_eq!(
+        (c.api_version(), c.timeout(), c.connect_timeout(), c.retry().max_retries),
+        (ApiVersion::V1, std::time::Duration::from_millis(1500), std::time::Duration::from_millis(2500), 5)
+    );
+    assert!(c.user_agent().starts_with("adapty-server-python/") && c.user_agent().contains("python 3.11.7"));
+    for (options, field, rule) in [
+        (json!({ "api_key": "k", "timeout": "soon" }), "timeout", "type"),
+        (json!({ "api_key": "k", "timeout_ms": -5 }), "timeout_ms", "range"),
+        (json!({ "api_key": "k", "max_retries": -1 }), "max_retries", "range"),
+        (json!({ "api_key": 7 }), "api_key", "type"),
+        (json!({ "api_key": "k", "api_version": "v9" }), "api_version", "enum"),
+    ] {
+        let e = built(options).unwrap_err();
+        assert_eq!((e.field.as_str(), e.rule.as_str()), (field, rule));
+    }
+}

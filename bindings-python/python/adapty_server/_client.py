@@ -93,9 +93,16 @@ class _ClientBase:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
     ) -> None:
-        self._native: _native.Client | None = _native.Client(
-            api_key, base_url, api_version, timeout, connect_timeout, max_retries, sys.version.split()[0]
-        )
+        options = {
+            "api_key": api_key,
+            "base_url": base_url,
+            "api_version": api_version,
+            "timeout": timeout,
+            "connect_timeout": connect_timeout,
+            "max_retries": max_retries,
+            "language": ["python", sys.version.split()[0]],
+        }
+        self._native: _native.Client | None = _native.Client(options)
         self._description = f"base_url={self._native.base_url!r}, api_version={api_version!r}"
         self._attach()
 

@@ -13,14 +13,5 @@ class Pending:
 class Client:
     @property
     def base_url(self) -> str: ...
-    def __init__(
-        self,
-        api_key: str | None,
-        base_url: str | None,
-        api_version: str,
-        timeout: float,
-        connect_timeout: float,
-        max_retries: int,
-        python_version: str,
-    ) -> None: ...
+    def __init__(self, options: dict[str, Any]) -> None: ...
     def call(self, op: str, args: dict[str, Any], done: _Done | None = None) -> Any: ...
