@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test test-rust test-python test-node lint bench bench-python bench-node codegen emulator toolchain
+.PHONY: demo test test-rust test-python test-node test-kotlin lint bench bench-python bench-node codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -19,7 +19,7 @@ demo: toolchain
 
 ## Every test suite, ending with one line `N passed, N failed`.
 test: toolchain
-	python3 tests/run.py lint rust python node
+	python3 tests/run.py lint rust python node kotlin
 
 test-rust: toolchain
 	python3 tests/run.py rust
@@ -31,6 +31,10 @@ test-python: toolchain
 ## Builds the addon, packs and installs the npm package into a fresh project, runs tsc and node --test.
 test-node: toolchain
 	python3 tests/run.py node
+
+## Generates the uniffi bindings, builds the Kotlin jar with Maven and runs its JUnit suite.
+test-kotlin: toolchain
+	python3 tests/run.py kotlin
 
 lint: toolchain
 	python3 tests/run.py lint
@@ -44,6 +48,7 @@ codegen: toolchain
 	$(CARGO) run --quiet -p adapty-server --features schema --example schema > target/schema.json
 	python3 tools/codegen/python_models.py < target/schema.json > bindings-python/python/adapty_server/_models.py
 	python3 tools/codegen/typescript_models.py bindings-node/lib < target/schema.json
+	python3 tools/codegen/kotlin_models.py io.adapty.server < target/schema.json > bindings-swift/kotlin/src/main/kotlin/io/adapty/server/Models.kt
 
 ## Python benchmark: release wheel and emulator; Adapty vs httpx, sync and async, and import time.
 bench-python: toolchain

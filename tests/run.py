@@ -45,6 +45,14 @@ def node_counts(text):
     return passed + checks_passed, failed + checks_failed
 
 
+def surefire_counts(text):
+    """Maven Surefire's last `Tests run: N, Failures: F, Errors: E` (its total), plus `check ...` lines."""
+    totals = re.findall(r"Tests run: (\d+), Failures: (\d+), Errors: (\d+)", text)
+    run, failures, errors = map(int, totals[-1]) if totals else (0, 0, 0)
+    checks_passed, checks_failed = check_counts(text)
+    return run - failures - errors + checks_passed, failures + errors + checks_failed
+
+
 def check_counts(text):
     """Lines `check NAME: ok|FAILED` printed by the lint suite."""
     return len(re.findall(r"^check .*: ok$", text, re.M)), len(re.findall(r"^check .*: FAILED$", text, re.M))
@@ -55,6 +63,7 @@ SUITES = {
     "lint": (["bash", "scripts/lint"], check_counts),
     "python": (["bash", "bindings-python/scripts/test"], pytest_counts),
     "node": (["bash", "bindings-node/scripts/test"], node_counts),
+    "kotlin": (["bash", "bindings-swift/scripts/test-kotlin"], surefire_counts),
 }
 
 
