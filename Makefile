@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test test-rust test-python test-node test-kotlin lint bench bench-python bench-node codegen emulator toolchain
+.PHONY: demo test test-rust test-python test-node test-kotlin test-swift swift-package lint bench bench-python bench-node codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -16,10 +16,11 @@ demo: toolchain
 	@echo "== Node quickstart"
 	bindings-node/scripts/install target/node-demo
 	scripts/with-emulator node target/node-demo/quickstart.mjs
+	@bindings-swift/scripts/demo-swift
 
 ## Every test suite, ending with one line `N passed, N failed`.
 test: toolchain
-	python3 tests/run.py lint rust python node kotlin
+	python3 tests/run.py lint rust python node kotlin swift
 
 test-rust: toolchain
 	python3 tests/run.py rust
@@ -36,6 +37,14 @@ test-node: toolchain
 test-kotlin: toolchain
 	python3 tests/run.py kotlin
 
+## Assembles the Swift package and runs its XCTest suite (sets up Swift on Debian if needed).
+test-swift: toolchain
+	python3 tests/run.py swift
+
+## The Swift package, ready to add by path: target/swift-package.
+swift-package: toolchain
+	bindings-swift/scripts/package-swift
+
 lint: toolchain
 	python3 tests/run.py lint
 
@@ -49,6 +58,7 @@ codegen: toolchain
 	python3 tools/codegen/python_models.py < target/schema.json > bindings-python/python/adapty_server/_models.py
 	python3 tools/codegen/typescript_models.py bindings-node/lib < target/schema.json
 	python3 tools/codegen/kotlin_models.py io.adapty.server < target/schema.json > bindings-swift/kotlin/src/main/kotlin/io/adapty/server/Models.kt
+	python3 tools/codegen/swift_models.py < target/schema.json > bindings-swift/swift/Sources/AdaptyServer/Models.swift
 
 ## Python benchmark: release wheel and emulator; Adapty vs httpx, sync and async, and import time.
 bench-python: toolchain

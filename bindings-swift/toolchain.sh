@@ -12,21 +12,23 @@ if command -v swift >/dev/null 2>&1; then
   cd "$pkg" && exec "$@"
 fi
 root=${ADAPTY_SWIFT_ROOT:-$HOME/.cache/adapty-server/swift-trixie}
-if [ ! -x "$root/usr/bin/swift" ]; then
+# A marker, not `usr/bin/swift`: inside the chroot that is an absolute symlink the host cannot follow.
+if [ ! -f "$root/.adapty-swift-ready" ]; then
   [ "$(id -u)" = 0 ] || { echo "toolchain.sh: no swift on PATH, and setting one up needs root" >&2; exit 1; }
   command -v debootstrap >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
   echo "toolchain.sh: setting up Swift in $root (once; about 550 MB)" >&2
-  rm -rf "$root.partial"
+  rm -rf "$root.partial" "$root"
   mkdir -p "$(dirname "$root")"
   debootstrap --variant=minbase trixie "$root.partial" http://deb.debian.org/debian >/dev/null
   cp /etc/resolv.conf "$root.partial/etc/resolv.conf"
   mount -t proc proc "$root.partial/proc"
   trap 'umount "$root.partial/proc" 2>/dev/null || true' EXIT
   chroot "$root.partial" apt-get update -qq 2>/dev/null
-  chroot "$root.partial" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swiftlang libc6-dev >/dev/null 2>&1
+  chroot "$root.partial" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swiftlang libc6-dev ca-certificates >/dev/null 2>&1
   chroot "$root.partial" apt-get clean
   umount "$root.partial/proc"
   trap - EXIT
+  touch "$root.partial/.adapty-swift-ready"
   mv "$root.partial" "$root"
 fi
 rm -rf "$root/pkg"

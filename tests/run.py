@@ -53,6 +53,13 @@ def surefire_counts(text):
     return run - failures - errors + checks_passed, failures + errors + checks_failed
 
 
+def xctest_counts(text):
+    """XCTest's last `Executed N tests, with F failures` (the "All tests" total)."""
+    totals = re.findall(r"Executed (\d+) tests?, with (\d+) failures?", text)
+    run, failures = map(int, totals[-1]) if totals else (0, 0)
+    return run - min(run, failures), failures
+
+
 def check_counts(text):
     """Lines `check NAME: ok|FAILED` printed by the lint suite."""
     return len(re.findall(r"^check .*: ok$", text, re.M)), len(re.findall(r"^check .*: FAILED$", text, re.M))
@@ -64,6 +71,7 @@ SUITES = {
     "python": (["bash", "bindings-python/scripts/test"], pytest_counts),
     "node": (["bash", "bindings-node/scripts/test"], node_counts),
     "kotlin": (["bash", "bindings-swift/scripts/test-kotlin"], surefire_counts),
+    "swift": (["bash", "bindings-swift/scripts/test-swift"], xctest_counts),
 }
 
 

@@ -91,7 +91,16 @@ pub(crate) fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, 
         .pool_idle_timeout(Duration::from_secs(60))
         .tcp_nodelay(true)
         .build()
-        .map_err(|e| Error::Internal { message: format!("cannot build the HTTP client: {e}") })?;
+        .map_err(|e| {
+            // The cause (e.g. no trust store on the machine) is in the source chain.
+            let mut message = format!("cannot build the HTTP client: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                message.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            Error::Internal { message }
+        })?;
     pools.insert(connect_timeout, client.clone());
     Ok(client)
 }
