@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test test-rust test-python test-node test-kotlin test-swift swift-package lint bench bench-python bench-node codegen emulator toolchain
+.PHONY: demo test test-rust test-python test-node test-kotlin test-swift swift-package kotlin-package lint bench bench-python bench-node codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -44,6 +44,11 @@ test-swift: toolchain
 ## The Swift package, ready to add by path: target/swift-package.
 swift-package: toolchain
 	bindings-swift/scripts/package-swift
+
+## The Kotlin jar (native library inside), installed into the local Maven repository.
+kotlin-package: toolchain
+	bindings-swift/scripts/generate
+	cd bindings-swift/kotlin && mvn -B -q --no-transfer-progress install -DskipTests
 
 lint: toolchain
 	python3 tests/run.py lint
