@@ -16,11 +16,11 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
-    /// `options`: the core's JSON settings (`Config::builder().json`). A bad option throws an
+    /// `options`: the core's JSON settings (`Config::from_json`). A bad option throws an
     /// error whose message is the JSON description.
     #[napi(constructor)]
     pub fn new(options: Value) -> napi::Result<Self> {
-        let built = Config::builder().json(&options).and_then(|b| b.build()).map_err(Error::Validation);
+        let built = Config::from_json(&options).map_err(Error::Validation);
         let inner = built.and_then(Client::new).map_err(|e| napi::Error::from_reason(e.to_json().to_string()))?;
         Ok(Self { inner })
     }
@@ -28,7 +28,7 @@ impl NativeClient {
     /// The base URL requests go to.
     #[napi(getter)]
     pub fn base_url(&self) -> String {
-        self.inner.config().base_url().as_str().trim_end_matches('/').to_owned()
+        self.inner.config().base_url_text().to_owned()
     }
 
     /// Runs `op` (e.g. `"profiles.get"`) with `args`; resolves to `{ ok }` or `{ error }`.

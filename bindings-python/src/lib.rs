@@ -27,11 +27,11 @@ struct Client {
 
 #[pymethods]
 impl Client {
-    /// `options`: the core's JSON settings (`Config::builder().json`).
+    /// `options`: the core's JSON settings (`Config::from_json`).
     #[new]
     fn new(py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Self> {
         let options = py_to_json(options.as_any(), "")?;
-        let config = Config::builder().json(&options).and_then(|b| b.build()).map_err(|e| to_py_err(py, Error::Validation(e)))?;
+        let config = Config::from_json(&options).map_err(|e| to_py_err(py, Error::Validation(e)))?;
         logging::sync_level(py)?;
         let inner = CoreClient::new(config).map_err(|e| to_py_err(py, e))?;
         Ok(Self { inner })
@@ -40,7 +40,7 @@ impl Client {
     /// The base URL requests go to (after defaults and `ADAPTY_BASE_URL`).
     #[getter]
     fn base_url(&self) -> String {
-        self.inner.config().base_url().as_str().trim_end_matches('/').to_owned()
+        self.inner.config().base_url_text().to_owned()
     }
 
     /// Runs the core operation `op` (e.g. `"profiles.get"`) with `args` (see `adapty_server::ops`).

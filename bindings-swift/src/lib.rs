@@ -86,17 +86,17 @@ pub struct NativeClient {
 
 #[uniffi::export]
 impl NativeClient {
-    /// `options_json`: the core's JSON settings (`Config::builder().json`).
+    /// `options_json`: the core's JSON settings (`Config::from_json`).
     #[uniffi::constructor]
     pub fn new(options_json: String) -> Result<Arc<Self>, AdaptyError> {
         let options = parse(&options_json, "options")?;
-        let config = Config::builder().json(&options).and_then(|b| b.build()).map_err(Error::Validation)?;
+        let config = Config::from_json(&options).map_err(Error::Validation)?;
         Ok(Arc::new(Self { inner: Client::new(config)? }))
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> String {
-        self.inner.config().base_url().as_str().trim_end_matches('/').to_owned()
+        self.inner.config().base_url_text().to_owned()
     }
 
     /// Runs the core operation `op` with JSON `args_json`; returns the result's JSON.

@@ -145,8 +145,19 @@ impl Config {
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
+
+    /// A checked configuration from JSON settings (see [`ConfigBuilder::json`]), as bindings pass them.
+    pub fn from_json(options: &serde_json::Value) -> Result<Config, ValidationError> {
+        Self::builder().json(options)?.build()
+    }
+
     pub fn base_url(&self) -> &Url {
         &self.base_url
+    }
+
+    /// The base URL as people write it: `https://api.adapty.io`, without the trailing slash.
+    pub fn base_url_text(&self) -> &str {
+        self.base_url.as_str().trim_end_matches('/')
     }
     pub fn api_version(&self) -> ApiVersion {
         self.api_version
