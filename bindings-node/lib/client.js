@@ -27,12 +27,6 @@ function refs(list) {
   return list.map((r) => ({ profile_id: r?.profileId ?? null, customer_user_id: r?.customerUserId ?? null }));
 }
 
-function concurrencyOf(options) {
-  const c = options?.concurrency ?? 16;
-  if (!Number.isInteger(c) || c < 1) throw new TypeError('concurrency must be a whole number >= 1');
-  return c;
-}
-
 class Profiles {
   #native;
   constructor(native) {
@@ -60,7 +54,7 @@ class Profiles {
     await this.#call('profiles.delete', args(ref, false));
   }
   async deleteMany(list, options) {
-    const results = await this.#call('profiles.deleteMany', { refs: refs(list), concurrency: concurrencyOf(options) });
+    const results = await this.#call('profiles.deleteMany', { refs: refs(list), concurrency: options?.concurrency ?? null });
     return results.map((e, i) => ({ ref: list[i], ok: e === null, error: e === null ? null : errors.fromCore(e) }));
   }
 

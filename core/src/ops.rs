@@ -38,7 +38,14 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Value, Erro
                 .iter()
                 .map(|r| ProfileRef::from_parts(text(r, "profile_id")?, text(r, "customer_user_id")?))
                 .collect();
-            let concurrency = args.get("concurrency").and_then(Value::as_u64).unwrap_or(16) as usize;
+            let concurrency = match args.get("concurrency") {
+                None | Some(Value::Null) => 16,
+                Some(v) => v
+                    .as_u64()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| ValidationError::new("concurrency", Rule::Range, format!("must be a whole number >= 1, got {v}")))?
+                    as usize,
+            };
             let results = profiles.delete_many(refs, concurrency).await;
             Ok(Value::Array(results.iter().map(|r| r.as_ref().err().map_or(Value::Null, Error::to_json)).collect()))
         }

@@ -245,6 +245,8 @@ async fn operations_by_name_for_the_bindings() {
     assert!(many[0].is_null());
     assert_eq!(many[1]["api_kind"], "not_found");
     assert_eq!(ops::outcome(Err(unknown))["error"]["kind"], "usage");
+    let zero = ops::call(&client, "profiles.deleteMany", &json!({ "refs": [], "concurrency": 0 })).await.unwrap_err();
+    assert_eq!(zero.validation().map(|v| v.field.as_str()), Some("concurrency"));
 }
 
 #[test]

@@ -38,6 +38,9 @@ def pascal(value):
     return "".join(p[:1].upper() + p[1:] for p in value.replace("-", "_").split("_"))
 
 
+SCALARS = {"date-time": "OffsetDateTime", "date": "String", "string": "String", "number": "Double", "integer": "Long", "boolean": "Boolean"}
+
+
 class Gen:
     def __init__(self, bundle):
         self.b = bundle
@@ -50,16 +53,10 @@ class Gen:
             return "Map<String, AttributeValue?>"
         if "anyOf" in s:
             return "AttributeValue"
-        t, fmt = s.get("type"), s.get("format")
-        if t == "string":
-            return "OffsetDateTime" if fmt == "date-time" else "String"
-        if t == "number":
-            return "Double"
-        if t == "integer":
-            return "Long"
-        if t == "boolean":
-            return "Boolean"
-        if t == "array":
+        scalar = self.b.scalar(s)
+        if scalar in SCALARS:
+            return SCALARS[scalar]
+        if s.get("type") == "array":
             return f"List<{self.kt_type(s['items'])}>"
         return "JsonElement"
 

@@ -26,6 +26,9 @@ from ._convert import Model, date_from_json, date_to_json, datetime_from_json, d
 '''
 
 
+SCALARS = {"date-time": "_dt.datetime", "date": "_dt.date", "string": "str", "number": "float", "integer": "int", "boolean": "bool", "null": "None"}
+
+
 class Gen:
     def __init__(self, bundle):
         self.b = bundle
@@ -45,22 +48,12 @@ class Gen:
             return " | ".join(dict.fromkeys(self.py_type(p, for_input) for p in s["anyOf"]))
         if s.get("x-as-map"):
             return f"dict[str, {self.map_value_type(s, for_input)}]"
+        scalar = self.b.scalar(s)
+        if scalar == "date" and for_input:
+            return "_dt.date | str"
+        if scalar:
+            return SCALARS[scalar]
         t = s.get("type")
-        fmt = s.get("format")
-        if t == "string":
-            if fmt == "date-time":
-                return "_dt.datetime"
-            if fmt == "date":
-                return "_dt.date | str" if for_input else "_dt.date"
-            return "str"
-        if t == "number":
-            return "float"
-        if t == "integer":
-            return "int"
-        if t == "boolean":
-            return "bool"
-        if t == "null":
-            return "None"
         if t == "array":
             return f"list[{self.py_type(s['items'], for_input)}]"
         if t == "object":

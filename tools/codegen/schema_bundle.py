@@ -53,6 +53,15 @@ class Bundle:
             return dict(s, type=rest[0] if len(rest) == 1 else rest), True
         return s, False
 
+    @staticmethod
+    def scalar(s):
+        """The scalar kind of a schema: "date-time", "date", "string", "number", "integer",
+        "boolean" or "null"; None for references, unions, lists and objects."""
+        t = s.get("type")
+        if t == "string" and s.get("format") in ("date-time", "date"):
+            return s["format"]
+        return t if t in ("string", "number", "integer", "boolean", "null") else None
+
     def map_value(self, s):
         """The value schema of an `x-as-map` list of `{key, value}` items."""
         return self.nullable_inner(self.defs[ref_name(s["items"])]["properties"]["value"])[0]

@@ -35,6 +35,9 @@ def case_name(value):
     return {"Android": "android"}.get(value, name)
 
 
+SCALARS = {"date-time": "Date", "date": "String", "string": "String", "number": "Double", "integer": "Int64", "boolean": "Bool"}
+
+
 class Gen:
     def __init__(self, bundle):
         self.b = bundle
@@ -47,16 +50,10 @@ class Gen:
             return "[String: AttributeValue?]"
         if "anyOf" in s:
             return "AttributeValue"
-        t, fmt = s.get("type"), s.get("format")
-        if t == "string":
-            return "Date" if fmt == "date-time" else "String"
-        if t == "number":
-            return "Double"
-        if t == "integer":
-            return "Int64"
-        if t == "boolean":
-            return "Bool"
-        if t == "array":
+        scalar = self.b.scalar(s)
+        if scalar in SCALARS:
+            return SCALARS[scalar]
+        if s.get("type") == "array":
             return f"[{self.sw_type(s['items'])}]"
         return "String"
 

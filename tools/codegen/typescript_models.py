@@ -21,6 +21,10 @@ def camel(key):
     return head + "".join(p[:1].upper() + p[1:] for p in rest)
 
 
+# Date-times stay ISO 8601 strings, as the API sends them.
+SCALARS = {"date-time": "string", "date": "string", "string": "string", "number": "number", "integer": "number", "boolean": "boolean", "null": "null"}
+
+
 class Gen:
     def __init__(self, bundle):
         self.b = bundle
@@ -34,16 +38,10 @@ class Gen:
         if s.get("x-as-map"):
             value = self.ts_type(self.b.map_value(s), for_input)
             return f"Record<string, {value}{' | boolean' if for_input else ''} | null>"
-        t = s.get("type")
-        if t == "string":
-            return "string"
-        if t in ("number", "integer"):
-            return "number"
-        if t == "boolean":
-            return "boolean"
-        if t == "null":
-            return "null"
-        if t == "array":
+        scalar = self.b.scalar(s)
+        if scalar:
+            return SCALARS[scalar]
+        if s.get("type") == "array":
             return f"{self.ts_type(s['items'], for_input)}[]"
         return "unknown"
 
