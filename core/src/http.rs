@@ -1,12 +1,14 @@
 //! Sending one API request: headers, per-attempt timeout, retries, and turning the outcome into
 //! a response or an [`Error`].
 
+use std::borrow::Cow;
 use std::sync::{Arc, RwLock};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
 
 use crate::config::Config;
 use crate::error::{ApiError, Error, Rule, ValidationError};
@@ -22,7 +24,13 @@ pub(crate) enum Replay {
     /// lost, timeout) may find the resource already gone: a 404 then means the earlier attempt
     /// succeeded.
     IdempotentDelete,
+    /// Made repeatable by an `Idempotency-Key` header sent unchanged on every attempt; a 409
+    /// `idempotency_in_flight` (the first attempt is still running) is waited out and retried.
+    IdempotencyKey,
 }
+
+/// The `error_code` of a 409 that says an earlier request with the same key is still running.
+const IDEMPOTENCY_IN_FLIGHT: &str = "idempotency_in_flight";
 
 /// Extra request headers (name, value).
 pub(crate) type Headers = Vec<(&'static str, String)>;
@@ -31,10 +39,51 @@ pub(crate) type Headers = Vec<(&'static str, String)>;
 #[derive(Debug, Clone)]
 pub(crate) struct ApiRequest {
     pub method: Method,
-    pub path: &'static str,
+    pub path: Cow<'static, str>,
+    pub query: Vec<(&'static str, String)>,
     pub headers: Headers,
-    pub body: Option<Bytes>,
+    pub body: Option<Body>,
     pub replay: Replay,
+}
+
+/// A request body and its media type.
+#[derive(Debug, Clone)]
+pub(crate) struct Body {
+    pub bytes: Bytes,
+    pub content_type: &'static str,
+}
+
+impl Body {
+    /// `value` as `application/json`.
+    pub fn json(value: &impl serde::Serialize) -> Result<Self, Error> {
+        Self::with_type(value, "application/json")
+    }
+
+    pub fn with_type(value: &impl serde::Serialize, content_type: &'static str) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal { message: format!("cannot encode the request: {e}") })?;
+        Ok(Self { bytes: Bytes::from(bytes), content_type })
+    }
+}
+
+impl ApiRequest {
+    pub fn new(method: Method, path: impl Into<Cow<'static, str>>, replay: Replay) -> Self {
+        Self { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, replay }
+    }
+
+    pub fn headers(mut self, headers: Headers) -> Self {
+        self.headers.extend(headers);
+        self
+    }
+
+    pub fn body(mut self, body: Body) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    pub fn query(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
+        self.query.extend(value.map(|v| (name, v.to_string())));
+        self
+    }
 }
 
 /// A successful response.
@@ -69,10 +118,13 @@ impl Transport {
         &self.config
     }
 
-    /// The base URL with `path`; `set_path` skips re-parsing the host on every request.
-    fn url(&self, path: &str) -> Url {
+    /// The base URL with `path` and `query`; `set_path` skips re-parsing the host on every request.
+    fn url(&self, path: &str, query: &[(&str, String)]) -> Url {
         let mut url = self.config.base_url.clone();
         url.set_path(path);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
         url
     }
 
@@ -91,7 +143,7 @@ impl Transport {
 
     /// Sends `req`, retrying as its [`Replay`] and the retry policy allow.
     pub async fn send(self: Arc<Self>, req: ApiRequest) -> Result<ApiResponse, Error> {
-        let url = self.url(req.path);
+        let url = self.url(&req.path, &req.query);
         let policy = self.config.retry;
         let mut retry = 0u32;
         let mut outcome_unknown = false;
@@ -102,31 +154,34 @@ impl Transport {
             let attempt = retry + 1;
             let (error, retry_after) = match result {
                 Ok(resp) if resp.status < 400 => {
-                    tracing::debug!(target: "adapty_server", method = %req.method, path = req.path, status = resp.status, latency_ms, attempt, "request succeeded");
+                    tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "request succeeded");
                     return Ok(resp.into());
                 }
                 Ok(resp) if resp.status == 404 && outcome_unknown && req.replay == Replay::IdempotentDelete => {
-                    tracing::debug!(target: "adapty_server", method = %req.method, path = req.path, status = resp.status, latency_ms, attempt, "already deleted by an earlier attempt");
+                    tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "already deleted by an earlier attempt");
                     return Ok(ApiResponse { status: 204, body: Bytes::new() });
                 }
                 Ok(resp) => {
                     let err = resp.into_error();
-                    tracing::debug!(target: "adapty_server", method = %req.method, path = req.path, status = err.status, error_code = err.error_code.as_deref().unwrap_or(""), latency_ms, attempt, "request failed");
-                    if !is_retryable_status(err.status) {
+                    tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = err.status, error_code = err.error_code.as_deref().unwrap_or(""), latency_ms, attempt, "request failed");
+                    let in_flight = req.replay == Replay::IdempotencyKey
+                        && err.status == 409
+                        && err.error_code.as_deref() == Some(IDEMPOTENCY_IN_FLIGHT);
+                    if !is_retryable_status(err.status) && !in_flight {
                         return Err(Error::Api(err));
                     }
                     let after = err.retry_after;
                     (Error::Api(err), after)
                 }
                 Err(err) => {
-                    tracing::debug!(target: "adapty_server", method = %req.method, path = req.path, error = %err, latency_ms, attempt, "request failed");
+                    tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, error = %err, latency_ms, attempt, "request failed");
                     outcome_unknown = true;
                     (err, None)
                 }
             };
             match decide(&policy, retry, retry_after) {
                 Decision::RetryAfter(delay) => {
-                    tracing::info!(target: "adapty_server", method = %req.method, path = req.path, attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+                    tracing::info!(target: "adapty_server", method = %req.method, path = %req.path, attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
                     tokio::time::sleep(delay).await;
                     retry += 1;
                 }
@@ -144,7 +199,7 @@ impl Transport {
             builder = builder.header(HeaderName::from_static(name), value);
         }
         if let Some(body) = &req.body {
-            builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
+            builder = builder.header(CONTENT_TYPE, body.content_type).body(body.bytes.clone());
         }
         let resp = builder.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();
@@ -189,4 +244,21 @@ fn transport_error(e: reqwest::Error) -> Error {
         source = s.source();
     }
     if e.is_timeout() { Error::Timeout { message } } else { Error::Connection { message } }
+}
+
+/// Sends `req` on the shared runtime and decodes the JSON body there.
+pub(crate) async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &Arc<Transport>, req: ApiRequest) -> Result<T, Error> {
+    let transport = transport.clone();
+    crate::runtime::spawn(async move {
+        let resp = transport.send(req).await?;
+        serde_json::from_slice(&resp.body)
+            .map_err(|e| Error::Internal { message: format!("unexpected response body (HTTP {}): {e}", resp.status) })
+    })
+    .await
+}
+
+/// Sends `req` on the shared runtime for its status alone (the body is ignored).
+pub(crate) async fn send_empty(transport: &Arc<Transport>, req: ApiRequest) -> Result<(), Error> {
+    let transport = transport.clone();
+    crate::runtime::spawn(async move { transport.send(req).await.map(drop) }).await
 }

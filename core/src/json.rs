@@ -8,10 +8,20 @@ use crate::error::{Rule, ValidationError};
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ValidationError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { "body".to_owned() } else { path };
         let message = e.inner().to_string();
+        // A missing or unknown key is reported at its parent; name the key itself.
+        let key = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|p| message.strip_prefix(p))
+            .and_then(|rest| rest.split('`').next());
+        let field = match (path.as_str(), key) {
+            (".", Some(k)) => k.to_owned(),
+            (".", None) => "body".to_owned(),
+            (p, Some(k)) => format!("{p}.{k}"),
+            (p, None) => p.to_owned(),
+        };
         // serde's own messages start "invalid type"; ours say which values are allowed.
-        let rule = if message.starts_with("invalid type") {
+        let rule = if message.starts_with("invalid type") || message.starts_with("unknown field") {
             Rule::Type
         } else if message.contains(" is not one of ") {
             Rule::Enum

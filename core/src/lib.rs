@@ -25,6 +25,15 @@
 //! - Events are emitted with `tracing` under the target `adapty_server`; the API key never
 //!   appears in them, in `Debug` output or in errors.
 
+/// The path of a current server-side endpoint: every one but the Profile API (whose prefix
+/// follows [`ApiVersion`]) lives under `/api/v2/server-side-api/`; the draft v1 docs never
+/// settled these paths.
+macro_rules! server_side {
+    ($path:literal) => {
+        concat!("/api/v2/server-side-api", $path)
+    };
+}
+
 mod client;
 mod config;
 mod error;
@@ -32,18 +41,31 @@ mod http;
 pub mod json;
 pub mod models;
 pub mod ops;
+mod pagination;
+mod paywalls;
 mod profiles;
+mod purchases;
 mod reference;
 pub mod retry;
 pub mod runtime;
 #[cfg(feature = "schema")]
 pub mod schema;
+mod settings;
+mod virtual_currency;
 
-pub use client::{BlockingClient, BlockingProfiles, Client};
+pub use client::{
+    BlockingAccessLevels, BlockingClient, BlockingIntegrations, BlockingPaywalls, BlockingProfiles, BlockingPurchases, BlockingRefundSaver,
+    BlockingVirtualCurrency, Client,
+};
 pub use config::{ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, RetryPolicy, VERSION};
 pub use error::{ApiError, ApiErrorKind, Error, ErrorKind, FieldError, Rule, ValidationError, parse_error_body};
 pub use models::*;
+pub use pagination::BlockingPages;
+pub use paywalls::Paywalls;
 pub use profiles::{BulkItem, MAX_DELETE_CONCURRENCY, Profiles};
+pub use purchases::{AccessLevels, Purchases};
+pub use settings::{Integrations, RefundSaver};
+pub use virtual_currency::{IDEMPOTENCY_KEY_HEADER, VirtualCurrency};
 pub use reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
 
 /// Compiles the README's Rust quickstart, so it cannot rot.

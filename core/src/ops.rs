@@ -1,23 +1,53 @@
 //! Every operation by name, with JSON in and out: the one entry point the language bindings call
 //! (`call(client, "profiles.get", args)`), so a new endpoint needs no new binding code in Rust.
 //!
-//! Arguments use the API's snake_case names: `profile_id`, `customer_user_id`, `fields` (the
-//! request body, read by [`ProfileParams::from_json`]), `refs` (a list of `{profile_id,
-//! customer_user_id}`) and `concurrency`. Results are the models' JSON; `profiles.deleteMany`
-//! gives, per input, `null` or the error's [`Error::to_json`].
+//! Arguments use the API's snake_case names: `profile_id` and `customer_user_id` (the profile),
+//! `fields` (the request body as the API takes it), `refs` (a list of `{profile_id,
+//! customer_user_id}`) and `concurrency` for `profiles.deleteMany`, `paywall_id`, `page`,
+//! `page_size`, `limit`, `currency_code`, `cursor` and `idempotency_key`. Results are the
+//! models' JSON; list operations return one page with its `next_cursor` (pass it back as
+//! `cursor` for the next page: this is how every language's iterator walks a list);
+//! `profiles.deleteMany` gives, per input, `null` or the error's [`Error::to_json`].
 
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::client::Client;
 use crate::error::{Error, Rule, ValidationError};
-use crate::models::ProfileParams;
+use crate::models::{HistoryRequest, PageRequest, ProfileParams};
+use crate::paywalls::page_from_cursor;
 use crate::reference::{CreateRef, ProfileRef};
+
+/// Every operation [`call`] knows, for bindings that list them.
+pub const OPERATIONS: &[&str] = &[
+    "profiles.get",
+    "profiles.create",
+    "profiles.update",
+    "profiles.delete",
+    "profiles.deleteMany",
+    "purchases.setTransaction",
+    "purchases.validateStripe",
+    "purchases.validatePaddle",
+    "accessLevels.grant",
+    "accessLevels.revoke",
+    "refundSaver.get",
+    "refundSaver.set",
+    "integrations.get",
+    "integrations.set",
+    "paywalls.list",
+    "paywalls.get",
+    "paywalls.update",
+    "virtualCurrency.createTransaction",
+    "virtualCurrency.listTransactions",
+    "virtualCurrency.balances",
+];
 
 /// Runs the operation `op` with `args`.
 pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Value, Error> {
     let (pid, cuid) = (text(args, "profile_id")?, text(args, "customer_user_id")?);
     let fields = || ProfileParams::from_json(args.get("fields").cloned().unwrap_or_else(|| json!({})));
     let profiles = client.profiles();
+    let profile = || ProfileRef::from_parts(pid, cuid);
     match op {
         "profiles.get" => to_json(profiles.get(&ProfileRef::from_parts(pid, cuid)?).await),
         "profiles.create" => {
@@ -49,6 +79,38 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Value, Erro
             let results = profiles.delete_many(refs, concurrency).await;
             Ok(Value::Array(results.iter().map(|r| r.as_ref().err().map_or(Value::Null, Error::to_json)).collect()))
         }
+        "purchases.setTransaction" => to_json(client.purchases().set_transaction(&profile()?, &body(args)?).await),
+        "purchases.validateStripe" => client.purchases().validate_stripe(&body(args)?).await.map(|()| Value::Null),
+        "purchases.validatePaddle" => to_json(client.purchases().validate_paddle(&body(args)?).await),
+        "accessLevels.grant" => to_json(client.access_levels().grant(&profile()?, &body(args)?).await),
+        "accessLevels.revoke" => to_json(client.access_levels().revoke(&profile()?, &body(args)?).await),
+        "refundSaver.get" => to_json(client.refund_saver().get(&profile()?).await),
+        "refundSaver.set" => to_json(client.refund_saver().set(&profile()?, &body(args)?).await),
+        "integrations.get" => to_json(client.integrations().get(&profile()?).await),
+        "integrations.set" => client.integrations().set(&profile()?, &body(args)?).await.map(|()| Value::Null),
+        "paywalls.list" => {
+            let page = match text(args, "cursor")? {
+                Some(cursor) => page_from_cursor(cursor)?,
+                None => number(args, "page")?.unwrap_or(1),
+            };
+            let page_size = number(args, "page_size")?.unwrap_or(PageRequest::default().page_size);
+            to_json(client.paywalls().list(&PageRequest { page, page_size }).await)
+        }
+        "paywalls.get" => to_json(client.paywalls().get(required_text(args, "paywall_id")?).await),
+        "paywalls.update" => to_json(client.paywalls().update(required_text(args, "paywall_id")?, &body(args)?).await),
+        "virtualCurrency.createTransaction" => {
+            let key = text(args, "idempotency_key")?;
+            to_json(client.virtual_currency().create_transaction(&profile()?, &body(args)?, key).await)
+        }
+        "virtualCurrency.listTransactions" => {
+            let page = HistoryRequest {
+                currency_code: text(args, "currency_code")?.map(str::to_owned),
+                limit: number(args, "limit")?,
+                cursor: text(args, "cursor")?.map(str::to_owned),
+            };
+            to_json(client.virtual_currency().list_transactions(&profile()?, &page).await)
+        }
+        "virtualCurrency.balances" => to_json(client.virtual_currency().balances(&profile()?).await),
         other => Err(Error::Usage { message: format!("unknown operation {other:?}") }),
     }
 }
@@ -58,6 +120,27 @@ pub fn outcome(result: Result<Value, Error>) -> Value {
     match result {
         Ok(v) => json!({ "ok": v }),
         Err(e) => json!({ "error": e.to_json() }),
+    }
+}
+
+/// The request body `fields`, read with the field's path in any error.
+fn body<T: DeserializeOwned>(args: &Value) -> Result<T, ValidationError> {
+    crate::json::from_value(args.get("fields").cloned().unwrap_or_else(|| json!({})))
+}
+
+fn required_text<'a>(args: &'a Value, key: &str) -> Result<&'a str, ValidationError> {
+    text(args, key)?.ok_or_else(|| ValidationError::new(key, Rule::Required, "is required"))
+}
+
+/// An optional whole-number argument.
+fn number(args: &Value, key: &str) -> Result<Option<u32>, ValidationError> {
+    match args.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| ValidationError::new(key, Rule::Type, format!("must be a whole number >= 0, got {v}"))),
     }
 }
 

@@ -3,12 +3,10 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use bytes::Bytes;
 use reqwest::Method;
-use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ValidationError};
-use crate::http::{ApiRequest, Headers, Replay, Transport};
+use crate::http::{ApiRequest, Body, Headers, Replay, Transport, send_empty, send_json};
 use crate::models::{DataEnvelope, Profile, ProfileParams};
 use crate::reference::{CreateRef, PLATFORM_HEADER, ProfileRef};
 use crate::runtime;
@@ -47,24 +45,23 @@ impl Profiles<'_> {
         self.transport.config().api_version().profile_path()
     }
 
-    fn request(&self, method: Method, headers: Headers, body: Option<Bytes>, replay: Replay) -> ApiRequest {
-        ApiRequest { method, path: self.path(), headers, body, replay }
+    fn request(&self, method: Method, headers: Headers, replay: Replay) -> ApiRequest {
+        ApiRequest::new(method, self.path(), replay).headers(headers)
     }
 
     /// Sends `params` as the body of a create or update (validated first) with `headers` plus
     /// `adapty-platform`, and reads the profile from the answer.
     async fn write(&self, method: Method, mut headers: Headers, params: &ProfileParams, replay: Replay) -> Result<Profile, Error> {
         params.validate(self.transport.config().api_version())?;
-        let body = serde_json::to_vec(params).map_err(|e| Error::Internal { message: format!("cannot encode the request: {e}") })?;
         headers.extend(params.platform.iter().map(|p| (PLATFORM_HEADER, p.as_str().to_owned())));
-        let req = self.request(method, headers, Some(Bytes::from(body)), replay);
+        let req = self.request(method, headers, replay).body(Body::json(params)?);
         send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
     }
 
     /// Reads a profile.
     pub async fn get(&self, profile: &ProfileRef) -> Result<Profile, Error> {
         // A read: safe to repeat.
-        let req = self.request(Method::GET, profile.headers(), None, Replay::Idempotent);
+        let req = self.request(Method::GET, profile.headers(), Replay::Idempotent);
         send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
     }
 
@@ -83,15 +80,13 @@ impl Profiles<'_> {
 
     /// Deletes a profile and its data.
     pub async fn delete(&self, profile: &ProfileRef) -> Result<(), Error> {
-        let req = self.delete_request(profile);
-        let transport = self.transport.clone();
-        runtime::spawn(async move { transport.send(req).await.map(drop) }).await
+        send_empty(self.transport, self.delete_request(profile)).await
     }
 
     fn delete_request(&self, profile: &ProfileRef) -> ApiRequest {
         // Safe to repeat: deleting twice leaves the same state; a 404 after an attempt with an
         // unknown outcome means that attempt deleted it.
-        self.request(Method::DELETE, profile.headers(), None, Replay::IdempotentDelete)
+        self.request(Method::DELETE, profile.headers(), Replay::IdempotentDelete)
     }
 
     /// Deletes many profiles with at most `concurrency` requests in flight (clamped to
@@ -134,15 +129,4 @@ impl Profiles<'_> {
         });
         run.await.unwrap_or_else(|e| vec![Err(e); n])
     }
-}
-
-/// Sends `req` on the shared runtime and decodes the JSON body there.
-async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &Arc<Transport>, req: ApiRequest) -> Result<T, Error> {
-    let transport = transport.clone();
-    runtime::spawn(async move {
-        let resp = transport.send(req).await?;
-        serde_json::from_slice(&resp.body)
-            .map_err(|e| Error::Internal { message: format!("unexpected response body (HTTP {}): {e}", resp.status) })
-    })
-    .await
 }

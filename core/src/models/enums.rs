@@ -163,6 +163,50 @@ open_enum! {
     }
 }
 
+closed_enum! {
+    /// What kind of purchase a transaction records.
+    PurchaseType { OneTimePurchase = "one_time_purchase", Subscription = "subscription" }
+}
+
+open_enum! {
+    /// Refund Saver's answer to a refund request: `grant`, `no_preference` (Apple decides) or `decline`.
+    RefundPreference { Grant = "grant", NoPreference = "no_preference", Decline = "decline" }
+}
+
+open_enum! {
+    /// Publication state of a paywall.
+    PaywallState { Draft = "draft", Live = "live", Inactive = "inactive", Archived = "archived" }
+}
+
+open_enum! {
+    /// Product group a paywall product belongs to.
+    ProductSet {
+        Weekly = "weekly",
+        Monthly = "monthly",
+        Trimonthly = "trimonthly",
+        Semiannual = "semiannual",
+        Annual = "annual",
+        Lifetime = "lifetime",
+        Uncategorised = "uncategorised",
+        Nonsubscriptions = "nonsubscriptions",
+        TwoMonths = "two_months",
+        Consumable = "consumable",
+    }
+}
+
+open_enum! {
+    /// What caused a virtual currency transaction.
+    VirtualCurrencyTransactionType {
+        StorePurchase = "store_purchase",
+        SubscriptionRenewal = "subscription_renewal",
+        TrialStart = "trial_start",
+        ApiTransaction = "api_transaction",
+        DashboardTransaction = "dashboard_transaction",
+        Refund = "refund",
+        Expiry = "expiry",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

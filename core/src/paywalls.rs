@@ -1,0 +1,98 @@
+//! Paywalls: list (page-numbered), get, and replace their remote configs.
+
+use std::sync::Arc;
+
+use futures_util::Stream;
+use reqwest::Method;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::error::{Error, Rule, ValidationError};
+use crate::http::{ApiRequest, Body, Replay, Transport, send_json};
+use crate::models::{PageRequest, Paywall, PaywallPage, PaywallUpdateParams};
+use crate::pagination::walk;
+
+const PAYWALLS: &str = server_side!("/paywalls/");
+
+/// The paywalls of the app. Get it from [`crate::Client::paywalls`].
+pub struct Paywalls<'a> {
+    pub(crate) transport: &'a Arc<Transport>,
+}
+
+#[derive(Deserialize)]
+struct ListResponse {
+    data: Vec<Paywall>,
+    meta: Meta,
+}
+
+#[derive(Deserialize)]
+struct Meta {
+    pagination: Pagination,
+}
+
+#[derive(Deserialize)]
+struct Pagination {
+    count: u64,
+    page: u32,
+    pages: u32,
+}
+
+/// A paywall id is a UUID; checked here so a wrong one never reaches a URL.
+fn paywall_path(paywall_id: &str) -> Result<String, ValidationError> {
+    let id = Uuid::parse_str(paywall_id.trim())
+        .map_err(|_| ValidationError::new("paywall_id", Rule::Format, format!("{paywall_id:?} is not a UUID")))?;
+    Ok(format!("{PAYWALLS}{id}/"))
+}
+
+/// The page number a paywall cursor holds (cursors are page numbers as text).
+pub(crate) fn page_from_cursor(cursor: &str) -> Result<u32, ValidationError> {
+    cursor.parse().ok().filter(|n| *n >= 1).ok_or_else(|| ValidationError::new("cursor", Rule::Format, format!("{cursor:?} is not a paywall page cursor")))
+}
+
+impl Paywalls<'_> {
+    /// One page of paywalls.
+    pub async fn list(&self, page: &PageRequest) -> Result<PaywallPage, Error> {
+        page.validate()?;
+        // Adapty's docs name the parameters `page`/`page_size` (guide, curl, error source) and
+        // `page[number]`/`page[size]` (OpenAPI); both are sent so either reading works.
+        let req = ApiRequest::new(Method::GET, PAYWALLS, Replay::Idempotent)
+            .query("page", Some(page.page))
+            .query("page_size", Some(page.page_size))
+            .query("page[number]", Some(page.page))
+            .query("page[size]", Some(page.page_size));
+        let resp: ListResponse = send_json(self.transport, req).await?;
+        let Pagination { count, page, pages } = resp.meta.pagination;
+        let next_cursor = (page < pages).then(|| (page + 1).to_string());
+        Ok(PaywallPage { data: resp.data, count, page, pages, next_cursor })
+    }
+
+    /// Every paywall, `page_size` per request, fetched as the stream is read.
+    pub fn list_all(&self, page_size: u32) -> impl Stream<Item = Result<Paywall, Error>> + Send + 'static {
+        let transport = self.transport.clone();
+        walk(move |cursor| {
+            let transport = transport.clone();
+            async move {
+                let page = match cursor {
+                    Some(c) => page_from_cursor(&c)?,
+                    None => 1,
+                };
+                let p = Paywalls { transport: &transport }.list(&PageRequest { page, page_size }).await?;
+                Ok((p.data, p.next_cursor))
+            }
+        })
+    }
+
+    pub async fn get(&self, paywall_id: &str) -> Result<Paywall, Error> {
+        // A read: safe to repeat.
+        let req = ApiRequest::new(Method::GET, paywall_path(paywall_id)?, Replay::Idempotent);
+        send_json(self.transport, req).await
+    }
+
+    /// Replaces all remote configs of the paywall with `params.remote_configs`; returns the paywall.
+    pub async fn update(&self, paywall_id: &str, params: &PaywallUpdateParams) -> Result<Paywall, Error> {
+        params.validate()?;
+        // Safe to repeat: PUT replaces the configs with the same ones.
+        let req = ApiRequest::new(Method::PUT, paywall_path(paywall_id)?, Replay::Idempotent).body(Body::json(params)?);
+        send_json(self.transport, req).await
+    }
+}

@@ -1,0 +1,89 @@
+//! Purchases and access: record a transaction, import Stripe and Paddle purchases, grant and
+//! revoke access levels.
+
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::error::Error;
+use crate::http::{ApiRequest, Body, Replay, Transport, send_empty, send_json};
+use crate::models::{DataEnvelope, GrantAccessParams, PaddleValidationParams, Profile, RevokeAccessParams, StripeValidationParams, TransactionParams};
+use crate::reference::ProfileRef;
+
+/// Stripe validation still lives in the legacy SDK API, in every generation of the docs.
+const STRIPE_VALIDATE: &str = "/api/v1/sdk/purchase/stripe/token/validate/";
+
+/// JSON:API's media type, which the Stripe validation endpoint takes.
+const JSON_API: &str = "application/vnd.api+json";
+
+/// A profile-scoped POST answered with the profile.
+async fn post_for_profile(
+    transport: &Arc<Transport>,
+    path: &'static str,
+    profile: &ProfileRef,
+    body: Body,
+    replay: Replay,
+) -> Result<Profile, Error> {
+    let req = ApiRequest::new(Method::POST, path, replay).headers(profile.headers()).body(body);
+    send_json::<DataEnvelope<Profile>>(transport, req).await.map(|e| e.data)
+}
+
+/// Recording purchases. Get it from [`crate::Client::purchases`].
+pub struct Purchases<'a> {
+    pub(crate) transport: &'a Arc<Transport>,
+}
+
+impl Purchases<'_> {
+    /// Records a one-time purchase or a subscription transaction and updates the profile's
+    /// access levels; returns the profile. Every rule of Adapty's error table is checked first.
+    pub async fn set_transaction(&self, profile: &ProfileRef, params: &TransactionParams) -> Result<Profile, Error> {
+        params.validate()?;
+        // Safe to repeat: Adapty keys a transaction by `store_transaction_id`; sending the same
+        // one again updates it instead of recording a second purchase.
+        let path = server_side!("/purchase/set/transaction/");
+        post_for_profile(self.transport, path, profile, Body::json(params)?, Replay::Idempotent).await
+    }
+
+    /// Imports a Stripe purchase into the profile with `customer_user_id` (created if needed).
+    pub async fn validate_stripe(&self, params: &StripeValidationParams) -> Result<(), Error> {
+        params.validate()?;
+        let body = json!({ "data": { "type": "stripe_receipt_validation_result", "attributes": params } });
+        // Safe to repeat: importing a purchase's history twice leaves the same history.
+        let req = ApiRequest::new(Method::POST, STRIPE_VALIDATE, Replay::Idempotent).body(Body::with_type(&body, JSON_API)?);
+        send_empty(self.transport, req).await
+    }
+
+    /// Imports a Paddle purchase into the profile with `customer_user_id` (created if needed);
+    /// returns the profile.
+    pub async fn validate_paddle(&self, params: &PaddleValidationParams) -> Result<Profile, Error> {
+        params.validate()?;
+        let path = server_side!("/purchase/paddle/token/validate/");
+        // Safe to repeat, as for Stripe.
+        let req = ApiRequest::new(Method::POST, path, Replay::Idempotent).body(Body::json(params)?);
+        send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
+    }
+}
+
+/// Granting and revoking access levels. Get it from [`crate::Client::access_levels`].
+pub struct AccessLevels<'a> {
+    pub(crate) transport: &'a Arc<Transport>,
+}
+
+impl AccessLevels<'_> {
+    /// Gives the profile an access level without a transaction (not in analytics); returns the profile.
+    pub async fn grant(&self, profile: &ProfileRef, params: &GrantAccessParams) -> Result<Profile, Error> {
+        params.validate()?;
+        // Safe to repeat: it sets the access level's period to the given one.
+        let path = server_side!("/purchase/profile/grant/access-level/");
+        post_for_profile(self.transport, path, profile, Body::json(params)?, Replay::Idempotent).await
+    }
+
+    /// Ends an access level now, or at `revoke_at`; returns the profile.
+    pub async fn revoke(&self, profile: &ProfileRef, params: &RevokeAccessParams) -> Result<Profile, Error> {
+        params.validate()?;
+        // Safe to repeat: a revoked access level stays revoked.
+        let path = server_side!("/purchase/profile/revoke/access-level/");
+        post_for_profile(self.transport, path, profile, Body::json(params)?, Replay::Idempotent).await
+    }
+}

@@ -1,0 +1,94 @@
+//! Virtual currencies: credit and debit balances atomically, read balances and history.
+
+use std::sync::Arc;
+
+use futures_util::Stream;
+use reqwest::Method;
+use uuid::Uuid;
+
+use crate::error::{Error, Rule, ValidationError};
+use crate::http::{ApiRequest, Body, Replay, Transport, send_json};
+use crate::models::{
+    HistoryRequest, VirtualCurrencyBalances, VirtualCurrencyTransaction, VirtualCurrencyTransactionPage, VirtualCurrencyTransactionParams,
+    VirtualCurrencyTransactionResult,
+};
+use crate::pagination::walk;
+use crate::reference::ProfileRef;
+
+const TRANSACTIONS: &str = server_side!("/vc/transactions/");
+const BALANCES: &str = server_side!("/vc/balances/");
+pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+
+/// A caller's idempotency key must be a UUID v4, as the API requires.
+pub(crate) fn check_idempotency_key(key: &str) -> Result<Uuid, ValidationError> {
+    Uuid::parse_str(key.trim())
+        .ok()
+        .filter(|u| u.get_version_num() == 4)
+        .ok_or_else(|| ValidationError::new("idempotency_key", Rule::Format, format!("{key:?} is not a UUID v4 (idempotency_key_invalid)")))
+}
+
+/// The virtual currencies of profiles. Get it from [`crate::Client::virtual_currency`].
+pub struct VirtualCurrency<'a> {
+    pub(crate) transport: &'a Arc<Transport>,
+}
+
+impl VirtualCurrency<'_> {
+    /// Applies every item (credit if positive, debit if negative) or none. The request carries
+    /// an `Idempotency-Key`, `idempotency_key` or a new UUID v4, reused on every retry, so a
+    /// retried transaction applies once; pass your own key to make your own retries safe too.
+    pub async fn create_transaction(
+        &self,
+        profile: &ProfileRef,
+        params: &VirtualCurrencyTransactionParams,
+        idempotency_key: Option<&str>,
+    ) -> Result<VirtualCurrencyTransactionResult, Error> {
+        params.validate()?;
+        let key = match idempotency_key {
+            Some(k) => check_idempotency_key(k)?,
+            None => Uuid::new_v4(),
+        };
+        let req = ApiRequest::new(Method::POST, TRANSACTIONS, Replay::IdempotencyKey)
+            .headers(profile.headers())
+            .headers(vec![(IDEMPOTENCY_KEY_HEADER, key.to_string())])
+            .body(Body::json(params)?);
+        send_json(self.transport, req).await
+    }
+
+    /// One page of the profile's transaction history, newest first.
+    pub async fn list_transactions(&self, profile: &ProfileRef, page: &HistoryRequest) -> Result<VirtualCurrencyTransactionPage, Error> {
+        page.validate()?;
+        // A read: safe to repeat.
+        let req = ApiRequest::new(Method::GET, TRANSACTIONS, Replay::Idempotent)
+            .headers(profile.headers())
+            .query("currency_code", page.currency_code.as_ref())
+            .query("limit", page.limit)
+            .query("cursor", page.cursor.as_ref());
+        send_json(self.transport, req).await
+    }
+
+    /// The whole history (of `currency_code`, if given), `limit` per request, fetched as the
+    /// stream is read.
+    pub fn transactions(
+        &self,
+        profile: &ProfileRef,
+        currency_code: Option<&str>,
+        limit: Option<u32>,
+    ) -> impl Stream<Item = Result<VirtualCurrencyTransaction, Error>> + Send + 'static {
+        let (transport, profile, currency_code) = (self.transport.clone(), profile.clone(), currency_code.map(str::to_owned));
+        walk(move |cursor| {
+            let (transport, profile) = (transport.clone(), profile.clone());
+            let page = HistoryRequest { currency_code: currency_code.clone(), limit, cursor };
+            async move {
+                let p = VirtualCurrency { transport: &transport }.list_transactions(&profile, &page).await?;
+                Ok((p.data, p.next_cursor))
+            }
+        })
+    }
+
+    /// Every currency balance of the profile.
+    pub async fn balances(&self, profile: &ProfileRef) -> Result<VirtualCurrencyBalances, Error> {
+        // A read: safe to repeat.
+        let req = ApiRequest::new(Method::GET, BALANCES, Replay::Idempotent).headers(profile.headers());
+        send_json(self.transport, req).await
+    }
+}
