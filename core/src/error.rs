@@ -63,11 +63,21 @@ pub struct ValidationError {
     pub field: String,
     pub rule: Rule,
     pub message: String,
+    /// The `error_code` Adapty answers the same mistake with, where its docs name one
+    /// (e.g. `expires_date_error`).
+    pub api_code: Option<&'static str>,
 }
 
 impl ValidationError {
     pub fn new(field: impl Into<String>, rule: Rule, message: impl Into<String>) -> Self {
-        Self { field: field.into(), rule, message: message.into() }
+        Self { field: field.into(), rule, message: message.into(), api_code: None }
+    }
+
+    /// The same error, naming Adapty's `error_code` for it (also appended to the message).
+    pub fn with_api_code(mut self, code: &'static str) -> Self {
+        self.message = format!("{} ({code})", self.message);
+        self.api_code = Some(code);
+        self
     }
 }
 
@@ -247,8 +257,8 @@ impl Error {
 
 impl Error {
     /// A JSON description of the error, the shape every language binding turns into its own
-    /// exception: `kind`, `message`, and for validation `field`, `rule` and `detail` (the message without the
-    /// field), for API errors
+    /// exception: `kind`, `message`, and for validation `field`, `rule`, `detail` (the message without the
+    /// field) and `error_code` (Adapty's code for the same mistake, if any), for API errors
     /// `status`, `api_kind`, `error_code`, `errors`, `request_id`, `body`, `retry_after` (seconds).
     pub fn to_json(&self) -> serde_json::Value {
         let kind = match self.kind() {
@@ -265,6 +275,7 @@ impl Error {
                 info["field"] = v.field.clone().into();
                 info["rule"] = v.rule.as_str().into();
                 info["detail"] = v.message.clone().into();
+                info["error_code"] = v.api_code.into();
             }
             Error::Api(a) => {
                 info["status"] = a.status.into();

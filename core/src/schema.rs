@@ -7,18 +7,39 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
-use crate::models::{
-    AttStatus, AttributeValue, CountryCode, CustomAttribute, CustomAttributes, Date, Field, InstallationMeta, Profile, ProfileParams,
-    Timestamp,
-};
+use crate::models::*;
 
 /// The schema bundle: `{"roots": {name: schema}, "$defs": {...}}` for every public model.
+/// Request bodies carry `x-input: true` (generators make them input types); the rest are
+/// responses.
 pub fn models() -> Value {
     let mut generator = SchemaGenerator::default();
     let mut roots = Map::new();
-    roots.insert("Profile".into(), generator.subschema_for::<Profile>().to_value());
-    roots.insert("ProfileParams".into(), generator.subschema_for::<ProfileParams>().to_value());
-    roots.insert("InstallationMeta".into(), generator.subschema_for::<InstallationMeta>().to_value());
+    macro_rules! roots {
+        ($($ty:ty),+ $(,)?) => {
+            $(roots.insert(stringify!($ty).into(), generator.subschema_for::<$ty>().to_value());)+
+        };
+    }
+    roots!(
+        Profile,
+        ProfileParams,
+        InstallationMeta,
+        TransactionParams,
+        GrantAccessParams,
+        RevokeAccessParams,
+        RefundSaverParams,
+        RefundSaverSettings,
+        IntegrationIdentifiers,
+        StripeValidationParams,
+        PaddleValidationParams,
+        Paywall,
+        PaywallPage,
+        PaywallUpdateParams,
+        VirtualCurrencyTransactionParams,
+        VirtualCurrencyTransactionResult,
+        VirtualCurrencyBalances,
+        VirtualCurrencyTransactionPage,
+    );
     let defs: Map<String, Value> = generator.definitions().clone().into_iter().collect();
     serde_json::json!({ "roots": roots, "$defs": defs })
 }

@@ -14,7 +14,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::state::{AppState, Fault, JOURNAL_CAPACITY, JournalEntry, StoredProfile};
+use adapty_server::PaywallState;
+
+use crate::catalog::{Config, make_paywall};
+use crate::state::{AppState, Fault, Inner, JOURNAL_CAPACITY, JournalEntry, StoredProfile};
 
 /// Largest request body the emulator reads.
 const BODY_LIMIT: usize = 1 << 20;
@@ -98,14 +101,55 @@ pub async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Forgets every profile, journal entry and fault.
+/// Forgets every profile, journal entry and fault, and restores the default catalog.
 pub async fn reset(State(app): State<Arc<AppState>>) -> StatusCode {
-    let mut state = app.lock();
-    state.profiles.clear();
-    state.by_customer_user_id.clear();
-    state.journal.clear();
-    state.faults.clear();
+    *app.lock() = Inner::default();
     StatusCode::NO_CONTENT
+}
+
+pub async fn get_config(State(app): State<Arc<AppState>>) -> Json<Config> {
+    Json(app.lock().catalog.config.clone())
+}
+
+/// Changes the keys given (`access_levels`, `products`, `currencies`, `vc_enabled`,
+/// `vc_rate_limit_per_minute`, `vc_processing_delay_ms`); returns the whole config.
+pub async fn set_config(State(app): State<Arc<AppState>>, Json(patch): Json<Value>) -> Response {
+    let mut state = app.lock();
+    let mut merged = serde_json::to_value(&state.catalog.config).unwrap_or_default();
+    match (&mut merged, patch) {
+        (Value::Object(m), Value::Object(p)) => m.extend(p),
+        _ => return (StatusCode::BAD_REQUEST, Json(json!({ "error": "expected an object" }))).into_response(),
+    }
+    match serde_json::from_value::<Config>(merged) {
+        Ok(config) => {
+            state.catalog.config = config;
+            Json(state.catalog.config.clone()).into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, Json(json!({ "error": e.to_string() }))).into_response(),
+    }
+}
+
+/// What to seed: `count` generated paywalls appended, or with `replace` the only ones.
+#[derive(Deserialize)]
+pub struct PaywallSeed {
+    #[serde(default)]
+    count: u32,
+    #[serde(default)]
+    replace: bool,
+}
+
+/// Adds generated paywalls (for pagination tests); returns the total count.
+pub async fn seed_paywalls(State(app): State<Arc<AppState>>, Json(seed): Json<PaywallSeed>) -> Json<Value> {
+    let mut state = app.lock();
+    if seed.replace {
+        state.catalog.paywalls.clear();
+    }
+    let start = state.catalog.paywalls.len() as u32 + 1;
+    for n in start..start + seed.count {
+        let paywall = make_paywall(n, &format!("Paywall {n}"), PaywallState::Live, None);
+        state.catalog.paywalls.push(paywall);
+    }
+    Json(json!({ "count": state.catalog.paywalls.len() }))
 }
 
 pub async fn journal(State(app): State<Arc<AppState>>) -> Json<Vec<JournalEntry>> {

@@ -39,3 +39,14 @@ pub fn validation(source: &str, message: &str) -> Response {
 pub fn parse_error(detail: &str) -> Response {
     nested(StatusCode::BAD_REQUEST, "parse_error", None, &[&format!("JSON parse error - {detail}")])
 }
+
+/// How set transaction, grant, revoke answer for an unknown profile (400, unlike the Profile API's 404).
+pub fn profile_does_not_exist_400() -> Response {
+    nested(StatusCode::BAD_REQUEST, "profile_does_not_exist", Some("non_field_errors"), &["Profile not found"])
+}
+
+/// A client-side rule broken: Adapty's code for it where the docs name one, else `validation_error`.
+pub fn rule(e: &adapty_server::ValidationError) -> Response {
+    let message = e.message.strip_suffix(&format!(" ({})", e.api_code.unwrap_or_default())).unwrap_or(&e.message);
+    nested(StatusCode::BAD_REQUEST, e.api_code.unwrap_or("validation_error"), Some(&e.field), &[message])
+}

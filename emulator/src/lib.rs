@@ -8,16 +8,21 @@
 //! `/__emulator/` resets state, shows the journal of received requests (key redacted), injects
 //! faults and inspects stored profiles; see `docs/EMULATOR.md`.
 
+mod catalog;
 mod control;
 mod errors;
+mod paywalls;
 mod profiles;
+mod purchases;
+mod settings;
 mod state;
+mod virtual_currency;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{any, get, post};
+use axum::routing::{MethodRouter, any, get, post};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -42,12 +47,53 @@ fn profile_paths() -> Vec<String> {
     paths
 }
 
+/// `suffix` (e.g. `/paywalls/{id}/`) under both server-side prefixes, with and without the
+/// trailing slash.
+fn server_side_paths(suffix: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    for version in ["v1", "v2"] {
+        let p = format!("/api/{version}/server-side-api{suffix}");
+        paths.push(p.trim_end_matches('/').to_owned());
+        paths.push(p);
+    }
+    paths
+}
+
+/// Every operation but the Profile API's, by path suffix.
+fn endpoints() -> Vec<(&'static str, MethodRouter<Arc<AppState>>)> {
+    vec![
+        ("/purchase/set/transaction/", post(purchases::set_transaction)),
+        ("/purchase/profile/grant/access-level/", post(purchases::grant)),
+        // The migration guide's shorter spelling of the grant path.
+        ("/grant/access-level/", post(purchases::grant)),
+        ("/purchase/profile/revoke/access-level/", post(purchases::revoke)),
+        ("/purchase/profile/refund-saver/settings/", get(settings::refund_saver).post(settings::refund_saver)),
+        ("/purchase/paddle/token/validate/", post(purchases::validate_paddle)),
+        (
+            "/integration/profile/set/integration-identifiers/",
+            get(settings::integration_identifiers).post(settings::integration_identifiers),
+        ),
+        ("/paywalls/", get(paywalls::list)),
+        ("/paywalls/{id}/", get(paywalls::get).put(paywalls::update)),
+        ("/vc/transactions/", get(virtual_currency::history).post(virtual_currency::create)),
+        ("/vc/balances/", get(virtual_currency::balances)),
+    ]
+}
+
 /// The whole service: the API behind the journal/fault layer, and the control plane beside it.
 pub fn router(settings: Settings) -> Router {
     let app = Arc::new(AppState::new(settings));
     let mut api = Router::new();
     for path in profile_paths() {
         api = api.route(&path, any(profiles::endpoint));
+    }
+    for (suffix, handler) in endpoints() {
+        for path in server_side_paths(suffix) {
+            api = api.route(&path, handler.clone());
+        }
+    }
+    for path in ["/api/v1/sdk/purchase/stripe/token/validate/", "/api/v1/sdk/purchase/stripe/token/validate"] {
+        api = api.route(path, post(purchases::validate_stripe));
     }
     let api = api.layer(axum::middleware::from_fn_with_state(app.clone(), control::intercept));
     let control = Router::new()
@@ -56,7 +102,9 @@ pub fn router(settings: Settings) -> Router {
         .route("/__emulator/journal", get(control::journal).delete(control::clear_journal))
         .route("/__emulator/faults", get(control::list_faults).post(control::add_faults).delete(control::clear_faults))
         .route("/__emulator/profiles", post(control::seed_profiles))
-        .route("/__emulator/profiles/{id}", get(control::inspect_profile));
+        .route("/__emulator/profiles/{id}", get(control::inspect_profile))
+        .route("/__emulator/config", get(control::get_config).post(control::set_config))
+        .route("/__emulator/paywalls", post(control::seed_paywalls));
     api.merge(control).with_state(app)
 }
 

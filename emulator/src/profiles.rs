@@ -83,11 +83,11 @@ pub async fn endpoint(State(app): State<Arc<AppState>>, method: Method, uri: Uri
     }
 }
 
-fn ok(profile: &StoredProfile, app_id: Uuid) -> Response {
+pub fn ok(profile: &StoredProfile, app_id: Uuid) -> Response {
     Json(DataEnvelope { data: profile.to_api(app_id) }).into_response()
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
 }
 
@@ -105,13 +105,13 @@ pub fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<(), Response>
 }
 
 /// The id headers of a request.
-struct Ids {
-    profile_id: Option<Uuid>,
-    customer_user_id: Option<String>,
+pub struct Ids {
+    pub profile_id: Option<Uuid>,
+    pub customer_user_id: Option<String>,
 }
 
 impl Ids {
-    fn from_headers(headers: &HeaderMap) -> Result<Self, Response> {
+    pub fn from_headers(headers: &HeaderMap) -> Result<Self, Response> {
         let profile_id = match header(headers, PROFILE_ID_HEADER) {
             Some(raw) => {
                 Some(Uuid::parse_str(raw).map_err(|_| errors::validation(PROFILE_ID_HEADER, &format!("'{raw}' is not a valid UUID")))?)
@@ -126,7 +126,7 @@ impl Ids {
     }
 }
 
-fn find(state: &Inner, ids: &Ids) -> Option<Uuid> {
+pub fn find(state: &Inner, ids: &Ids) -> Option<Uuid> {
     match (&ids.profile_id, &ids.customer_user_id) {
         (Some(id), cuid) => state.profiles.get(id).filter(|p| cuid.is_none() || p.customer_user_id == *cuid).map(|p| p.profile_id),
         (None, Some(cuid)) => state.by_customer_user_id.get(cuid).copied(),
@@ -142,7 +142,7 @@ fn with_profile(app: &AppState, ids: &Ids, f: impl FnOnce(&StoredProfile, Uuid) 
     }
 }
 
-fn create_or_attach(state: &mut Inner, ids: &Ids) -> Result<Uuid, Response> {
+pub fn create_or_attach(state: &mut Inner, ids: &Ids) -> Result<Uuid, Response> {
     let owner = ids.customer_user_id.as_ref().and_then(|c| state.by_customer_user_id.get(c).copied());
     let id = match (ids.profile_id, owner) {
         (None, Some(existing)) => return Ok(existing),
@@ -216,4 +216,20 @@ fn apply(profile: &mut StoredProfile, params: ProfileParams, platform: Option<St
         profile.platform = platform;
     }
     Ok(())
+}
+
+/// Authenticates a profile-scoped request and reads its id headers.
+pub fn prelude(app: &AppState, headers: &HeaderMap) -> Result<Ids, Response> {
+    authenticate(app, headers)?;
+    Ids::from_headers(headers)
+}
+
+/// Reads a JSON body into `T` with the SDK's own field rules, answering as Adapty does.
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_slice(body).map_err(|e| errors::parse_error(&e.to_string()))?
+    };
+    adapty_server::json::from_value(value).map_err(|e| errors::validation(&e.field, &e.message))
 }

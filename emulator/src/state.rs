@@ -3,7 +3,10 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 
-use adapty_server::{CustomAttribute, CustomAttributes, InstallationMeta, Profile};
+use adapty_server::{AccessLevel, CustomAttribute, CustomAttributes, InstallationMeta, NonSubscription, Profile, Subscription};
+use std::time::Instant;
+
+use crate::catalog::Catalog;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -30,6 +33,10 @@ pub struct Inner {
     pub by_customer_user_id: HashMap<String, Uuid>,
     pub journal: VecDeque<JournalEntry>,
     pub faults: Vec<Fault>,
+    /// Access levels, products, currencies, paywalls and limits: what the dashboard configures.
+    pub catalog: Catalog,
+    /// When each virtual currency request of the last minute arrived (the rate limit's window).
+    pub vc_requests: VecDeque<Instant>,
 }
 
 impl AppState {
@@ -56,6 +63,29 @@ pub struct StoredProfile {
     pub installations: BTreeMap<String, InstallationMeta>,
     /// The last `adapty-platform` header received.
     pub platform: Option<String>,
+    pub access_levels: BTreeMap<String, AccessLevel>,
+    pub subscriptions: Vec<Subscription>,
+    pub non_subscriptions: Vec<NonSubscription>,
+    /// Revenue in USD of each recorded transaction, by `store_transaction_id`.
+    pub revenue: BTreeMap<String, f64>,
+    /// Refund Saver: (consent, custom_preference).
+    pub refund_saver: (Option<bool>, Option<String>),
+    pub integration_ids: Map<String, Value>,
+    /// Virtual currency balances by code.
+    pub balances: BTreeMap<String, i64>,
+    /// Virtual currency history, oldest first (API JSON).
+    pub vc_history: Vec<Value>,
+    /// Idempotency keys of virtual currency transactions of the last hour.
+    #[serde(skip)]
+    pub idempotency: HashMap<String, Idempotent>,
+}
+
+/// What an `Idempotency-Key` stands for: a request still running, or its stored answer.
+#[derive(Debug, Clone)]
+pub struct Idempotent {
+    pub at: Instant,
+    /// `(status, body)` once the first request finished.
+    pub answer: Option<(u16, Value)>,
 }
 
 impl StoredProfile {
@@ -69,6 +99,15 @@ impl StoredProfile {
             custom_attributes: Vec::new(),
             installations: BTreeMap::new(),
             platform: None,
+            access_levels: BTreeMap::new(),
+            subscriptions: Vec::new(),
+            non_subscriptions: Vec::new(),
+            revenue: BTreeMap::new(),
+            refund_saver: (None, None),
+            integration_ids: Map::new(),
+            balances: BTreeMap::new(),
+            vc_history: Vec::new(),
+            idempotency: HashMap::new(),
         }
     }
 
@@ -78,13 +117,13 @@ impl StoredProfile {
             app_id: app_id.to_string(),
             profile_id: self.profile_id.to_string(),
             customer_user_id: self.customer_user_id.clone(),
-            total_revenue_usd: 0.0,
+            total_revenue_usd: (self.revenue.values().sum::<f64>() * 100.0).round() / 100.0 + 0.0,
             segment_hash: self.segment_hash.clone(),
             timestamp: chrono::Utc::now().timestamp_millis(),
             custom_attributes: CustomAttributes(self.custom_attributes.clone()),
-            access_levels: Vec::new(),
-            subscriptions: Vec::new(),
-            non_subscriptions: Vec::new(),
+            access_levels: self.access_levels.values().cloned().collect(),
+            subscriptions: self.subscriptions.clone(),
+            non_subscriptions: self.non_subscriptions.clone(),
             extra: Map::new(),
         }
     }

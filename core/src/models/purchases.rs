@@ -14,6 +14,7 @@ pub const MAX_STORE_TRANSACTION_ID_LEN: usize = 50;
 
 /// What the user paid, in local currency. A zero first subscription purchase is a free trial.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Price {
@@ -74,8 +75,8 @@ pub struct TransactionParams {
     pub grace_period_expires_at: Option<Timestamp>,
 }
 
-fn conflict(field: &str, code: &str, message: &str) -> ValidationError {
-    ValidationError::new(field, Rule::Conflict, format!("{message} ({code})"))
+fn conflict(field: &str, code: &'static str, message: &str) -> ValidationError {
+    ValidationError::new(field, Rule::Conflict, message).with_api_code(code)
 }
 
 /// Refuses a value of an open enum that this SDK version does not know (`Other`) or that the
@@ -142,7 +143,7 @@ impl TransactionParams {
                 "refunded_at and cancellation_reason=refund must be given together",
             ));
         }
-        let after_purchase = |field: &str, code: &str, at: &Option<Timestamp>| match at {
+        let after_purchase = |field: &str, code: &'static str, at: &Option<Timestamp>| match at {
             Some(t) if *t <= self.purchased_at => Err(conflict(field, code, &format!("{field} must be later than purchased_at"))),
             _ => Ok(()),
         };
@@ -256,7 +257,7 @@ impl RevokeAccessParams {
         non_empty("access_level_id", &self.access_level_id)?;
         match self.revoke_at {
             Some(t) if *t <= chrono::Utc::now() => {
-                Err(ValidationError::new("revoke_at", Rule::Range, "must be in the future, or absent to revoke now (value_error)"))
+                Err(ValidationError::new("revoke_at", Rule::Range, "must be in the future, or absent to revoke now").with_api_code("value_error"))
             }
             _ => Ok(()),
         }

@@ -19,6 +19,7 @@ pub const MAX_VC_PAGE_LIMIT: u32 = 100;
 
 /// One currency's change in a transaction: positive credits, negative debits.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VirtualCurrencyItem {
@@ -50,8 +51,11 @@ pub(crate) fn check_currency_code(field: &str, code: &str) -> Result<(), Validat
 
 impl VirtualCurrencyTransactionParams {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if self.items.is_empty() || self.items.len() > MAX_VC_ITEMS {
-            return Err(ValidationError::new("items", Rule::Count, format!("give 1 to {MAX_VC_ITEMS} items (empty_items)")));
+        if self.items.is_empty() {
+            return Err(ValidationError::new("items", Rule::Count, "give at least one item").with_api_code("empty_items"));
+        }
+        if self.items.len() > MAX_VC_ITEMS {
+            return Err(ValidationError::new("items", Rule::Count, format!("give at most {MAX_VC_ITEMS} items")));
         }
         let mut seen = std::collections::HashSet::new();
         for (i, item) in self.items.iter().enumerate() {
@@ -60,11 +64,12 @@ impl VirtualCurrencyTransactionParams {
                 return Err(ValidationError::new(
                     format!("items[{i}].currency_code"),
                     Rule::Unique,
-                    format!("{:?} appears twice (duplicate_currency)", item.currency_code),
-                ));
+                    format!("{:?} appears twice", item.currency_code),
+                )
+                .with_api_code("duplicate_currency"));
             }
             if item.amount == 0 {
-                return Err(ValidationError::new(format!("items[{i}].amount"), Rule::Range, "must not be zero (amount_zero)"));
+                return Err(ValidationError::new(format!("items[{i}].amount"), Rule::Range, "must not be zero").with_api_code("amount_zero"));
             }
         }
         if let Some(meta) = &self.metadata {

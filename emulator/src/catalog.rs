@@ -1,0 +1,132 @@
+//! What an app's dashboard configures: access levels, products, virtual currencies, paywalls,
+//! and the virtual currency API's switches. Seeded with defaults; changed with
+//! `POST /__emulator/config` and `POST /__emulator/paywalls`.
+
+use adapty_server::{Paywall, PaywallProduct, PaywallState, ProductOffer, ProductSet, RemoteConfig, Screenshot, Timestamp};
+use chrono::{Duration, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, json};
+use uuid::Uuid;
+
+/// A store product and the access level a purchase of it gives (`None`: none).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Product {
+    pub store_product_id: String,
+    #[serde(default)]
+    pub access_level_id: Option<String>,
+    #[serde(default)]
+    pub consumable: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Currency {
+    pub code: String,
+    pub name: String,
+}
+
+/// The part of the catalog `/__emulator/config` reads and writes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub access_levels: Vec<String>,
+    pub products: Vec<Product>,
+    pub currencies: Vec<Currency>,
+    /// `false` answers every virtual currency request with 403 `feature_not_enabled`.
+    pub vc_enabled: bool,
+    /// Virtual currency requests allowed per minute (Adapty's default: 600 per app).
+    pub vc_rate_limit_per_minute: u32,
+    /// How long a virtual currency transaction takes, so a concurrent request with the same
+    /// `Idempotency-Key` meets it in flight (409 `idempotency_in_flight`).
+    pub vc_processing_delay_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let product = |id: &str, level: Option<&str>, consumable| Product {
+            store_product_id: id.into(),
+            access_level_id: level.map(Into::into),
+            consumable,
+        };
+        Self {
+            access_levels: vec!["premium".into()],
+            products: vec![
+                product("premium_monthly", Some("premium"), false),
+                product("premium_annual", Some("premium"), false),
+                product("1year.premium", Some("premium"), false),
+                product("premium_lifetime", Some("premium"), false),
+                product("coins_100", None, true),
+            ],
+            currencies: vec![Currency { code: "COINS".into(), name: "Gold Coins".into() }, Currency { code: "GEMS".into(), name: "Gems".into() }],
+            vc_enabled: true,
+            vc_rate_limit_per_minute: 600,
+            vc_processing_delay_ms: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub config: Config,
+    pub paywalls: Vec<Paywall>,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Self { config: Config::default(), paywalls: default_paywalls() }
+    }
+}
+
+impl Catalog {
+    /// The access level a purchase of `store_product_id` gives. A product not configured gives
+    /// `premium` when that exists (Adapty's newer docs; older ones said none).
+    pub fn access_level_for(&self, store_product_id: &str) -> Option<String> {
+        match self.config.products.iter().find(|p| p.store_product_id == store_product_id) {
+            Some(p) => p.access_level_id.clone(),
+            None => self.config.access_levels.iter().find(|a| *a == "premium").cloned(),
+        }
+    }
+
+    pub fn is_consumable(&self, store_product_id: &str) -> bool {
+        self.config.products.iter().any(|p| p.store_product_id == store_product_id && p.consumable)
+    }
+
+    pub fn currency(&self, code: &str) -> Option<&Currency> {
+        self.config.currencies.iter().find(|c| c.code == code)
+    }
+}
+
+/// A paywall like the dashboard makes, numbered `n` (ids and dates derived from it).
+pub fn make_paywall(n: u32, title: &str, state: PaywallState, remote_config: Option<&str>) -> Paywall {
+    let created = Utc.with_ymd_and_hms(2025, 7, 8, 7, 27, 6).unwrap() + Duration::hours(i64::from(n));
+    let id = |salt: u128| Uuid::from_u128((0xa1cf_7850_1bb8_4151_8336_0000_0000_0000 ^ salt) + u128::from(n)).to_string();
+    Paywall {
+        paywall_id: id(0),
+        title: title.into(),
+        use_paywall_builder: n % 2 == 0,
+        use_paywall_builder_legacy: false,
+        created_at: Timestamp::from(created),
+        updated_at: Timestamp::from(created + Duration::minutes(5)),
+        state,
+        is_deleted: false,
+        web_purchase_url: (n % 3 == 0).then(|| format!("https://example.com/purchase/{n}")),
+        products: vec![PaywallProduct {
+            product_id: id(1 << 64),
+            title: "Premium Monthly".into(),
+            product_set: ProductSet::Monthly,
+            offer: (n % 2 == 1).then(|| ProductOffer { product_offer_id: id(2 << 64), title: "Free Trial".into() }),
+            extra: Map::new(),
+        }],
+        remote_configs: remote_config.map(|data| RemoteConfig { locale: "en".into(), data: data.into() }).into_iter().collect(),
+        main_screenshot: Some(Screenshot { image_id: 123_456 + i64::from(n), url: format!("https://public-media.adapty.io/public/screenshot-{n}.jpg") }),
+        extra: Map::new(),
+    }
+}
+
+fn default_paywalls() -> Vec<Paywall> {
+    let config = json!({ "title": "Premium Features", "subtitle": "Unlock all premium content" }).to_string();
+    vec![
+        make_paywall(1, "Premium Subscription", PaywallState::Live, Some(&config)),
+        make_paywall(2, "Onboarding Offer", PaywallState::Live, None),
+        make_paywall(3, "Winback", PaywallState::Draft, None),
+    ]
+}
