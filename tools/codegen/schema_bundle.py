@@ -21,23 +21,57 @@ class Bundle:
         return self.defs[name].get("type") == "object"
 
     def objects(self):
-        """Object schemas to generate as models: not the request body, not map items."""
+        """Object schemas to generate as response models: not request bodies (`ProfileParams`,
+        `x-input`), not map items."""
         map_items = {ref_name(d["items"]) for d in self.all_schemas() if d.get("x-as-map")}
-        return [n for n, d in self.defs.items() if d.get("type") == "object" and n != "ProfileParams" and n not in map_items]
+        return [
+            n
+            for n, d in self.defs.items()
+            if d.get("type") == "object" and n != "ProfileParams" and not d.get("x-input") and n not in map_items
+        ]
+
+    def inputs(self):
+        """Object schemas that only requests take (`x-input`): request bodies and their parts."""
+        return [n for n, d in self.defs.items() if d.get("type") == "object" and d.get("x-input")]
+
+    def refs_from(self, names):
+        """Every object schema reachable from `names` (themselves included)."""
+        seen, stack = set(), list(names)
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for node in self.walk(self.defs[name]):
+                if "$ref" in node and self.is_object(ref_name(node)):
+                    stack.append(ref_name(node))
+        return seen
+
+    def input_models(self):
+        """Response models that requests also take (as parts of an input, or as the whole
+        body, like `IntegrationIdentifiers`): these need a public constructor/encoder too."""
+        outputs = set(self.objects())
+        reachable = self.refs_from(self.inputs() + [n for n, d in self.defs.items() if d.get("x-also-input")])
+        return sorted(reachable & outputs)
+
+    @staticmethod
+    def walk(node):
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, dict):
+                yield n
+                stack.extend(n.values())
+            elif isinstance(n, list):
+                stack.extend(n)
 
     def enums(self):
         """(name, schema) of string enums; closed ones have `enum`, open ones `x-known-values`."""
         return [(n, d) for n, d in self.defs.items() if d.get("type") != "object"]
 
     def all_schemas(self):
-        stack = list(self.defs.values())
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                yield node
-                stack.extend(node.values())
-            elif isinstance(node, list):
-                stack.extend(node)
+        for d in self.defs.values():
+            yield from self.walk(d)
 
     @staticmethod
     def nullable_inner(s):

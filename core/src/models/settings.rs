@@ -67,7 +67,7 @@ macro_rules! integration_identifiers {
         /// A profile's identifiers in third-party services. Setting leaves out the `None` ones
         /// (they keep their value).
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
+        #[cfg_attr(feature = "schema", schemars(extend("x-also-input" = true)))]
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         pub struct IntegrationIdentifiers {
             $($(#[$m])* #[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<String>,)+
