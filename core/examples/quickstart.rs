@@ -1,11 +1,16 @@
-//! Quickstart: create, read, update and delete profiles, then delete many at once.
+//! Quickstart: create, read, update and delete profiles, delete many at once; then record a
+//! subscription purchase, see the access level it gives, revoke it, page through paywalls and
+//! move virtual currency.
 //!
 //! Reads `ADAPTY_API_KEY` and `ADAPTY_BASE_URL` (`make demo` points them at a local emulator).
 //! Run: `cargo run -p adapty-server --example quickstart`
 
 use adapty_server::{
-    AttributeValue, Client, CustomAttributes, Error, Field, Gender, InstallationMeta, Platform, ProfileParams, ProfileRef,
+    AttributeValue, Client, CustomAttributes, Error, Field, Gender, InstallationMeta, Platform, Price, ProfileParams, ProfileRef,
+    RevokeAccessParams, Timestamp, TransactionParams, VirtualCurrencyItem, VirtualCurrencyTransactionParams,
 };
+use chrono::{Duration, Utc};
+use futures_util::TryStreamExt;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
@@ -74,7 +79,62 @@ async fn main() -> Result<(), Error> {
         }
     }
     println!("done: {} of {} deleted", results.iter().filter(|r| r.is_ok()).count(), results.len());
-    Ok(())
+    purchases(&client).await
+}
+
+/// Purchases, access levels, paywalls and virtual currency.
+async fn purchases(client: &Client) -> Result<(), Error> {
+    let buyer = ProfileRef::customer_user_id("quickstart-buyer")?;
+    client.profiles().create(&buyer.clone().into(), &ProfileParams::default()).await?;
+
+    // Record a monthly subscription bought a minute ago: it gives the `premium` access level.
+    let bought = Utc::now() - Duration::minutes(1);
+    let price = Price::new("US", "USD", 9.99)?;
+    let purchase = TransactionParams::subscription(
+        "app_store",
+        "premium_monthly",
+        "quickstart-txn-1",
+        price,
+        Timestamp::from(bought),
+        Timestamp::from(bought + Duration::days(30)),
+    );
+    let profile = client.purchases().set_transaction(&buyer, &purchase).await?;
+    for level in &profile.access_levels {
+        println!("purchase {} gives {} until {}", level.store_product_id, level.access_level_id, show_time(level.expires_at));
+    }
+    println!("revenue  {:.2} USD", profile.total_revenue_usd);
+
+    // Revoke it now.
+    let revoked = client.access_levels().revoke(&buyer, &RevokeAccessParams { access_level_id: "premium".into(), revoke_at: None }).await?;
+    for level in &revoked.access_levels {
+        println!("revoked  {}: now ends {}", level.access_level_id, show_time(level.expires_at));
+    }
+
+    // Page through every paywall, 2 per request.
+    let paywalls: Vec<_> = client.paywalls().list_all(2).try_collect().await?;
+    for p in &paywalls {
+        println!("paywall  {} ({}, {} remote configs)", p.title, p.state, p.remote_configs.len());
+    }
+
+    // Virtual currency: credit 100 coins, then try to spend more than the balance.
+    let credit = VirtualCurrencyTransactionParams {
+        items: vec![VirtualCurrencyItem { currency_code: "COINS".into(), amount: 100 }],
+        metadata: None,
+    };
+    let result = client.virtual_currency().create_transaction(&buyer, &credit, None).await?;
+    println!("coins    balance {}", result.balances[0].balance);
+    let spend = VirtualCurrencyTransactionParams {
+        items: vec![VirtualCurrencyItem { currency_code: "COINS".into(), amount: -500 }],
+        metadata: None,
+    };
+    if let Err(Error::Api(e)) = client.virtual_currency().create_transaction(&buyer, &spend, None).await {
+        println!("coins    refused: HTTP {} {}", e.status, e.error_code.unwrap_or_default());
+    }
+    client.profiles().delete(&buyer).await
+}
+
+fn show_time(t: Option<Timestamp>) -> String {
+    t.map_or("forever".into(), |t| t.to_string())
 }
 
 fn show(value: &Option<AttributeValue>) -> String {

@@ -246,7 +246,12 @@ impl BlockingVirtualCurrency {
     }
 
     /// The whole history, fetched as the iterator is read; see [`VirtualCurrency::transactions`].
-    pub fn transactions(&self, profile: &ProfileRef, currency_code: Option<&str>, limit: Option<u32>) -> BlockingPages<VirtualCurrencyTransaction> {
+    pub fn transactions(
+        &self,
+        profile: &ProfileRef,
+        currency_code: Option<&str>,
+        limit: Option<u32>,
+    ) -> BlockingPages<VirtualCurrencyTransaction> {
         let (c, profile, currency_code) = (self.client.clone(), profile.clone(), currency_code.map(str::to_owned));
         BlockingPages::new(move |cursor| {
             let page = HistoryRequest { currency_code: currency_code.clone(), limit, cursor };

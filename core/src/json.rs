@@ -10,10 +10,8 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Va
         let path = e.path().to_string();
         let message = e.inner().to_string();
         // A missing or unknown key is reported at its parent; name the key itself.
-        let key = ["missing field `", "unknown field `"]
-            .iter()
-            .find_map(|p| message.strip_prefix(p))
-            .and_then(|rest| rest.split('`').next());
+        let key =
+            ["missing field `", "unknown field `"].iter().find_map(|p| message.strip_prefix(p)).and_then(|rest| rest.split('`').next());
         let field = match (path.as_str(), key) {
             (".", Some(k)) => k.to_owned(),
             (".", None) => "body".to_owned(),

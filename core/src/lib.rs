@@ -64,9 +64,9 @@ pub use pagination::BlockingPages;
 pub use paywalls::Paywalls;
 pub use profiles::{BulkItem, MAX_DELETE_CONCURRENCY, Profiles};
 pub use purchases::{AccessLevels, Purchases};
+pub use reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
 pub use settings::{Integrations, RefundSaver};
 pub use virtual_currency::{IDEMPOTENCY_KEY_HEADER, VirtualCurrency, check_idempotency_key};
-pub use reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
 
 /// Compiles the README's Rust quickstart, so it cannot rot.
 #[cfg(doctest)]

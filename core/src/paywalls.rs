@@ -46,7 +46,11 @@ fn paywall_path(paywall_id: &str) -> Result<String, ValidationError> {
 
 /// The page number a paywall cursor holds (cursors are page numbers as text).
 pub(crate) fn page_from_cursor(cursor: &str) -> Result<u32, ValidationError> {
-    cursor.parse().ok().filter(|n| *n >= 1).ok_or_else(|| ValidationError::new("cursor", Rule::Format, format!("{cursor:?} is not a paywall page cursor")))
+    cursor
+        .parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ValidationError::new("cursor", Rule::Format, format!("{cursor:?} is not a paywall page cursor")))
 }
 
 impl Paywalls<'_> {

@@ -8,7 +8,9 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::http::{ApiRequest, Body, Replay, Transport, send_empty, send_json};
-use crate::models::{DataEnvelope, GrantAccessParams, PaddleValidationParams, Profile, RevokeAccessParams, StripeValidationParams, TransactionParams};
+use crate::models::{
+    DataEnvelope, GrantAccessParams, PaddleValidationParams, Profile, RevokeAccessParams, StripeValidationParams, TransactionParams,
+};
 use crate::reference::ProfileRef;
 
 /// Stripe validation still lives in the legacy SDK API, in every generation of the docs.

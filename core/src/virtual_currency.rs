@@ -21,10 +21,9 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
 /// A caller's idempotency key must be a UUID v4, as the API requires.
 pub fn check_idempotency_key(key: &str) -> Result<Uuid, ValidationError> {
-    Uuid::parse_str(key.trim())
-        .ok()
-        .filter(|u| u.get_version_num() == 4)
-        .ok_or_else(|| ValidationError::new("idempotency_key", Rule::Format, format!("{key:?} is not a UUID v4")).with_api_code("idempotency_key_invalid"))
+    Uuid::parse_str(key.trim()).ok().filter(|u| u.get_version_num() == 4).ok_or_else(|| {
+        ValidationError::new("idempotency_key", Rule::Format, format!("{key:?} is not a UUID v4")).with_api_code("idempotency_key_invalid")
+    })
 }
 
 /// The virtual currencies of profiles. Get it from [`crate::Client::virtual_currency`].

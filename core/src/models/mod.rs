@@ -19,10 +19,14 @@ pub use enums::{
 };
 pub use field::Field;
 pub use params::{AttStatus, CountryCode, Date, InstallationMeta, ProfileParams};
-pub use paywalls::{MAX_PAYWALL_PAGE_SIZE, PageRequest, Paywall, PaywallPage, PaywallProduct, PaywallUpdateParams, ProductOffer, RemoteConfig, Screenshot};
+pub use paywalls::{
+    MAX_PAYWALL_PAGE_SIZE, PageRequest, Paywall, PaywallPage, PaywallProduct, PaywallUpdateParams, ProductOffer, RemoteConfig, Screenshot,
+};
 pub use profile::{AccessLevel, DataEnvelope, NonSubscription, Offer, Profile, Subscription};
 pub use purchases::{GrantAccessParams, MAX_STORE_TRANSACTION_ID_LEN, Price, RevokeAccessParams, TransactionParams};
-pub use settings::{IntegrationIdentifiers, PaddleValidationParams, RefundSaverParams, RefundSaverPreferences, RefundSaverSettings, StripeValidationParams};
+pub use settings::{
+    IntegrationIdentifiers, PaddleValidationParams, RefundSaverParams, RefundSaverPreferences, RefundSaverSettings, StripeValidationParams,
+};
 pub use virtual_currency::{
     HistoryRequest, MAX_VC_ITEMS, MAX_VC_METADATA_KEYS, MAX_VC_PAGE_LIMIT, VirtualCurrencyBalance, VirtualCurrencyBalanceChange,
     VirtualCurrencyBalances, VirtualCurrencyItem, VirtualCurrencyTransaction, VirtualCurrencyTransactionPage,

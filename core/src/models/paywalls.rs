@@ -109,7 +109,11 @@ impl PaywallUpdateParams {
                 return Err(ValidationError::new(format!("remote_configs[{i}].locale"), Rule::Required, "must not be empty"));
             }
             if !seen.insert(c.locale.as_str()) {
-                return Err(ValidationError::new(format!("remote_configs[{i}].locale"), Rule::Unique, format!("{:?} is given twice", c.locale)));
+                return Err(ValidationError::new(
+                    format!("remote_configs[{i}].locale"),
+                    Rule::Unique,
+                    format!("{:?} is given twice", c.locale),
+                ));
             }
             if let Err(e) = serde_json::from_str::<Value>(&c.data) {
                 return Err(ValidationError::new(format!("remote_configs[{i}].data"), Rule::Format, format!("is not JSON text: {e}")));

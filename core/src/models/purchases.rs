@@ -25,6 +25,14 @@ pub struct Price {
     pub value: f64,
 }
 
+impl Price {
+    /// `Price::new("US", "USD", 9.99)`; the country code is checked here, the rest by `validate`.
+    pub fn new(country: &str, currency: impl Into<String>, value: f64) -> Result<Self, ValidationError> {
+        let country = CountryCode::try_from(country).map_err(|e| ValidationError::new("price.country", Rule::Format, e))?;
+        Ok(Self { country, currency: currency.into(), value })
+    }
+}
+
 /// One purchase to record: a one-time purchase or a subscription (`purchase_type` tells which).
 /// The subscription fields (`originally_purchased_at`, `expires_at`, `renew_status`, ...) are
 /// required for a subscription and refused for a one-time purchase.
@@ -94,6 +102,59 @@ pub(crate) fn non_empty(field: &str, value: &str) -> Result<(), ValidationError>
 }
 
 impl TransactionParams {
+    /// A one-time purchase with the required fields (`store_original_transaction_id` = the
+    /// transaction id); set the optional ones on the result.
+    pub fn one_time_purchase(
+        store: impl Into<String>,
+        store_product_id: impl Into<String>,
+        store_transaction_id: impl Into<String>,
+        price: Price,
+        purchased_at: Timestamp,
+    ) -> Self {
+        let id = store_transaction_id.into();
+        Self {
+            purchase_type: PurchaseType::OneTimePurchase,
+            store: store.into(),
+            environment: None,
+            store_product_id: store_product_id.into(),
+            store_transaction_id: id.clone(),
+            store_original_transaction_id: id,
+            is_family_shared: None,
+            price,
+            purchased_at,
+            variation_id: None,
+            offer: None,
+            refunded_at: None,
+            cancellation_reason: None,
+            originally_purchased_at: None,
+            expires_at: None,
+            renew_status: None,
+            renew_status_changed_at: None,
+            billing_issue_detected_at: None,
+            grace_period_expires_at: None,
+        }
+    }
+
+    /// A first subscription purchase that renews automatically (`originally_purchased_at` =
+    /// `purchased_at`); for a renewal, set `store_original_transaction_id` and
+    /// `originally_purchased_at` to the first purchase's.
+    pub fn subscription(
+        store: impl Into<String>,
+        store_product_id: impl Into<String>,
+        store_transaction_id: impl Into<String>,
+        price: Price,
+        purchased_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Self {
+        Self {
+            purchase_type: PurchaseType::Subscription,
+            originally_purchased_at: Some(purchased_at),
+            expires_at: Some(expires_at),
+            renew_status: Some(true),
+            ..Self::one_time_purchase(store, store_product_id, store_transaction_id, price, purchased_at)
+        }
+    }
+
     /// Checks the field rules and the cross-field rules of Adapty's error table (each message
     /// names the `error_code` the API would answer with).
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -132,7 +193,11 @@ impl TransactionParams {
                 return Err(conflict("offer.type", "free_trial_price_error", "if offer.type is free_trial, price.value must be 0"));
             }
             if offer.category != OfferCategory::Introductory && offer.id.as_deref().is_none_or(|id| id.trim().is_empty()) {
-                return Err(conflict("offer.id", "missing_offer_id", "offer.id must be given for every offer category except introductory"));
+                return Err(conflict(
+                    "offer.id",
+                    "missing_offer_id",
+                    "offer.id must be given for every offer category except introductory",
+                ));
             }
         }
         let refund_reason = self.cancellation_reason == Some(CancellationReason::Refund);
@@ -154,7 +219,11 @@ impl TransactionParams {
                 self.validate_subscription()?;
                 after_purchase("expires_at", "expires_date_error", &self.expires_at)?;
                 after_purchase("renew_status_changed_at", "renew_status_changed_date_error", &self.renew_status_changed_at)?;
-                after_purchase("billing_issue_detected_at", "billing_issue_detected_at_date_comparison_error", &self.billing_issue_detected_at)
+                after_purchase(
+                    "billing_issue_detected_at",
+                    "billing_issue_detected_at_date_comparison_error",
+                    &self.billing_issue_detected_at,
+                )
             }
         }
     }
@@ -179,7 +248,9 @@ impl TransactionParams {
             ("grace_period_expires_at", self.grace_period_expires_at.is_some()),
         ];
         match subscription_only.iter().find(|(_, set)| *set) {
-            Some((field, _)) => Err(ValidationError::new(*field, Rule::Conflict, "applies to subscriptions only, not to a one_time_purchase")),
+            Some((field, _)) => {
+                Err(ValidationError::new(*field, Rule::Conflict, "applies to subscriptions only, not to a one_time_purchase"))
+            }
             None => Ok(()),
         }
     }
@@ -257,7 +328,8 @@ impl RevokeAccessParams {
         non_empty("access_level_id", &self.access_level_id)?;
         match self.revoke_at {
             Some(t) if *t <= chrono::Utc::now() => {
-                Err(ValidationError::new("revoke_at", Rule::Range, "must be in the future, or absent to revoke now").with_api_code("value_error"))
+                Err(ValidationError::new("revoke_at", Rule::Range, "must be in the future, or absent to revoke now")
+                    .with_api_code("value_error"))
             }
             _ => Ok(()),
         }

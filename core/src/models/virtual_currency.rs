@@ -69,7 +69,9 @@ impl VirtualCurrencyTransactionParams {
                 .with_api_code("duplicate_currency"));
             }
             if item.amount == 0 {
-                return Err(ValidationError::new(format!("items[{i}].amount"), Rule::Range, "must not be zero").with_api_code("amount_zero"));
+                return Err(
+                    ValidationError::new(format!("items[{i}].amount"), Rule::Range, "must not be zero").with_api_code("amount_zero")
+                );
             }
         }
         if let Some(meta) = &self.metadata {
@@ -77,7 +79,8 @@ impl VirtualCurrencyTransactionParams {
                 return Err(ValidationError::new("metadata", Rule::Count, format!("at most {MAX_VC_METADATA_KEYS} keys")));
             }
             for (key, value) in meta {
-                let ok_key = (1..=30).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                let ok_key =
+                    (1..=30).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
                 if !ok_key {
                     return Err(ValidationError::new(format!("metadata.{key}"), Rule::Format, "keys are 1 to 30 of a-z, 0-9, _"));
                 }
