@@ -1,76 +1,199 @@
 'use strict';
 // `Adapty`: Promise methods that never block the event loop, and `*Sync` twins that do.
+//
+// Every method is described once in API below and built by `namespaceClass`: what its input holds
+// (a profile ref, arguments of the core's own, a request body), the core operation it runs and
+// the model its result becomes. List walks (`paywalls.listAll`, `virtualCurrency.transactions`)
+// are built the same way from the list method they repeat.
 
 const path = require('node:path');
 const errors = require('./errors');
-const { fromCore, toCore } = require('./convert');
+const { fromCore, toCore, snakeCase } = require('./convert');
 
 const { NativeClient } = require(path.join(__dirname, '..', 'adapty-server.node'));
+
+/**
+ * Each method: `op` the core operation; `ref` whether the input names a profile (`profileId` or
+ * `customerUserId`); `id` the core argument a first positional parameter is (e.g. `paywall_id`);
+ * `args` the input keys that are the core's own arguments (camelCase of theirs); `body` the
+ * generated INPUTS table the other keys are converted with (none: no other key is allowed);
+ * `result` the model the result becomes (none: the method returns undefined).
+ */
+const API = {
+  profiles: {
+    get: { op: 'profiles.get', ref: true, result: 'Profile' },
+    create: { op: 'profiles.create', ref: true, body: 'ProfileFields', result: 'Profile' },
+    update: { op: 'profiles.update', ref: true, body: 'ProfileFields', result: 'Profile' },
+    delete: { op: 'profiles.delete', ref: true },
+  },
+  purchases: {
+    setTransaction: { op: 'purchases.setTransaction', ref: true, body: 'TransactionParams', result: 'Profile' },
+    validateStripe: { op: 'purchases.validateStripe', body: 'StripeValidationParams' },
+    validatePaddle: { op: 'purchases.validatePaddle', body: 'PaddleValidationParams', result: 'Profile' },
+  },
+  accessLevels: {
+    grant: { op: 'accessLevels.grant', ref: true, body: 'GrantAccessParams', result: 'Profile' },
+    revoke: { op: 'accessLevels.revoke', ref: true, body: 'RevokeAccessParams', result: 'Profile' },
+  },
+  refundSaver: {
+    get: { op: 'refundSaver.get', ref: true, result: 'RefundSaverSettings' },
+    set: { op: 'refundSaver.set', ref: true, body: 'RefundSaverParams', result: 'RefundSaverSettings' },
+  },
+  integrations: {
+    get: { op: 'integrations.get', ref: true, result: 'IntegrationIdentifiers' },
+    set: { op: 'integrations.set', ref: true, body: 'IntegrationIdentifiers' },
+  },
+  paywalls: {
+    list: { op: 'paywalls.list', args: ['page', 'pageSize', 'cursor'], result: 'PaywallPage' },
+    get: { op: 'paywalls.get', id: 'paywall_id', result: 'Paywall' },
+    update: { op: 'paywalls.update', id: 'paywall_id', body: 'PaywallUpdateParams', result: 'Paywall' },
+  },
+  virtualCurrency: {
+    createTransaction: {
+      op: 'virtualCurrency.createTransaction',
+      ref: true,
+      args: ['idempotencyKey'],
+      body: 'VirtualCurrencyTransactionParams',
+      result: 'VirtualCurrencyTransactionResult',
+    },
+    listTransactions: {
+      op: 'virtualCurrency.listTransactions',
+      ref: true,
+      args: ['currencyCode', 'limit', 'cursor'],
+      result: 'VirtualCurrencyTransactionPage',
+    },
+    balances: { op: 'virtualCurrency.balances', ref: true, result: 'VirtualCurrencyBalances' },
+  },
+};
+
+/** Walks over every item of a list: walk method -> the list method it calls page by page. */
+const WALKS = {
+  paywalls: { listAll: 'list' },
+  virtualCurrency: { transactions: 'listTransactions' },
+};
 
 function unwrap(result) {
   if (result.error) throw errors.fromCore(result.error);
   return result.ok;
 }
 
-/** Splits `{ profileId, customerUserId, ...fields }` into the core's arguments. */
-function args(input, withFields) {
-  if (input === null || typeof input !== 'object') throw new TypeError('expected an object with profileId or customerUserId');
-  const { profileId, customerUserId, ...fields } = input;
-  const out = { profile_id: profileId ?? null, customer_user_id: customerUserId ?? null };
-  if (withFields) out.fields = toCore('ProfileFields', fields);
-  else if (Object.keys(fields).length) throw new TypeError(`unknown field ${Object.keys(fields)[0]}`);
+/** A method's parameters (`[input]`, or `[id, input]` when it has `id`) as the core's arguments. */
+function coreArgs(spec, params) {
+  const out = {};
+  if (spec.id) out[spec.id] = params[0] ?? null;
+  let input = spec.id ? params[1] : params[0];
+  // Methods whose input is only optional arguments may be called without one.
+  if (input === undefined && !spec.ref && !spec.body) input = {};
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new TypeError(spec.ref ? 'expected an object with profileId or customerUserId' : 'expected an object');
+  }
+  let rest = input;
+  if (spec.ref) {
+    const { profileId, customerUserId, ...others } = rest;
+    out.profile_id = profileId ?? null;
+    out.customer_user_id = customerUserId ?? null;
+    rest = others;
+  }
+  if (spec.args) {
+    rest = { ...rest };
+    for (const key of spec.args) {
+      out[snakeCase(key)] = rest[key] ?? null;
+      delete rest[key];
+    }
+  }
+  if (spec.body) out.fields = toCore(spec.body, rest);
+  else {
+    const unknown = Object.keys(rest).filter((k) => rest[k] !== undefined);
+    if (unknown.length) throw new TypeError(`unknown field ${unknown.join(', ')}`);
+  }
   return out;
 }
 
-function refs(list) {
-  if (!Array.isArray(list)) throw new TypeError('refs must be an array');
-  return list.map((r) => ({ profile_id: r?.profileId ?? null, customer_user_id: r?.customerUserId ?? null }));
+const NATIVE = Symbol('native');
+const CALL = Symbol('call');
+const CALL_SYNC = Symbol('callSync');
+
+/** The base of every namespace: runs core operations on the client's native handle. */
+class Namespace {
+  constructor(native) {
+    Object.defineProperty(this, NATIVE, { value: native });
+  }
+
+  async [CALL](spec, params) {
+    const value = unwrap(await this[NATIVE]().call(spec.op, coreArgs(spec, params)));
+    return spec.result ? fromCore(spec.result, value) : undefined;
+  }
+
+  [CALL_SYNC](spec, params) {
+    const value = unwrap(this[NATIVE]().callSync(spec.op, coreArgs(spec, params)));
+    return spec.result ? fromCore(spec.result, value) : undefined;
+  }
 }
 
-class Profiles {
-  #native;
-  constructor(native) {
-    this.#native = native;
+/** Every item of every page, fetching the next page (by its cursor) when the last one is used up. */
+async function* walk(fetchPage, input) {
+  for (let page = await fetchPage(input); ; page = await fetchPage({ ...input, cursor: page.nextCursor })) {
+    yield* page.data;
+    if (page.nextCursor === null) return;
   }
+}
 
-  async #call(op, a) {
-    return unwrap(await this.#native().call(op, a));
+function* walkSync(fetchPage, input) {
+  for (let page = fetchPage(input); ; page = fetchPage({ ...input, cursor: page.nextCursor })) {
+    yield* page.data;
+    if (page.nextCursor === null) return;
   }
+}
 
-  #callSync(op, a) {
-    return unwrap(this.#native().callSync(op, a));
-  }
+/** Adds the method `name` (so named in stack traces) to the prototype of `cls`. */
+function define(cls, name, fn) {
+  Object.defineProperty(fn, 'name', { value: name });
+  Object.defineProperty(cls.prototype, name, { value: fn, writable: true, configurable: true });
+}
 
-  async get(ref) {
-    return fromCore('Profile', await this.#call('profiles.get', args(ref, false)));
+/** A Namespace subclass with a Promise method and a `*Sync` twin per entry of `methods`. */
+function namespaceClass(name, methods, walks = {}) {
+  const cls = class extends Namespace {};
+  Object.defineProperty(cls, 'name', { value: name });
+  for (const [method, spec] of Object.entries(methods)) {
+    define(cls, method, async function (...params) {
+      return this[CALL](spec, params);
+    });
+    define(cls, `${method}Sync`, function (...params) {
+      return this[CALL_SYNC](spec, params);
+    });
   }
-  async create(input) {
-    return fromCore('Profile', await this.#call('profiles.create', args(input, true)));
+  for (const [method, list] of Object.entries(walks)) {
+    const spec = methods[list];
+    define(cls, method, function (input) {
+      coreArgs(spec, [input]); // a wrong input throws here, not at the first page
+      return walk((page) => this[CALL](spec, [page]), input);
+    });
+    define(cls, `${method}Sync`, function (input) {
+      coreArgs(spec, [input]);
+      return walkSync((page) => this[CALL_SYNC](spec, [page]), input);
+    });
   }
-  async update(input) {
-    return fromCore('Profile', await this.#call('profiles.update', args(input, true)));
-  }
-  async delete(ref) {
-    await this.#call('profiles.delete', args(ref, false));
-  }
+  return cls;
+}
+
+class Profiles extends namespaceClass('Profiles', API.profiles) {
   async deleteMany(list, options) {
-    const results = await this.#call('profiles.deleteMany', { refs: refs(list), concurrency: options?.concurrency ?? null });
+    if (!Array.isArray(list)) throw new TypeError('refs must be an array');
+    const refs = list.map((r) => ({ profile_id: r?.profileId ?? null, customer_user_id: r?.customerUserId ?? null }));
+    const results = unwrap(await this[NATIVE]().call('profiles.deleteMany', { refs, concurrency: options?.concurrency ?? null }));
     return results.map((e, i) => ({ ref: list[i], ok: e === null, error: e === null ? null : errors.fromCore(e) }));
   }
-
-  getSync(ref) {
-    return fromCore('Profile', this.#callSync('profiles.get', args(ref, false)));
-  }
-  createSync(input) {
-    return fromCore('Profile', this.#callSync('profiles.create', args(input, true)));
-  }
-  updateSync(input) {
-    return fromCore('Profile', this.#callSync('profiles.update', args(input, true)));
-  }
-  deleteSync(ref) {
-    this.#callSync('profiles.delete', args(ref, false));
-  }
 }
+
+const NAMESPACES = {
+  profiles: Profiles,
+  ...Object.fromEntries(
+    Object.entries(API)
+      .filter(([ns]) => ns !== 'profiles')
+      .map(([ns, methods]) => [ns, namespaceClass(ns[0].toUpperCase() + ns.slice(1), methods, WALKS[ns])]),
+  ),
+};
 
 class Adapty {
   #native;
@@ -92,10 +215,11 @@ class Adapty {
       throw errors.fromCore(JSON.parse(e.message));
     }
     this.baseUrl = this.#native.baseUrl;
-    this.profiles = new Profiles(() => {
+    const native = () => {
       if (!this.#native) throw new errors.AdaptyError('the client is closed', { code: 'closed' });
       return this.#native;
-    });
+    };
+    for (const [name, cls] of Object.entries(NAMESPACES)) this[name] = new cls(native);
   }
 
   /** Ends the client; later calls throw. Connections are shared process-wide and stay pooled. */

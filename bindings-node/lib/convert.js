@@ -3,7 +3,10 @@
 // tables generated from the core's models (lib/models.js). Custom attribute keys are user data
 // and pass through unchanged.
 
-const { MODELS, INPUTS } = require('./models');
+const { MODELS, INPUTS, OPEN_INPUTS } = require('./models');
+
+const OPEN = new Set(OPEN_INPUTS);
+const snakeCase = (key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** A core result (snake_case JSON) as the model `name`, in camelCase. */
 function fromCore(name, data) {
@@ -31,7 +34,9 @@ function read(kind, value) {
 
 /**
  * An input object (camelCase) as the core's snake_case JSON. Unknown keys are a TypeError naming
- * the key; `undefined` means "not given" and is left out, `null` is sent as null.
+ * the key (except in OPEN_INPUTS, where the core judges them); `undefined` means "not given" and
+ * is left out, `null` is sent as null. Maps with the user's own keys (custom attributes, metadata)
+ * pass through unrenamed.
  */
 function toCore(name, input, path) {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -41,13 +46,20 @@ function toCore(name, input, path) {
   const out = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
-    const field = fields[key];
+    const field = fields[key] ?? (OPEN.has(name) ? [snakeCase(key), 'plain'] : undefined);
     const at = path ? `${path}.${key}` : key;
     if (!field) throw new TypeError(`unknown field ${at}`);
     const [snake, kind] = field;
-    out[snake] = value === null || kind === 'plain' || kind === 'map' ? value : toCore(kind, value, at);
+    out[snake] = write(kind, value, at);
   }
   return out;
 }
 
-module.exports = { fromCore, toCore };
+function write(kind, value, at) {
+  if (value === null || kind === 'plain' || kind === 'map') return value;
+  if (!Array.isArray(kind)) return toCore(kind, value, at);
+  if (!Array.isArray(value)) throw new TypeError(`${at} must be an array`);
+  return value.map((item, i) => toCore(kind[1], item, `${at}[${i}]`));
+}
+
+module.exports = { fromCore, toCore, snakeCase };

@@ -2,7 +2,7 @@
 // The error classes every operation throws, built from the core's error descriptions.
 //
 // AdaptyError
-// ├── ValidationError          refused before any request (field, rule); `code` 'validation'
+// ├── ValidationError          refused before any request (field, rule, errorCode); `code` 'validation'
 // ├── APIConnectionError       no response;  └── APITimeoutError
 // └── APIStatusError           status, errorCode, errors, requestId, body
 //     ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
@@ -43,11 +43,16 @@ const BY_API_KIND = {
   internal_server: InternalServerError,
 };
 
-/** `installation_meta.platform` -> `installationMeta.platform`; custom attribute keys stay. */
+/** Fields whose keys are the user's own: the part of a path after them stays as it is. */
+const USER_KEYS = new Set(['custom_attributes', 'metadata']);
+
+/** `installation_meta.platform` -> `installationMeta.platform`; custom attribute and metadata keys stay. */
 function jsField(field) {
-  const [head, ...rest] = field.split('.');
   const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-  return [camel(head), ...(head.startsWith('custom_attributes') ? rest : rest.map(camel))].join('.');
+  const parts = field.split('.');
+  const user = parts.findIndex((p) => USER_KEYS.has(p.replace(/\[.*$/, '')));
+  const end = user === -1 ? parts.length : user + 1;
+  return [...parts.slice(0, end).map(camel), ...parts.slice(end)].join('.');
 }
 
 /** The error for a description made by the core (`Error::to_json`). */
@@ -57,7 +62,7 @@ function fromCore(info) {
     // The core names fields as the API does (snake_case); name them as this package does.
     const field = jsField(info.field);
     const text = `invalid ${field}: ${info.detail} (${info.rule})`;
-    const details = { code: 'validation', field, rule: info.rule };
+    const details = { code: 'validation', field, rule: info.rule, errorCode: info.error_code ?? null };
     if (info.rule === 'type') return Object.assign(new TypeError(text), details);
     return new ValidationError(text, details);
   }

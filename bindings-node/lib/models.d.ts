@@ -20,6 +20,20 @@ export type Gender = "f" | "m" | "o";
 
 export type Platform = "iOS" | "macOS" | "iPadOS" | "visionOS" | "Android" | "web";
 
+export type PurchaseType = "one_time_purchase" | "subscription";
+
+/** Known values; newer ones arrive as they are. */
+export type RefundPreference = "grant" | "no_preference" | "decline" | (string & {});
+
+/** Known values; newer ones arrive as they are. */
+export type PaywallState = "draft" | "live" | "inactive" | "archived" | (string & {});
+
+/** Known values; newer ones arrive as they are. */
+export type ProductSet = "weekly" | "monthly" | "trimonthly" | "semiannual" | "annual" | "lifetime" | "uncategorised" | "nonsubscriptions" | "two_months" | "consumable" | (string & {});
+
+/** Known values; newer ones arrive as they are. */
+export type VirtualCurrencyTransactionType = "store_purchase" | "subscription_renewal" | "trial_start" | "api_transaction" | "dashboard_transaction" | "refund" | "expiry" | (string & {});
+
 /** An end user of the app, with their access levels and purchases. */
 export interface Profile {
   appId: string;
@@ -124,6 +138,150 @@ export interface InstallationMeta {
   androidAppSetId: string | null;
 }
 
+/** A profile's Refund Saver settings as the API returns them. */
+export interface RefundSaverSettings {
+  profileId: string;
+  settings: RefundSaverPreferences;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** The user's refund preference and data-sharing consent; `None` means the dashboard default. */
+export interface RefundSaverPreferences {
+  consent: boolean | null;
+  customPreference: RefundPreference | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** A profile's identifiers in third-party services. Setting leaves out the `None` ones
+ * (they keep their value). */
+export interface IntegrationIdentifiers {
+  adjustDeviceId: string | null;
+  airbridgeDeviceId: string | null;
+  amplitudeDeviceId: string | null;
+  amplitudeUserId: string | null;
+  appmetricaDeviceId: string | null;
+  appmetricaProfileId: string | null;
+  appsflyerId: string | null;
+  branchId: string | null;
+  facebookAnonymousId: string | null;
+  firebaseAppInstanceId: string | null;
+  mixpanelUserId: string | null;
+  /** Legacy; prefer `one_signal_subscription_id`. */
+  oneSignalPlayerId: string | null;
+  oneSignalSubscriptionId: string | null;
+  posthogDistinctUserId: string | null;
+  pushwooshHwid: string | null;
+  tenjinAnalyticsInstallationId: string | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** A paywall. The list leaves out `remote_configs` and `main_screenshot` (empty/`None` there). */
+export interface Paywall {
+  paywallId: string;
+  title: string;
+  usePaywallBuilder: boolean;
+  usePaywallBuilderLegacy: boolean;
+  createdAt: string;
+  updatedAt: string;
+  state: PaywallState;
+  isDeleted: boolean;
+  webPurchaseUrl: string | null;
+  products: PaywallProduct[];
+  remoteConfigs: RemoteConfig[];
+  mainScreenshot: Screenshot | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** A product shown on a paywall. */
+export interface PaywallProduct {
+  productId: string;
+  title: string;
+  productSet: ProductSet;
+  offer: ProductOffer | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** The offer a paywall shows with a product. */
+export interface ProductOffer {
+  productOfferId: string;
+  title: string;
+}
+
+/** A paywall's remote config for one locale; `data` is JSON text. */
+export interface RemoteConfig {
+  locale: string;
+  /** A JSON document, as text (e.g. `{"title":"Go premium"}`). */
+  data: string;
+}
+
+export interface Screenshot {
+  imageId: number;
+  url: string;
+}
+
+/** One page of paywalls. `next_cursor` continues the walk (`None` on the last page). */
+export interface PaywallPage {
+  data: Paywall[];
+  /** Paywalls in all pages. */
+  count: number;
+  /** This page's number, from 1. */
+  page: number;
+  pages: number;
+  nextCursor: string | null;
+}
+
+/** The result of a transaction: its id and the new balance of each currency it changed. */
+export interface VirtualCurrencyTransactionResult {
+  transactionId: string;
+  balances: VirtualCurrencyBalance[];
+}
+
+/** A currency's balance on a profile. `available` is `balance - held`. */
+export interface VirtualCurrencyBalance {
+  code: string;
+  name: string;
+  balance: number;
+  held: number;
+  available: number;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** Every balance of a profile, as of `response_created_at` (milliseconds since the epoch). */
+export interface VirtualCurrencyBalances {
+  responseCreatedAt: number;
+  data: VirtualCurrencyBalance[];
+}
+
+/** One page of history, newest first. `next_cursor` continues the walk (`None` on the last page). */
+export interface VirtualCurrencyTransactionPage {
+  data: VirtualCurrencyTransaction[];
+  nextCursor: string | null;
+}
+
+/** A transaction in a profile's history. */
+export interface VirtualCurrencyTransaction {
+  transactionId: string;
+  transactionType: VirtualCurrencyTransactionType;
+  items: VirtualCurrencyBalanceChange[];
+  metadata: Record<string, string> | null;
+  createdAt: string;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** One currency's change in a history entry, and its balance afterwards. */
+export interface VirtualCurrencyBalanceChange {
+  currencyCode: string;
+  amount: number;
+  balanceAfter: number;
+}
+
 /** `InstallationMeta` as an input: optional fields may be left out. */
 export interface InstallationMetaInput {
   deviceId: string;
@@ -141,6 +299,144 @@ export interface InstallationMetaInput {
   advertisingId?: string | null;
   androidId?: string | null;
   androidAppSetId?: string | null;
+}
+
+/** `IntegrationIdentifiers` as an input: optional fields may be left out. */
+export interface IntegrationIdentifiersInput {
+  adjustDeviceId?: string | null;
+  airbridgeDeviceId?: string | null;
+  amplitudeDeviceId?: string | null;
+  amplitudeUserId?: string | null;
+  appmetricaDeviceId?: string | null;
+  appmetricaProfileId?: string | null;
+  appsflyerId?: string | null;
+  branchId?: string | null;
+  facebookAnonymousId?: string | null;
+  firebaseAppInstanceId?: string | null;
+  mixpanelUserId?: string | null;
+  /** Legacy; prefer `one_signal_subscription_id`. */
+  oneSignalPlayerId?: string | null;
+  oneSignalSubscriptionId?: string | null;
+  posthogDistinctUserId?: string | null;
+  pushwooshHwid?: string | null;
+  tenjinAnalyticsInstallationId?: string | null;
+}
+
+/** `Offer` as an input: optional fields may be left out. */
+export interface OfferInput {
+  category: OfferCategory;
+  type: OfferType;
+  id?: string | null;
+}
+
+/** `RemoteConfig` as an input: optional fields may be left out. */
+export interface RemoteConfigInput {
+  locale: string;
+  /** A JSON document, as text (e.g. `{"title":"Go premium"}`). */
+  data: string;
+}
+
+/** One purchase to record: a one-time purchase or a subscription (`purchase_type` tells which).
+ * The subscription fields (`originally_purchased_at`, `expires_at`, `renew_status`, ...) are
+ * required for a subscription and refused for a one-time purchase. */
+export interface TransactionParams {
+  purchaseType: PurchaseType;
+  /** `app_store`, `play_store`, `stripe`, `paddle`, or a custom store's id. */
+  store: string;
+  environment?: Environment | null;
+  storeProductId: string;
+  /** At most 50 characters: trim or hash longer ids (PayPal's, some custom stores'). */
+  storeTransactionId: string;
+  storeOriginalTransactionId: string;
+  isFamilyShared?: boolean | null;
+  price: Price;
+  purchasedAt: string;
+  /** The paywall variation the purchase came from, for attribution. */
+  variationId?: string | null;
+  offer?: OfferInput | null;
+  refundedAt?: string | null;
+  cancellationReason?: CancellationReason | null;
+  /** Subscription only. */
+  originallyPurchasedAt?: string | null;
+  /** Subscription only. */
+  expiresAt?: string | null;
+  /** Subscription only: whether it renews automatically. */
+  renewStatus?: boolean | null;
+  /** Subscription only. */
+  renewStatusChangedAt?: string | null;
+  /** Subscription only. */
+  billingIssueDetectedAt?: string | null;
+  /** Subscription only; needs `billing_issue_detected_at`. */
+  gracePeriodExpiresAt?: string | null;
+}
+
+/** What the user paid, in local currency. A zero first subscription purchase is a free trial. */
+export interface Price {
+  /** ISO 3166-1 alpha-2, e.g. `US`. */
+  country: string;
+  /** ISO 4217, e.g. `USD`. */
+  currency: string;
+  value: number;
+}
+
+/** Grants an access level without a transaction (referral bonuses and the like). */
+export interface GrantAccessParams {
+  /** A paid access level configured in the dashboard, e.g. `premium`. */
+  accessLevelId: string;
+  /** When it becomes active; may be in the future. Absent: now. */
+  startsAt?: string | null;
+  /** When it expires; may be in the past. Absent: lifetime access. */
+  expiresAt?: string | null;
+}
+
+/** Revokes an access level now, or shortens it to `revoke_at`. */
+export interface RevokeAccessParams {
+  accessLevelId: string;
+  /** When access ends: in the future, and not after the current expiry. Absent: now. */
+  revokeAt?: string | null;
+}
+
+/** What set Refund Saver settings takes: at least one of the two. */
+export interface RefundSaverParams {
+  /** `grant`, `no_preference` or `decline` each refund request. */
+  customPreference?: RefundPreference | null;
+  /** Whether Adapty may share the user's purchase data with Apple on a refund request. */
+  consent?: boolean | null;
+}
+
+/** Imports a Stripe purchase (subscription `sub_...` or payment intent `pi_...`) into the
+ * profile with `customer_user_id`, creating the profile if needed. */
+export interface StripeValidationParams {
+  customerUserId: string;
+  stripeToken: string;
+}
+
+/** Imports a Paddle purchase (transaction `txn_...` or subscription `sub_...`) into the profile
+ * with `customer_user_id`, creating the profile if needed. */
+export interface PaddleValidationParams {
+  customerUserId: string;
+  paddleToken: string;
+}
+
+/** The new remote configs of a paywall: they replace all existing ones (read the paywall first
+ * to keep some). */
+export interface PaywallUpdateParams {
+  remoteConfigs: RemoteConfigInput[];
+}
+
+/** Credits and debits applied together: if one fails (e.g. insufficient balance), none apply. */
+export interface VirtualCurrencyTransactionParams {
+  /** 1 to 20 items, each currency at most once. */
+  items: VirtualCurrencyItem[];
+  /** At most 5 keys matching `[a-z0-9_]{1,30}`, values at most 200 characters. */
+  metadata?: Record<string, string> | null;
+}
+
+/** One currency's change in a transaction: positive credits, negative debits. */
+export interface VirtualCurrencyItem {
+  currencyCode: string;
+  /** Not zero. */
+  amount: number;
 }
 
 /** The fields create and update take: leave one out to keep it, pass `null` to clear it. */

@@ -23,3 +23,18 @@ test("the README's Node example runs", async () => {
   assert.match(out[1], /^404 profile_does_not_exist [0-9a-f]{32}$/);
   assert.equal(out[2], '[ true, false ]');
 });
+
+test("the README's every-operation example runs", async () => {
+  const em = await startEmulator();
+  after(() => em.stop());
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split('\n## Every operation\n')[1].split('\n## ')[0];
+  const [, code] = section.match(/```js\n([\s\S]*?)```/);
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
+    env: { ...process.env, ADAPTY_API_KEY: KEY, ADAPTY_BASE_URL: em.baseUrl },
+    timeout: 20_000,
+  }).toString().trim().split('\n');
+  assert.equal(out[0], "[ 'premium' ] 9.99");
+  assert.deepEqual(out.slice(1), ['Premium Subscription', 'Onboarding Offer', 'Winback']);
+});

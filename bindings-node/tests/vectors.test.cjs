@@ -1,6 +1,8 @@
 'use strict';
-// The shared cases of tests/vectors/profiles.json. The vectors speak the API's snake_case; this
-// package takes camelCase, so inputs and expected field names are renamed here.
+// The shared cases of tests/vectors/profiles.json and tests/vectors/operations.json, with the
+// Promise methods and the *Sync twins. The vectors speak the API's snake_case; this package takes
+// camelCase, so inputs and expected field names are renamed here (keys of custom attributes and
+// metadata are the user's own and stay as they are).
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -9,21 +11,23 @@ const path = require('node:path');
 const sdk = require('adapty-server');
 const { KEY, ROOT, startEmulator } = require('./helpers.cjs');
 
-const { cases } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'vectors', 'profiles.json'), 'utf8'));
+const vectors = (name) => JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'vectors', name), 'utf8')).cases;
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+const USER_KEYS = new Set(['custom_attributes', 'metadata']);
 
-/** snake_case input object -> camelCase, leaving custom attribute keys alone. */
+/** snake_case input object -> camelCase, leaving the keys of user-keyed maps alone. */
 function camelInput(value) {
   if (Array.isArray(value)) return value.map(camelInput);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [camel(k), k === 'custom_attributes' ? v : camelInput(v)]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), USER_KEYS.has(k) ? v : camelInput(v)]));
 }
 
+/** `installation_meta.device_id` -> `installationMeta.deviceId`; the path after a user-keyed map stays. */
 function expectedField(field) {
-  const [head, ...rest] = field.split('.');
-  return [camel(head), ...(head.startsWith('custom_attributes') ? rest : rest.map(camel))].join('.');
+  const parts = field.split('.');
+  const user = parts.findIndex((p) => USER_KEYS.has(p.replace(/\[.*$/, '')));
+  const end = user === -1 ? parts.length : user + 1;
+  return [...parts.slice(0, end).map(camel), ...parts.slice(end)].join('.');
 }
 
 function outcome(error) {
@@ -43,57 +47,105 @@ function same(x, y) {
   return x === y;
 }
 
+/** Methods whose first parameter is an id rather than part of the input object. */
+const POSITIONAL = { 'paywalls.get': 'paywall_id', 'paywalls.update': 'paywall_id' };
+
+/**
+ * The Node call for the core operation `operation` with the core's arguments `input`: the
+ * namespace and method of the same names, the profile ref and other arguments camelCased into
+ * one object together with the request body (`fields`).
+ */
+function nodeCall(client, operation, input, mode) {
+  if (operation === 'profiles.deleteMany') return client.profiles.deleteMany(camelInput(input.refs), { concurrency: input.concurrency });
+  const [namespace, method] = operation.split('.');
+  const fn = client[namespace]?.[mode === 'sync' ? `${method}Sync` : method];
+  assert.equal(typeof fn, 'function', `no Node method for ${operation}`);
+  const { fields, ...args } = input;
+  const positional = POSITIONAL[operation];
+  const rest = { ...camelInput(args), ...camelInput(fields ?? {}) };
+  if (!positional) return fn.call(client[namespace], rest);
+  const { [camel(positional)]: id, ...others } = rest;
+  return fn.call(client[namespace], id, ...(Object.keys(others).length || fields ? [others] : []));
+}
+
+/** The call for a case of profiles.json (operations get/create/update/delete/delete_many). */
+async function profilesCall(client, c, mode) {
+  const input = camelInput(c.input);
+  if (c.operation === 'delete_many') {
+    const results = await client.profiles.deleteMany(input.refs, { concurrency: input.concurrency });
+    return { results: results.map((r) => outcome(r.error)) };
+  }
+  const arg = {
+    ...(input.profileId !== undefined && { profileId: input.profileId }),
+    ...(input.customerUserId !== undefined && { customerUserId: input.customerUserId }),
+    ...(input.params ?? {}),
+  };
+  return settle(() => (mode === 'sync' ? client.profiles[`${c.operation}Sync`](arg) : client.profiles[c.operation](arg)));
+}
+
+async function settle(run) {
+  try {
+    await run();
+    return 'ok';
+  } catch (e) {
+    return outcome(e);
+  }
+}
+
+function checkRequest(entry, req) {
+  assert.deepEqual([entry.method, entry.path], [req.method, req.path]);
+  const query = new URLSearchParams(entry.query ?? '');
+  for (const [name, value] of Object.entries(req.query ?? {})) assert.equal(query.get(name), String(value), `query ${name}`);
+  for (const [name, value] of Object.entries(req.headers ?? {})) assert.equal(entry.headers[name], value, name);
+  for (const name of req.absent_headers ?? []) assert.ok(!(name in entry.headers), name);
+  const body = entry.body ? JSON.parse(entry.body) : null;
+  assert.ok(same(body, req.body), `${JSON.stringify(body)} != ${JSON.stringify(req.body)}`);
+}
+
+async function check(got, expect) {
+  const sent = await em.journal();
+  if (expect.validation_error) {
+    const v = expect.validation_error;
+    assert.deepEqual(got, { validation_error: { field: expectedField(v.field), rule: v.rule } });
+    assert.deepEqual(sent, []);
+  } else if (expect.results) {
+    const want = expect.results.map((r) => (r.validation_error ? { validation_error: { ...r.validation_error, field: expectedField(r.validation_error.field) } } : r));
+    assert.deepEqual(got, { results: want });
+  } else {
+    assert.deepEqual(got, expect.outcome);
+    assert.equal(sent.length, 1, `requests sent: ${sent.map((e) => `${e.method} ${e.path}`).join(', ')}`);
+    checkRequest(sent[0], expect.request);
+  }
+}
+
 let em;
 before(async () => {
   em = await startEmulator();
 });
 after(() => em.stop());
 
+async function given(c) {
+  await em.reset();
+  if (c.given_config) await em.control('POST', 'config', c.given_config);
+  if (c.given_profiles) await em.seed(c.given_profiles);
+  await em.clearJournal();
+}
+
+const client = (c) => new sdk.Adapty({ apiKey: KEY, baseUrl: em.baseUrl, apiVersion: c.api_version, maxRetries: 0 });
+
 for (const mode of ['promise', 'sync']) {
-  for (const c of cases) {
+  for (const c of vectors('profiles.json')) {
     if (mode === 'sync' && c.operation === 'delete_many') continue;
-    test(`${c.name} (${mode})`, async () => {
-      await em.reset();
-      if (c.given_profiles) {
-        await em.seed(c.given_profiles);
-        await em.clearJournal();
-      }
-      const client = new sdk.Adapty({ apiKey: KEY, baseUrl: em.baseUrl, apiVersion: c.api_version, maxRetries: 0 });
-      const input = camelInput(c.input);
-      let got;
-      if (c.operation === 'delete_many') {
-        const results = await client.profiles.deleteMany(input.refs, { concurrency: input.concurrency });
-        got = { results: results.map((r) => outcome(r.error)) };
-      } else {
-        const method = { get: 'get', create: 'create', update: 'update', delete: 'delete' }[c.operation];
-        const arg = { ...(input.profileId !== undefined && { profileId: input.profileId }), ...(input.customerUserId !== undefined && { customerUserId: input.customerUserId }), ...(input.params ?? {}) };
-        try {
-          await (mode === 'sync' ? client.profiles[`${method}Sync`](arg) : client.profiles[method](arg));
-          got = 'ok';
-        } catch (e) {
-          got = outcome(e);
-        }
-      }
-      const expect = c.expect;
-      const sent = await em.journal();
-      if (expect.validation_error) {
-        const v = expect.validation_error;
-        assert.deepEqual(got, { validation_error: { field: expectedField(v.field), rule: v.rule } });
-        assert.deepEqual(sent, []);
-      } else if (expect.results) {
-        const want = expect.results.map((r) => (r.validation_error ? { validation_error: { ...r.validation_error, field: expectedField(r.validation_error.field) } } : r));
-        assert.deepEqual(got, { results: want });
-      } else {
-        assert.deepEqual(got, expect.outcome);
-        assert.equal(sent.length, 1);
-        const [entry] = sent;
-        const req = expect.request;
-        assert.deepEqual([entry.method, entry.path], [req.method, req.path]);
-        for (const [name, value] of Object.entries(req.headers)) assert.equal(entry.headers[name], value, name);
-        for (const name of req.absent_headers) assert.ok(!(name in entry.headers), name);
-        const body = entry.body ? JSON.parse(entry.body) : null;
-        assert.ok(same(body, req.body), `${JSON.stringify(body)} != ${JSON.stringify(req.body)}`);
-      }
+    test(`profiles: ${c.name} (${mode})`, async () => {
+      await given(c);
+      await check(await profilesCall(client(c), c, mode), c.expect);
+    });
+  }
+  for (const c of vectors('operations.json')) {
+    if (mode === 'sync' && c.operation === 'profiles.deleteMany') continue;
+    test(`operations: ${c.name} (${mode})`, async () => {
+      await given(c);
+      await check(await settle(() => nodeCall(client(c), c.operation, c.input, mode)), c.expect);
     });
   }
 }

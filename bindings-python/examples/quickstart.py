@@ -1,4 +1,5 @@
-"""Quickstart: create, read, update and delete profiles, then delete many at once.
+"""Quickstart: create, read, update and delete profiles; record a subscription, see and revoke its
+access; credit coins; page through paywalls; then delete many profiles at once.
 
 Reads ADAPTY_API_KEY and ADAPTY_BASE_URL (`make demo` points them at a local emulator).
 """
@@ -8,7 +9,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from adapty_server import Adapty, AsyncAdapty, InstallationMeta, NotFoundError, ValidationError
+from adapty_server import (
+    Adapty,
+    AsyncAdapty,
+    InstallationMeta,
+    NotFoundError,
+    TransactionParams,
+    ValidationError,
+    VirtualCurrencyItem,
+)
 
 
 def main() -> None:
@@ -37,6 +46,8 @@ def main() -> None:
         except ValidationError as e:
             print(f"refused  before sending: {e.field} ({e.rule}): {e}")
 
+        purchases_and_paywalls(client)
+
         client.profiles.delete(customer_user_id="py-quickstart-1")
         try:
             client.profiles.get(customer_user_id="py-quickstart-1")
@@ -44,6 +55,45 @@ def main() -> None:
             print(f"deleted  a new get answers {e.status_code} {e.error_code} (request {e.request_id})")
 
     asyncio.run(bulk())
+
+
+def purchases_and_paywalls(client: Adapty) -> None:
+    """Purchases made where Adapty cannot see them are recorded, and give access; paywalls come
+    a page at a time, or all through an iterator."""
+    bought = dt.datetime.now(dt.timezone.utc)
+    purchase: TransactionParams = {
+        "purchase_type": "subscription",
+        "store": "app_store",
+        "store_product_id": "premium_monthly",
+        "store_transaction_id": "1000000000000001",
+        "store_original_transaction_id": "1000000000000001",
+        "price": {"country": "US", "currency": "USD", "value": 9.99},
+        "purchased_at": bought,
+        "originally_purchased_at": bought,
+        "expires_at": bought + dt.timedelta(days=30),
+        "renew_status": True,
+    }
+    profile = client.purchases.set_transaction(customer_user_id="py-quickstart-1", **purchase)
+    for level in profile.access_levels:
+        print(f"bought   {level.access_level_id} until {level.expires_at:%Y-%m-%d}; revenue ${profile.total_revenue_usd}")
+
+    try:  # The rules between fields are checked before sending, with Adapty's error code.
+        client.purchases.set_transaction(customer_user_id="py-quickstart-1", **(purchase | {"expires_at": bought - dt.timedelta(days=1)}))
+    except ValidationError as e:
+        print(f"refused  {e.field} ({e.error_code}): {e}")
+
+    revoked = client.access_levels.revoke(customer_user_id="py-quickstart-1", access_level_id="premium")
+    for level in revoked.access_levels:
+        print(f"revoked  {level.access_level_id}: ended {level.expires_at:%H:%M:%S} ({level.cancellation_reason})")
+
+    coins: list[VirtualCurrencyItem] = [{"currency_code": "COINS", "amount": 100}]
+    result = client.virtual_currency.create_transaction(customer_user_id="py-quickstart-1", items=coins)
+    print(f"coins    balance now {[(b.code, b.balance) for b in result.balances]}")
+
+    first = client.paywalls.list(page_size=2)
+    print(f"paywalls {first.count} in {first.pages} pages of 2; all of them:")
+    for paywall in client.paywalls.list_all(page_size=2):
+        print(f"paywall  {paywall.paywall_id} {paywall.title!r} ({paywall.state})")
 
 
 async def bulk() -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
+import inspect
 import json
 import os
 import subprocess
 import urllib.request
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -48,6 +48,13 @@ class Emulator:
 
     def seed(self, profiles: list[dict[str, str]]) -> list[str]:
         return self.control("POST", "profiles", {"profiles": profiles})["profile_ids"]  # type: ignore[no-any-return]
+
+    def configure(self, config: dict[str, Any]) -> None:
+        self.control("POST", "config", config)
+
+    def seed_paywalls(self, count: int) -> int:
+        """Adds `count` generated paywalls; returns how many there are now."""
+        return self.control("POST", "paywalls", {"count": count})["count"]  # type: ignore[no-any-return]
 
     def stored(self, ident: str) -> dict[str, Any]:
         return self.control("GET", f"profiles/{ident}")["stored"]  # type: ignore[no-any-return]
@@ -92,19 +99,34 @@ def make_client(em: Emulator, mode: str, **options: Any) -> Any:
 
 
 class Calls:
-    """One test body for both clients: each call is awaited, whichever client runs it."""
+    """One test body for both clients: each method call is awaited, whichever client runs it
+    (`calls.purchases.set_transaction(...)` on a client, `calls.get(...)` on a namespace).
+    Iterators come back as they are: read them with `collect` and `next_item`."""
 
-    def __init__(self, client: Any) -> None:
-        self.client = client
+    def __init__(self, target: Any) -> None:
+        self.target = target
 
-    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
-        method = getattr(self.client.profiles, name)
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.target, name)
+        if not callable(attr):
+            return Calls(attr)
 
         async def call(*args: Any, **kwargs: Any) -> Any:
-            result = method(*args, **kwargs)
-            return await result if asyncio.iscoroutine(result) else result
+            result = attr(*args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
 
         return call
+
+
+async def collect(items: Iterator[Any] | AsyncIterator[Any]) -> list[Any]:
+    """Everything a sync or async iterator yields."""
+    if isinstance(items, AsyncIterator):
+        return [item async for item in items]
+    return list(items)
+
+
+async def next_item(items: Iterator[Any] | AsyncIterator[Any]) -> Any:
+    return await anext(items) if isinstance(items, AsyncIterator) else next(items)
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -114,10 +136,16 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def profiles(em: Emulator, mode: str) -> Calls:
-    return Calls(make_client(em, mode))
+    return Calls(make_client(em, mode).profiles)
 
 
 @pytest.fixture
 def make(em: Emulator, mode: str) -> Callable[..., Calls]:
     """Profiles of a client with other options, in the current mode."""
-    return lambda **options: Calls(make_client(em, mode, **options))
+    return lambda **options: Calls(make_client(em, mode, **options).profiles)
+
+
+@pytest.fixture
+def api(em: Emulator, mode: str) -> Calls:
+    """A whole client in the current mode: `await api.paywalls.get(...)`."""
+    return Calls(make_client(em, mode))

@@ -76,7 +76,7 @@ async def test_v1_paths_and_limits(make: Callable[..., Calls], em: Emulator, use
         ({"platform": "ios"}, "platform", "enum"),
         ({"custom_attributes": {f"k{i}": "v" for i in range(31)}}, "custom_attributes", "count"),
         ({"custom_attributes": {}}, "custom_attributes", "count"),
-        ({"installation_meta": {"locale": "en"}}, "installation_meta", "required"),
+        ({"installation_meta": {"locale": "en"}}, "installation_meta.device_id", "required"),
     ],
 )
 async def test_validation_errors_name_the_field_and_send_nothing(

@@ -24,3 +24,20 @@ def test_readme_python_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPatc
     lines = out.getvalue().splitlines()
     assert lines[1].startswith("404 profile_does_not_exist ")
     assert lines[2] == "[True, False]"
+
+
+def test_readme_every_operation_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The purchase -> access level -> revoke -> paywalls walk of "Every operation" runs as written."""
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    section = readme.split("\n## Every operation\n", 1)[1].split("\n## ", 1)[0]
+    [code] = re.findall(r"```python\n(.*?)```", section, re.S)
+    monkeypatch.setenv("ADAPTY_API_KEY", KEY)
+    monkeypatch.setenv("ADAPTY_BASE_URL", em.base_url)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "['premium'] 9.99"
+    assert lines[1] == "True"
+    assert lines[2:5] == ["Premium Subscription", "Onboarding Offer", "Winback"]
+    assert lines[5] == "access_level_id required"

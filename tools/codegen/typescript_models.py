@@ -6,6 +6,10 @@
 Writes OUT_DIR/models.d.ts (camelCase interfaces; nullable fields are `T | null`, open enums
 `'known' | (string & {})`) and OUT_DIR/models.js (the field tables `lib/convert.js` walks to
 turn the core's snake_case JSON into those objects and inputs back).
+
+Inputs: request-only objects (`x-input`, e.g. `TransactionParams`) keep their name; response
+models that requests also take (e.g. `RemoteConfig`) get a `...Input` twin whose optional
+fields may be left out. `ProfileFields` is the create/update body, every key optional.
 """
 import json
 import os
@@ -28,11 +32,17 @@ SCALARS = {"date-time": "string", "date": "string", "string": "string", "number"
 class Gen:
     def __init__(self, bundle):
         self.b = bundle
+        self.inputs = bundle.inputs()
+        self.input_models = sorted({"InstallationMeta", *bundle.input_models()})
+
+    def input_name(self, name):
+        """The TypeScript name of the object `name` as a request takes it."""
+        return name if name in self.inputs else f"{name}Input"
 
     def ts_type(self, s, for_input=False):
         if "$ref" in s:
             name = ref_name(s)
-            return f"{name}Input" if for_input and self.b.is_object(name) else name
+            return self.input_name(name) if for_input and self.b.is_object(name) else name
         if "anyOf" in s:
             return " | ".join(dict.fromkeys(self.ts_type(p, for_input) for p in s["anyOf"]))
         if s.get("x-as-map"):
@@ -43,6 +53,9 @@ class Gen:
             return SCALARS[scalar]
         if s.get("type") == "array":
             return f"{self.ts_type(s['items'], for_input)}[]"
+        if s.get("type") == "object" and isinstance(s.get("additionalProperties"), dict):
+            # A map with the user's own keys (e.g. `metadata`): they pass through unrenamed.
+            return f"Record<string, {self.ts_type(s['additionalProperties'], for_input)}>"
         return "unknown"
 
     def kind(self, s):
@@ -82,18 +95,25 @@ class Gen:
                 out.append("  /** Fields this SDK version does not know, as received (present only when there are some). */\n")
                 out.append("  extra?: Record<string, unknown>;\n")
             out.append("}\n\n")
-        for name in ["InstallationMeta"]:
-            out.append(f"/** `{name}` as an input: optional fields may be left out. */\n")
-            out.append(f"export interface {name}Input {{\n")
-            for key, inner, nullable, required, _ in self.b.fields(name):
-                out.append(f"  {camel(key)}{'' if required else '?'}: {self.ts_type(inner, True)}{' | null' if nullable else ''};\n")
-            out.append("}\n\n")
+        for name in self.input_models + self.inputs:
+            out.append(self.input_interface(name))
         out.append("/** The fields create and update take: leave one out to keep it, pass `null` to clear it. */\n")
         out.append("export interface ProfileFields {\n")
         for key, inner, nullable, _, s in self.b.fields("ProfileParams", inputs=True):
             out.append(self.doc(s, "  "))
             out.append(f"  {camel(key)}?: {self.ts_type(inner, True)}{' | null' if nullable else ''};\n")
         out.append("}\n")
+        return "".join(out)
+
+    def input_interface(self, name):
+        """The interface of an input object: required keys as they are, the others optional."""
+        d = self.b.defs[name]
+        doc = self.doc(d) if name in self.inputs else f"/** `{name}` as an input: optional fields may be left out. */\n"
+        out = [doc, f"export interface {self.input_name(name)} {{\n"]
+        for key, inner, nullable, required, s in self.b.fields(name, inputs=True):
+            out.append(self.doc(s, "  "))
+            out.append(f"  {camel(key)}{'' if required else '?'}: {self.ts_type(inner, True)}{' | null' if nullable else ''};\n")
+        out.append("}\n\n")
         return "".join(out)
 
     def js(self):
@@ -103,7 +123,7 @@ class Gen:
             fields = {key: [camel(key), self.kind(inner)] for key, inner, *_ in self.b.fields(name)}
             models[name] = {"extra": d.get("additionalProperties") is True, "fields": fields}
         inputs = {"ProfileFields": {camel(k): [k, self.kind(i)] for k, i, *_ in self.b.fields("ProfileParams", inputs=True)}}
-        for name in ["InstallationMeta"]:
+        for name in self.input_models + self.inputs:
             inputs[name] = {camel(k): [k, self.kind(i)] for k, i, *_ in self.b.fields(name, inputs=True)}
 
         def table(entries):
@@ -115,7 +135,12 @@ class Gen:
         out.append("};\n\n/** Inputs: camelCase key -> [snake_case key, kind]. */\nexports.INPUTS = {\n")
         for name, fields in inputs.items():
             out.append(f"  {name}: {table(fields)},\n")
-        out.append("};\n")
+        out.append("};\n\n")
+        # An input open to more keys (`additionalProperties: true`, e.g. IntegrationIdentifiers)
+        # sends unknown ones on for the core to judge (it names the key and lists the known ones).
+        open_inputs = [n for n in inputs if self.b.defs.get(n, {}).get("additionalProperties") is True]
+        out.append("/** Inputs whose unknown keys go to the core (snake_cased), which names the ones it refuses. */\n")
+        out.append(f"exports.OPEN_INPUTS = {json.dumps(open_inputs)};\n")
         return "".join(out)
 
 

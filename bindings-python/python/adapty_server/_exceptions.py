@@ -66,6 +66,8 @@ class ValidationError(AdaptyError, ValueError):
     """Dotted path of the value, e.g. `installation_meta.platform`."""
     rule: str
     """The rule it broke: required, enum, format, max_length, count, range, unique, not_null, type, conflict."""
+    error_code: str | None = None
+    """The `error_code` Adapty answers the same mistake with (e.g. `expires_date_error`), if it has one."""
 
 
 class ValidationTypeError(ValidationError, TypeError):
@@ -144,7 +146,7 @@ def _from_core(info: dict[str, Any]) -> AdaptyError:
     message = info["message"]
     if kind == "validation":
         cls: type[AdaptyError] = ValidationTypeError if info["rule"] == "type" else ValidationError
-        return cls(message, field=info["field"], rule=info["rule"])
+        return cls(message, field=info["field"], rule=info["rule"], error_code=info.get("error_code"))
     if kind == "api":
         api_cls = _BY_API_KIND.get(info["api_kind"], APIStatusError)
         return api_cls(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
 from ._convert import Model, date_from_json, date_to_json, datetime_from_json, datetime_to_json
@@ -26,6 +26,20 @@ CancellationReason = str
 Gender = Literal["f", "m", "o"]
 
 Platform = Literal["iOS", "macOS", "iPadOS", "visionOS", "Android", "web"]
+
+PurchaseType = Literal["one_time_purchase", "subscription"]
+
+RefundPreference = str
+"""Known values: grant, no_preference, decline; newer values arrive as they are."""
+
+PaywallState = str
+"""Known values: draft, live, inactive, archived; newer values arrive as they are."""
+
+ProductSet = str
+"""Known values: weekly, monthly, trimonthly, semiannual, annual, lifetime, uncategorised, nonsubscriptions, two_months, consumable; newer values arrive as they are."""
+
+VirtualCurrencyTransactionType = str
+"""Known values: store_purchase, subscription_renewal, trial_start, api_transaction, dashboard_transaction, refund, expiry; newer values arrive as they are."""
 
 
 
@@ -460,10 +474,660 @@ class InstallationMeta(Model):
         return out
 
 
-class InstallationMetaDict(TypedDict, total=False):
-    """`InstallationMeta` as a plain mapping."""
+class RefundSaverSettings(Model):
+    """A profile's Refund Saver settings as the API returns them."""
+
+    __slots__ = ("profile_id", "settings", "extra",)
+    _FIELDS = ("profile_id", "settings",)
+
+    profile_id: str
+    settings: RefundSaverPreferences
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, profile_id: str, settings: RefundSaverPreferences, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "profile_id", profile_id)
+        init(self, "settings", settings)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RefundSaverSettings:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            profile_id=data["profile_id"],
+            settings=RefundSaverPreferences.from_dict(data["settings"]),
+            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "profile_id": self.profile_id,
+            "settings": self.settings.to_dict(),
+        }
+        out.update(self.extra)
+        return out
+
+
+class RefundSaverPreferences(Model):
+    """The user's refund preference and data-sharing consent; `None` means the dashboard default."""
+
+    __slots__ = ("consent", "custom_preference", "extra",)
+    _FIELDS = ("consent", "custom_preference",)
+
+    consent: bool | None
+    custom_preference: RefundPreference | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, consent: bool | None = None, custom_preference: RefundPreference | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "consent", consent)
+        init(self, "custom_preference", custom_preference)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RefundSaverPreferences:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            consent=data.get("consent"),
+            custom_preference=data.get("custom_preference"),
+            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "consent": self.consent,
+            "custom_preference": self.custom_preference,
+        }
+        out.update(self.extra)
+        return out
+
+
+class IntegrationIdentifiers(Model):
+    """A profile's identifiers in third-party services. Setting leaves out the `None` ones
+(they keep their value)."""
+
+    __slots__ = ("adjust_device_id", "airbridge_device_id", "amplitude_device_id", "amplitude_user_id", "appmetrica_device_id", "appmetrica_profile_id", "appsflyer_id", "branch_id", "facebook_anonymous_id", "firebase_app_instance_id", "mixpanel_user_id", "one_signal_player_id", "one_signal_subscription_id", "posthog_distinct_user_id", "pushwoosh_hwid", "tenjin_analytics_installation_id", "extra",)
+    _FIELDS = ("adjust_device_id", "airbridge_device_id", "amplitude_device_id", "amplitude_user_id", "appmetrica_device_id", "appmetrica_profile_id", "appsflyer_id", "branch_id", "facebook_anonymous_id", "firebase_app_instance_id", "mixpanel_user_id", "one_signal_player_id", "one_signal_subscription_id", "posthog_distinct_user_id", "pushwoosh_hwid", "tenjin_analytics_installation_id",)
+
+    adjust_device_id: str | None
+    airbridge_device_id: str | None
+    amplitude_device_id: str | None
+    amplitude_user_id: str | None
+    appmetrica_device_id: str | None
+    appmetrica_profile_id: str | None
+    appsflyer_id: str | None
+    branch_id: str | None
+    facebook_anonymous_id: str | None
+    firebase_app_instance_id: str | None
+    mixpanel_user_id: str | None
+    one_signal_player_id: str | None
+    one_signal_subscription_id: str | None
+    posthog_distinct_user_id: str | None
+    pushwoosh_hwid: str | None
+    tenjin_analytics_installation_id: str | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, adjust_device_id: str | None = None, airbridge_device_id: str | None = None, amplitude_device_id: str | None = None, amplitude_user_id: str | None = None, appmetrica_device_id: str | None = None, appmetrica_profile_id: str | None = None, appsflyer_id: str | None = None, branch_id: str | None = None, facebook_anonymous_id: str | None = None, firebase_app_instance_id: str | None = None, mixpanel_user_id: str | None = None, one_signal_player_id: str | None = None, one_signal_subscription_id: str | None = None, posthog_distinct_user_id: str | None = None, pushwoosh_hwid: str | None = None, tenjin_analytics_installation_id: str | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "adjust_device_id", adjust_device_id)
+        init(self, "airbridge_device_id", airbridge_device_id)
+        init(self, "amplitude_device_id", amplitude_device_id)
+        init(self, "amplitude_user_id", amplitude_user_id)
+        init(self, "appmetrica_device_id", appmetrica_device_id)
+        init(self, "appmetrica_profile_id", appmetrica_profile_id)
+        init(self, "appsflyer_id", appsflyer_id)
+        init(self, "branch_id", branch_id)
+        init(self, "facebook_anonymous_id", facebook_anonymous_id)
+        init(self, "firebase_app_instance_id", firebase_app_instance_id)
+        init(self, "mixpanel_user_id", mixpanel_user_id)
+        init(self, "one_signal_player_id", one_signal_player_id)
+        init(self, "one_signal_subscription_id", one_signal_subscription_id)
+        init(self, "posthog_distinct_user_id", posthog_distinct_user_id)
+        init(self, "pushwoosh_hwid", pushwoosh_hwid)
+        init(self, "tenjin_analytics_installation_id", tenjin_analytics_installation_id)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> IntegrationIdentifiers:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            adjust_device_id=data.get("adjust_device_id"),
+            airbridge_device_id=data.get("airbridge_device_id"),
+            amplitude_device_id=data.get("amplitude_device_id"),
+            amplitude_user_id=data.get("amplitude_user_id"),
+            appmetrica_device_id=data.get("appmetrica_device_id"),
+            appmetrica_profile_id=data.get("appmetrica_profile_id"),
+            appsflyer_id=data.get("appsflyer_id"),
+            branch_id=data.get("branch_id"),
+            facebook_anonymous_id=data.get("facebook_anonymous_id"),
+            firebase_app_instance_id=data.get("firebase_app_instance_id"),
+            mixpanel_user_id=data.get("mixpanel_user_id"),
+            one_signal_player_id=data.get("one_signal_player_id"),
+            one_signal_subscription_id=data.get("one_signal_subscription_id"),
+            posthog_distinct_user_id=data.get("posthog_distinct_user_id"),
+            pushwoosh_hwid=data.get("pushwoosh_hwid"),
+            tenjin_analytics_installation_id=data.get("tenjin_analytics_installation_id"),
+            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "adjust_device_id": self.adjust_device_id,
+            "airbridge_device_id": self.airbridge_device_id,
+            "amplitude_device_id": self.amplitude_device_id,
+            "amplitude_user_id": self.amplitude_user_id,
+            "appmetrica_device_id": self.appmetrica_device_id,
+            "appmetrica_profile_id": self.appmetrica_profile_id,
+            "appsflyer_id": self.appsflyer_id,
+            "branch_id": self.branch_id,
+            "facebook_anonymous_id": self.facebook_anonymous_id,
+            "firebase_app_instance_id": self.firebase_app_instance_id,
+            "mixpanel_user_id": self.mixpanel_user_id,
+            "one_signal_player_id": self.one_signal_player_id,
+            "one_signal_subscription_id": self.one_signal_subscription_id,
+            "posthog_distinct_user_id": self.posthog_distinct_user_id,
+            "pushwoosh_hwid": self.pushwoosh_hwid,
+            "tenjin_analytics_installation_id": self.tenjin_analytics_installation_id,
+        }
+        out.update(self.extra)
+        return out
+
+
+class Paywall(Model):
+    """A paywall. The list leaves out `remote_configs` and `main_screenshot` (empty/`None` there)."""
+
+    __slots__ = ("paywall_id", "title", "use_paywall_builder", "use_paywall_builder_legacy", "created_at", "updated_at", "state", "is_deleted", "web_purchase_url", "products", "remote_configs", "main_screenshot", "extra",)
+    _FIELDS = ("paywall_id", "title", "use_paywall_builder", "use_paywall_builder_legacy", "created_at", "updated_at", "state", "is_deleted", "web_purchase_url", "products", "remote_configs", "main_screenshot",)
+
+    paywall_id: str
+    title: str
+    use_paywall_builder: bool
+    use_paywall_builder_legacy: bool
+    created_at: _dt.datetime
+    updated_at: _dt.datetime
+    state: PaywallState
+    is_deleted: bool
+    web_purchase_url: str | None
+    products: list[PaywallProduct]
+    remote_configs: list[RemoteConfig]
+    main_screenshot: Screenshot | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, paywall_id: str, title: str, use_paywall_builder: bool = False, use_paywall_builder_legacy: bool = False, created_at: _dt.datetime, updated_at: _dt.datetime, state: PaywallState, is_deleted: bool = False, web_purchase_url: str | None = None, products: Iterable[PaywallProduct] = (), remote_configs: Iterable[RemoteConfig] = (), main_screenshot: Screenshot | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "paywall_id", paywall_id)
+        init(self, "title", title)
+        init(self, "use_paywall_builder", use_paywall_builder)
+        init(self, "use_paywall_builder_legacy", use_paywall_builder_legacy)
+        init(self, "created_at", created_at)
+        init(self, "updated_at", updated_at)
+        init(self, "state", state)
+        init(self, "is_deleted", is_deleted)
+        init(self, "web_purchase_url", web_purchase_url)
+        init(self, "products", list(products))
+        init(self, "remote_configs", list(remote_configs))
+        init(self, "main_screenshot", main_screenshot)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Paywall:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            paywall_id=data["paywall_id"],
+            title=data["title"],
+            use_paywall_builder=data.get("use_paywall_builder", False),
+            use_paywall_builder_legacy=data.get("use_paywall_builder_legacy", False),
+            created_at=datetime_from_json(data["created_at"]),
+            updated_at=datetime_from_json(data["updated_at"]),
+            state=data["state"],
+            is_deleted=data.get("is_deleted", False),
+            web_purchase_url=data.get("web_purchase_url"),
+            products=[PaywallProduct.from_dict(x) for x in data.get("products") or ()],
+            remote_configs=[RemoteConfig.from_dict(x) for x in data.get("remote_configs") or ()],
+            main_screenshot=None if (v := data.get("main_screenshot")) is None else Screenshot.from_dict(v),
+            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "paywall_id": self.paywall_id,
+            "title": self.title,
+            "use_paywall_builder": self.use_paywall_builder,
+            "use_paywall_builder_legacy": self.use_paywall_builder_legacy,
+            "created_at": datetime_to_json(self.created_at),
+            "updated_at": datetime_to_json(self.updated_at),
+            "state": self.state,
+            "is_deleted": self.is_deleted,
+            "web_purchase_url": self.web_purchase_url,
+            "products": [x.to_dict() for x in self.products],
+            "remote_configs": [x.to_dict() for x in self.remote_configs],
+            "main_screenshot": None if self.main_screenshot is None else self.main_screenshot.to_dict(),
+        }
+        out.update(self.extra)
+        return out
+
+
+class PaywallProduct(Model):
+    """A product shown on a paywall."""
+
+    __slots__ = ("product_id", "title", "product_set", "offer", "extra",)
+    _FIELDS = ("product_id", "title", "product_set", "offer",)
+
+    product_id: str
+    title: str
+    product_set: ProductSet
+    offer: ProductOffer | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, product_id: str, title: str, product_set: ProductSet, offer: ProductOffer | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "product_id", product_id)
+        init(self, "title", title)
+        init(self, "product_set", product_set)
+        init(self, "offer", offer)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PaywallProduct:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            product_id=data["product_id"],
+            title=data["title"],
+            product_set=data["product_set"],
+            offer=None if (v := data.get("offer")) is None else ProductOffer.from_dict(v),
+            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "product_id": self.product_id,
+            "title": self.title,
+            "product_set": self.product_set,
+            "offer": None if self.offer is None else self.offer.to_dict(),
+        }
+        out.update(self.extra)
+        return out
+
+
+class ProductOffer(Model):
+    """The offer a paywall shows with a product."""
+
+    __slots__ = ("product_offer_id", "title",)
+    _FIELDS = ("product_offer_id", "title",)
+
+    product_offer_id: str
+    title: str
+
+    def __init__(self, *, product_offer_id: str, title: str) -> None:
+        init = object.__setattr__
+        init(self, "product_offer_id", product_offer_id)
+        init(self, "title", title)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ProductOffer:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            product_offer_id=data["product_offer_id"],
+            title=data["title"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "product_offer_id": self.product_offer_id,
+            "title": self.title,
+        }
+        return out
+
+
+class RemoteConfig(Model):
+    """A paywall's remote config for one locale; `data` is JSON text."""
+
+    __slots__ = ("locale", "data",)
+    _FIELDS = ("locale", "data",)
+
+    locale: str
+    data: str
+
+    def __init__(self, *, locale: str, data: str) -> None:
+        init = object.__setattr__
+        init(self, "locale", locale)
+        init(self, "data", data)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RemoteConfig:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            locale=data["locale"],
+            data=data["data"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "locale": self.locale,
+            "data": self.data,
+        }
+        return out
+
+
+class Screenshot(Model):
+    """Screenshot"""
+
+    __slots__ = ("image_id", "url",)
+    _FIELDS = ("image_id", "url",)
+
+    image_id: int
+    url: str
+
+    def __init__(self, *, image_id: int, url: str) -> None:
+        init = object.__setattr__
+        init(self, "image_id", image_id)
+        init(self, "url", url)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Screenshot:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            image_id=data["image_id"],
+            url=data["url"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "image_id": self.image_id,
+            "url": self.url,
+        }
+        return out
+
+
+class PaywallPage(Model):
+    """One page of paywalls. `next_cursor` continues the walk (`None` on the last page)."""
+
+    __slots__ = ("data", "count", "page", "pages", "next_cursor",)
+    _FIELDS = ("data", "count", "page", "pages", "next_cursor",)
+
+    data: list[Paywall]
+    count: int
+    page: int
+    pages: int
+    next_cursor: str | None
+
+    def __init__(self, *, data: list[Paywall], count: int, page: int, pages: int, next_cursor: str | None = None) -> None:
+        init = object.__setattr__
+        init(self, "data", list(data))
+        init(self, "count", count)
+        init(self, "page", page)
+        init(self, "pages", pages)
+        init(self, "next_cursor", next_cursor)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PaywallPage:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            data=[Paywall.from_dict(x) for x in data["data"] or ()],
+            count=data["count"],
+            page=data["page"],
+            pages=data["pages"],
+            next_cursor=data.get("next_cursor"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "data": [x.to_dict() for x in self.data],
+            "count": self.count,
+            "page": self.page,
+            "pages": self.pages,
+            "next_cursor": self.next_cursor,
+        }
+        return out
+
+
+class VirtualCurrencyTransactionResult(Model):
+    """The result of a transaction: its id and the new balance of each currency it changed."""
+
+    __slots__ = ("transaction_id", "balances",)
+    _FIELDS = ("transaction_id", "balances",)
+
+    transaction_id: str
+    balances: list[VirtualCurrencyBalance]
+
+    def __init__(self, *, transaction_id: str, balances: Iterable[VirtualCurrencyBalance] = ()) -> None:
+        init = object.__setattr__
+        init(self, "transaction_id", transaction_id)
+        init(self, "balances", list(balances))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyTransactionResult:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            transaction_id=data["transaction_id"],
+            balances=[VirtualCurrencyBalance.from_dict(x) for x in data.get("balances") or ()],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "transaction_id": self.transaction_id,
+            "balances": [x.to_dict() for x in self.balances],
+        }
+        return out
+
+
+class VirtualCurrencyBalance(Model):
+    """A currency's balance on a profile. `available` is `balance - held`."""
+
+    __slots__ = ("code", "name", "balance", "held", "available", "extra",)
+    _FIELDS = ("code", "name", "balance", "held", "available",)
+
+    code: str
+    name: str
+    balance: int
+    held: int
+    available: int
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, code: str, name: str = '', balance: int, held: int = 0, available: int, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "code", code)
+        init(self, "name", name)
+        init(self, "balance", balance)
+        init(self, "held", held)
+        init(self, "available", available)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyBalance:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            code=data["code"],
+            name=data.get("name", ''),
+            balance=data["balance"],
+            held=data.get("held", 0),
+            available=data["available"],
+            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "balance": self.balance,
+            "held": self.held,
+            "available": self.available,
+        }
+        out.update(self.extra)
+        return out
+
+
+class VirtualCurrencyBalances(Model):
+    """Every balance of a profile, as of `response_created_at` (milliseconds since the epoch)."""
+
+    __slots__ = ("response_created_at", "data",)
+    _FIELDS = ("response_created_at", "data",)
+
+    response_created_at: int
+    data: list[VirtualCurrencyBalance]
+
+    def __init__(self, *, response_created_at: int, data: Iterable[VirtualCurrencyBalance] = ()) -> None:
+        init = object.__setattr__
+        init(self, "response_created_at", response_created_at)
+        init(self, "data", list(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyBalances:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            response_created_at=data["response_created_at"],
+            data=[VirtualCurrencyBalance.from_dict(x) for x in data.get("data") or ()],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "response_created_at": self.response_created_at,
+            "data": [x.to_dict() for x in self.data],
+        }
+        return out
+
+
+class VirtualCurrencyTransactionPage(Model):
+    """One page of history, newest first. `next_cursor` continues the walk (`None` on the last page)."""
+
+    __slots__ = ("data", "next_cursor",)
+    _FIELDS = ("data", "next_cursor",)
+
+    data: list[VirtualCurrencyTransaction]
+    next_cursor: str | None
+
+    def __init__(self, *, data: list[VirtualCurrencyTransaction], next_cursor: str | None = None) -> None:
+        init = object.__setattr__
+        init(self, "data", list(data))
+        init(self, "next_cursor", next_cursor)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyTransactionPage:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            data=[VirtualCurrencyTransaction.from_dict(x) for x in data["data"] or ()],
+            next_cursor=data.get("next_cursor"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "data": [x.to_dict() for x in self.data],
+            "next_cursor": self.next_cursor,
+        }
+        return out
+
+
+class VirtualCurrencyTransaction(Model):
+    """A transaction in a profile's history."""
+
+    __slots__ = ("transaction_id", "transaction_type", "items", "metadata", "created_at", "extra",)
+    _FIELDS = ("transaction_id", "transaction_type", "items", "metadata", "created_at",)
+
+    transaction_id: str
+    transaction_type: VirtualCurrencyTransactionType
+    items: list[VirtualCurrencyBalanceChange]
+    metadata: dict[str, str] | None
+    created_at: _dt.datetime
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, transaction_id: str, transaction_type: VirtualCurrencyTransactionType, items: Iterable[VirtualCurrencyBalanceChange] = (), metadata: dict[str, str] | None = None, created_at: _dt.datetime, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "transaction_id", transaction_id)
+        init(self, "transaction_type", transaction_type)
+        init(self, "items", list(items))
+        init(self, "metadata", metadata)
+        init(self, "created_at", created_at)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyTransaction:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            transaction_id=data["transaction_id"],
+            transaction_type=data["transaction_type"],
+            items=[VirtualCurrencyBalanceChange.from_dict(x) for x in data.get("items") or ()],
+            metadata=data.get("metadata"),
+            created_at=datetime_from_json(data["created_at"]),
+            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "transaction_id": self.transaction_id,
+            "transaction_type": self.transaction_type,
+            "items": [x.to_dict() for x in self.items],
+            "metadata": self.metadata,
+            "created_at": datetime_to_json(self.created_at),
+        }
+        out.update(self.extra)
+        return out
+
+
+class VirtualCurrencyBalanceChange(Model):
+    """One currency's change in a history entry, and its balance afterwards."""
+
+    __slots__ = ("currency_code", "amount", "balance_after",)
+    _FIELDS = ("currency_code", "amount", "balance_after",)
+
+    currency_code: str
+    amount: int
+    balance_after: int
+
+    def __init__(self, *, currency_code: str, amount: int, balance_after: int) -> None:
+        init = object.__setattr__
+        init(self, "currency_code", currency_code)
+        init(self, "amount", amount)
+        init(self, "balance_after", balance_after)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyBalanceChange:
+        """Builds the model from the JSON shape the core returns."""
+        return cls(
+            currency_code=data["currency_code"],
+            amount=data["amount"],
+            balance_after=data["balance_after"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "currency_code": self.currency_code,
+            "amount": self.amount,
+            "balance_after": self.balance_after,
+        }
+        return out
+
+
+class _InstallationMetaDictRequired(TypedDict):
+    """The keys `InstallationMetaDict` requires."""
 
     device_id: str
+
+
+class InstallationMetaDict(_InstallationMetaDictRequired, total=False):
+    """`InstallationMeta` as a plain mapping."""
+
     device: str | None
     locale: str | None
     os: str | None
@@ -480,8 +1144,60 @@ class InstallationMetaDict(TypedDict, total=False):
     android_app_set_id: str | None
 
 
+class IntegrationIdentifiersDict(TypedDict, total=False):
+    """`IntegrationIdentifiers` as a plain mapping.
+
+    `one_signal_player_id`: Legacy; prefer `one_signal_subscription_id`.
+    """
+
+    adjust_device_id: str | None
+    airbridge_device_id: str | None
+    amplitude_device_id: str | None
+    amplitude_user_id: str | None
+    appmetrica_device_id: str | None
+    appmetrica_profile_id: str | None
+    appsflyer_id: str | None
+    branch_id: str | None
+    facebook_anonymous_id: str | None
+    firebase_app_instance_id: str | None
+    mixpanel_user_id: str | None
+    one_signal_player_id: str | None
+    one_signal_subscription_id: str | None
+    posthog_distinct_user_id: str | None
+    pushwoosh_hwid: str | None
+    tenjin_analytics_installation_id: str | None
+
+
+class _OfferDictRequired(TypedDict):
+    """The keys `OfferDict` requires."""
+
+    category: OfferCategory
+    type: OfferType
+
+
+class OfferDict(_OfferDictRequired, total=False):
+    """`Offer` as a plain mapping."""
+
+    id: str | None
+
+
+class RemoteConfigDict(TypedDict):
+    """`RemoteConfig` as a plain mapping.
+
+    `data`: A JSON document, as text (e.g. `{"title":"Go premium"}`).
+    """
+
+    locale: str
+    data: str
+
+
 class ProfileFields(TypedDict, total=False):
-    """The fields create and update take as keyword arguments: leave one out to keep it, pass None to clear it."""
+    """The fields create and update take as keyword arguments: leave one out to keep it, pass None
+    to clear it.
+
+    `store`: `app_store`, `play_store`, `stripe`, `adapty`, `paddle`, or a custom store's id.
+    `platform`: Sent as the `adapty-platform` header, not in the body.
+    """
 
     first_name: str | None
     last_name: str | None
@@ -496,10 +1212,154 @@ class ProfileFields(TypedDict, total=False):
     store_account_token: str | None
     att_status: int | None
     analytics_disabled: bool | None
-    custom_attributes: dict[str, str | float | bool | None] | None
+    custom_attributes: Mapping[str, str | float | bool | None] | None
     installation_meta: InstallationMeta | InstallationMetaDict | None
     platform: Platform | None
 
 
-PROFILE_FIELDS = frozenset(("first_name", "last_name", "gender", "email", "phone_number", "birthday", "ip_country", "ip_v4_address", "store_country", "store", "store_account_token", "att_status", "analytics_disabled", "custom_attributes", "installation_meta", "platform"))
-"""The keyword arguments create and update accept."""
+class _TransactionParamsRequired(TypedDict):
+    """The keys `TransactionParams` requires."""
+
+    purchase_type: PurchaseType
+    store: str
+    store_product_id: str
+    store_transaction_id: str
+    store_original_transaction_id: str
+    price: Price
+    purchased_at: _dt.datetime | str
+
+
+class TransactionParams(_TransactionParamsRequired, total=False):
+    """One purchase to record: a one-time purchase or a subscription (`purchase_type` tells which).
+    The subscription fields (`originally_purchased_at`, `expires_at`, `renew_status`, ...)
+    are required for a subscription and refused for a one-time purchase.
+
+    `store`: `app_store`, `play_store`, `stripe`, `paddle`, or a custom store's id.
+    `store_transaction_id`: At most 50 characters: trim or hash longer ids (PayPal's, some
+    custom stores').
+    `variation_id`: The paywall variation the purchase came from, for attribution.
+    `originally_purchased_at`: Subscription only.
+    `expires_at`: Subscription only.
+    `renew_status`: Subscription only: whether it renews automatically.
+    `renew_status_changed_at`: Subscription only.
+    `billing_issue_detected_at`: Subscription only.
+    `grace_period_expires_at`: Subscription only; needs `billing_issue_detected_at`.
+    """
+
+    environment: Environment | None
+    is_family_shared: bool | None
+    variation_id: str | None
+    offer: Offer | OfferDict | None
+    refunded_at: _dt.datetime | str | None
+    cancellation_reason: CancellationReason | None
+    originally_purchased_at: _dt.datetime | str | None
+    expires_at: _dt.datetime | str | None
+    renew_status: bool | None
+    renew_status_changed_at: _dt.datetime | str | None
+    billing_issue_detected_at: _dt.datetime | str | None
+    grace_period_expires_at: _dt.datetime | str | None
+
+
+class Price(TypedDict):
+    """What the user paid, in local currency. A zero first subscription purchase is a free trial.
+
+    `country`: ISO 3166-1 alpha-2, e.g. `US`.
+    `currency`: ISO 4217, e.g. `USD`.
+    """
+
+    country: str
+    currency: str
+    value: float
+
+
+class _GrantAccessParamsRequired(TypedDict):
+    """The keys `GrantAccessParams` requires."""
+
+    access_level_id: str
+
+
+class GrantAccessParams(_GrantAccessParamsRequired, total=False):
+    """Grants an access level without a transaction (referral bonuses and the like).
+
+    `access_level_id`: A paid access level configured in the dashboard, e.g. `premium`.
+    `starts_at`: When it becomes active; may be in the future. Absent: now.
+    `expires_at`: When it expires; may be in the past. Absent: lifetime access.
+    """
+
+    starts_at: _dt.datetime | str | None
+    expires_at: _dt.datetime | str | None
+
+
+class _RevokeAccessParamsRequired(TypedDict):
+    """The keys `RevokeAccessParams` requires."""
+
+    access_level_id: str
+
+
+class RevokeAccessParams(_RevokeAccessParamsRequired, total=False):
+    """Revokes an access level now, or shortens it to `revoke_at`.
+
+    `revoke_at`: When access ends: in the future, and not after the current expiry. Absent: now.
+    """
+
+    revoke_at: _dt.datetime | str | None
+
+
+class RefundSaverParams(TypedDict, total=False):
+    """What set Refund Saver settings takes: at least one of the two.
+
+    `custom_preference`: `grant`, `no_preference` or `decline` each refund request.
+    `consent`: Whether Adapty may share the user's purchase data with Apple on a refund request.
+    """
+
+    custom_preference: RefundPreference | None
+    consent: bool | None
+
+
+class StripeValidationParams(TypedDict):
+    """Imports a Stripe purchase (subscription `sub_...` or payment intent `pi_...`) into the
+    profile with `customer_user_id`, creating the profile if needed."""
+
+    customer_user_id: str
+    stripe_token: str
+
+
+class PaddleValidationParams(TypedDict):
+    """Imports a Paddle purchase (transaction `txn_...` or subscription `sub_...`) into the profile
+    with `customer_user_id`, creating the profile if needed."""
+
+    customer_user_id: str
+    paddle_token: str
+
+
+class PaywallUpdateParams(TypedDict):
+    """The new remote configs of a paywall: they replace all existing ones (read the paywall first
+    to keep some)."""
+
+    remote_configs: Sequence[RemoteConfig | RemoteConfigDict]
+
+
+class _VirtualCurrencyTransactionParamsRequired(TypedDict):
+    """The keys `VirtualCurrencyTransactionParams` requires."""
+
+    items: Sequence[VirtualCurrencyItem]
+
+
+class VirtualCurrencyTransactionParams(_VirtualCurrencyTransactionParamsRequired, total=False):
+    """Credits and debits applied together: if one fails (e.g. insufficient balance), none apply.
+
+    `items`: 1 to 20 items, each currency at most once.
+    `metadata`: At most 5 keys matching `[a-z0-9_]{1,30}`, values at most 200 characters.
+    """
+
+    metadata: Mapping[str, str] | None
+
+
+class VirtualCurrencyItem(TypedDict):
+    """One currency's change in a transaction: positive credits, negative debits.
+
+    `amount`: Not zero.
+    """
+
+    currency_code: str
+    amount: int
