@@ -5,8 +5,10 @@
 
 Response objects become `@Serializable` data classes with camelCase properties (`@SerialName`
 keeps the API's names), nullable fields `T?`, date-times `OffsetDateTime`, custom attributes a
-`Map`; open enums are `String`, closed ones enum classes. `ProfileParams` becomes
-`ProfileFields`, whose `Field` properties tell "leave as is" from "clear" and encode to JSON.
+`Map`, string maps (metadata) `Map<String, String>`; open enums are `String`, closed ones enum
+classes. Request-only objects (`x-input`) become `@Serializable` data classes whose optional
+fields are `T? = null` (left out when encoded). `ProfileParams` becomes `ProfileFields`, whose
+`Field` properties tell "leave as is" from "clear" and encode to JSON.
 """
 import sys
 
@@ -53,12 +55,18 @@ class Gen:
             return "Map<String, AttributeValue?>"
         if "anyOf" in s:
             return "AttributeValue"
+        if self.string_map(s):
+            return "Map<String, String>"
         scalar = self.b.scalar(s)
         if scalar in SCALARS:
             return SCALARS[scalar]
         if s.get("type") == "array":
             return f"List<{self.kt_type(s['items'])}>"
         return "JsonElement"
+
+    @staticmethod
+    def string_map(s):
+        return s.get("type") == "object" and s.get("additionalProperties", {}).get("type") == "string"
 
     def serializer(self, s):
         if s.get("x-as-map"):
@@ -103,6 +111,17 @@ class Gen:
             out += f'    @SerialName("{key}") {self.serializer(inner)}val {camel(key)}: {t}{default},\n'
         return out + ")\n\n"
 
+    def input(self, name):
+        """A request-only object: fields in the API's order, optional ones `T? = null`."""
+        d = self.b.defs[name]
+        out = self.doc(d, "") + f"@Serializable\ndata class {name}(\n"
+        for key, inner, nullable, required, s in self.b.fields(name, inputs=True):
+            t = self.kt_type(inner)
+            default = "" if required and not nullable else " = null"
+            out += self.doc(s, "    ")
+            out += f'    @SerialName("{key}") {self.serializer(inner)}val {camel(key)}: {t}{"?" if default else ""}{default},\n'
+        return out + ")\n\n"
+
     def fields_class(self):
         out = "/** The fields create and update take: [Field.Unset] leaves one as it is, [Field.Null] clears it. */\n"
         out += "data class ProfileFields(\n"
@@ -133,6 +152,9 @@ class Gen:
                 out.append(self.enum(name, d))
         for name in self.b.objects():
             out.append(self.model(name))
+        out.append("// Request bodies (and their parts) the operations take.\n\n")
+        for name in self.b.inputs():
+            out.append(self.input(name))
         out.append(self.fields_class())
         return "".join(out)
 

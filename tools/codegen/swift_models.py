@@ -3,10 +3,13 @@
 
     cargo run -q -p adapty-server --features schema --example schema | tools/codegen/swift_models.py > Models.swift
 
-Response objects become `Decodable` structs with camelCase properties, optionals for nullable
-fields, `Date` for date-times and a dictionary for custom attributes; open enums are `String`,
-closed ones `String` enums. `ProfileParams` becomes `ProfileFields`, whose `Field` properties tell
-"leave as is" from "clear".
+Response objects become `Codable` structs with camelCase properties, optionals for nullable
+fields, `Date` for date-times, a dictionary for custom attributes and `[String: String]` for
+string maps (metadata); open enums are `String`, closed ones `String` enums. Response models that
+requests also take (`input_models`) get a public memberwise init. Request-only objects (`x-input`)
+become `Encodable` structs with a public memberwise init (optionals default to nil and are left
+out when encoded). `ProfileParams` becomes `ProfileFields`, whose `Field` properties tell "leave
+as is" from "clear".
 """
 import sys
 
@@ -31,6 +34,8 @@ def bare(name):
 
 
 def case_name(value):
+    if "_" in value:
+        value = camel(value)
     name = value[:1].lower() + value[1:] if not value[:2].isupper() else value.lower() if len(value) <= 2 else value
     return {"Android": "android"}.get(value, name)
 
@@ -41,6 +46,7 @@ SCALARS = {"date-time": "Date", "date": "String", "string": "String", "number": 
 class Gen:
     def __init__(self, bundle):
         self.b = bundle
+        self.input_models = set(bundle.input_models())
 
     def sw_type(self, s):
         if "$ref" in s:
@@ -50,6 +56,8 @@ class Gen:
             return "[String: AttributeValue?]"
         if "anyOf" in s:
             return "AttributeValue"
+        if s.get("type") == "object" and s.get("additionalProperties", {}).get("type") == "string":
+            return "[String: String]"
         scalar = self.b.scalar(s)
         if scalar in SCALARS:
             return SCALARS[scalar]
@@ -91,22 +99,49 @@ class Gen:
             else:
                 out += f"        {prop} = try c.decode({t}.self, forKey: .{prop})\n"
         out += "    }\n\n    public func encode(to encoder: Encoder) throws {\n        var c = encoder.container(keyedBy: CodingKeys.self)\n"
-        for key, inner, *_ in fields:
+        for key, inner, nullable, required, s in fields:
             prop = bare(camel(key))
+            optional = nullable or (not required and inner.get("type") not in ("array", "boolean") and not inner.get("x-as-map") and "default" not in s)
             if inner.get("x-as-map"):
                 out += f"        try c.encode(AttributeList(values: {prop}), forKey: .{prop})\n"
             else:
-                out += f"        try c.encode({prop}, forKey: .{prop})\n"
+                out += f"        try c.{'encodeIfPresent' if optional else 'encode'}({prop}, forKey: .{prop})\n"
         out += "    }\n"
-        if name == "InstallationMeta":
+        if name == "InstallationMeta" or name in self.input_models:
             params = []
-            for key, inner, nullable, required, _ in fields:
+            for key, inner, nullable, required, s in fields:
                 t = self.sw_type(inner)
-                params.append(f"{camel(key)}: {t}" if required else f"{camel(key)}: {t}? = nil")
+                optional = nullable or (not required and inner.get("type") not in ("array", "boolean") and not inner.get("x-as-map") and "default" not in s)
+                if optional:
+                    params.append(f"{camel(key)}: {t}? = nil")
+                elif not required:
+                    default = "[]" if inner.get("type") == "array" else "[:]" if inner.get("x-as-map") else "false" if inner.get("type") == "boolean" else repr(s.get("default")).replace("'", '"')
+                    params.append(f"{camel(key)}: {t} = {default}")
+                else:
+                    params.append(f"{camel(key)}: {t}")
             out += f"\n    public init({', '.join(params)}) {{\n"
             out += "".join(f"        self.{bare(camel(k))} = {bare(camel(k))}\n" for k, *_ in fields)
             out += "    }\n"
         return out + "}\n\n"
+
+    def input(self, name):
+        """A request-only object: `Encodable`, a public memberwise init, nil optionals left out."""
+        d = self.b.defs[name]
+        fields = list(self.b.fields(name, inputs=True))
+        out = self.doc(d, "") + f"public struct {name}: Encodable, Equatable, Sendable {{\n"
+        params = []
+        for key, inner, nullable, required, s in fields:
+            t = self.sw_type(inner)
+            optional = nullable or not required
+            out += self.doc(s, "    ")
+            out += f"    public var {camel(key)}: {t}{'?' if optional else ''}\n"
+            params.append(f"{camel(key)}: {t}? = nil" if optional else f"{camel(key)}: {t}")
+        out += "\n    enum CodingKeys: String, CodingKey {\n"
+        out += "".join(f'        case {camel(k)} = "{k}"\n' for k, *_ in fields)
+        out += "    }\n"
+        out += f"\n    public init({', '.join(params)}) {{\n"
+        out += "".join(f"        self.{bare(camel(k))} = {bare(camel(k))}\n" for k, *_ in fields)
+        return out + "    }\n}\n\n"
 
     def fields_struct(self):
         out = "/// The fields create and update take: `.unset` leaves one as it is, `.null` clears it.\npublic struct ProfileFields: Sendable {\n"
@@ -136,6 +171,9 @@ class Gen:
                 out.append(self.enum(name, d))
         for name in self.b.objects():
             out.append(self.model(name))
+        out.append("// Request bodies (and their parts) the operations take.\n\n")
+        for name in self.b.inputs():
+            out.append(self.input(name))
         out.append(self.fields_struct())
         return "".join(out)
 

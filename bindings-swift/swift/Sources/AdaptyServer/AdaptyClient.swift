@@ -39,70 +39,355 @@ public final class AdaptyClient: Sendable {
     /// The base URL requests go to.
     public var baseUrl: String { native.baseUrl() }
 
+    // MARK: Profiles
+
     public func getProfile(_ ref: ProfileRef) async throws -> Profile {
-        try Self.profile(await native.call(op: "profiles.get", argsJson: Self.text(ref.ids)))
+        try decode(await call("profiles.get", ref))
     }
 
     /// Creates a profile; `.attach` attaches a customer user id to an existing profile.
     public func createProfile(_ ref: ProfileRef, _ fields: ProfileFields = ProfileFields()) async throws -> Profile {
-        try Self.profile(await native.call(op: "profiles.create", argsJson: Self.args(ref, fields)))
+        try decode(await call("profiles.create", ref, fields: try fields.json()))
     }
 
     /// Changes the fields set in `fields`; `.unset` ones stay as they are.
     public func updateProfile(_ ref: ProfileRef, _ fields: ProfileFields) async throws -> Profile {
-        try Self.profile(await native.call(op: "profiles.update", argsJson: Self.args(ref, fields)))
+        try decode(await call("profiles.update", ref, fields: try fields.json()))
     }
 
     public func deleteProfile(_ ref: ProfileRef) async throws {
-        _ = try await native.call(op: "profiles.delete", argsJson: Self.text(ref.ids))
+        _ = try await call("profiles.delete", ref)
     }
 
     /// Deletes many profiles, `concurrency` at a time; one result per input, in order.
     public func deleteProfiles(_ refs: [ProfileRef], concurrency: Int = 16) async throws -> [DeleteResult] {
-        try Self.results(refs, await native.call(op: "profiles.deleteMany", argsJson: Self.many(refs, concurrency)))
+        try Self.results(refs, await call("profiles.deleteMany", args: Self.many(refs, concurrency)))
     }
 
+    // MARK: Purchases and access levels
+
+    /// Records a purchase (one-time or subscription) on the profile; returns the updated profile.
+    public func setTransaction(_ ref: ProfileRef, _ params: TransactionParams) async throws -> Profile {
+        try decode(await call("purchases.setTransaction", ref, fields: jsonObject(params)))
+    }
+
+    /// Imports a Stripe purchase into the profile with `params.customerUserId` (created if needed).
+    public func validateStripePurchase(_ params: StripeValidationParams) async throws {
+        _ = try await call("purchases.validateStripe", nil, fields: jsonObject(params))
+    }
+
+    /// Imports a Paddle purchase into the profile with `params.customerUserId` (created if needed).
+    public func validatePaddlePurchase(_ params: PaddleValidationParams) async throws -> Profile {
+        try decode(await call("purchases.validatePaddle", nil, fields: jsonObject(params)))
+    }
+
+    /// Grants an access level without a transaction; returns the updated profile.
+    public func grantAccessLevel(_ ref: ProfileRef, _ params: GrantAccessParams) async throws -> Profile {
+        try decode(await call("accessLevels.grant", ref, fields: jsonObject(params)))
+    }
+
+    /// Revokes an access level now, or shortens it to `params.revokeAt`; returns the updated profile.
+    public func revokeAccessLevel(_ ref: ProfileRef, _ params: RevokeAccessParams) async throws -> Profile {
+        try decode(await call("accessLevels.revoke", ref, fields: jsonObject(params)))
+    }
+
+    // MARK: Refund Saver and integrations
+
+    public func refundSaverSettings(_ ref: ProfileRef) async throws -> RefundSaverSettings {
+        try decode(await call("refundSaver.get", ref))
+    }
+
+    public func setRefundSaverSettings(_ ref: ProfileRef, _ params: RefundSaverParams) async throws -> RefundSaverSettings {
+        try decode(await call("refundSaver.set", ref, fields: jsonObject(params)))
+    }
+
+    public func integrationIdentifiers(_ ref: ProfileRef) async throws -> IntegrationIdentifiers {
+        try decode(await call("integrations.get", ref))
+    }
+
+    /// Sets the identifiers that are not nil; the others keep their value.
+    public func setIntegrationIdentifiers(_ ref: ProfileRef, _ ids: IntegrationIdentifiers) async throws {
+        _ = try await call("integrations.set", ref, fields: jsonObject(ids))
+    }
+
+    // MARK: Paywalls
+
+    /// One page of paywalls: `page` (from 1) or a `cursor` from a previous page's `nextCursor`.
+    public func paywalls(page: Int? = nil, pageSize: Int? = nil, cursor: String? = nil) async throws -> PaywallPage {
+        try decode(await call("paywalls.list", args: Self.paywallsArgs(page: page, pageSize: pageSize, cursor: cursor)))
+    }
+
+    /// Every paywall, fetching the next page when the previous one is used up.
+    public func allPaywalls(pageSize: Int? = nil) -> AsyncThrowingStream<Paywall, Error> {
+        pages("paywalls.list", Self.paywallsArgs(page: nil, pageSize: pageSize, cursor: nil), PaywallPage.self)
+    }
+
+    public func paywall(id: String) async throws -> Paywall {
+        try decode(await call("paywalls.get", args: ["paywall_id": id]))
+    }
+
+    /// Replaces the paywall's remote configs (all of them: read the paywall first to keep some).
+    public func updatePaywall(id: String, remoteConfigs: [RemoteConfig]) async throws -> Paywall {
+        try decode(await call("paywalls.update", args: ["paywall_id": id, "fields": jsonObject(PaywallUpdateParams(remoteConfigs: remoteConfigs))]))
+    }
+
+    // MARK: Virtual currencies
+
+    /// Applies credits and debits together. Retries reuse one Idempotency-Key (`idempotencyKey`, or
+    /// one the SDK makes); the same key given again replays the first result.
+    public func createVirtualCurrencyTransaction(_ ref: ProfileRef, _ params: VirtualCurrencyTransactionParams, idempotencyKey: String? = nil) async throws -> VirtualCurrencyTransactionResult {
+        try decode(await call("virtualCurrency.createTransaction", ref, fields: jsonObject(params), ["idempotency_key": idempotencyKey]))
+    }
+
+    /// One page of the profile's history, newest first; pass the previous page's `nextCursor` as `cursor`.
+    public func virtualCurrencyTransactions(_ ref: ProfileRef, currencyCode: String? = nil, limit: Int? = nil, cursor: String? = nil) async throws -> VirtualCurrencyTransactionPage {
+        try decode(await call("virtualCurrency.listTransactions", ref, ["currency_code": currencyCode, "limit": limit, "cursor": cursor]))
+    }
+
+    /// The profile's whole history, newest first, `limit` per request.
+    public func allVirtualCurrencyTransactions(_ ref: ProfileRef, currencyCode: String? = nil, limit: Int? = nil) -> AsyncThrowingStream<VirtualCurrencyTransaction, Error> {
+        pages("virtualCurrency.listTransactions", Self.args(ref, nil, ["currency_code": currencyCode, "limit": limit]), VirtualCurrencyTransactionPage.self)
+    }
+
+    public func virtualCurrencyBalances(_ ref: ProfileRef) async throws -> VirtualCurrencyBalances {
+        try decode(await call("virtualCurrency.balances", ref))
+    }
+
+    // MARK: Blocking twins
+
     public func getProfileBlocking(_ ref: ProfileRef) throws -> Profile {
-        try Self.profile(native.callBlocking(op: "profiles.get", argsJson: Self.text(ref.ids)))
+        try decode(callBlocking("profiles.get", ref))
     }
 
     public func createProfileBlocking(_ ref: ProfileRef, _ fields: ProfileFields = ProfileFields()) throws -> Profile {
-        try Self.profile(native.callBlocking(op: "profiles.create", argsJson: Self.args(ref, fields)))
+        try decode(callBlocking("profiles.create", ref, fields: try fields.json()))
     }
 
     public func updateProfileBlocking(_ ref: ProfileRef, _ fields: ProfileFields) throws -> Profile {
-        try Self.profile(native.callBlocking(op: "profiles.update", argsJson: Self.args(ref, fields)))
+        try decode(callBlocking("profiles.update", ref, fields: try fields.json()))
     }
 
     public func deleteProfileBlocking(_ ref: ProfileRef) throws {
-        _ = try native.callBlocking(op: "profiles.delete", argsJson: Self.text(ref.ids))
+        _ = try callBlocking("profiles.delete", ref)
     }
 
     public func deleteProfilesBlocking(_ refs: [ProfileRef], concurrency: Int = 16) throws -> [DeleteResult] {
-        try Self.results(refs, native.callBlocking(op: "profiles.deleteMany", argsJson: Self.many(refs, concurrency)))
+        try Self.results(refs, callBlocking("profiles.deleteMany", args: Self.many(refs, concurrency)))
+    }
+
+    public func setTransactionBlocking(_ ref: ProfileRef, _ params: TransactionParams) throws -> Profile {
+        try decode(callBlocking("purchases.setTransaction", ref, fields: jsonObject(params)))
+    }
+
+    public func validateStripePurchaseBlocking(_ params: StripeValidationParams) throws {
+        _ = try callBlocking("purchases.validateStripe", nil, fields: jsonObject(params))
+    }
+
+    public func validatePaddlePurchaseBlocking(_ params: PaddleValidationParams) throws -> Profile {
+        try decode(callBlocking("purchases.validatePaddle", nil, fields: jsonObject(params)))
+    }
+
+    public func grantAccessLevelBlocking(_ ref: ProfileRef, _ params: GrantAccessParams) throws -> Profile {
+        try decode(callBlocking("accessLevels.grant", ref, fields: jsonObject(params)))
+    }
+
+    public func revokeAccessLevelBlocking(_ ref: ProfileRef, _ params: RevokeAccessParams) throws -> Profile {
+        try decode(callBlocking("accessLevels.revoke", ref, fields: jsonObject(params)))
+    }
+
+    public func refundSaverSettingsBlocking(_ ref: ProfileRef) throws -> RefundSaverSettings {
+        try decode(callBlocking("refundSaver.get", ref))
+    }
+
+    public func setRefundSaverSettingsBlocking(_ ref: ProfileRef, _ params: RefundSaverParams) throws -> RefundSaverSettings {
+        try decode(callBlocking("refundSaver.set", ref, fields: jsonObject(params)))
+    }
+
+    public func integrationIdentifiersBlocking(_ ref: ProfileRef) throws -> IntegrationIdentifiers {
+        try decode(callBlocking("integrations.get", ref))
+    }
+
+    public func setIntegrationIdentifiersBlocking(_ ref: ProfileRef, _ ids: IntegrationIdentifiers) throws {
+        _ = try callBlocking("integrations.set", ref, fields: jsonObject(ids))
+    }
+
+    public func paywallsBlocking(page: Int? = nil, pageSize: Int? = nil, cursor: String? = nil) throws -> PaywallPage {
+        try decode(callBlocking("paywalls.list", args: Self.paywallsArgs(page: page, pageSize: pageSize, cursor: cursor)))
+    }
+
+    /// Every paywall, fetching the next page when the previous one is used up.
+    public func allPaywallsBlocking(pageSize: Int? = nil) -> BlockingPages<Paywall> {
+        pagesBlocking("paywalls.list", Self.paywallsArgs(page: nil, pageSize: pageSize, cursor: nil), PaywallPage.self)
+    }
+
+    public func paywallBlocking(id: String) throws -> Paywall {
+        try decode(callBlocking("paywalls.get", args: ["paywall_id": id]))
+    }
+
+    public func updatePaywallBlocking(id: String, remoteConfigs: [RemoteConfig]) throws -> Paywall {
+        try decode(callBlocking("paywalls.update", args: ["paywall_id": id, "fields": jsonObject(PaywallUpdateParams(remoteConfigs: remoteConfigs))]))
+    }
+
+    public func createVirtualCurrencyTransactionBlocking(_ ref: ProfileRef, _ params: VirtualCurrencyTransactionParams, idempotencyKey: String? = nil) throws -> VirtualCurrencyTransactionResult {
+        try decode(callBlocking("virtualCurrency.createTransaction", ref, fields: jsonObject(params), ["idempotency_key": idempotencyKey]))
+    }
+
+    public func virtualCurrencyTransactionsBlocking(_ ref: ProfileRef, currencyCode: String? = nil, limit: Int? = nil, cursor: String? = nil) throws -> VirtualCurrencyTransactionPage {
+        try decode(callBlocking("virtualCurrency.listTransactions", ref, ["currency_code": currencyCode, "limit": limit, "cursor": cursor]))
+    }
+
+    /// The profile's whole history, newest first, `limit` per request.
+    public func allVirtualCurrencyTransactionsBlocking(_ ref: ProfileRef, currencyCode: String? = nil, limit: Int? = nil) -> BlockingPages<VirtualCurrencyTransaction> {
+        pagesBlocking("virtualCurrency.listTransactions", Self.args(ref, nil, ["currency_code": currencyCode, "limit": limit]), VirtualCurrencyTransactionPage.self)
+    }
+
+    public func virtualCurrencyBalancesBlocking(_ ref: ProfileRef) throws -> VirtualCurrencyBalances {
+        try decode(callBlocking("virtualCurrency.balances", ref))
+    }
+
+    // MARK: Arguments, calls and page walks (once for every operation)
+
+    /// The core's arguments: the profile's ids, the request body as `fields`, and the other
+    /// arguments that are not nil.
+    private static func args(_ ref: ProfileRef?, _ fields: Any?, _ extra: [String: Any?] = [:]) -> [String: Any] {
+        var args = ref?.ids ?? [:]
+        args["fields"] = fields
+        for case let (key, value?) in extra { args[key] = value }
+        return args
+    }
+
+    private static func paywallsArgs(page: Int?, pageSize: Int?, cursor: String?) -> [String: Any] {
+        args(nil, nil, ["page": page, "page_size": pageSize, "cursor": cursor])
+    }
+
+    private func call(_ op: String, _ ref: ProfileRef?, fields: Any? = nil, _ extra: [String: Any?] = [:]) async throws -> String {
+        try await call(op, args: Self.args(ref, fields, extra))
+    }
+
+    private func call(_ op: String, args: [String: Any]) async throws -> String {
+        try await native.call(op: op, argsJson: Self.text(args))
+    }
+
+    private func callBlocking(_ op: String, _ ref: ProfileRef?, fields: Any? = nil, _ extra: [String: Any?] = [:]) throws -> String {
+        try callBlocking(op, args: Self.args(ref, fields, extra))
+    }
+
+    private func callBlocking(_ op: String, args: [String: Any]) throws -> String {
+        try native.callBlocking(op: op, argsJson: Self.text(args))
+    }
+
+    private func decode<T: Decodable>(_ json: String) throws -> T {
+        try decoder.decode(T.self, from: Data(json.utf8))
+    }
+
+    /// The arguments of page `cursor` (nil: the first).
+    private static func pageArgs(_ base: Data, _ cursor: String?) throws -> String {
+        var args = try JSONSerialization.jsonObject(with: base) as? [String: Any] ?? [:]
+        args["cursor"] = cursor
+        return try text(args)
+    }
+
+    private func pages<Page: CursorPage>(_ op: String, _ args: [String: Any], _: Page.Type) -> AsyncThrowingStream<Page.Item, Error> {
+        let base = Result { try JSONSerialization.data(withJSONObject: args) }
+        let native = self.native
+        let walk = PageWalk<Page.Item> { cursor in
+            let page: Page = try decoder.decode(Page.self, from: Data(try await native.call(op: op, argsJson: Self.pageArgs(base.get(), cursor)).utf8))
+            return (page.items, page.nextCursor)
+        }
+        return AsyncThrowingStream(unfolding: { try await walk.next() })
+    }
+
+    private func pagesBlocking<Page: CursorPage>(_ op: String, _ args: [String: Any], _: Page.Type) -> BlockingPages<Page.Item> {
+        let base = Result { try JSONSerialization.data(withJSONObject: args) }
+        let native = self.native
+        return BlockingPages { cursor in
+            let page: Page = try decoder.decode(Page.self, from: Data(try native.callBlocking(op: op, argsJson: Self.pageArgs(base.get(), cursor)).utf8))
+            return (page.items, page.nextCursor)
+        }
     }
 
     private static func text(_ object: Any) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
 
-    private static func args(_ ref: ProfileRef, _ fields: ProfileFields) throws -> String {
-        var args = ref.ids
-        args["fields"] = try fields.json()
-        return try text(args)
-    }
-
-    private static func many(_ refs: [ProfileRef], _ concurrency: Int) throws -> String {
-        try text(["refs": refs.map(\.ids), "concurrency": concurrency])
-    }
-
-    private static func profile(_ json: String) throws -> Profile {
-        try decoder.decode(Profile.self, from: Data(json.utf8))
+    private static func many(_ refs: [ProfileRef], _ concurrency: Int) -> [String: Any] {
+        ["refs": refs.map(\.ids), "concurrency": concurrency]
     }
 
     private static func results(_ refs: [ProfileRef], _ json: String) throws -> [DeleteResult] {
         let items = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any] ?? []
         return zip(refs, items).map { ref, item in DeleteResult(ref: ref, error: (item as? [String: Any]).map(adaptyError)) }
+    }
+}
+
+/// A list page that continues at `nextCursor` (nil on the last page).
+protocol CursorPage: Decodable, Sendable {
+    associatedtype Item: Sendable
+    var items: [Item] { get }
+    var nextCursor: String? { get }
+}
+
+extension PaywallPage: CursorPage {
+    var items: [Paywall] { data }
+}
+
+extension VirtualCurrencyTransactionPage: CursorPage {
+    var items: [VirtualCurrencyTransaction] { data }
+}
+
+/// Where a walk through pages is: the items left of the last page, and where the next one starts.
+struct PageState<Item> {
+    private var left: [Item] = []
+    private var cursor: String?
+    private var started = false
+
+    /// Whether the next item needs a page, at `cursor`: no items left and a page still to come.
+    var needsPage: Bool { left.isEmpty && !(started && cursor == nil) }
+    var nextCursor: String? { cursor }
+
+    mutating func take(_ page: ([Item], String?)) {
+        (left, cursor, started) = (page.0.reversed(), page.1, true)
+    }
+
+    mutating func pop() -> Item? { left.popLast() }
+}
+
+/// Walks pages for an `AsyncThrowingStream`: the next page is fetched when the last one is used up.
+actor PageWalk<Item: Sendable> {
+    private let fetch: @Sendable (String?) async throws -> ([Item], String?)
+    private var state = PageState<Item>()
+
+    init(_ fetch: @escaping @Sendable (String?) async throws -> ([Item], String?)) {
+        self.fetch = fetch
+    }
+
+    func next() async throws -> Item? {
+        while state.needsPage { state.take(try await fetch(state.nextCursor)) }
+        return state.pop()
+    }
+}
+
+/// Every item of a list, page after page, fetched when the previous page is used up: call
+/// `next()` until it returns nil, or `collect()` for all of them. A failed request throws there.
+public final class BlockingPages<Item> {
+    private let fetch: (String?) throws -> ([Item], String?)
+    private var state = PageState<Item>()
+
+    init(_ fetch: @escaping (String?) throws -> ([Item], String?)) {
+        self.fetch = fetch
+    }
+
+    /// The next item, or nil after the last one.
+    public func next() throws -> Item? {
+        while state.needsPage { state.take(try fetch(state.nextCursor)) }
+        return state.pop()
+    }
+
+    /// The remaining items, every page.
+    public func collect() throws -> [Item] {
+        var items: [Item] = []
+        while let item = try next() { items.append(item) }
+        return items
     }
 }
 

@@ -17,6 +17,11 @@ public enum Platform: String, Codable, Sendable, CaseIterable {
     case web = "web"
 }
 
+public enum PurchaseType: String, Codable, Sendable, CaseIterable {
+    case oneTimePurchase = "one_time_purchase"
+    case subscription = "subscription"
+}
+
 /// An end user of the app, with their access levels and purchases.
 public struct Profile: Codable, Equatable, Sendable {
     public let appId: String
@@ -62,7 +67,7 @@ public struct Profile: Codable, Equatable, Sendable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(appId, forKey: .appId)
         try c.encode(profileId, forKey: .profileId)
-        try c.encode(customerUserId, forKey: .customerUserId)
+        try c.encodeIfPresent(customerUserId, forKey: .customerUserId)
         try c.encode(totalRevenueUsd, forKey: .totalRevenueUsd)
         try c.encode(segmentHash, forKey: .segmentHash)
         try c.encode(timestamp, forKey: .timestamp)
@@ -138,19 +143,19 @@ public struct AccessLevel: Codable, Equatable, Sendable {
         try c.encode(accessLevelId, forKey: .accessLevelId)
         try c.encode(store, forKey: .store)
         try c.encode(storeProductId, forKey: .storeProductId)
-        try c.encode(storeBasePlanId, forKey: .storeBasePlanId)
-        try c.encode(storeTransactionId, forKey: .storeTransactionId)
-        try c.encode(storeOriginalTransactionId, forKey: .storeOriginalTransactionId)
-        try c.encode(offer, forKey: .offer)
-        try c.encode(environment, forKey: .environment)
-        try c.encode(startsAt, forKey: .startsAt)
-        try c.encode(purchasedAt, forKey: .purchasedAt)
-        try c.encode(originallyPurchasedAt, forKey: .originallyPurchasedAt)
-        try c.encode(expiresAt, forKey: .expiresAt)
-        try c.encode(renewalCancelledAt, forKey: .renewalCancelledAt)
-        try c.encode(billingIssueDetectedAt, forKey: .billingIssueDetectedAt)
+        try c.encodeIfPresent(storeBasePlanId, forKey: .storeBasePlanId)
+        try c.encodeIfPresent(storeTransactionId, forKey: .storeTransactionId)
+        try c.encodeIfPresent(storeOriginalTransactionId, forKey: .storeOriginalTransactionId)
+        try c.encodeIfPresent(offer, forKey: .offer)
+        try c.encodeIfPresent(environment, forKey: .environment)
+        try c.encodeIfPresent(startsAt, forKey: .startsAt)
+        try c.encodeIfPresent(purchasedAt, forKey: .purchasedAt)
+        try c.encodeIfPresent(originallyPurchasedAt, forKey: .originallyPurchasedAt)
+        try c.encodeIfPresent(expiresAt, forKey: .expiresAt)
+        try c.encodeIfPresent(renewalCancelledAt, forKey: .renewalCancelledAt)
+        try c.encodeIfPresent(billingIssueDetectedAt, forKey: .billingIssueDetectedAt)
         try c.encode(isInGracePeriod, forKey: .isInGracePeriod)
-        try c.encode(cancellationReason, forKey: .cancellationReason)
+        try c.encodeIfPresent(cancellationReason, forKey: .cancellationReason)
     }
 }
 
@@ -178,7 +183,13 @@ public struct Offer: Codable, Equatable, Sendable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(category, forKey: .category)
         try c.encode(type, forKey: .type)
-        try c.encode(id, forKey: .id)
+        try c.encodeIfPresent(id, forKey: .id)
+    }
+
+    public init(category: String, `type`: String, id: String? = nil) {
+        self.category = category
+        self.type = type
+        self.id = id
     }
 }
 
@@ -238,18 +249,18 @@ public struct Subscription: Codable, Equatable, Sendable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(store, forKey: .store)
         try c.encode(storeProductId, forKey: .storeProductId)
-        try c.encode(storeBasePlanId, forKey: .storeBasePlanId)
-        try c.encode(storeTransactionId, forKey: .storeTransactionId)
-        try c.encode(storeOriginalTransactionId, forKey: .storeOriginalTransactionId)
-        try c.encode(offer, forKey: .offer)
-        try c.encode(environment, forKey: .environment)
-        try c.encode(purchasedAt, forKey: .purchasedAt)
-        try c.encode(originallyPurchasedAt, forKey: .originallyPurchasedAt)
-        try c.encode(expiresAt, forKey: .expiresAt)
-        try c.encode(renewalCancelledAt, forKey: .renewalCancelledAt)
-        try c.encode(billingIssueDetectedAt, forKey: .billingIssueDetectedAt)
+        try c.encodeIfPresent(storeBasePlanId, forKey: .storeBasePlanId)
+        try c.encodeIfPresent(storeTransactionId, forKey: .storeTransactionId)
+        try c.encodeIfPresent(storeOriginalTransactionId, forKey: .storeOriginalTransactionId)
+        try c.encodeIfPresent(offer, forKey: .offer)
+        try c.encodeIfPresent(environment, forKey: .environment)
+        try c.encodeIfPresent(purchasedAt, forKey: .purchasedAt)
+        try c.encodeIfPresent(originallyPurchasedAt, forKey: .originallyPurchasedAt)
+        try c.encodeIfPresent(expiresAt, forKey: .expiresAt)
+        try c.encodeIfPresent(renewalCancelledAt, forKey: .renewalCancelledAt)
+        try c.encodeIfPresent(billingIssueDetectedAt, forKey: .billingIssueDetectedAt)
         try c.encode(isInGracePeriod, forKey: .isInGracePeriod)
-        try c.encode(cancellationReason, forKey: .cancellationReason)
+        try c.encodeIfPresent(cancellationReason, forKey: .cancellationReason)
     }
 }
 
@@ -295,14 +306,14 @@ public struct NonSubscription: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(purchaseId, forKey: .purchaseId)
+        try c.encodeIfPresent(purchaseId, forKey: .purchaseId)
         try c.encode(store, forKey: .store)
         try c.encode(storeProductId, forKey: .storeProductId)
-        try c.encode(storeBasePlanId, forKey: .storeBasePlanId)
-        try c.encode(storeTransactionId, forKey: .storeTransactionId)
-        try c.encode(storeOriginalTransactionId, forKey: .storeOriginalTransactionId)
-        try c.encode(purchasedAt, forKey: .purchasedAt)
-        try c.encode(environment, forKey: .environment)
+        try c.encodeIfPresent(storeBasePlanId, forKey: .storeBasePlanId)
+        try c.encodeIfPresent(storeTransactionId, forKey: .storeTransactionId)
+        try c.encodeIfPresent(storeOriginalTransactionId, forKey: .storeOriginalTransactionId)
+        try c.encodeIfPresent(purchasedAt, forKey: .purchasedAt)
+        try c.encodeIfPresent(environment, forKey: .environment)
         try c.encode(isRefund, forKey: .isRefund)
         try c.encode(isConsumable, forKey: .isConsumable)
     }
@@ -366,20 +377,20 @@ public struct InstallationMeta: Codable, Equatable, Sendable {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(deviceId, forKey: .deviceId)
-        try c.encode(device, forKey: .device)
-        try c.encode(locale, forKey: .locale)
-        try c.encode(os, forKey: .os)
-        try c.encode(platform, forKey: .platform)
-        try c.encode(timezone, forKey: .timezone)
-        try c.encode(userAgent, forKey: .userAgent)
-        try c.encode(appBuild, forKey: .appBuild)
-        try c.encode(appVersion, forKey: .appVersion)
-        try c.encode(adaptySdkVersion, forKey: .adaptySdkVersion)
-        try c.encode(idfa, forKey: .idfa)
-        try c.encode(idfv, forKey: .idfv)
-        try c.encode(advertisingId, forKey: .advertisingId)
-        try c.encode(androidId, forKey: .androidId)
-        try c.encode(androidAppSetId, forKey: .androidAppSetId)
+        try c.encodeIfPresent(device, forKey: .device)
+        try c.encodeIfPresent(locale, forKey: .locale)
+        try c.encodeIfPresent(os, forKey: .os)
+        try c.encodeIfPresent(platform, forKey: .platform)
+        try c.encodeIfPresent(timezone, forKey: .timezone)
+        try c.encodeIfPresent(userAgent, forKey: .userAgent)
+        try c.encodeIfPresent(appBuild, forKey: .appBuild)
+        try c.encodeIfPresent(appVersion, forKey: .appVersion)
+        try c.encodeIfPresent(adaptySdkVersion, forKey: .adaptySdkVersion)
+        try c.encodeIfPresent(idfa, forKey: .idfa)
+        try c.encodeIfPresent(idfv, forKey: .idfv)
+        try c.encodeIfPresent(advertisingId, forKey: .advertisingId)
+        try c.encodeIfPresent(androidId, forKey: .androidId)
+        try c.encodeIfPresent(androidAppSetId, forKey: .androidAppSetId)
     }
 
     public init(deviceId: String, device: String? = nil, locale: String? = nil, os: String? = nil, platform: Platform? = nil, timezone: String? = nil, userAgent: String? = nil, appBuild: String? = nil, appVersion: String? = nil, adaptySdkVersion: String? = nil, idfa: String? = nil, idfv: String? = nil, advertisingId: String? = nil, androidId: String? = nil, androidAppSetId: String? = nil) {
@@ -398,6 +409,764 @@ public struct InstallationMeta: Codable, Equatable, Sendable {
         self.advertisingId = advertisingId
         self.androidId = androidId
         self.androidAppSetId = androidAppSetId
+    }
+}
+
+/// A profile's Refund Saver settings as the API returns them.
+public struct RefundSaverSettings: Codable, Equatable, Sendable {
+    public let profileId: String
+    public let settings: RefundSaverPreferences
+
+    enum CodingKeys: String, CodingKey {
+        case profileId = "profile_id"
+        case settings = "settings"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        profileId = try c.decode(String.self, forKey: .profileId)
+        settings = try c.decode(RefundSaverPreferences.self, forKey: .settings)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(profileId, forKey: .profileId)
+        try c.encode(settings, forKey: .settings)
+    }
+}
+
+/// The user's refund preference and data-sharing consent; `None` means the dashboard default.
+public struct RefundSaverPreferences: Codable, Equatable, Sendable {
+    public let consent: Bool?
+    public let customPreference: String?
+
+    enum CodingKeys: String, CodingKey {
+        case consent = "consent"
+        case customPreference = "custom_preference"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        consent = try c.decodeIfPresent(Bool.self, forKey: .consent)
+        customPreference = try c.decodeIfPresent(String.self, forKey: .customPreference)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(consent, forKey: .consent)
+        try c.encodeIfPresent(customPreference, forKey: .customPreference)
+    }
+}
+
+/// A profile's identifiers in third-party services. Setting leaves out the `None` ones
+/// (they keep their value).
+public struct IntegrationIdentifiers: Codable, Equatable, Sendable {
+    public let adjustDeviceId: String?
+    public let airbridgeDeviceId: String?
+    public let amplitudeDeviceId: String?
+    public let amplitudeUserId: String?
+    public let appmetricaDeviceId: String?
+    public let appmetricaProfileId: String?
+    public let appsflyerId: String?
+    public let branchId: String?
+    public let facebookAnonymousId: String?
+    public let firebaseAppInstanceId: String?
+    public let mixpanelUserId: String?
+    /// Legacy; prefer `one_signal_subscription_id`.
+    public let oneSignalPlayerId: String?
+    public let oneSignalSubscriptionId: String?
+    public let posthogDistinctUserId: String?
+    public let pushwooshHwid: String?
+    public let tenjinAnalyticsInstallationId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case adjustDeviceId = "adjust_device_id"
+        case airbridgeDeviceId = "airbridge_device_id"
+        case amplitudeDeviceId = "amplitude_device_id"
+        case amplitudeUserId = "amplitude_user_id"
+        case appmetricaDeviceId = "appmetrica_device_id"
+        case appmetricaProfileId = "appmetrica_profile_id"
+        case appsflyerId = "appsflyer_id"
+        case branchId = "branch_id"
+        case facebookAnonymousId = "facebook_anonymous_id"
+        case firebaseAppInstanceId = "firebase_app_instance_id"
+        case mixpanelUserId = "mixpanel_user_id"
+        case oneSignalPlayerId = "one_signal_player_id"
+        case oneSignalSubscriptionId = "one_signal_subscription_id"
+        case posthogDistinctUserId = "posthog_distinct_user_id"
+        case pushwooshHwid = "pushwoosh_hwid"
+        case tenjinAnalyticsInstallationId = "tenjin_analytics_installation_id"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        adjustDeviceId = try c.decodeIfPresent(String.self, forKey: .adjustDeviceId)
+        airbridgeDeviceId = try c.decodeIfPresent(String.self, forKey: .airbridgeDeviceId)
+        amplitudeDeviceId = try c.decodeIfPresent(String.self, forKey: .amplitudeDeviceId)
+        amplitudeUserId = try c.decodeIfPresent(String.self, forKey: .amplitudeUserId)
+        appmetricaDeviceId = try c.decodeIfPresent(String.self, forKey: .appmetricaDeviceId)
+        appmetricaProfileId = try c.decodeIfPresent(String.self, forKey: .appmetricaProfileId)
+        appsflyerId = try c.decodeIfPresent(String.self, forKey: .appsflyerId)
+        branchId = try c.decodeIfPresent(String.self, forKey: .branchId)
+        facebookAnonymousId = try c.decodeIfPresent(String.self, forKey: .facebookAnonymousId)
+        firebaseAppInstanceId = try c.decodeIfPresent(String.self, forKey: .firebaseAppInstanceId)
+        mixpanelUserId = try c.decodeIfPresent(String.self, forKey: .mixpanelUserId)
+        oneSignalPlayerId = try c.decodeIfPresent(String.self, forKey: .oneSignalPlayerId)
+        oneSignalSubscriptionId = try c.decodeIfPresent(String.self, forKey: .oneSignalSubscriptionId)
+        posthogDistinctUserId = try c.decodeIfPresent(String.self, forKey: .posthogDistinctUserId)
+        pushwooshHwid = try c.decodeIfPresent(String.self, forKey: .pushwooshHwid)
+        tenjinAnalyticsInstallationId = try c.decodeIfPresent(String.self, forKey: .tenjinAnalyticsInstallationId)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(adjustDeviceId, forKey: .adjustDeviceId)
+        try c.encodeIfPresent(airbridgeDeviceId, forKey: .airbridgeDeviceId)
+        try c.encodeIfPresent(amplitudeDeviceId, forKey: .amplitudeDeviceId)
+        try c.encodeIfPresent(amplitudeUserId, forKey: .amplitudeUserId)
+        try c.encodeIfPresent(appmetricaDeviceId, forKey: .appmetricaDeviceId)
+        try c.encodeIfPresent(appmetricaProfileId, forKey: .appmetricaProfileId)
+        try c.encodeIfPresent(appsflyerId, forKey: .appsflyerId)
+        try c.encodeIfPresent(branchId, forKey: .branchId)
+        try c.encodeIfPresent(facebookAnonymousId, forKey: .facebookAnonymousId)
+        try c.encodeIfPresent(firebaseAppInstanceId, forKey: .firebaseAppInstanceId)
+        try c.encodeIfPresent(mixpanelUserId, forKey: .mixpanelUserId)
+        try c.encodeIfPresent(oneSignalPlayerId, forKey: .oneSignalPlayerId)
+        try c.encodeIfPresent(oneSignalSubscriptionId, forKey: .oneSignalSubscriptionId)
+        try c.encodeIfPresent(posthogDistinctUserId, forKey: .posthogDistinctUserId)
+        try c.encodeIfPresent(pushwooshHwid, forKey: .pushwooshHwid)
+        try c.encodeIfPresent(tenjinAnalyticsInstallationId, forKey: .tenjinAnalyticsInstallationId)
+    }
+
+    public init(adjustDeviceId: String? = nil, airbridgeDeviceId: String? = nil, amplitudeDeviceId: String? = nil, amplitudeUserId: String? = nil, appmetricaDeviceId: String? = nil, appmetricaProfileId: String? = nil, appsflyerId: String? = nil, branchId: String? = nil, facebookAnonymousId: String? = nil, firebaseAppInstanceId: String? = nil, mixpanelUserId: String? = nil, oneSignalPlayerId: String? = nil, oneSignalSubscriptionId: String? = nil, posthogDistinctUserId: String? = nil, pushwooshHwid: String? = nil, tenjinAnalyticsInstallationId: String? = nil) {
+        self.adjustDeviceId = adjustDeviceId
+        self.airbridgeDeviceId = airbridgeDeviceId
+        self.amplitudeDeviceId = amplitudeDeviceId
+        self.amplitudeUserId = amplitudeUserId
+        self.appmetricaDeviceId = appmetricaDeviceId
+        self.appmetricaProfileId = appmetricaProfileId
+        self.appsflyerId = appsflyerId
+        self.branchId = branchId
+        self.facebookAnonymousId = facebookAnonymousId
+        self.firebaseAppInstanceId = firebaseAppInstanceId
+        self.mixpanelUserId = mixpanelUserId
+        self.oneSignalPlayerId = oneSignalPlayerId
+        self.oneSignalSubscriptionId = oneSignalSubscriptionId
+        self.posthogDistinctUserId = posthogDistinctUserId
+        self.pushwooshHwid = pushwooshHwid
+        self.tenjinAnalyticsInstallationId = tenjinAnalyticsInstallationId
+    }
+}
+
+/// A paywall. The list leaves out `remote_configs` and `main_screenshot` (empty/`None` there).
+public struct Paywall: Codable, Equatable, Sendable {
+    public let paywallId: String
+    public let title: String
+    public let usePaywallBuilder: Bool
+    public let usePaywallBuilderLegacy: Bool
+    public let createdAt: Date
+    public let updatedAt: Date
+    public let state: String
+    public let isDeleted: Bool
+    public let webPurchaseUrl: String?
+    public let products: [PaywallProduct]
+    public let remoteConfigs: [RemoteConfig]
+    public let mainScreenshot: Screenshot?
+
+    enum CodingKeys: String, CodingKey {
+        case paywallId = "paywall_id"
+        case title = "title"
+        case usePaywallBuilder = "use_paywall_builder"
+        case usePaywallBuilderLegacy = "use_paywall_builder_legacy"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case state = "state"
+        case isDeleted = "is_deleted"
+        case webPurchaseUrl = "web_purchase_url"
+        case products = "products"
+        case remoteConfigs = "remote_configs"
+        case mainScreenshot = "main_screenshot"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        paywallId = try c.decode(String.self, forKey: .paywallId)
+        title = try c.decode(String.self, forKey: .title)
+        usePaywallBuilder = try c.decodeIfPresent(Bool.self, forKey: .usePaywallBuilder) ?? false
+        usePaywallBuilderLegacy = try c.decodeIfPresent(Bool.self, forKey: .usePaywallBuilderLegacy) ?? false
+        createdAt = try c.decode(Date.self, forKey: .createdAt)
+        updatedAt = try c.decode(Date.self, forKey: .updatedAt)
+        state = try c.decode(String.self, forKey: .state)
+        isDeleted = try c.decodeIfPresent(Bool.self, forKey: .isDeleted) ?? false
+        webPurchaseUrl = try c.decodeIfPresent(String.self, forKey: .webPurchaseUrl)
+        products = try c.decodeIfPresent([PaywallProduct].self, forKey: .products) ?? []
+        remoteConfigs = try c.decodeIfPresent([RemoteConfig].self, forKey: .remoteConfigs) ?? []
+        mainScreenshot = try c.decodeIfPresent(Screenshot.self, forKey: .mainScreenshot)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(paywallId, forKey: .paywallId)
+        try c.encode(title, forKey: .title)
+        try c.encode(usePaywallBuilder, forKey: .usePaywallBuilder)
+        try c.encode(usePaywallBuilderLegacy, forKey: .usePaywallBuilderLegacy)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(state, forKey: .state)
+        try c.encode(isDeleted, forKey: .isDeleted)
+        try c.encodeIfPresent(webPurchaseUrl, forKey: .webPurchaseUrl)
+        try c.encode(products, forKey: .products)
+        try c.encode(remoteConfigs, forKey: .remoteConfigs)
+        try c.encodeIfPresent(mainScreenshot, forKey: .mainScreenshot)
+    }
+}
+
+/// A product shown on a paywall.
+public struct PaywallProduct: Codable, Equatable, Sendable {
+    public let productId: String
+    public let title: String
+    public let productSet: String
+    public let offer: ProductOffer?
+
+    enum CodingKeys: String, CodingKey {
+        case productId = "product_id"
+        case title = "title"
+        case productSet = "product_set"
+        case offer = "offer"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        productId = try c.decode(String.self, forKey: .productId)
+        title = try c.decode(String.self, forKey: .title)
+        productSet = try c.decode(String.self, forKey: .productSet)
+        offer = try c.decodeIfPresent(ProductOffer.self, forKey: .offer)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(productId, forKey: .productId)
+        try c.encode(title, forKey: .title)
+        try c.encode(productSet, forKey: .productSet)
+        try c.encodeIfPresent(offer, forKey: .offer)
+    }
+}
+
+/// The offer a paywall shows with a product.
+public struct ProductOffer: Codable, Equatable, Sendable {
+    public let productOfferId: String
+    public let title: String
+
+    enum CodingKeys: String, CodingKey {
+        case productOfferId = "product_offer_id"
+        case title = "title"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        productOfferId = try c.decode(String.self, forKey: .productOfferId)
+        title = try c.decode(String.self, forKey: .title)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(productOfferId, forKey: .productOfferId)
+        try c.encode(title, forKey: .title)
+    }
+}
+
+/// A paywall's remote config for one locale; `data` is JSON text.
+public struct RemoteConfig: Codable, Equatable, Sendable {
+    public let locale: String
+    /// A JSON document, as text (e.g. `{"title":"Go premium"}`).
+    public let data: String
+
+    enum CodingKeys: String, CodingKey {
+        case locale = "locale"
+        case data = "data"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        locale = try c.decode(String.self, forKey: .locale)
+        data = try c.decode(String.self, forKey: .data)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(locale, forKey: .locale)
+        try c.encode(data, forKey: .data)
+    }
+
+    public init(locale: String, data: String) {
+        self.locale = locale
+        self.data = data
+    }
+}
+
+public struct Screenshot: Codable, Equatable, Sendable {
+    public let imageId: Int64
+    public let url: String
+
+    enum CodingKeys: String, CodingKey {
+        case imageId = "image_id"
+        case url = "url"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        imageId = try c.decode(Int64.self, forKey: .imageId)
+        url = try c.decode(String.self, forKey: .url)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(imageId, forKey: .imageId)
+        try c.encode(url, forKey: .url)
+    }
+}
+
+/// One page of paywalls. `next_cursor` continues the walk (`None` on the last page).
+public struct PaywallPage: Codable, Equatable, Sendable {
+    public let data: [Paywall]
+    /// Paywalls in all pages.
+    public let count: Int64
+    /// This page's number, from 1.
+    public let page: Int64
+    public let pages: Int64
+    public let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case data = "data"
+        case count = "count"
+        case page = "page"
+        case pages = "pages"
+        case nextCursor = "next_cursor"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decode([Paywall].self, forKey: .data)
+        count = try c.decode(Int64.self, forKey: .count)
+        page = try c.decode(Int64.self, forKey: .page)
+        pages = try c.decode(Int64.self, forKey: .pages)
+        nextCursor = try c.decodeIfPresent(String.self, forKey: .nextCursor)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(data, forKey: .data)
+        try c.encode(count, forKey: .count)
+        try c.encode(page, forKey: .page)
+        try c.encode(pages, forKey: .pages)
+        try c.encodeIfPresent(nextCursor, forKey: .nextCursor)
+    }
+}
+
+/// The result of a transaction: its id and the new balance of each currency it changed.
+public struct VirtualCurrencyTransactionResult: Codable, Equatable, Sendable {
+    public let transactionId: String
+    public let balances: [VirtualCurrencyBalance]
+
+    enum CodingKeys: String, CodingKey {
+        case transactionId = "transaction_id"
+        case balances = "balances"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        transactionId = try c.decode(String.self, forKey: .transactionId)
+        balances = try c.decodeIfPresent([VirtualCurrencyBalance].self, forKey: .balances) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(transactionId, forKey: .transactionId)
+        try c.encode(balances, forKey: .balances)
+    }
+}
+
+/// A currency's balance on a profile. `available` is `balance - held`.
+public struct VirtualCurrencyBalance: Codable, Equatable, Sendable {
+    public let code: String
+    public let name: String
+    public let balance: Int64
+    public let held: Int64
+    public let available: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case code = "code"
+        case name = "name"
+        case balance = "balance"
+        case held = "held"
+        case available = "available"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        code = try c.decode(String.self, forKey: .code)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+        balance = try c.decode(Int64.self, forKey: .balance)
+        held = try c.decodeIfPresent(Int64.self, forKey: .held) ?? 0
+        available = try c.decode(Int64.self, forKey: .available)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(name, forKey: .name)
+        try c.encode(balance, forKey: .balance)
+        try c.encode(held, forKey: .held)
+        try c.encode(available, forKey: .available)
+    }
+}
+
+/// Every balance of a profile, as of `response_created_at` (milliseconds since the epoch).
+public struct VirtualCurrencyBalances: Codable, Equatable, Sendable {
+    public let responseCreatedAt: Int64
+    public let data: [VirtualCurrencyBalance]
+
+    enum CodingKeys: String, CodingKey {
+        case responseCreatedAt = "response_created_at"
+        case data = "data"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        responseCreatedAt = try c.decode(Int64.self, forKey: .responseCreatedAt)
+        data = try c.decodeIfPresent([VirtualCurrencyBalance].self, forKey: .data) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(responseCreatedAt, forKey: .responseCreatedAt)
+        try c.encode(data, forKey: .data)
+    }
+}
+
+/// One page of history, newest first. `next_cursor` continues the walk (`None` on the last page).
+public struct VirtualCurrencyTransactionPage: Codable, Equatable, Sendable {
+    public let data: [VirtualCurrencyTransaction]
+    public let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case data = "data"
+        case nextCursor = "next_cursor"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decode([VirtualCurrencyTransaction].self, forKey: .data)
+        nextCursor = try c.decodeIfPresent(String.self, forKey: .nextCursor)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(data, forKey: .data)
+        try c.encodeIfPresent(nextCursor, forKey: .nextCursor)
+    }
+}
+
+/// A transaction in a profile's history.
+public struct VirtualCurrencyTransaction: Codable, Equatable, Sendable {
+    public let transactionId: String
+    public let transactionType: String
+    public let items: [VirtualCurrencyBalanceChange]
+    public let metadata: [String: String]?
+    public let createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case transactionId = "transaction_id"
+        case transactionType = "transaction_type"
+        case items = "items"
+        case metadata = "metadata"
+        case createdAt = "created_at"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        transactionId = try c.decode(String.self, forKey: .transactionId)
+        transactionType = try c.decode(String.self, forKey: .transactionType)
+        items = try c.decodeIfPresent([VirtualCurrencyBalanceChange].self, forKey: .items) ?? []
+        metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata)
+        createdAt = try c.decode(Date.self, forKey: .createdAt)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(transactionId, forKey: .transactionId)
+        try c.encode(transactionType, forKey: .transactionType)
+        try c.encode(items, forKey: .items)
+        try c.encodeIfPresent(metadata, forKey: .metadata)
+        try c.encode(createdAt, forKey: .createdAt)
+    }
+}
+
+/// One currency's change in a history entry, and its balance afterwards.
+public struct VirtualCurrencyBalanceChange: Codable, Equatable, Sendable {
+    public let currencyCode: String
+    public let amount: Int64
+    public let balanceAfter: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case currencyCode = "currency_code"
+        case amount = "amount"
+        case balanceAfter = "balance_after"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        currencyCode = try c.decode(String.self, forKey: .currencyCode)
+        amount = try c.decode(Int64.self, forKey: .amount)
+        balanceAfter = try c.decode(Int64.self, forKey: .balanceAfter)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(currencyCode, forKey: .currencyCode)
+        try c.encode(amount, forKey: .amount)
+        try c.encode(balanceAfter, forKey: .balanceAfter)
+    }
+}
+
+// Request bodies (and their parts) the operations take.
+
+/// One purchase to record: a one-time purchase or a subscription (`purchase_type` tells which).
+/// The subscription fields (`originally_purchased_at`, `expires_at`, `renew_status`, ...) are
+/// required for a subscription and refused for a one-time purchase.
+public struct TransactionParams: Encodable, Equatable, Sendable {
+    public var purchaseType: PurchaseType
+    /// `app_store`, `play_store`, `stripe`, `paddle`, or a custom store's id.
+    public var store: String
+    public var environment: String?
+    public var storeProductId: String
+    /// At most 50 characters: trim or hash longer ids (PayPal's, some custom stores').
+    public var storeTransactionId: String
+    public var storeOriginalTransactionId: String
+    public var isFamilyShared: Bool?
+    public var price: Price
+    public var purchasedAt: Date
+    /// The paywall variation the purchase came from, for attribution.
+    public var variationId: String?
+    public var offer: Offer?
+    public var refundedAt: Date?
+    public var cancellationReason: String?
+    /// Subscription only.
+    public var originallyPurchasedAt: Date?
+    /// Subscription only.
+    public var expiresAt: Date?
+    /// Subscription only: whether it renews automatically.
+    public var renewStatus: Bool?
+    /// Subscription only.
+    public var renewStatusChangedAt: Date?
+    /// Subscription only.
+    public var billingIssueDetectedAt: Date?
+    /// Subscription only; needs `billing_issue_detected_at`.
+    public var gracePeriodExpiresAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case purchaseType = "purchase_type"
+        case store = "store"
+        case environment = "environment"
+        case storeProductId = "store_product_id"
+        case storeTransactionId = "store_transaction_id"
+        case storeOriginalTransactionId = "store_original_transaction_id"
+        case isFamilyShared = "is_family_shared"
+        case price = "price"
+        case purchasedAt = "purchased_at"
+        case variationId = "variation_id"
+        case offer = "offer"
+        case refundedAt = "refunded_at"
+        case cancellationReason = "cancellation_reason"
+        case originallyPurchasedAt = "originally_purchased_at"
+        case expiresAt = "expires_at"
+        case renewStatus = "renew_status"
+        case renewStatusChangedAt = "renew_status_changed_at"
+        case billingIssueDetectedAt = "billing_issue_detected_at"
+        case gracePeriodExpiresAt = "grace_period_expires_at"
+    }
+
+    public init(purchaseType: PurchaseType, store: String, environment: String? = nil, storeProductId: String, storeTransactionId: String, storeOriginalTransactionId: String, isFamilyShared: Bool? = nil, price: Price, purchasedAt: Date, variationId: String? = nil, offer: Offer? = nil, refundedAt: Date? = nil, cancellationReason: String? = nil, originallyPurchasedAt: Date? = nil, expiresAt: Date? = nil, renewStatus: Bool? = nil, renewStatusChangedAt: Date? = nil, billingIssueDetectedAt: Date? = nil, gracePeriodExpiresAt: Date? = nil) {
+        self.purchaseType = purchaseType
+        self.store = store
+        self.environment = environment
+        self.storeProductId = storeProductId
+        self.storeTransactionId = storeTransactionId
+        self.storeOriginalTransactionId = storeOriginalTransactionId
+        self.isFamilyShared = isFamilyShared
+        self.price = price
+        self.purchasedAt = purchasedAt
+        self.variationId = variationId
+        self.offer = offer
+        self.refundedAt = refundedAt
+        self.cancellationReason = cancellationReason
+        self.originallyPurchasedAt = originallyPurchasedAt
+        self.expiresAt = expiresAt
+        self.renewStatus = renewStatus
+        self.renewStatusChangedAt = renewStatusChangedAt
+        self.billingIssueDetectedAt = billingIssueDetectedAt
+        self.gracePeriodExpiresAt = gracePeriodExpiresAt
+    }
+}
+
+/// What the user paid, in local currency. A zero first subscription purchase is a free trial.
+public struct Price: Encodable, Equatable, Sendable {
+    /// ISO 3166-1 alpha-2, e.g. `US`.
+    public var country: String
+    /// ISO 4217, e.g. `USD`.
+    public var currency: String
+    public var value: Double
+
+    enum CodingKeys: String, CodingKey {
+        case country = "country"
+        case currency = "currency"
+        case value = "value"
+    }
+
+    public init(country: String, currency: String, value: Double) {
+        self.country = country
+        self.currency = currency
+        self.value = value
+    }
+}
+
+/// Grants an access level without a transaction (referral bonuses and the like).
+public struct GrantAccessParams: Encodable, Equatable, Sendable {
+    /// A paid access level configured in the dashboard, e.g. `premium`.
+    public var accessLevelId: String
+    /// When it becomes active; may be in the future. Absent: now.
+    public var startsAt: Date?
+    /// When it expires; may be in the past. Absent: lifetime access.
+    public var expiresAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case accessLevelId = "access_level_id"
+        case startsAt = "starts_at"
+        case expiresAt = "expires_at"
+    }
+
+    public init(accessLevelId: String, startsAt: Date? = nil, expiresAt: Date? = nil) {
+        self.accessLevelId = accessLevelId
+        self.startsAt = startsAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Revokes an access level now, or shortens it to `revoke_at`.
+public struct RevokeAccessParams: Encodable, Equatable, Sendable {
+    public var accessLevelId: String
+    /// When access ends: in the future, and not after the current expiry. Absent: now.
+    public var revokeAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case accessLevelId = "access_level_id"
+        case revokeAt = "revoke_at"
+    }
+
+    public init(accessLevelId: String, revokeAt: Date? = nil) {
+        self.accessLevelId = accessLevelId
+        self.revokeAt = revokeAt
+    }
+}
+
+/// What set Refund Saver settings takes: at least one of the two.
+public struct RefundSaverParams: Encodable, Equatable, Sendable {
+    /// `grant`, `no_preference` or `decline` each refund request.
+    public var customPreference: String?
+    /// Whether Adapty may share the user's purchase data with Apple on a refund request.
+    public var consent: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case customPreference = "custom_preference"
+        case consent = "consent"
+    }
+
+    public init(customPreference: String? = nil, consent: Bool? = nil) {
+        self.customPreference = customPreference
+        self.consent = consent
+    }
+}
+
+/// Imports a Stripe purchase (subscription `sub_...` or payment intent `pi_...`) into the
+/// profile with `customer_user_id`, creating the profile if needed.
+public struct StripeValidationParams: Encodable, Equatable, Sendable {
+    public var customerUserId: String
+    public var stripeToken: String
+
+    enum CodingKeys: String, CodingKey {
+        case customerUserId = "customer_user_id"
+        case stripeToken = "stripe_token"
+    }
+
+    public init(customerUserId: String, stripeToken: String) {
+        self.customerUserId = customerUserId
+        self.stripeToken = stripeToken
+    }
+}
+
+/// Imports a Paddle purchase (transaction `txn_...` or subscription `sub_...`) into the profile
+/// with `customer_user_id`, creating the profile if needed.
+public struct PaddleValidationParams: Encodable, Equatable, Sendable {
+    public var customerUserId: String
+    public var paddleToken: String
+
+    enum CodingKeys: String, CodingKey {
+        case customerUserId = "customer_user_id"
+        case paddleToken = "paddle_token"
+    }
+
+    public init(customerUserId: String, paddleToken: String) {
+        self.customerUserId = customerUserId
+        self.paddleToken = paddleToken
+    }
+}
+
+/// The new remote configs of a paywall: they replace all existing ones (read the paywall first
+/// to keep some).
+public struct PaywallUpdateParams: Encodable, Equatable, Sendable {
+    public var remoteConfigs: [RemoteConfig]
+
+    enum CodingKeys: String, CodingKey {
+        case remoteConfigs = "remote_configs"
+    }
+
+    public init(remoteConfigs: [RemoteConfig]) {
+        self.remoteConfigs = remoteConfigs
+    }
+}
+
+/// Credits and debits applied together: if one fails (e.g. insufficient balance), none apply.
+public struct VirtualCurrencyTransactionParams: Encodable, Equatable, Sendable {
+    /// 1 to 20 items, each currency at most once.
+    public var items: [VirtualCurrencyItem]
+    /// At most 5 keys matching `[a-z0-9_]{1,30}`, values at most 200 characters.
+    public var metadata: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case items = "items"
+        case metadata = "metadata"
+    }
+
+    public init(items: [VirtualCurrencyItem], metadata: [String: String]? = nil) {
+        self.items = items
+        self.metadata = metadata
+    }
+}
+
+/// One currency's change in a transaction: positive credits, negative debits.
+public struct VirtualCurrencyItem: Encodable, Equatable, Sendable {
+    public var currencyCode: String
+    /// Not zero.
+    public var amount: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case currencyCode = "currency_code"
+        case amount = "amount"
+    }
+
+    public init(currencyCode: String, amount: Int64) {
+        self.currencyCode = currencyCode
+        self.amount = amount
     }
 }
 

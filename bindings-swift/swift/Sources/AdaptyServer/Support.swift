@@ -1,5 +1,5 @@
 // JSON pieces the generated models (Models.swift) use: the PATCH field, attribute values, the
-// custom attribute list, and date decoding.
+// custom attribute list, and date decoding and encoding.
 import Foundation
 
 /// One field of an update: left as it is (`.unset`), cleared (`.null`), or set (`.value`).
@@ -75,8 +75,20 @@ struct AttributeList: Codable {
 
 /// A value as the JSON object `JSONSerialization` works with.
 func jsonObject<T: Encodable>(_ value: T) throws -> Any {
-    try JSONSerialization.jsonObject(with: JSONEncoder().encode(value), options: [.fragmentsAllowed])
+    try JSONSerialization.jsonObject(with: encoder.encode(value), options: [.fragmentsAllowed])
 }
+
+/// Writes date-times as RFC 3339 in UTC with milliseconds (`2024-01-15T10:30:00.000Z`).
+let encoder: JSONEncoder = {
+    let e = JSONEncoder()
+    e.dateEncodingStrategy = .custom { date, encoder in
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var c = encoder.singleValueContainer()
+        try c.encode(format.string(from: date))
+    }
+    return e
+}()
 
 /// Reads the core's RFC 3339 date-times, with or without fractional seconds.
 let decoder: JSONDecoder = {

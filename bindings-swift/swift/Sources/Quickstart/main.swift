@@ -1,6 +1,8 @@
-// Quickstart: create, read, update and delete profiles, then delete many at once.
+// Quickstart: create, read, update and delete profiles, then delete many at once; record a
+// subscription, revoke its access level, and page through paywalls.
 // Reads ADAPTY_API_KEY and ADAPTY_BASE_URL (`make demo` points them at a local emulator).
 import AdaptyServer
+import Foundation
 
 let client = try AdaptyClient()
 print("Talking to \(client.baseUrl)")
@@ -35,3 +37,28 @@ let users = (0..<5).map { "swift-quickstart-bulk-\($0)" }
 for user in users { _ = try await client.createProfile(.customerUserId(user)) }
 let results = try await client.deleteProfiles((users + ["swift-never-existed"]).map(ProfileRef.customerUserId), concurrency: 4)
 for result in results { print("bulk     \(result.ref): \(result.ok ? "deleted" : "\(result.error!)")") }
+
+// A subscription bought yesterday, renewing monthly, gives the `premium` access level.
+let buyer = ProfileRef.customerUserId("swift-quickstart-buyer")
+_ = try await client.createProfile(buyer)
+let now = Date()
+let bought = try await client.setTransaction(buyer, TransactionParams(
+    purchaseType: .subscription, store: "app_store", storeProductId: "premium_monthly",
+    storeTransactionId: "1000000123456789", storeOriginalTransactionId: "1000000123456789",
+    price: Price(country: "US", currency: "USD", value: 9.99), purchasedAt: now - 86400,
+    originallyPurchasedAt: now - 86400, expiresAt: now + 29 * 86400, renewStatus: true))
+for level in bought.accessLevels {
+    print("access   \(level.accessLevelId) until \(level.expiresAt.map { "\($0)" } ?? "forever")")
+}
+let revoked = try await client.revokeAccessLevel(buyer, RevokeAccessParams(accessLevelId: "premium"))
+for level in revoked.accessLevels {
+    print("revoked  \(level.accessLevelId) ended \(level.expiresAt.map { "\($0)" } ?? "-") (\(level.cancellationReason ?? "-"))")
+}
+try await client.deleteProfile(buyer)
+
+// Paywalls come a page at a time; allPaywalls fetches the next page as you read.
+let firstPage = try await client.paywalls(pageSize: 2)
+print("paywalls \(firstPage.count) in \(firstPage.pages) pages of 2")
+for try await paywall in client.allPaywalls(pageSize: 2) {
+    print("paywall  \(paywall.paywallId) \(paywall.title) (\(paywall.state))")
+}

@@ -1,14 +1,20 @@
 // The Kotlin face of adapty-server: suspend functions and blocking twins over the Rust core.
 package io.adapty.server
 
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+import kotlinx.serialization.KSerializer
+import kotlinx.serialization.decodeFromString
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonNull
+import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.buildJsonArray
 import kotlinx.serialization.json.buildJsonObject
 import kotlinx.serialization.json.doubleOrNull
+import kotlinx.serialization.json.encodeToJsonElement
 import kotlinx.serialization.json.intOrNull
 import kotlinx.serialization.json.jsonArray
 import kotlinx.serialization.json.jsonObject
@@ -32,8 +38,6 @@ sealed interface ProfileRef {
 data class DeleteResult(val ref: ProfileRef, val error: AdaptyException?) {
     val ok: Boolean get() = error == null
 }
-
-private val json = Json { ignoreUnknownKeys = true }
 
 /**
  * A client of Adapty's server-side API. [apiKey] falls back to `ADAPTY_API_KEY`, [baseUrl] to
@@ -60,36 +64,176 @@ class AdaptyClient(
 
     val baseUrl: String get() = native.baseUrl()
 
-    suspend fun getProfile(ref: ProfileRef): Profile = profile(native.call("profiles.get", args(ref)))
+    // Profiles
 
-    suspend fun createProfile(ref: ProfileRef, fields: ProfileFields = ProfileFields()): Profile = profile(native.call("profiles.create", args(ref, fields)))
+    suspend fun getProfile(ref: ProfileRef): Profile = decode(call("profiles.get", args(ref)))
+
+    suspend fun createProfile(ref: ProfileRef, fields: ProfileFields = ProfileFields()): Profile = decode(call("profiles.create", args(ref, fields.toJson())))
 
     /** Changes the fields set in [fields]; [Field.Unset] ones stay as they are. */
-    suspend fun updateProfile(ref: ProfileRef, fields: ProfileFields): Profile = profile(native.call("profiles.update", args(ref, fields)))
+    suspend fun updateProfile(ref: ProfileRef, fields: ProfileFields): Profile = decode(call("profiles.update", args(ref, fields.toJson())))
 
     suspend fun deleteProfile(ref: ProfileRef) {
-        native.call("profiles.delete", args(ref))
+        call("profiles.delete", args(ref))
     }
 
     /** Deletes many profiles, [concurrency] at a time; one result per input, in order. */
-    suspend fun deleteProfiles(refs: List<ProfileRef>, concurrency: Int = 16): List<DeleteResult> = results(refs, native.call("profiles.deleteMany", many(refs, concurrency)))
+    suspend fun deleteProfiles(refs: List<ProfileRef>, concurrency: Int = 16): List<DeleteResult> = results(refs, call("profiles.deleteMany", many(refs, concurrency)))
 
-    fun getProfileBlocking(ref: ProfileRef): Profile = profile(native.callBlocking("profiles.get", args(ref)))
+    // Purchases and access levels
 
-    fun createProfileBlocking(ref: ProfileRef, fields: ProfileFields = ProfileFields()): Profile = profile(native.callBlocking("profiles.create", args(ref, fields)))
+    /** Records a purchase (one-time or subscription) on the profile; returns the updated profile. */
+    suspend fun setTransaction(ref: ProfileRef, params: TransactionParams): Profile = decode(call("purchases.setTransaction", args(ref, encode(params))))
 
-    fun updateProfileBlocking(ref: ProfileRef, fields: ProfileFields): Profile = profile(native.callBlocking("profiles.update", args(ref, fields)))
-
-    fun deleteProfileBlocking(ref: ProfileRef) {
-        native.callBlocking("profiles.delete", args(ref))
+    /** Imports a Stripe purchase into the profile with [StripeValidationParams.customerUserId] (created if needed). */
+    suspend fun validateStripePurchase(params: StripeValidationParams) {
+        call("purchases.validateStripe", args(null, encode(params)))
     }
 
-    fun deleteProfilesBlocking(refs: List<ProfileRef>, concurrency: Int = 16): List<DeleteResult> = results(refs, native.callBlocking("profiles.deleteMany", many(refs, concurrency)))
+    /** Imports a Paddle purchase into the profile with [PaddleValidationParams.customerUserId] (created if needed). */
+    suspend fun validatePaddlePurchase(params: PaddleValidationParams): Profile = decode(call("purchases.validatePaddle", args(null, encode(params))))
+
+    /** Grants an access level without a transaction; returns the updated profile. */
+    suspend fun grantAccessLevel(ref: ProfileRef, params: GrantAccessParams): Profile = decode(call("accessLevels.grant", args(ref, encode(params))))
+
+    /** Revokes an access level now, or shortens it to [RevokeAccessParams.revokeAt]; returns the updated profile. */
+    suspend fun revokeAccessLevel(ref: ProfileRef, params: RevokeAccessParams): Profile = decode(call("accessLevels.revoke", args(ref, encode(params))))
+
+    // Refund Saver and integrations
+
+    suspend fun refundSaverSettings(ref: ProfileRef): RefundSaverSettings = decode(call("refundSaver.get", args(ref)))
+
+    suspend fun setRefundSaverSettings(ref: ProfileRef, params: RefundSaverParams): RefundSaverSettings = decode(call("refundSaver.set", args(ref, encode(params))))
+
+    suspend fun integrationIdentifiers(ref: ProfileRef): IntegrationIdentifiers = decode(call("integrations.get", args(ref)))
+
+    /** Sets the identifiers that are not null; the others keep their value. */
+    suspend fun setIntegrationIdentifiers(ref: ProfileRef, ids: IntegrationIdentifiers) {
+        call("integrations.set", args(ref, encode(ids)))
+    }
+
+    // Paywalls
+
+    /** One page of paywalls: [page] (from 1) or a [cursor] from a previous page's `nextCursor`. */
+    suspend fun paywalls(page: Int? = null, pageSize: Int? = null, cursor: String? = null): PaywallPage = decode(call("paywalls.list", paywallsArgs(page, pageSize, cursor)))
+
+    /** Every paywall; the next page is fetched when the previous one has been collected. */
+    fun allPaywalls(pageSize: Int? = null): Flow<Paywall> = pages("paywalls.list", paywallsArgs(null, pageSize, null), PaywallPage.serializer()) { it.data to it.nextCursor }
+
+    suspend fun paywall(id: String): Paywall = decode(call("paywalls.get", args(null, null, "paywall_id" to id)))
+
+    /** Replaces the paywall's remote configs (all of them: read the paywall first to keep some). */
+    suspend fun updatePaywall(id: String, remoteConfigs: List<RemoteConfig>): Paywall = decode(call("paywalls.update", args(null, encode(PaywallUpdateParams(remoteConfigs)), "paywall_id" to id)))
+
+    // Virtual currencies
+
+    /**
+     * Applies credits and debits together. Retries reuse one Idempotency-Key ([idempotencyKey], or
+     * one the SDK makes); the same key given again replays the first result.
+     */
+    suspend fun createVirtualCurrencyTransaction(ref: ProfileRef, params: VirtualCurrencyTransactionParams, idempotencyKey: String? = null): VirtualCurrencyTransactionResult =
+        decode(call("virtualCurrency.createTransaction", args(ref, encode(params), "idempotency_key" to idempotencyKey)))
+
+    /** One page of the profile's history, newest first; pass the previous page's `nextCursor` as [cursor]. */
+    suspend fun virtualCurrencyTransactions(ref: ProfileRef, currencyCode: String? = null, limit: Int? = null, cursor: String? = null): VirtualCurrencyTransactionPage =
+        decode(call("virtualCurrency.listTransactions", args(ref, null, "currency_code" to currencyCode, "limit" to limit, "cursor" to cursor)))
+
+    /** The profile's whole history, newest first, [limit] per request. */
+    fun allVirtualCurrencyTransactions(ref: ProfileRef, currencyCode: String? = null, limit: Int? = null): Flow<VirtualCurrencyTransaction> =
+        pages("virtualCurrency.listTransactions", args(ref, null, "currency_code" to currencyCode, "limit" to limit), VirtualCurrencyTransactionPage.serializer()) { it.data to it.nextCursor }
+
+    suspend fun virtualCurrencyBalances(ref: ProfileRef): VirtualCurrencyBalances = decode(call("virtualCurrency.balances", args(ref)))
+
+    // Blocking twins
+
+    fun getProfileBlocking(ref: ProfileRef): Profile = decode(callBlocking("profiles.get", args(ref)))
+
+    fun createProfileBlocking(ref: ProfileRef, fields: ProfileFields = ProfileFields()): Profile = decode(callBlocking("profiles.create", args(ref, fields.toJson())))
+
+    fun updateProfileBlocking(ref: ProfileRef, fields: ProfileFields): Profile = decode(callBlocking("profiles.update", args(ref, fields.toJson())))
+
+    fun deleteProfileBlocking(ref: ProfileRef) {
+        callBlocking("profiles.delete", args(ref))
+    }
+
+    fun deleteProfilesBlocking(refs: List<ProfileRef>, concurrency: Int = 16): List<DeleteResult> = results(refs, callBlocking("profiles.deleteMany", many(refs, concurrency)))
+
+    fun setTransactionBlocking(ref: ProfileRef, params: TransactionParams): Profile = decode(callBlocking("purchases.setTransaction", args(ref, encode(params))))
+
+    fun validateStripePurchaseBlocking(params: StripeValidationParams) {
+        callBlocking("purchases.validateStripe", args(null, encode(params)))
+    }
+
+    fun validatePaddlePurchaseBlocking(params: PaddleValidationParams): Profile = decode(callBlocking("purchases.validatePaddle", args(null, encode(params))))
+
+    fun grantAccessLevelBlocking(ref: ProfileRef, params: GrantAccessParams): Profile = decode(callBlocking("accessLevels.grant", args(ref, encode(params))))
+
+    fun revokeAccessLevelBlocking(ref: ProfileRef, params: RevokeAccessParams): Profile = decode(callBlocking("accessLevels.revoke", args(ref, encode(params))))
+
+    fun refundSaverSettingsBlocking(ref: ProfileRef): RefundSaverSettings = decode(callBlocking("refundSaver.get", args(ref)))
+
+    fun setRefundSaverSettingsBlocking(ref: ProfileRef, params: RefundSaverParams): RefundSaverSettings = decode(callBlocking("refundSaver.set", args(ref, encode(params))))
+
+    fun integrationIdentifiersBlocking(ref: ProfileRef): IntegrationIdentifiers = decode(callBlocking("integrations.get", args(ref)))
+
+    fun setIntegrationIdentifiersBlocking(ref: ProfileRef, ids: IntegrationIdentifiers) {
+        callBlocking("integrations.set", args(ref, encode(ids)))
+    }
+
+    fun paywallsBlocking(page: Int? = null, pageSize: Int? = null, cursor: String? = null): PaywallPage = decode(callBlocking("paywalls.list", paywallsArgs(page, pageSize, cursor)))
+
+    /** Every paywall, lazily: the next page is fetched when the previous one has been iterated. */
+    fun allPaywallsBlocking(pageSize: Int? = null): Sequence<Paywall> = pagesBlocking("paywalls.list", paywallsArgs(null, pageSize, null), PaywallPage.serializer()) { it.data to it.nextCursor }
+
+    fun paywallBlocking(id: String): Paywall = decode(callBlocking("paywalls.get", args(null, null, "paywall_id" to id)))
+
+    fun updatePaywallBlocking(id: String, remoteConfigs: List<RemoteConfig>): Paywall = decode(callBlocking("paywalls.update", args(null, encode(PaywallUpdateParams(remoteConfigs)), "paywall_id" to id)))
+
+    fun createVirtualCurrencyTransactionBlocking(ref: ProfileRef, params: VirtualCurrencyTransactionParams, idempotencyKey: String? = null): VirtualCurrencyTransactionResult =
+        decode(callBlocking("virtualCurrency.createTransaction", args(ref, encode(params), "idempotency_key" to idempotencyKey)))
+
+    fun virtualCurrencyTransactionsBlocking(ref: ProfileRef, currencyCode: String? = null, limit: Int? = null, cursor: String? = null): VirtualCurrencyTransactionPage =
+        decode(callBlocking("virtualCurrency.listTransactions", args(ref, null, "currency_code" to currencyCode, "limit" to limit, "cursor" to cursor)))
+
+    /** The profile's whole history, lazily, newest first, [limit] per request. */
+    fun allVirtualCurrencyTransactionsBlocking(ref: ProfileRef, currencyCode: String? = null, limit: Int? = null): Sequence<VirtualCurrencyTransaction> =
+        pagesBlocking("virtualCurrency.listTransactions", args(ref, null, "currency_code" to currencyCode, "limit" to limit), VirtualCurrencyTransactionPage.serializer()) { it.data to it.nextCursor }
+
+    fun virtualCurrencyBalancesBlocking(ref: ProfileRef): VirtualCurrencyBalances = decode(callBlocking("virtualCurrency.balances", args(ref)))
 
     override fun close() = native.close()
+
+    // Calls and page walks (once for every operation)
+
+    private suspend fun call(op: String, args: JsonObject): String = native.call(op, args.toString())
+
+    private fun callBlocking(op: String, args: JsonObject): String = native.callBlocking(op, args.toString())
+
+    private inline fun <reified T> decode(text: String): T = json.decodeFromString(text)
+
+    /** Walks pages from the first: each page's `nextCursor` becomes the next request's `cursor`. */
+    private inline fun <P, T> walk(args: JsonObject, fetch: (String) -> String, page: KSerializer<P>, items: (P) -> Pair<List<T>, String?>, emit: (List<T>) -> Unit) {
+        var cursor: String? = null
+        do {
+            val (data, next) = items(json.decodeFromString(page, fetch(JsonObject(args + ("cursor" to JsonPrimitive(cursor))).toString())))
+            emit(data)
+            cursor = next
+        } while (cursor != null)
+    }
+
+    private fun <P, T> pages(op: String, args: JsonObject, page: KSerializer<P>, items: (P) -> Pair<List<T>, String?>): Flow<T> =
+        flow { walk(args, { native.call(op, it) }, page, items) { data -> data.forEach { emit(it) } } }
+
+    private fun <P, T> pagesBlocking(op: String, args: JsonObject, page: KSerializer<P>, items: (P) -> Pair<List<T>, String?>): Sequence<T> =
+        sequence { walk(args, { native.callBlocking(op, it) }, page, items) { yieldAll(it) } }
 }
 
-private fun profile(text: String): Profile = json.decodeFromString(Profile.serializer(), text)
+private val json = Json { ignoreUnknownKeys = true }
+
+/** Request bodies: leaves out null optionals. */
+private val bodies = Json { explicitNulls = false; encodeDefaults = true }
+
+private inline fun <reified T> encode(value: T): JsonElement = bodies.encodeToJsonElement(value)
 
 private fun ids(ref: ProfileRef): Pair<String?, String?> =
     when (ref) {
@@ -98,20 +242,27 @@ private fun ids(ref: ProfileRef): Pair<String?, String?> =
         is ProfileRef.Attach -> ref.profileId to ref.customerUserId
     }
 
-private fun args(ref: ProfileRef, fields: ProfileFields? = null): String {
-    val (profileId, customerUserId) = ids(ref)
-    return buildJsonObject {
-        put("profile_id", profileId)
-        put("customer_user_id", customerUserId)
-        fields?.let { put("fields", it.toJson()) }
-    }.toString()
-}
+/** The core's arguments: the profile's ids, the request body as `fields`, and the other arguments that are not null. */
+private fun args(ref: ProfileRef?, fields: JsonElement? = null, vararg extra: Pair<String, Any?>): JsonObject =
+    buildJsonObject {
+        ref?.let { ids(it).let { (p, c) -> put("profile_id", p); put("customer_user_id", c) } }
+        fields?.let { put("fields", it) }
+        for ((key, value) in extra) {
+            when (value) {
+                null -> {}
+                is Number -> put(key, value)
+                else -> put(key, value.toString())
+            }
+        }
+    }
 
-private fun many(refs: List<ProfileRef>, concurrency: Int): String =
+private fun paywallsArgs(page: Int?, pageSize: Int?, cursor: String?): JsonObject = args(null, null, "page" to page, "page_size" to pageSize, "cursor" to cursor)
+
+private fun many(refs: List<ProfileRef>, concurrency: Int): JsonObject =
     buildJsonObject {
         put("concurrency", concurrency)
         put("refs", JsonArray(refs.map { ref -> ids(ref).let { (p, c) -> buildJsonObject { put("profile_id", p); put("customer_user_id", c) } } }))
-    }.toString()
+    }
 
 private fun results(refs: List<ProfileRef>, text: String): List<DeleteResult> =
     json.parseToJsonElement(text).jsonArray.mapIndexed { i, e -> DeleteResult(refs[i], if (e is JsonNull) null else exception(e)) }

@@ -3,6 +3,7 @@
 package io.adapty.server
 
 import java.time.OffsetDateTime
+import java.time.format.DateTimeFormatter
 import kotlinx.serialization.KSerializer
 import kotlinx.serialization.Serializable
 import kotlinx.serialization.builtins.ListSerializer
@@ -74,11 +75,11 @@ internal class FieldsBuilder {
 
 internal fun buildFields(block: FieldsBuilder.() -> Unit): JsonObject = JsonObject(FieldsBuilder().apply(block).entries)
 
-/** ISO 8601 text as [OffsetDateTime]. */
+/** ISO 8601 text as [OffsetDateTime]; written as RFC 3339 (seconds always present). */
 object OffsetDateTimeSerializer : KSerializer<OffsetDateTime> {
     override val descriptor: SerialDescriptor = PrimitiveSerialDescriptor("OffsetDateTime", PrimitiveKind.STRING)
 
-    override fun serialize(encoder: Encoder, value: OffsetDateTime) = encoder.encodeString(value.toString())
+    override fun serialize(encoder: Encoder, value: OffsetDateTime) = encoder.encodeString(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(value))
 
     override fun deserialize(decoder: Decoder): OffsetDateTime = OffsetDateTime.parse(decoder.decodeString())
 }

@@ -30,6 +30,12 @@ enum class Platform(val wire: String) {
     @SerialName("web") Web("web"),
 }
 
+@Serializable
+enum class PurchaseType(val wire: String) {
+    @SerialName("one_time_purchase") OneTimePurchase("one_time_purchase"),
+    @SerialName("subscription") Subscription("subscription"),
+}
+
 /** An end user of the app, with their access levels and purchases. */
 @Serializable
 data class Profile(
@@ -130,6 +136,266 @@ data class InstallationMeta(
     @SerialName("advertising_id") val advertisingId: String? = null,
     @SerialName("android_id") val androidId: String? = null,
     @SerialName("android_app_set_id") val androidAppSetId: String? = null,
+)
+
+/** A profile's Refund Saver settings as the API returns them. */
+@Serializable
+data class RefundSaverSettings(
+    @SerialName("profile_id") val profileId: String,
+    @SerialName("settings") val settings: RefundSaverPreferences,
+)
+
+/** The user's refund preference and data-sharing consent; `None` means the dashboard default. */
+@Serializable
+data class RefundSaverPreferences(
+    @SerialName("consent") val consent: Boolean? = null,
+    @SerialName("custom_preference") val customPreference: String? = null,
+)
+
+/** A profile's identifiers in third-party services. Setting leaves out the `None` ones
+ * (they keep their value). */
+@Serializable
+data class IntegrationIdentifiers(
+    @SerialName("adjust_device_id") val adjustDeviceId: String? = null,
+    @SerialName("airbridge_device_id") val airbridgeDeviceId: String? = null,
+    @SerialName("amplitude_device_id") val amplitudeDeviceId: String? = null,
+    @SerialName("amplitude_user_id") val amplitudeUserId: String? = null,
+    @SerialName("appmetrica_device_id") val appmetricaDeviceId: String? = null,
+    @SerialName("appmetrica_profile_id") val appmetricaProfileId: String? = null,
+    @SerialName("appsflyer_id") val appsflyerId: String? = null,
+    @SerialName("branch_id") val branchId: String? = null,
+    @SerialName("facebook_anonymous_id") val facebookAnonymousId: String? = null,
+    @SerialName("firebase_app_instance_id") val firebaseAppInstanceId: String? = null,
+    @SerialName("mixpanel_user_id") val mixpanelUserId: String? = null,
+    /** Legacy; prefer `one_signal_subscription_id`. */
+    @SerialName("one_signal_player_id") val oneSignalPlayerId: String? = null,
+    @SerialName("one_signal_subscription_id") val oneSignalSubscriptionId: String? = null,
+    @SerialName("posthog_distinct_user_id") val posthogDistinctUserId: String? = null,
+    @SerialName("pushwoosh_hwid") val pushwooshHwid: String? = null,
+    @SerialName("tenjin_analytics_installation_id") val tenjinAnalyticsInstallationId: String? = null,
+)
+
+/** A paywall. The list leaves out `remote_configs` and `main_screenshot` (empty/`None` there). */
+@Serializable
+data class Paywall(
+    @SerialName("paywall_id") val paywallId: String,
+    @SerialName("title") val title: String,
+    @SerialName("use_paywall_builder") val usePaywallBuilder: Boolean = false,
+    @SerialName("use_paywall_builder_legacy") val usePaywallBuilderLegacy: Boolean = false,
+    @SerialName("created_at") @Serializable(with = OffsetDateTimeSerializer::class) val createdAt: OffsetDateTime,
+    @SerialName("updated_at") @Serializable(with = OffsetDateTimeSerializer::class) val updatedAt: OffsetDateTime,
+    @SerialName("state") val state: String,
+    @SerialName("is_deleted") val isDeleted: Boolean = false,
+    @SerialName("web_purchase_url") val webPurchaseUrl: String? = null,
+    @SerialName("products") val products: List<PaywallProduct> = emptyList(),
+    @SerialName("remote_configs") val remoteConfigs: List<RemoteConfig> = emptyList(),
+    @SerialName("main_screenshot") val mainScreenshot: Screenshot? = null,
+)
+
+/** A product shown on a paywall. */
+@Serializable
+data class PaywallProduct(
+    @SerialName("product_id") val productId: String,
+    @SerialName("title") val title: String,
+    @SerialName("product_set") val productSet: String,
+    @SerialName("offer") val offer: ProductOffer? = null,
+)
+
+/** The offer a paywall shows with a product. */
+@Serializable
+data class ProductOffer(
+    @SerialName("product_offer_id") val productOfferId: String,
+    @SerialName("title") val title: String,
+)
+
+/** A paywall's remote config for one locale; `data` is JSON text. */
+@Serializable
+data class RemoteConfig(
+    @SerialName("locale") val locale: String,
+    /** A JSON document, as text (e.g. `{"title":"Go premium"}`). */
+    @SerialName("data") val data: String,
+)
+
+@Serializable
+data class Screenshot(
+    @SerialName("image_id") val imageId: Long,
+    @SerialName("url") val url: String,
+)
+
+/** One page of paywalls. `next_cursor` continues the walk (`None` on the last page). */
+@Serializable
+data class PaywallPage(
+    @SerialName("data") val data: List<Paywall> = emptyList(),
+    /** Paywalls in all pages. */
+    @SerialName("count") val count: Long,
+    /** This page's number, from 1. */
+    @SerialName("page") val page: Long,
+    @SerialName("pages") val pages: Long,
+    @SerialName("next_cursor") val nextCursor: String? = null,
+)
+
+/** The result of a transaction: its id and the new balance of each currency it changed. */
+@Serializable
+data class VirtualCurrencyTransactionResult(
+    @SerialName("transaction_id") val transactionId: String,
+    @SerialName("balances") val balances: List<VirtualCurrencyBalance> = emptyList(),
+)
+
+/** A currency's balance on a profile. `available` is `balance - held`. */
+@Serializable
+data class VirtualCurrencyBalance(
+    @SerialName("code") val code: String,
+    @SerialName("name") val name: String = "",
+    @SerialName("balance") val balance: Long,
+    @SerialName("held") val held: Long = 0L,
+    @SerialName("available") val available: Long,
+)
+
+/** Every balance of a profile, as of `response_created_at` (milliseconds since the epoch). */
+@Serializable
+data class VirtualCurrencyBalances(
+    @SerialName("response_created_at") val responseCreatedAt: Long,
+    @SerialName("data") val data: List<VirtualCurrencyBalance> = emptyList(),
+)
+
+/** One page of history, newest first. `next_cursor` continues the walk (`None` on the last page). */
+@Serializable
+data class VirtualCurrencyTransactionPage(
+    @SerialName("data") val data: List<VirtualCurrencyTransaction> = emptyList(),
+    @SerialName("next_cursor") val nextCursor: String? = null,
+)
+
+/** A transaction in a profile's history. */
+@Serializable
+data class VirtualCurrencyTransaction(
+    @SerialName("transaction_id") val transactionId: String,
+    @SerialName("transaction_type") val transactionType: String,
+    @SerialName("items") val items: List<VirtualCurrencyBalanceChange> = emptyList(),
+    @SerialName("metadata") val metadata: Map<String, String>? = null,
+    @SerialName("created_at") @Serializable(with = OffsetDateTimeSerializer::class) val createdAt: OffsetDateTime,
+)
+
+/** One currency's change in a history entry, and its balance afterwards. */
+@Serializable
+data class VirtualCurrencyBalanceChange(
+    @SerialName("currency_code") val currencyCode: String,
+    @SerialName("amount") val amount: Long,
+    @SerialName("balance_after") val balanceAfter: Long,
+)
+
+// Request bodies (and their parts) the operations take.
+
+/** One purchase to record: a one-time purchase or a subscription (`purchase_type` tells which).
+ * The subscription fields (`originally_purchased_at`, `expires_at`, `renew_status`, ...) are
+ * required for a subscription and refused for a one-time purchase. */
+@Serializable
+data class TransactionParams(
+    @SerialName("purchase_type") val purchaseType: PurchaseType,
+    /** `app_store`, `play_store`, `stripe`, `paddle`, or a custom store's id. */
+    @SerialName("store") val store: String,
+    @SerialName("environment") val environment: String? = null,
+    @SerialName("store_product_id") val storeProductId: String,
+    /** At most 50 characters: trim or hash longer ids (PayPal's, some custom stores'). */
+    @SerialName("store_transaction_id") val storeTransactionId: String,
+    @SerialName("store_original_transaction_id") val storeOriginalTransactionId: String,
+    @SerialName("is_family_shared") val isFamilyShared: Boolean? = null,
+    @SerialName("price") val price: Price,
+    @SerialName("purchased_at") @Serializable(with = OffsetDateTimeSerializer::class) val purchasedAt: OffsetDateTime,
+    /** The paywall variation the purchase came from, for attribution. */
+    @SerialName("variation_id") val variationId: String? = null,
+    @SerialName("offer") val offer: Offer? = null,
+    @SerialName("refunded_at") @Serializable(with = OffsetDateTimeSerializer::class) val refundedAt: OffsetDateTime? = null,
+    @SerialName("cancellation_reason") val cancellationReason: String? = null,
+    /** Subscription only. */
+    @SerialName("originally_purchased_at") @Serializable(with = OffsetDateTimeSerializer::class) val originallyPurchasedAt: OffsetDateTime? = null,
+    /** Subscription only. */
+    @SerialName("expires_at") @Serializable(with = OffsetDateTimeSerializer::class) val expiresAt: OffsetDateTime? = null,
+    /** Subscription only: whether it renews automatically. */
+    @SerialName("renew_status") val renewStatus: Boolean? = null,
+    /** Subscription only. */
+    @SerialName("renew_status_changed_at") @Serializable(with = OffsetDateTimeSerializer::class) val renewStatusChangedAt: OffsetDateTime? = null,
+    /** Subscription only. */
+    @SerialName("billing_issue_detected_at") @Serializable(with = OffsetDateTimeSerializer::class) val billingIssueDetectedAt: OffsetDateTime? = null,
+    /** Subscription only; needs `billing_issue_detected_at`. */
+    @SerialName("grace_period_expires_at") @Serializable(with = OffsetDateTimeSerializer::class) val gracePeriodExpiresAt: OffsetDateTime? = null,
+)
+
+/** What the user paid, in local currency. A zero first subscription purchase is a free trial. */
+@Serializable
+data class Price(
+    /** ISO 3166-1 alpha-2, e.g. `US`. */
+    @SerialName("country") val country: String,
+    /** ISO 4217, e.g. `USD`. */
+    @SerialName("currency") val currency: String,
+    @SerialName("value") val value: Double,
+)
+
+/** Grants an access level without a transaction (referral bonuses and the like). */
+@Serializable
+data class GrantAccessParams(
+    /** A paid access level configured in the dashboard, e.g. `premium`. */
+    @SerialName("access_level_id") val accessLevelId: String,
+    /** When it becomes active; may be in the future. Absent: now. */
+    @SerialName("starts_at") @Serializable(with = OffsetDateTimeSerializer::class) val startsAt: OffsetDateTime? = null,
+    /** When it expires; may be in the past. Absent: lifetime access. */
+    @SerialName("expires_at") @Serializable(with = OffsetDateTimeSerializer::class) val expiresAt: OffsetDateTime? = null,
+)
+
+/** Revokes an access level now, or shortens it to `revoke_at`. */
+@Serializable
+data class RevokeAccessParams(
+    @SerialName("access_level_id") val accessLevelId: String,
+    /** When access ends: in the future, and not after the current expiry. Absent: now. */
+    @SerialName("revoke_at") @Serializable(with = OffsetDateTimeSerializer::class) val revokeAt: OffsetDateTime? = null,
+)
+
+/** What set Refund Saver settings takes: at least one of the two. */
+@Serializable
+data class RefundSaverParams(
+    /** `grant`, `no_preference` or `decline` each refund request. */
+    @SerialName("custom_preference") val customPreference: String? = null,
+    /** Whether Adapty may share the user's purchase data with Apple on a refund request. */
+    @SerialName("consent") val consent: Boolean? = null,
+)
+
+/** Imports a Stripe purchase (subscription `sub_...` or payment intent `pi_...`) into the
+ * profile with `customer_user_id`, creating the profile if needed. */
+@Serializable
+data class StripeValidationParams(
+    @SerialName("customer_user_id") val customerUserId: String,
+    @SerialName("stripe_token") val stripeToken: String,
+)
+
+/** Imports a Paddle purchase (transaction `txn_...` or subscription `sub_...`) into the profile
+ * with `customer_user_id`, creating the profile if needed. */
+@Serializable
+data class PaddleValidationParams(
+    @SerialName("customer_user_id") val customerUserId: String,
+    @SerialName("paddle_token") val paddleToken: String,
+)
+
+/** The new remote configs of a paywall: they replace all existing ones (read the paywall first
+ * to keep some). */
+@Serializable
+data class PaywallUpdateParams(
+    @SerialName("remote_configs") val remoteConfigs: List<RemoteConfig>,
+)
+
+/** Credits and debits applied together: if one fails (e.g. insufficient balance), none apply. */
+@Serializable
+data class VirtualCurrencyTransactionParams(
+    /** 1 to 20 items, each currency at most once. */
+    @SerialName("items") val items: List<VirtualCurrencyItem>,
+    /** At most 5 keys matching `[a-z0-9_]{1,30}`, values at most 200 characters. */
+    @SerialName("metadata") val metadata: Map<String, String>? = null,
+)
+
+/** One currency's change in a transaction: positive credits, negative debits. */
+@Serializable
+data class VirtualCurrencyItem(
+    @SerialName("currency_code") val currencyCode: String,
+    /** Not zero. */
+    @SerialName("amount") val amount: Long,
 )
 
 /** The fields create and update take: [Field.Unset] leaves one as it is, [Field.Null] clears it. */

@@ -1,0 +1,260 @@
+import Foundation
+import XCTest
+
+@testable import AdaptyServer
+
+/// Every operation beyond the Profile API, each through its async method and its blocking twin.
+final class OperationsTests: XCTestCase {
+    static var emulator: Emulator!
+    var em: Emulator { Self.emulator }
+
+    override class func setUp() {
+        emulator = try! Emulator()
+    }
+
+    override func setUp() {
+        try! em.control("POST", "reset")
+    }
+
+    func client() throws -> AdaptyClient {
+        try AdaptyClient(apiKey: key, baseUrl: em.baseUrl)
+    }
+
+    /// A new profile, by customer user id.
+    func profile() throws -> ProfileRef {
+        let id = "swift-\(UUID().uuidString)"
+        _ = try em.seed([["customer_user_id": id]])
+        return .customerUserId(id)
+    }
+
+    /// Runs `body` with the async methods, then with the blocking twins.
+    func bothStyles(_ body: (_ blocking: Bool) async throws -> Void) async throws {
+        try await body(false)
+        try await body(true)
+    }
+
+    /// The error `body` throws, if it is an `AdaptyError`.
+    func failure(_ body: () async throws -> Any) async -> AdaptyError? {
+        do {
+            _ = try await body()
+            return nil
+        } catch {
+            return error as? AdaptyError
+        }
+    }
+
+    func sent(to path: String) throws -> Int {
+        try em.journal().filter { ($0["path"] as? String ?? "").contains(path) }.count
+    }
+
+    func lastBody() throws -> [String: Any] {
+        let text = try em.journal().last?["body"] as? String ?? ""
+        return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+    }
+
+    func subscription(purchasedAt: Date, expiresAt: Date) -> TransactionParams {
+        TransactionParams(purchaseType: .subscription, store: "app_store", environment: "Production", storeProductId: "premium_monthly",
+                          storeTransactionId: "1000000\(Int.random(in: 0..<1_000_000_000))", storeOriginalTransactionId: "1000000000000001",
+                          price: Price(country: "US", currency: "USD", value: 9.99), purchasedAt: purchasedAt,
+                          originallyPurchasedAt: purchasedAt, expiresAt: expiresAt, renewStatus: true)
+    }
+
+    func active(_ profile: Profile, _ level: String) -> Bool {
+        profile.accessLevels.contains { $0.accessLevelId == level && ($0.expiresAt.map { $0 > Date() } ?? true) }
+    }
+
+    let day: TimeInterval = 86400
+
+    func testSubscriptionGivesPremiumThenRevokeAndGrant() async throws {
+        let c = try client()
+        try await bothStyles { blocking in
+            let ref = try profile()
+            let params = subscription(purchasedAt: Date() - day, expiresAt: Date() + 29 * day)
+            let bought = try await (blocking ? c.setTransactionBlocking(ref, params) : c.setTransaction(ref, params))
+            XCTAssertTrue(active(bought, "premium"), "\(bought.accessLevels)")
+            XCTAssertEqual(bought.subscriptions.map(\.storeProductId), ["premium_monthly"])
+            let body = try lastBody()
+            XCTAssertEqual(body["purchase_type"] as? String, "subscription")
+            XCTAssertNil(body["refunded_at"])
+            XCTAssertNotNil((body["purchased_at"] as? String).flatMap { ISO8601DateFormatter().date(from: $0.replacingOccurrences(of: #"\.\d+"#, with: "", options: .regularExpression)) })
+
+            let revoked = try await (blocking ? c.revokeAccessLevelBlocking(ref, RevokeAccessParams(accessLevelId: "premium")) : c.revokeAccessLevel(ref, RevokeAccessParams(accessLevelId: "premium")))
+            XCTAssertFalse(active(revoked, "premium"))
+            XCTAssertEqual(revoked.accessLevels.map(\.cancellationReason), ["adapty_revoked"])
+
+            let grant = GrantAccessParams(accessLevelId: "premium", expiresAt: Date() + 365 * day)
+            let granted = try await (blocking ? c.grantAccessLevelBlocking(ref, grant) : c.grantAccessLevel(ref, grant))
+            XCTAssertTrue(active(granted, "premium"))
+
+            let gold = GrantAccessParams(accessLevelId: "gold")
+            let error = await failure { try await (blocking ? c.grantAccessLevelBlocking(ref, gold) : c.grantAccessLevel(ref, gold)) }
+            guard case .Api(400, "paid_access_level_does_not_exist", _, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
+        }
+    }
+
+    func testValidationHappensBeforeAnyRequest() async throws {
+        let c = try client()
+        try await bothStyles { blocking in
+            let ref = try profile()
+            try em.control("DELETE", "journal")
+            let params = subscription(purchasedAt: Date() - day, expiresAt: Date() - 2 * day)
+            let error = await failure { try await (blocking ? c.setTransactionBlocking(ref, params) : c.setTransaction(ref, params)) }
+            guard case .Validation("expires_at", _, let detail)? = error else { return XCTFail("\(String(describing: error))") }
+            XCTAssertTrue(detail.contains("expires_date_error"), detail)
+            XCTAssertEqual(try em.journal().count, 0)
+        }
+    }
+
+    func testRefundSaverSettings() async throws {
+        let c = try client()
+        try await bothStyles { blocking in
+            let ref = try profile()
+            let before = try await (blocking ? c.refundSaverSettingsBlocking(ref) : c.refundSaverSettings(ref))
+            XCTAssertEqual(before.settings.customPreference, "no_preference")
+            let params = RefundSaverParams(customPreference: "grant", consent: true)
+            let set = try await (blocking ? c.setRefundSaverSettingsBlocking(ref, params) : c.setRefundSaverSettings(ref, params))
+            XCTAssertEqual(set.settings.customPreference, "grant")
+            XCTAssertEqual(set.settings.consent, true)
+            let after = try await (blocking ? c.refundSaverSettingsBlocking(ref) : c.refundSaverSettings(ref))
+            XCTAssertEqual(after, set)
+            XCTAssertEqual(after.profileId, before.profileId)
+        }
+    }
+
+    func testIntegrationIdentifiers() async throws {
+        let c = try client()
+        try await bothStyles { blocking in
+            let ref = try profile()
+            let first = IntegrationIdentifiers(amplitudeUserId: "amp-1", mixpanelUserId: "mix-1")
+            try await (blocking ? c.setIntegrationIdentifiersBlocking(ref, first) : c.setIntegrationIdentifiers(ref, first))
+            XCTAssertEqual(try lastBody() as NSDictionary, ["amplitude_user_id": "amp-1", "mixpanel_user_id": "mix-1"] as NSDictionary)
+            let second = IntegrationIdentifiers(appsflyerId: "af-1")
+            try await (blocking ? c.setIntegrationIdentifiersBlocking(ref, second) : c.setIntegrationIdentifiers(ref, second))
+            let ids = try await (blocking ? c.integrationIdentifiersBlocking(ref) : c.integrationIdentifiers(ref))
+            XCTAssertEqual(ids, IntegrationIdentifiers(amplitudeUserId: "amp-1", appsflyerId: "af-1", mixpanelUserId: "mix-1"))
+        }
+    }
+
+    func testStripeAndPaddleImports() async throws {
+        let c = try client()
+        try await bothStyles { blocking in
+            let stripeUser = "swift-stripe-\(UUID().uuidString)"
+            let stripe = StripeValidationParams(customerUserId: stripeUser, stripeToken: "sub_1MowQVLkdIwHu7ixeRlqHVzs")
+            try await (blocking ? c.validateStripePurchaseBlocking(stripe) : c.validateStripePurchase(stripe))
+            let imported = try await c.getProfile(.customerUserId(stripeUser))
+            XCTAssertTrue(active(imported, "premium"))
+
+            let paddleUser = "swift-paddle-\(UUID().uuidString)"
+            let paddle = PaddleValidationParams(customerUserId: paddleUser, paddleToken: "txn_01h8bkbzdq3v4fb1jpqhz6cvsv")
+            let profile = try await (blocking ? c.validatePaddlePurchaseBlocking(paddle) : c.validatePaddlePurchase(paddle))
+            XCTAssertEqual(profile.customerUserId, paddleUser)
+            XCTAssertTrue(active(profile, "premium"))
+        }
+    }
+
+    func testPaywallsPagesAndUpdate() async throws {
+        let c = try client()
+        try await bothStyles { blocking in
+            try em.control("POST", "paywalls", ["count": 5, "replace": true])
+            let first = try await (blocking ? c.paywallsBlocking(page: 1, pageSize: 2) : c.paywalls(page: 1, pageSize: 2))
+            XCTAssertEqual([Int64(first.data.count), first.count, first.page, first.pages], [2, 5, 1, 3])
+            let second = try await (blocking ? c.paywallsBlocking(pageSize: 2, cursor: first.nextCursor) : c.paywalls(pageSize: 2, cursor: first.nextCursor))
+            XCTAssertEqual(second.page, 2)
+
+            try em.control("DELETE", "journal")
+            var all: [Paywall] = []
+            if blocking {
+                all = try c.allPaywallsBlocking(pageSize: 2).collect()
+            } else {
+                for try await paywall in c.allPaywalls(pageSize: 2) { all.append(paywall) }
+            }
+            XCTAssertEqual(Set(all.map(\.paywallId)).count, 5)
+            XCTAssertEqual(Array(all.prefix(4)), first.data + second.data)
+            XCTAssertEqual(try sent(to: "/paywalls"), 3)
+
+            // Lazy: the first item needs one page.
+            try em.control("DELETE", "journal")
+            var one: Paywall?
+            if blocking {
+                one = try c.allPaywallsBlocking(pageSize: 2).next()
+            } else {
+                for try await paywall in c.allPaywalls(pageSize: 2) { one = paywall; break }
+            }
+            XCTAssertEqual(one, all[0])
+            XCTAssertEqual(try sent(to: "/paywalls"), 1)
+
+            let id = all[0].paywallId
+            let configs = [RemoteConfig(locale: "en", data: #"{"title":"Go premium"}"#), RemoteConfig(locale: "fr", data: #"{"title":"Passez premium"}"#)]
+            let updated = try await (blocking ? c.updatePaywallBlocking(id: id, remoteConfigs: configs) : c.updatePaywall(id: id, remoteConfigs: configs))
+            XCTAssertEqual(updated.remoteConfigs.map(\.locale), ["en", "fr"])
+            let fetched = try await (blocking ? c.paywallBlocking(id: id) : c.paywall(id: id))
+            XCTAssertEqual(fetched.paywallId, id)
+            XCTAssertEqual(fetched.remoteConfigs, updated.remoteConfigs)
+            XCTAssertTrue(fetched.remoteConfigs[0].data.contains("Go premium"))
+        }
+    }
+
+    func testVirtualCurrency() async throws {
+        let c = try client()
+        try await bothStyles { blocking in
+            let ref = try profile()
+            let key = UUID().uuidString.lowercased()
+            let credit = VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "COINS", amount: 100)], metadata: ["reason": "welcome_bonus"])
+            let made = try await (blocking ? c.createVirtualCurrencyTransactionBlocking(ref, credit, idempotencyKey: key) : c.createVirtualCurrencyTransaction(ref, credit, idempotencyKey: key))
+            XCTAssertEqual(made.balances.first { $0.code == "COINS" }?.balance, 100)
+            let replayed = try await (blocking ? c.createVirtualCurrencyTransactionBlocking(ref, credit, idempotencyKey: key) : c.createVirtualCurrencyTransaction(ref, credit, idempotencyKey: key))
+            XCTAssertEqual(replayed.transactionId, made.transactionId)
+            XCTAssertEqual((try em.journal().last?["headers"] as? [String: Any])?["idempotency-key"] as? String, key)
+
+            let balances = try await (blocking ? c.virtualCurrencyBalancesBlocking(ref) : c.virtualCurrencyBalances(ref))
+            let coins = try XCTUnwrap(balances.data.first { $0.code == "COINS" })
+            XCTAssertEqual([coins.balance, coins.available], [100, 100])
+            XCTAssertEqual(coins.name, "Gold Coins")
+
+            let debit = VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "COINS", amount: -500)])
+            let error = await failure { try await (blocking ? c.createVirtualCurrencyTransactionBlocking(ref, debit) : c.createVirtualCurrencyTransaction(ref, debit)) }
+            guard case .Api(400, "insufficient_balance", _, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
+
+            let gems = VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "GEMS", amount: 5)])
+            for _ in 0..<4 { _ = try await (blocking ? c.createVirtualCurrencyTransactionBlocking(ref, gems) : c.createVirtualCurrencyTransaction(ref, gems)) }
+            let page = try await (blocking ? c.virtualCurrencyTransactionsBlocking(ref, limit: 2) : c.virtualCurrencyTransactions(ref, limit: 2))
+            XCTAssertEqual(page.data.count, 2)
+            XCTAssertNotNil(page.nextCursor)
+
+            try em.control("DELETE", "journal")
+            var history: [VirtualCurrencyTransaction] = []
+            var gemsHistory: [VirtualCurrencyTransaction] = []
+            if blocking {
+                history = try c.allVirtualCurrencyTransactionsBlocking(ref, limit: 2).collect()
+                XCTAssertEqual(try sent(to: "/vc/transactions"), 3)
+                gemsHistory = try c.allVirtualCurrencyTransactionsBlocking(ref, currencyCode: "GEMS").collect()
+            } else {
+                for try await t in c.allVirtualCurrencyTransactions(ref, limit: 2) { history.append(t) }
+                XCTAssertEqual(try sent(to: "/vc/transactions"), 3)
+                for try await t in c.allVirtualCurrencyTransactions(ref, currencyCode: "GEMS") { gemsHistory.append(t) }
+            }
+            XCTAssertEqual(history.count, 5)
+            XCTAssertEqual(history.last?.transactionId, made.transactionId)
+            XCTAssertEqual(history.last?.metadata, ["reason": "welcome_bonus"])
+            XCTAssertEqual(Array(history.prefix(2)), page.data)
+            XCTAssertEqual(gemsHistory.flatMap { $0.items.map(\.balanceAfter) }, [20, 15, 10, 5])
+        }
+    }
+
+    func testListArgumentsAreValidated() async throws {
+        let c = try client()
+        let error = await failure { try await c.paywalls(pageSize: 0) }
+        guard case .Validation("page_size", _, _)? = error else { return XCTFail("\(String(describing: error))") }
+        XCTAssertThrowsError(try c.allPaywallsBlocking(pageSize: 10_000).next()) { error in
+            guard case AdaptyError.Validation("page_size", _, _) = error else { return XCTFail("\(error)") }
+        }
+        var thrown: Error?
+        do {
+            for try await _ in c.allVirtualCurrencyTransactions(.profileId("not-a-uuid")) {}
+        } catch {
+            thrown = error
+        }
+        guard case AdaptyError.Validation("profile_id", _, _)? = thrown else { return XCTFail("\(String(describing: thrown))") }
+        XCTAssertEqual(try em.journal().count, 0)
+    }
+}
