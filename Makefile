@@ -20,7 +20,7 @@ demo: toolchain
 
 ## Every test suite, ending with one line `N passed, N failed`.
 test: toolchain
-	python3 tests/run.py lint rust python node kotlin swift
+	python3 tests/run.py lint rust conformance python node kotlin swift
 
 test-rust: toolchain
 	python3 tests/run.py rust

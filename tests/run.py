@@ -61,13 +61,14 @@ def xctest_counts(text):
 
 
 def check_counts(text):
-    """Lines `check NAME: ok|FAILED` printed by the lint suite."""
+    """Lines `check NAME: ok|FAILED` printed by the lint and conformance suites."""
     return len(re.findall(r"^check .*: ok$", text, re.M)), len(re.findall(r"^check .*: FAILED$", text, re.M))
 
 
 SUITES = {
     "rust": (["cargo", "test", "--workspace", "--color", "never"], cargo_counts),
     "lint": (["bash", "scripts/lint"], check_counts),
+    "conformance": (["bash", "tests/conformance/run"], check_counts),
     "python": (["bash", "bindings-python/scripts/test"], pytest_counts),
     "node": (["bash", "bindings-node/scripts/test"], node_counts),
     "kotlin": (["bash", "bindings-swift/scripts/test-kotlin"], surefire_counts),

@@ -9,9 +9,14 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Va
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.inner().to_string();
-        // A missing or unknown key is reported at its parent; name the key itself.
-        let key =
-            ["missing field `", "unknown field `"].iter().find_map(|p| message.strip_prefix(p)).and_then(|rest| rest.split('`').next());
+        // A missing key is reported at its parent; name the key itself. (An unknown key's path
+        // already ends with the key.)
+        let unknown_at_path = message.starts_with("unknown field") && path != ".";
+        let key = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|p| message.strip_prefix(p))
+            .and_then(|rest| rest.split('`').next())
+            .filter(|_| !unknown_at_path);
         let field = match (path.as_str(), key) {
             (".", Some(k)) => k.to_owned(),
             (".", None) => "body".to_owned(),

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use futures_util::Stream;
 use reqwest::Method;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::error::{Error, Rule, ValidationError};
@@ -18,6 +19,20 @@ use crate::reference::ProfileRef;
 const TRANSACTIONS: &str = server_side!("/vc/transactions/");
 const BALANCES: &str = server_side!("/vc/balances/");
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+
+#[derive(Deserialize)]
+struct HistoryResponse {
+    #[serde(default)]
+    data: Vec<VirtualCurrencyTransaction>,
+    #[serde(default)]
+    pagination: HistoryPagination,
+}
+
+#[derive(Deserialize, Default)]
+struct HistoryPagination {
+    #[serde(default)]
+    next_cursor: Option<String>,
+}
 
 /// A caller's idempotency key must be a UUID v4, as the API requires.
 pub fn check_idempotency_key(key: &str) -> Result<Uuid, ValidationError> {
@@ -62,7 +77,9 @@ impl VirtualCurrency<'_> {
             .query("currency_code", page.currency_code.as_ref())
             .query("limit", page.limit)
             .query("cursor", page.cursor.as_ref());
-        send_json(self.transport, req).await
+        // The API nests the cursor: `{"data": [..], "pagination": {"next_cursor": ..}}`.
+        let resp: HistoryResponse = send_json(self.transport, req).await?;
+        Ok(VirtualCurrencyTransactionPage { data: resp.data, next_cursor: resp.pagination.next_cursor })
     }
 
     /// The whole history (of `currency_code`, if given), `limit` per request, fetched as the

@@ -134,3 +134,85 @@ async fn shared_vectors() {
     }
     assert!(problems.is_empty(), "{} of {} vector cases failed:\n{}", problems.len(), cases.len(), problems.join("\n"));
 }
+
+fn load_operations() -> Vec<Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/operations.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["cases"].as_array().unwrap().clone()
+}
+
+/// The outcome of `ops::call`, as operations.json describes outcomes.
+fn op_outcome(r: &Result<Value, Error>) -> Value {
+    match r {
+        Ok(_) => json!("ok"),
+        Err(Error::Validation(v)) => json!({ "validation_error": { "field": v.field, "rule": v.rule.as_str() } }),
+        Err(Error::Api(a)) => json!({ "status": a.status, "error_code": a.error_code }),
+        Err(other) => json!({ "unexpected": other.to_string() }),
+    }
+}
+
+/// The journal's raw query string as a map (percent-decoded, `+` as space).
+fn query_map(raw: &str) -> serde_json::Map<String, Value> {
+    let decode = |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
+    raw.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .map(|(k, v)| (decode(k), Value::String(decode(v))))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_operation_vectors() {
+    let env = Env::start().await;
+    let ctl = &env.control;
+    let client = Client::new(env.config().max_retries(0).build().unwrap()).unwrap();
+    let cases = load_operations();
+    assert!(cases.len() >= 40, "the operations vectors lost cases");
+    let mut covered = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    for case in &cases {
+        let name = case["name"].as_str().unwrap();
+        let op = case["operation"].as_str().unwrap();
+        covered.insert(op.to_owned());
+        ctl.reset().await;
+        if let Some(given) = case.get("given_profiles") {
+            ctl.seed(json!({ "profiles": given })).await;
+        }
+        if let Some(config) = case.get("given_config") {
+            ctl.config(config.clone()).await;
+        }
+        ctl.clear_journal().await;
+        let got = op_outcome(&adapty_server::ops::call(&client, op, &case["input"]).await);
+        let expect = &case["expect"];
+        let sent = ctl.journal().await;
+        if let Some(v) = expect.get("validation_error") {
+            if got != json!({ "validation_error": v }) {
+                problems.push(format!("{name}: got {got}, expected validation error {v}"));
+            }
+            if !sent.is_empty() {
+                problems.push(format!("{name}: {} request(s) sent despite a validation error", sent.len()));
+            }
+            continue;
+        }
+        if got != expect["outcome"] {
+            problems.push(format!("{name}: outcome {got} != expected {}", expect["outcome"]));
+        }
+        let [entry] = sent.as_slice() else {
+            problems.push(format!("{name}: expected one request, saw {}", sent.len()));
+            continue;
+        };
+        let request = &expect["request"];
+        problems.extend(check_request(name, request, entry));
+        if let Some(query) = request.get("query").and_then(Value::as_object) {
+            let sent_query = query_map(entry["query"].as_str().unwrap_or_default());
+            for (k, v) in query {
+                if sent_query.get(k) != Some(v) {
+                    problems.push(format!("{name}: query {k} = {:?} != expected {v}", sent_query.get(k)));
+                }
+            }
+        }
+    }
+    let missing: Vec<_> = adapty_server::ops::OPERATIONS.iter().filter(|op| !covered.contains(**op)).collect();
+    assert!(missing.is_empty(), "operations without vectors: {missing:?}");
+    assert!(problems.is_empty(), "{} of {} operation vector cases failed:\n{}", problems.len(), cases.len(), problems.join("\n"));
+}

@@ -56,7 +56,10 @@ impl Default for Config {
                 product("premium_lifetime", Some("premium"), false),
                 product("coins_100", None, true),
             ],
-            currencies: vec![Currency { code: "COINS".into(), name: "Gold Coins".into() }, Currency { code: "GEMS".into(), name: "Gems".into() }],
+            currencies: vec![
+                Currency { code: "COINS".into(), name: "Gold Coins".into() },
+                Currency { code: "GEMS".into(), name: "Gems".into() },
+            ],
             vc_enabled: true,
             vc_rate_limit_per_minute: 600,
             vc_processing_delay_ms: 0,
@@ -117,7 +120,10 @@ pub fn make_paywall(n: u32, title: &str, state: PaywallState, remote_config: Opt
             extra: Map::new(),
         }],
         remote_configs: remote_config.map(|data| RemoteConfig { locale: "en".into(), data: data.into() }).into_iter().collect(),
-        main_screenshot: Some(Screenshot { image_id: 123_456 + i64::from(n), url: format!("https://public-media.adapty.io/public/screenshot-{n}.jpg") }),
+        main_screenshot: Some(Screenshot {
+            image_id: 123_456 + i64::from(n),
+            url: format!("https://public-media.adapty.io/public/screenshot-{n}.jpg"),
+        }),
         extra: Map::new(),
     }
 }

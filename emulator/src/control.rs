@@ -1,6 +1,7 @@
 //! The control plane under `/__emulator/` and the layer in front of the API that keeps the
 //! journal, injects faults and adds a `Request-Id` to every answer.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -217,13 +218,23 @@ pub struct SeedProfile {
     profile_id: Option<Uuid>,
     #[serde(default)]
     customer_user_id: Option<String>,
+    /// Access levels the profile has for life, as a grant gives them (e.g. `["premium"]`).
+    #[serde(default)]
+    access_levels: Vec<String>,
+    /// Virtual currency balances by currency code.
+    #[serde(default)]
+    balances: BTreeMap<String, i64>,
 }
 
 /// Creates empty profiles at once (for test setup and benchmarks); returns their ids in order.
 /// A listed profile replaces any profile with the same ids.
 pub async fn seed_profiles(State(app): State<Arc<AppState>>, Json(seed): Json<Seed>) -> Json<Value> {
-    let generated = (0..seed.count)
-        .map(|n| SeedProfile { profile_id: None, customer_user_id: seed.customer_user_id_prefix.as_ref().map(|p| format!("{p}{n}")) });
+    let generated = (0..seed.count).map(|n| SeedProfile {
+        profile_id: None,
+        customer_user_id: seed.customer_user_id_prefix.as_ref().map(|p| format!("{p}{n}")),
+        access_levels: Vec::new(),
+        balances: BTreeMap::new(),
+    });
     let mut state = app.lock();
     let mut ids = Vec::new();
     for p in generated.chain(seed.profiles) {
@@ -233,7 +244,11 @@ pub async fn seed_profiles(State(app): State<Arc<AppState>>, Json(seed): Json<Se
                 state.profiles.remove(&old);
             }
         }
-        let new = StoredProfile::new(id, p.customer_user_id);
+        let mut new = StoredProfile::new(id, p.customer_user_id);
+        for level in &p.access_levels {
+            new.access_levels.insert(level.clone(), crate::purchases::granted(level, None, None));
+        }
+        new.balances = p.balances;
         if let Some(old) = state.profiles.insert(id, new.clone()) {
             // The replaced profile's customer user id no longer names anything.
             if let Some(c) = old.customer_user_id.filter(|c| *c != new.customer_user_id.clone().unwrap_or_default()) {

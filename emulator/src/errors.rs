@@ -10,9 +10,12 @@ pub fn nested(status: StatusCode, code: &str, source: Option<&str>, messages: &[
     body(status, json!([{ "source": source, "errors": messages }]), code)
 }
 
-/// The flat shape of newer endpoints: `{"errors": ["..."], "error_code", "status_code"}`.
-pub fn flat(status: StatusCode, code: &str, messages: &[&str]) -> Response {
-    body(status, json!(messages), code)
+/// The errors Adapty's examples show as a flat list of strings (`{"errors": ["..."], ...}`: the
+/// `unauthorized` 401, Refund Saver, Paddle, integration identifiers). The spec's
+/// `ErrorResponse` schema, which those same endpoints name, only allows `{source, errors}`
+/// objects, so they are sent nested with `source: null` (the SDK reads both shapes).
+pub fn sourceless(status: StatusCode, code: &str, messages: &[&str]) -> Response {
+    nested(status, code, None, messages)
 }
 
 fn body(status: StatusCode, errors: Value, code: &str) -> Response {
@@ -24,7 +27,7 @@ pub fn not_authenticated() -> Response {
 }
 
 pub fn invalid_api_key() -> Response {
-    flat(StatusCode::UNAUTHORIZED, "unauthorized", &["Invalid API key"])
+    sourceless(StatusCode::UNAUTHORIZED, "unauthorized", &["Invalid API key"])
 }
 
 pub fn profile_not_found() -> Response {

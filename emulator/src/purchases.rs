@@ -98,7 +98,8 @@ pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionPar
         PurchaseType::OneTimePurchase => {
             let consumable = catalog.is_consumable(&t.store_product_id);
             let existing = profile.non_subscriptions.iter().position(|n| n.store_transaction_id.as_ref() == Some(&t.store_transaction_id));
-            let purchase_id = existing.and_then(|i| profile.non_subscriptions[i].purchase_id.clone()).unwrap_or_else(|| Uuid::new_v4().to_string());
+            let purchase_id =
+                existing.and_then(|i| profile.non_subscriptions[i].purchase_id.clone()).unwrap_or_else(|| Uuid::new_v4().to_string());
             let item = NonSubscription {
                 purchase_id: Some(purchase_id),
                 store: Store::from(t.store.as_str()),
@@ -186,6 +187,31 @@ fn paid_access_level_does_not_exist(id: &str) -> Response {
     )
 }
 
+/// An access level as a grant gives it (store `adapty`, no transaction of a store).
+pub fn granted(access_level_id: &str, starts_at: Option<Timestamp>, expires_at: Option<Timestamp>) -> AccessLevel {
+    let now = Timestamp::from(Utc::now());
+    let grant_id = Uuid::new_v4().to_string();
+    AccessLevel {
+        access_level_id: access_level_id.to_owned(),
+        store: Store::Adapty,
+        store_product_id: access_level_id.to_owned(),
+        store_base_plan_id: None,
+        store_transaction_id: Some(grant_id.clone()),
+        store_original_transaction_id: Some(grant_id),
+        offer: None,
+        environment: None,
+        starts_at,
+        purchased_at: Some(now),
+        originally_purchased_at: Some(now),
+        expires_at,
+        renewal_cancelled_at: None,
+        billing_issue_detected_at: None,
+        is_in_grace_period: false,
+        cancellation_reason: None,
+        extra: Map::new(),
+    }
+}
+
 pub async fn grant(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     let (ids, params) = match prelude(&app, &headers).and_then(|ids| Ok((ids, json_body::<GrantAccessParams>(&body)?))) {
         Ok(v) => v,
@@ -198,27 +224,7 @@ pub async fn grant(State(app): State<Arc<AppState>>, headers: HeaderMap, body: B
         if !catalog.config.access_levels.contains(&params.access_level_id) {
             return Err(paid_access_level_does_not_exist(&params.access_level_id));
         }
-        let now = Timestamp::from(Utc::now());
-        let grant_id = Uuid::new_v4().to_string();
-        let level = AccessLevel {
-            access_level_id: params.access_level_id.clone(),
-            store: Store::Adapty,
-            store_product_id: params.access_level_id.clone(),
-            store_base_plan_id: None,
-            store_transaction_id: Some(grant_id.clone()),
-            store_original_transaction_id: Some(grant_id),
-            offer: None,
-            environment: None,
-            starts_at: params.starts_at,
-            purchased_at: Some(now),
-            originally_purchased_at: Some(now),
-            expires_at: params.expires_at,
-            renewal_cancelled_at: None,
-            billing_issue_detected_at: None,
-            is_in_grace_period: false,
-            cancellation_reason: None,
-            extra: Map::new(),
-        };
+        let level = granted(&params.access_level_id, params.starts_at, params.expires_at);
         profile.access_levels.insert(params.access_level_id.clone(), level);
         Ok(())
     })
@@ -232,7 +238,9 @@ pub async fn revoke(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
     if let Err(e) = params.validate() {
         // The API names no source for a past revoke_at.
         return match e.api_code {
-            Some("value_error") => errors::nested(StatusCode::BAD_REQUEST, "value_error", None, &["Must be greater than the current time or null"]),
+            Some("value_error") => {
+                errors::nested(StatusCode::BAD_REQUEST, "value_error", None, &["Must be greater than the current time or null"])
+            }
             _ => errors::rule(&e),
         };
     }
@@ -292,7 +300,11 @@ fn imported(store: &str, token: &str) -> TransactionParams {
         store_transaction_id: id.clone(),
         store_original_transaction_id: id,
         is_family_shared: None,
-        price: Price { country: "US".try_into().expect("a country code"), currency: "USD".into(), value: if subscription { 9.99 } else { 49.99 } },
+        price: Price {
+            country: "US".try_into().expect("a country code"),
+            currency: "USD".into(),
+            value: if subscription { 9.99 } else { 49.99 },
+        },
         purchased_at: Timestamp::from(now),
         variation_id: None,
         offer: None,
@@ -315,7 +327,9 @@ fn json_api_error(detail: &str, pointer: &str) -> Response {
 
 /// Stripe tokens the emulator accepts: subscriptions (`sub_`) and payment intents (`pi_`).
 pub async fn validate_stripe(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(resp) = authenticate(&app, &headers) {
+    if let Err(mut resp) = authenticate(&app, &headers) {
+        // The spec gives this endpoint's 401 the JSON:API media type (with an ErrorResponse body).
+        resp.headers_mut().insert("content-type", axum::http::HeaderValue::from_static("application/vnd.api+json"));
         return resp;
     }
     let Ok(value) = serde_json::from_slice::<Value>(&body) else {
@@ -354,9 +368,11 @@ pub async fn validate_paddle(State(app): State<Arc<AppState>>, headers: HeaderMa
         return errors::rule(&e);
     }
     if !(params.paddle_token.starts_with("txn_") || params.paddle_token.starts_with("sub_")) {
-        return errors::flat(StatusCode::BAD_REQUEST, "invalid_paddle_credentials_or_purchase_not_found", &[
-            "Invalid Paddle credentials or purchase not found",
-        ]);
+        return errors::sourceless(
+            StatusCode::BAD_REQUEST,
+            "invalid_paddle_credentials_or_purchase_not_found",
+            &["Invalid Paddle credentials or purchase not found"],
+        );
     }
     let mut state = app.lock();
     let catalog = state.catalog.clone();

@@ -1,4 +1,4 @@
-//! Refund Saver settings and integration identifiers, with the flat error bodies these
+//! Refund Saver settings and integration identifiers, with the error codes and messages these
 //! endpoints document.
 
 #![allow(clippy::result_large_err)]
@@ -42,7 +42,7 @@ pub async fn refund_saver(State(app): State<Arc<AppState>>, method: Method, head
         Ok(ids) => ids,
         Err(resp) => return resp,
     };
-    let missing = || errors::flat(StatusCode::BAD_REQUEST, "profile_does_not_exist", &["Profile does not exist"]);
+    let missing = || errors::sourceless(StatusCode::BAD_REQUEST, "profile_does_not_exist", &["Profile does not exist"]);
     if method == Method::GET {
         return on_profile(&app, &ids, missing, |p| refund_saver_settings(p));
     }
@@ -52,9 +52,11 @@ pub async fn refund_saver(State(app): State<Arc<AppState>>, method: Method, head
     };
     if let Err(e) = params.validate() {
         return match e.rule {
-            adapty_server::Rule::Required => errors::flat(StatusCode::BAD_REQUEST, "validation_error", &[
-                "Profile refund saver settings must have either consent or custom_preference or both",
-            ]),
+            adapty_server::Rule::Required => errors::sourceless(
+                StatusCode::BAD_REQUEST,
+                "validation_error",
+                &["Profile refund saver settings must have either consent or custom_preference or both"],
+            ),
             _ => errors::rule(&e),
         };
     }
@@ -75,7 +77,7 @@ pub async fn integration_identifiers(State(app): State<Arc<AppState>>, method: M
         Ok(ids) => ids,
         Err(resp) => return resp,
     };
-    let missing = || errors::flat(StatusCode::NOT_FOUND, "profile_not_found", &["Profile not found"]);
+    let missing = || errors::sourceless(StatusCode::NOT_FOUND, "profile_not_found", &["Profile not found"]);
     if method == Method::GET {
         return on_profile(&app, &ids, missing, |p| {
             let mut all: Map<String, Value> = IntegrationIdentifiers::KNOWN.iter().map(|k| ((*k).to_owned(), Value::Null)).collect();
@@ -90,7 +92,7 @@ pub async fn integration_identifiers(State(app): State<Arc<AppState>>, method: M
     if let Err(e) = given.validate() {
         return match e.rule {
             adapty_server::Rule::Required => {
-                errors::flat(StatusCode::BAD_REQUEST, "validation_error", &["At least one integration identifier must be provided."])
+                errors::sourceless(StatusCode::BAD_REQUEST, "validation_error", &["At least one integration identifier must be provided."])
             }
             _ => errors::rule(&e),
         };

@@ -39,17 +39,21 @@ fn admit(app: &AppState, headers: &HeaderMap) -> Result<Ids, Response> {
     let ids = prelude(app, headers)?;
     let mut state = app.lock();
     if !state.catalog.config.vc_enabled {
-        return Err(errors::nested(StatusCode::FORBIDDEN, "feature_not_enabled", None, &[
-            "Server API for virtual currencies is not enabled for this app. Contact Adapty support to request access.",
-        ]));
+        return Err(errors::nested(
+            StatusCode::FORBIDDEN,
+            "feature_not_enabled",
+            None,
+            &["Server API for virtual currencies is not enabled for this app. Contact Adapty support to request access."],
+        ));
     }
     let now = Instant::now();
     while state.vc_requests.front().is_some_and(|t| now.duration_since(*t) >= RATE_WINDOW) {
         state.vc_requests.pop_front();
     }
     if state.vc_requests.len() >= state.catalog.config.vc_rate_limit_per_minute as usize {
-        let oldest = *state.vc_requests.front().expect("the window is full");
-        let wait = RATE_WINDOW.saturating_sub(now.duration_since(oldest)).as_secs().max(1);
+        // A limit of 0 refuses everything: wait a whole window.
+        let waited = state.vc_requests.front().map_or(Duration::ZERO, |oldest| now.duration_since(*oldest));
+        let wait = RATE_WINDOW.saturating_sub(waited).as_secs().max(1);
         let resp = errors::nested(StatusCode::TOO_MANY_REQUESTS, "rate_limited", None, &["Request was throttled."]);
         return Err(with_retry_after(resp, wait));
     }
@@ -76,13 +80,13 @@ pub async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
     };
     let params = match json_body::<VirtualCurrencyTransactionParams>(&body) {
         Ok(p) => p,
-        Err(resp) => return with_status(resp, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(resp) => return unprocessable(resp).await,
     };
     if let Err(e) = params.validate() {
         // Rules Adapty names get 400 with their code; schema violations (too many items, bad
         // metadata) get 422.
         let resp = errors::rule(&e);
-        return if e.api_code.is_some() { resp } else { with_status(resp, StatusCode::UNPROCESSABLE_ENTITY) };
+        return if e.api_code.is_some() { resp } else { unprocessable(resp).await };
     }
     let delay = {
         let mut state = app.lock();
@@ -95,7 +99,8 @@ pub async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
                     return (StatusCode::from_u16(*status).unwrap_or(StatusCode::OK), Json(body.clone())).into_response();
                 }
                 Some(Idempotent { answer: None, .. }) => {
-                    let resp = errors::nested(StatusCode::CONFLICT, "idempotency_in_flight", None, &["A similar request is being processed."]);
+                    let resp =
+                        errors::nested(StatusCode::CONFLICT, "idempotency_in_flight", None, &["A similar request is being processed."]);
                     return with_retry_after(resp, 1);
                 }
                 None => {
@@ -105,27 +110,40 @@ pub async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
         }
         state.catalog.config.vc_processing_delay_ms
     };
-    if delay > 0 {
-        tokio::time::sleep(Duration::from_millis(delay)).await;
-    }
-    let mut state = app.lock();
-    let (status, answer) = apply(&mut state, &ids, &params);
-    if let Some(profile) = find(&state, &ids).and_then(|id| state.profiles.get_mut(&id)) {
-        if let Some(key) = key {
-            // Failures are not remembered: a corrected retry with the same key may succeed.
-            if status == StatusCode::OK {
-                profile.idempotency.insert(key, Idempotent { at: Instant::now(), answer: Some((200, answer.clone())) });
-            } else {
-                profile.idempotency.remove(&key);
+    // The transaction runs on its own task: like a real server, it completes even when the
+    // client gives up waiting (a timeout), so a retry with the same key finds it in flight and
+    // then its stored answer.
+    let work = tokio::spawn(async move {
+        if delay > 0 {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+        }
+        let mut state = app.lock();
+        let (status, answer) = apply(&mut state, &ids, &params);
+        if let Some(profile) = find(&state, &ids).and_then(|id| state.profiles.get_mut(&id)) {
+            if let Some(key) = key {
+                // Failures are not remembered: a corrected retry with the same key may succeed.
+                if status == StatusCode::OK {
+                    profile.idempotency.insert(key, Idempotent { at: Instant::now(), answer: Some((200, answer.clone())) });
+                } else {
+                    profile.idempotency.remove(&key);
+                }
             }
         }
+        (status, answer)
+    });
+    match work.await {
+        Ok((status, answer)) => (status, Json(answer)).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
-    (status, Json(answer)).into_response()
 }
 
-fn with_status(mut resp: Response, status: StatusCode) -> Response {
-    *resp.status_mut() = status;
-    resp
+/// The same error answered with 422 (schema validation), its body's `status_code` too.
+async fn unprocessable(resp: Response) -> Response {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap_or_default();
+    let mut body: Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| json!({ "errors": [], "error_code": "validation_error" }));
+    body["status_code"] = json!(status.as_u16());
+    (status, Json(body)).into_response()
 }
 
 /// Applies every item or none; returns the answer's status and body.
@@ -134,7 +152,10 @@ fn apply(state: &mut Inner, ids: &Ids, params: &VirtualCurrencyTransactionParams
         (StatusCode::BAD_REQUEST, json!({ "errors": [{ "source": source, "errors": [message] }], "error_code": code, "status_code": 400 }))
     };
     let Some(id) = find(state, ids) else {
-        return (StatusCode::NOT_FOUND, json!({ "errors": [{ "source": null, "errors": ["Profile not found"] }], "error_code": "profile_does_not_exist", "status_code": 404 }));
+        return (
+            StatusCode::NOT_FOUND,
+            json!({ "errors": [{ "source": null, "errors": ["Profile not found"] }], "error_code": "profile_does_not_exist", "status_code": 404 }),
+        );
     };
     let mut balances = state.profiles[&id].balances.clone();
     let mut changes = Vec::new();
@@ -178,7 +199,7 @@ pub async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap, Query
         None => 50,
         Some(Some(n)) => n as usize,
         Some(None) => {
-            return with_status(errors::validation("limit", "Must be between 1 and 100."), StatusCode::UNPROCESSABLE_ENTITY);
+            return unprocessable(errors::validation("limit", "Must be between 1 and 100.")).await;
         }
     };
     let offset = match q.get("cursor") {

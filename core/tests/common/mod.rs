@@ -145,6 +145,19 @@ impl Control {
         self.seed(json!({ "profiles": [{ "customer_user_id": customer_user_id }] })).await.remove(0)
     }
 
+    /// Changes the emulator's catalog config (`POST /__emulator/config`); returns the whole config.
+    pub async fn config(&self, patch: Value) -> Value {
+        let (status, body) = self.call(reqwest::Method::POST, "/__emulator/config", Some(patch)).await;
+        assert_eq!(status, 200, "config refused: {body}");
+        body
+    }
+
+    /// Adds `count` generated paywalls (`replace`: instead of the existing ones); returns the total.
+    pub async fn seed_paywalls(&self, count: u32, replace: bool) -> u64 {
+        let body = json!({ "count": count, "replace": replace });
+        self.call(reqwest::Method::POST, "/__emulator/paywalls", Some(body)).await.1["count"].as_u64().unwrap()
+    }
+
     /// What the emulator keeps about a profile (by profile id or customer user id), if it exists.
     pub async fn inspect(&self, id: &str) -> Option<Value> {
         let (status, v) = self.call(reqwest::Method::GET, &format!("/__emulator/profiles/{id}"), None).await;

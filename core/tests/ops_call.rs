@@ -1,0 +1,200 @@
+//! `ops::call`, the entry point every binding uses: each operation name with one JSON case, and
+//! the argument errors bindings rely on (named fields, unknown operations).
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use adapty_server::ops::{OPERATIONS, call, outcome};
+use common::Env;
+use serde_json::{Value, json};
+
+fn at(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_by_name() {
+    let env = Env::start().await;
+    let pid = env.control.seed_user("ops-user").await;
+    let other = env.control.seed_user("ops-other").await;
+    let client = env.client();
+    let user = json!({ "customer_user_id": "ops-user" });
+    let merge = |extra: Value| {
+        let mut v = user.clone();
+        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v
+    };
+    let bought = at(-1);
+    let key = "5f0c8a43-8e8e-4c5b-9f3e-2d7c1b0a9e81";
+    let first_paywall = {
+        let r = call(&client, "paywalls.list", &json!({ "page_size": 1 })).await.unwrap();
+        r["data"][0]["paywall_id"].as_str().unwrap().to_owned()
+    };
+    // (operation, arguments, a check of the result)
+    type Check = Box<dyn Fn(&Value) -> bool>;
+    let cases: Vec<(&str, Value, Check)> = vec![
+        ("profiles.get", json!({ "profile_id": pid }), Box::new(|r| r["customer_user_id"] == "ops-user")),
+        (
+            "profiles.create",
+            json!({ "customer_user_id": "ops-new", "fields": { "first_name": "Ann" } }),
+            Box::new(|r| r["customer_user_id"] == "ops-new"),
+        ),
+        ("profiles.update", merge(json!({ "fields": { "email": "a@example.com" } })), Box::new(|r| r["profile_id"].is_string())),
+        ("profiles.delete", json!({ "customer_user_id": "ops-new" }), Box::new(Value::is_null)),
+        (
+            "profiles.deleteMany",
+            json!({ "refs": [{ "profile_id": other }, { "customer_user_id": "ops-missing" }], "concurrency": 2 }),
+            Box::new(|r| r[0].is_null() && r[1]["status"] == 404),
+        ),
+        (
+            "purchases.setTransaction",
+            merge(json!({ "fields": {
+                "purchase_type": "subscription", "store": "app_store", "store_product_id": "premium_monthly",
+                "store_transaction_id": "ops-1", "store_original_transaction_id": "ops-1",
+                "price": { "country": "US", "currency": "USD", "value": 4.99 },
+                "purchased_at": bought, "originally_purchased_at": bought, "expires_at": at(30), "renew_status": true } })),
+            Box::new(|r| r["access_levels"][0]["access_level_id"] == "premium" && r["total_revenue_usd"] == 4.99),
+        ),
+        (
+            "purchases.validateStripe",
+            json!({ "fields": { "customer_user_id": "ops-stripe", "stripe_token": "sub_ops" } }),
+            Box::new(Value::is_null),
+        ),
+        (
+            "purchases.validatePaddle",
+            json!({ "fields": { "customer_user_id": "ops-paddle", "paddle_token": "txn_ops" } }),
+            Box::new(|r| r["non_subscriptions"][0]["store"] == "paddle"),
+        ),
+        (
+            "accessLevels.grant",
+            merge(json!({ "fields": { "access_level_id": "premium", "expires_at": at(90) } })),
+            Box::new(|r| r["access_levels"][0]["store"] == "adapty"),
+        ),
+        (
+            "accessLevels.revoke",
+            merge(json!({ "fields": { "access_level_id": "premium" } })),
+            Box::new(|r| r["access_levels"][0]["cancellation_reason"] == "adapty_revoked"),
+        ),
+        ("refundSaver.get", user.clone(), Box::new(|r| r["settings"]["custom_preference"] == "no_preference")),
+        ("refundSaver.set", merge(json!({ "fields": { "consent": true } })), Box::new(|r| r["settings"]["consent"] == true)),
+        ("integrations.set", merge(json!({ "fields": { "amplitude_user_id": "amp-1" } })), Box::new(Value::is_null)),
+        ("integrations.get", user.clone(), Box::new(|r| r["amplitude_user_id"] == "amp-1")),
+        (
+            "paywalls.list",
+            json!({ "page": 1, "page_size": 2 }),
+            Box::new(|r| r["count"] == 3 && r["next_cursor"] == "2" && r["data"].as_array().unwrap().len() == 2),
+        ),
+        ("paywalls.list", json!({ "cursor": "2", "page_size": 2 }), Box::new(|r| r["page"] == 2 && r["next_cursor"].is_null())),
+        ("paywalls.get", json!({ "paywall_id": first_paywall }), Box::new(|r| r["remote_configs"][0]["locale"] == "en")),
+        (
+            "paywalls.update",
+            json!({ "paywall_id": first_paywall, "fields": { "remote_configs": [{ "locale": "es", "data": "{\"a\":1}" }] } }),
+            Box::new(|r| r["remote_configs"] == json!([{ "locale": "es", "data": "{\"a\":1}" }])),
+        ),
+        (
+            "virtualCurrency.createTransaction",
+            merge(
+                json!({ "idempotency_key": key, "fields": { "items": [{ "currency_code": "COINS", "amount": 40 }], "metadata": { "reason": "ops" } } }),
+            ),
+            Box::new(|r| r["balances"][0]["balance"] == 40 && r["transaction_id"].is_string()),
+        ),
+        (
+            "virtualCurrency.createTransaction",
+            merge(json!({ "idempotency_key": key, "fields": { "items": [{ "currency_code": "COINS", "amount": 40 }] } })),
+            Box::new(|r| r["balances"][0]["balance"] == 40),
+        ),
+        (
+            "virtualCurrency.listTransactions",
+            merge(json!({ "currency_code": "COINS", "limit": 10 })),
+            Box::new(|r| r["data"].as_array().unwrap().len() == 1 && r["next_cursor"].is_null()),
+        ),
+        (
+            "virtualCurrency.balances",
+            user.clone(),
+            Box::new(|r| r["data"][0] == json!({ "code": "COINS", "name": "Gold Coins", "balance": 40, "held": 0, "available": 40 })),
+        ),
+    ];
+    let mut covered = BTreeSet::new();
+    for (op, args, check) in &cases {
+        let result = call(&client, op, args).await;
+        let shown = outcome(result.clone());
+        let value = result.unwrap_or_else(|e| panic!("{op}: {}", e.to_json()));
+        assert!(check(&value), "{op} {args}: {value}");
+        assert_eq!(shown, json!({ "ok": value }));
+        covered.insert(*op);
+    }
+    let all: BTreeSet<&str> = OPERATIONS.iter().copied().collect();
+    assert_eq!(covered, all, "every operation has a case");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn argument_errors_name_the_argument() {
+    let env = Env::start().await;
+    let client = env.client();
+    let cases = [
+        ("paywalls.get", json!({}), "paywall_id", "required"),
+        ("paywalls.get", json!({ "paywall_id": 7 }), "paywall_id", "type"),
+        ("paywalls.get", json!({ "paywall_id": "nope" }), "paywall_id", "format"),
+        ("paywalls.list", json!({ "page_size": "10" }), "page_size", "type"),
+        ("paywalls.list", json!({ "page_size": 101 }), "page_size", "range"),
+        ("paywalls.list", json!({ "cursor": "0" }), "cursor", "format"),
+        ("paywalls.list", json!({ "page": -1 }), "page", "type"),
+        (
+            "paywalls.update",
+            json!({ "paywall_id": "00000000-0000-4000-8000-000000000000", "fields": { "remote_configs": [], "x": 1 } }),
+            "x",
+            "type",
+        ),
+        ("profiles.deleteMany", json!({ "refs": [], "concurrency": 0 }), "concurrency", "range"),
+        ("refundSaver.get", json!({}), "profile_id", "required"),
+        (
+            "purchases.setTransaction",
+            json!({ "customer_user_id": "u", "fields": { "price": { "country": "US", "currency": "USD", "value": 1, "tax": 1 } } }),
+            "price.tax",
+            "type",
+        ),
+        ("refundSaver.set", json!({ "customer_user_id": "u", "fields": { "custom_preference": "maybe" } }), "custom_preference", "enum"),
+        ("accessLevels.grant", json!({ "customer_user_id": "u", "fields": {} }), "access_level_id", "required"),
+        (
+            "accessLevels.grant",
+            json!({ "customer_user_id": "u", "fields": { "access_level_id": "premium", "starts_at": "soon" } }),
+            "starts_at",
+            "format",
+        ),
+        ("purchases.validatePaddle", json!({ "fields": { "customer_user_id": "u" } }), "paddle_token", "required"),
+        ("integrations.set", json!({ "customer_user_id": "u", "fields": { "unknown_id": "x" } }), "unknown_id", "enum"),
+        (
+            "virtualCurrency.createTransaction",
+            json!({ "customer_user_id": "u", "idempotency_key": "k", "fields": { "items": [{ "currency_code": "COINS", "amount": 1 }] } }),
+            "idempotency_key",
+            "format",
+        ),
+        (
+            "virtualCurrency.createTransaction",
+            json!({ "customer_user_id": "u", "fields": { "items": [{ "currency_code": "COINS", "amount": 1.5 }] } }),
+            "items[0].amount",
+            "type",
+        ),
+        ("virtualCurrency.listTransactions", json!({ "customer_user_id": "u", "limit": 0 }), "limit", "range"),
+        ("virtualCurrency.balances", json!({ "customer_user_id": 5 }), "customer_user_id", "type"),
+    ];
+    let mut problems = Vec::new();
+    for (op, args, field, rule) in &cases {
+        let got = outcome(call(&client, op, args).await);
+        let e = &got["error"];
+        if e["kind"] != "validation" || e["field"] != *field || e["rule"] != *rule {
+            problems.push(format!("{op} {args}: expected {field}/{rule}, got {got}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(env.control.journal().await.is_empty(), "nothing was sent");
+    let got = outcome(call(&client, "paywalls.delete", &json!({})).await);
+    assert_eq!(got["error"]["kind"], "usage");
+    // An API error comes back described, with its status and code.
+    let got = outcome(call(&client, "virtualCurrency.balances", &json!({ "customer_user_id": "ghost" })).await);
+    assert_eq!(
+        (got["error"]["kind"].as_str(), got["error"]["status"].as_u64(), got["error"]["error_code"].as_str()),
+        (Some("api"), Some(404), Some("profile_does_not_exist"))
+    );
+}
