@@ -28,6 +28,7 @@ def test_readme_python_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPatc
 
 def test_readme_every_operation_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     """The purchase -> access level -> revoke -> paywalls walk of "Every operation" runs as written."""
+    em.reset()  # the default catalog: three paywalls, no buyer-7 yet
     readme = open(os.path.join(ROOT, "README.md")).read()
     section = readme.split("\n## Every operation\n", 1)[1].split("\n## ", 1)[0]
     [code] = re.findall(r"```python\n(.*?)```", section, re.S)
