@@ -1,4 +1,4 @@
-// The README's Node section runs as written (against the emulator), as an ES module.
+// The README's Node examples run as written (against the emulator), as ES modules.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,32 +9,28 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { KEY, ROOT, startEmulator } = require('./helpers.cjs');
 
-test("the README's Node example runs", async () => {
+/** Runs the one js block of the README section `section` against a fresh emulator; returns its output lines. */
+async function runReadmeExample(section) {
   const em = await startEmulator();
   after(() => em.stop());
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.split('\n## Node\n')[1].split('\n## ')[0];
-  const [, code] = section.match(/```js\n([\s\S]*?)```/);
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+  const text = readme.split(`\n## ${section}\n`)[1].split('\n## ')[0];
+  const [, code] = text.match(/```js\n([\s\S]*?)```/);
+  return execFileSync(process.execPath, ['--input-type=module', '-e', code], {
     cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
     env: { ...process.env, ADAPTY_API_KEY: KEY, ADAPTY_BASE_URL: em.baseUrl },
     timeout: 20_000,
   }).toString().trim().split('\n');
+}
+
+test("the README's Node example runs", async () => {
+  const out = await runReadmeExample('Node');
   assert.match(out[1], /^404 profile_does_not_exist [0-9a-f]{32}$/);
   assert.equal(out[2], '[ true, false ]');
 });
 
 test("the README's every-operation example runs", async () => {
-  const em = await startEmulator();
-  after(() => em.stop());
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.split('\n## Every operation\n')[1].split('\n## ')[0];
-  const [, code] = section.match(/```js\n([\s\S]*?)```/);
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
-    cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
-    env: { ...process.env, ADAPTY_API_KEY: KEY, ADAPTY_BASE_URL: em.baseUrl },
-    timeout: 20_000,
-  }).toString().trim().split('\n');
+  const out = await runReadmeExample('Every operation');
   assert.equal(out[0], "[ 'premium' ] 9.99");
   assert.deepEqual(out.slice(1), ['Premium Subscription', 'Onboarding Offer', 'Winback']);
 });

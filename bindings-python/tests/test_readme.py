@@ -1,4 +1,4 @@
-"""The README's Python section runs as written (against the emulator)."""
+"""The README's Python examples run as written (against the emulator)."""
 
 from __future__ import annotations
 
@@ -12,32 +12,29 @@ import pytest
 from conftest import KEY, ROOT, Emulator
 
 
-def test_readme_python_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+def run_readme_example(section: str, em: Emulator, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Runs the one Python block of the README section `section`; returns what it printed."""
     readme = open(os.path.join(ROOT, "README.md")).read()
-    section = readme.split("\n## Python\n", 1)[1].split("\n## ", 1)[0]
-    [code] = re.findall(r"```python\n(.*?)```", section, re.S)
+    text = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    [code] = re.findall(r"```python\n(.*?)```", text, re.S)
     monkeypatch.setenv("ADAPTY_API_KEY", KEY)
     monkeypatch.setenv("ADAPTY_BASE_URL", em.base_url)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(code, "README.md", "exec"), {})
-    lines = out.getvalue().splitlines()
+    return out.getvalue().splitlines()
+
+
+def test_readme_python_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = run_readme_example("Python", em, monkeypatch)
     assert lines[1].startswith("404 profile_does_not_exist ")
     assert lines[2] == "[True, False]"
 
 
 def test_readme_every_operation_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The purchase -> access level -> revoke -> paywalls walk of "Every operation" runs as written."""
+    """The purchase -> access level -> revoke -> paywalls walk of "Every operation"."""
     em.reset()  # the default catalog: three paywalls, no buyer-7 yet
-    readme = open(os.path.join(ROOT, "README.md")).read()
-    section = readme.split("\n## Every operation\n", 1)[1].split("\n## ", 1)[0]
-    [code] = re.findall(r"```python\n(.*?)```", section, re.S)
-    monkeypatch.setenv("ADAPTY_API_KEY", KEY)
-    monkeypatch.setenv("ADAPTY_BASE_URL", em.base_url)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "README.md", "exec"), {})
-    lines = out.getvalue().splitlines()
+    lines = run_readme_example("Every operation", em, monkeypatch)
     assert lines[0] == "['premium'] 9.99"
     assert lines[1] == "True"
     assert lines[2:5] == ["Premium Subscription", "Onboarding Offer", "Winback"]

@@ -243,6 +243,8 @@ class Gen:
         for name in self.b.inputs():
             d = self.defs[name]
             self.typed_dict(name, d, d.get("description", name))
+        public = [n for n, _ in self.b.enums()] + objects + [f"{n}Dict" for n in twins] + ["ProfileFields"] + self.b.inputs()
+        self.out.append("\n\n__all__ = [\n" + "".join(f"    {json.dumps(n)},\n" for n in public) + "]\n")
         return "".join(self.out)
 
 
