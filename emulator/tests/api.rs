@@ -4,43 +4,13 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use adapty_emulator::Emulator;
-use reqwest::{Client, Method, RequestBuilder};
+mod common;
+
+use common::{KEY, T};
+use reqwest::Method;
 use serde_json::{Value, json};
 
-const KEY: &str = "secret_emulator_test";
 const V2: &str = "/api/v2/server-side-api/profile/";
-
-struct T {
-    emulator: Emulator,
-    http: Client,
-}
-
-impl T {
-    async fn start(key: Option<&str>) -> Self {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        Self { emulator: Emulator::start_local(key).await.unwrap(), http: Client::new() }
-    }
-
-    fn req(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http.request(method, format!("{}{path}", self.emulator.base_url())).header("authorization", format!("Api-Key {KEY}"))
-    }
-
-    async fn send(&self, req: RequestBuilder) -> (u16, Value) {
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap();
-        (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
-    }
-
-    async fn control(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self.http.request(method, format!("{}/__emulator/{path}", self.emulator.base_url()));
-        if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b.to_string());
-        }
-        self.send(req).await
-    }
-}
 
 fn error(status: u16, code: &str, source: Value, message: &str) -> Value {
     json!({ "errors": [{ "source": source, "errors": [message] }], "error_code": code, "status_code": status })

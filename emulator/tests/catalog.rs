@@ -4,61 +4,22 @@
 
 use std::time::Duration;
 
-use adapty_emulator::Emulator;
-use reqwest::{Client, Method, RequestBuilder};
+mod common;
+
+use common::{KEY, PipeJson, T};
+use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 
-const KEY: &str = "secret_catalog_test";
 const V2: &str = "/api/v2/server-side-api";
 
-/// `RequestBuilder::json` without reqwest's `json` feature.
-trait PipeJson {
-    fn pipe_json(self, body: &Value) -> Self;
-}
-
-impl PipeJson for RequestBuilder {
-    fn pipe_json(self, body: &Value) -> Self {
-        self.header("content-type", "application/json").body(body.to_string())
-    }
-}
-
-struct T {
-    emulator: Emulator,
-    http: Client,
-}
-
-impl T {
-    async fn start() -> Self {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        Self { emulator: Emulator::start_local(Some(KEY)).await.unwrap(), http: Client::new() }
-    }
-
-    fn req(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http
-            .request(method, format!("{}{V2}{path}", self.emulator.base_url()))
-            .header("authorization", format!("Api-Key {KEY}"))
-            .header("adapty-customer-user-id", "cat-user")
-    }
-
-    async fn send(&self, req: RequestBuilder) -> (u16, Value) {
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap();
-        (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
-    }
-
-    async fn control(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self.http.request(method, format!("{}/__emulator/{path}", self.emulator.base_url()));
-        if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b.to_string());
-        }
-        self.send(req).await
-    }
+/// A request to the server-side API `path` for the profile `cat-user`.
+fn api(t: &T, method: Method, path: &str) -> RequestBuilder {
+    t.req(method, &format!("{V2}{path}")).header("adapty-customer-user-id", "cat-user")
 }
 
 #[tokio::test]
 async fn config_reads_patches_refuses_typos_and_resets() {
-    let t = T::start().await;
+    let t = T::start(Some(KEY)).await;
     let (status, config) = t.control(Method::GET, "config", None).await;
     assert_eq!(status, 200);
     assert_eq!(config["access_levels"], json!(["premium"]));
@@ -91,7 +52,7 @@ async fn config_reads_patches_refuses_typos_and_resets() {
 
 #[tokio::test]
 async fn products_decide_access_and_consumability() {
-    let t = T::start().await;
+    let t = T::start(Some(KEY)).await;
     t.control(Method::POST, "profiles", Some(json!({ "profiles": [{ "customer_user_id": "cat-user" }] }))).await;
     let config = json!({
         "access_levels": ["premium", "gold"],
@@ -105,14 +66,14 @@ async fn products_decide_access_and_consumability() {
             "price": { "country": "US", "currency": "USD", "value": 1.0 }, "purchased_at": "2024-01-15T10:30:00Z",
         })
     };
-    let (status, body) = t.send(t.req(Method::POST, "/purchase/set/transaction/").pipe_json(&purchase("gold_month", "t1"))).await;
+    let (status, body) = t.send(api(&t, Method::POST, "/purchase/set/transaction/").pipe_json(&purchase("gold_month", "t1"))).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["access_levels"][0]["access_level_id"], "gold");
-    let (_, body) = t.send(t.req(Method::POST, "/purchase/set/transaction/").pipe_json(&purchase("tip_jar", "t2"))).await;
+    let (_, body) = t.send(api(&t, Method::POST, "/purchase/set/transaction/").pipe_json(&purchase("tip_jar", "t2"))).await;
     assert_eq!(body["data"]["access_levels"].as_array().unwrap().len(), 1, "a consumable gives no access");
     assert_eq!(body["data"]["non_subscriptions"][1]["is_consumable"], true);
     // A product the dashboard does not know gives `premium` (Adapty's newer docs).
-    let (_, body) = t.send(t.req(Method::POST, "/purchase/set/transaction/").pipe_json(&purchase("unknown_sku", "t3"))).await;
+    let (_, body) = t.send(api(&t, Method::POST, "/purchase/set/transaction/").pipe_json(&purchase("unknown_sku", "t3"))).await;
     let levels: Vec<&str> =
         body["data"]["access_levels"].as_array().unwrap().iter().map(|a| a["access_level_id"].as_str().unwrap()).collect();
     assert_eq!(levels, ["gold", "premium"]);
@@ -121,84 +82,84 @@ async fn products_decide_access_and_consumability() {
 
 #[tokio::test]
 async fn seeded_paywalls_page_through_both_parameter_spellings() {
-    let t = T::start().await;
+    let t = T::start(Some(KEY)).await;
     let (status, body) = t.control(Method::POST, "paywalls", Some(json!({ "count": 9 }))).await;
     assert_eq!((status, body), (200, json!({ "count": 12 })));
-    let (_, page) = t.send(t.req(Method::GET, "/paywalls/?page=3&page_size=5")).await;
+    let (_, page) = t.send(api(&t, Method::GET, "/paywalls/?page=3&page_size=5")).await;
     assert_eq!(page["meta"]["pagination"], json!({ "count": 12, "page": 3, "pages": 3 }));
     assert_eq!(page["data"].as_array().unwrap().len(), 2);
-    let (_, same) = t.send(t.req(Method::GET, "/paywalls/?page%5Bnumber%5D=3&page%5Bsize%5D=5")).await;
+    let (_, same) = t.send(api(&t, Method::GET, "/paywalls/?page%5Bnumber%5D=3&page%5Bsize%5D=5")).await;
     assert_eq!(same, page);
-    let (_, page) = t.send(t.req(Method::GET, "/paywalls/?page_size=100")).await;
+    let (_, page) = t.send(api(&t, Method::GET, "/paywalls/?page_size=100")).await;
     assert_eq!(page["data"].as_array().unwrap().len(), 12);
     for query in ["page_size=101", "page_size=0", "page_size=x", "page=0"] {
-        let (status, body) = t.send(t.req(Method::GET, &format!("/paywalls/?{query}"))).await;
+        let (status, body) = t.send(api(&t, Method::GET, &format!("/paywalls/?{query}"))).await;
         assert_eq!((status, body["error_code"].as_str()), (400, Some("validation_error")), "{query}");
     }
     let (_, body) = t.control(Method::POST, "paywalls", Some(json!({ "count": 1, "replace": true }))).await;
     assert_eq!(body, json!({ "count": 1 }));
-    let (_, page) = t.send(t.req(Method::GET, "/paywalls/")).await;
+    let (_, page) = t.send(api(&t, Method::GET, "/paywalls/")).await;
     assert_eq!(page["data"][0]["title"], "Paywall 1");
     assert!(page["data"][0].get("remote_configs").is_none() && page["data"][0].get("main_screenshot").is_none());
 }
 
 #[tokio::test]
 async fn seeded_access_levels_and_balances() {
-    let t = T::start().await;
+    let t = T::start(Some(KEY)).await;
     let seed = json!({ "profiles": [{ "customer_user_id": "cat-user", "access_levels": ["premium"], "balances": { "COINS": 70 } }] });
     t.control(Method::POST, "profiles", Some(seed)).await;
-    let (_, profile) = t.send(t.req(Method::GET, "/profile/")).await;
+    let (_, profile) = t.send(api(&t, Method::GET, "/profile/")).await;
     assert_eq!(profile["data"]["access_levels"][0]["access_level_id"], "premium");
     assert_eq!(profile["data"]["access_levels"][0]["expires_at"], Value::Null);
-    let (_, balances) = t.send(t.req(Method::GET, "/vc/balances/")).await;
+    let (_, balances) = t.send(api(&t, Method::GET, "/vc/balances/")).await;
     assert_eq!(balances["data"][0]["balance"], 70);
     let (status, _) =
-        t.send(t.req(Method::POST, "/purchase/profile/revoke/access-level/").pipe_json(&json!({ "access_level_id": "premium" }))).await;
+        t.send(api(&t, Method::POST, "/purchase/profile/revoke/access-level/").pipe_json(&json!({ "access_level_id": "premium" }))).await;
     assert_eq!(status, 200);
 }
 
 #[tokio::test]
 async fn a_transaction_completes_after_its_client_gave_up() {
-    let t = T::start().await;
+    let t = T::start(Some(KEY)).await;
     t.control(Method::POST, "profiles", Some(json!({ "profiles": [{ "customer_user_id": "cat-user" }] }))).await;
     t.control(Method::POST, "config", Some(json!({ "vc_processing_delay_ms": 400 }))).await;
     let key = "1b4e28ba-2fa1-41d2-883f-0016d3cca427";
     let body = json!({ "items": [{ "currency_code": "COINS", "amount": 5 }] });
-    let post = || t.req(Method::POST, "/vc/transactions/").header("idempotency-key", key).pipe_json(&body);
+    let post = || api(&t, Method::POST, "/vc/transactions/").header("idempotency-key", key).pipe_json(&body);
     assert!(post().timeout(Duration::from_millis(100)).send().await.unwrap_err().is_timeout());
     let (status, conflict) = t.send(post()).await;
     assert_eq!((status, conflict["error_code"].as_str()), (409, Some("idempotency_in_flight")));
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (status, replay) = t.send(post()).await;
     assert_eq!((status, replay["balances"][0]["balance"].as_i64()), (200, Some(5)));
-    let (_, balances) = t.send(t.req(Method::GET, "/vc/balances/")).await;
+    let (_, balances) = t.send(api(&t, Method::GET, "/vc/balances/")).await;
     assert_eq!(balances["data"][0]["balance"], 5, "applied once");
 }
 
 #[tokio::test]
 async fn a_rate_limit_of_zero_refuses_without_failing() {
-    let t = T::start().await;
+    let t = T::start(Some(KEY)).await;
     t.control(Method::POST, "profiles", Some(json!({ "profiles": [{ "customer_user_id": "cat-user" }] }))).await;
     t.control(Method::POST, "config", Some(json!({ "vc_rate_limit_per_minute": 0 }))).await;
-    let resp = t.req(Method::GET, "/vc/balances/").send().await.unwrap();
+    let resp = api(&t, Method::GET, "/vc/balances/").send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 429);
     assert_eq!(resp.headers()["retry-after"], "60");
 }
 
 #[tokio::test]
 async fn schema_violations_answer_422_with_a_matching_body() {
-    let t = T::start().await;
+    let t = T::start(Some(KEY)).await;
     t.control(Method::POST, "profiles", Some(json!({ "profiles": [{ "customer_user_id": "cat-user" }] }))).await;
     let many: Vec<Value> = (0..21).map(|n| json!({ "currency_code": format!("C{n}"), "amount": 1 })).collect();
     for (req, code) in [
-        (t.req(Method::POST, "/vc/transactions/").pipe_json(&json!({ "items": many })), "validation_error"),
-        (t.req(Method::POST, "/vc/transactions/").header("content-type", "application/json").body("{nope"), "parse_error"),
-        (t.req(Method::GET, "/vc/transactions/?limit=0"), "validation_error"),
+        (api(&t, Method::POST, "/vc/transactions/").pipe_json(&json!({ "items": many })), "validation_error"),
+        (api(&t, Method::POST, "/vc/transactions/").header("content-type", "application/json").body("{nope"), "parse_error"),
+        (api(&t, Method::GET, "/vc/transactions/?limit=0"), "validation_error"),
     ] {
         let (status, body) = t.send(req).await;
         assert_eq!((status, body["status_code"].as_u64(), body["error_code"].as_str()), (422, Some(422), Some(code)), "{body}");
     }
     // The rules Adapty names keep 400 with their code.
-    let (status, body) = t.send(t.req(Method::POST, "/vc/transactions/").pipe_json(&json!({ "items": [] }))).await;
+    let (status, body) = t.send(api(&t, Method::POST, "/vc/transactions/").pipe_json(&json!({ "items": [] }))).await;
     assert_eq!((status, body["status_code"].as_u64(), body["error_code"].as_str()), (400, Some(400), Some("empty_items")));
 }
