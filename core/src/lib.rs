@@ -15,7 +15,15 @@
 //! # Ok(()) }
 //! ```
 //!
-//! - Inputs are validated before any I/O; a [`ValidationError`] names the field and the rule.
+//! Every operation of the server-side API, grouped as [`Client`] namespaces:
+//! [`Client::profiles`], [`Client::purchases`] (set transaction, Stripe and Paddle imports),
+//! [`Client::access_levels`] (grant, revoke), [`Client::refund_saver`],
+//! [`Client::integrations`], [`Client::paywalls`] and [`Client::virtual_currency`]. List
+//! operations return one page; [`Paywalls::list_all`] and [`VirtualCurrency::transactions`] walk
+//! every page as a `Stream` ([`BlockingPages`] for the blocking client).
+//!
+//! - Inputs are validated before any I/O; a [`ValidationError`] names the field and the rule,
+//!   and Adapty's `error_code` for the same mistake where it has one.
 //! - Failures are one [`Error`] type: validation, connection, timeout, or an [`ApiError`]
 //!   carrying status, `error_code`, field errors, request id and raw body.
 //! - Connection errors, timeouts, 408, 429 and 5xx are retried with backoff, honouring
