@@ -130,18 +130,39 @@ class Namespace {
   }
 }
 
+/**
+ * The cursor of the page after `page`: null at the end (no cursor, or an empty one). A cursor the
+ * walk has already sent (kept in `sent`) would make it endless, since a server that ignores it
+ * answers the same page again, so it ends the walk with an error, as the core's own walk does.
+ */
+function nextCursor(page, sent) {
+  const cursor = page.nextCursor;
+  if (cursor === null || cursor === undefined || cursor === '') return null;
+  if (sent.has(cursor)) {
+    throw errors.fromCore({ kind: 'internal', message: `internal SDK error: the API returned cursor ${JSON.stringify(cursor)} again` });
+  }
+  sent.add(cursor);
+  return cursor;
+}
+
 /** Every item of every page, fetching the next page (by its cursor) when the last one is used up. */
 async function* walk(fetchPage, input) {
-  for (let page = await fetchPage(input); ; page = await fetchPage({ ...input, cursor: page.nextCursor })) {
+  const sent = new Set();
+  for (let page = await fetchPage(input); ; ) {
     yield* page.data;
-    if (page.nextCursor === null) return;
+    const cursor = nextCursor(page, sent);
+    if (cursor === null) return;
+    page = await fetchPage({ ...input, cursor });
   }
 }
 
 function* walkSync(fetchPage, input) {
-  for (let page = fetchPage(input); ; page = fetchPage({ ...input, cursor: page.nextCursor })) {
+  const sent = new Set();
+  for (let page = fetchPage(input); ; ) {
     yield* page.data;
-    if (page.nextCursor === null) return;
+    const cursor = nextCursor(page, sent);
+    if (cursor === null) return;
+    page = fetchPage({ ...input, cursor });
   }
 }
 

@@ -141,6 +141,7 @@ export interface InstallationMeta {
 /** A profile's Refund Saver settings as the API returns them. */
 export interface RefundSaverSettings {
   profileId: string;
+  /** Both values `None` when the API sends `null` (the dashboard's defaults apply). */
   settings: RefundSaverPreferences;
   /** Fields this SDK version does not know, as received (present only when there are some). */
   extra?: Record<string, unknown>;
@@ -269,6 +270,8 @@ export interface VirtualCurrencyTransaction {
   transactionId: string;
   transactionType: VirtualCurrencyTransactionType;
   items: VirtualCurrencyBalanceChange[];
+  /** Text values; entries Adapty writes itself may hold other JSON values, which arrive here
+   * as their JSON text (nulls are left out), so one odd entry never breaks a page. */
   metadata: Record<string, string> | null;
   createdAt: string;
   /** Fields this SDK version does not know, as received (present only when there are some). */

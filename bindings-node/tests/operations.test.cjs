@@ -131,7 +131,7 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
         [subscription({ offer: { category: 'introductory', type: 'free_trial' } }), 'offer.type', 'conflict', 'free_trial_price_error'],
         [subscription({ expiresAt: undefined }), 'expiresAt', 'required', null],
         [{ ...subscription({ purchaseType: 'one_time_purchase', storeOriginalTransactionId: 'x' }) }, 'storeTransactionId', 'conflict', 'store_transaction_id_error'],
-        [subscription({ price: { country: 'US', currency: 'usd', value: 1 } }), 'price.currency', 'format', null],
+        [subscription({ price: { country: 'US', currency: 'US$', value: 1 } }), 'price.currency', 'format', null],
       ];
       for (const [fields, field, rule, errorCode] of cases) {
         await rejectsWith(call(p, 'setTransaction', { customerUserId: 'anyone', ...fields }), sdk.ValidationError, { field, rule, errorCode, code: 'validation' });
@@ -232,6 +232,17 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       assert.equal(new Set(all.map((p) => p.paywallId)).size, 11);
       assert.deepEqual(await pagesSent(), [[429, 1], [200, 1], [200, 2], [200, 3], [200, 4]]);
     });
+
+    test('listAll ends with an internal error when a page number comes back', async () => {
+      // A server that ignores `page` says "page 1 of 5" every time: the walk asks for page 2 once.
+      const body = { data: [], meta: { pagination: { count: 10, page: 1, pages: 5 } } };
+      await em.fault({ method: 'GET', path_prefix: '/api/v2/server-side-api/paywalls', status: 200, body, times: 10 });
+      await rejectsWith(collect(client().paywalls, 'listAll', { pageSize: 10 }), sdk.AdaptyError, {
+        code: 'internal',
+        message: 'internal SDK error: the API returned cursor "2" again',
+      });
+      assert.deepEqual(await pagesSent(), [[200, 1], [200, 2]]);
+    });
   });
 
   describe(`virtual currency (${mode})`, () => {
@@ -292,6 +303,24 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       assert.equal(sent.length, 3);
       assert.ok(sent.slice(1).every((e) => /cursor=/.test(e.query)));
       assert.deepEqual(await collect(v, 'transactions', { ...ref, currencyCode: 'EUR' }), []);
+    });
+
+    test('history ends with an internal error when a cursor comes back; an empty cursor ends it', async () => {
+      const v = client().virtualCurrency;
+      const ref = { customerUserId: uniqueUser() };
+      const path_prefix = '/api/v2/server-side-api/vc/transactions';
+      await em.fault({ method: 'GET', path_prefix, status: 200, body: { data: [], pagination: { next_cursor: 'abc' } }, times: 10 });
+      await rejectsWith(collect(v, 'transactions', { ...ref, limit: 2 }), sdk.AdaptyError, {
+        code: 'internal',
+        message: 'internal SDK error: the API returned cursor "abc" again',
+      });
+      const sent = await em.journal();
+      assert.deepEqual(sent.map((e) => new URLSearchParams(e.query).get('cursor')), [null, 'abc']);
+
+      await em.reset();
+      await em.fault({ method: 'GET', path_prefix, status: 200, body: { data: [], pagination: { next_cursor: '' } }, times: 10 });
+      assert.deepEqual(await collect(v, 'transactions', ref), []);
+      assert.equal((await em.journal()).length, 1);
     });
 
     test('validation before sending, and errors from the API', async () => {

@@ -120,11 +120,11 @@ async def test_grant_and_revoke_errors(api: Calls, em: Emulator, user: str) -> N
         (one_time(is_family_shared=True), "is_family_shared", "conflict", "family_share_price_error"),
         (one_time(expires_at=NOW), "expires_at", "conflict", None),
         (subscription(renew_status=None), "renew_status", "required", None),
-        (subscription(price={"country": "US", "currency": "usd", "value": 1}), "price.currency", "format", None),
+        (subscription(price={"country": "US", "currency": "US$", "value": 1}), "price.currency", "format", None),
         (subscription(purchased_at="yesterday"), "purchased_at", "format", None),
     ],
     ids=["expires-before-purchase", "one-time-ids-differ", "paid-free-trial", "paid-family-share", "one-time-expiry",
-         "no-renew-status", "currency-case", "date-text"],
+         "no-renew-status", "currency-shape", "date-text"],
 )
 async def test_transaction_rules_are_checked_before_sending(
     api: Calls, em: Emulator, fields: dict[str, Any], field: str, rule: str, code: str | None
@@ -237,6 +237,17 @@ async def test_list_all_walks_every_page_and_retries_a_rate_limited_one(api: Cal
     assert walk[1][1] == walk[2][1] and "page_size=20" in walk[1][1]
 
 
+async def test_list_all_ends_with_an_error_when_a_page_number_comes_back(api: Calls, em: Emulator) -> None:
+    # A server that ignores `page` says "page 1 of 5" every time: the walk asks for page 2 once.
+    page_one = {"data": [], "meta": {"pagination": {"count": 10, "page": 1, "pages": 5}}}
+    em.fault({"method": "GET", "path_prefix": "/api/v2/server-side-api/paywalls", "status": 200, "body": page_one, "times": 10})
+    with pytest.raises(a.AdaptyError) as e:
+        await collect(await api.paywalls.list_all(page_size=10))
+    assert type(e.value) is a.AdaptyError
+    assert 'the API returned cursor "2" again' in str(e.value)
+    assert [parse_qs(r["query"]).get("page") for r in em.journal()] == [["1"], ["2"]]
+
+
 async def test_virtual_currency_transactions_replay_and_balances(api: Calls, em: Emulator, user: str) -> None:
     await api.profiles.create(customer_user_id=user)
     key = str(uuid.uuid4())
@@ -293,3 +304,36 @@ async def test_transaction_history_pages(api: Calls, em: Emulator, user: str) ->
     assert len(em.journal()) == 3
     coins = await collect(await api.virtual_currency.transactions(customer_user_id=user, currency_code="COINS", limit=4))
     assert [t.items[0].balance_after for t in coins] == [15, 10, 6, 3, 1]
+
+
+async def test_transaction_history_ends_with_an_error_when_a_cursor_comes_back(api: Calls, em: Emulator, user: str) -> None:
+    em.fault(
+        {
+            "method": "GET",
+            "path_prefix": "/api/v2/server-side-api/vc/transactions",
+            "status": 200,
+            "body": {"data": [], "pagination": {"next_cursor": "abc"}},
+            "times": 10,
+        }
+    )
+    with pytest.raises(a.AdaptyError) as e:
+        await collect(await api.virtual_currency.transactions(customer_user_id=user, limit=2))
+    assert type(e.value) is a.AdaptyError
+    assert 'the API returned cursor "abc" again' in str(e.value)
+    journal = em.journal()
+    assert len(journal) == 2
+    assert "cursor" not in parse_qs(journal[0]["query"]) and parse_qs(journal[1]["query"])["cursor"] == ["abc"]
+
+
+async def test_an_empty_cursor_ends_the_transaction_history(api: Calls, em: Emulator, user: str) -> None:
+    em.fault(
+        {
+            "method": "GET",
+            "path_prefix": "/api/v2/server-side-api/vc/transactions",
+            "status": 200,
+            "body": {"data": [], "pagination": {"next_cursor": ""}},
+            "times": 10,
+        }
+    )
+    assert await collect(await api.virtual_currency.transactions(customer_user_id=user)) == []
+    assert len(em.journal()) == 1

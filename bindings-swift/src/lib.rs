@@ -21,8 +21,9 @@ pub struct FieldError {
 /// Every failure, by case; `detail` is the one-line description.
 #[derive(Debug, Clone, PartialEq, uniffi::Error)]
 pub enum AdaptyError {
-    /// Refused before any request: `field` names the value, `rule` the rule it broke.
-    Validation { field: String, rule: String, detail: String },
+    /// Refused before any request: `field` names the value, `rule` the rule it broke, and
+    /// `error_code` is Adapty's code for the same mistake (e.g. `expires_date_error`), if it has one.
+    Validation { field: String, rule: String, error_code: Option<String>, detail: String },
     /// The connection failed or broke before a response arrived.
     Connection { detail: String },
     /// No complete response within the timeout.
@@ -55,7 +56,12 @@ impl From<Error> for AdaptyError {
     fn from(e: Error) -> Self {
         let detail = e.to_string();
         match e {
-            Error::Validation(v) => AdaptyError::Validation { field: v.field, rule: v.rule.as_str().to_owned(), detail },
+            Error::Validation(v) => AdaptyError::Validation {
+                field: v.field,
+                rule: v.rule.as_str().to_owned(),
+                error_code: v.api_code.map(str::to_owned),
+                detail,
+            },
             Error::Connection { .. } => AdaptyError::Connection { detail },
             Error::Timeout { .. } => AdaptyError::Timeout { detail },
             Error::Api(a) if a.status == 429 => AdaptyError::RateLimited {

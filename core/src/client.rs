@@ -218,9 +218,9 @@ impl BlockingPaywalls {
     pub fn list_all(&self, page_size: u32) -> BlockingPages<Paywall> {
         let c = self.client.clone();
         BlockingPages::new(move |cursor| {
-            let page = cursor.as_deref().map(crate::paywalls::page_from_cursor).transpose()?.unwrap_or(1);
+            let page = PageRequest::at(cursor.as_deref(), page_size)?;
             let c = c.clone();
-            block_on(async move { c.paywalls().list(&PageRequest { page, page_size }).await }).map(|p| (p.data, p.next_cursor))
+            block_on(async move { c.paywalls().list(&page).await }).map(|p| (p.data, p.next_cursor))
         })
     }
 }

@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 use crate::client::Client;
 use crate::error::{Error, Rule, ValidationError};
 use crate::models::{HistoryRequest, PageRequest, ProfileParams};
-use crate::paywalls::page_from_cursor;
 use crate::reference::{CreateRef, ProfileRef};
 
 /// Every operation [`call`] knows, for bindings that list them.
@@ -89,12 +88,12 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Value, Erro
         "integrations.get" => to_json(client.integrations().get(&profile()?).await),
         "integrations.set" => client.integrations().set(&profile()?, &body(args)?).await.map(|()| Value::Null),
         "paywalls.list" => {
-            let page = match text(args, "cursor")? {
-                Some(cursor) => page_from_cursor(cursor)?,
-                None => number(args, "page")?.unwrap_or(1),
-            };
             let page_size = number(args, "page_size")?.unwrap_or(PageRequest::default().page_size);
-            to_json(client.paywalls().list(&PageRequest { page, page_size }).await)
+            let page = match text(args, "cursor")? {
+                Some(cursor) => PageRequest::at(Some(cursor), page_size)?,
+                None => PageRequest { page: number(args, "page")?.unwrap_or(1), page_size },
+            };
+            to_json(client.paywalls().list(&page).await)
         }
         "paywalls.get" => to_json(client.paywalls().get(required_text(args, "paywall_id")?).await),
         "paywalls.update" => to_json(client.paywalls().update(required_text(args, "paywall_id")?, &body(args)?).await),

@@ -21,6 +21,7 @@ pub struct Paywalls<'a> {
 
 #[derive(Deserialize)]
 struct ListResponse {
+    #[serde(default, deserialize_with = "crate::models::null_as_empty")]
     data: Vec<Paywall>,
     meta: Meta,
 }
@@ -42,15 +43,6 @@ fn paywall_path(paywall_id: &str) -> Result<String, ValidationError> {
     let id = Uuid::parse_str(paywall_id.trim())
         .map_err(|_| ValidationError::new("paywall_id", Rule::Format, format!("{paywall_id:?} is not a UUID")))?;
     Ok(format!("{PAYWALLS}{id}/"))
-}
-
-/// The page number a paywall cursor holds (cursors are page numbers as text).
-pub(crate) fn page_from_cursor(cursor: &str) -> Result<u32, ValidationError> {
-    cursor
-        .parse()
-        .ok()
-        .filter(|n| *n >= 1)
-        .ok_or_else(|| ValidationError::new("cursor", Rule::Format, format!("{cursor:?} is not a paywall page cursor")))
 }
 
 impl Paywalls<'_> {
@@ -76,11 +68,8 @@ impl Paywalls<'_> {
         walk(move |cursor| {
             let transport = transport.clone();
             async move {
-                let page = match cursor {
-                    Some(c) => page_from_cursor(&c)?,
-                    None => 1,
-                };
-                let p = Paywalls { transport: &transport }.list(&PageRequest { page, page_size }).await?;
+                let page = PageRequest::at(cursor.as_deref(), page_size)?;
+                let p = Paywalls { transport: &transport }.list(&page).await?;
                 Ok((p.data, p.next_cursor))
             }
         })

@@ -22,9 +22,9 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
 #[derive(Deserialize)]
 struct HistoryResponse {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::null_as_empty")]
     data: Vec<VirtualCurrencyTransaction>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::models::null_as_default")]
     pagination: HistoryPagination,
 }
 
@@ -79,7 +79,7 @@ impl VirtualCurrency<'_> {
             .query("cursor", page.cursor.as_ref());
         // The API nests the cursor: `{"data": [..], "pagination": {"next_cursor": ..}}`.
         let resp: HistoryResponse = send_json(self.transport, req).await?;
-        Ok(VirtualCurrencyTransactionPage { data: resp.data, next_cursor: resp.pagination.next_cursor })
+        Ok(VirtualCurrencyTransactionPage { data: resp.data, next_cursor: resp.pagination.next_cursor.filter(|c| !c.is_empty()) })
     }
 
     /// The whole history (of `currency_code`, if given), `limit` per request, fetched as the

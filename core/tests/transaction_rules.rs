@@ -64,8 +64,8 @@ fn cases() -> Vec<(&'static str, Value, &'static str, &'static str, Option<&'sta
         ("unknown environment", with(sub(), json!({"environment": "Staging"})), "environment", "enum", None),
         ("unknown cancellation reason", with(sub(), json!({"cancellation_reason": "bored"})), "cancellation_reason", "enum", None),
         (
-            "lower-case currency",
-            with(sub(), json!({"price": {"country": "US", "currency": "usd", "value": 1}})),
+            "a currency code that is not three letters",
+            with(sub(), json!({"price": {"country": "US", "currency": "US$", "value": 1}})),
             "price.currency",
             "format",
             None,
@@ -282,6 +282,17 @@ async fn the_client_sends_nothing_and_the_emulator_agrees() {
         assert_eq!(resp.status().as_u16(), 400, "{name}");
         let answer: Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
         assert_eq!(answer["error_code"], code.unwrap_or("validation_error"), "{name}: {answer}");
-        assert_eq!(answer["errors"][0]["source"], field, "{name}: {answer}");
+        assert_eq!(answer["errors"][0]["source"], documented_source(code, field), "{name}: {answer}");
+    }
+}
+
+/// The `source` Adapty's error bodies show for a rule (its docs, 7.4), where it differs from the
+/// field the SDK names (the SDK points at the value to fix).
+fn documented_source<'a>(code: Option<&str>, field: &'a str) -> &'a str {
+    match code {
+        Some("free_trial_price_error") => "offer_type",
+        Some("missing_offer_id") => "offer_category",
+        Some("grace_period_billing_error") => "grace_period_billing_error",
+        _ => field,
     }
 }

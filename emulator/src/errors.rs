@@ -7,7 +7,12 @@ use serde_json::{Value, json};
 
 /// The nested shape most endpoints use: `{"errors": [{"source", "errors"}], "error_code", "status_code"}`.
 pub fn nested(status: StatusCode, code: &str, source: Option<&str>, messages: &[&str]) -> Response {
-    body(status, json!([{ "source": source, "errors": messages }]), code)
+    (status, Json(nested_body(status, code, source, messages))).into_response()
+}
+
+/// The body of [`nested`], for answers that are stored before they are sent (idempotency).
+pub fn nested_body(status: StatusCode, code: &str, source: Option<&str>, messages: &[&str]) -> Value {
+    json!({ "errors": [{ "source": source, "errors": messages }], "error_code": code, "status_code": status.as_u16() })
 }
 
 /// The errors Adapty's examples show as a flat list of strings (`{"errors": ["..."], ...}`: the
@@ -16,10 +21,6 @@ pub fn nested(status: StatusCode, code: &str, source: Option<&str>, messages: &[
 /// objects, so they are sent nested with `source: null` (the SDK reads both shapes).
 pub fn sourceless(status: StatusCode, code: &str, messages: &[&str]) -> Response {
     nested(status, code, None, messages)
-}
-
-fn body(status: StatusCode, errors: Value, code: &str) -> Response {
-    (status, Json(json!({ "errors": errors, "error_code": code, "status_code": status.as_u16() }))).into_response()
 }
 
 pub fn not_authenticated() -> Response {
@@ -48,8 +49,22 @@ pub fn profile_does_not_exist_400() -> Response {
     nested(StatusCode::BAD_REQUEST, "profile_does_not_exist", Some("non_field_errors"), &["Profile not found"])
 }
 
-/// A client-side rule broken: Adapty's code for it where the docs name one, else `validation_error`.
+/// A client-side rule broken, answered 400: Adapty's code for it where the docs name one, else
+/// `validation_error`.
 pub fn rule(e: &adapty_server::ValidationError) -> Response {
+    rule_with_status(StatusCode::BAD_REQUEST, e)
+}
+
+/// [`rule`] with another status (422 for the virtual currency API's schema violations). The
+/// `source` is the one Adapty's error bodies show, which for a few rules is not the field the
+/// SDK names (the SDK points at what to fix).
+pub fn rule_with_status(status: StatusCode, e: &adapty_server::ValidationError) -> Response {
     let message = e.message.strip_suffix(&format!(" ({})", e.api_code.unwrap_or_default())).unwrap_or(&e.message);
-    nested(StatusCode::BAD_REQUEST, e.api_code.unwrap_or("validation_error"), Some(&e.field), &[message])
+    let source = match e.api_code {
+        Some("free_trial_price_error") => "offer_type",
+        Some("missing_offer_id") => "offer_category",
+        Some("grace_period_billing_error") => "grace_period_billing_error",
+        _ => &e.field,
+    };
+    nested(status, e.api_code.unwrap_or("validation_error"), Some(source), &[message])
 }

@@ -105,6 +105,7 @@ pub fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<(), Response>
 }
 
 /// The id headers of a request.
+#[derive(Clone)]
 pub struct Ids {
     pub profile_id: Option<Uuid>,
     pub customer_user_id: Option<String>,

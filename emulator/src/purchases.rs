@@ -123,13 +123,9 @@ pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionPar
         }
         PurchaseType::Subscription => {
             let in_grace = t.billing_issue_detected_at.is_some() && t.grace_period_expires_at.is_some_and(|g| g > now);
-            let expires_at = if refunded {
-                t.refunded_at
-            } else if in_grace {
-                t.grace_period_expires_at
-            } else {
-                t.expires_at
-            };
+            // The subscription keeps its period; the access level lasts through a grace period.
+            let expires_at = if refunded { t.refunded_at } else { t.expires_at };
+            let access_until = if in_grace && !refunded { t.grace_period_expires_at } else { expires_at };
             let renewal_cancelled_at = (t.renew_status == Some(false)).then(|| t.renew_status_changed_at.unwrap_or(now));
             let sub = Subscription {
                 store: Store::from(t.store.as_str()),
@@ -154,7 +150,7 @@ pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionPar
                 None => profile.subscriptions.push(sub),
             }
             if let Some(id) = access {
-                upsert_access(profile, id, level(expires_at, renewal_cancelled_at, in_grace));
+                upsert_access(profile, id, level(access_until, renewal_cancelled_at, in_grace));
             }
         }
     }
@@ -280,10 +276,11 @@ pub async fn revoke(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
 }
 
 /// Finds or creates the profile with `customer_user_id` (the imports create it if needed).
-fn profile_for_customer<'a>(state: &'a mut Inner, customer_user_id: &str) -> Option<&'a mut StoredProfile> {
+fn profile_for_customer<'a>(state: &'a mut Inner, customer_user_id: &str) -> &'a mut StoredProfile {
     let ids = Ids { profile_id: None, customer_user_id: Some(customer_user_id.to_owned()) };
-    let id = create_or_attach(state, &ids).ok()?;
-    state.profiles.get_mut(&id)
+    // With a customer user id alone, create_or_attach finds or makes the profile; it cannot conflict.
+    let id = create_or_attach(state, &ids).unwrap_or_else(|_| unreachable!("no profile id, no conflict"));
+    state.profiles.entry(id).or_insert_with(|| StoredProfile::new(id, Some(customer_user_id.to_owned())))
 }
 
 /// A purchase as a store import finds it: `sub_...` a monthly subscription, anything else a
@@ -348,9 +345,7 @@ pub async fn validate_stripe(State(app): State<Arc<AppState>>, headers: HeaderMa
     }
     let mut state = app.lock();
     let catalog = state.catalog.clone();
-    let Some(profile) = profile_for_customer(&mut state, customer_user_id) else {
-        return json_api_error("customer_user_id belongs to another profile", "/data/attributes/customer_user_id");
-    };
+    let profile = profile_for_customer(&mut state, customer_user_id);
     record(profile, &catalog, &imported("stripe", token));
     (StatusCode::OK, [("content-type", "application/vnd.api+json")], json!({ "data": null }).to_string()).into_response()
 }
@@ -376,9 +371,7 @@ pub async fn validate_paddle(State(app): State<Arc<AppState>>, headers: HeaderMa
     }
     let mut state = app.lock();
     let catalog = state.catalog.clone();
-    let Some(profile) = profile_for_customer(&mut state, &params.customer_user_id) else {
-        return errors::validation("customer_user_id", "This customer_user_id belongs to another profile");
-    };
+    let profile = profile_for_customer(&mut state, &params.customer_user_id);
     record(profile, &catalog, &imported("paddle", &params.paddle_token));
     ok(profile, app.settings.app_id)
 }

@@ -18,16 +18,12 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::errors;
-use crate::profiles::{Ids, find, header, json_body, prelude};
+use crate::profiles::{Ids, find, header, prelude};
 use crate::state::{AppState, Idempotent, Inner};
 
 /// How long an `Idempotency-Key` is remembered.
 const KEY_WINDOW: Duration = Duration::from_secs(3600);
 const RATE_WINDOW: Duration = Duration::from_secs(60);
-
-fn profile_not_found() -> Response {
-    errors::nested(StatusCode::NOT_FOUND, "profile_does_not_exist", None, &["Profile not found"])
-}
 
 fn with_retry_after(mut resp: Response, seconds: u64) -> Response {
     resp.headers_mut().insert("retry-after", seconds.into());
@@ -78,19 +74,21 @@ pub async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
         Some(Ok(k)) => Some(k.to_string()),
         None => None,
     };
-    let params = match json_body::<VirtualCurrencyTransactionParams>(&body) {
-        Ok(p) => p,
-        Err(resp) => return unprocessable(resp).await,
+    // A body that is not JSON is 400 `parse_error` as everywhere; one of the wrong shape, and
+    // schema violations (too many items, bad metadata), 422; the rules Adapty names, 400 with
+    // their code.
+    let params = match serde_json::from_slice::<Value>(&body).map(adapty_server::json::from_value::<VirtualCurrencyTransactionParams>) {
+        Err(e) => return errors::parse_error(&e.to_string()),
+        Ok(Err(e)) => return errors::rule_with_status(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Ok(Ok(p)) => p,
     };
     if let Err(e) = params.validate() {
-        // Rules Adapty names get 400 with their code; schema violations (too many items, bad
-        // metadata) get 422.
-        let resp = errors::rule(&e);
-        return if e.api_code.is_some() { resp } else { unprocessable(resp).await };
+        let status = if e.api_code.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
+        return errors::rule_with_status(status, &e);
     }
     let delay = {
         let mut state = app.lock();
-        let Some(id) = find(&state, &ids) else { return profile_not_found() };
+        let Some(id) = find(&state, &ids) else { return errors::profile_not_found() };
         let profile = state.profiles.get_mut(&id).expect("found");
         profile.idempotency.retain(|_, e| e.at.elapsed() < KEY_WINDOW);
         if let Some(key) = &key {
@@ -113,6 +111,7 @@ pub async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
     // The transaction runs on its own task: like a real server, it completes even when the
     // client gives up waiting (a timeout), so a retry with the same key finds it in flight and
     // then its stored answer.
+    let (app2, ids2, key2) = (app.clone(), ids.clone(), key.clone());
     let work = tokio::spawn(async move {
         if delay > 0 {
             tokio::time::sleep(Duration::from_millis(delay)).await;
@@ -133,29 +132,26 @@ pub async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
     });
     match work.await {
         Ok((status, answer)) => (status, Json(answer)).into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(_) => {
+            // The task failed: its key must not stay "in flight" for the rest of the hour.
+            let mut state = app2.lock();
+            if let (Some(key), Some(id)) = (key2, find(&state, &ids2)) {
+                if let Some(p) = state.profiles.get_mut(&id) {
+                    p.idempotency.remove(&key);
+                }
+            }
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
-}
-
-/// The same error answered with 422 (schema validation), its body's `status_code` too.
-async fn unprocessable(resp: Response) -> Response {
-    let status = StatusCode::UNPROCESSABLE_ENTITY;
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap_or_default();
-    let mut body: Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| json!({ "errors": [], "error_code": "validation_error" }));
-    body["status_code"] = json!(status.as_u16());
-    (status, Json(body)).into_response()
 }
 
 /// Applies every item or none; returns the answer's status and body.
 fn apply(state: &mut Inner, ids: &Ids, params: &VirtualCurrencyTransactionParams) -> (StatusCode, Value) {
     let fail = |code: &str, source: &str, message: String| {
-        (StatusCode::BAD_REQUEST, json!({ "errors": [{ "source": source, "errors": [message] }], "error_code": code, "status_code": 400 }))
+        (StatusCode::BAD_REQUEST, errors::nested_body(StatusCode::BAD_REQUEST, code, Some(source), &[&message]))
     };
     let Some(id) = find(state, ids) else {
-        return (
-            StatusCode::NOT_FOUND,
-            json!({ "errors": [{ "source": null, "errors": ["Profile not found"] }], "error_code": "profile_does_not_exist", "status_code": 404 }),
-        );
+        return (StatusCode::NOT_FOUND, errors::nested_body(StatusCode::NOT_FOUND, "profile_does_not_exist", None, &["Profile not found"]));
     };
     let mut balances = state.profiles[&id].balances.clone();
     let mut changes = Vec::new();
@@ -199,38 +195,42 @@ pub async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap, Query
         None => 50,
         Some(Some(n)) => n as usize,
         Some(None) => {
-            return unprocessable(errors::validation("limit", "Must be between 1 and 100.")).await;
+            return errors::nested(StatusCode::UNPROCESSABLE_ENTITY, "validation_error", Some("limit"), &["Must be between 1 and 100."]);
         }
     };
-    let offset = match q.get("cursor") {
-        None => 0,
+    let before = match q.get("cursor") {
+        None => None,
         Some(c) => match decode_cursor(c) {
-            Some(n) => n,
+            Some(n) => Some(n),
             None => return errors::nested(StatusCode::BAD_REQUEST, "invalid_cursor", Some("cursor"), &["Invalid cursor"]),
         },
     };
     let state = app.lock();
-    let Some(profile) = find(&state, &ids).and_then(|id| state.profiles.get(&id)) else { return profile_not_found() };
+    let Some(profile) = find(&state, &ids).and_then(|id| state.profiles.get(&id)) else { return errors::profile_not_found() };
     let code = q.get("currency_code");
+    // Oldest first; a page is the `limit` entries before position `before`, newest first. The
+    // cursor counts from the oldest entry, so transactions made during a walk never shift it.
     let matching: Vec<&Value> = profile
         .vc_history
         .iter()
-        .rev()
         .filter(|t| code.is_none_or(|c| t["items"].as_array().is_some_and(|items| items.iter().any(|i| i["currency_code"] == **c))))
         .collect();
-    let data: Vec<&Value> = matching.iter().skip(offset).take(limit).copied().collect();
-    let next = (offset + limit < matching.len()).then(|| encode_cursor(offset + limit));
+    let end = before.unwrap_or(matching.len()).min(matching.len());
+    let start = end.saturating_sub(limit);
+    let data: Vec<&Value> = matching[start..end].iter().rev().copied().collect();
+    let next = (start > 0).then(|| encode_cursor(start));
     Json(json!({ "data": data, "pagination": { "next_cursor": next } })).into_response()
 }
 
-fn encode_cursor(offset: usize) -> String {
-    format!("offset:{offset}").bytes().map(|b| format!("{b:02x}")).collect()
+/// The position of the next page's newest entry, counted from the oldest, as opaque hex.
+fn encode_cursor(before: usize) -> String {
+    format!("before:{before}").bytes().map(|b| format!("{b:02x}")).collect()
 }
 
 fn decode_cursor(cursor: &str) -> Option<usize> {
     let bytes: Option<Vec<u8>> =
         (0..cursor.len()).step_by(2).map(|i| cursor.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
-    String::from_utf8(bytes?).ok()?.strip_prefix("offset:")?.parse().ok()
+    String::from_utf8(bytes?).ok()?.strip_prefix("before:")?.parse().ok()
 }
 
 /// `GET /vc/balances/`: every currency of the app, with the profile's balance (0 if none).
@@ -240,7 +240,7 @@ pub async fn balances(State(app): State<Arc<AppState>>, headers: HeaderMap) -> R
         Err(resp) => return resp,
     };
     let state = app.lock();
-    let Some(profile) = find(&state, &ids).and_then(|id| state.profiles.get(&id)) else { return profile_not_found() };
+    let Some(profile) = find(&state, &ids).and_then(|id| state.profiles.get(&id)) else { return errors::profile_not_found() };
     let data: Vec<Value> = state.catalog.config.currencies.iter().map(|c| balance_json(&state, &profile.balances, &c.code)).collect();
     Json(json!({ "response_created_at": chrono::Utc::now().timestamp_millis(), "data": data })).into_response()
 }

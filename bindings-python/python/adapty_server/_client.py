@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -367,24 +368,41 @@ def _vc_balances(profile_id: str | None, customer_user_id: str | None) -> _Call[
     return _Call("virtualCurrency.balances", _ids(profile_id, customer_user_id), VirtualCurrencyBalances.from_dict)
 
 
+def _next_cursor(page: _Page, sent: set[str]) -> str | None:
+    """The cursor of the page after `page` (`None` at the end: no cursor, or an empty one).
+
+    A cursor the walk has already sent would make it endless (a server that ignores it answers
+    the same page again), so it ends the walk with an error, as the core's own walk does."""
+    cursor = page.next_cursor
+    if not cursor:
+        return None
+    if cursor in sent:
+        message = f"internal SDK error: the API returned cursor {json.dumps(cursor, ensure_ascii=False)} again"
+        raise _from_core({"kind": "internal", "message": message})
+    sent.add(cursor)
+    return cursor
+
+
 def _pages(run: Callable[[_Call[_P]], _P], request: Callable[[str | None], _Call[_P]]) -> Iterator[_P]:
     """Every page of a list, fetched as the caller reaches it: each `next_cursor` asks for the next."""
+    sent: set[str] = set()
     cursor = None
     while True:
         page = run(request(cursor))
         yield page
-        cursor = page.next_cursor
+        cursor = _next_cursor(page, sent)
         if cursor is None:
             return
 
 
 async def _async_pages(run: Callable[[_Call[_P]], Awaitable[_P]], request: Callable[[str | None], _Call[_P]]) -> AsyncIterator[_P]:
     """`_pages` for the async client."""
+    sent: set[str] = set()
     cursor = None
     while True:
         page = await run(request(cursor))
         yield page
-        cursor = page.next_cursor
+        cursor = _next_cursor(page, sent)
         if cursor is None:
             return
 

@@ -23,6 +23,7 @@ pub use paywalls::{
     MAX_PAYWALL_PAGE_SIZE, PageRequest, Paywall, PaywallPage, PaywallProduct, PaywallUpdateParams, ProductOffer, RemoteConfig, Screenshot,
 };
 pub use profile::{AccessLevel, DataEnvelope, NonSubscription, Offer, Profile, Subscription};
+pub(crate) use profile::{null_as_default, null_as_empty};
 pub use purchases::{GrantAccessParams, MAX_STORE_TRANSACTION_ID_LEN, Price, RevokeAccessParams, TransactionParams};
 pub use settings::{
     IntegrationIdentifiers, PaddleValidationParams, RefundSaverParams, RefundSaverPreferences, RefundSaverSettings, StripeValidationParams,

@@ -139,6 +139,20 @@ impl Default for PageRequest {
 }
 
 impl PageRequest {
+    /// The page a walk's `cursor` names (paywall cursors are page numbers as text; `None` is
+    /// the first page).
+    pub fn at(cursor: Option<&str>, page_size: u32) -> Result<Self, ValidationError> {
+        let page = match cursor {
+            None => 1,
+            Some(c) => c
+                .parse()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| ValidationError::new("cursor", Rule::Format, format!("{c:?} is not a paywall page cursor")))?,
+        };
+        Ok(Self { page, page_size })
+    }
+
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.page == 0 {
             return Err(ValidationError::new("page", Rule::Range, "must be at least 1"));

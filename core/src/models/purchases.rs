@@ -89,7 +89,7 @@ fn conflict(field: &str, code: &'static str, message: &str) -> ValidationError {
 
 /// Refuses a value of an open enum that this SDK version does not know (`Other`) or that the
 /// request does not allow.
-fn known(field: &str, value: &str, allowed: &[&str]) -> Result<(), ValidationError> {
+pub(crate) fn known(field: &str, value: &str, allowed: &[&str]) -> Result<(), ValidationError> {
     if allowed.contains(&value) {
         Ok(())
     } else {
@@ -176,7 +176,8 @@ impl TransactionParams {
             known("cancellation_reason", reason.as_str(), CancellationReason::KNOWN)?;
         }
         let p = &self.price;
-        if p.currency.len() != 3 || !p.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        // Stores report codes in either case (Stripe: `usd`); the API's examples are upper case.
+        if p.currency.len() != 3 || !p.currency.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Err(ValidationError::new("price.currency", Rule::Format, format!("{:?} is not an ISO 4217 code like USD", p.currency)));
         }
         if !p.value.is_finite() || p.value < 0.0 {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::enums::RefundPreference;
-use super::purchases::non_empty;
+use super::purchases::{known, non_empty};
 use crate::error::{Rule, ValidationError};
 
 /// A profile's Refund Saver settings as the API returns them.
@@ -13,6 +13,8 @@ use crate::error::{Rule, ValidationError};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundSaverSettings {
     pub profile_id: String,
+    /// Both values `None` when the API sends `null` (the dashboard's defaults apply).
+    #[serde(deserialize_with = "super::profile::null_as_default")]
     pub settings: RefundSaverPreferences,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -20,7 +22,7 @@ pub struct RefundSaverSettings {
 
 /// The user's refund preference and data-sharing consent; `None` means the dashboard default.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RefundSaverPreferences {
     #[serde(default)]
     pub consent: Option<bool>,
@@ -47,13 +49,7 @@ pub struct RefundSaverParams {
 impl RefundSaverParams {
     pub fn validate(&self) -> Result<(), ValidationError> {
         if let Some(p) = &self.custom_preference {
-            if !RefundPreference::KNOWN.contains(&p.as_str()) {
-                return Err(ValidationError::new(
-                    "custom_preference",
-                    Rule::Enum,
-                    format!("{:?} is not one of {}", p.as_str(), RefundPreference::KNOWN.join(", ")),
-                ));
-            }
+            known("custom_preference", p.as_str(), RefundPreference::KNOWN)?;
         }
         if self.custom_preference.is_none() && self.consent.is_none() {
             return Err(ValidationError::new("custom_preference", Rule::Required, "give custom_preference, consent, or both"));
@@ -153,5 +149,18 @@ impl PaddleValidationParams {
     pub fn validate(&self) -> Result<(), ValidationError> {
         non_empty("customer_user_id", &self.customer_user_id)?;
         non_empty("paddle_token", &self.paddle_token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refund_saver_settings_read_null_or_missing_values_as_unset() {
+        for body in [r#"{"profile_id": "p", "settings": null}"#, r#"{"profile_id": "p", "settings": {}}"#] {
+            let s: RefundSaverSettings = serde_json::from_str(body).unwrap();
+            assert_eq!((s.settings.consent, s.settings.custom_preference), (None, None), "{body}");
+        }
     }
 }

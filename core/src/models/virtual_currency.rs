@@ -134,7 +134,9 @@ pub struct VirtualCurrencyTransaction {
     pub transaction_type: VirtualCurrencyTransactionType,
     #[serde(default, deserialize_with = "null_as_empty")]
     pub items: Vec<VirtualCurrencyBalanceChange>,
-    #[serde(default)]
+    /// Text values; entries Adapty writes itself may hold other JSON values, which arrive here
+    /// as their JSON text (nulls are left out), so one odd entry never breaks a page.
+    #[serde(default, deserialize_with = "lenient_text_map")]
     pub metadata: Option<BTreeMap<String, String>>,
     pub created_at: Timestamp,
     #[serde(flatten)]
@@ -180,5 +182,36 @@ impl HistoryRequest {
             }
             _ => Ok(()),
         }
+    }
+}
+
+fn lenient_text_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    let map = Option::<Map<String, Value>>::deserialize(d)?;
+    Ok(map.map(|m| {
+        m.into_iter()
+            .filter_map(|(k, v)| match v {
+                Value::Null => None,
+                Value::String(s) => Some((k, s)),
+                other => Some((k, other.to_string())),
+            })
+            .collect()
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_metadata_of_any_json_never_breaks_parsing() {
+        let entry = r#"{"transaction_id": "t", "transaction_type": "refund", "items": null,
+            "metadata": {"reason": "promo", "count": 3, "gone": null, "nested": {"a": true}}, "created_at": "2026-05-23T10:30:00Z"}"#;
+        let t: VirtualCurrencyTransaction = serde_json::from_str(entry).unwrap();
+        let meta = t.metadata.unwrap();
+        assert_eq!(meta["reason"], "promo");
+        assert_eq!(meta["count"], "3");
+        assert_eq!(meta["nested"], r#"{"a":true}"#);
+        assert!(!meta.contains_key("gone"));
+        assert!(t.items.is_empty());
     }
 }

@@ -25,12 +25,13 @@ public struct DeleteResult: Sendable {
 }
 
 /// A client of Adapty's server-side API. `apiKey` falls back to `ADAPTY_API_KEY`, `baseUrl` to
-/// `ADAPTY_BASE_URL` and then `https://api.adapty.io`. Failures are `AdaptyError` cases.
+/// `ADAPTY_BASE_URL` and then `https://api.adapty.io`. `timeout` bounds each request and
+/// `connectTimeout` the making of a connection, in seconds. Failures are `AdaptyError` cases.
 public final class AdaptyClient: Sendable {
     private let native: NativeClient
 
-    public init(apiKey: String? = nil, baseUrl: String? = nil, apiVersion: String = "v2", timeout: TimeInterval = 30, maxRetries: Int = 2) throws {
-        var options: [String: Any] = ["api_version": apiVersion, "timeout": timeout, "max_retries": maxRetries, "language": ["swift", "6"]]
+    public init(apiKey: String? = nil, baseUrl: String? = nil, apiVersion: String = "v2", timeout: TimeInterval = 30, connectTimeout: TimeInterval = 10, maxRetries: Int = 2) throws {
+        var options: [String: Any] = ["api_version": apiVersion, "timeout": timeout, "connect_timeout": connectTimeout, "max_retries": maxRetries, "language": ["swift", "6"]]
         options["api_key"] = apiKey
         options["base_url"] = baseUrl
         native = try NativeClient(optionsJson: try Self.text(options))
@@ -335,18 +336,32 @@ extension VirtualCurrencyTransactionPage: CursorPage {
     var items: [VirtualCurrencyTransaction] { data }
 }
 
-/// Where a walk through pages is: the items left of the last page, and where the next one starts.
+/// Where a walk through pages is: the items left of the last page, where the next one starts,
+/// and the cursors already sent.
 struct PageState<Item> {
     private var left: [Item] = []
     private var cursor: String?
     private var started = false
+    private var sent: Set<String> = []
 
     /// Whether the next item needs a page, at `cursor`: no items left and a page still to come.
     var needsPage: Bool { left.isEmpty && !(started && cursor == nil) }
-    var nextCursor: String? { cursor }
 
-    mutating func take(_ page: ([Item], String?)) {
-        (left, cursor, started) = (page.0.reversed(), page.1, true)
+    /// The cursor of the page to fetch now (nil: the first), remembered as sent.
+    mutating func nextCursor() -> String? {
+        if let cursor { sent.insert(cursor) }
+        return cursor
+    }
+
+    /// Takes a fetched page. An empty next cursor ends the walk like nil; one already sent would
+    /// make the walk endless, so it fails (as the core's own walk does) and the walk ends.
+    mutating func take(_ page: ([Item], String?)) throws {
+        let next = page.1.flatMap { $0.isEmpty ? nil : $0 }
+        if let next, sent.contains(next) {
+            (left, cursor, started) = ([], nil, true)
+            throw AdaptyError.Usage(detail: "internal SDK error: the API returned cursor \"\(next)\" again")
+        }
+        (left, cursor, started) = (page.0.reversed(), next, true)
     }
 
     mutating func pop() -> Item? { left.popLast() }
@@ -362,7 +377,7 @@ actor PageWalk<Item: Sendable> {
     }
 
     func next() async throws -> Item? {
-        while state.needsPage { state.take(try await fetch(state.nextCursor)) }
+        while state.needsPage { try state.take(try await fetch(state.nextCursor())) }
         return state.pop()
     }
 }
@@ -379,7 +394,7 @@ public final class BlockingPages<Item> {
 
     /// The next item, or nil after the last one.
     public func next() throws -> Item? {
-        while state.needsPage { state.take(try fetch(state.nextCursor)) }
+        while state.needsPage { try state.take(try fetch(state.nextCursor())) }
         return state.pop()
     }
 
@@ -396,7 +411,7 @@ func adaptyError(_ info: [String: Any]) -> AdaptyError {
     let detail = info["message"] as? String ?? ""
     switch info["kind"] as? String {
     case "validation":
-        return .Validation(field: info["field"] as? String ?? "", rule: info["rule"] as? String ?? "", detail: detail)
+        return .Validation(field: info["field"] as? String ?? "", rule: info["rule"] as? String ?? "", errorCode: info["error_code"] as? String, detail: detail)
     case "connection":
         return .Connection(detail: detail)
     case "timeout":

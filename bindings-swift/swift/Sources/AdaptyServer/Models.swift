@@ -415,6 +415,7 @@ public struct InstallationMeta: Codable, Equatable, Sendable {
 /// A profile's Refund Saver settings as the API returns them.
 public struct RefundSaverSettings: Codable, Equatable, Sendable {
     public let profileId: String
+    /// Both values `None` when the API sends `null` (the dashboard's defaults apply).
     public let settings: RefundSaverPreferences
 
     enum CodingKeys: String, CodingKey {
@@ -872,6 +873,8 @@ public struct VirtualCurrencyTransaction: Codable, Equatable, Sendable {
     public let transactionId: String
     public let transactionType: String
     public let items: [VirtualCurrencyBalanceChange]
+    /// Text values; entries Adapty writes itself may hold other JSON values, which arrive here
+    /// as their JSON text (nulls are left out), so one odd entry never breaks a page.
     public let metadata: [String: String]?
     public let createdAt: Date
 

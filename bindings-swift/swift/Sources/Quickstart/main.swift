@@ -22,7 +22,7 @@ print("updated  attributes now \(updated.customAttributes)")
 
 do {
     _ = try await client.updateProfile(.customerUserId("swift-quickstart-1"), ProfileFields(birthday: .value("2001-02-29")))
-} catch AdaptyError.Validation(let field, let rule, let detail) {
+} catch AdaptyError.Validation(let field, let rule, _, let detail) {
     print("refused  before sending: \(field) (\(rule)): \(detail)")
 }
 

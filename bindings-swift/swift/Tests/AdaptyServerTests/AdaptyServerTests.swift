@@ -138,12 +138,12 @@ final class AdaptyServerTests: XCTestCase {
             do {
                 _ = try await c.updateProfile(.customerUserId("anyone"), fields)
                 XCTFail("expected a validation error for \(field)")
-            } catch AdaptyError.Validation(let f, let r, _) {
+            } catch AdaptyError.Validation(let f, let r, _, _) {
                 XCTAssertEqual([f, r], [field, rule])
             }
         }
         XCTAssertThrowsError(try c.getProfileBlocking(.profileId("not-a-uuid"))) { error in
-            guard case AdaptyError.Validation("profile_id", "format", _) = error else { return XCTFail("\(error)") }
+            guard case AdaptyError.Validation("profile_id", "format", _, _) = error else { return XCTFail("\(error)") }
         }
         XCTAssertEqual(try em.journal().count, 0)
     }
@@ -170,7 +170,7 @@ final class AdaptyServerTests: XCTestCase {
             guard case AdaptyError.Connection = error else { return XCTFail("\(error)") }
         }
         XCTAssertThrowsError(try client(baseUrl: "http://api.example.com")) { error in
-            guard case AdaptyError.Validation("base_url", _, _) = error else { return XCTFail("\(error)") }
+            guard case AdaptyError.Validation("base_url", _, _, _) = error else { return XCTFail("\(error)") }
         }
     }
 
@@ -194,7 +194,7 @@ final class AdaptyServerTests: XCTestCase {
         let results = try await client().deleteProfiles(again.map(ProfileRef.profileId) + [.customerUserId("nobody"), .profileId("bad")])
         XCTAssertEqual(results.map(\.ok), [true, true, true, false, false])
         guard case .Api(404, _, _, _, _, _) = results[3].error else { return XCTFail("\(String(describing: results[3].error))") }
-        guard case .Validation("profile_id", _, _) = results[4].error else { return XCTFail("\(String(describing: results[4].error))") }
+        guard case .Validation("profile_id", _, _, _) = results[4].error else { return XCTFail("\(String(describing: results[4].error))") }
     }
 
     func testManyConcurrentCallsOnOneClient() async throws {
@@ -279,7 +279,7 @@ final class AdaptyServerTests: XCTestCase {
 
     func describe(_ e: AdaptyError) -> Any {
         switch e {
-        case .Validation(let field, let rule, _): return ["validation_error": ["field": field, "rule": rule]]
+        case .Validation(let field, let rule, _, _): return ["validation_error": ["field": field, "rule": rule]]
         case .Api(let status, let code, _, _, _, _): return ["status": Int(status), "error_code": code as Any? ?? NSNull()]
         default: return "unexpected: \(e)"
         }

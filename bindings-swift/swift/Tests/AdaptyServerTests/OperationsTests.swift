@@ -99,7 +99,8 @@ final class OperationsTests: XCTestCase {
             try em.control("DELETE", "journal")
             let params = subscription(purchasedAt: Date() - day, expiresAt: Date() - 2 * day)
             let error = await failure { try await (blocking ? c.setTransactionBlocking(ref, params) : c.setTransaction(ref, params)) }
-            guard case .Validation("expires_at", _, let detail)? = error else { return XCTFail("\(String(describing: error))") }
+            guard case .Validation("expires_at", _, let errorCode, let detail)? = error else { return XCTFail("\(String(describing: error))") }
+            XCTAssertEqual(errorCode, "expires_date_error")
             XCTAssertTrue(detail.contains("expires_date_error"), detail)
             XCTAssertEqual(try em.journal().count, 0)
         }
@@ -244,9 +245,9 @@ final class OperationsTests: XCTestCase {
     func testListArgumentsAreValidated() async throws {
         let c = try client()
         let error = await failure { try await c.paywalls(pageSize: 0) }
-        guard case .Validation("page_size", _, _)? = error else { return XCTFail("\(String(describing: error))") }
+        guard case .Validation("page_size", _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
         XCTAssertThrowsError(try c.allPaywallsBlocking(pageSize: 10_000).next()) { error in
-            guard case AdaptyError.Validation("page_size", _, _) = error else { return XCTFail("\(error)") }
+            guard case AdaptyError.Validation("page_size", _, _, _) = error else { return XCTFail("\(error)") }
         }
         var thrown: Error?
         do {
@@ -254,7 +255,89 @@ final class OperationsTests: XCTestCase {
         } catch {
             thrown = error
         }
-        guard case AdaptyError.Validation("profile_id", _, _)? = thrown else { return XCTFail("\(String(describing: thrown))") }
+        guard case AdaptyError.Validation("profile_id", _, _, _)? = thrown else { return XCTFail("\(String(describing: thrown))") }
         XCTAssertEqual(try em.journal().count, 0)
+    }
+
+    /// Every request of a walk, via a fault: `body` answers each one.
+    func fakePages(_ pathPrefix: String, _ body: [String: Any]) throws {
+        try em.control("DELETE", "faults")
+        try em.control("POST", "faults", ["method": "GET", "path_prefix": pathPrefix, "status": 200, "body": body, "times": 10])
+        try em.control("DELETE", "journal")
+    }
+
+    /// A server that ignores the page asked for repeats a cursor: the walk fails instead of
+    /// looping, having asked for the repeated cursor once.
+    func testPageWalksFailOnARepeatedCursor() async throws {
+        let c = try client()
+        let ref = try profile()
+        let paywallPage: [String: Any] = ["data": [Any](), "meta": ["pagination": ["count": 10, "page": 1, "pages": 5]]]
+        let historyPage: [String: Any] = ["data": [Any](), "pagination": ["next_cursor": "abc"]]
+        let walks: [(String, [String: Any], String, (Bool) async throws -> Void)] = [
+            ("/api/v2/server-side-api/paywalls", paywallPage, "2", { blocking in
+                if blocking { _ = try c.allPaywallsBlocking().collect() } else { for try await _ in c.allPaywalls() {} }
+            }),
+            ("/api/v2/server-side-api/vc/transactions", historyPage, "abc", { blocking in
+                if blocking { _ = try c.allVirtualCurrencyTransactionsBlocking(ref).collect() } else { for try await _ in c.allVirtualCurrencyTransactions(ref) {} }
+            }),
+        ]
+        for (path, page, cursor, walk) in walks {
+            for blocking in [false, true] {
+                try fakePages(path, page)
+                let error = await failure { try await walk(blocking) }
+                guard case .Usage(let detail)? = error else { return XCTFail("\(path) blocking=\(blocking): \(String(describing: error))") }
+                XCTAssertTrue(detail.contains("the API returned cursor \"\(cursor)\" again"), detail)
+                let sent = try em.journal()
+                XCTAssertEqual(sent.count, 2, "\(path) blocking=\(blocking)")
+                let query = sent.last?["query"] as? String ?? ""
+                XCTAssertTrue(query.contains(path.hasSuffix("paywalls") ? "page=2&" : "cursor=abc"), query)
+            }
+        }
+    }
+
+    /// An empty next cursor ends a walk like a missing one.
+    func testAnEmptyCursorEndsTheWalk() async throws {
+        let c = try client()
+        let ref = try profile()
+        for blocking in [false, true] {
+            try fakePages("/api/v2/server-side-api/vc/transactions", ["data": [Any](), "pagination": ["next_cursor": ""]])
+            var count = 0
+            if blocking { count = try c.allVirtualCurrencyTransactionsBlocking(ref).collect().count } else { for try await _ in c.allVirtualCurrencyTransactions(ref) { count += 1 } }
+            XCTAssertEqual(count, 0)
+            XCTAssertEqual(try em.journal().count, 1)
+        }
+        var state = PageState<Int>()
+        XCTAssertTrue(state.needsPage)
+        XCTAssertNil(state.nextCursor())
+        try state.take(([1], ""))
+        XCTAssertEqual(state.pop(), 1)
+        XCTAssertFalse(state.needsPage)
+    }
+
+    /// A repeat of any cursor sent before, not only the last one, ends the walk.
+    func testAnOlderCursorAgainFailsToo() throws {
+        var state = PageState<Int>()
+        _ = state.nextCursor()
+        try state.take(([1], "a"))
+        _ = state.pop()
+        XCTAssertEqual(state.nextCursor(), "a")
+        try state.take(([2], "b"))
+        _ = state.pop()
+        XCTAssertEqual(state.nextCursor(), "b")
+        XCTAssertThrowsError(try state.take(([3], "a"))) { error in
+            guard case AdaptyError.Usage(let detail) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(detail.contains(#"cursor "a" again"#), detail)
+        }
+        XCTAssertFalse(state.needsPage)
+    }
+
+    func testConnectTimeoutOption() async throws {
+        let c = try AdaptyClient(apiKey: key, baseUrl: em.baseUrl, timeout: 5, connectTimeout: 2.5, maxRetries: 0)
+        let ref = try profile()
+        let profile = try await c.getProfile(ref)
+        XCTAssertEqual(try c.getProfileBlocking(ref).profileId, profile.profileId)
+        XCTAssertThrowsError(try AdaptyClient(apiKey: key, baseUrl: em.baseUrl, connectTimeout: -1)) { error in
+            guard case AdaptyError.Validation("connect_timeout", _, _, _) = error else { return XCTFail("\(error)") }
+        }
     }
 }

@@ -41,7 +41,8 @@ data class DeleteResult(val ref: ProfileRef, val error: AdaptyException?) {
 
 /**
  * A client of Adapty's server-side API. [apiKey] falls back to `ADAPTY_API_KEY`, [baseUrl] to
- * `ADAPTY_BASE_URL` and then `https://api.adapty.io`. Failures are [AdaptyException] cases.
+ * `ADAPTY_BASE_URL` and then `https://api.adapty.io`. [timeoutSeconds] bounds each request and
+ * [connectTimeoutSeconds] the making of a connection. Failures are [AdaptyException] cases.
  */
 class AdaptyClient(
     apiKey: String? = null,
@@ -49,6 +50,7 @@ class AdaptyClient(
     apiVersion: String = "v2",
     timeoutSeconds: Double = 30.0,
     maxRetries: Int = 2,
+    connectTimeoutSeconds: Double = 10.0,
 ) : AutoCloseable {
     private val native =
         NativeClient(
@@ -57,6 +59,7 @@ class AdaptyClient(
                 baseUrl?.let { put("base_url", it) }
                 put("api_version", apiVersion)
                 put("timeout", timeoutSeconds)
+                put("connect_timeout", connectTimeoutSeconds)
                 put("max_retries", maxRetries)
                 put("language", buildJsonArray { add(JsonPrimitive("kotlin")); add(JsonPrimitive(KotlinVersion.CURRENT.toString())) })
             }.toString(),
@@ -211,13 +214,20 @@ class AdaptyClient(
 
     private inline fun <reified T> decode(text: String): T = json.decodeFromString(text)
 
-    /** Walks pages from the first: each page's `nextCursor` becomes the next request's `cursor`. */
+    /**
+     * Walks pages from the first: each page's `nextCursor` becomes the next request's `cursor`, and
+     * a null or empty one ends the walk. A cursor already sent would make the walk endless, so it
+     * fails with [AdaptyException.Usage] (as the core's own walk does).
+     */
     private inline fun <P, T> walk(args: JsonObject, fetch: (String) -> String, page: KSerializer<P>, items: (P) -> Pair<List<T>, String?>, emit: (List<T>) -> Unit) {
+        val sent = HashSet<String>()
         var cursor: String? = null
         do {
+            cursor?.let { sent.add(it) }
             val (data, next) = items(json.decodeFromString(page, fetch(JsonObject(args + ("cursor" to JsonPrimitive(cursor))).toString())))
+            if (next != null && next in sent) throw AdaptyException.Usage("internal SDK error: the API returned cursor \"$next\" again")
             emit(data)
-            cursor = next
+            cursor = next?.takeUnless { it.isEmpty() }
         } while (cursor != null)
     }
 
@@ -271,7 +281,7 @@ private fun results(refs: List<ProfileRef>, text: String): List<DeleteResult> =
 internal fun exception(info: JsonElement): AdaptyException {
     val message = info.text("message") ?: ""
     return when (info.text("kind")) {
-        "validation" -> AdaptyException.Validation(info.text("field") ?: "", info.text("rule") ?: "", message)
+        "validation" -> AdaptyException.Validation(info.text("field") ?: "", info.text("rule") ?: "", info.text("error_code"), message)
         "connection" -> AdaptyException.Connection(message)
         "timeout" -> AdaptyException.Timeout(message)
         "api" -> {

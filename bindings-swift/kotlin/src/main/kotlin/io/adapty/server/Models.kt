@@ -142,6 +142,7 @@ data class InstallationMeta(
 @Serializable
 data class RefundSaverSettings(
     @SerialName("profile_id") val profileId: String,
+    /** Both values `None` when the API sends `null` (the dashboard's defaults apply). */
     @SerialName("settings") val settings: RefundSaverPreferences,
 )
 
@@ -271,6 +272,8 @@ data class VirtualCurrencyTransaction(
     @SerialName("transaction_id") val transactionId: String,
     @SerialName("transaction_type") val transactionType: String,
     @SerialName("items") val items: List<VirtualCurrencyBalanceChange> = emptyList(),
+    /** Text values; entries Adapty writes itself may hold other JSON values, which arrive here
+     * as their JSON text (nulls are left out), so one odd entry never breaks a page. */
     @SerialName("metadata") val metadata: Map<String, String>? = null,
     @SerialName("created_at") @Serializable(with = OffsetDateTimeSerializer::class) val createdAt: OffsetDateTime,
 )

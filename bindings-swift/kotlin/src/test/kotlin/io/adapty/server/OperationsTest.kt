@@ -7,6 +7,8 @@ import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import org.junit.jupiter.api.AfterAll
@@ -104,6 +106,7 @@ class OperationsTest {
         val params = subscription(now().minusDays(1), now().minusDays(2))
         val e = assertThrows<AdaptyException.Validation> { if (blocking) c.setTransactionBlocking(ref, params) else runBlocking { c.setTransaction(ref, params) } }
         assertEquals("expires_at", e.field)
+        assertEquals("expires_date_error", e.errorCode)
         assertTrue("expires_date_error" in e.detail, e.detail)
         assertEquals(0, em.journal().size)
     }
@@ -223,5 +226,58 @@ class OperationsTest {
         val v = assertThrows<AdaptyException.Validation> { c.allPaywallsBlocking(pageSize = 10_000).firstOrNull() }
         assertEquals("page_size", v.field)
         assertEquals(0, em.journal().size)
+    }
+
+    /** Answers every matching GET of a walk with [body], via a fault. */
+    private fun fakePages(pathPrefix: String, body: String) {
+        em.control("DELETE", "faults")
+        em.fault(JsonObject(mapOf("method" to JsonPrimitive("GET"), "path_prefix" to JsonPrimitive(pathPrefix), "status" to JsonPrimitive(200), "body" to Json.parseToJsonElement(body), "times" to JsonPrimitive(10))))
+        em.control("DELETE", "journal")
+    }
+
+    /** A server that ignores the page asked for repeats a cursor: the walk fails instead of looping. */
+    @Test
+    fun pageWalksFailOnARepeatedCursor() = bothStyles { blocking ->
+        val ref = profile()
+        val walks = listOf(
+            Triple("/api/v2/server-side-api/paywalls", """{"data": [], "meta": {"pagination": {"count": 10, "page": 1, "pages": 5}}}""", "2"),
+            Triple("/api/v2/server-side-api/vc/transactions", """{"data": [], "pagination": {"next_cursor": "abc"}}""", "abc"),
+        )
+        for ((path, body, cursor) in walks) {
+            fakePages(path, body)
+            val e = assertThrows<AdaptyException.Usage> {
+                if (path.endsWith("paywalls")) {
+                    if (blocking) c.allPaywallsBlocking().toList() else runBlocking { c.allPaywalls().toList() }
+                } else {
+                    if (blocking) c.allVirtualCurrencyTransactionsBlocking(ref).toList() else runBlocking { c.allVirtualCurrencyTransactions(ref).toList() }
+                }
+            }
+            assertTrue("the API returned cursor \"$cursor\" again" in e.detail, e.detail)
+            val sent = em.journal()
+            assertEquals(2, sent.size, "$path blocking=$blocking")
+            val query = sent.last().jsonObject["query"]!!.jsonPrimitive.content
+            assertTrue((if (path.endsWith("paywalls")) "page=2&" else "cursor=abc") in query, query)
+        }
+    }
+
+    /** An empty next cursor ends a walk like a missing one. */
+    @Test
+    fun anEmptyCursorEndsTheWalk() = bothStyles { blocking ->
+        val ref = profile()
+        fakePages("/api/v2/server-side-api/vc/transactions", """{"data": [], "pagination": {"next_cursor": ""}}""")
+        val all = if (blocking) c.allVirtualCurrencyTransactionsBlocking(ref).toList() else c.allVirtualCurrencyTransactions(ref).toList()
+        assertEquals(0, all.size)
+        assertEquals(1, em.journal().size)
+    }
+
+    @Test
+    fun connectTimeoutOption() = bothStyles { blocking ->
+        val ref = profile()
+        AdaptyClient(apiKey = KEY, baseUrl = em.baseUrl, timeoutSeconds = 5.0, connectTimeoutSeconds = 2.5, maxRetries = 0).use { client ->
+            val p = if (blocking) client.getProfileBlocking(ref) else client.getProfile(ref)
+            assertEquals(ref.id, p.customerUserId)
+        }
+        val e = assertThrows<AdaptyException.Validation> { AdaptyClient(apiKey = KEY, baseUrl = em.baseUrl, connectTimeoutSeconds = -1.0) }
+        assertEquals("connect_timeout", e.field)
     }
 }
