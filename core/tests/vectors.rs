@@ -66,8 +66,42 @@ async fn run(client: &Client, case: &Value) -> Value {
     }
 }
 
+/// What is wrong with a case's outcome `got` and the requests `sent`, against its `expect`.
+fn check_case(name: &str, expect: &Value, got: &Value, sent: &[Value]) -> Vec<String> {
+    if let Some(v) = expect.get("validation_error") {
+        let mut problems = Vec::new();
+        if *got != json!({ "validation_error": v }) {
+            problems.push(format!("{name}: got {got}, expected validation error {v}"));
+        }
+        if !sent.is_empty() {
+            problems.push(format!("{name}: {} request(s) sent despite a validation error", sent.len()));
+        }
+        return problems;
+    }
+    if let Some(results) = expect.get("results") {
+        return if got["results"] == *results { Vec::new() } else { vec![format!("{name}: got {got}, expected {results}")] };
+    }
+    let mut problems = Vec::new();
+    if *got != expect["outcome"] {
+        problems.push(format!("{name}: outcome {got} != expected {}", expect["outcome"]));
+    }
+    match sent {
+        [entry] => problems.extend(check_request(name, &expect["request"], entry)),
+        other => problems.push(format!("{name}: expected one request, saw {}", other.len())),
+    }
+    problems
+}
+
 fn check_request(name: &str, expected: &Value, entry: &Value) -> Vec<String> {
     let mut problems = Vec::new();
+    if let Some(query) = expected.get("query").and_then(Value::as_object) {
+        let sent_query = query_map(entry["query"].as_str().unwrap_or_default());
+        for (k, v) in query {
+            if sent_query.get(k) != Some(v) {
+                problems.push(format!("{name}: query {k} = {:?} != expected {v}", sent_query.get(k)));
+            }
+        }
+    }
     for key in ["method", "path"] {
         if expected[key] != entry[key] {
             problems.push(format!("{name}: {key} {} != expected {}", entry[key], expected[key]));
@@ -109,28 +143,7 @@ async fn shared_vectors() {
         }
         let client = &clients[if case["api_version"] == "v1" { 0 } else { 1 }];
         let got = run(client, case).await;
-        let expect = &case["expect"];
-        let sent = ctl.journal().await;
-        if let Some(v) = expect.get("validation_error") {
-            if got != json!({ "validation_error": v }) {
-                problems.push(format!("{name}: got {got}, expected validation error {v}"));
-            }
-            if !sent.is_empty() {
-                problems.push(format!("{name}: {} request(s) sent despite a validation error", sent.len()));
-            }
-        } else if let Some(results) = expect.get("results") {
-            if got["results"] != *results {
-                problems.push(format!("{name}: got {got}, expected {results}"));
-            }
-        } else {
-            if got != expect["outcome"] {
-                problems.push(format!("{name}: outcome {got} != expected {}", expect["outcome"]));
-            }
-            match sent.as_slice() {
-                [entry] => problems.extend(check_request(name, &expect["request"], entry)),
-                other => problems.push(format!("{name}: expected one request, saw {}", other.len())),
-            }
-        }
+        problems.extend(check_case(name, &case["expect"], &got, &ctl.journal().await));
     }
     assert!(problems.is_empty(), "{} of {} vector cases failed:\n{}", problems.len(), cases.len(), problems.join("\n"));
 }
@@ -183,34 +196,7 @@ async fn shared_operation_vectors() {
         }
         ctl.clear_journal().await;
         let got = op_outcome(&adapty_server::ops::call(&client, op, &case["input"]).await);
-        let expect = &case["expect"];
-        let sent = ctl.journal().await;
-        if let Some(v) = expect.get("validation_error") {
-            if got != json!({ "validation_error": v }) {
-                problems.push(format!("{name}: got {got}, expected validation error {v}"));
-            }
-            if !sent.is_empty() {
-                problems.push(format!("{name}: {} request(s) sent despite a validation error", sent.len()));
-            }
-            continue;
-        }
-        if got != expect["outcome"] {
-            problems.push(format!("{name}: outcome {got} != expected {}", expect["outcome"]));
-        }
-        let [entry] = sent.as_slice() else {
-            problems.push(format!("{name}: expected one request, saw {}", sent.len()));
-            continue;
-        };
-        let request = &expect["request"];
-        problems.extend(check_request(name, request, entry));
-        if let Some(query) = request.get("query").and_then(Value::as_object) {
-            let sent_query = query_map(entry["query"].as_str().unwrap_or_default());
-            for (k, v) in query {
-                if sent_query.get(k) != Some(v) {
-                    problems.push(format!("{name}: query {k} = {:?} != expected {v}", sent_query.get(k)));
-                }
-            }
-        }
+        problems.extend(check_case(name, &case["expect"], &got, &ctl.journal().await));
     }
     let missing: Vec<_> = adapty_server::ops::OPERATIONS.iter().filter(|op| !covered.contains(**op)).collect();
     assert!(missing.is_empty(), "operations without vectors: {missing:?}");

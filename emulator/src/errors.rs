@@ -61,6 +61,8 @@ pub fn rule(e: &adapty_server::ValidationError) -> Response {
 pub fn rule_with_status(status: StatusCode, e: &adapty_server::ValidationError) -> Response {
     let message = e.message.strip_suffix(&format!(" ({})", e.api_code.unwrap_or_default())).unwrap_or(&e.message);
     let source = match e.api_code {
+        // Adapty's body for a past `revoke_at` names no source and words it its own way.
+        Some("value_error") => return nested(status, "value_error", None, &["Must be greater than the current time or null"]),
         Some("free_trial_price_error") => "offer_type",
         Some("missing_offer_id") => "offer_category",
         Some("grace_period_billing_error") => "grace_period_billing_error",

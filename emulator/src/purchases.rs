@@ -40,14 +40,24 @@ fn with_profile_mut(
     }
 }
 
+/// A profile-scoped request's ids and body, read and checked with the SDK's own rules.
+fn checked_request<T: serde::de::DeserializeOwned>(
+    app: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+    validate: impl Fn(&T) -> Result<(), adapty_server::ValidationError>,
+) -> Result<(Ids, T), Response> {
+    let ids = prelude(app, headers)?;
+    let params = json_body::<T>(body)?;
+    validate(&params).map_err(|e| errors::rule(&e))?;
+    Ok((ids, params))
+}
+
 pub async fn set_transaction(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
-    let (ids, params) = match prelude(&app, &headers).and_then(|ids| Ok((ids, json_body::<TransactionParams>(&body)?))) {
+    let (ids, params) = match checked_request(&app, &headers, &body, TransactionParams::validate) {
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    if let Err(e) = params.validate() {
-        return errors::rule(&e);
-    }
     with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, |profile, catalog| {
         record(profile, catalog, &params);
         Ok(())
@@ -209,13 +219,10 @@ pub fn granted(access_level_id: &str, starts_at: Option<Timestamp>, expires_at: 
 }
 
 pub async fn grant(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
-    let (ids, params) = match prelude(&app, &headers).and_then(|ids| Ok((ids, json_body::<GrantAccessParams>(&body)?))) {
+    let (ids, params) = match checked_request(&app, &headers, &body, GrantAccessParams::validate) {
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    if let Err(e) = params.validate() {
-        return errors::rule(&e);
-    }
     with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, |profile, catalog| {
         if !catalog.config.access_levels.contains(&params.access_level_id) {
             return Err(paid_access_level_does_not_exist(&params.access_level_id));
@@ -227,19 +234,10 @@ pub async fn grant(State(app): State<Arc<AppState>>, headers: HeaderMap, body: B
 }
 
 pub async fn revoke(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
-    let (ids, params) = match prelude(&app, &headers).and_then(|ids| Ok((ids, json_body::<RevokeAccessParams>(&body)?))) {
+    let (ids, params) = match checked_request(&app, &headers, &body, RevokeAccessParams::validate) {
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    if let Err(e) = params.validate() {
-        // The API names no source for a past revoke_at.
-        return match e.api_code {
-            Some("value_error") => {
-                errors::nested(StatusCode::BAD_REQUEST, "value_error", None, &["Must be greater than the current time or null"])
-            }
-            _ => errors::rule(&e),
-        };
-    }
     with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, |profile, catalog| {
         let id = &params.access_level_id;
         if !catalog.config.access_levels.contains(id) {
