@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::client::Client;
 use crate::error::{Error, Rule, ValidationError};
 use crate::models::{HistoryRequest, PageRequest, ProfileParams};
+use crate::pagination::Cursors;
 use crate::reference::{CreateRef, ProfileRef};
 
 /// Every operation [`call`] knows, for bindings that list them.
@@ -111,6 +112,46 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Value, Erro
         }
         "virtualCurrency.balances" => to_json(client.virtual_currency().balances(&profile()?).await),
         other => Err(Error::Usage { message: format!("unknown operation {other:?}") }),
+    }
+}
+
+/// The list operations a [`Walk`] can walk.
+pub const WALKABLE: &[&str] = &["paywalls.list", "virtualCurrency.listTransactions"];
+
+/// A walk over every page of a list operation, for the bindings' iterators: each [`Walk::next`]
+/// fetches one page (passing the previous page's `next_cursor` as `cursor`) and returns its
+/// items, `None` after the last page. The walk's state lives here, so every language gets the
+/// same guard: a cursor the walk already sent (a repeat or a cycle) ends it with an error, an
+/// empty one ends it, and so does any error.
+pub struct Walk {
+    client: Client,
+    op: String,
+    args: Value,
+    /// The cursors sent, and the next one to send (`None` once the walk is over).
+    state: tokio::sync::Mutex<(Cursors, Option<Option<String>>)>,
+}
+
+impl Walk {
+    pub fn new(client: &Client, op: &str, args: Value) -> Result<Self, Error> {
+        if !WALKABLE.contains(&op) {
+            return Err(Error::Usage { message: format!("{op:?} is not a list operation (walkable: {})", WALKABLE.join(", ")) });
+        }
+        let state = tokio::sync::Mutex::new((Cursors::default(), Some(None)));
+        Ok(Self { client: client.clone(), op: op.to_owned(), args, state })
+    }
+
+    /// The next page's items (JSON models), or `None` when the walk is over.
+    pub async fn next(&self) -> Result<Option<Value>, Error> {
+        let mut state = self.state.lock().await;
+        let Some(cursor) = state.1.take() else { return Ok(None) };
+        let mut args = self.args.clone();
+        if let (Some(c), Some(map)) = (cursor, args.as_object_mut()) {
+            map.insert("cursor".into(), Value::String(c));
+        }
+        let mut page = call(&self.client, &self.op, &args).await?;
+        let next = page.get("next_cursor").and_then(Value::as_str).map(str::to_owned);
+        state.1 = state.0.next(next)?.map(Some);
+        Ok(Some(page.get_mut("data").map(Value::take).unwrap_or_else(|| json!([]))))
     }
 }
 

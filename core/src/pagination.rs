@@ -32,11 +32,11 @@ where
 /// The cursors a walk has sent. A server handing back one of them again (a repeat, or a cycle)
 /// would make the walk endless, so that ends it with an error.
 #[derive(Default)]
-struct Cursors(HashSet<String>);
+pub(crate) struct Cursors(HashSet<String>);
 
 impl Cursors {
     /// The cursor of the next page: `None` at the end (an empty cursor counts as none).
-    fn next(&mut self, next: Option<String>) -> Result<Option<String>, Error> {
+    pub(crate) fn next(&mut self, next: Option<String>) -> Result<Option<String>, Error> {
         match next.filter(|c| !c.is_empty()) {
             Some(c) if !self.0.insert(c.clone()) => Err(Error::Internal { message: format!("the API returned cursor {c:?} again") }),
             other => Ok(other),

@@ -198,3 +198,34 @@ async fn argument_errors_name_the_argument() {
         (Some("api"), Some(404), Some("profile_does_not_exist"))
     );
 }
+
+/// `ops::Walk`, behind every binding's page iterator: all pages in order, then `None`; a cursor
+/// handed back twice ends it with an error after exactly two requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walks_read_every_page_and_stop_on_a_repeated_cursor() {
+    use adapty_server::ops::Walk;
+    let env = Env::start().await;
+    env.control.seed_paywalls(5, false).await; // 8 paywalls with the 3 defaults
+    let client = env.client();
+    let walk = Walk::new(&client, "paywalls.list", json!({ "page_size": 3 })).unwrap();
+    let mut sizes = Vec::new();
+    while let Some(items) = walk.next().await.unwrap() {
+        sizes.push(items.as_array().unwrap().len());
+    }
+    assert_eq!(sizes, [3, 3, 2]);
+    assert_eq!(walk.next().await.unwrap(), None, "a finished walk stays finished");
+
+    env.control.clear_journal().await;
+    let same_page = json!({ "data": [], "meta": { "pagination": { "count": 10, "page": 1, "pages": 5 } } });
+    env.control
+        .fault(json!({ "method": "GET", "path_prefix": "/api/v2/server-side-api/paywalls", "status": 200, "body": same_page, "times": 10 }))
+        .await;
+    let walk = Walk::new(&client, "paywalls.list", json!({ "page_size": 3 })).unwrap();
+    assert_eq!(walk.next().await.unwrap(), Some(json!([])));
+    let err = walk.next().await.unwrap_err();
+    assert!(err.to_string().contains("cursor \"2\" again"), "{err}");
+    assert_eq!(walk.next().await.unwrap(), None, "an error ends the walk");
+    assert_eq!(env.control.journal().await.len(), 2);
+
+    assert!(matches!(Walk::new(&client, "profiles.get", json!({})), Err(adapty_server::Error::Usage { .. })));
+}
