@@ -9,6 +9,7 @@ mod logging;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use adapty_server::{Client as CoreClient, Config, Error, ops};
 use pyo3::IntoPyObjectExt;
@@ -49,6 +50,29 @@ impl Client {
         let args = py_to_json(args.as_any(), "")?;
         let client = self.inner.clone();
         run(py, Box::pin(async move { ops::call(&client, &op, &args).await }), done)
+    }
+
+    /// A walk over every page of the list operation `op` (see `adapty_server::ops::Walk`).
+    fn walk(&self, py: Python<'_>, op: String, args: &Bound<'_, PyDict>) -> PyResult<Walk> {
+        let args = py_to_json(args.as_any(), "")?;
+        let walk = ops::Walk::new(&self.inner, &op, args).map_err(|e| to_py_err(py, e))?;
+        Ok(Walk { inner: Arc::new(walk) })
+    }
+}
+
+/// The core's page walk: `next` gives the next page's items, `None` at the end.
+#[pyclass(frozen, module = "adapty_server._native")]
+struct Walk {
+    inner: Arc<ops::Walk>,
+}
+
+#[pymethods]
+impl Walk {
+    /// Blocking, or in the background reporting to `done`, like `Client.call`.
+    #[pyo3(signature = (done=None))]
+    fn next(&self, py: Python<'_>, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
+        let walk = self.inner.clone();
+        run(py, Box::pin(async move { walk.next().await.map(|items| items.unwrap_or(Value::Null)) }), done)
     }
 }
 
@@ -164,6 +188,7 @@ fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
     m.add_class::<Pending>()?;
+    m.add_class::<Walk>()?;
     m.add("CORE_VERSION", adapty_server::VERSION)?;
     Ok(())
 }

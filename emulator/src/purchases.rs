@@ -107,9 +107,9 @@ pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionPar
     match t.purchase_type {
         PurchaseType::OneTimePurchase => {
             let consumable = catalog.is_consumable(&t.store_product_id);
-            let existing = profile.non_subscriptions.iter().position(|n| n.store_transaction_id.as_ref() == Some(&t.store_transaction_id));
-            let purchase_id =
-                existing.and_then(|i| profile.non_subscriptions[i].purchase_id.clone()).unwrap_or_else(|| Uuid::new_v4().to_string());
+            let same = |n: &NonSubscription| n.store_transaction_id.as_ref() == Some(&t.store_transaction_id);
+            let known_id = profile.non_subscriptions.iter().find(|n| same(n)).and_then(|n| n.purchase_id.clone());
+            let purchase_id = known_id.unwrap_or_else(|| Uuid::new_v4().to_string());
             let item = NonSubscription {
                 purchase_id: Some(purchase_id),
                 store: Store::from(t.store.as_str()),
@@ -123,10 +123,7 @@ pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionPar
                 is_consumable: consumable,
                 extra: Map::new(),
             };
-            match existing {
-                Some(i) => profile.non_subscriptions[i] = item,
-                None => profile.non_subscriptions.push(item),
-            }
+            upsert(&mut profile.non_subscriptions, item, same);
             if let (Some(id), false) = (access, consumable) {
                 upsert_access(profile, id, level(t.refunded_at, None, false));
             }
@@ -154,15 +151,20 @@ pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionPar
                 cancellation_reason: t.cancellation_reason.clone(),
                 extra: Map::new(),
             };
-            let same = |s: &Subscription| s.store_original_transaction_id == sub.store_original_transaction_id;
-            match profile.subscriptions.iter().position(same) {
-                Some(i) => profile.subscriptions[i] = sub,
-                None => profile.subscriptions.push(sub),
-            }
+            let original = sub.store_original_transaction_id.clone();
+            upsert(&mut profile.subscriptions, sub, |s| s.store_original_transaction_id == original);
             if let Some(id) = access {
                 upsert_access(profile, id, level(access_until, renewal_cancelled_at, in_grace));
             }
         }
+    }
+}
+
+/// Replaces the entry `same` finds, or appends `item`.
+fn upsert<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {
+    match list.iter().position(same) {
+        Some(i) => list[i] = item,
+        None => list.push(item),
     }
 }
 

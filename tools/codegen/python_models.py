@@ -75,37 +75,23 @@ class Gen:
         which the core turns into floats."""
         return self.py_type(self.b.map_value(s)) + (" | bool" if for_input else "") + " | None"
 
-    def from_json(self, s, expr):
-        """Expression converting JSON `expr` to the Python value of (non-null) schema `s`."""
+    def convert(self, s, expr, read):
+        """Expression converting `expr` between JSON and the Python value of (non-null) schema
+        `s`: JSON to Python when `read`, back when not."""
         if "$ref" in s:
             name = ref_name(s)
-            return f"{name}.from_dict({expr})" if self.defs[name].get("type") == "object" else expr
+            if self.defs[name].get("type") != "object":
+                return expr
+            return f"{name}.from_dict({expr})" if read else f"{expr}.to_dict()"
         if s.get("x-as-map"):
-            return f'{{x["key"]: x.get("value") for x in {expr} or ()}}'
+            return f'{{x["key"]: x.get("value") for x in {expr} or ()}}' if read else f'[{{"key": k, "value": v}} for k, v in {expr}.items()]'
         fmt = s.get("format")
-        if fmt == "date-time":
-            return f"datetime_from_json({expr})"
-        if fmt == "date":
-            return f"date_from_json({expr})"
+        if fmt in ("date-time", "date"):
+            return f"{'datetime' if fmt == 'date-time' else 'date'}_{'from' if read else 'to'}_json({expr})"
         if s.get("type") == "array":
-            inner = self.from_json(s["items"], "x")
-            return f"[{inner} for x in {expr} or ()]" if inner != "x" else f"list({expr} or ())"
-        return expr
-
-    def to_json(self, s, expr):
-        if "$ref" in s:
-            name = ref_name(s)
-            return f"{expr}.to_dict()" if self.defs[name].get("type") == "object" else expr
-        if s.get("x-as-map"):
-            return f'[{{"key": k, "value": v}} for k, v in {expr}.items()]'
-        fmt = s.get("format")
-        if fmt == "date-time":
-            return f"datetime_to_json({expr})"
-        if fmt == "date":
-            return f"date_to_json({expr})"
-        if s.get("type") == "array":
-            inner = self.to_json(s["items"], "x")
-            return f"[{inner} for x in {expr}]" if inner != "x" else f"list({expr})"
+            items = f"{expr} or ()" if read else expr
+            inner = self.convert(s["items"], "x", read)
+            return f"[{inner} for x in {items}]" if inner != "x" else f"list({items})"
         return expr
 
     def enum(self, name, d):
@@ -172,11 +158,11 @@ class Gen:
         o.append('        """Builds the model from the JSON shape the core returns."""\n')
         o.append("        return cls(\n")
         for key, inner, nullable, _, _, default in fields:
-            conv = self.from_json(inner, "v")
+            conv = self.convert(inner, "v", True)
             if key in required and not nullable:
-                value = self.from_json(inner, f'data["{key}"]')
+                value = self.convert(inner, f'data["{key}"]', True)
             elif inner.get("type") == "array" or inner.get("x-as-map"):
-                value = self.from_json(inner, f'data.get("{key}")')
+                value = self.convert(inner, f'data.get("{key}")', True)
             elif conv == "v":
                 value = f'data.get("{key}")' if default in (None, "None") else f'data.get("{key}", {default})'
             else:
@@ -189,7 +175,7 @@ class Gen:
         o.append('        """The API\'s JSON shape of this model (datetimes as ISO 8601 text)."""\n')
         o.append("        out: dict[str, Any] = {\n")
         for key, inner, nullable, *_ in fields:
-            conv = self.to_json(inner, f"self.{key}")
+            conv = self.convert(inner, f"self.{key}", False)
             if nullable and conv != f"self.{key}":
                 conv = f"None if self.{key} is None else {conv}"
             o.append(f'            "{key}": {conv},\n')

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar
 
 from . import _native
 from ._convert import Model
@@ -256,16 +255,6 @@ class _Call(Generic[_T]):
         self.decode = decode
 
 
-class _Page(Protocol):
-    """What the iterators need of a page: where the next one starts."""
-
-    @property
-    def next_cursor(self) -> str | None: ...
-
-
-_P = TypeVar("_P", bound=_Page)
-
-
 def _profile_get(profile_id: str | None, customer_user_id: str | None) -> _Call[Profile]:
     return _Call("profiles.get", _ids(profile_id, customer_user_id), Profile.from_dict)
 
@@ -368,45 +357,6 @@ def _vc_balances(profile_id: str | None, customer_user_id: str | None) -> _Call[
     return _Call("virtualCurrency.balances", _ids(profile_id, customer_user_id), VirtualCurrencyBalances.from_dict)
 
 
-def _next_cursor(page: _Page, sent: set[str]) -> str | None:
-    """The cursor of the page after `page` (`None` at the end: no cursor, or an empty one).
-
-    A cursor the walk has already sent would make it endless (a server that ignores it answers
-    the same page again), so it ends the walk with an error, as the core's own walk does."""
-    cursor = page.next_cursor
-    if not cursor:
-        return None
-    if cursor in sent:
-        message = f"internal SDK error: the API returned cursor {json.dumps(cursor, ensure_ascii=False)} again"
-        raise _from_core({"kind": "internal", "message": message})
-    sent.add(cursor)
-    return cursor
-
-
-def _pages(run: Callable[[_Call[_P]], _P], request: Callable[[str | None], _Call[_P]]) -> Iterator[_P]:
-    """Every page of a list, fetched as the caller reaches it: each `next_cursor` asks for the next."""
-    sent: set[str] = set()
-    cursor = None
-    while True:
-        page = run(request(cursor))
-        yield page
-        cursor = _next_cursor(page, sent)
-        if cursor is None:
-            return
-
-
-async def _async_pages(run: Callable[[_Call[_P]], Awaitable[_P]], request: Callable[[str | None], _Call[_P]]) -> AsyncIterator[_P]:
-    """`_pages` for the async client."""
-    sent: set[str] = set()
-    cursor = None
-    while True:
-        page = await run(request(cursor))
-        yield page
-        cursor = _next_cursor(page, sent)
-        if cursor is None:
-            return
-
-
 class _Namespace:
     def __init__(self, client: _ClientBase) -> None:
         self._owner = client
@@ -416,11 +366,25 @@ class _Blocking(_Namespace):
     def _run(self, call: _Call[_T]) -> _T:
         return call.decode(self._owner._client().call(call.op, call.args))
 
+    def _walk(self, first: _Call[Any], item: Callable[[Any], _T]) -> Iterator[_T]:
+        """Every item of every page of the list `first` starts, each page fetched as the
+        iteration reaches it (the core's walk keeps the cursors and stops on a repeated one)."""
+        walk = self._owner._client().walk(first.op, first.args)
+        while (items := walk.next()) is not None:
+            yield from map(item, items)
+
 
 class _Async(_Namespace):
     async def _run(self, call: _Call[_T]) -> _T:
         native = self._owner._client()
         return call.decode(await _await(lambda done: native.call(call.op, call.args, done)))
+
+    async def _walk(self, first: _Call[Any], item: Callable[[Any], _T]) -> AsyncIterator[_T]:
+        """`_Blocking._walk` as an async iterator."""
+        walk = self._owner._client().walk(first.op, first.args)
+        while (items := await _await(walk.next)) is not None:
+            for x in items:
+                yield item(x)
 
 
 class Profiles(_Blocking):
@@ -615,8 +579,7 @@ class Paywalls(_Blocking):
 
     def list_all(self, *, page_size: int = 20) -> Iterator[Paywall]:
         """Every paywall, fetching each page as the iteration reaches it."""
-        for page in _pages(self._run, lambda cursor: _paywalls_list(None, page_size, cursor)):
-            yield from page.data
+        return self._walk(_paywalls_list(None, page_size, None), Paywall.from_dict)
 
     def get(self, paywall_id: str) -> Paywall:
         return self._run(_paywalls_get(paywall_id))
@@ -632,10 +595,8 @@ class AsyncPaywalls(_Async):
     async def list(self, *, page: int = 1, page_size: int = 20, cursor: str | None = None) -> PaywallPage:
         return await self._run(_paywalls_list(page, page_size, cursor))
 
-    async def list_all(self, *, page_size: int = 20) -> AsyncIterator[Paywall]:
-        async for page in _async_pages(self._run, lambda cursor: _paywalls_list(None, page_size, cursor)):
-            for paywall in page.data:
-                yield paywall
+    def list_all(self, *, page_size: int = 20) -> AsyncIterator[Paywall]:
+        return self._walk(_paywalls_list(None, page_size, None), Paywall.from_dict)
 
     async def get(self, paywall_id: str) -> Paywall:
         return await self._run(_paywalls_get(paywall_id))
@@ -682,8 +643,7 @@ class VirtualCurrency(_Blocking):
         limit: int | None = None,
     ) -> Iterator[VirtualCurrencyTransaction]:
         """The whole history, newest first, `limit` per request."""
-        for page in _pages(self._run, lambda cursor: _vc_list(profile_id, customer_user_id, currency_code, limit, cursor)):
-            yield from page.data
+        return self._walk(_vc_list(profile_id, customer_user_id, currency_code, limit, None), VirtualCurrencyTransaction.from_dict)
 
     def balances(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> VirtualCurrencyBalances:
         return self._run(_vc_balances(profile_id, customer_user_id))
@@ -714,7 +674,7 @@ class AsyncVirtualCurrency(_Async):
     ) -> VirtualCurrencyTransactionPage:
         return await self._run(_vc_list(profile_id, customer_user_id, currency_code, limit, cursor))
 
-    async def transactions(
+    def transactions(
         self,
         *,
         profile_id: str | None = None,
@@ -722,9 +682,7 @@ class AsyncVirtualCurrency(_Async):
         currency_code: str | None = None,
         limit: int | None = None,
     ) -> AsyncIterator[VirtualCurrencyTransaction]:
-        async for page in _async_pages(self._run, lambda cursor: _vc_list(profile_id, customer_user_id, currency_code, limit, cursor)):
-            for transaction in page.data:
-                yield transaction
+        return self._walk(_vc_list(profile_id, customer_user_id, currency_code, limit, None), VirtualCurrencyTransaction.from_dict)
 
     async def balances(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> VirtualCurrencyBalances:
         return await self._run(_vc_balances(profile_id, customer_user_id))

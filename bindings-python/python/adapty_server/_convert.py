@@ -36,7 +36,8 @@ class Model:
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), {name: getattr(self, name) for name in self.__slots__}))  # type: ignore[attr-defined]
+        names: tuple[str, ...] = self.__slots__
+        return (_rebuild, (type(self), {name: getattr(self, name) for name in names}))
 
 
 def _rebuild(cls: type[Model], fields: dict[str, Any]) -> Model:
