@@ -4,11 +4,12 @@
 // Every method is described once in API below and built by `namespaceClass`: what its input holds
 // (a profile ref, arguments of the core's own, a request body), the core operation it runs and
 // the model its result becomes. List walks (`paywalls.listAll`, `virtualCurrency.transactions`)
-// are built the same way from the list method they repeat.
+// take the arguments of the list method they repeat and run the core's walk over its pages.
 
 const path = require('node:path');
 const errors = require('./errors');
 const { fromCore, toCore, snakeCase } = require('./convert');
+const { MODELS } = require('./models');
 
 const { NativeClient } = require(path.join(__dirname, '..', 'adapty-server.node'));
 
@@ -130,40 +131,46 @@ class Namespace {
   }
 }
 
+/** The core's walk over every page of `op` (a wrong `op` throws, described by the core). */
+function openWalk(native, op, args) {
+  try {
+    return native.walk(op, args);
+  } catch (e) {
+    throw errors.fromCore(JSON.parse(e.message));
+  }
+}
+
 /**
- * The cursor of the page after `page`: null at the end (no cursor, or an empty one). A cursor the
- * walk has already sent (kept in `sent`) would make it endless, since a server that ignores it
- * answers the same page again, so it ends the walk with an error, as the core's own walk does.
+ * Every item of every page of the list `spec` with the core arguments `args`, as the model its
+ * pages hold: the core's walk fetches each page (passing the previous page's cursor) when the last
+ * one is used up, ends on an empty cursor, and ends with an error on a cursor it already sent, as
+ * in every language. `native` is the client's handle getter.
  */
-function nextCursor(page, sent) {
-  const cursor = page.nextCursor;
-  if (cursor === null || cursor === undefined || cursor === '') return null;
-  if (sent.has(cursor)) {
-    throw errors.fromCore({ kind: 'internal', message: `internal SDK error: the API returned cursor ${JSON.stringify(cursor)} again` });
-  }
-  sent.add(cursor);
-  return cursor;
-}
-
-/** Every item of every page, fetching the next page (by its cursor) when the last one is used up. */
-async function* walk(fetchPage, input) {
-  const sent = new Set();
-  for (let page = await fetchPage(input); ; ) {
-    yield* page.data;
-    const cursor = nextCursor(page, sent);
-    if (cursor === null) return;
-    page = await fetchPage({ ...input, cursor });
+async function* walk(native, spec, args) {
+  const item = pageItem(spec);
+  const pages = openWalk(native(), spec.op, args);
+  for (;;) {
+    native(); // a closed client throws here, as every call does
+    const items = unwrap(await pages.next());
+    if (items === null) return;
+    for (const data of items) yield fromCore(item, data);
   }
 }
 
-function* walkSync(fetchPage, input) {
-  const sent = new Set();
-  for (let page = fetchPage(input); ; ) {
-    yield* page.data;
-    const cursor = nextCursor(page, sent);
-    if (cursor === null) return;
-    page = fetchPage({ ...input, cursor });
+function* walkSync(native, spec, args) {
+  const item = pageItem(spec);
+  const pages = openWalk(native(), spec.op, args);
+  for (;;) {
+    native();
+    const items = unwrap(pages.nextSync());
+    if (items === null) return;
+    for (const data of items) yield fromCore(item, data);
   }
+}
+
+/** The model of the items of the list `spec`'s pages (its result's `data`). */
+function pageItem(spec) {
+  return MODELS[spec.result].fields.data[1][1];
 }
 
 /** Adds the method `name` (so named in stack traces) to the prototype of `cls`. */
@@ -187,12 +194,10 @@ function namespaceClass(name, methods, walks = {}) {
   for (const [method, list] of Object.entries(walks)) {
     const spec = methods[list];
     define(cls, method, function (input) {
-      coreArgs(spec, [input]); // a wrong input throws here, not at the first page
-      return walk((page) => this[CALL](spec, [page]), input);
+      return walk(this[NATIVE], spec, coreArgs(spec, [input])); // a wrong input throws here, not at the first page
     });
     define(cls, `${method}Sync`, function (input) {
-      coreArgs(spec, [input]);
-      return walkSync((page) => this[CALL_SYNC](spec, [page]), input);
+      return walkSync(this[NATIVE], spec, coreArgs(spec, [input]));
     });
   }
   return cls;

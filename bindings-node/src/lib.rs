@@ -2,7 +2,10 @@
 //!
 //! It only passes JSON: `lib/client.js` sends an operation name and snake_case arguments to the
 //! core's `ops::call`, and gets `{ ok: value }` or `{ error: description }` back (never a
-//! rejection), from which `lib/errors.js` builds every error the same way.
+//! rejection), from which `lib/errors.js` builds every error the same way. List walks go through
+//! the core's `ops::Walk` (one `NativeWalk` per walk), so the cursor handling lives in the core.
+
+use std::sync::Arc;
 
 use adapty_server::{Client, Config, Error, ops};
 use napi_derive::napi;
@@ -44,5 +47,39 @@ impl NativeClient {
     pub fn call_sync(&self, op: String, args: Value) -> Value {
         let client = self.inner.clone();
         ops::outcome(adapty_server::runtime::block_on(async move { ops::call(&client, &op, &args).await }))
+    }
+
+    /// A walk over every page of the list operation `op` (`"paywalls.list"` or
+    /// `"virtualCurrency.listTransactions"`) with `args`; an `op` that is not one throws an error
+    /// whose message is the JSON description.
+    #[napi]
+    pub fn walk(&self, op: String, args: Value) -> napi::Result<NativeWalk> {
+        let walk = ops::Walk::new(&self.inner, &op, args).map_err(|e| napi::Error::from_reason(e.to_json().to_string()))?;
+        Ok(NativeWalk { inner: Arc::new(walk) })
+    }
+}
+
+/// A walk over every page of a list (the core's `ops::Walk`): its cursor state and the guard
+/// against a repeated cursor live in the core.
+#[napi]
+pub struct NativeWalk {
+    inner: Arc<ops::Walk>,
+}
+
+#[napi]
+impl NativeWalk {
+    /// Fetches the next page; resolves to `{ ok: items }` (the models' JSON), `{ ok: null }` when
+    /// the walk is over, or `{ error }` (after which the walk is over).
+    #[napi]
+    pub async fn next(&self) -> Value {
+        let walk = self.inner.clone();
+        ops::outcome(walk.next().await.map(|items| items.unwrap_or(Value::Null)))
+    }
+
+    /// The same as `next`, blocking the calling thread (and so the event loop).
+    #[napi]
+    pub fn next_sync(&self) -> Value {
+        let walk = self.inner.clone();
+        ops::outcome(adapty_server::runtime::block_on(async move { walk.next().await }).map(|items| items.unwrap_or(Value::Null)))
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Like the other bindings it only passes JSON: an operation name and snake_case arguments go
 //! to the core's `ops::call`, the result's JSON comes back for the generated models, and the
-//! core's `Error` becomes [`AdaptyError`], whose cases mirror the core's taxonomy.
+//! core's `Error` becomes [`AdaptyError`], whose cases mirror the core's taxonomy. List walks
+//! are the core's `ops::Walk` ([`NativeWalk`]): the cursor loop and its guard live there.
 
 use std::sync::Arc;
 
@@ -116,6 +117,35 @@ impl NativeClient {
         let args = parse(&args_json, "args")?;
         let client = self.inner.clone();
         Ok(adapty_server::runtime::block_on(async move { ops::call(&client, &op, &args).await })?.to_string())
+    }
+
+    /// A walk over every page of the list operation `op` (`ops::WALKABLE`) with JSON `args_json`
+    /// (no `cursor`: the walk sends it).
+    pub fn walk(&self, op: String, args_json: String) -> Result<Arc<NativeWalk>, AdaptyError> {
+        let args = parse(&args_json, "args")?;
+        Ok(Arc::new(NativeWalk { inner: Arc::new(ops::Walk::new(&self.inner, &op, args)?) }))
+    }
+}
+
+/// The core's walk over a list's pages: each `next` fetches one page and returns its items as a
+/// JSON array, or nothing once the walk is over (after the last page, a repeated cursor's error,
+/// or any other error).
+#[derive(uniffi::Object)]
+pub struct NativeWalk {
+    inner: Arc<ops::Walk>,
+}
+
+#[uniffi::export]
+impl NativeWalk {
+    /// The next page's items (a JSON array of the models), or `None` when the walk is over.
+    pub async fn next(&self) -> Result<Option<String>, AdaptyError> {
+        Ok(self.inner.next().await?.map(|items| items.to_string()))
+    }
+
+    /// `next`, blocking the calling thread.
+    pub fn next_blocking(&self) -> Result<Option<String>, AdaptyError> {
+        let walk = Arc::clone(&self.inner);
+        Ok(adapty_server::runtime::block_on(async move { walk.next().await })?.map(|items| items.to_string()))
     }
 }
 

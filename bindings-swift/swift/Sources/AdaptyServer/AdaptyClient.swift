@@ -120,7 +120,7 @@ public final class AdaptyClient: Sendable {
 
     /// Every paywall, fetching the next page when the previous one is used up.
     public func allPaywalls(pageSize: Int? = nil) -> AsyncThrowingStream<Paywall, Error> {
-        pages("paywalls.list", Self.paywallsArgs(page: nil, pageSize: pageSize, cursor: nil), PaywallPage.self)
+        pages("paywalls.list", Self.paywallsArgs(page: nil, pageSize: pageSize, cursor: nil), Paywall.self)
     }
 
     public func paywall(id: String) async throws -> Paywall {
@@ -147,7 +147,7 @@ public final class AdaptyClient: Sendable {
 
     /// The profile's whole history, newest first, `limit` per request.
     public func allVirtualCurrencyTransactions(_ ref: ProfileRef, currencyCode: String? = nil, limit: Int? = nil) -> AsyncThrowingStream<VirtualCurrencyTransaction, Error> {
-        pages("virtualCurrency.listTransactions", Self.args(ref, nil, ["currency_code": currencyCode, "limit": limit]), VirtualCurrencyTransactionPage.self)
+        pages("virtualCurrency.listTransactions", Self.args(ref, nil, ["currency_code": currencyCode, "limit": limit]), VirtualCurrencyTransaction.self)
     }
 
     public func virtualCurrencyBalances(_ ref: ProfileRef) async throws -> VirtualCurrencyBalances {
@@ -218,7 +218,7 @@ public final class AdaptyClient: Sendable {
 
     /// Every paywall, fetching the next page when the previous one is used up.
     public func allPaywallsBlocking(pageSize: Int? = nil) -> BlockingPages<Paywall> {
-        pagesBlocking("paywalls.list", Self.paywallsArgs(page: nil, pageSize: pageSize, cursor: nil), PaywallPage.self)
+        pagesBlocking("paywalls.list", Self.paywallsArgs(page: nil, pageSize: pageSize, cursor: nil), Paywall.self)
     }
 
     public func paywallBlocking(id: String) throws -> Paywall {
@@ -239,14 +239,14 @@ public final class AdaptyClient: Sendable {
 
     /// The profile's whole history, newest first, `limit` per request.
     public func allVirtualCurrencyTransactionsBlocking(_ ref: ProfileRef, currencyCode: String? = nil, limit: Int? = nil) -> BlockingPages<VirtualCurrencyTransaction> {
-        pagesBlocking("virtualCurrency.listTransactions", Self.args(ref, nil, ["currency_code": currencyCode, "limit": limit]), VirtualCurrencyTransactionPage.self)
+        pagesBlocking("virtualCurrency.listTransactions", Self.args(ref, nil, ["currency_code": currencyCode, "limit": limit]), VirtualCurrencyTransaction.self)
     }
 
     public func virtualCurrencyBalancesBlocking(_ ref: ProfileRef) throws -> VirtualCurrencyBalances {
         try decode(callBlocking("virtualCurrency.balances", ref))
     }
 
-    // MARK: Arguments, calls and page walks (once for every operation)
+    // MARK: Arguments, calls and page walks (once for every operation; the core walks the cursors)
 
     /// The core's arguments: the profile's ids, the request body as `fields`, and the other
     /// arguments that are not nil.
@@ -281,30 +281,25 @@ public final class AdaptyClient: Sendable {
         try decoder.decode(T.self, from: Data(json.utf8))
     }
 
-    /// The arguments of page `cursor` (nil: the first).
-    private static func pageArgs(_ base: Data, _ cursor: String?) throws -> String {
-        var args = try JSONSerialization.jsonObject(with: base) as? [String: Any] ?? [:]
-        args["cursor"] = cursor
-        return try text(args)
+    /// The core's walk over every page of `op` (its `args` without `cursor`), each page's items
+    /// decoded; an error making it surfaces at the first item.
+    private func nativeWalk(_ op: String, _ args: [String: Any]) -> Result<NativeWalk, Error> {
+        Result { try native.walk(op: op, argsJson: Self.text(args)) }
     }
 
-    private func pages<Page: CursorPage>(_ op: String, _ args: [String: Any], _: Page.Type) -> AsyncThrowingStream<Page.Item, Error> {
-        let base = Result { try JSONSerialization.data(withJSONObject: args) }
-        let native = self.native
-        let walk = PageWalk<Page.Item> { cursor in
-            let page: Page = try decoder.decode(Page.self, from: Data(try await native.call(op: op, argsJson: Self.pageArgs(base.get(), cursor)).utf8))
-            return (page.items, page.nextCursor)
-        }
-        return AsyncThrowingStream(unfolding: { try await walk.next() })
+    private static func items<Item: Decodable>(_ json: String?) throws -> [Item]? {
+        try json.map { try decoder.decode([Item].self, from: Data($0.utf8)) }
     }
 
-    private func pagesBlocking<Page: CursorPage>(_ op: String, _ args: [String: Any], _: Page.Type) -> BlockingPages<Page.Item> {
-        let base = Result { try JSONSerialization.data(withJSONObject: args) }
-        let native = self.native
-        return BlockingPages { cursor in
-            let page: Page = try decoder.decode(Page.self, from: Data(try native.callBlocking(op: op, argsJson: Self.pageArgs(base.get(), cursor)).utf8))
-            return (page.items, page.nextCursor)
-        }
+    private func pages<Item: Decodable & Sendable>(_ op: String, _ args: [String: Any], _: Item.Type) -> AsyncThrowingStream<Item, Error> {
+        let walk = nativeWalk(op, args)
+        let pages = PageWalk<Item> { try Self.items(try await walk.get().next()) }
+        return AsyncThrowingStream(unfolding: { try await pages.next() })
+    }
+
+    private func pagesBlocking<Item: Decodable>(_ op: String, _ args: [String: Any], _: Item.Type) -> BlockingPages<Item> {
+        let walk = nativeWalk(op, args)
+        return BlockingPages { try Self.items(try walk.get().nextBlocking()) }
     }
 
     private static func text(_ object: Any) throws -> String {
@@ -321,81 +316,42 @@ public final class AdaptyClient: Sendable {
     }
 }
 
-/// A list page that continues at `nextCursor` (nil on the last page).
-protocol CursorPage: Decodable, Sendable {
-    associatedtype Item: Sendable
-    var items: [Item] { get }
-    var nextCursor: String? { get }
-}
-
-extension PaywallPage: CursorPage {
-    var items: [Paywall] { data }
-}
-
-extension VirtualCurrencyTransactionPage: CursorPage {
-    var items: [VirtualCurrencyTransaction] { data }
-}
-
-/// Where a walk through pages is: the items left of the last page, where the next one starts,
-/// and the cursors already sent.
-struct PageState<Item> {
-    private var left: [Item] = []
-    private var cursor: String?
-    private var started = false
-    private var sent: Set<String> = []
-
-    /// Whether the next item needs a page, at `cursor`: no items left and a page still to come.
-    var needsPage: Bool { left.isEmpty && !(started && cursor == nil) }
-
-    /// The cursor of the page to fetch now (nil: the first), remembered as sent.
-    mutating func nextCursor() -> String? {
-        if let cursor { sent.insert(cursor) }
-        return cursor
-    }
-
-    /// Takes a fetched page. An empty next cursor ends the walk like nil; one already sent would
-    /// make the walk endless, so it fails (as the core's own walk does) and the walk ends.
-    mutating func take(_ page: ([Item], String?)) throws {
-        let next = page.1.flatMap { $0.isEmpty ? nil : $0 }
-        if let next, sent.contains(next) {
-            (left, cursor, started) = ([], nil, true)
-            throw AdaptyError.Usage(detail: "internal SDK error: the API returned cursor \"\(next)\" again")
-        }
-        (left, cursor, started) = (page.0.reversed(), next, true)
-    }
-
-    mutating func pop() -> Item? { left.popLast() }
-}
-
-/// Walks pages for an `AsyncThrowingStream`: the next page is fetched when the last one is used up.
+/// Walks pages for an `AsyncThrowingStream`: the next page (`fetch`, nil once the core's walk
+/// is over) is fetched when the last one is used up.
 actor PageWalk<Item: Sendable> {
-    private let fetch: @Sendable (String?) async throws -> ([Item], String?)
-    private var state = PageState<Item>()
+    private let fetch: @Sendable () async throws -> [Item]?
+    private var left: [Item] = []
 
-    init(_ fetch: @escaping @Sendable (String?) async throws -> ([Item], String?)) {
+    init(_ fetch: @escaping @Sendable () async throws -> [Item]?) {
         self.fetch = fetch
     }
 
     func next() async throws -> Item? {
-        while state.needsPage { try state.take(try await fetch(state.nextCursor())) }
-        return state.pop()
+        while left.isEmpty {
+            guard let page = try await fetch() else { return nil }
+            left = page.reversed()
+        }
+        return left.popLast()
     }
 }
 
 /// Every item of a list, page after page, fetched when the previous page is used up: call
 /// `next()` until it returns nil, or `collect()` for all of them. A failed request throws there.
 public final class BlockingPages<Item> {
-    private let fetch: (String?) throws -> ([Item], String?)
-    private var state = PageState<Item>()
+    private let fetch: () throws -> [Item]?
+    private var left: [Item] = []
 
-    init(_ fetch: @escaping (String?) throws -> ([Item], String?)) {
+    init(_ fetch: @escaping () throws -> [Item]?) {
         self.fetch = fetch
     }
 
     /// The next item, or nil after the last one.
     public func next() throws -> Item? {
-        while state.needsPage { try state.take(try fetch(state.nextCursor())) }
-        return state.pop()
+        while left.isEmpty {
+            guard let page = try fetch() else { return nil }
+            left = page.reversed()
+        }
+        return left.popLast()
     }
 
     /// The remaining items, every page.

@@ -306,29 +306,32 @@ final class OperationsTests: XCTestCase {
             XCTAssertEqual(count, 0)
             XCTAssertEqual(try em.journal().count, 1)
         }
-        var state = PageState<Int>()
-        XCTAssertTrue(state.needsPage)
-        XCTAssertNil(state.nextCursor())
-        try state.take(([1], ""))
-        XCTAssertEqual(state.pop(), 1)
-        XCTAssertFalse(state.needsPage)
     }
 
-    /// A repeat of any cursor sent before, not only the last one, ends the walk.
-    func testAnOlderCursorAgainFailsToo() throws {
-        var state = PageState<Int>()
-        _ = state.nextCursor()
-        try state.take(([1], "a"))
-        _ = state.pop()
-        XCTAssertEqual(state.nextCursor(), "a")
-        try state.take(([2], "b"))
-        _ = state.pop()
-        XCTAssertEqual(state.nextCursor(), "b")
-        XCTAssertThrowsError(try state.take(([3], "a"))) { error in
-            guard case AdaptyError.Usage(let detail) = error else { return XCTFail("\(error)") }
+    /// A repeat of any cursor sent before, not only the last one, ends the walk: a→b→a fails
+    /// at the third page, having asked for "a" and "b" once each.
+    func testAnOlderCursorAgainFailsToo() async throws {
+        let c = try client()
+        let ref = try profile()
+        for blocking in [false, true] {
+            try em.control("DELETE", "faults")
+            let pages = ["a", "b", "a"].map { next -> [String: Any] in
+                ["method": "GET", "path_prefix": "/api/v2/server-side-api/vc/transactions", "status": 200, "body": ["data": [Any](), "pagination": ["next_cursor": next]]]
+            }
+            try em.control("POST", "faults", pages)
+            try em.control("DELETE", "journal")
+            let walk: () async throws -> Void = {
+                if blocking { _ = try c.allVirtualCurrencyTransactionsBlocking(ref).collect() } else { for try await _ in c.allVirtualCurrencyTransactions(ref) {} }
+            }
+            let error = await failure { try await walk() }
+            guard case .Usage(let detail)? = error else { return XCTFail("blocking=\(blocking): \(String(describing: error))") }
             XCTAssertTrue(detail.contains(#"cursor "a" again"#), detail)
+            let queries = try em.journal().map { $0["query"] as? String ?? "" }
+            XCTAssertEqual(queries.count, 3, "blocking=\(blocking)")
+            XCTAssertFalse(queries[0].contains("cursor="), queries[0])
+            XCTAssertTrue(queries[1].contains("cursor=a"), queries[1])
+            XCTAssertTrue(queries[2].contains("cursor=b"), queries[2])
         }
-        XCTAssertFalse(state.needsPage)
     }
 
     func testConnectTimeoutOption() async throws {

@@ -4,6 +4,7 @@ package io.adapty.server
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
 import kotlinx.serialization.KSerializer
+import kotlinx.serialization.builtins.ListSerializer
 import kotlinx.serialization.decodeFromString
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonArray
@@ -23,6 +24,7 @@ import kotlinx.serialization.json.put
 import uniffi.adapty_server_ffi.AdaptyException
 import uniffi.adapty_server_ffi.FieldError
 import uniffi.adapty_server_ffi.NativeClient
+import uniffi.adapty_server_ffi.NativeWalk
 
 /** Which profile: Adapty's profile id, your customer user id, or (create only) both to attach. */
 sealed interface ProfileRef {
@@ -121,7 +123,7 @@ class AdaptyClient(
     suspend fun paywalls(page: Int? = null, pageSize: Int? = null, cursor: String? = null): PaywallPage = decode(call("paywalls.list", paywallsArgs(page, pageSize, cursor)))
 
     /** Every paywall; the next page is fetched when the previous one has been collected. */
-    fun allPaywalls(pageSize: Int? = null): Flow<Paywall> = pages("paywalls.list", paywallsArgs(null, pageSize, null), PaywallPage.serializer()) { it.data to it.nextCursor }
+    fun allPaywalls(pageSize: Int? = null): Flow<Paywall> = pages("paywalls.list", paywallsArgs(null, pageSize, null), Paywall.serializer())
 
     suspend fun paywall(id: String): Paywall = decode(call("paywalls.get", args(null, null, "paywall_id" to id)))
 
@@ -143,7 +145,7 @@ class AdaptyClient(
 
     /** The profile's whole history, newest first, [limit] per request. */
     fun allVirtualCurrencyTransactions(ref: ProfileRef, currencyCode: String? = null, limit: Int? = null): Flow<VirtualCurrencyTransaction> =
-        pages("virtualCurrency.listTransactions", args(ref, null, "currency_code" to currencyCode, "limit" to limit), VirtualCurrencyTransactionPage.serializer()) { it.data to it.nextCursor }
+        pages("virtualCurrency.listTransactions", args(ref, null, "currency_code" to currencyCode, "limit" to limit), VirtualCurrencyTransaction.serializer())
 
     suspend fun virtualCurrencyBalances(ref: ProfileRef): VirtualCurrencyBalances = decode(call("virtualCurrency.balances", args(ref)))
 
@@ -186,7 +188,7 @@ class AdaptyClient(
     fun paywallsBlocking(page: Int? = null, pageSize: Int? = null, cursor: String? = null): PaywallPage = decode(callBlocking("paywalls.list", paywallsArgs(page, pageSize, cursor)))
 
     /** Every paywall, lazily: the next page is fetched when the previous one has been iterated. */
-    fun allPaywallsBlocking(pageSize: Int? = null): Sequence<Paywall> = pagesBlocking("paywalls.list", paywallsArgs(null, pageSize, null), PaywallPage.serializer()) { it.data to it.nextCursor }
+    fun allPaywallsBlocking(pageSize: Int? = null): Sequence<Paywall> = pagesBlocking("paywalls.list", paywallsArgs(null, pageSize, null), Paywall.serializer())
 
     fun paywallBlocking(id: String): Paywall = decode(callBlocking("paywalls.get", args(null, null, "paywall_id" to id)))
 
@@ -200,13 +202,13 @@ class AdaptyClient(
 
     /** The profile's whole history, lazily, newest first, [limit] per request. */
     fun allVirtualCurrencyTransactionsBlocking(ref: ProfileRef, currencyCode: String? = null, limit: Int? = null): Sequence<VirtualCurrencyTransaction> =
-        pagesBlocking("virtualCurrency.listTransactions", args(ref, null, "currency_code" to currencyCode, "limit" to limit), VirtualCurrencyTransactionPage.serializer()) { it.data to it.nextCursor }
+        pagesBlocking("virtualCurrency.listTransactions", args(ref, null, "currency_code" to currencyCode, "limit" to limit), VirtualCurrencyTransaction.serializer())
 
     fun virtualCurrencyBalancesBlocking(ref: ProfileRef): VirtualCurrencyBalances = decode(callBlocking("virtualCurrency.balances", args(ref)))
 
     override fun close() = native.close()
 
-    // Calls and page walks (once for every operation)
+    // Calls and page walks (once for every operation; the core walks the cursors)
 
     private suspend fun call(op: String, args: JsonObject): String = native.call(op, args.toString())
 
@@ -215,27 +217,25 @@ class AdaptyClient(
     private inline fun <reified T> decode(text: String): T = json.decodeFromString(text)
 
     /**
-     * Walks pages from the first: each page's `nextCursor` becomes the next request's `cursor`, and
-     * a null or empty one ends the walk. A cursor already sent would make the walk endless, so it
-     * fails with [AdaptyException.Usage] (as the core's own walk does).
+     * Walks every page of [op] with the core's walk ([NativeWalk], given [args] without `cursor`):
+     * it sends each page's `nextCursor` as the next request's `cursor`, ends on a null or empty
+     * one, and fails with [AdaptyException.Usage] on a cursor it already sent. [next] fetches a
+     * page's items (null once the walk is over), decoded with [item] and passed to [emit].
      */
-    private inline fun <P, T> walk(args: JsonObject, fetch: (String) -> String, page: KSerializer<P>, items: (P) -> Pair<List<T>, String?>, emit: (List<T>) -> Unit) {
-        val sent = HashSet<String>()
-        var cursor: String? = null
-        do {
-            cursor?.let { sent.add(it) }
-            val (data, next) = items(json.decodeFromString(page, fetch(JsonObject(args + ("cursor" to JsonPrimitive(cursor))).toString())))
-            if (next != null && next in sent) throw AdaptyException.Usage("internal SDK error: the API returned cursor \"$next\" again")
-            emit(data)
-            cursor = next?.takeUnless { it.isEmpty() }
-        } while (cursor != null)
+    private inline fun <T> walk(op: String, args: JsonObject, item: KSerializer<T>, next: (NativeWalk) -> String?, emit: (List<T>) -> Unit) {
+        native.walk(op, args.toString()).use { walk ->
+            while (true) {
+                val items = next(walk) ?: break
+                emit(json.decodeFromString(ListSerializer(item), items))
+            }
+        }
     }
 
-    private fun <P, T> pages(op: String, args: JsonObject, page: KSerializer<P>, items: (P) -> Pair<List<T>, String?>): Flow<T> =
-        flow { walk(args, { native.call(op, it) }, page, items) { data -> data.forEach { emit(it) } } }
+    private fun <T> pages(op: String, args: JsonObject, item: KSerializer<T>): Flow<T> =
+        flow { walk(op, args, item, { it.next() }) { data -> data.forEach { emit(it) } } }
 
-    private fun <P, T> pagesBlocking(op: String, args: JsonObject, page: KSerializer<P>, items: (P) -> Pair<List<T>, String?>): Sequence<T> =
-        sequence { walk(args, { native.callBlocking(op, it) }, page, items) { yieldAll(it) } }
+    private fun <T> pagesBlocking(op: String, args: JsonObject, item: KSerializer<T>): Sequence<T> =
+        sequence { walk(op, args, item, { it.nextBlocking() }) { yieldAll(it) } }
 }
 
 private val json = Json { ignoreUnknownKeys = true }

@@ -270,6 +270,27 @@ class OperationsTest {
         assertEquals(1, em.journal().size)
     }
 
+    /** A repeat of any cursor sent before, not only the last one, ends the walk: a→b→a fails at the third page. */
+    @Test
+    fun anOlderCursorAgainFailsToo() = bothStyles { blocking ->
+        val ref = profile()
+        em.control("DELETE", "faults")
+        val pages = listOf("a", "b", "a").map { next ->
+            JsonObject(mapOf("method" to JsonPrimitive("GET"), "path_prefix" to JsonPrimitive("/api/v2/server-side-api/vc/transactions"), "status" to JsonPrimitive(200), "body" to Json.parseToJsonElement("""{"data": [], "pagination": {"next_cursor": "$next"}}""")))
+        }
+        em.fault(*pages.toTypedArray())
+        em.control("DELETE", "journal")
+        val e = assertThrows<AdaptyException.Usage> {
+            if (blocking) c.allVirtualCurrencyTransactionsBlocking(ref).toList() else runBlocking { c.allVirtualCurrencyTransactions(ref).toList() }
+        }
+        assertTrue("cursor \"a\" again" in e.detail, e.detail)
+        val queries = em.journal().map { it.jsonObject["query"]!!.jsonPrimitive.content }
+        assertEquals(3, queries.size, "blocking=$blocking")
+        assertTrue("cursor=" !in queries[0], queries[0])
+        assertTrue("cursor=a" in queries[1], queries[1])
+        assertTrue("cursor=b" in queries[2], queries[2])
+    }
+
     @Test
     fun connectTimeoutOption() = bothStyles { blocking ->
         val ref = profile()
