@@ -6,10 +6,12 @@
 //! `None`, or on the SDK runtime, reporting to `done(result, error)`.
 
 mod logging;
+mod shutdown;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use adapty_server::{Client as CoreClient, Config, Error, ops};
 use pyo3::IntoPyObjectExt;
@@ -89,19 +91,35 @@ impl Pending {
     }
 }
 
+/// How long a blocking call waits outside the interpreter before checking for signals, so that
+/// Ctrl-C interrupts a slow request (Python runs signal handlers only on the main thread, and
+/// only when it is attached).
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+
 /// Runs `op`: blocking without the GIL, or in the background reporting to `done`.
 fn run(py: Python<'_>, op: Op, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
     let Some(done) = done else {
-        let result = py.detach(|| adapty_server::runtime::block_on(op));
-        return match result {
-            Ok(v) => json_to_py(py, &v),
-            Err(e) => Err(to_py_err(py, e)),
-        };
+        let mut task = adapty_server::runtime::start_blocking(op).map_err(|e| to_py_err(py, e))?;
+        loop {
+            let (waited, inside) = py.detach(|| (task.wait_for(SIGNAL_CHECK), shutdown::before_reattach()));
+            drop(inside);
+            match waited {
+                Ok(Ok(v)) => return json_to_py(py, &v),
+                Ok(Err(e)) => return Err(to_py_err(py, e)),
+                // A signal handler that raises (KeyboardInterrupt) ends the call; dropping the
+                // task aborts the request.
+                Err(running) => {
+                    py.check_signals()?;
+                    task = running;
+                }
+            }
+        }
     };
     let handle = adapty_server::runtime::handle().map_err(|e| to_py_err(py, e))?;
     let task = handle.spawn(async move {
         let result = op.await;
-        Python::attach(|py| {
+        // Skipped once the interpreter is exiting: nothing waits for the result then.
+        shutdown::attach(|py| {
             let (value, error) = match result {
                 Ok(v) => (json_to_py(py, &v).unwrap_or_else(|e| e.into_value(py).into_any()), py.None()),
                 Err(e) => (py.None(), to_py_err(py, e).into_value(py).into_any()),
@@ -190,5 +208,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Pending>()?;
     m.add_class::<Walk>()?;
     m.add("CORE_VERSION", adapty_server::VERSION)?;
+    shutdown::install(m)?;
     Ok(())
 }

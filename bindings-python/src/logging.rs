@@ -60,7 +60,8 @@ impl<S: Subscriber> Layer<S> for ToPython {
         let mut text = Message::default();
         event.record(&mut text);
         let level = python_level(event.metadata().level());
-        Python::attach(|py| {
+        // Dropped once the interpreter is exiting (see `shutdown`).
+        crate::shutdown::attach(|py| {
             if let Ok(logger) = logger(py) {
                 let _ = logger.call_method1(py, "log", (level, text.0));
             }

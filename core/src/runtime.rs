@@ -132,9 +132,16 @@ impl<T> Drop for AbortOnDrop<T> {
 }
 
 /// Blocks the calling thread until `fut`, run on the shared runtime, completes. Refuses to run
-/// on a thread that is already driving an async runtime, where blocking would stall it or
+/// on a thread that is already driving an async runtime, where blocking could stall it or
 /// deadlock.
 pub fn block_on<T: Send + 'static>(fut: impl Future<Output = Result<T, Error>> + Send + 'static) -> Result<T, Error> {
+    start_blocking(fut)?.wait()
+}
+
+/// Starts `fut` on the shared runtime for a caller that will block until it completes, with the
+/// same refusal as [`block_on`]. The caller may wait in slices ([`BlockingTask::wait_for`]), as
+/// the Python binding does to notice Ctrl-C during a slow request.
+pub fn start_blocking<T: Send + 'static>(fut: impl Future<Output = Result<T, Error>> + Send + 'static) -> Result<BlockingTask<T>, Error> {
     if Handle::try_current().is_ok() {
         return Err(Error::Usage {
             message:
@@ -142,9 +149,30 @@ pub fn block_on<T: Send + 'static>(fut: impl Future<Output = Result<T, Error>> +
                     .into(),
         });
     }
-    let s = shared()?;
-    let handle = s.runtime.spawn(fut);
-    s.runtime.block_on(handle).unwrap_or_else(|e| Err(join_error(e)))
+    let runtime = shared()?.runtime;
+    Ok(BlockingTask { runtime, task: AbortOnDrop(runtime.spawn(fut)) })
+}
+
+/// A request running on the shared runtime that a blocking caller waits for. Dropping it (a
+/// caller that stops waiting) aborts the request.
+pub struct BlockingTask<T> {
+    runtime: &'static Runtime,
+    task: AbortOnDrop<Result<T, Error>>,
+}
+
+impl<T: Send + 'static> BlockingTask<T> {
+    /// Blocks until the request completes.
+    pub fn wait(mut self) -> Result<T, Error> {
+        self.runtime.block_on(&mut self.task.0).unwrap_or_else(|e| Err(join_error(e)))
+    }
+
+    /// Blocks for at most `limit`: the outcome, or the task again if it is still running.
+    pub fn wait_for(mut self, limit: Duration) -> Result<Result<T, Error>, Self> {
+        match self.runtime.block_on(async { tokio::time::timeout(limit, &mut self.task.0).await }) {
+            Ok(joined) => Ok(joined.unwrap_or_else(|e| Err(join_error(e)))),
+            Err(_elapsed) => Err(self),
+        }
+    }
 }
 
 fn join_error(e: tokio::task::JoinError) -> Error {
