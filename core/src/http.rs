@@ -21,8 +21,8 @@ pub(crate) enum Replay {
     /// Repeating the request has the same effect as sending it once.
     Idempotent,
     /// Like `Idempotent`, but a repeat after an attempt whose outcome is unknown (connection
-    /// lost, timeout) may find the resource already gone: a 404 then means the earlier attempt
-    /// succeeded.
+    /// lost, timeout, 5xx) may find the resource already gone: a 404 then means the earlier
+    /// attempt succeeded.
     IdempotentDelete,
     /// Made repeatable by an `Idempotency-Key` header sent unchanged on every attempt; a 409
     /// `idempotency_in_flight` (the first attempt is still running) is waited out and retried.
@@ -35,6 +35,25 @@ const IDEMPOTENCY_IN_FLIGHT: &str = "idempotency_in_flight";
 /// Extra request headers (name, value).
 pub(crate) type Headers = Vec<(&'static str, String)>;
 
+/// The media type an endpoint documents for its bodies, both ways: sent as `Accept` and, with a
+/// body, as `Content-Type`. A server that negotiates strictly answers 406 to any other `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MediaType {
+    /// `application/json`: every server-side API endpoint.
+    Json,
+    /// `application/vnd.api+json` (JSON:API): the legacy SDK API's Stripe validation.
+    JsonApi,
+}
+
+impl MediaType {
+    pub fn header_value(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            MediaType::Json => "application/json",
+            MediaType::JsonApi => "application/vnd.api+json",
+        })
+    }
+}
+
 /// One request, fully built and validated before any I/O.
 #[derive(Debug, Clone)]
 pub(crate) struct ApiRequest {
@@ -42,32 +61,14 @@ pub(crate) struct ApiRequest {
     pub path: Cow<'static, str>,
     pub query: Vec<(&'static str, String)>,
     pub headers: Headers,
-    pub body: Option<Body>,
+    pub media_type: MediaType,
+    pub body: Option<Bytes>,
     pub replay: Replay,
-}
-
-/// A request body and its media type.
-#[derive(Debug, Clone)]
-pub(crate) struct Body {
-    pub bytes: Bytes,
-    pub content_type: &'static str,
-}
-
-impl Body {
-    /// `value` as `application/json`.
-    pub fn json(value: &impl serde::Serialize) -> Result<Self, Error> {
-        Self::with_type(value, "application/json")
-    }
-
-    pub fn with_type(value: &impl serde::Serialize, content_type: &'static str) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal { message: format!("cannot encode the request: {e}") })?;
-        Ok(Self { bytes: Bytes::from(bytes), content_type })
-    }
 }
 
 impl ApiRequest {
     pub fn new(method: Method, path: impl Into<Cow<'static, str>>, replay: Replay) -> Self {
-        Self { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None, replay }
+        Self { method, path: path.into(), query: Vec::new(), headers: Vec::new(), media_type: MediaType::Json, body: None, replay }
     }
 
     pub fn headers(mut self, headers: Headers) -> Self {
@@ -75,8 +76,15 @@ impl ApiRequest {
         self
     }
 
-    pub fn body(mut self, body: Body) -> Self {
-        self.body = Some(body);
+    /// `value`, serialized as JSON, as the body.
+    pub fn json(mut self, value: &impl serde::Serialize) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal { message: format!("cannot encode the request: {e}") })?;
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    pub fn media_type(mut self, media_type: MediaType) -> Self {
+        self.media_type = media_type;
         self
     }
 
@@ -96,8 +104,8 @@ pub(crate) struct ApiResponse {
 /// Everything needed to send requests for one client: its settings and the shared pool.
 pub(crate) struct Transport {
     config: Config,
-    /// Authorization, Accept and User-Agent, built once.
-    base_headers: [(HeaderName, HeaderValue); 3],
+    /// Authorization and User-Agent, built once.
+    base_headers: [(HeaderName, HeaderValue); 2],
     /// The shared pool as of a process generation (see `runtime::generation`).
     http: RwLock<Option<(u64, reqwest::Client)>>,
 }
@@ -110,7 +118,7 @@ impl Transport {
         auth.set_sensitive(true);
         let ua = HeaderValue::from_str(&config.user_agent)
             .map_err(|_| ValidationError::new("user_agent", Rule::Format, "cannot be sent in a header"))?;
-        let base_headers = [(AUTHORIZATION, auth), (ACCEPT, HeaderValue::from_static("application/json")), (USER_AGENT, ua)];
+        let base_headers = [(AUTHORIZATION, auth), (USER_AGENT, ua)];
         Ok(Self { config, base_headers, http: RwLock::new(None) })
     }
 
@@ -170,6 +178,9 @@ impl Transport {
                     if !is_retryable_status(err.status) && !in_flight {
                         return Err(Error::Api(err));
                     }
+                    // A 5xx may come after the server made the change (a gateway's 502 or 504
+                    // always may), as much as a lost connection.
+                    outcome_unknown |= err.status >= 500;
                     let after = err.retry_after;
                     (Error::Api(err), after)
                 }
@@ -198,8 +209,9 @@ impl Transport {
         for (name, value) in &req.headers {
             builder = builder.header(HeaderName::from_static(name), value);
         }
+        builder = builder.header(ACCEPT, req.media_type.header_value());
         if let Some(body) = &req.body {
-            builder = builder.header(CONTENT_TYPE, body.content_type).body(body.bytes.clone());
+            builder = builder.header(CONTENT_TYPE, req.media_type.header_value()).body(body.clone());
         }
         let resp = builder.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::error::{Error, Rule, ValidationError};
-use crate::http::{ApiRequest, Body, Replay, Transport, send_json};
+use crate::http::{ApiRequest, Replay, Transport, send_json};
 use crate::models::{PageRequest, Paywall, PaywallPage, PaywallUpdateParams};
 use crate::pagination::walk;
 
@@ -85,7 +85,7 @@ impl Paywalls<'_> {
     pub async fn update(&self, paywall_id: &str, params: &PaywallUpdateParams) -> Result<Paywall, Error> {
         params.validate()?;
         // Safe to repeat: PUT replaces the configs with the same ones.
-        let req = ApiRequest::new(Method::PUT, paywall_path(paywall_id)?, Replay::Idempotent).body(Body::json(params)?);
+        let req = ApiRequest::new(Method::PUT, paywall_path(paywall_id)?, Replay::Idempotent).json(params)?;
         send_json(self.transport, req).await
     }
 }

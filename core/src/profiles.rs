@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use reqwest::Method;
 
 use crate::error::{Error, ValidationError};
-use crate::http::{ApiRequest, Body, Headers, Replay, Transport, send_empty, send_json};
+use crate::http::{ApiRequest, Headers, Replay, Transport, send_empty, send_json};
 use crate::models::{DataEnvelope, Profile, ProfileParams};
 use crate::reference::{CreateRef, PLATFORM_HEADER, ProfileRef};
 use crate::runtime;
@@ -54,7 +54,7 @@ impl Profiles<'_> {
     async fn write(&self, method: Method, mut headers: Headers, params: &ProfileParams, replay: Replay) -> Result<Profile, Error> {
         params.validate(self.transport.config().api_version())?;
         headers.extend(params.platform.iter().map(|p| (PLATFORM_HEADER, p.as_str().to_owned())));
-        let req = self.request(method, headers, replay).body(Body::json(params)?);
+        let req = self.request(method, headers, replay).json(params)?;
         send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
     }
 

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::error::Error;
-use crate::http::{ApiRequest, Body, Replay, Transport, send_empty, send_json};
+use crate::http::{ApiRequest, MediaType, Replay, Transport, send_empty, send_json};
 use crate::models::{
     DataEnvelope, GrantAccessParams, PaddleValidationParams, Profile, RevokeAccessParams, StripeValidationParams, TransactionParams,
 };
@@ -16,18 +16,15 @@ use crate::reference::ProfileRef;
 /// Stripe validation still lives in the legacy SDK API, in every generation of the docs.
 const STRIPE_VALIDATE: &str = "/api/v1/sdk/purchase/stripe/token/validate/";
 
-/// JSON:API's media type, which the Stripe validation endpoint takes.
-const JSON_API: &str = "application/vnd.api+json";
-
 /// A profile-scoped POST answered with the profile.
 async fn post_for_profile(
     transport: &Arc<Transport>,
     path: &'static str,
     profile: &ProfileRef,
-    body: Body,
+    body: &impl serde::Serialize,
     replay: Replay,
 ) -> Result<Profile, Error> {
-    let req = ApiRequest::new(Method::POST, path, replay).headers(profile.headers()).body(body);
+    let req = ApiRequest::new(Method::POST, path, replay).headers(profile.headers()).json(body)?;
     send_json::<DataEnvelope<Profile>>(transport, req).await.map(|e| e.data)
 }
 
@@ -44,7 +41,7 @@ impl Purchases<'_> {
         // Safe to repeat: Adapty keys a transaction by `store_transaction_id`; sending the same
         // one again updates it instead of recording a second purchase.
         let path = server_side!("/purchase/set/transaction/");
-        post_for_profile(self.transport, path, profile, Body::json(params)?, Replay::Idempotent).await
+        post_for_profile(self.transport, path, profile, params, Replay::Idempotent).await
     }
 
     /// Imports a Stripe purchase into the profile with `customer_user_id` (created if needed).
@@ -52,7 +49,7 @@ impl Purchases<'_> {
         params.validate()?;
         let body = json!({ "data": { "type": "stripe_receipt_validation_result", "attributes": params } });
         // Safe to repeat: importing a purchase's history twice leaves the same history.
-        let req = ApiRequest::new(Method::POST, STRIPE_VALIDATE, Replay::Idempotent).body(Body::with_type(&body, JSON_API)?);
+        let req = ApiRequest::new(Method::POST, STRIPE_VALIDATE, Replay::Idempotent).media_type(MediaType::JsonApi).json(&body)?;
         send_empty(self.transport, req).await
     }
 
@@ -62,7 +59,7 @@ impl Purchases<'_> {
         params.validate()?;
         let path = server_side!("/purchase/paddle/token/validate/");
         // Safe to repeat, as for Stripe.
-        let req = ApiRequest::new(Method::POST, path, Replay::Idempotent).body(Body::json(params)?);
+        let req = ApiRequest::new(Method::POST, path, Replay::Idempotent).json(params)?;
         send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
     }
 }
@@ -78,7 +75,7 @@ impl AccessLevels<'_> {
         params.validate()?;
         // Safe to repeat: it sets the access level's period to the given one.
         let path = server_side!("/purchase/profile/grant/access-level/");
-        post_for_profile(self.transport, path, profile, Body::json(params)?, Replay::Idempotent).await
+        post_for_profile(self.transport, path, profile, params, Replay::Idempotent).await
     }
 
     /// Ends an access level now, or at `revoke_at`; returns the profile.
@@ -86,6 +83,6 @@ impl AccessLevels<'_> {
         params.validate()?;
         // Safe to repeat: a revoked access level stays revoked.
         let path = server_side!("/purchase/profile/revoke/access-level/");
-        post_for_profile(self.transport, path, profile, Body::json(params)?, Replay::Idempotent).await
+        post_for_profile(self.transport, path, profile, params, Replay::Idempotent).await
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use reqwest::Method;
 
 use crate::error::Error;
-use crate::http::{ApiRequest, Body, Replay, Transport, send_empty, send_json};
+use crate::http::{ApiRequest, Replay, Transport, send_empty, send_json};
 use crate::models::{IntegrationIdentifiers, RefundSaverParams, RefundSaverSettings};
 use crate::reference::ProfileRef;
 
@@ -29,7 +29,7 @@ impl RefundSaver<'_> {
     pub async fn set(&self, profile: &ProfileRef, params: &RefundSaverParams) -> Result<RefundSaverSettings, Error> {
         params.validate()?;
         // Safe to repeat: it sets values.
-        let req = ApiRequest::new(Method::POST, REFUND_SAVER, Replay::Idempotent).headers(profile.headers()).body(Body::json(params)?);
+        let req = ApiRequest::new(Method::POST, REFUND_SAVER, Replay::Idempotent).headers(profile.headers()).json(params)?;
         send_json(self.transport, req).await
     }
 }
@@ -51,7 +51,7 @@ impl Integrations<'_> {
     pub async fn set(&self, profile: &ProfileRef, ids: &IntegrationIdentifiers) -> Result<(), Error> {
         ids.validate()?;
         // Safe to repeat: it sets values.
-        let req = ApiRequest::new(Method::POST, INTEGRATIONS, Replay::Idempotent).headers(profile.headers()).body(Body::json(ids)?);
+        let req = ApiRequest::new(Method::POST, INTEGRATIONS, Replay::Idempotent).headers(profile.headers()).json(ids)?;
         send_empty(self.transport, req).await
     }
 }

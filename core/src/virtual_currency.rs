@@ -8,7 +8,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::error::{Error, Rule, ValidationError};
-use crate::http::{ApiRequest, Body, Replay, Transport, send_json};
+use crate::http::{ApiRequest, Replay, Transport, send_json};
 use crate::models::{
     HistoryRequest, VirtualCurrencyBalances, VirtualCurrencyTransaction, VirtualCurrencyTransactionPage, VirtualCurrencyTransactionParams,
     VirtualCurrencyTransactionResult,
@@ -64,7 +64,7 @@ impl VirtualCurrency<'_> {
         let req = ApiRequest::new(Method::POST, TRANSACTIONS, Replay::IdempotencyKey)
             .headers(profile.headers())
             .headers(vec![(IDEMPOTENCY_KEY_HEADER, key.to_string())])
-            .body(Body::json(params)?);
+            .json(params)?;
         send_json(self.transport, req).await
     }
 
