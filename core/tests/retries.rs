@@ -149,14 +149,28 @@ async fn a_refused_connection_is_a_connection_error() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_delete_whose_response_was_lost_counts_as_done() {
+async fn a_delete_made_but_answered_with_an_error_counts_as_done() {
     let env = Env::start().await;
-    env.control.seed_user("gone").await;
-    // The first DELETE is processed, but its response breaks off; the retry then gets 404.
-    env.control.fault(json!({ "method": "DELETE", "delay_ms": 0, "drop_connection": true, "times": 1 })).await;
-    env.control.fault(json!({ "method": "DELETE", "status": 404, "body": {"errors": [{"source": null, "errors": ["Profile not found"]}], "error_code": "profile_does_not_exist", "status_code": 404}, "times": 1 })).await;
-    env.client().profiles().delete(&user("gone")).await.unwrap();
-    // A plain 404 with no earlier ambiguity is still an error.
+    // The first DELETE is made, then its connection breaks (or it is answered 500); the retry
+    // finds the profile gone (404), which is then the earlier attempt's success.
+    for (n, fault) in [json!({ "drop_connection": true }), json!({ "status": 500 })].into_iter().enumerate() {
+        let name = format!("gone-{n}");
+        env.control.seed_user(&name).await;
+        let mut fault = fault;
+        fault["method"] = json!("DELETE");
+        fault["apply"] = json!(true);
+        env.control.fault(fault).await;
+        env.control.clear_journal().await;
+        env.client().profiles().delete(&user(&name)).await.unwrap();
+        let statuses: Vec<_> = env.control.journal().await.iter().map(|e| e["status"].as_u64().unwrap()).collect();
+        assert_eq!(statuses.last(), Some(&404), "{statuses:?}");
+        assert!(env.control.inspect(&name).await.is_none());
+    }
+    // A plain 404 with no earlier ambiguity is still an error, and so is a 404 after a 429
+    // (the server said it did not process the request).
+    let err = env.client().profiles().delete(&user("never-existed")).await.unwrap_err();
+    assert_eq!(err.api().unwrap().status, 404);
+    env.control.fault(json!({ "method": "DELETE", "status": 429, "retry_after": "0" })).await;
     let err = env.client().profiles().delete(&user("never-existed")).await.unwrap_err();
     assert_eq!(err.api().unwrap().status, 404);
 }

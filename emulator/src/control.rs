@@ -18,24 +18,26 @@ use uuid::Uuid;
 use adapty_server::PaywallState;
 
 use crate::catalog::{Config, make_paywall};
+use crate::chaos;
 use crate::state::{AppState, Fault, Inner, JOURNAL_CAPACITY, JournalEntry, StoredProfile};
 
 /// Largest request body the emulator reads.
 const BODY_LIMIT: usize = 1 << 20;
 
-/// Records the request, applies a matching fault, and stamps `Request-Id`.
+/// Records the request, applies a matching fault (or one chaos draws), and stamps `Request-Id`.
 pub async fn intercept(State(app): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let request_id = Uuid::new_v4().simple().to_string();
     let (parts, body) = req.into_parts();
     let body = axum::body::to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
     let method = parts.method.to_string();
     let path = parts.uri.path().to_owned();
-    let fault = {
+    let planned = {
         let mut state = app.lock();
-        state.faults.iter_mut().find(|f| f.matches(&method, &path)).map(|f| {
+        let fault = state.faults.iter_mut().find(|f| f.matches(&method, &path, &parts.headers)).map(|f| {
             f.times -= 1;
             f.clone()
-        })
+        });
+        fault.or_else(|| state.chaos.as_mut().and_then(|c| Some(chaos_fault(c.draw(&path)?, &c.settings))))
     };
     let mut entry = JournalEntry {
         request_id: request_id.clone(),
@@ -53,19 +55,12 @@ pub async fn intercept(State(app): State<Arc<AppState>>, req: Request, next: Nex
             .collect(),
         body: String::from_utf8_lossy(&body).into_owned(),
         status: 0,
-        fault: fault.is_some(),
+        fault: planned.is_some(),
     };
-    let mut resp = match fault {
-        Some(f) => {
-            if let Some(ms) = f.delay_ms {
-                tokio::time::sleep(Duration::from_millis(ms)).await;
-            }
-            match fault_response(&f) {
-                Some(resp) => resp,
-                None => next.run(Request::from_parts(parts, Body::from(body))).await,
-            }
-        }
-        None => next.run(Request::from_parts(parts, Body::from(body))).await,
+    let req = Request::from_parts(parts, Body::from(body));
+    let mut resp = match planned {
+        None => next.run(req).await,
+        Some(fault) => apply_fault(fault, req, next).await,
     };
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         resp.headers_mut().insert("request-id", v);
@@ -77,6 +72,40 @@ pub async fn intercept(State(app): State<Arc<AppState>>, req: Request, next: Nex
     }
     state.journal.push_back(entry);
     resp
+}
+
+/// Waits the fault's delay, handles the request unless the fault answers instead (or handles it
+/// first when it is `apply`), and gives the fault's answer. The handling runs on its own task, to
+/// the end even when the client gives up waiting, as on a real server.
+async fn apply_fault(f: Fault, req: Request, next: Next) -> Response {
+    let answer = fault_response(&f);
+    let handle = answer.is_none() || f.apply;
+    if !handle && f.delay_ms.is_none() {
+        return answer.unwrap_or_default();
+    }
+    let handled = tokio::spawn(async move {
+        if let Some(ms) = f.delay_ms {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+        let response = if handle { Some(next.run(req).await) } else { None };
+        answer.or(response)
+    });
+    handled.await.ok().flatten().unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// The fault a chaos kind stands for.
+fn chaos_fault(kind: chaos::Kind, settings: &chaos::Settings) -> Fault {
+    use chaos::Kind;
+    let status = |code| Fault { status: Some(code), ..Fault::default() };
+    match kind {
+        Kind::Status500 => status(500),
+        Kind::Status503 => status(503),
+        Kind::Status429 => Fault { retry_after: Some(settings.retry_after.clone()), ..status(429) },
+        Kind::Dropped => Fault { drop_connection: true, ..Fault::default() },
+        Kind::Slow => Fault { delay_ms: Some(settings.slow_ms), ..Fault::default() },
+        Kind::AppliedThen500 => Fault { apply: true, ..status(500) },
+        Kind::AppliedThenDropped => Fault { apply: true, drop_connection: true, ..Fault::default() },
+    }
 }
 
 /// The answer a fault gives instead of the API, if it gives one.
@@ -175,6 +204,27 @@ pub async fn add_faults(State(app): State<Arc<AppState>>, Json(body): Json<Value
         }
         Err(e) => (StatusCode::BAD_REQUEST, Json(json!({ "error": e.to_string() }))).into_response(),
     }
+}
+
+/// Turns chaos on (or changes it); see `chaos::Settings`.
+pub async fn set_chaos(State(app): State<Arc<AppState>>, Json(body): Json<Value>) -> Response {
+    match serde_json::from_value(body).map_err(|e| e.to_string()).and_then(chaos::Chaos::new) {
+        Ok(c) => {
+            app.lock().chaos = Some(c);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, Json(json!({ "error": e }))).into_response(),
+    }
+}
+
+/// Chaos's settings and what it has done (`requests`, `injected` by kind); `null` when off.
+pub async fn get_chaos(State(app): State<Arc<AppState>>) -> Json<Option<chaos::Chaos>> {
+    Json(app.lock().chaos.clone())
+}
+
+pub async fn clear_chaos(State(app): State<Arc<AppState>>) -> StatusCode {
+    app.lock().chaos = None;
+    StatusCode::NO_CONTENT
 }
 
 pub async fn list_faults(State(app): State<Arc<AppState>>) -> Json<Vec<Fault>> {

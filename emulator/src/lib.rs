@@ -9,8 +9,10 @@
 //! faults and inspects stored profiles; see `docs/EMULATOR.md`.
 
 mod catalog;
+mod chaos;
 mod control;
 mod errors;
+mod media;
 mod paywalls;
 mod profiles;
 mod purchases;
@@ -92,15 +94,20 @@ pub fn router(settings: Settings) -> Router {
             api = api.route(&path, handler.clone());
         }
     }
+    let mut json_api = Router::new();
     for path in ["/api/v1/sdk/purchase/stripe/token/validate/", "/api/v1/sdk/purchase/stripe/token/validate"] {
-        api = api.route(path, post(purchases::validate_stripe));
+        json_api = json_api.route(path, post(purchases::validate_stripe));
     }
-    let api = api.layer(axum::middleware::from_fn_with_state(app.clone(), control::intercept));
+    let api = api
+        .route_layer(axum::middleware::from_fn(media::json))
+        .merge(json_api.route_layer(axum::middleware::from_fn(media::json_api)))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), control::intercept));
     let control = Router::new()
         .route("/__emulator/health", get(control::health))
         .route("/__emulator/reset", post(control::reset))
         .route("/__emulator/journal", get(control::journal).delete(control::clear_journal))
         .route("/__emulator/faults", get(control::list_faults).post(control::add_faults).delete(control::clear_faults))
+        .route("/__emulator/chaos", get(control::get_chaos).post(control::set_chaos).delete(control::clear_chaos))
         .route("/__emulator/profiles", post(control::seed_profiles))
         .route("/__emulator/profiles/{id}", get(control::inspect_profile))
         .route("/__emulator/config", get(control::get_config).post(control::set_config))

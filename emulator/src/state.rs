@@ -7,6 +7,7 @@ use adapty_server::{AccessLevel, CustomAttribute, CustomAttributes, Installation
 use std::time::Instant;
 
 use crate::catalog::Catalog;
+use crate::chaos::Chaos;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -33,6 +34,8 @@ pub struct Inner {
     pub by_customer_user_id: HashMap<String, Uuid>,
     pub journal: VecDeque<JournalEntry>,
     pub faults: Vec<Fault>,
+    /// Faults drawn at random for every request, when on.
+    pub chaos: Option<Chaos>,
     /// Access levels, products, currencies, paywalls and limits: what the dashboard configures.
     pub catalog: Catalog,
     /// When each virtual currency request of the last minute arrived (the rate limit's window).
@@ -145,7 +148,7 @@ pub struct JournalEntry {
 }
 
 /// A planned failure for the next `times` requests that match.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Fault {
     /// Only this method (any if absent).
     #[serde(default)]
@@ -153,6 +156,10 @@ pub struct Fault {
     /// Only paths starting with this (any if absent).
     #[serde(default)]
     pub path_prefix: Option<String>,
+    /// Only requests carrying each of these headers with exactly this value (names in any
+    /// case), e.g. `{"adapty-customer-user-id": "slow-user"}` to slow down one profile.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
     /// How many matching requests it applies to.
     #[serde(default = "one")]
     pub times: u32,
@@ -168,6 +175,10 @@ pub struct Fault {
     /// Wait this long first (then answer with `status`, or handle the request normally).
     #[serde(default)]
     pub delay_ms: Option<u64>,
+    /// Handle the request first (the change is made), then answer with `status` or break the
+    /// connection: the client sees an error for a write that happened.
+    #[serde(default)]
+    pub apply: bool,
     /// Send headers, then break the connection instead of sending a body.
     #[serde(default)]
     pub drop_connection: bool,
@@ -178,9 +189,10 @@ fn one() -> u32 {
 }
 
 impl Fault {
-    pub fn matches(&self, method: &str, path: &str) -> bool {
+    pub fn matches(&self, method: &str, path: &str, headers: &axum::http::HeaderMap) -> bool {
         self.times > 0
             && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
             && self.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+            && self.headers.iter().all(|(name, value)| headers.get(name.as_str()).is_some_and(|v| v.as_bytes() == value.as_bytes()))
     }
 }

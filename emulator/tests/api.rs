@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 mod common;
 
-use common::{KEY, T};
+use common::{KEY, PipeJson, T};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -253,4 +253,80 @@ fn the_binary_prints_its_base_url_first_and_stops_when_stdin_closes() {
 
     let bad = Command::new(env!("CARGO_BIN_EXE_adapty-emulator")).arg("--port").arg("x").stderr(Stdio::null()).status().unwrap();
     assert_eq!(bad.code(), Some(2));
+}
+
+#[tokio::test]
+async fn content_negotiation_is_strict_per_endpoint() {
+    let t = T::start(Some(KEY)).await;
+    let stripe = "/api/v1/sdk/purchase/stripe/token/validate/";
+    let body = json!({ "data": { "type": "stripe_receipt_validation_result", "attributes": { "customer_user_id": "n", "stripe_token": "sub_1" } } });
+    let jsonapi = |accept: &str| {
+        t.req(Method::POST, stripe).header("accept", accept).header("content-type", "application/vnd.api+json").body(body.to_string())
+    };
+    let (status, refused) = t.send(jsonapi("application/json")).await;
+    assert_eq!((status, &refused["error_code"]), (406, &json!("not_acceptable")), "JSON:API only: {refused}");
+    assert_eq!(t.send(jsonapi("application/vnd.api+json")).await.0, 200);
+    assert_eq!(t.send(jsonapi("*/*")).await.0, 200);
+    let (status, _) = t.send(t.req(Method::POST, stripe).pipe_json(&body)).await;
+    assert_eq!(status, 415, "a JSON:API endpoint refuses an application/json body");
+
+    let get = |accept: &str| t.req(Method::GET, V2).header("adapty-customer-user-id", "nobody").header("accept", accept);
+    assert_eq!(t.send(get("application/vnd.api+json")).await.0, 406);
+    assert_eq!(t.send(get("application/json; charset=utf-8")).await.0, 404, "negotiated, then the profile is missing");
+    let (status, _) =
+        t.send(t.req(Method::POST, V2).header("adapty-customer-user-id", "nobody").header("content-type", "text/plain").body("{}")).await;
+    assert_eq!(status, 415);
+}
+
+#[tokio::test]
+async fn a_fault_can_match_a_header() {
+    let t = T::start(Some(KEY)).await;
+    t.control(Method::POST, "faults", Some(json!({ "headers": { "Adapty-Customer-User-Id": "slow" }, "status": 503 }))).await;
+    assert_eq!(t.send(t.req(Method::GET, V2).header("adapty-customer-user-id", "other")).await.0, 404);
+    assert_eq!(t.send(t.req(Method::GET, V2).header("adapty-customer-user-id", "slow")).await.0, 503);
+}
+
+#[tokio::test]
+async fn chaos_injects_each_kind_and_counts_it() {
+    let t = T::start(Some(KEY)).await;
+    let (status, _) = t.control(Method::POST, "chaos", Some(json!({ "seed": 1, "rates": { "status_500": 0.6 } }))).await;
+    assert_eq!(status, 204);
+    let mut seen = std::collections::BTreeMap::<u16, u32>::new();
+    for _ in 0..200 {
+        *seen.entry(t.send(t.req(Method::GET, V2).header("adapty-customer-user-id", "c")).await.0).or_default() += 1;
+    }
+    let (_, chaos) = t.control(Method::GET, "chaos", None).await;
+    assert_eq!(chaos["requests"], 200);
+    assert_eq!(chaos["injected"]["status_500"], seen[&500], "{chaos}");
+    assert!((90..150).contains(&seen[&500]), "{seen:?}");
+    assert_eq!(seen[&404] + seen[&500], 200);
+
+    // A change that is made, then answered with an error: the profile exists afterwards.
+    t.control(Method::POST, "chaos", Some(json!({ "seed": 2, "rates": { "applied_then_500": 1.0 } }))).await;
+    assert_eq!(t.send(t.req(Method::POST, V2).header("adapty-customer-user-id", "made")).await.0, 500);
+    t.control(Method::POST, "chaos", Some(json!({ "seed": 2, "rates": { "applied_then_dropped": 1.0 } }))).await;
+    let dropped = t.req(Method::DELETE, V2).header("adapty-customer-user-id", "made").send().await;
+    assert!(
+        match dropped {
+            Err(_) => true,
+            Ok(r) => r.bytes().await.is_err(),
+        },
+        "the connection should break"
+    );
+    assert_eq!(t.control(Method::DELETE, "chaos", None).await.0, 204);
+    assert_eq!(t.send(t.req(Method::GET, V2).header("adapty-customer-user-id", "made")).await.0, 404, "the delete was made");
+
+    // A slow request is still handled after its client gave up.
+    t.control(Method::POST, "chaos", Some(json!({ "seed": 3, "rates": { "slow": 1.0 }, "slow_ms": 300 }))).await;
+    let gave_up =
+        t.req(Method::POST, V2).header("adapty-customer-user-id", "late").timeout(std::time::Duration::from_millis(50)).send().await;
+    assert!(gave_up.is_err());
+    t.control(Method::DELETE, "chaos", None).await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(t.send(t.req(Method::GET, V2).header("adapty-customer-user-id", "late")).await.0, 200);
+
+    let (status, _) = t.control(Method::POST, "chaos", Some(json!({ "seed": 1, "rates": { "status_500": 0.7, "slow": 0.7 } }))).await;
+    assert_eq!(status, 400, "rates above 1 in all");
+    let (status, _) = t.control(Method::POST, "chaos", Some(json!({ "seed": 1, "rates": { "meteor": 0.1 } }))).await;
+    assert_eq!(status, 400);
 }
