@@ -24,7 +24,7 @@ if [ ! -f "$root/.adapty-swift-ready" ]; then
   mount -t proc proc "$root.partial/proc"
   trap 'umount "$root.partial/proc" 2>/dev/null || true' EXIT
   chroot "$root.partial" apt-get update -qq 2>/dev/null
-  chroot "$root.partial" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swiftlang libc6-dev ca-certificates >/dev/null 2>&1
+  chroot "$root.partial" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swiftlang libc6-dev ca-certificates python3 >/dev/null 2>&1
   chroot "$root.partial" apt-get clean
   umount "$root.partial/proc"
   trap - EXIT
@@ -35,5 +35,12 @@ rm -rf "$root/pkg"
 cp -a "$pkg" "$root/pkg"
 mount -t proc proc "$root/proc" 2>/dev/null || true
 trap 'umount "$root/proc" 2>/dev/null || true; rm -rf "$root/pkg"' EXIT
+# The test harnesses (tests/process, tests/faults) run inside too; chroots set up before they
+# existed lack Python.
+if [ ! -x "$root/usr/bin/python3" ]; then
+  chroot "$root" apt-get update -qq 2>/dev/null
+  chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 >/dev/null 2>&1
+  chroot "$root" apt-get clean
+fi
 # Run as given, from the package directory inside the chroot.
 chroot "$root" /bin/bash -c 'cd /pkg && "$@"' bash "$@"

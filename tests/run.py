@@ -54,10 +54,11 @@ def surefire_counts(text):
 
 
 def xctest_counts(text):
-    """XCTest's last `Executed N tests, with F failures` (the "All tests" total)."""
+    """XCTest's last `Executed N tests, with F failures` (the "All tests" total), plus `check ...` lines."""
     totals = re.findall(r"Executed (\d+) tests?, with (\d+) failures?", text)
     run, failures = map(int, totals[-1]) if totals else (0, 0)
-    return run - min(run, failures), failures
+    checks_passed, checks_failed = check_counts(text)
+    return run - min(run, failures) + checks_passed, failures + checks_failed
 
 
 def check_counts(text):
@@ -93,11 +94,40 @@ def run(name):
     return passed, failed
 
 
+def stat(pid):
+    """(session id, start time in clock ticks since boot) of a process, from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[3]), int(fields[19])
+
+
+def left_behind():
+    """`check no process left behind`: no process that the suites started (in this session, after
+    this runner) still runs once they are done: no emulator, compile daemon or program."""
+    if not os.path.isdir("/proc/self"):
+        return 0, 0
+    session, started = stat(os.getpid())
+    stray = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            their_session, their_start = stat(pid)
+            if int(pid) != os.getpid() and their_session == session and their_start > started:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    command = f.read().replace(b"\0", b" ").decode(errors="replace")
+                stray.append(f"{pid}: {command[:200]}")
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    print(f"check no process left behind: {'FAILED' if stray else 'ok'}")
+    for line in stray:
+        print(f"  {line}")
+    return (0, 1) if stray else (1, 0)
+
+
 def main(names):
     unknown = [n for n in names if n not in SUITES]
     if not names or unknown:
         sys.exit(f"usage: tests/run.py SUITE... (known: {', '.join(SUITES)}; unknown: {', '.join(unknown)})")
-    totals = [run(n) for n in names]
+    totals = [run(n) for n in names] + [left_behind()]
     passed = sum(p for p, _ in totals)
     failed = sum(f for _, f in totals)
     print(f"{passed} passed, {failed} failed")

@@ -236,6 +236,16 @@ pub async fn clear_faults(State(app): State<Arc<AppState>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
+/// Every stored profile's ids (`{"profiles": [{"profile_id", "customer_user_id"}]}`, by customer
+/// user id), so a test can check many outcomes at once.
+pub async fn list_profiles(State(app): State<Arc<AppState>>) -> Json<Value> {
+    let state = app.lock();
+    let mut ids: Vec<_> = state.profiles.values().map(|p| (p.customer_user_id.clone(), p.profile_id)).collect();
+    ids.sort();
+    let profiles: Vec<_> = ids.into_iter().map(|(c, p)| json!({ "profile_id": p, "customer_user_id": c })).collect();
+    Json(json!({ "profiles": profiles }))
+}
+
 /// Everything the emulator keeps about one profile (more than the API returns), by profile id
 /// or customer user id.
 pub async fn inspect_profile(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {

@@ -108,7 +108,7 @@ pub fn router(settings: Settings) -> Router {
         .route("/__emulator/journal", get(control::journal).delete(control::clear_journal))
         .route("/__emulator/faults", get(control::list_faults).post(control::add_faults).delete(control::clear_faults))
         .route("/__emulator/chaos", get(control::get_chaos).post(control::set_chaos).delete(control::clear_chaos))
-        .route("/__emulator/profiles", post(control::seed_profiles))
+        .route("/__emulator/profiles", get(control::list_profiles).post(control::seed_profiles))
         .route("/__emulator/profiles/{id}", get(control::inspect_profile))
         .route("/__emulator/config", get(control::get_config).post(control::set_config))
         .route("/__emulator/paywalls", post(control::seed_paywalls));

@@ -1,0 +1,135 @@
+// The process suite's programs in Kotlin (tests/process/run.py): one per scenario, chosen by
+// the first argument, each a short program as a user would write it.
+package io.adapty.server.process
+
+import io.adapty.server.AdaptyClient
+import io.adapty.server.AttributeValue
+import io.adapty.server.ProfileFields
+import io.adapty.server.ProfileRef
+import io.adapty.server.set
+import java.util.UUID
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.concurrent.thread
+import kotlin.random.Random
+import kotlinx.coroutines.DelicateCoroutinesApi
+import kotlinx.coroutines.GlobalScope
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import uniffi.adapty_server_ffi.AdaptyException
+
+fun main(args: Array<String>) {
+    when (args[0]) {
+        "sync_only" -> syncOnly()
+        "async_only" -> asyncOnly()
+        "mixed" -> mixed()
+        "threads" -> threads()
+        "in_flight" -> inFlight()
+        "uncaught" -> uncaught()
+        "sigint_sync" -> sigintSync(args[1])
+        "sigint_async" -> sigintAsync(args[1])
+        else -> error("unknown scenario ${args[0]}")
+    }
+}
+
+private fun user(kind: String) = "proc-$kind-${UUID.randomUUID()}"
+
+/** Create, read, update and delete one profile, then look for it again. */
+private fun syncOnly() {
+    val client = AdaptyClient()
+    val user = ProfileRef.CustomerUserId(user("sync"))
+    val created = client.createProfileBlocking(user, ProfileFields(firstName = set("Ann"), customAttributes = set(mapOf("plan" to AttributeValue.of("gold")))))
+    val fetched = client.getProfileBlocking(ProfileRef.ProfileId(created.profileId))
+    val updated = client.updateProfileBlocking(user, ProfileFields(customAttributes = set(mapOf("plan" to null, "logins" to AttributeValue.of(3)))))
+    client.deleteProfileBlocking(user)
+    val gone = try {
+        client.getProfileBlocking(user)
+        "found"
+    } catch (e: AdaptyException.Api) {
+        e.errorCode
+    }
+    check(fetched.customAttributes["plan"] == AttributeValue.of("gold") && updated.customAttributes == mapOf("logins" to AttributeValue.of(3)))
+    println("sync: created, read, updated, deleted, then $gone")
+}
+
+/** Create 20 profiles concurrently, read them, delete them all. */
+private fun asyncOnly() = runBlocking {
+    val client = AdaptyClient()
+    val users = List(20) { ProfileRef.CustomerUserId(user("async")) }
+    val created = users.map { async { client.createProfile(it) } }.awaitAll()
+    val fetched = created.map { async { client.getProfile(ProfileRef.ProfileId(it.profileId)) } }.awaitAll()
+    val results = client.deleteProfiles(users)
+    println("async: ${fetched.map { it.profileId }.toSet().size} created, ${results.count { it.ok }} deleted")
+}
+
+/** Blocking calls, then coroutines, in one program. */
+private fun mixed() {
+    val client = AdaptyClient()
+    val user = user("mixed")
+    val profile = client.createProfileBlocking(ProfileRef.CustomerUserId(user))
+    check(client.getProfileBlocking(ProfileRef.ProfileId(profile.profileId)).customerUserId == user)
+    val deleted = runBlocking {
+        val users = List(20) { ProfileRef.CustomerUserId("$user-$it") }
+        users.map { async { client.createProfile(it) } }.awaitAll()
+        client.deleteProfiles(listOf(ProfileRef.CustomerUserId(user)) + users).count { it.ok }
+    }
+    println("mixed: $deleted deleted")
+}
+
+/** 16 threads share one client. */
+private fun threads() {
+    val client = AdaptyClient()
+    val run = UUID.randomUUID()
+    val calls = AtomicInteger()
+    val workers = List(16) { n ->
+        thread {
+            repeat(8) { i ->
+                val user = "proc-threads-$run-$n-$i"
+                val created = client.createProfileBlocking(ProfileRef.CustomerUserId(user))
+                check(client.getProfileBlocking(ProfileRef.ProfileId(created.profileId)).customerUserId == user)
+                client.deleteProfileBlocking(ProfileRef.CustomerUserId(user))
+                calls.addAndGet(3)
+            }
+        }
+    }
+    workers.forEach { it.join() }
+    println("threads: ${workers.size} threads, $calls calls")
+}
+
+/** Calls still in flight when the program ends: daemon threads in blocking calls, coroutines
+ * nobody waits for, a client never closed. */
+@OptIn(DelicateCoroutinesApi::class)
+private fun inFlight() {
+    val client = AdaptyClient()
+    val user = ProfileRef.CustomerUserId(user("inflight"))
+    client.createProfileBlocking(user)
+    repeat(4) { thread(isDaemon = true) { while (true) client.getProfileBlocking(user) } }
+    repeat(20) { GlobalScope.launch { while (true) client.getProfile(user) } }
+    Thread.sleep(Random.nextLong(20))
+    println("in flight: leaving")
+}
+
+/** An API error nobody catches reaches the top level. */
+private fun uncaught() {
+    AdaptyClient().getProfileBlocking(ProfileRef.CustomerUserId(user("nobody")))
+    println("not reached")
+}
+
+/** Ctrl-C during a slow blocking request (the harness slows it down, then sends SIGINT). */
+private fun sigintSync(user: String) {
+    val client = AdaptyClient()
+    println("waiting")
+    System.out.flush()
+    client.getProfileBlocking(ProfileRef.CustomerUserId(user))
+    println("not reached")
+}
+
+/** Ctrl-C during a slow suspended request. */
+private fun sigintAsync(user: String) = runBlocking {
+    val client = AdaptyClient()
+    println("waiting")
+    System.out.flush()
+    client.getProfile(ProfileRef.CustomerUserId(user))
+    println("not reached")
+}
