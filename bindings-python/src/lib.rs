@@ -115,6 +115,10 @@ fn run(py: Python<'_>, op: Op, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
             }
         }
     };
+    if shutdown::exiting() {
+        let message = "the interpreter is exiting: an async call could not report its result; use the blocking client";
+        return Err(to_py_err(py, Error::Usage { message: message.into() }));
+    }
     let handle = adapty_server::runtime::handle().map_err(|e| to_py_err(py, e))?;
     let task = handle.spawn(async move {
         let result = op.await;

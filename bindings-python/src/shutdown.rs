@@ -13,7 +13,8 @@
 //! daemon thread coming back from a blocking call parks until the process ends, which is what
 //! CPython 3.14 itself does with daemon threads at exit. Only the thread that runs the exit
 //! (the one that closed the gate) keeps going, so `atexit` callbacks registered before this
-//! module may still use the blocking client.
+//! module may still use the blocking client; an async call from there fails at once (its result
+//! could never be reported).
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -53,6 +54,11 @@ fn enter() -> Option<Inside> {
             Err(now) => state = now,
         }
     }
+}
+
+/// Whether the interpreter is exiting: results from the runtime threads can no longer arrive.
+pub fn exiting() -> bool {
+    STATE.load(Ordering::Acquire) & CLOSED != 0
 }
 
 /// Runs `f` attached to the interpreter, from a thread Python did not start (a runtime

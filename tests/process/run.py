@@ -32,11 +32,11 @@ BASE = os.environ.get("ADAPTY_BASE_URL", "").rstrip("/")
 @dataclass
 class Scenario:
     """What a program must do: print `stdout` (a regex matching the whole output), exit with one
-    of `exit_codes`, and write something matching `stderr` (if set)."""
+    of `exit_codes`, and write something matching `stderr` (if set; per language if a dict)."""
 
     stdout: str
     exit_codes: tuple[int, ...] = (0,)
-    stderr: str | None = None
+    stderr: str | dict[str, str] | None = None
     #: Sent once the program has printed its first line (it is waiting on a slow request); it
     #: must then exit within `deadline` seconds.
     interrupt: bool = False
@@ -59,9 +59,10 @@ SCENARIOS = {
     "workers": Scenario(r"workers: 4 workers, 32 calls\n", languages=("node",)),
     "debug_logging": Scenario(r"logging: on\n", stderr=r"request succeeded", languages=("python",)),
     "in_flight": Scenario(r"in flight: leaving\n"),
+    "late_atexit": Scenario(r"late atexit: blocking works, async refused\n", languages=("python",)),
     "uncaught": Scenario(r"", exit_codes=(1,), stderr=r"profile_does_not_exist"),
-    "sigint_sync": Scenario(r"waiting\n", exit_codes=BY_SIGINT, interrupt=True, deadline=3.0),
-    "sigint_async": Scenario(r"waiting\n", exit_codes=BY_SIGINT, interrupt=True, deadline=3.0),
+    "sigint_sync": Scenario(r"waiting\n", exit_codes=BY_SIGINT, stderr={"python": "KeyboardInterrupt"}, interrupt=True, deadline=3.0),
+    "sigint_async": Scenario(r"waiting\n", exit_codes=BY_SIGINT, stderr={"python": "KeyboardInterrupt"}, interrupt=True, deadline=3.0),
 }
 
 EXTENSIONS = {"python": ".py", "node": ".mjs"}
@@ -88,7 +89,7 @@ def slow_down(user: str) -> None:
     urllib.request.urlopen(req, timeout=10).close()
 
 
-def run_once(command: list[str], scenario: Scenario) -> Outcome:
+def run_once(lang: str, command: list[str], scenario: Scenario) -> Outcome:
     args = []
     if scenario.interrupt:
         user = f"proc-slow-{uuid.uuid4()}"
@@ -119,8 +120,9 @@ def run_once(command: list[str], scenario: Scenario) -> Outcome:
         problems.append(f"exit code {proc.returncode}, expected {' or '.join(map(str, scenario.exit_codes))}")
     if not re.fullmatch(scenario.stdout, stdout):
         problems.append("stdout does not match")
-    if scenario.stderr and not re.search(scenario.stderr, stderr):
-        problems.append(f"stderr has no /{scenario.stderr}/")
+    wanted = scenario.stderr.get(lang) if isinstance(scenario.stderr, dict) else scenario.stderr
+    if wanted and not re.search(wanted, stderr):
+        problems.append(f"stderr has no /{wanted}/")
     if interrupted and took > scenario.deadline:
         problems.append(f"took {took:.1f} s to exit after SIGINT")
     if problems:
@@ -150,7 +152,7 @@ def main() -> None:
     jobs = [n for _ in range(args.runs) for n in names]
     started = time.monotonic()
     with ThreadPoolExecutor(args.jobs) as pool:
-        for name, outcome in zip(jobs, pool.map(lambda n: run_once(program(n), SCENARIOS[n]), jobs)):
+        for name, outcome in zip(jobs, pool.map(lambda n: run_once(args.lang, program(n), SCENARIOS[n]), jobs)):
             tally = tallies[name]
             tally.runs += 1
             tally.seconds.append(outcome.seconds)
