@@ -84,7 +84,7 @@ private fun threads() {
     val calls = AtomicInteger()
     val workers = List(16) { n ->
         thread {
-            repeat(8) { i ->
+            repeat(2) { i ->
                 val user = "proc-threads-$run-$n-$i"
                 val created = client.createProfileBlocking(ProfileRef.CustomerUserId(user))
                 check(client.getProfileBlocking(ProfileRef.ProfileId(created.profileId)).customerUserId == user)

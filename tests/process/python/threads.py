@@ -11,7 +11,7 @@ done: list[int] = []
 
 
 def work(n: int) -> None:
-    for i in range(8):
+    for i in range(2):
         user = f"proc-threads-{run}-{n}-{i}"
         created = client.profiles.create(customer_user_id=user)
         assert client.profiles.get(profile_id=created.profile_id).customer_user_id == user

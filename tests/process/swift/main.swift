@@ -62,7 +62,7 @@ func threads() throws {
     let calls = NSLock()
     var count = 0
     DispatchQueue.concurrentPerform(iterations: 16) { n in
-        for i in 0..<8 {
+        for i in 0..<2 {
             let name = "proc-threads-\(run)-\(n)-\(i)"
             let created = try! client.createProfileBlocking(.customerUserId(name))
             precondition(try! client.getProfileBlocking(.profileId(created.profileId)).customerUserId == name)
