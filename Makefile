@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test test-rust test-python test-node test-kotlin test-swift swift-package kotlin-package lint bench bench-python bench-node codegen emulator toolchain
+.PHONY: demo test test-rust test-python test-node test-kotlin test-swift swift-package kotlin-package lint bench bench-python bench-node soak fuzz codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -77,6 +77,16 @@ bench-node: toolchain
 	bindings-node/scripts/install target/node-bench --release
 	cp bindings-node/bench/throughput.mjs target/node-bench/
 	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator node target/node-bench/throughput.mjs
+
+## Memory under load: a million calls each through Python sync, Python async and Node Promises
+## (release builds); prints the rates and how much RSS grows after warm-up (goal < 5 MB).
+soak: toolchain
+	$(CARGO) build --quiet --release -p adapty-emulator
+	bindings-python/scripts/install target/py-soak --release
+	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator target/py-soak/bin/python bindings-python/bench/memory.py
+	bindings-node/scripts/install target/node-soak --release
+	cp bindings-node/bench/memory.mjs target/node-soak/
+	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator node target/node-soak/memory.mjs
 
 ## Runs the emulator in the foreground (Ctrl-C stops it).
 emulator: toolchain
