@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A date-time with its UTC offset, as the API sends it. Written back as RFC 3339 (`Z` for UTC).
@@ -13,7 +13,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Timestamp(pub DateTime<FixedOffset>);
 
 impl Timestamp {
-    /// Parses ISO 8601 / RFC 3339 text; an offset-less value is taken as UTC.
+    /// Parses ISO 8601 / RFC 3339 text; an offset-less value is taken as UTC. Years are
+    /// 0000-9999, as in RFC 3339.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
         DateTime::parse_from_rfc3339(t)
@@ -21,6 +22,9 @@ impl Timestamp {
             .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f%z"))
             .ok()
             .or_else(|| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|n| n.and_utc().fixed_offset()))
+            // chrono's `%Y` also takes signed and five-digit years (`-2024`, `+10000`), which
+            // have no RFC 3339 form: written back they would not parse again (found by fuzzing).
+            .filter(|t| (0..=9999).contains(&t.year()))
             .map(Timestamp)
     }
 }
@@ -91,5 +95,18 @@ mod tests {
         }
         assert!(Timestamp::parse("yesterday").is_none());
         assert!(serde_json::from_str::<Timestamp>("\"yesterday\"").is_err());
+    }
+
+    /// Found by `fuzz/fuzz_targets/datetime.rs`: years without an RFC 3339 form were accepted
+    /// and then written back as text that does not parse.
+    #[test]
+    fn years_outside_rfc3339_are_refused_and_every_parsed_value_parses_again() {
+        for outside in ["-2024-01-15T10:30:00", "-2022-10-12T09:42:50.00020", "+10000-01-01T00:00:00+0000", "-0001-12-31 23:59:59+0000"] {
+            assert!(Timestamp::parse(outside).is_none(), "{outside}");
+        }
+        for edge in ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999-23:59", "0000-01-01T00:00:00+23:59"] {
+            let t = Timestamp::parse(edge).unwrap_or_else(|| panic!("{edge}"));
+            assert_eq!(Timestamp::parse(&t.to_string()), Some(t), "{edge}");
+        }
     }
 }

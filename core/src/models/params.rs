@@ -81,7 +81,9 @@ pub struct Date(pub NaiveDate);
 impl TryFrom<&str> for Date {
     type Error = String;
     fn try_from(s: &str) -> Result<Self, String> {
-        let ok_shape = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+        // Digits in every other place: chrono's `%Y` alone also takes a signed year
+        // (`-999-05-29`), which would be written back as `-0999-05-29` (found by fuzzing).
+        let ok_shape = s.len() == 10 && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
         match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             Ok(d) if ok_shape => Ok(Date(d)),
             _ => Err(format!("{s:?} is not a real date in YYYY-MM-DD form")),
