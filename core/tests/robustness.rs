@@ -153,3 +153,23 @@ fn birthday_with_a_signed_year_is_refused() {
     }
 }
 
+/// Found by `fuzz/fuzz_targets/decode_models.rs` (input in fuzz/regressions/decode_models/):
+/// serde_json's default float parsing read 109.88999999999999 (the legacy example's revenue) as
+/// 109.89, one ulp off, so a value changed when read and again when its JSON was read back.
+#[test]
+fn numbers_decode_exactly_and_round_trip() {
+    let exact = 109.88999999999999_f64;
+    for text in ["109.88999999999999", "109.88999999999998"] {
+        let body = format!(
+            r#"{{"data": {{"app_id": "a", "profile_id": "p", "total_revenue_usd": {text}, "segment_hash": "s", "timestamp": 0,
+                "custom_attributes": [{{"key": "score", "value": {text}}}]}}}}"#
+        );
+        let p = serde_json::from_str::<DataEnvelope<Profile>>(&body).unwrap().data;
+        assert_eq!(p.total_revenue_usd, exact, "{text}");
+        let json = serde_json::to_string(&DataEnvelope { data: p.clone() }).unwrap();
+        assert_eq!(serde_json::from_str::<DataEnvelope<Profile>>(&json).unwrap().data, p, "{text}");
+        let args = serde_json::from_str(&format!(r#"{{"custom_attributes": {{"score": {text}}}}}"#)).unwrap();
+        let params = ProfileParams::from_json(args).unwrap();
+        assert_eq!(serde_json::to_string(&params).unwrap(), r#"{"custom_attributes":[{"key":"score","value":109.88999999999999}]}"#);
+    }
+}
