@@ -168,18 +168,29 @@ pub struct PaywallSeed {
     replace: bool,
 }
 
+/// Most profiles one seed request generates, and most paywalls the catalog holds: a count past
+/// it is refused, not left to exhaust memory (or, for paywalls, overflow their numbers, which
+/// panicked: found by fuzzing).
+const MAX_SEED: usize = 1_000_000;
+
+fn too_many(what: &str) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": format!("at most {MAX_SEED} {what}") }))).into_response()
+}
+
 /// Adds generated paywalls (for pagination tests); returns the total count.
-pub async fn seed_paywalls(State(app): State<Arc<AppState>>, Json(seed): Json<PaywallSeed>) -> Json<Value> {
+pub async fn seed_paywalls(State(app): State<Arc<AppState>>, Json(seed): Json<PaywallSeed>) -> Response {
     let mut state = app.lock();
-    if seed.replace {
-        state.catalog.paywalls.clear();
+    let kept = if seed.replace { 0 } else { state.catalog.paywalls.len() };
+    let total = kept + seed.count as usize;
+    if total > MAX_SEED {
+        return too_many("paywalls");
     }
-    let start = state.catalog.paywalls.len() as u32 + 1;
-    for n in start..start + seed.count {
+    state.catalog.paywalls.truncate(kept);
+    for n in kept as u32 + 1..=total as u32 {
         let paywall = make_paywall(n, &format!("Paywall {n}"), PaywallState::Live, None);
         state.catalog.paywalls.push(paywall);
     }
-    Json(json!({ "count": state.catalog.paywalls.len() }))
+    Json(json!({ "count": state.catalog.paywalls.len() })).into_response()
 }
 
 pub async fn journal(State(app): State<Arc<AppState>>) -> Json<Vec<JournalEntry>> {
@@ -288,7 +299,10 @@ pub struct SeedProfile {
 
 /// Creates empty profiles at once (for test setup and benchmarks); returns their ids in order.
 /// A listed profile replaces any profile with the same ids.
-pub async fn seed_profiles(State(app): State<Arc<AppState>>, Json(seed): Json<Seed>) -> Json<Value> {
+pub async fn seed_profiles(State(app): State<Arc<AppState>>, Json(seed): Json<Seed>) -> Response {
+    if seed.count > MAX_SEED {
+        return too_many("generated profiles");
+    }
     let generated = (0..seed.count).map(|n| SeedProfile {
         profile_id: None,
         customer_user_id: seed.customer_user_id_prefix.as_ref().map(|p| format!("{p}{n}")),
@@ -317,5 +331,5 @@ pub async fn seed_profiles(State(app): State<Arc<AppState>>, Json(seed): Json<Se
         }
         ids.push(id.to_string());
     }
-    Json(json!({ "profile_ids": ids }))
+    Json(json!({ "profile_ids": ids })).into_response()
 }

@@ -171,3 +171,22 @@ async fn schema_violations_answer_422_with_a_matching_body() {
         assert_eq!((status, body["status_code"].as_u64(), body["error_code"].as_str()), (400, Some(400), Some(code)), "{body}");
     }
 }
+
+/// Found by `fuzz/fuzz_targets/emulator_request.rs` (input in fuzz/regressions/emulator_request/):
+/// a paywall count near `u32::MAX` overflowed (a panic), and huge counts ran out of memory.
+#[tokio::test]
+async fn seed_counts_past_the_limit_are_refused() {
+    let t = T::start(Some(KEY)).await;
+    for (what, count) in [("paywalls", json!(u32::MAX)), ("paywalls", json!(1_000_000)), ("profiles", json!(1_000_001))] {
+        let (status, body) = t.control(Method::POST, what, Some(json!({ "count": count }))).await;
+        assert_eq!(status, 400, "{what} {count}: {body}");
+        assert!(body["error"].as_str().unwrap().starts_with("at most 1000000"), "{body}");
+    }
+    // Nothing was seeded or replaced by the refused requests.
+    let (_, body) = t.control(Method::POST, "paywalls", Some(json!({ "count": 2 }))).await;
+    assert_eq!(body, json!({ "count": 5 }));
+    let (status, _) = t.control(Method::POST, "paywalls", Some(json!({ "count": u32::MAX, "replace": true }))).await;
+    assert_eq!(status, 400);
+    let (_, body) = t.control(Method::POST, "paywalls", Some(json!({ "count": 0 }))).await;
+    assert_eq!(body, json!({ "count": 5 }));
+}
