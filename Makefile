@@ -20,7 +20,7 @@ demo: toolchain
 
 ## Every test suite, ending with one line `N passed, N failed`.
 test: toolchain
-	python3 tests/run.py lint rust conformance python node kotlin swift
+	python3 tests/run.py lint rust conformance python node kotlin swift fuzz
 
 test-rust: toolchain
 	python3 tests/run.py rust
@@ -87,6 +87,11 @@ soak: toolchain
 	bindings-node/scripts/install target/node-soak --release
 	cp bindings-node/bench/memory.mjs target/node-soak/
 	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator node target/node-soak/memory.mjs
+
+## Coverage-guided fuzzing (cargo-fuzz, nightly): a million executions of every target, then a
+## table of executions and coverage. `make test` runs a short smoke of each.
+fuzz: toolchain
+	scripts/fuzz full
 
 ## Runs the emulator in the foreground (Ctrl-C stops it).
 emulator: toolchain

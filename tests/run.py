@@ -74,6 +74,7 @@ SUITES = {
     "node": (["bash", "bindings-node/scripts/test"], node_counts),
     "kotlin": (["bash", "bindings-swift/scripts/test-kotlin"], surefire_counts),
     "swift": (["bash", "bindings-swift/scripts/test-swift"], xctest_counts),
+    "fuzz": (["bash", "scripts/fuzz", "smoke"], check_counts),
 }
 
 

@@ -1,0 +1,87 @@
+//! Every response model (and every request model the bindings pass as JSON) decodes any bytes
+//! without panicking, and whatever decodes survives a serde_json round trip: a response model
+//! unchanged, a request model with the same wire JSON (fields sent as headers, like
+//! `ProfileParams::platform`, are not in the body).
+//!
+//! Input: byte 0 picks the model (`MODELS[byte % MODELS.len()]`), the rest is the JSON text.
+#![no_main]
+
+use adapty_server::models::DataEnvelope;
+use adapty_server::{
+    AccessLevel, CustomAttributes, GrantAccessParams, IntegrationIdentifiers, NonSubscription, Offer, PaddleValidationParams, Paywall,
+    PaywallPage, PaywallProduct, PaywallUpdateParams, Profile, ProfileParams, RefundSaverParams, RefundSaverSettings, RemoteConfig,
+    RevokeAccessParams, StripeValidationParams, Subscription, Timestamp, TransactionParams, VirtualCurrencyBalances,
+    VirtualCurrencyTransaction, VirtualCurrencyTransactionPage, VirtualCurrencyTransactionParams, VirtualCurrencyTransactionResult,
+};
+use libfuzzer_sys::fuzz_target;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Decodes `json` as `T` the way the transport does (`serde_json::from_slice`); when it decodes,
+/// its JSON must decode again to an equal value that serializes to the same text.
+fn check<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(json: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<T>(json) else { return };
+    let text = serde_json::to_string(&value).expect("a decoded model serializes");
+    let again: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text} does not decode again: {e}"));
+    assert_eq!(again, value, "{text} changes in a round trip");
+    assert_eq!(serde_json::to_string(&again).expect("serializes"), text);
+}
+
+/// A request model: its body JSON decodes again and serializes to the same text.
+fn check_wire<T: DeserializeOwned + Serialize>(json: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<T>(json) else { return };
+    let text = serde_json::to_string(&value).expect("a decoded model serializes");
+    let again: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text} does not decode again: {e}"));
+    assert_eq!(serde_json::to_string(&again).expect("serializes"), text, "the body changes in a round trip");
+}
+
+/// `DataEnvelope` has no `PartialEq`; compare what it holds.
+fn check_envelope(json: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<DataEnvelope<Profile>>(json) else { return };
+    let text = serde_json::to_string(&value).expect("a decoded envelope serializes");
+    let again: DataEnvelope<Profile> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text} does not decode again: {e}"));
+    assert_eq!(again.data, value.data, "{text} changes in a round trip");
+}
+
+/// Decodes and checks one model.
+type Check = fn(&[u8]);
+
+/// The models, in the order of the selector byte (the seed generator, fuzz/seeds.py, reads the
+/// names and their order from here).
+const MODELS: &[(&str, Check)] = &[
+    ("DataEnvelope<Profile>", check_envelope),
+    ("Profile", check::<Profile>),
+    ("AccessLevel", check::<AccessLevel>),
+    ("Subscription", check::<Subscription>),
+    ("NonSubscription", check::<NonSubscription>),
+    ("Offer", check::<Offer>),
+    ("CustomAttributes", check::<CustomAttributes>),
+    ("Paywall", check::<Paywall>),
+    ("Vec<Paywall>", check::<Vec<Paywall>>),
+    ("PaywallPage", check::<PaywallPage>),
+    ("PaywallProduct", check::<PaywallProduct>),
+    ("RemoteConfig", check::<RemoteConfig>),
+    ("RefundSaverSettings", check::<RefundSaverSettings>),
+    ("IntegrationIdentifiers", check::<IntegrationIdentifiers>),
+    ("VirtualCurrencyTransactionResult", check::<VirtualCurrencyTransactionResult>),
+    ("VirtualCurrencyBalances", check::<VirtualCurrencyBalances>),
+    ("VirtualCurrencyTransaction", check::<VirtualCurrencyTransaction>),
+    ("Vec<VirtualCurrencyTransaction>", check::<Vec<VirtualCurrencyTransaction>>),
+    ("VirtualCurrencyTransactionPage", check::<VirtualCurrencyTransactionPage>),
+    ("Timestamp", check::<Timestamp>),
+    ("ProfileParams", check_wire::<ProfileParams>),
+    ("TransactionParams", check_wire::<TransactionParams>),
+    ("GrantAccessParams", check_wire::<GrantAccessParams>),
+    ("RevokeAccessParams", check_wire::<RevokeAccessParams>),
+    ("RefundSaverParams", check_wire::<RefundSaverParams>),
+    ("StripeValidationParams", check_wire::<StripeValidationParams>),
+    ("PaddleValidationParams", check_wire::<PaddleValidationParams>),
+    ("PaywallUpdateParams", check_wire::<PaywallUpdateParams>),
+    ("VirtualCurrencyTransactionParams", check_wire::<VirtualCurrencyTransactionParams>),
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, json)) = data.split_first() else { return };
+    let (_name, check) = MODELS[selector as usize % MODELS.len()];
+    check(json);
+});
