@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex, Once, mpsc};
 use std::time::Duration;
 
 use tokio::runtime::{Handle, Runtime};
@@ -149,32 +149,49 @@ pub fn start_blocking<T: Send + 'static>(fut: impl Future<Output = Result<T, Err
                     .into(),
         });
     }
-    let runtime = shared()?.runtime;
-    Ok(BlockingTask { runtime, task: AbortOnDrop(runtime.spawn(fut)) })
+    // The caller waits on a channel, not on the runtime: a timed wait is then a plain timed
+    // futex wait, where a tokio timer would wake a runtime thread to re-arm its clock per call.
+    let (tx, rx) = mpsc::sync_channel(1);
+    let task = shared()?.runtime.spawn(async move {
+        let _ = tx.send(fut.await);
+    });
+    Ok(BlockingTask { outcome: rx, task: task.abort_handle() })
 }
 
 /// A request running on the shared runtime that a blocking caller waits for. Dropping it (a
 /// caller that stops waiting) aborts the request.
 pub struct BlockingTask<T> {
-    runtime: &'static Runtime,
-    task: AbortOnDrop<Result<T, Error>>,
+    outcome: mpsc::Receiver<Result<T, Error>>,
+    task: tokio::task::AbortHandle,
 }
 
 impl<T: Send + 'static> BlockingTask<T> {
     /// Blocks until the request completes.
-    pub fn wait(mut self) -> Result<T, Error> {
-        self.runtime.block_on(&mut self.task.0).unwrap_or_else(|e| Err(join_error(e)))
+    pub fn wait(self) -> Result<T, Error> {
+        self.outcome.recv().unwrap_or_else(|_| Err(panicked()))
     }
 
     /// Blocks for at most `limit`: the outcome, or the task again if it is still running.
-    pub fn wait_for(mut self, limit: Duration) -> Result<Result<T, Error>, Self> {
-        match self.runtime.block_on(async { tokio::time::timeout(limit, &mut self.task.0).await }) {
-            Ok(joined) => Ok(joined.unwrap_or_else(|e| Err(join_error(e)))),
-            Err(_elapsed) => Err(self),
+    pub fn wait_for(self, limit: Duration) -> Result<Result<T, Error>, Self> {
+        match self.outcome.recv_timeout(limit) {
+            Ok(outcome) => Ok(outcome),
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(self),
+            // The task ended without an outcome: only a panic does that while someone waits.
+            Err(mpsc::RecvTimeoutError::Disconnected) => Ok(Err(panicked())),
         }
     }
 }
 
+impl<T> Drop for BlockingTask<T> {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn panicked() -> Error {
+    Error::Internal { message: "an SDK task panicked".into() }
+}
+
 fn join_error(e: tokio::task::JoinError) -> Error {
-    Error::Internal { message: if e.is_panic() { "an SDK task panicked".into() } else { "an SDK task was cancelled".into() } }
+    if e.is_panic() { panicked() } else { Error::Internal { message: "an SDK task was cancelled".into() } }
 }

@@ -58,3 +58,44 @@ async fn inside_an_async_runtime_it_refuses_instead_of_deadlocking() {
     assert!(started.elapsed() < Duration::from_secs(1));
     assert!(env.control.journal().await.is_empty());
 }
+
+#[test]
+fn a_blocking_task_is_waited_for_in_slices_and_aborted_when_dropped() {
+    use adapty_server::runtime::start_blocking;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let slow = || async {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        Ok::<_, Error>(7)
+    };
+    let mut task = start_blocking(slow()).unwrap();
+    let mut slices = 0;
+    let outcome = loop {
+        match task.wait_for(Duration::from_millis(20)) {
+            Ok(outcome) => break outcome,
+            Err(running) => {
+                slices += 1;
+                task = running;
+            }
+        }
+    };
+    assert_eq!(outcome.unwrap(), 7);
+    assert!(slices >= 3, "{slices} slices of 20 ms for a 150 ms task");
+
+    // A caller that stops waiting (Ctrl-C) aborts the request: its effect never happens.
+    let done = Arc::new(AtomicBool::new(false));
+    let flag = done.clone();
+    let task = start_blocking(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        flag.store(true, Ordering::SeqCst);
+        Ok::<_, Error>(())
+    })
+    .unwrap();
+    assert!(task.wait_for(Duration::from_millis(10)).is_err());
+    std::thread::sleep(Duration::from_millis(250));
+    assert!(!done.load(Ordering::SeqCst), "the dropped task ran to the end");
+
+    // A panicking task is an internal error, not a hang or a panic in the caller.
+    let err = start_blocking(async { panic!("boom") as Result<(), Error> }).unwrap().wait().unwrap_err();
+    assert!(matches!(err, Error::Internal { .. }), "{err:?}");
+}
