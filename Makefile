@@ -86,7 +86,7 @@ soak: toolchain
 	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator target/py-soak/bin/python bindings-python/bench/memory.py
 	bindings-node/scripts/install target/node-soak --release
 	cp bindings-node/bench/memory.mjs target/node-soak/
-	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator node target/node-soak/memory.mjs
+	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator node --min-semi-space-size=16 --max-semi-space-size=16 target/node-soak/memory.mjs
 
 ## Coverage-guided fuzzing (cargo-fuzz, nightly): a million executions of every target, then a
 ## table of executions and coverage. `make test` runs a short smoke of each.
