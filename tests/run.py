@@ -96,23 +96,24 @@ def run(name):
 
 
 def stat(pid):
-    """(session id, start time in clock ticks since boot) of a process, from /proc/PID/stat."""
+    """(state, process group, start time in clock ticks since boot) of a process, from /proc/PID/stat."""
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[3]), int(fields[19])
+    return fields[0], int(fields[2]), int(fields[19])
 
 
 def left_behind():
-    """`check no process left behind`: no process that the suites started (in this session, after
-    this runner) still runs once they are done: no emulator, compile daemon or program."""
+    """`check no process left behind`: no process that the suites started (in this runner's
+    process group, which orphans keep, and after it) still runs once they are done: no emulator,
+    compile daemon or program."""
     if not os.path.isdir("/proc/self"):
         return 0, 0
-    session, started = stat(os.getpid())
+    _, group, started = stat(os.getpid())
     stray = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            their_session, their_start = stat(pid)
-            if int(pid) != os.getpid() and their_session == session and their_start > started:
+            state, their_group, their_start = stat(pid)
+            if int(pid) != os.getpid() and state != "Z" and their_group == group and their_start > started:
                 with open(f"/proc/{pid}/cmdline", "rb") as f:
                     command = f.read().replace(b"\0", b" ").decode(errors="replace")
                 stray.append(f"{pid}: {command[:200]}")

@@ -276,13 +276,15 @@ def purchases():
     check("revoke 401", r, "POST", 401, body={"access_level_id": "premium"}, headers=BY_USER, auth=False)
 
     s = "/api/v1/sdk/purchase/stripe/token/validate/"
-    vnd = {"content-type": "application/vnd.api+json"}
+    # JSON:API both ways: the spec documents only application/vnd.api+json here.
+    vnd = {"content-type": "application/vnd.api+json", "accept": "application/vnd.api+json"}
     def stripe(token, cuid="conf-stripe"):
         return {"data": {"type": "stripe_receipt_validation_result", "attributes": {"customer_user_id": cuid, "stripe_token": token}}}
     check("stripe 200", s, "POST", 200, body=stripe("sub_1MowQVLkdIwHu7ixeRlqHVzs"), headers=vnd)
     check("stripe 400 unknown object", s, "POST", 400, body=stripe("tok_visa"), headers=vnd)
     check("stripe 400 missing token", s, "POST", 400, body={"data": {"type": "stripe_receipt_validation_result", "attributes": {"customer_user_id": "x"}}}, headers=vnd)
     check("stripe 401", s, "POST", 401, body=stripe("sub_1"), headers=dict(vnd, **WRONG_KEY))
+    check("stripe 406 for Accept: application/json", s, "POST", 406, body=stripe("sub_1"), headers=dict(vnd, accept="application/json"))
 
     pd = V2 + "/purchase/paddle/token/validate/"
     check("paddle 200", pd, "POST", 200, body={"customer_user_id": U, "paddle_token": "sub_01hv8x"})
