@@ -57,13 +57,9 @@ lint: toolchain
 bench: toolchain
 	$(CARGO) bench -p adapty-server --bench throughput
 
-## Regenerates the language models from the core's definitions (commit the result).
+## Regenerates every generated file (models and operations of each language) from the core's definitions (commit the result).
 codegen: toolchain
-	$(CARGO) run --quiet -p adapty-server --features schema --example schema > target/schema.json
-	python3 tools/codegen/python_models.py < target/schema.json > bindings-python/python/adapty_server/_models.py
-	python3 tools/codegen/typescript_models.py bindings-node/lib < target/schema.json
-	python3 tools/codegen/kotlin_models.py io.adapty.server < target/schema.json > bindings-swift/kotlin/src/main/kotlin/io/adapty/server/Models.kt
-	python3 tools/codegen/swift_models.py < target/schema.json > bindings-swift/swift/Sources/AdaptyServer/Models.swift
+	tools/codegen/generate
 
 ## Python benchmark: release wheel and emulator; Adapty vs httpx, sync and async, and import time.
 bench-python: toolchain

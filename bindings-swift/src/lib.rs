@@ -119,7 +119,7 @@ impl NativeClient {
         Ok(adapty_server::runtime::block_on(async move { ops::call(&client, &op, &args).await })?.to_string())
     }
 
-    /// A walk over every page of the list operation `op` (`ops::WALKABLE`) with JSON `args_json`
+    /// A walk over every page of the list operation `op` (one with a walk in `ops::manifest`) with JSON `args_json`
     /// (no `cursor`: the walk sends it).
     pub fn walk(&self, op: String, args_json: String) -> Result<Arc<NativeWalk>, AdaptyError> {
         let args = parse(&args_json, "args")?;

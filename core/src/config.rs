@@ -14,6 +14,12 @@ use crate::error::{Rule, ValidationError};
 
 /// Default API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.adapty.io";
+/// Time allowed for one attempt, unless configured.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Time allowed to open a connection, unless configured.
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 10;
+/// Retries after the first attempt, unless configured.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The SDK's version, sent in the `User-Agent` header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -76,7 +82,7 @@ impl ApiVersion {
     }
 
     /// Path of the Profile API for this generation.
-    pub fn profile_path(self) -> &'static str {
+    pub const fn profile_path(self) -> &'static str {
         match self {
             ApiVersion::V1 => "/api/v1/server-side-api/profiles/",
             ApiVersion::V2 => "/api/v2/server-side-api/profile/",
@@ -121,7 +127,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            max_retries: 2,
+            max_retries: DEFAULT_MAX_RETRIES,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
@@ -304,8 +310,9 @@ impl ConfigBuilder {
             None => std::env::var("ADAPTY_BASE_URL").unwrap_or_else(|_| DEFAULT_BASE_URL.to_owned()),
         };
         let base_url = parse_base_url(&base, self.allow_insecure_http)?;
-        let connect_timeout = positive("connect_timeout", self.connect_timeout.unwrap_or(Duration::from_secs(10)))?;
-        let timeout = positive("timeout", self.timeout.unwrap_or(Duration::from_secs(30)))?;
+        let connect_timeout =
+            positive("connect_timeout", self.connect_timeout.unwrap_or(Duration::from_secs(DEFAULT_CONNECT_TIMEOUT_SECS)))?;
+        let timeout = positive("timeout", self.timeout.unwrap_or(Duration::from_secs(DEFAULT_TIMEOUT_SECS)))?;
         let user_agent = match &self.language {
             Some((lang, runtime)) => format!("adapty-server-{lang}/{VERSION} ({lang} {runtime}; core {VERSION})"),
             None => format!("adapty-server-rust/{VERSION}"),

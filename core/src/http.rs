@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::Config;
 use crate::error::{ApiError, Error, Rule, ValidationError};
+use crate::ops::manifest::{HttpMethod, Operation};
 use crate::retry::{Decision, decide, is_retryable_status, parse_retry_after};
 
 /// Whether, and how, an operation may be sent again after a failure. Every operation picks one
@@ -69,6 +70,11 @@ pub(crate) struct ApiRequest {
 impl ApiRequest {
     pub fn new(method: Method, path: impl Into<Cow<'static, str>>, replay: Replay) -> Self {
         Self { method, path: path.into(), query: Vec::new(), headers: Vec::new(), media_type: MediaType::Json, body: None, replay }
+    }
+
+    /// A request to `op`'s endpoint (its method and path, from the manifest).
+    pub fn of(op: &Operation, replay: Replay) -> Self {
+        Self::new(method(op.http.method), op.http.path, replay)
     }
 
     pub fn headers(mut self, headers: Headers) -> Self {
@@ -273,4 +279,14 @@ pub(crate) async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &
 pub(crate) async fn send_empty(transport: &Arc<Transport>, req: ApiRequest) -> Result<(), Error> {
     let transport = transport.clone();
     crate::runtime::spawn(async move { transport.send(req).await.map(drop) }).await
+}
+
+pub(crate) fn method(m: HttpMethod) -> Method {
+    match m {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Post => Method::POST,
+        HttpMethod::Put => Method::PUT,
+        HttpMethod::Patch => Method::PATCH,
+        HttpMethod::Delete => Method::DELETE,
+    }
 }

@@ -33,15 +33,6 @@
 //! - Events are emitted with `tracing` under the target `adapty_server`; the API key never
 //!   appears in them, in `Debug` output or in errors.
 
-/// The path of a current server-side endpoint: every one but the Profile API (whose prefix
-/// follows [`ApiVersion`]) lives under `/api/v2/server-side-api/`; the draft v1 docs never
-/// settled these paths.
-macro_rules! server_side {
-    ($path:literal) => {
-        concat!("/api/v2/server-side-api", $path)
-    };
-}
-
 mod client;
 mod config;
 mod error;
@@ -65,12 +56,15 @@ pub use client::{
     BlockingAccessLevels, BlockingClient, BlockingIntegrations, BlockingPaywalls, BlockingProfiles, BlockingPurchases, BlockingRefundSaver,
     BlockingVirtualCurrency, Client,
 };
-pub use config::{ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, RetryPolicy, VERSION};
+pub use config::{
+    ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECS,
+    RetryPolicy, VERSION,
+};
 pub use error::{ApiError, ApiErrorKind, Error, ErrorKind, FieldError, Rule, ValidationError, parse_error_body};
 pub use models::*;
 pub use pagination::BlockingPages;
 pub use paywalls::Paywalls;
-pub use profiles::{BulkItem, MAX_DELETE_CONCURRENCY, Profiles};
+pub use profiles::{BulkItem, DEFAULT_DELETE_CONCURRENCY, MAX_DELETE_CONCURRENCY, Profiles};
 pub use purchases::{AccessLevels, Purchases};
 pub use reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
 pub use settings::{Integrations, RefundSaver};

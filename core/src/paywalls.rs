@@ -3,16 +3,14 @@
 use std::sync::Arc;
 
 use futures_util::Stream;
-use reqwest::Method;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::error::{Error, Rule, ValidationError};
-use crate::http::{ApiRequest, Replay, Transport, send_json};
+use crate::http::{ApiRequest, Replay, Transport, method, send_json};
 use crate::models::{PageRequest, Paywall, PaywallPage, PaywallUpdateParams};
+use crate::ops::manifest::{self as ops, Operation};
 use crate::pagination::walk;
-
-const PAYWALLS: &str = server_side!("/paywalls/");
 
 /// The paywalls of the app. Get it from [`crate::Client::paywalls`].
 pub struct Paywalls<'a> {
@@ -38,11 +36,13 @@ struct Pagination {
     pages: u32,
 }
 
-/// A paywall id is a UUID; checked here so a wrong one never reaches a URL.
-fn paywall_path(paywall_id: &str) -> Result<String, ValidationError> {
+/// A request to `op` about one paywall. A paywall id is a UUID; checked here so a wrong one
+/// never reaches a URL.
+fn paywall_request(op: &Operation, paywall_id: &str) -> Result<ApiRequest, ValidationError> {
     let id = Uuid::parse_str(paywall_id.trim())
         .map_err(|_| ValidationError::new("paywall_id", Rule::Format, format!("{paywall_id:?} is not a UUID")))?;
-    Ok(format!("{PAYWALLS}{id}/"))
+    // Safe to repeat: a read, or a PUT replacing the configs with the same ones.
+    Ok(ApiRequest::new(method(op.http.method), op.http.path_with("paywall_id", &id.to_string()), Replay::Idempotent))
 }
 
 impl Paywalls<'_> {
@@ -51,7 +51,7 @@ impl Paywalls<'_> {
         page.validate()?;
         // Adapty's docs name the parameters `page`/`page_size` (guide, curl, error source) and
         // `page[number]`/`page[size]` (OpenAPI); both are sent so either reading works.
-        let req = ApiRequest::new(Method::GET, PAYWALLS, Replay::Idempotent)
+        let req = ApiRequest::of(&ops::PAYWALLS_LIST, Replay::Idempotent)
             .query("page", Some(page.page))
             .query("page_size", Some(page.page_size))
             .query("page[number]", Some(page.page))
@@ -76,16 +76,14 @@ impl Paywalls<'_> {
     }
 
     pub async fn get(&self, paywall_id: &str) -> Result<Paywall, Error> {
-        // A read: safe to repeat.
-        let req = ApiRequest::new(Method::GET, paywall_path(paywall_id)?, Replay::Idempotent);
+        let req = paywall_request(&ops::PAYWALLS_GET, paywall_id)?;
         send_json(self.transport, req).await
     }
 
     /// Replaces all remote configs of the paywall with `params.remote_configs`; returns the paywall.
     pub async fn update(&self, paywall_id: &str, params: &PaywallUpdateParams) -> Result<Paywall, Error> {
         params.validate()?;
-        // Safe to repeat: PUT replaces the configs with the same ones.
-        let req = ApiRequest::new(Method::PUT, paywall_path(paywall_id)?, Replay::Idempotent).json(params)?;
+        let req = paywall_request(&ops::PAYWALLS_UPDATE, paywall_id)?.json(params)?;
         send_json(self.transport, req).await
     }
 }

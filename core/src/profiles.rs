@@ -3,14 +3,15 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use reqwest::Method;
-
 use crate::error::{Error, ValidationError};
-use crate::http::{ApiRequest, Headers, Replay, Transport, send_empty, send_json};
+use crate::http::{ApiRequest, Headers, Replay, Transport, method, send_empty, send_json};
 use crate::models::{DataEnvelope, Profile, ProfileParams};
+use crate::ops::manifest::{self as ops, Operation};
 use crate::reference::{CreateRef, PLATFORM_HEADER, ProfileRef};
 use crate::runtime;
 
+/// Requests `delete_many` keeps in flight unless told otherwise (as the bindings' default).
+pub const DEFAULT_DELETE_CONCURRENCY: usize = 16;
 /// Most requests [`Profiles::delete_many`] keeps in flight.
 pub const MAX_DELETE_CONCURRENCY: usize = 256;
 
@@ -41,27 +42,24 @@ pub struct Profiles<'a> {
 }
 
 impl Profiles<'_> {
-    fn path(&self) -> &'static str {
-        self.transport.config().api_version().profile_path()
-    }
-
-    fn request(&self, method: Method, headers: Headers, replay: Replay) -> ApiRequest {
-        ApiRequest::new(method, self.path(), replay).headers(headers)
+    /// A request to `op`, at the Profile API path of the client's API generation.
+    fn request(&self, op: &Operation, headers: Headers, replay: Replay) -> ApiRequest {
+        ApiRequest::new(method(op.http.method), self.transport.config().api_version().profile_path(), replay).headers(headers)
     }
 
     /// Sends `params` as the body of a create or update (validated first) with `headers` plus
     /// `adapty-platform`, and reads the profile from the answer.
-    async fn write(&self, method: Method, mut headers: Headers, params: &ProfileParams, replay: Replay) -> Result<Profile, Error> {
+    async fn write(&self, op: &Operation, mut headers: Headers, params: &ProfileParams, replay: Replay) -> Result<Profile, Error> {
         params.validate(self.transport.config().api_version())?;
         headers.extend(params.platform.iter().map(|p| (PLATFORM_HEADER, p.as_str().to_owned())));
-        let req = self.request(method, headers, replay).json(params)?;
+        let req = self.request(op, headers, replay).json(params)?;
         send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
     }
 
     /// Reads a profile.
     pub async fn get(&self, profile: &ProfileRef) -> Result<Profile, Error> {
         // A read: safe to repeat.
-        let req = self.request(Method::GET, profile.headers(), Replay::Idempotent);
+        let req = self.request(&ops::PROFILES_GET, profile.headers(), Replay::Idempotent);
         send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
     }
 
@@ -69,13 +67,13 @@ impl Profiles<'_> {
     pub async fn create(&self, target: &CreateRef, params: &ProfileParams) -> Result<Profile, Error> {
         // Safe to repeat: the profile is keyed by the id header(s), so a repeat after a lost
         // response finds the profile the first attempt made instead of making a second one.
-        self.write(Method::POST, target.headers(), params, Replay::Idempotent).await
+        self.write(&ops::PROFILES_CREATE, target.headers(), params, Replay::Idempotent).await
     }
 
     /// Changes the fields set in `params`; fields left [`crate::Field::Unset`] keep their value.
     pub async fn update(&self, profile: &ProfileRef, params: &ProfileParams) -> Result<Profile, Error> {
         // Safe to repeat: PATCH sets fields to given values, so twice is the same as once.
-        self.write(Method::PATCH, profile.headers(), params, Replay::Idempotent).await
+        self.write(&ops::PROFILES_UPDATE, profile.headers(), params, Replay::Idempotent).await
     }
 
     /// Deletes a profile and its data.
@@ -86,7 +84,7 @@ impl Profiles<'_> {
     fn delete_request(&self, profile: &ProfileRef) -> ApiRequest {
         // Safe to repeat: deleting twice leaves the same state; a 404 after an attempt with an
         // unknown outcome means that attempt deleted it.
-        self.request(Method::DELETE, profile.headers(), Replay::IdempotentDelete)
+        self.request(&ops::PROFILES_DELETE, profile.headers(), Replay::IdempotentDelete)
     }
 
     /// Deletes many profiles with at most `concurrency` requests in flight (clamped to

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use reqwest::Method;
 use serde_json::json;
 
 use crate::error::Error;
@@ -11,20 +10,18 @@ use crate::http::{ApiRequest, MediaType, Replay, Transport, send_empty, send_jso
 use crate::models::{
     DataEnvelope, GrantAccessParams, PaddleValidationParams, Profile, RevokeAccessParams, StripeValidationParams, TransactionParams,
 };
+use crate::ops::manifest::{self as ops, Operation};
 use crate::reference::ProfileRef;
-
-/// Stripe validation still lives in the legacy SDK API, in every generation of the docs.
-const STRIPE_VALIDATE: &str = "/api/v1/sdk/purchase/stripe/token/validate/";
 
 /// A profile-scoped POST answered with the profile.
 async fn post_for_profile(
     transport: &Arc<Transport>,
-    path: &'static str,
+    op: &Operation,
     profile: &ProfileRef,
     body: &impl serde::Serialize,
     replay: Replay,
 ) -> Result<Profile, Error> {
-    let req = ApiRequest::new(Method::POST, path, replay).headers(profile.headers()).json(body)?;
+    let req = ApiRequest::of(op, replay).headers(profile.headers()).json(body)?;
     send_json::<DataEnvelope<Profile>>(transport, req).await.map(|e| e.data)
 }
 
@@ -40,16 +37,16 @@ impl Purchases<'_> {
         params.validate()?;
         // Safe to repeat: Adapty keys a transaction by `store_transaction_id`; sending the same
         // one again updates it instead of recording a second purchase.
-        let path = server_side!("/purchase/set/transaction/");
-        post_for_profile(self.transport, path, profile, params, Replay::Idempotent).await
+        post_for_profile(self.transport, &ops::PURCHASES_SET_TRANSACTION, profile, params, Replay::Idempotent).await
     }
 
     /// Imports a Stripe purchase into the profile with `customer_user_id` (created if needed).
     pub async fn validate_stripe(&self, params: &StripeValidationParams) -> Result<(), Error> {
         params.validate()?;
         let body = json!({ "data": { "type": "stripe_receipt_validation_result", "attributes": params } });
-        // Safe to repeat: importing a purchase's history twice leaves the same history.
-        let req = ApiRequest::new(Method::POST, STRIPE_VALIDATE, Replay::Idempotent).media_type(MediaType::JsonApi).json(&body)?;
+        // Safe to repeat: importing a purchase's history twice leaves the same history. (Stripe
+        // validation still lives in the legacy SDK API, in every generation of the docs.)
+        let req = ApiRequest::of(&ops::PURCHASES_VALIDATE_STRIPE, Replay::Idempotent).media_type(MediaType::JsonApi).json(&body)?;
         send_empty(self.transport, req).await
     }
 
@@ -57,9 +54,8 @@ impl Purchases<'_> {
     /// returns the profile.
     pub async fn validate_paddle(&self, params: &PaddleValidationParams) -> Result<Profile, Error> {
         params.validate()?;
-        let path = server_side!("/purchase/paddle/token/validate/");
         // Safe to repeat, as for Stripe.
-        let req = ApiRequest::new(Method::POST, path, Replay::Idempotent).json(params)?;
+        let req = ApiRequest::of(&ops::PURCHASES_VALIDATE_PADDLE, Replay::Idempotent).json(params)?;
         send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
     }
 }
@@ -74,15 +70,13 @@ impl AccessLevels<'_> {
     pub async fn grant(&self, profile: &ProfileRef, params: &GrantAccessParams) -> Result<Profile, Error> {
         params.validate()?;
         // Safe to repeat: it sets the access level's period to the given one.
-        let path = server_side!("/purchase/profile/grant/access-level/");
-        post_for_profile(self.transport, path, profile, params, Replay::Idempotent).await
+        post_for_profile(self.transport, &ops::ACCESS_LEVELS_GRANT, profile, params, Replay::Idempotent).await
     }
 
     /// Ends an access level now, or at `revoke_at`; returns the profile.
     pub async fn revoke(&self, profile: &ProfileRef, params: &RevokeAccessParams) -> Result<Profile, Error> {
         params.validate()?;
         // Safe to repeat: a revoked access level stays revoked.
-        let path = server_side!("/purchase/profile/revoke/access-level/");
-        post_for_profile(self.transport, path, profile, params, Replay::Idempotent).await
+        post_for_profile(self.transport, &ops::ACCESS_LEVELS_REVOKE, profile, params, Replay::Idempotent).await
     }
 }

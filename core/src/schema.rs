@@ -9,9 +9,10 @@ use serde_json::{Map, Value};
 
 use crate::models::*;
 
-/// The schema bundle: `{"roots": {name: schema}, "$defs": {...}}` for every public model.
-/// Request bodies carry `x-input: true` (generators make them input types); the rest are
-/// responses.
+/// The schema bundle: `{"roots": {name: schema}, "$defs": {...}, "operations": [...],
+/// "namespaces": [...], "client_options": [...], "errors": [...]}`: every public model, and the operation
+/// manifest ([`crate::ops::manifest`]). Request bodies carry `x-input: true` (generators make
+/// them input types); the rest are responses.
 pub fn models() -> Value {
     let mut generator = SchemaGenerator::default();
     let mut roots = Map::new();
@@ -41,7 +42,16 @@ pub fn models() -> Value {
         VirtualCurrencyTransactionPage,
     );
     let defs: Map<String, Value> = generator.definitions().clone().into_iter().collect();
-    serde_json::json!({ "roots": roots, "$defs": defs })
+    use crate::ops::manifest;
+    let namespaces: Vec<Value> = manifest::NAMESPACES.iter().map(|(name, doc)| serde_json::json!({ "name": name, "doc": doc })).collect();
+    serde_json::json!({
+        "roots": roots,
+        "$defs": defs,
+        "operations": manifest::OPERATIONS,
+        "namespaces": namespaces,
+        "client_options": manifest::CLIENT_OPTIONS,
+        "errors": manifest::ERROR_CLASSES,
+    })
 }
 
 macro_rules! inline_schema {

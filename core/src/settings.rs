@@ -2,16 +2,11 @@
 
 use std::sync::Arc;
 
-use reqwest::Method;
-
 use crate::error::Error;
 use crate::http::{ApiRequest, Replay, Transport, send_empty, send_json};
 use crate::models::{IntegrationIdentifiers, RefundSaverParams, RefundSaverSettings};
+use crate::ops::manifest as ops;
 use crate::reference::ProfileRef;
-
-const REFUND_SAVER: &str = server_side!("/purchase/profile/refund-saver/settings/");
-/// Both reading and setting use this path (`set` in it notwithstanding).
-const INTEGRATIONS: &str = server_side!("/integration/profile/set/integration-identifiers/");
 
 /// Refund Saver settings of a profile. Get it from [`crate::Client::refund_saver`].
 pub struct RefundSaver<'a> {
@@ -21,7 +16,7 @@ pub struct RefundSaver<'a> {
 impl RefundSaver<'_> {
     pub async fn get(&self, profile: &ProfileRef) -> Result<RefundSaverSettings, Error> {
         // A read: safe to repeat.
-        let req = ApiRequest::new(Method::GET, REFUND_SAVER, Replay::Idempotent).headers(profile.headers());
+        let req = ApiRequest::of(&ops::REFUND_SAVER_GET, Replay::Idempotent).headers(profile.headers());
         send_json(self.transport, req).await
     }
 
@@ -29,7 +24,7 @@ impl RefundSaver<'_> {
     pub async fn set(&self, profile: &ProfileRef, params: &RefundSaverParams) -> Result<RefundSaverSettings, Error> {
         params.validate()?;
         // Safe to repeat: it sets values.
-        let req = ApiRequest::new(Method::POST, REFUND_SAVER, Replay::Idempotent).headers(profile.headers()).json(params)?;
+        let req = ApiRequest::of(&ops::REFUND_SAVER_SET, Replay::Idempotent).headers(profile.headers()).json(params)?;
         send_json(self.transport, req).await
     }
 }
@@ -42,8 +37,8 @@ pub struct Integrations<'a> {
 
 impl Integrations<'_> {
     pub async fn get(&self, profile: &ProfileRef) -> Result<IntegrationIdentifiers, Error> {
-        // A read: safe to repeat.
-        let req = ApiRequest::new(Method::GET, INTEGRATIONS, Replay::Idempotent).headers(profile.headers());
+        // A read: safe to repeat. (Reading and setting share one path, `set` in it notwithstanding.)
+        let req = ApiRequest::of(&ops::INTEGRATIONS_GET, Replay::Idempotent).headers(profile.headers());
         send_json(self.transport, req).await
     }
 
@@ -51,7 +46,7 @@ impl Integrations<'_> {
     pub async fn set(&self, profile: &ProfileRef, ids: &IntegrationIdentifiers) -> Result<(), Error> {
         ids.validate()?;
         // Safe to repeat: it sets values.
-        let req = ApiRequest::new(Method::POST, INTEGRATIONS, Replay::Idempotent).headers(profile.headers()).json(ids)?;
+        let req = ApiRequest::of(&ops::INTEGRATIONS_SET, Replay::Idempotent).headers(profile.headers()).json(ids)?;
         send_empty(self.transport, req).await
     }
 }

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use futures_util::Stream;
-use reqwest::Method;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -13,11 +12,10 @@ use crate::models::{
     HistoryRequest, VirtualCurrencyBalances, VirtualCurrencyTransaction, VirtualCurrencyTransactionPage, VirtualCurrencyTransactionParams,
     VirtualCurrencyTransactionResult,
 };
+use crate::ops::manifest as ops;
 use crate::pagination::walk;
 use crate::reference::ProfileRef;
 
-const TRANSACTIONS: &str = server_side!("/vc/transactions/");
-const BALANCES: &str = server_side!("/vc/balances/");
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
 #[derive(Deserialize)]
@@ -61,7 +59,7 @@ impl VirtualCurrency<'_> {
             Some(k) => check_idempotency_key(k)?,
             None => Uuid::new_v4(),
         };
-        let req = ApiRequest::new(Method::POST, TRANSACTIONS, Replay::IdempotencyKey)
+        let req = ApiRequest::of(&ops::VIRTUAL_CURRENCY_CREATE_TRANSACTION, Replay::IdempotencyKey)
             .headers(profile.headers())
             .headers(vec![(IDEMPOTENCY_KEY_HEADER, key.to_string())])
             .json(params)?;
@@ -72,7 +70,7 @@ impl VirtualCurrency<'_> {
     pub async fn list_transactions(&self, profile: &ProfileRef, page: &HistoryRequest) -> Result<VirtualCurrencyTransactionPage, Error> {
         page.validate()?;
         // A read: safe to repeat.
-        let req = ApiRequest::new(Method::GET, TRANSACTIONS, Replay::Idempotent)
+        let req = ApiRequest::of(&ops::VIRTUAL_CURRENCY_LIST_TRANSACTIONS, Replay::Idempotent)
             .headers(profile.headers())
             .query("currency_code", page.currency_code.as_ref())
             .query("limit", page.limit)
@@ -104,7 +102,7 @@ impl VirtualCurrency<'_> {
     /// Every currency balance of the profile.
     pub async fn balances(&self, profile: &ProfileRef) -> Result<VirtualCurrencyBalances, Error> {
         // A read: safe to repeat.
-        let req = ApiRequest::new(Method::GET, BALANCES, Replay::Idempotent).headers(profile.headers());
+        let req = ApiRequest::of(&ops::VIRTUAL_CURRENCY_BALANCES, Replay::Idempotent).headers(profile.headers());
         send_json(self.transport, req).await
     }
 }

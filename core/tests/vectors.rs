@@ -198,7 +198,7 @@ async fn shared_operation_vectors() {
         let got = op_outcome(&adapty_server::ops::call(&client, op, &case["input"]).await);
         problems.extend(check_case(name, &case["expect"], &got, &ctl.journal().await));
     }
-    let missing: Vec<_> = adapty_server::ops::OPERATIONS.iter().filter(|op| !covered.contains(**op)).collect();
+    let missing: Vec<_> = adapty_server::ops::manifest::OPERATIONS.iter().map(|op| op.name).filter(|op| !covered.contains(*op)).collect();
     assert!(missing.is_empty(), "operations without vectors: {missing:?}");
     assert!(problems.is_empty(), "{} of {} operation vector cases failed:\n{}", problems.len(), cases.len(), problems.join("\n"));
 }

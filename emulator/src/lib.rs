@@ -30,6 +30,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+use adapty_server::ops::manifest::{self as ops, Operation};
 use state::AppState;
 pub use state::{Fault, JournalEntry, Settings};
 
@@ -49,36 +50,33 @@ fn profile_paths() -> Vec<String> {
     paths
 }
 
-/// `suffix` (e.g. `/paywalls/{id}/`) under both server-side prefixes, with and without the
-/// trailing slash.
-fn server_side_paths(suffix: &str) -> Vec<String> {
-    let mut paths = Vec::new();
-    for version in ["v1", "v2"] {
-        let p = format!("/api/{version}/server-side-api{suffix}");
-        paths.push(p.trim_end_matches('/').to_owned());
-        paths.push(p);
+/// `path` (an endpoint of the SDK's manifest), with and without the trailing slash; a
+/// server-side path also under the other generation's prefix (`/api/v1/server-side-api/`).
+fn spellings(path: &str) -> Vec<String> {
+    let mut paths = vec![path.to_owned()];
+    if let Some(suffix) = path.strip_prefix("/api/v2/server-side-api") {
+        paths.push(format!("/api/v1/server-side-api{suffix}"));
     }
-    paths
+    paths.iter().map(|p| p.trim_end_matches('/').to_owned()).chain(paths.clone()).collect()
 }
 
-/// Every operation but the Profile API's, by path suffix.
+/// Every operation but the Profile API's, by the endpoint the SDK's manifest gives it (one
+/// description of each path for the client and the emulator).
 fn endpoints() -> Vec<(&'static str, MethodRouter<Arc<AppState>>)> {
+    let at = |op: &Operation, handler: MethodRouter<Arc<AppState>>| (op.http.path, handler);
     vec![
-        ("/purchase/set/transaction/", post(purchases::set_transaction)),
-        ("/purchase/profile/grant/access-level/", post(purchases::grant)),
+        at(&ops::PURCHASES_SET_TRANSACTION, post(purchases::set_transaction)),
+        at(&ops::ACCESS_LEVELS_GRANT, post(purchases::grant)),
         // The migration guide's shorter spelling of the grant path.
-        ("/grant/access-level/", post(purchases::grant)),
-        ("/purchase/profile/revoke/access-level/", post(purchases::revoke)),
-        ("/purchase/profile/refund-saver/settings/", get(settings::refund_saver).post(settings::refund_saver)),
-        ("/purchase/paddle/token/validate/", post(purchases::validate_paddle)),
-        (
-            "/integration/profile/set/integration-identifiers/",
-            get(settings::integration_identifiers).post(settings::integration_identifiers),
-        ),
-        ("/paywalls/", get(paywalls::list)),
-        ("/paywalls/{id}/", get(paywalls::get).put(paywalls::update)),
-        ("/vc/transactions/", get(virtual_currency::history).post(virtual_currency::create)),
-        ("/vc/balances/", get(virtual_currency::balances)),
+        ("/api/v2/server-side-api/grant/access-level/", post(purchases::grant)),
+        at(&ops::ACCESS_LEVELS_REVOKE, post(purchases::revoke)),
+        at(&ops::REFUND_SAVER_GET, get(settings::refund_saver).post(settings::refund_saver)),
+        at(&ops::PURCHASES_VALIDATE_PADDLE, post(purchases::validate_paddle)),
+        at(&ops::INTEGRATIONS_GET, get(settings::integration_identifiers).post(settings::integration_identifiers)),
+        at(&ops::PAYWALLS_LIST, get(paywalls::list)),
+        at(&ops::PAYWALLS_GET, get(paywalls::get).put(paywalls::update)),
+        at(&ops::VIRTUAL_CURRENCY_LIST_TRANSACTIONS, get(virtual_currency::history).post(virtual_currency::create)),
+        at(&ops::VIRTUAL_CURRENCY_BALANCES, get(virtual_currency::balances)),
     ]
 }
 
@@ -89,14 +87,14 @@ pub fn router(settings: Settings) -> Router {
     for path in profile_paths() {
         api = api.route(&path, any(profiles::endpoint));
     }
-    for (suffix, handler) in endpoints() {
-        for path in server_side_paths(suffix) {
+    for (endpoint, handler) in endpoints() {
+        for path in spellings(endpoint) {
             api = api.route(&path, handler.clone());
         }
     }
     let mut json_api = Router::new();
-    for path in ["/api/v1/sdk/purchase/stripe/token/validate/", "/api/v1/sdk/purchase/stripe/token/validate"] {
-        json_api = json_api.route(path, post(purchases::validate_stripe));
+    for path in spellings(ops::PURCHASES_VALIDATE_STRIPE.http.path) {
+        json_api = json_api.route(&path, post(purchases::validate_stripe));
     }
     let api = api
         .route_layer(axum::middleware::from_fn(media::json))

@@ -20,7 +20,8 @@ pub use enums::{
 pub use field::Field;
 pub use params::{AttStatus, CountryCode, Date, InstallationMeta, ProfileParams};
 pub use paywalls::{
-    MAX_PAYWALL_PAGE_SIZE, PageRequest, Paywall, PaywallPage, PaywallProduct, PaywallUpdateParams, ProductOffer, RemoteConfig, Screenshot,
+    DEFAULT_PAYWALL_PAGE_SIZE, MAX_PAYWALL_PAGE_SIZE, PageRequest, Paywall, PaywallPage, PaywallProduct, PaywallUpdateParams, ProductOffer,
+    RemoteConfig, Screenshot,
 };
 pub use profile::{AccessLevel, DataEnvelope, NonSubscription, Offer, Profile, Subscription};
 pub(crate) use profile::{null_as_default, null_as_empty};

@@ -123,6 +123,9 @@ impl PaywallUpdateParams {
     }
 }
 
+/// Paywalls per page unless asked otherwise.
+pub const DEFAULT_PAYWALL_PAGE_SIZE: u32 = 20;
+
 /// Which page of the paywall list to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
@@ -134,7 +137,7 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        Self { page: 1, page_size: 20 }
+        Self { page: 1, page_size: DEFAULT_PAYWALL_PAGE_SIZE }
     }
 }
 
