@@ -91,13 +91,16 @@ impl std::error::Error for ValidationError {}
 
 /// One entry of an error body's `errors` list: the field it is about (if any) and its messages.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldError {
     pub source: Option<String>,
     pub errors: Vec<String>,
 }
 
 /// Which class of API error a status code is; bindings name their exception classes after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum ApiErrorKind {
     BadRequest,
     Authentication,
@@ -108,6 +111,7 @@ pub enum ApiErrorKind {
     RateLimit,
     InternalServer,
     /// Any other non-success status (e.g. 405, 408, 413).
+    #[serde(rename = "api_status")]
     Other,
 }
 
@@ -199,7 +203,9 @@ impl fmt::Display for ApiError {
 }
 
 /// The broad class of an [`Error`]; bindings map it to their base exception classes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     Validation,
     Connection,
@@ -261,35 +267,69 @@ impl Error {
     /// field) and `error_code` (Adapty's code for the same mistake, if any), for API errors
     /// `status`, `api_kind`, `error_code`, `errors`, `request_id`, `body`, `retry_after` (seconds).
     pub fn to_json(&self) -> serde_json::Value {
-        let kind = match self.kind() {
-            ErrorKind::Validation => "validation",
-            ErrorKind::Connection => "connection",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::Api => "api",
-            ErrorKind::Usage => "usage",
-            ErrorKind::Internal => "internal",
-        };
-        let mut info = serde_json::json!({ "kind": kind, "message": self.to_string() });
-        match self {
-            Error::Validation(v) => {
-                info["field"] = v.field.clone().into();
-                info["rule"] = v.rule.as_str().into();
-                info["detail"] = v.message.clone().into();
-                info["error_code"] = v.api_code.into();
-            }
-            Error::Api(a) => {
-                info["status"] = a.status.into();
-                info["api_kind"] = a.kind().as_str().into();
-                info["error_code"] = a.error_code.clone().into();
-                info["errors"] = serde_json::to_value(&a.errors).unwrap_or_default();
-                info["request_id"] = a.request_id.clone().into();
-                info["body"] = a.body.clone().into();
-                info["retry_after"] = a.retry_after.map(|d| d.as_secs_f64()).into();
-            }
-            _ => {}
-        }
-        info
+        serde_json::to_value(self.info()).unwrap_or_default()
     }
+
+    /// The description [`Error::to_json`] serializes.
+    pub fn info(&self) -> ErrorInfo {
+        let validation = match self {
+            Error::Validation(v) => {
+                Some(ValidationInfo { field: v.field.clone(), rule: v.rule.as_str(), detail: v.message.clone(), error_code: v.api_code })
+            }
+            _ => None,
+        };
+        let api = self.api().map(|a| ApiInfo {
+            status: a.status,
+            api_kind: a.kind(),
+            error_code: a.error_code.clone(),
+            errors: a.errors.clone(),
+            request_id: a.request_id.clone(),
+            body: a.body.clone(),
+            retry_after: a.retry_after.map(|d| d.as_secs_f64()),
+        });
+        ErrorInfo { kind: self.kind(), message: self.to_string(), validation, api }
+    }
+}
+
+/// An [`Error`] as it crosses to a binding (typed in the schema bundle as `ErrorInfo`): bindings
+/// pick their error class by `kind` and, for API errors, `api_kind`.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ErrorInfo {
+    pub kind: ErrorKind,
+    /// The one-line description.
+    pub message: String,
+    #[serde(flatten)]
+    pub validation: Option<ValidationInfo>,
+    #[serde(flatten)]
+    pub api: Option<ApiInfo>,
+}
+
+/// What a validation error adds to [`ErrorInfo`].
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ValidationInfo {
+    pub field: String,
+    pub rule: &'static str,
+    /// The message without the field's name.
+    pub detail: String,
+    /// Adapty's `error_code` for the same mistake, if it has one.
+    pub error_code: Option<&'static str>,
+}
+
+/// What an API error adds to [`ErrorInfo`].
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ApiInfo {
+    pub status: u16,
+    pub api_kind: ApiErrorKind,
+    pub error_code: Option<String>,
+    pub errors: Vec<FieldError>,
+    pub request_id: Option<String>,
+    /// The raw response body.
+    pub body: String,
+    /// Seconds the server asked to wait (`Retry-After`), if it said.
+    pub retry_after: Option<f64>,
 }
 
 impl fmt::Display for Error {

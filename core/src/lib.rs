@@ -60,7 +60,9 @@ pub use config::{
     ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECS,
     RetryPolicy, VERSION,
 };
-pub use error::{ApiError, ApiErrorKind, Error, ErrorKind, FieldError, Rule, ValidationError, parse_error_body};
+pub use error::{
+    ApiError, ApiErrorKind, ApiInfo, Error, ErrorInfo, ErrorKind, FieldError, Rule, ValidationError, ValidationInfo, parse_error_body,
+};
 pub use models::*;
 pub use pagination::BlockingPages;
 pub use paywalls::Paywalls;

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::models::*;
 
 /// The schema bundle: `{"roots": {name: schema}, "$defs": {...}, "operations": [...],
-/// "namespaces": [...], "client_options": [...], "errors": [...]}`: every public model, and the operation
+/// "namespaces": [...], "client_options": [...], "errors": [...], "error_info": {...}}`: every public model, and the operation
 /// manifest ([`crate::ops::manifest`]). Request bodies carry `x-input: true` (generators make
 /// them input types); the rest are responses.
 pub fn models() -> Value {
@@ -41,6 +41,9 @@ pub fn models() -> Value {
         VirtualCurrencyBalances,
         VirtualCurrencyTransactionPage,
     );
+    // The error wire shape: a schema of its own (with its own `$defs`), since bindings build
+    // their error classes from it rather than a model.
+    let error_info = SchemaGenerator::default().into_root_schema_for::<crate::ErrorInfo>().to_value();
     let defs: Map<String, Value> = generator.definitions().clone().into_iter().collect();
     use crate::ops::manifest;
     let namespaces: Vec<Value> = manifest::NAMESPACES.iter().map(|(name, doc)| serde_json::json!({ "name": name, "doc": doc })).collect();
@@ -51,6 +54,7 @@ pub fn models() -> Value {
         "namespaces": namespaces,
         "client_options": manifest::CLIENT_OPTIONS,
         "errors": manifest::ERROR_CLASSES,
+        "error_info": error_info,
     })
 }
 

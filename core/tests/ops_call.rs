@@ -154,6 +154,14 @@ async fn argument_errors_name_the_argument() {
         ("paywalls.get", json!({ "paywall_id": "00000000-0000-4000-8000-000000000000", "page": 1 }), "page", "type"),
         ("purchases.validateStripe", json!({ "customer_user_id": "u", "fields": {} }), "customer_user_id", "type"),
         ("profiles.get", json!(["u"]), "args", "type"),
+        // So are body keys a model does not have, at any depth (the core, not each binding).
+        ("profiles.update", json!({ "customer_user_id": "u", "fields": { "first_nam": "Jo" } }), "first_nam", "type"),
+        (
+            "profiles.create",
+            json!({ "customer_user_id": "u", "fields": { "installation_meta": { "device_id": "d", "colour": "red" } } }),
+            "installation_meta.colour",
+            "type",
+        ),
         (
             "purchases.setTransaction",
             json!({ "customer_user_id": "u", "fields": { "price": { "country": "US", "currency": "USD", "value": 1, "tax": 1 } } }),
@@ -234,4 +242,17 @@ async fn walks_read_every_page_and_stop_on_a_repeated_cursor() {
     assert_eq!(env.control.journal().await.len(), 2);
 
     assert!(matches!(Walk::new(&client, "profiles.get", json!({})), Err(adapty_server::Error::Usage { .. })));
+}
+
+/// What a caller gives the SDK is read strictly; what a server receives, leniently (the emulator
+/// reads requests so): the same model, two readings.
+#[test]
+fn unknown_keys_refused_by_the_sdk_ignored_by_a_server() {
+    use adapty_server::{GrantAccessParams, json};
+    let body = json!({ "access_level_id": "premium", "note": "from support" });
+    let err = json::from_value::<GrantAccessParams>(body.clone()).unwrap_err();
+    assert_eq!((err.field.as_str(), err.rule.as_str()), ("note", "type"));
+    assert!(err.message.contains("unknown field `note`"), "{}", err.message);
+    let read: GrantAccessParams = json::from_value_lenient(body).unwrap();
+    assert_eq!(read.access_level_id, "premium");
 }

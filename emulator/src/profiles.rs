@@ -168,14 +168,14 @@ pub fn create_or_attach(state: &mut Inner, ids: &Ids) -> Result<Uuid, Response> 
     Ok(id)
 }
 
-/// Reads and checks a body with the SDK's own rules, answering as Adapty does.
+/// Reads and checks a body with the SDK's own rules (unknown keys ignored, as a server does), answering as Adapty does.
 fn parse_params(body: &[u8], version: ApiVersion) -> Result<ProfileParams, Response> {
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
     } else {
         serde_json::from_slice(body).map_err(|e| errors::parse_error(&e.to_string()))?
     };
-    let params = ProfileParams::from_json(value).map_err(|e| errors::validation(&e.field, &e.message))?;
+    let params = adapty_server::json::from_value_lenient::<ProfileParams>(value).map_err(|e| errors::validation(&e.field, &e.message))?;
     params.validate(version).map_err(|e| errors::validation(&e.field, &e.message))?;
     Ok(params)
 }
@@ -225,12 +225,12 @@ pub fn prelude(app: &AppState, headers: &HeaderMap) -> Result<Ids, Response> {
     Ids::from_headers(headers)
 }
 
-/// Reads a JSON body into `T` with the SDK's own field rules, answering as Adapty does.
+/// Reads a JSON body into `T` with the SDK's own field rules (unknown keys ignored, as a server does), answering as Adapty does.
 pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
     } else {
         serde_json::from_slice(body).map_err(|e| errors::parse_error(&e.to_string()))?
     };
-    adapty_server::json::from_value(value).map_err(|e| errors::validation(&e.field, &e.message))
+    adapty_server::json::from_value_lenient(value).map_err(|e| errors::validation(&e.field, &e.message))
 }

@@ -77,11 +77,12 @@ pub async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
     // A body that is not JSON is 400 `parse_error` as everywhere; one of the wrong shape, and
     // schema violations (too many items, bad metadata), 422; the rules Adapty names, 400 with
     // their code.
-    let params = match serde_json::from_slice::<Value>(&body).map(adapty_server::json::from_value::<VirtualCurrencyTransactionParams>) {
-        Err(e) => return errors::parse_error(&e.to_string()),
-        Ok(Err(e)) => return errors::rule_with_status(StatusCode::UNPROCESSABLE_ENTITY, &e),
-        Ok(Ok(p)) => p,
-    };
+    let params =
+        match serde_json::from_slice::<Value>(&body).map(adapty_server::json::from_value_lenient::<VirtualCurrencyTransactionParams>) {
+            Err(e) => return errors::parse_error(&e.to_string()),
+            Ok(Err(e)) => return errors::rule_with_status(StatusCode::UNPROCESSABLE_ENTITY, &e),
+            Ok(Ok(p)) => p,
+        };
     if let Err(e) = params.validate() {
         let status = if e.api_code.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
         return errors::rule_with_status(status, &e);

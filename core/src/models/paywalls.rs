@@ -93,7 +93,6 @@ pub struct PaywallPage {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PaywallUpdateParams {
     pub remote_configs: Vec<RemoteConfig>,
 }

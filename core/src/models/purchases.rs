@@ -16,7 +16,6 @@ pub const MAX_STORE_TRANSACTION_ID_LEN: usize = 50;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Price {
     /// ISO 3166-1 alpha-2, e.g. `US`.
     pub country: CountryCode,
@@ -39,7 +38,6 @@ impl Price {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TransactionParams {
     pub purchase_type: PurchaseType,
     /// `app_store`, `play_store`, `stripe`, `paddle`, or a custom store's id.
@@ -294,7 +292,6 @@ impl TransactionParams {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct GrantAccessParams {
     /// A paid access level configured in the dashboard, e.g. `premium`.
     pub access_level_id: String,
@@ -316,7 +313,6 @@ impl GrantAccessParams {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RevokeAccessParams {
     pub access_level_id: String,
     /// When access ends: in the future, and not after the current expiry. Absent: now.

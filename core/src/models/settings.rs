@@ -36,7 +36,6 @@ pub struct RefundSaverPreferences {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RefundSaverParams {
     /// `grant`, `no_preference` or `decline` each refund request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,7 +120,6 @@ impl IntegrationIdentifiers {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct StripeValidationParams {
     pub customer_user_id: String,
     pub stripe_token: String,
@@ -132,7 +130,6 @@ pub struct StripeValidationParams {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PaddleValidationParams {
     pub customer_user_id: String,
     pub paddle_token: String,

@@ -21,7 +21,6 @@ pub const MAX_VC_PAGE_LIMIT: u32 = 100;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct VirtualCurrencyItem {
     pub currency_code: String,
     /// Not zero.
@@ -32,7 +31,6 @@ pub struct VirtualCurrencyItem {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct VirtualCurrencyTransactionParams {
     /// 1 to 20 items, each currency at most once.
     pub items: Vec<VirtualCurrencyItem>,
