@@ -245,8 +245,8 @@ impl BlockingVirtualCurrency {
         block_on(async move { c.virtual_currency().create_transaction(&profile, &params, key.as_deref()).await })
     }
 
-    /// The whole history, fetched as the iterator is read; see [`VirtualCurrency::transactions`].
-    pub fn transactions(
+    /// The whole history, fetched as the iterator is read; see [`VirtualCurrency::list_all_transactions`].
+    pub fn list_all_transactions(
         &self,
         profile: &ProfileRef,
         currency_code: Option<&str>,

@@ -19,7 +19,7 @@
 //! [`Client::profiles`], [`Client::purchases`] (set transaction, Stripe and Paddle imports),
 //! [`Client::access_levels`] (grant, revoke), [`Client::refund_saver`],
 //! [`Client::integrations`], [`Client::paywalls`] and [`Client::virtual_currency`]. List
-//! operations return one page; [`Paywalls::list_all`] and [`VirtualCurrency::transactions`] walk
+//! operations return one page; [`Paywalls::list_all`] and [`VirtualCurrency::list_all_transactions`] walk
 //! every page as a `Stream` ([`BlockingPages`] for the blocking client).
 //!
 //! - Inputs are validated before any I/O; a [`ValidationError`] names the field and the rule,

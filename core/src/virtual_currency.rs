@@ -82,7 +82,7 @@ impl VirtualCurrency<'_> {
 
     /// The whole history (of `currency_code`, if given), `limit` per request, fetched as the
     /// stream is read.
-    pub fn transactions(
+    pub fn list_all_transactions(
         &self,
         profile: &ProfileRef,
         currency_code: Option<&str>,

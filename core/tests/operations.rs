@@ -538,7 +538,7 @@ async fn history_walks_pages_with_a_currency_filter() {
         vcs.create_transaction(&user, &params, None).await.unwrap();
     }
     env.control.clear_journal().await;
-    let coins: Vec<_> = vcs.transactions(&user, Some("COINS"), Some(2)).try_collect().await.unwrap();
+    let coins: Vec<_> = vcs.list_all_transactions(&user, Some("COINS"), Some(2)).try_collect().await.unwrap();
     let ns: Vec<String> = coins.iter().map(|t| t.metadata.as_ref().unwrap()["n"].clone()).collect();
     assert_eq!(ns, ["7", "5", "3", "1"], "newest first, COINS only");
     assert_eq!(coins[0].items[0].balance_after, 16);
@@ -548,7 +548,7 @@ async fn history_walks_pages_with_a_currency_filter() {
     assert!(sent.iter().all(|e| e["query"].as_str().unwrap().contains("currency_code=COINS")));
     assert!(!sent[0]["query"].as_str().unwrap().contains("cursor") && sent[1]["query"].as_str().unwrap().contains("cursor="));
 
-    let all: Vec<_> = vcs.transactions(&user, None, Some(3)).try_collect().await.unwrap();
+    let all: Vec<_> = vcs.list_all_transactions(&user, None, Some(3)).try_collect().await.unwrap();
     assert_eq!(all.len(), 7);
     let page = vcs.list_transactions(&user, &HistoryRequest { limit: Some(100), ..Default::default() }).await.unwrap();
     assert_eq!((page.data.len(), page.next_cursor), (7, None));

@@ -86,7 +86,7 @@ fn every_operation_from_a_plain_thread() {
     let page = vc.list_transactions(&user, &HistoryRequest { limit: Some(2), ..Default::default() }).unwrap();
     assert_eq!(page.data.len(), 2);
     assert!(page.next_cursor.is_some());
-    let walked: Vec<_> = vc.transactions(&user, Some("COINS"), Some(2)).collect::<Result<_, _>>().unwrap();
+    let walked: Vec<_> = vc.list_all_transactions(&user, Some("COINS"), Some(2)).collect::<Result<_, _>>().unwrap();
     assert_eq!(walked.iter().map(|t| t.items[0].amount).collect::<Vec<_>>(), [50, 40, 30, 20, 10]);
 
     // Page requests of the two walks, as the journal saw them.
