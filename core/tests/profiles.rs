@@ -7,11 +7,7 @@ use adapty_server::{
     ApiErrorKind, ApiVersion, AttributeValue, Client, CreateRef, CustomAttributes, Error, Field, Gender, InstallationMeta, Platform,
     ProfileParams, ProfileRef,
 };
-use common::{Env, KEY};
-
-fn cuid(id: &str) -> ProfileRef {
-    ProfileRef::customer_user_id(id).unwrap()
-}
+use common::{Env, KEY, cuid};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_lifecycle_on_both_generations() {

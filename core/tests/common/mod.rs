@@ -4,7 +4,10 @@
 use std::time::Duration;
 
 use adapty_emulator::Emulator;
-use adapty_server::{BlockingClient, Client, Config, ConfigBuilder, RetryPolicy};
+use adapty_server::{
+    BlockingClient, Client, Config, ConfigBuilder, Error, ProfileRef, RetryPolicy, TransactionParams, VirtualCurrencyTransactionParams,
+};
+use chrono::Utc;
 use serde_json::{Value, json};
 
 pub const KEY: &str = "secret_test_Zq81Kx0wPp";
@@ -172,5 +175,56 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b)),
         (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w))),
         _ => a == b,
+    }
+}
+
+// Inputs and error readers shared by the feature suites.
+
+pub fn cuid(id: &str) -> ProfileRef {
+    ProfileRef::customer_user_id(id).unwrap()
+}
+
+pub fn at(days: i64) -> String {
+    (Utc::now() + chrono::Duration::days(days)).to_rfc3339()
+}
+
+pub fn subscription(id: &str, original: &str, value: f64) -> Value {
+    let bought = at(-1);
+    json!({
+        "purchase_type": "subscription", "store": "app_store", "environment": "Sandbox", "store_product_id": "premium_monthly",
+        "store_transaction_id": id, "store_original_transaction_id": original,
+        "price": {"country": "US", "currency": "USD", "value": value},
+        "purchased_at": bought, "originally_purchased_at": bought, "expires_at": at(29), "renew_status": true,
+    })
+}
+
+pub fn one_time(id: &str, product: &str, value: f64) -> Value {
+    json!({
+        "purchase_type": "one_time_purchase", "store": "play_store", "store_product_id": product,
+        "store_transaction_id": id, "store_original_transaction_id": id,
+        "price": {"country": "DE", "currency": "EUR", "value": value}, "purchased_at": at(-2),
+    })
+}
+
+pub fn tx(v: Value) -> TransactionParams {
+    serde_json::from_value(v).unwrap()
+}
+
+pub fn vc(items: Value) -> VirtualCurrencyTransactionParams {
+    serde_json::from_value(json!({ "items": items })).unwrap()
+}
+
+/// `(status, error_code)` of an API error; panics on anything else.
+pub fn api(err: Error) -> (u16, String) {
+    match err {
+        Error::Api(a) => (a.status, a.error_code.unwrap_or_default()),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+pub fn validation(err: Error) -> (String, &'static str) {
+    match err {
+        Error::Validation(v) => (v.field, v.rule.as_str()),
+        other => panic!("expected a validation error, got {other:?}"),
     }
 }

@@ -8,12 +8,8 @@ use adapty_server::{
     RefundPreference, RefundSaverParams, RemoteConfig, RevokeAccessParams, StripeValidationParams, TransactionParams,
     VirtualCurrencyTransactionParams,
 };
-use common::{ThreadEnv, control};
+use common::{ThreadEnv, at, control};
 use serde_json::json;
-
-fn at(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
-}
 
 #[test]
 fn every_operation_from_a_plain_thread() {
