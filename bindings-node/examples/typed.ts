@@ -3,6 +3,7 @@ import {
   Adapty,
   APIStatusError,
   RateLimitError,
+  UsageError,
   ValidationError,
   type AccessLevel,
   type DeleteResult,
@@ -26,14 +27,16 @@ export async function typedUsage(client: Adapty): Promise<string[]> {
   await client.profiles.update({ customerUserId: 'u', firstName: null, gender: 'm', customAttributes: { k: 1.5, gone: null, flag: true } });
   await client.profiles.create({ profileId: 'p', customerUserId: 'u', installationMeta: { deviceId: 'd', platform: 'web' } });
   const results: DeleteResult[] = await client.profiles.deleteMany([{ profileId: 'p' }], { concurrency: 4 });
+  const blocking: DeleteResult[] = client.profiles.deleteManySync([{ customerUserId: 'u' }]);
   const sync: Profile = client.profiles.getSync({ profileId: 'p' });
   try {
     await client.profiles.delete({ customerUserId: 'u' });
   } catch (e) {
     if (e instanceof RateLimitError) console.log(e.retryAfter);
+    else if (e instanceof UsageError) console.log(e.code === 'closed');
     else if (e instanceof APIStatusError) console.log(e.status, e.errorCode, e.requestId);
   }
-  return [String(expires), String(plan), String(results.length), sync.profileId];
+  return [String(expires), String(plan), String(results.length + blocking.length), sync.profileId];
 }
 
 const monthly: TransactionParams = {
@@ -99,8 +102,8 @@ export async function virtualCurrency(client: Adapty): Promise<number> {
   const balances: VirtualCurrencyBalances = client.virtualCurrency.balancesSync(ref);
   const page: VirtualCurrencyTransactionPage = await client.virtualCurrency.listTransactions({ ...ref, currencyCode: 'COINS', limit: 10, cursor: null });
   let credited = 0;
-  for await (const t of client.virtualCurrency.transactions({ ...ref, limit: 100 })) credited += t.items.reduce((sum, i) => sum + i.amount, 0);
-  const history: VirtualCurrencyTransaction[] = [...client.virtualCurrency.transactionsSync({ profileId: 'p', currencyCode: 'GEMS' })];
+  for await (const t of client.virtualCurrency.listAllTransactions({ ...ref, limit: 100 })) credited += t.items.reduce((sum, i) => sum + i.amount, 0);
+  const history: VirtualCurrencyTransaction[] = [...client.virtualCurrency.listAllTransactionsSync({ profileId: 'p', currencyCode: 'GEMS' })];
   const order: string | undefined = history[0]?.metadata?.['order_id'];
   console.log(result.transactionId, page.nextCursor, order);
   return credited + (balances.data[0]?.available ?? 0);
@@ -108,5 +111,7 @@ export async function virtualCurrency(client: Adapty): Promise<number> {
 
 // @ts-expect-error: a profile ref takes one id, not neither
 export const noRef = (client: Adapty) => client.refundSaver.get({});
+// @ts-expect-error: a walk sends the cursor itself
+export const walkCursor = (client: Adapty) => client.paywalls.listAll({ cursor: 'c' });
 // @ts-expect-error: expiresAt is a string
 export const wrongType = (client: Adapty) => client.accessLevels.grant({ customerUserId: 'u', accessLevelId: 'premium', expiresAt: 5 });

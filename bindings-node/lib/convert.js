@@ -3,16 +3,16 @@
 // tables generated from the core's models (lib/models.js). Custom attribute keys are user data
 // and pass through unchanged.
 
-const { MODELS, INPUTS, OPEN_INPUTS } = require('./models');
+const { MODELS, INPUTS } = require('./models');
 
-const OPEN = new Set(OPEN_INPUTS);
-const snakeCase = (key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/** A core result (snake_case JSON) as the model `name`, in camelCase. */
+/**
+ * A core result (snake_case JSON) as the model `name`, in camelCase.
+ * @returns {any} the model (typed by the methods that return it, in index.d.ts)
+ */
 function fromCore(name, data) {
   const { fields, extra } = MODELS[name];
   const out = {};
-  for (const [key, [camel]] of Object.entries(fields)) out[camel] = null;
+  for (const [camel] of Object.values(fields)) out[camel] = null;
   for (const [key, value] of Object.entries(data)) {
     const field = fields[key];
     if (field) {
@@ -33,33 +33,29 @@ function read(kind, value) {
 }
 
 /**
- * An input object (camelCase) as the core's snake_case JSON. Unknown keys are a TypeError naming
- * the key (except in OPEN_INPUTS, where the core judges them); `undefined` means "not given" and
- * is left out, `null` is sent as null. Maps with the user's own keys (custom attributes, metadata)
- * pass through unrenamed.
+ * An input object (camelCase) as the core's snake_case JSON. What is not as the input's table
+ * says (a key it does not have, a value of another type) goes as it is, for the core to refuse
+ * naming it; `undefined` means "not given" and is left out, `null` is sent as null. Maps with the
+ * user's own keys (custom attributes, metadata) pass through unrenamed.
  */
-function toCore(name, input, path) {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new TypeError(`${path || name} must be an object`);
-  }
+function toCore(name, input) {
   const fields = INPUTS[name];
   const out = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
-    const field = fields[key] ?? (OPEN.has(name) ? [snakeCase(key), 'plain'] : undefined);
-    const at = path ? `${path}.${key}` : key;
-    if (!field) throw new TypeError(`unknown field ${at}`);
-    const [snake, kind] = field;
-    out[snake] = write(kind, value, at);
+    const field = fields[key];
+    if (field) out[field[0]] = write(field[1], value);
+    else out[key] = value;
   }
   return out;
 }
 
-function write(kind, value, at) {
-  if (value === null || kind === 'plain' || kind === 'map') return value;
-  if (!Array.isArray(kind)) return toCore(kind, value, at);
-  if (!Array.isArray(value)) throw new TypeError(`${at} must be an array`);
-  return value.map((item, i) => toCore(kind[1], item, `${at}[${i}]`));
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function write(kind, value) {
+  if (kind === 'plain' || kind === 'map') return value;
+  if (!Array.isArray(kind)) return isObject(value) ? toCore(kind, value) : value;
+  return Array.isArray(value) ? value.map((item) => (isObject(item) ? toCore(kind[1], item) : item)) : value;
 }
 
-module.exports = { fromCore, toCore, snakeCase };
+module.exports = { fromCore, toCore };

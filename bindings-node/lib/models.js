@@ -305,6 +305,3 @@ exports.INPUTS = {
     "amount": ["amount", "plain"],
   },
 };
-
-/** Inputs whose unknown keys go to the core (snake_cased), which names the ones it refuses. */
-exports.OPEN_INPUTS = ["IntegrationIdentifiers"];

@@ -1,8 +1,8 @@
 //! The native addon under the `adapty-server` npm package.
 //!
-//! It only passes JSON: `lib/client.js` sends an operation name and snake_case arguments to the
+//! It only passes JSON: `lib/bridge.js` sends an operation name and snake_case arguments to the
 //! core's `ops::call`, and gets `{ ok: value }` or `{ error: description }` back (never a
-//! rejection), from which `lib/errors.js` builds every error the same way. List walks go through
+//! rejection), from which it builds every error the same way. List walks go through
 //! the core's `ops::Walk` (one `NativeWalk` per walk), so the cursor handling lives in the core.
 
 use std::sync::Arc;
@@ -34,7 +34,8 @@ impl NativeClient {
         self.inner.config().base_url_text().to_owned()
     }
 
-    /// Runs `op` (e.g. `"profiles.get"`) with `args`; resolves to `{ ok }` or `{ error }`.
+    /// Runs the operation `op` (a name of the core's manifest) with `args`; resolves to `{ ok }`
+    /// or `{ error }`.
     #[napi]
     pub async fn call(&self, op: String, args: Value) -> Value {
         // The core runs each request on its own runtime; napi's only awaits here.
@@ -49,9 +50,8 @@ impl NativeClient {
         ops::outcome(adapty_server::runtime::block_on(async move { ops::call(&client, &op, &args).await }))
     }
 
-    /// A walk over every page of the list operation `op` (`"paywalls.list"` or
-    /// `"virtualCurrency.listTransactions"`) with `args`; an `op` that is not one throws an error
-    /// whose message is the JSON description.
+    /// A walk over every page of the list operation `op` (one the manifest gives a walk) with
+    /// `args`; an `op` that is not one throws an error whose message is the JSON description.
     #[napi]
     pub fn walk(&self, op: String, args: Value) -> napi::Result<NativeWalk> {
         let walk = ops::Walk::new(&self.inner, &op, args).map_err(|e| napi::Error::from_reason(e.to_json().to_string()))?;

@@ -237,7 +237,7 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       // A server that ignores `page` says "page 1 of 5" every time: the walk asks for page 2 once.
       const body = { data: [], meta: { pagination: { count: 10, page: 1, pages: 5 } } };
       await em.fault({ method: 'GET', path_prefix: '/api/v2/server-side-api/paywalls', status: 200, body, times: 10 });
-      await rejectsWith(collect(client().paywalls, 'listAll', { pageSize: 10 }), sdk.AdaptyError, {
+      await rejectsWith(collect(client().paywalls, 'listAll', { pageSize: 10 }), sdk.InternalError, {
         code: 'internal',
         message: 'internal SDK error: the API returned cursor "2" again',
       });
@@ -262,7 +262,7 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       const sent = (await em.journal()).filter((e) => e.method === 'POST');
       assert.deepEqual(sent.map((e) => e.headers['idempotency-key']), [input.idempotencyKey, input.idempotencyKey]);
       assert.deepEqual(JSON.parse(sent[0].body), { items: [{ currency_code: 'COINS', amount: 100 }], metadata });
-      const [entry] = await collect(v, 'transactions', ref);
+      const [entry] = await collect(v, 'listAllTransactions', ref);
       assert.deepEqual(entry.metadata, metadata);
     });
 
@@ -295,14 +295,14 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       const gems = await call(v, 'listTransactions', { ...ref, currencyCode: 'GEMS' });
       assert.deepEqual([gems.data.map((t) => t.items[0].amount), gems.nextCursor], [[4, 2], null]);
       await em.clearJournal();
-      const all = await collect(v, 'transactions', { ...ref, limit: 2 });
+      const all = await collect(v, 'listAllTransactions', { ...ref, limit: 2 });
       assert.deepEqual(all.map((t) => t.items[0].amount), [5, 4, 3, 2, 1]);
       assert.deepEqual(all.map((t) => t.transactionType), Array(5).fill('api_transaction'));
       assert.equal(all[0].items[0].balanceAfter, 9);
       const sent = await em.journal();
       assert.equal(sent.length, 3);
       assert.ok(sent.slice(1).every((e) => /cursor=/.test(e.query)));
-      assert.deepEqual(await collect(v, 'transactions', { ...ref, currencyCode: 'EUR' }), []);
+      assert.deepEqual(await collect(v, 'listAllTransactions', { ...ref, currencyCode: 'EUR' }), []);
     });
 
     test('history ends with an internal error when a cursor comes back; an empty cursor ends it', async () => {
@@ -310,7 +310,7 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       const ref = { customerUserId: uniqueUser() };
       const path_prefix = '/api/v2/server-side-api/vc/transactions';
       await em.fault({ method: 'GET', path_prefix, status: 200, body: { data: [], pagination: { next_cursor: 'abc' } }, times: 10 });
-      await rejectsWith(collect(v, 'transactions', { ...ref, limit: 2 }), sdk.AdaptyError, {
+      await rejectsWith(collect(v, 'listAllTransactions', { ...ref, limit: 2 }), sdk.InternalError, {
         code: 'internal',
         message: 'internal SDK error: the API returned cursor "abc" again',
       });
@@ -319,7 +319,7 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
 
       await em.reset();
       await em.fault({ method: 'GET', path_prefix, status: 200, body: { data: [], pagination: { next_cursor: '' } }, times: 10 });
-      assert.deepEqual(await collect(v, 'transactions', ref), []);
+      assert.deepEqual(await collect(v, 'listAllTransactions', ref), []);
       assert.equal((await em.journal()).length, 1);
     });
 
@@ -372,15 +372,17 @@ describe('walks', () => {
   test('a wrong input throws at the call, not at the first page', async () => {
     const c = client();
     assert.throws(() => c.paywalls.listAll({ pageSize: 2, bogus: 1 }), (e) => e instanceof TypeError && /bogus/.test(e.message));
-    assert.throws(() => c.virtualCurrency.transactionsSync({ customerUserId: 'u', cursr: 'x' }), (e) => e instanceof TypeError && /cursr/.test(e.message));
-    assert.throws(() => c.virtualCurrency.transactions(null), TypeError);
-    assert.throws(() => c.virtualCurrency.transactionsSync(), TypeError);
+    assert.throws(() => c.virtualCurrency.listAllTransactionsSync({ customerUserId: 'u', cursr: 'x' }), (e) => e instanceof TypeError && /cursr/.test(e.message));
+    // A walk sends the cursor itself.
+    assert.throws(() => c.paywalls.listAll({ cursor: 'x' }), (e) => e instanceof TypeError && /cursor/.test(e.message));
+    assert.throws(() => c.virtualCurrency.listAllTransactions(null), TypeError);
+    assert.throws(() => c.virtualCurrency.listAllTransactionsSync(), TypeError);
   });
 
   test('every method of every namespace has its Sync twin', () => {
     const c = client();
     for (const ns of ['profiles', 'purchases', 'accessLevels', 'refundSaver', 'integrations', 'paywalls', 'virtualCurrency']) {
-      const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(c[ns])).filter((m) => m !== 'constructor' && m !== 'deleteMany');
+      const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(c[ns])).filter((m) => m !== 'constructor');
       for (const m of methods.filter((m) => !m.endsWith('Sync'))) assert.equal(typeof c[ns][`${m}Sync`], 'function', `${ns}.${m}Sync`);
     }
   });

@@ -1,5 +1,6 @@
 """Quickstart: create, read, update and delete profiles; record a subscription, see and revoke its
-access; credit coins; page through paywalls; then delete many profiles at once.
+access; credit coins and read their history; page through paywalls; then delete many profiles at
+once.
 
 Reads ADAPTY_API_KEY and ADAPTY_BASE_URL (`make demo` points them at a local emulator).
 """
@@ -89,6 +90,8 @@ def purchases_and_paywalls(client: Adapty) -> None:
     coins: list[VirtualCurrencyItem] = [{"currency_code": "COINS", "amount": 100}]
     result = client.virtual_currency.create_transaction(customer_user_id="py-quickstart-1", items=coins)
     print(f"coins    balance now {[(b.code, b.balance) for b in result.balances]}")
+    history = list(client.virtual_currency.list_all_transactions(customer_user_id="py-quickstart-1", currency_code="COINS"))
+    print(f"history  {[t.transaction_type for t in history]}")
 
     first = client.paywalls.list(page_size=2)
     print(f"paywalls {first.count} in {first.pages} pages of 2; all of them:")

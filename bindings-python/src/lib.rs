@@ -46,6 +46,12 @@ impl Client {
         self.inner.config().base_url_text().to_owned()
     }
 
+    /// The API generation requests use (after the default).
+    #[getter]
+    fn api_version(&self) -> &'static str {
+        self.inner.config().api_version().as_str()
+    }
+
     /// Runs the core operation `op` (e.g. `"profiles.get"`) with `args` (see `adapty_server::ops`).
     #[pyo3(signature = (op, args, done=None))]
     fn call(&self, py: Python<'_>, op: String, args: &Bound<'_, PyDict>, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {

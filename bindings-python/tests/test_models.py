@@ -66,6 +66,7 @@ def test_to_dict_round_trips_equality_and_repr(em: Emulator) -> None:
 def test_exception_hierarchy_and_pickling() -> None:
     assert issubclass(a.ValidationError, ValueError) and issubclass(a.ValidationTypeError, TypeError)
     assert issubclass(a.APITimeoutError, a.APIConnectionError)
+    assert a.UsageError.__bases__ == a.InternalError.__bases__ == (a.AdaptyError,)
     for cls in (a.BadRequestError, a.AuthenticationError, a.PermissionDeniedError, a.NotFoundError, a.ConflictError,
                 a.UnprocessableEntityError, a.RateLimitError, a.InternalServerError):
         assert issubclass(cls, a.APIStatusError) and issubclass(cls, a.AdaptyError)

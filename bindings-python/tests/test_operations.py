@@ -243,7 +243,7 @@ async def test_list_all_ends_with_an_error_when_a_page_number_comes_back(api: Ca
     em.fault({"method": "GET", "path_prefix": "/api/v2/server-side-api/paywalls", "status": 200, "body": page_one, "times": 10})
     with pytest.raises(a.AdaptyError) as e:
         await collect(await api.paywalls.list_all(page_size=10))
-    assert type(e.value) is a.AdaptyError
+    assert type(e.value) is a.InternalError
     assert 'the API returned cursor "2" again' in str(e.value)
     assert [parse_qs(r["query"]).get("page") for r in em.journal()] == [["1"], ["2"]]
 
@@ -298,11 +298,11 @@ async def test_transaction_history_pages(api: Calls, em: Emulator, user: str) ->
     page = await api.virtual_currency.list_transactions(customer_user_id=user, limit=2)
     assert isinstance(page, a.VirtualCurrencyTransactionPage) and len(page.data) == 2 and page.next_cursor
     em.clear_journal()
-    history = await collect(await api.virtual_currency.transactions(customer_user_id=user, limit=2))
+    history = await collect(await api.virtual_currency.list_all_transactions(customer_user_id=user, limit=2))
     assert all(isinstance(t, a.VirtualCurrencyTransaction) for t in history)
     assert [t.items[0].amount for t in history] == [9, 5, 4, 3, 2, 1]
     assert len(em.journal()) == 3
-    coins = await collect(await api.virtual_currency.transactions(customer_user_id=user, currency_code="COINS", limit=4))
+    coins = await collect(await api.virtual_currency.list_all_transactions(customer_user_id=user, currency_code="COINS", limit=4))
     assert [t.items[0].balance_after for t in coins] == [15, 10, 6, 3, 1]
 
 
@@ -317,8 +317,8 @@ async def test_transaction_history_ends_with_an_error_when_a_cursor_comes_back(a
         }
     )
     with pytest.raises(a.AdaptyError) as e:
-        await collect(await api.virtual_currency.transactions(customer_user_id=user, limit=2))
-    assert type(e.value) is a.AdaptyError
+        await collect(await api.virtual_currency.list_all_transactions(customer_user_id=user, limit=2))
+    assert type(e.value) is a.InternalError
     assert 'the API returned cursor "abc" again' in str(e.value)
     journal = em.journal()
     assert len(journal) == 2
@@ -335,5 +335,5 @@ async def test_an_empty_cursor_ends_the_transaction_history(api: Calls, em: Emul
             "times": 10,
         }
     )
-    assert await collect(await api.virtual_currency.transactions(customer_user_id=user)) == []
+    assert await collect(await api.virtual_currency.list_all_transactions(customer_user_id=user)) == []
     assert len(em.journal()) == 1

@@ -189,5 +189,5 @@ def test_configuration_errors() -> None:
 def test_closed_client_refuses(em: Emulator) -> None:
     with a.Adapty(KEY, base_url=em.base_url) as client:
         assert KEY not in repr(client)
-    with pytest.raises(a.AdaptyError, match="closed"):
+    with pytest.raises(a.UsageError, match="closed"):
         client.profiles.get(customer_user_id="x")

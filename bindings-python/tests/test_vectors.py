@@ -65,8 +65,9 @@ async def run_profiles(calls: Calls, case: dict[str, Any]) -> Any:
 
 async def run_operation(client: Any, case: dict[str, Any]) -> Any:
     """The operation with its input as keyword arguments: the arguments beside `fields`, and the
-    keys of `fields` (the request body) themselves. A required argument left out is refused by
-    Python itself (TypeError), before any request: the same outcome as the core's `required`."""
+    keys of `fields` (the request body) themselves. A required parameter left out (the path's)
+    is refused by Python itself (TypeError), before any request: the same outcome as the core's
+    `required`, which a required body key left out gets from the core."""
     given = dict(case["input"])
     kwargs = {**{k: v for k, v in given.items() if k != "fields"}, **given.get("fields", {})}
     method = method_of(client, case["operation"])

@@ -49,7 +49,7 @@ def operations_usage(client: a.Adapty) -> list[str]:
         offer={"category": "introductory", "type": "free_trial"},
     )
     client.access_levels.revoke(profile_id=profile.profile_id, access_level_id="premium", revoke_at=now)
-    client.access_levels.grant(customer_user_id="u", access_level_id="premium", expires_at="2030-01-01T00:00:00Z")
+    client.access_levels.grant(customer_user_id="u", access_level_id="premium", starts_at=now, expires_at="2030-01-01T00:00:00Z")
     client.purchases.validate_stripe(customer_user_id="u", stripe_token="sub_1")
     paddle: a.Profile = client.purchases.validate_paddle(customer_user_id="u", paddle_token="txn_1")
     settings: a.RefundSaverSettings = client.refund_saver.set(customer_user_id="u", custom_preference="grant")
@@ -61,7 +61,7 @@ def operations_usage(client: a.Adapty) -> list[str]:
     client.paywalls.update(page.data[0].paywall_id, remote_configs=configs)
     items: list[a.VirtualCurrencyItem] = [{"currency_code": "COINS", "amount": -5}]
     result: a.VirtualCurrencyTransactionResult = client.virtual_currency.create_transaction(customer_user_id="u", items=items, metadata={"k": "v"})
-    history: list[a.VirtualCurrencyTransaction] = list(client.virtual_currency.transactions(customer_user_id="u", currency_code="COINS"))
+    history: list[a.VirtualCurrencyTransaction] = list(client.virtual_currency.list_all_transactions(customer_user_id="u", currency_code="COINS"))
     try:
         client.virtual_currency.balances(customer_user_id="u")
     except a.ValidationError as e:
@@ -75,3 +75,13 @@ async def async_operations_usage(client: a.AsyncAdapty) -> list[a.Paywall]:
     balances: a.VirtualCurrencyBalances = await client.virtual_currency.balances(customer_user_id="u")
     print(balances.data[0].available)
     return [p async for p in client.paywalls.list_all()]
+
+
+def refused_by_mypy(client: a.Adapty) -> None:
+    """Mistakes the typing catches: --strict reports an ignore that is not needed, so each line
+    fails the check if its mistake stops being one."""
+    client.access_levels.grant(customer_user_id="u")  # type: ignore[call-arg]
+    client.access_levels.grant(customer_user_id="u", access_level_id="premium", colour="red")  # type: ignore[call-arg]
+    client.access_levels.grant(customer_user_id="u", access_level_id="premium", starts_at=3)  # type: ignore[arg-type]
+    client.paywalls.get(paywall_id=None)  # type: ignore[arg-type]
+    a.Adapty(timeout="soon")  # type: ignore[arg-type]

@@ -2,12 +2,14 @@
 //!
 //! Like the other bindings it only passes JSON: an operation name and snake_case arguments go
 //! to the core's `ops::call`, the result's JSON comes back for the generated models, and the
-//! core's `Error` becomes [`AdaptyError`], whose cases mirror the core's taxonomy. List walks
+//! core's `Error` becomes [`AdaptyError`] by its description's `kind` and `api_kind` (the core
+//! classifies; nothing here looks at a status), in one place that bulk results use too
+//! ([`result_errors`]). List walks
 //! are the core's `ops::Walk` ([`NativeWalk`]): the cursor loop and its guard live there.
 
 use std::sync::Arc;
 
-use adapty_server::{Client, Config, Error, ops};
+use adapty_server::{ApiErrorKind, Client, Config, Error, ops};
 use serde_json::Value;
 
 uniffi::setup_scaffolding!();
@@ -55,34 +57,63 @@ impl std::error::Error for AdaptyError {}
 
 impl From<Error> for AdaptyError {
     fn from(e: Error) -> Self {
-        let detail = e.to_string();
-        match e {
-            Error::Validation(v) => AdaptyError::Validation {
-                field: v.field,
-                rule: v.rule.as_str().to_owned(),
-                error_code: v.api_code.map(str::to_owned),
+        AdaptyError::from_description(&e.to_json())
+    }
+}
+
+impl AdaptyError {
+    /// The case for one of the core's error descriptions ([`Error::to_json`], the shape every
+    /// binding reads), picked by its `kind` and, for API errors, the core's classification
+    /// `api_kind`: the one conversion, for errors thrown and errors in bulk results alike.
+    fn from_description(info: &Value) -> Self {
+        let text = |key: &str| info.get(key).and_then(Value::as_str).map(str::to_owned);
+        let detail = text("message").unwrap_or_default();
+        match info["kind"].as_str() {
+            Some("validation") => AdaptyError::Validation {
+                field: text("field").unwrap_or_default(),
+                rule: text("rule").unwrap_or_default(),
+                error_code: text("error_code"),
                 detail,
             },
-            Error::Connection { .. } => AdaptyError::Connection { detail },
-            Error::Timeout { .. } => AdaptyError::Timeout { detail },
-            Error::Api(a) if a.status == 429 => AdaptyError::RateLimited {
-                retry_after_seconds: a.retry_after.map(|d| d.as_secs_f64()),
-                error_code: a.error_code,
-                request_id: a.request_id,
-                body: a.body,
+            Some("connection") => AdaptyError::Connection { detail },
+            Some("timeout") => AdaptyError::Timeout { detail },
+            Some("api") if info["api_kind"] == ApiErrorKind::RateLimit.as_str() => AdaptyError::RateLimited {
+                retry_after_seconds: info["retry_after"].as_f64(),
+                error_code: text("error_code"),
+                request_id: text("request_id"),
+                body: text("body").unwrap_or_default(),
                 detail,
             },
-            Error::Api(a) => AdaptyError::Api {
-                status: a.status,
-                errors: a.errors.into_iter().map(|f| FieldError { source: f.source, errors: f.errors }).collect(),
-                error_code: a.error_code,
-                request_id: a.request_id,
-                body: a.body,
+            Some("api") => AdaptyError::Api {
+                status: info["status"].as_u64().and_then(|s| u16::try_from(s).ok()).unwrap_or_default(),
+                errors: info["errors"].as_array().into_iter().flatten().map(FieldError::from_description).collect(),
+                error_code: text("error_code"),
+                request_id: text("request_id"),
+                body: text("body").unwrap_or_default(),
                 detail,
             },
-            Error::Usage { .. } | Error::Internal { .. } => AdaptyError::Usage { detail },
+            _ => AdaptyError::Usage { detail },
         }
     }
+}
+
+impl FieldError {
+    fn from_description(info: &Value) -> Self {
+        FieldError {
+            source: info["source"].as_str().map(str::to_owned),
+            errors: info["errors"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect(),
+        }
+    }
+}
+
+/// The errors of a bulk operation's results (a JSON array of `null` or the core's error
+/// description, as operations whose manifest output is `delete_results` return them), one per
+/// input, in order.
+#[uniffi::export]
+pub fn result_errors(results_json: String) -> Result<Vec<Option<AdaptyError>>, AdaptyError> {
+    let results = parse(&results_json, "results")?;
+    let items = results.as_array().ok_or_else(|| AdaptyError::Usage { detail: "results are not a JSON array".into() })?;
+    Ok(items.iter().map(|item| (!item.is_null()).then(|| AdaptyError::from_description(item))).collect())
 }
 
 /// A configured core client.
@@ -151,4 +182,44 @@ impl NativeWalk {
 
 fn parse(json: &str, what: &str) -> Result<Value, AdaptyError> {
     serde_json::from_str(json).map_err(|e| AdaptyError::Usage { detail: format!("{what} are not JSON: {e}") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use adapty_server::ops::manifest::ERROR_CLASSES;
+
+    /// Every class of the core's taxonomy lands on its case: API classes by `api_kind`, so a
+    /// 429 is `RateLimited` because the core says `rate_limit`, and a class the core adds falls
+    /// back to its parent's case.
+    #[test]
+    fn every_error_class_has_its_case() {
+        for class in ERROR_CLASSES {
+            let api = class.parent == Some("api");
+            let info = serde_json::json!({ "kind": if api { "api" } else { class.code }, "api_kind": class.code, "message": class.doc });
+            let case = match AdaptyError::from_description(&info) {
+                AdaptyError::Validation { .. } => "validation",
+                AdaptyError::Connection { .. } => "connection",
+                AdaptyError::Timeout { .. } => "timeout",
+                AdaptyError::RateLimited { .. } => "rate_limit",
+                AdaptyError::Api { .. } => "api",
+                AdaptyError::Usage { .. } => "usage",
+            };
+            let expected = match class.code {
+                "rate_limit" | "validation" | "connection" | "timeout" | "usage" => class.code,
+                "internal" => "usage",
+                _ => "api",
+            };
+            assert_eq!(case, expected, "{}", class.class);
+        }
+    }
+
+    #[test]
+    fn bulk_results_keep_their_order() {
+        let text = r#"[null, {"kind": "api", "api_kind": "not_found", "status": 404, "message": "gone", "errors": [{"source": null, "errors": ["Profile not found"]}]}]"#;
+        let errors = result_errors(text.into()).unwrap();
+        assert_eq!(errors[0], None);
+        let Some(AdaptyError::Api { status: 404, errors, .. }) = &errors[1] else { panic!("{errors:?}") };
+        assert_eq!(errors[0].errors, ["Profile not found"]);
+    }
 }

@@ -256,3 +256,27 @@ fn unknown_keys_refused_by_the_sdk_ignored_by_a_server() {
     let read: GrantAccessParams = json::from_value_lenient(body).unwrap();
     assert_eq!(read.access_level_id, "premium");
 }
+
+/// A walk's arguments are checked when it is opened, before any page is fetched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walks_check_their_arguments_when_opened() {
+    use adapty_server::ops::Walk;
+    let env = Env::start().await;
+    let client = env.client();
+    let cases = [
+        ("paywalls.list", json!({ "cursor": "2" }), "cursor"),
+        ("paywalls.list", json!({ "page": 2 }), "page"),
+        ("paywalls.list", json!({ "page_size": "20" }), "page_size"),
+        ("virtualCurrency.listTransactions", json!({ "limit": 5 }), "profile_id"),
+        ("virtualCurrency.listTransactions", json!({ "customer_user_id": "u", "colour": 1 }), "colour"),
+    ];
+    for (op, args, field) in cases {
+        match Walk::new(&client, op, args.clone()) {
+            Err(adapty_server::Error::Validation(v)) => assert_eq!(v.field, field, "{op} {args}"),
+            Err(other) => panic!("{op} {args}: {other}"),
+            Ok(_) => panic!("{op} {args}: opened"),
+        }
+    }
+    assert!(env.control.journal().await.is_empty(), "nothing is sent");
+    assert!(Walk::new(&client, "paywalls.list", json!({ "page_size": 5 })).is_ok());
+}

@@ -11,6 +11,7 @@ model that inputs also take a `{Name}Dict` twin, so a nested input is `Offer | O
 """
 import json
 import keyword
+import re
 import sys
 import textwrap
 
@@ -51,7 +52,7 @@ class Gen:
             d = self.defs[name]
             if d.get("type") != "object" or name in self.inputs:
                 return name
-            return f"{name} | {name}Dict" if for_input else name
+            return f"{name} | {input_name(self.defs, name)}" if for_input else name
         if "anyOf" in s:
             return " | ".join(dict.fromkeys(self.py_type(p, for_input) for p in s["anyOf"]))
         mapping = "Mapping" if for_input else "dict"
@@ -220,23 +221,38 @@ class Gen:
         # Models that requests also take, `InstallationMeta` (in `ProfileParams`) among them.
         twins = sorted(set(self.b.input_models()) | (self.b.refs_from(["ProfileParams"]) & set(objects)))
         for name in twins:
-            self.typed_dict(f"{name}Dict", self.defs[name], f"`{name}` as a plain mapping.")
+            self.typed_dict(input_name(self.defs, name), self.defs[name], f"`{name}` as a plain mapping.")
         self.typed_dict(
-            "ProfileFields",
+            input_name(self.defs, "ProfileParams"),
             self.defs["ProfileParams"],
             "The fields create and update take as keyword arguments: leave one out to keep it, pass None to clear it.",
         )
         for name in self.b.inputs():
             d = self.defs[name]
             self.typed_dict(name, d, d.get("description", name))
-        public = [n for n, _ in self.b.enums()] + objects + [f"{n}Dict" for n in twins] + ["ProfileFields"] + self.b.inputs()
+        inputs = [input_name(self.defs, n) for n in [*twins, "ProfileParams", *self.b.inputs()]]
+        public = [n for n, _ in self.b.enums()] + objects + inputs
         self.out.append("\n\n__all__ = [\n" + "".join(f"    {json.dumps(n)},\n" for n in public) + "]\n")
         return "".join(self.out)
 
 
-def wrap(text):
-    """Schema text as docstring lines in a class body."""
-    return textwrap.fill(one_line(text), width=92, subsequent_indent="    ", break_on_hyphens=False)
+def wrap(text, indent="    ", width=92, first=""):
+    """Schema text as docstring lines continued at `indent` (a class body's by default), the
+    first after `first`."""
+    return textwrap.fill(one_line(text), width=width, initial_indent=first, subsequent_indent=indent, break_on_hyphens=False)
+
+
+def snake(name):
+    """A manifest name (`accessLevels`, `listAllTransactions`) in Python's snake_case."""
+    return re.sub("([A-Z])", r"_\1", name).lower()
+
+
+def input_name(defs, name):
+    """The TypedDict that types a request body or part `name`: `ProfileFields` for
+    `ProfileParams`, an `x-input` object's own name, `{name}Dict` for a model inputs also take."""
+    if name == "ProfileParams":
+        return "ProfileFields"
+    return name if defs[name].get("x-input") else f"{name}Dict"
 
 
 def one_line(text):

@@ -181,9 +181,18 @@ pub struct Walk {
 
 impl Walk {
     pub fn new(client: &Client, op: &str, args: Value) -> Result<Self, Error> {
-        if manifest::find(op).is_none_or(|o| o.walk.is_none()) {
+        let Some(list) = manifest::find(op).filter(|o| o.walk.is_some()) else {
             let walkable: Vec<_> = manifest::OPERATIONS.iter().filter(|o| o.walk.is_some()).map(|o| o.name).collect();
             return Err(Error::Usage { message: format!("{op:?} is not a list operation (walkable: {})", walkable.join(", ")) });
+        };
+        // Wrong arguments fail here, when the walk is opened, not at its first page; the walk
+        // sends the cursor itself, so neither it nor anything else outside the walk is taken.
+        let checked = Args::check(list, &args)?;
+        if let Some(param) = list.params.iter().find(|p| !p.in_walk && checked.get(p.name).is_some()) {
+            return Err(ValidationError::new(param.name, Rule::Type, format!("is not an argument of {}'s walk", list.name)).into());
+        }
+        if list.profile != Addressing::None {
+            checked.profile()?;
         }
         let state = tokio::sync::Mutex::new((Cursors::default(), Some(None)));
         Ok(Self { client: client.clone(), op: op.to_owned(), args, state })

@@ -20,13 +20,13 @@ fun main() = runBlocking {
     val amounts = System.getenv("SOAK_AMOUNTS").split(",").map { it.toLong() }
     val wallet = ProfileRef.CustomerUserId(System.getenv("SOAK_WALLET"))
 
-    val deletes = client.deleteProfiles(refs, concurrency = 32).map { "{\"ref\":\"${(it.ref as ProfileRef.CustomerUserId).id}\",\"ok\":${it.ok}}" }
+    val deletes = client.profiles.deleteMany(refs, concurrency = 32).map { "{\"ref\":\"${(it.ref as ProfileRef.CustomerUserId).id}\",\"ok\":${it.ok}}" }
     val slots = Semaphore(32)
     val made = amounts.map { amount ->
         async {
             slots.withPermit {
                 try {
-                    client.createVirtualCurrencyTransaction(wallet, VirtualCurrencyTransactionParams(listOf(VirtualCurrencyItem("COINS", amount))))
+                    client.virtualCurrency.createTransaction(wallet, VirtualCurrencyTransactionParams(listOf(VirtualCurrencyItem("COINS", amount))))
                     true
                 } catch (e: AdaptyException) {
                     false

@@ -10,7 +10,7 @@ let refs = (0..<Int(env["SOAK_PROFILES"]!)!).map { ProfileRef.customerUserId("so
 let amounts = env["SOAK_AMOUNTS"]!.split(separator: ",").map { Int64($0)! }
 let wallet = ProfileRef.customerUserId(env["SOAK_WALLET"]!)
 
-let deletes = try await client.deleteProfiles(refs, concurrency: 32).map { result -> [String: Any] in
+let deletes = try await client.profiles.deleteMany(refs, concurrency: 32).map { result -> [String: Any] in
     guard case .customerUserId(let id) = result.ref else { fatalError("a ref we did not send") }
     return ["ref": id, "ok": result.ok]
 }
@@ -22,7 +22,7 @@ try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
         next += 1
         group.addTask {
             do {
-                _ = try await client.createVirtualCurrencyTransaction(wallet, VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "COINS", amount: amounts[i])]))
+                _ = try await client.virtualCurrency.createTransaction(wallet, VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "COINS", amount: amounts[i])]))
                 return (i, true)
             } catch is AdaptyError {
                 return (i, false)

@@ -39,12 +39,12 @@ private fun user(kind: String) = "proc-$kind-${UUID.randomUUID()}"
 private fun syncOnly() {
     val client = AdaptyClient()
     val user = ProfileRef.CustomerUserId(user("sync"))
-    val created = client.createProfileBlocking(user, ProfileFields(firstName = set("Ann"), customAttributes = set(mapOf("plan" to AttributeValue.of("gold")))))
-    val fetched = client.getProfileBlocking(ProfileRef.ProfileId(created.profileId))
-    val updated = client.updateProfileBlocking(user, ProfileFields(customAttributes = set(mapOf("plan" to null, "logins" to AttributeValue.of(3)))))
-    client.deleteProfileBlocking(user)
+    val created = client.profiles.createBlocking(user, ProfileFields(firstName = set("Ann"), customAttributes = set(mapOf("plan" to AttributeValue.of("gold")))))
+    val fetched = client.profiles.getBlocking(ProfileRef.ProfileId(created.profileId))
+    val updated = client.profiles.updateBlocking(user, ProfileFields(customAttributes = set(mapOf("plan" to null, "logins" to AttributeValue.of(3)))))
+    client.profiles.deleteBlocking(user)
     val gone = try {
-        client.getProfileBlocking(user)
+        client.profiles.getBlocking(user)
         "found"
     } catch (e: AdaptyException.Api) {
         e.errorCode
@@ -57,9 +57,9 @@ private fun syncOnly() {
 private fun asyncOnly() = runBlocking {
     val client = AdaptyClient()
     val users = List(20) { ProfileRef.CustomerUserId(user("async")) }
-    val created = users.map { async { client.createProfile(it) } }.awaitAll()
-    val fetched = created.map { async { client.getProfile(ProfileRef.ProfileId(it.profileId)) } }.awaitAll()
-    val results = client.deleteProfiles(users)
+    val created = users.map { async { client.profiles.create(it) } }.awaitAll()
+    val fetched = created.map { async { client.profiles.get(ProfileRef.ProfileId(it.profileId)) } }.awaitAll()
+    val results = client.profiles.deleteMany(users)
     println("async: ${fetched.map { it.profileId }.toSet().size} created, ${results.count { it.ok }} deleted")
 }
 
@@ -67,12 +67,12 @@ private fun asyncOnly() = runBlocking {
 private fun mixed() {
     val client = AdaptyClient()
     val user = user("mixed")
-    val profile = client.createProfileBlocking(ProfileRef.CustomerUserId(user))
-    check(client.getProfileBlocking(ProfileRef.ProfileId(profile.profileId)).customerUserId == user)
+    val profile = client.profiles.createBlocking(ProfileRef.CustomerUserId(user))
+    check(client.profiles.getBlocking(ProfileRef.ProfileId(profile.profileId)).customerUserId == user)
     val deleted = runBlocking {
         val users = List(20) { ProfileRef.CustomerUserId("$user-$it") }
-        users.map { async { client.createProfile(it) } }.awaitAll()
-        client.deleteProfiles(listOf(ProfileRef.CustomerUserId(user)) + users).count { it.ok }
+        users.map { async { client.profiles.create(it) } }.awaitAll()
+        client.profiles.deleteMany(listOf(ProfileRef.CustomerUserId(user)) + users).count { it.ok }
     }
     println("mixed: $deleted deleted")
 }
@@ -86,9 +86,9 @@ private fun threads() {
         thread {
             repeat(2) { i ->
                 val user = "proc-threads-$run-$n-$i"
-                val created = client.createProfileBlocking(ProfileRef.CustomerUserId(user))
-                check(client.getProfileBlocking(ProfileRef.ProfileId(created.profileId)).customerUserId == user)
-                client.deleteProfileBlocking(ProfileRef.CustomerUserId(user))
+                val created = client.profiles.createBlocking(ProfileRef.CustomerUserId(user))
+                check(client.profiles.getBlocking(ProfileRef.ProfileId(created.profileId)).customerUserId == user)
+                client.profiles.deleteBlocking(ProfileRef.CustomerUserId(user))
                 calls.addAndGet(3)
             }
         }
@@ -103,16 +103,16 @@ private fun threads() {
 private fun inFlight() {
     val client = AdaptyClient()
     val user = ProfileRef.CustomerUserId(user("inflight"))
-    client.createProfileBlocking(user)
-    repeat(4) { thread(isDaemon = true) { while (true) client.getProfileBlocking(user) } }
-    repeat(20) { GlobalScope.launch { while (true) client.getProfile(user) } }
+    client.profiles.createBlocking(user)
+    repeat(4) { thread(isDaemon = true) { while (true) client.profiles.getBlocking(user) } }
+    repeat(20) { GlobalScope.launch { while (true) client.profiles.get(user) } }
     Thread.sleep(Random.nextLong(20))
     println("in flight: leaving")
 }
 
 /** An API error nobody catches reaches the top level. */
 private fun uncaught() {
-    AdaptyClient().getProfileBlocking(ProfileRef.CustomerUserId(user("nobody")))
+    AdaptyClient().profiles.getBlocking(ProfileRef.CustomerUserId(user("nobody")))
     println("not reached")
 }
 
@@ -121,7 +121,7 @@ private fun sigintSync(user: String) {
     val client = AdaptyClient()
     println("waiting")
     System.out.flush()
-    client.getProfileBlocking(ProfileRef.CustomerUserId(user))
+    client.profiles.getBlocking(ProfileRef.CustomerUserId(user))
     println("not reached")
 }
 
@@ -130,6 +130,6 @@ private fun sigintAsync(user: String) = runBlocking {
     val client = AdaptyClient()
     println("waiting")
     System.out.flush()
-    client.getProfile(ProfileRef.CustomerUserId(user))
+    client.profiles.get(ProfileRef.CustomerUserId(user))
     println("not reached")
 }

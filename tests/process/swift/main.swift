@@ -9,13 +9,13 @@ func user(_ kind: String) -> String { "proc-\(kind)-\(UUID().uuidString)" }
 func syncOnly() throws {
     let client = try AdaptyClient()
     let user = ProfileRef.customerUserId(user("sync"))
-    let created = try client.createProfileBlocking(user, ProfileFields(firstName: .value("Ann"), customAttributes: .value(["plan": .string("gold")])))
-    let fetched = try client.getProfileBlocking(.profileId(created.profileId))
-    let updated = try client.updateProfileBlocking(user, ProfileFields(customAttributes: .value(["plan": nil, "logins": .number(3)])))
-    try client.deleteProfileBlocking(user)
+    let created = try client.profiles.createBlocking(user, ProfileFields(firstName: .value("Ann"), customAttributes: .value(["plan": .string("gold")])))
+    let fetched = try client.profiles.getBlocking(.profileId(created.profileId))
+    let updated = try client.profiles.updateBlocking(user, ProfileFields(customAttributes: .value(["plan": nil, "logins": .number(3)])))
+    try client.profiles.deleteBlocking(user)
     var gone = "found"
     do {
-        _ = try client.getProfileBlocking(user)
+        _ = try client.profiles.getBlocking(user)
     } catch AdaptyError.Api(_, let errorCode, _, _, _, _) {
         gone = errorCode ?? "-"
     }
@@ -28,14 +28,14 @@ func asyncOnly() async throws {
     let client = try AdaptyClient()
     let users = (0..<20).map { _ in ProfileRef.customerUserId(user("async")) }
     let ids = try await withThrowingTaskGroup(of: String.self) { group in
-        for u in users { group.addTask { try await client.createProfile(u).profileId } }
+        for u in users { group.addTask { try await client.profiles.create(u).profileId } }
         return try await group.reduce(into: [String]()) { $0.append($1) }
     }
     let fetched = try await withThrowingTaskGroup(of: String.self) { group in
-        for id in ids { group.addTask { try await client.getProfile(.profileId(id)).profileId } }
+        for id in ids { group.addTask { try await client.profiles.get(.profileId(id)).profileId } }
         return try await group.reduce(into: Set<String>()) { $0.insert($1) }
     }
-    let results = try await client.deleteProfiles(users)
+    let results = try await client.profiles.deleteMany(users)
     print("async: \(fetched.count) created, \(results.filter(\.ok).count) deleted")
 }
 
@@ -43,15 +43,15 @@ func asyncOnly() async throws {
 func mixed() async throws {
     let client = try AdaptyClient()
     let name = user("mixed")
-    let profile = try client.createProfileBlocking(.customerUserId(name))
-    let fetched = try client.getProfileBlocking(.profileId(profile.profileId))
+    let profile = try client.profiles.createBlocking(.customerUserId(name))
+    let fetched = try client.profiles.getBlocking(.profileId(profile.profileId))
     precondition(fetched.customerUserId == name)
     let users = (0..<20).map { ProfileRef.customerUserId("\(name)-\($0)") }
     try await withThrowingTaskGroup(of: Void.self) { group in
-        for u in users { group.addTask { _ = try await client.createProfile(u) } }
+        for u in users { group.addTask { _ = try await client.profiles.create(u) } }
         try await group.waitForAll()
     }
-    let results = try await client.deleteProfiles([.customerUserId(name)] + users)
+    let results = try await client.profiles.deleteMany([.customerUserId(name)] + users)
     print("mixed: \(results.filter(\.ok).count) deleted")
 }
 
@@ -64,9 +64,9 @@ func threads() throws {
     DispatchQueue.concurrentPerform(iterations: 16) { n in
         for i in 0..<2 {
             let name = "proc-threads-\(run)-\(n)-\(i)"
-            let created = try! client.createProfileBlocking(.customerUserId(name))
-            precondition(try! client.getProfileBlocking(.profileId(created.profileId)).customerUserId == name)
-            try! client.deleteProfileBlocking(.customerUserId(name))
+            let created = try! client.profiles.createBlocking(.customerUserId(name))
+            precondition(try! client.profiles.getBlocking(.profileId(created.profileId)).customerUserId == name)
+            try! client.profiles.deleteBlocking(.customerUserId(name))
             calls.lock()
             count += 3
             calls.unlock()
@@ -80,12 +80,12 @@ func threads() throws {
 func inFlight() async throws {
     let client = try AdaptyClient()
     let name = ProfileRef.customerUserId(user("inflight"))
-    _ = try await client.createProfile(name)
+    _ = try await client.profiles.create(name)
     for _ in 0..<4 {
-        Thread.detachNewThread { while true { _ = try? client.getProfileBlocking(name) } }
+        Thread.detachNewThread { while true { _ = try? client.profiles.getBlocking(name) } }
     }
     for _ in 0..<20 {
-        Task.detached { while true { _ = try? await client.getProfile(name) } }
+        Task.detached { while true { _ = try? await client.profiles.get(name) } }
     }
     try await Task.sleep(nanoseconds: UInt64.random(in: 0..<20_000_000))
     print("in flight: leaving")
@@ -95,7 +95,7 @@ func inFlight() async throws {
 /// reports it and exits 1, as command-line tools do.
 func uncaught() async {
     do {
-        _ = try await AdaptyClient().getProfile(.customerUserId(user("nobody")))
+        _ = try await AdaptyClient().profiles.get(.customerUserId(user("nobody")))
         print("not reached")
     } catch {
         FileHandle.standardError.write("Error: \(error)\n".data(using: .utf8)!)
@@ -108,7 +108,7 @@ func sigintSync(_ name: String) throws {
     let client = try AdaptyClient()
     print("waiting")
     fflush(stdout)
-    _ = try client.getProfileBlocking(.customerUserId(name))
+    _ = try client.profiles.getBlocking(.customerUserId(name))
     print("not reached")
 }
 
@@ -117,7 +117,7 @@ func sigintAsync(_ name: String) async throws {
     let client = try AdaptyClient()
     print("waiting")
     fflush(stdout)
-    _ = try await client.getProfile(.customerUserId(name))
+    _ = try await client.profiles.get(.customerUserId(name))
     print("not reached")
 }
 

@@ -7,42 +7,42 @@ import Foundation
 let client = try AdaptyClient()
 print("Talking to \(client.baseUrl)")
 
-let profile = try await client.createProfile(
+let profile = try await client.profiles.create(
     .customerUserId("swift-quickstart-1"),
     ProfileFields(firstName: .value("Jane"), gender: .value(.f), customAttributes: .value(["plan": .string("gold"), "logins": .number(3)]),
                   installationMeta: .value(InstallationMeta(deviceId: "device-1", platform: .iOS)), platform: .value(.iOS)))
 print("created  \(profile.profileId) for \(profile.customerUserId ?? "-")")
 
-let fetched = try await client.getProfile(.profileId(profile.profileId))
+let fetched = try await client.profiles.get(.profileId(profile.profileId))
 print("fetched  attributes \(fetched.customAttributes), \(fetched.accessLevels.count) access levels")
 
 // Only what you set is sent; .null clears a field, a nil attribute value deletes it.
-let updated = try await client.updateProfile(.customerUserId("swift-quickstart-1"), ProfileFields(firstName: .null, customAttributes: .value(["plan": nil])))
+let updated = try await client.profiles.update(.customerUserId("swift-quickstart-1"), ProfileFields(firstName: .null, customAttributes: .value(["plan": nil])))
 print("updated  attributes now \(updated.customAttributes)")
 
 do {
-    _ = try await client.updateProfile(.customerUserId("swift-quickstart-1"), ProfileFields(birthday: .value("2001-02-29")))
+    _ = try await client.profiles.update(.customerUserId("swift-quickstart-1"), ProfileFields(birthday: .value("2001-02-29")))
 } catch AdaptyError.Validation(let field, let rule, _, let detail) {
     print("refused  before sending: \(field) (\(rule)): \(detail)")
 }
 
-try await client.deleteProfile(.customerUserId("swift-quickstart-1"))
+try await client.profiles.delete(.customerUserId("swift-quickstart-1"))
 do {
-    _ = try await client.getProfile(.customerUserId("swift-quickstart-1"))
+    _ = try await client.profiles.get(.customerUserId("swift-quickstart-1"))
 } catch AdaptyError.Api(let status, let errorCode, _, let requestId, _, _) {
     print("deleted  a new get answers \(status) \(errorCode ?? "") (request \(requestId ?? "-"))")
 }
 
 let users = (0..<5).map { "swift-quickstart-bulk-\($0)" }
-for user in users { _ = try await client.createProfile(.customerUserId(user)) }
-let results = try await client.deleteProfiles((users + ["swift-never-existed"]).map(ProfileRef.customerUserId), concurrency: 4)
+for user in users { _ = try await client.profiles.create(.customerUserId(user)) }
+let results = try await client.profiles.deleteMany((users + ["swift-never-existed"]).map(ProfileRef.customerUserId), concurrency: 4)
 for result in results { print("bulk     \(result.ref): \(result.ok ? "deleted" : "\(result.error!)")") }
 
 // A subscription bought yesterday, renewing monthly, gives the `premium` access level.
 let buyer = ProfileRef.customerUserId("swift-quickstart-buyer")
-_ = try await client.createProfile(buyer)
+_ = try await client.profiles.create(buyer)
 let now = Date()
-let bought = try await client.setTransaction(buyer, TransactionParams(
+let bought = try await client.purchases.setTransaction(buyer, TransactionParams(
     purchaseType: .subscription, store: "app_store", storeProductId: "premium_monthly",
     storeTransactionId: "1000000123456789", storeOriginalTransactionId: "1000000123456789",
     price: Price(country: "US", currency: "USD", value: 9.99), purchasedAt: now - 86400,
@@ -50,15 +50,15 @@ let bought = try await client.setTransaction(buyer, TransactionParams(
 for level in bought.accessLevels {
     print("access   \(level.accessLevelId) until \(level.expiresAt.map { "\($0)" } ?? "forever")")
 }
-let revoked = try await client.revokeAccessLevel(buyer, RevokeAccessParams(accessLevelId: "premium"))
+let revoked = try await client.accessLevels.revoke(buyer, RevokeAccessParams(accessLevelId: "premium"))
 for level in revoked.accessLevels {
     print("revoked  \(level.accessLevelId) ended \(level.expiresAt.map { "\($0)" } ?? "-") (\(level.cancellationReason ?? "-"))")
 }
-try await client.deleteProfile(buyer)
+try await client.profiles.delete(buyer)
 
-// Paywalls come a page at a time; allPaywalls fetches the next page as you read.
-let firstPage = try await client.paywalls(pageSize: 2)
+// Paywalls come a page at a time; listAll fetches the next page as you read.
+let firstPage = try await client.paywalls.list(pageSize: 2)
 print("paywalls \(firstPage.count) in \(firstPage.pages) pages of 2")
-for try await paywall in client.allPaywalls(pageSize: 2) {
+for try await paywall in client.paywalls.listAll(pageSize: 2) {
     print("paywall  \(paywall.paywallId) \(paywall.title) (\(paywall.state))")
 }

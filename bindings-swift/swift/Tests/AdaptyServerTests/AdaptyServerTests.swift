@@ -90,19 +90,19 @@ final class AdaptyServerTests: XCTestCase {
         let fields = ProfileFields(firstName: .value("Jane"), gender: .value(.f), birthday: .value("2000-12-31"),
                                    customAttributes: .value(["plan": .string("gold"), "logins": .number(3)]),
                                    installationMeta: .value(InstallationMeta(deviceId: "dev-1", platform: .iOS)), platform: .value(.iOS))
-        let created = try await c.createProfile(.customerUserId(id), fields)
+        let created = try await c.profiles.create(.customerUserId(id), fields)
         XCTAssertEqual(created.customerUserId, id)
         XCTAssertEqual(created.customAttributes, ["plan": .string("gold"), "logins": .number(3)])
         XCTAssertTrue(created.accessLevels.isEmpty && created.subscriptions.isEmpty)
-        let fetched = try await c.getProfile(.profileId(created.profileId))
+        let fetched = try await c.profiles.get(.profileId(created.profileId))
         XCTAssertEqual(fetched, created.self == fetched ? created : fetched)
         XCTAssertEqual(try stored(id) as NSDictionary, ["first_name": "Jane", "gender": "f", "birthday": "2000-12-31"] as NSDictionary)
-        let updated = try await c.updateProfile(.customerUserId(id), ProfileFields(firstName: .null, customAttributes: .value(["plan": nil])))
+        let updated = try await c.profiles.update(.customerUserId(id), ProfileFields(firstName: .null, customAttributes: .value(["plan": nil])))
         XCTAssertEqual(updated.customAttributes, ["logins": .number(3)])
         XCTAssertEqual(try stored(id) as NSDictionary, ["gender": "f", "birthday": "2000-12-31"] as NSDictionary)
-        try await c.deleteProfile(.customerUserId(id))
+        try await c.profiles.delete(.customerUserId(id))
         do {
-            _ = try await c.getProfile(.customerUserId(id))
+            _ = try await c.profiles.get(.customerUserId(id))
             XCTFail("expected a 404")
         } catch AdaptyError.Api(let status, let errorCode, let errors, let requestId, _, _) {
             XCTAssertEqual(status, 404)
@@ -115,15 +115,15 @@ final class AdaptyServerTests: XCTestCase {
     func testLifecycleBlocking() throws {
         let c = try client()
         let id = user()
-        let created = try c.createProfileBlocking(.customerUserId(id), ProfileFields(customAttributes: .value(["a": .number(1)])))
-        XCTAssertEqual(try c.getProfileBlocking(.profileId(created.profileId)).customerUserId, id)
-        XCTAssertEqual(try c.updateProfileBlocking(.customerUserId(id), ProfileFields(customAttributes: .value(["a": nil]))).customAttributes, [:])
-        try c.deleteProfileBlocking(.customerUserId(id))
-        XCTAssertThrowsError(try c.getProfileBlocking(.customerUserId(id))) { error in
+        let created = try c.profiles.createBlocking(.customerUserId(id), ProfileFields(customAttributes: .value(["a": .number(1)])))
+        XCTAssertEqual(try c.profiles.getBlocking(.profileId(created.profileId)).customerUserId, id)
+        XCTAssertEqual(try c.profiles.updateBlocking(.customerUserId(id), ProfileFields(customAttributes: .value(["a": nil]))).customAttributes, [:])
+        try c.profiles.deleteBlocking(.customerUserId(id))
+        XCTAssertThrowsError(try c.profiles.getBlocking(.customerUserId(id))) { error in
             guard case AdaptyError.Api(404, _, _, _, _, _) = error else { return XCTFail("\(error)") }
         }
         let anonymous = try em.seed([[:]])[0]
-        XCTAssertEqual(try c.createProfileBlocking(.attach(profileId: anonymous, customerUserId: id)).profileId, anonymous)
+        XCTAssertEqual(try c.profiles.createBlocking(.attach(profileId: anonymous, customerUserId: id)).profileId, anonymous)
     }
 
     func testValidationErrorsNameTheFieldAndSendNothing() async throws {
@@ -136,13 +136,13 @@ final class AdaptyServerTests: XCTestCase {
         ]
         for (fields, field, rule) in cases {
             do {
-                _ = try await c.updateProfile(.customerUserId("anyone"), fields)
+                _ = try await c.profiles.update(.customerUserId("anyone"), fields)
                 XCTFail("expected a validation error for \(field)")
             } catch AdaptyError.Validation(let f, let r, _, _) {
                 XCTAssertEqual([f, r], [field, rule])
             }
         }
-        XCTAssertThrowsError(try c.getProfileBlocking(.profileId("not-a-uuid"))) { error in
+        XCTAssertThrowsError(try c.profiles.getBlocking(.profileId("not-a-uuid"))) { error in
             guard case AdaptyError.Validation("profile_id", "format", _, _) = error else { return XCTFail("\(error)") }
         }
         XCTAssertEqual(try em.journal().count, 0)
@@ -150,23 +150,23 @@ final class AdaptyServerTests: XCTestCase {
 
     func testEveryErrorCase() async throws {
         try em.control("POST", "faults", ["status": 409, "times": 5])
-        XCTAssertThrowsError(try client(maxRetries: 0).getProfileBlocking(.customerUserId("x"))) { error in
+        XCTAssertThrowsError(try client(maxRetries: 0).profiles.getBlocking(.customerUserId("x"))) { error in
             guard case AdaptyError.Api(409, _, _, _, _, _) = error else { return XCTFail("\(error)") }
         }
         try em.control("DELETE", "faults")
-        XCTAssertThrowsError(try client(apiKey: "secret_wrong").getProfileBlocking(.customerUserId("x"))) { error in
+        XCTAssertThrowsError(try client(apiKey: "secret_wrong").profiles.getBlocking(.customerUserId("x"))) { error in
             guard case AdaptyError.Api(401, "unauthorized", _, _, _, _) = error else { return XCTFail("\(error)") }
             XCTAssertFalse("\(error)".contains("secret_wrong"))
         }
         try em.control("POST", "faults", ["status": 429, "retry_after": "3600", "times": 1])
-        XCTAssertThrowsError(try client().getProfileBlocking(.customerUserId("x"))) { error in
+        XCTAssertThrowsError(try client().profiles.getBlocking(.customerUserId("x"))) { error in
             guard case AdaptyError.RateLimited(3600, _, _, _, _) = error else { return XCTFail("\(error)") }
         }
         try em.control("POST", "faults", ["delay_ms": 2000, "times": 2])
-        XCTAssertThrowsError(try client(timeout: 0.2, maxRetries: 1).getProfileBlocking(.customerUserId("x"))) { error in
+        XCTAssertThrowsError(try client(timeout: 0.2, maxRetries: 1).profiles.getBlocking(.customerUserId("x"))) { error in
             guard case AdaptyError.Timeout = error else { return XCTFail("\(error)") }
         }
-        XCTAssertThrowsError(try client(maxRetries: 0, baseUrl: "http://127.0.0.1:9").getProfileBlocking(.customerUserId("x"))) { error in
+        XCTAssertThrowsError(try client(maxRetries: 0, baseUrl: "http://127.0.0.1:9").profiles.getBlocking(.customerUserId("x"))) { error in
             guard case AdaptyError.Connection = error else { return XCTFail("\(error)") }
         }
         XCTAssertThrowsError(try client(baseUrl: "http://api.example.com")) { error in
@@ -179,7 +179,7 @@ final class AdaptyServerTests: XCTestCase {
         _ = try em.seed([["customer_user_id": id]])
         try em.control("DELETE", "journal")
         try em.control("POST", "faults", [["method": "GET", "status": 503], ["method": "GET", "drop_connection": true]])
-        let profile = try await client().getProfile(.customerUserId(id))
+        let profile = try await client().profiles.get(.customerUserId(id))
         XCTAssertEqual(profile.customerUserId, id)
         XCTAssertEqual(try em.journal().map { $0["status"] as? Int }, [503, 200, 200])
     }
@@ -187,11 +187,11 @@ final class AdaptyServerTests: XCTestCase {
     func testDeleteProfilesGivesOneResultPerInput() async throws {
         let ids = try em.seed((0..<20).map { _ in ["customer_user_id": user()] })
         let refs = ids.map(ProfileRef.profileId) + [.customerUserId("nobody-here"), .profileId("bad")]
-        for results in [try await client().deleteProfiles(refs, concurrency: 4), try client().deleteProfilesBlocking(refs.map { _ in .customerUserId("gone") }, concurrency: 4)] {
+        for results in [try await client().profiles.deleteMany(refs, concurrency: 4), try client().profiles.deleteManyBlocking(refs.map { _ in .customerUserId("gone") }, concurrency: 4)] {
             XCTAssertEqual(results.count, refs.count)
         }
         let again = try em.seed((0..<3).map { _ in ["customer_user_id": user()] })
-        let results = try await client().deleteProfiles(again.map(ProfileRef.profileId) + [.customerUserId("nobody"), .profileId("bad")])
+        let results = try await client().profiles.deleteMany(again.map(ProfileRef.profileId) + [.customerUserId("nobody"), .profileId("bad")])
         XCTAssertEqual(results.map(\.ok), [true, true, true, false, false])
         guard case .Api(404, _, _, _, _, _) = results[3].error else { return XCTFail("\(String(describing: results[3].error))") }
         guard case .Validation("profile_id", _, _, _) = results[4].error else { return XCTFail("\(String(describing: results[4].error))") }
@@ -202,7 +202,7 @@ final class AdaptyServerTests: XCTestCase {
         _ = try em.seed([["customer_user_id": id]])
         let c = try client()
         let found = try await withThrowingTaskGroup(of: String?.self) { group in
-            for _ in 0..<200 { group.addTask { try await c.getProfile(.customerUserId(id)).customerUserId } }
+            for _ in 0..<200 { group.addTask { try await c.profiles.get(.customerUserId(id)).customerUserId } }
             return try await group.reduce(into: [String?]()) { $0.append($1) }
         }
         XCTAssertEqual(found, Array(repeating: id, count: 200))
@@ -242,7 +242,7 @@ final class AdaptyServerTests: XCTestCase {
                 let result = try native.callBlocking(op: op, argsJson: String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self))
                 if op == "profiles.deleteMany" {
                     // One outcome per ref; a case of one ref may state it as its outcome.
-                    let each = (try JSONSerialization.jsonObject(with: Data(result.utf8)) as! [Any]).map { ($0 as? [String: Any]).map { describe(adaptyError($0)) } ?? "ok" }
+                    let each: [Any] = try resultErrors(resultsJson: result).map { error in error.map(describe) ?? "ok" }
                     outcome = expect["results"] == nil && each.count == 1 ? each[0] : each
                 } else {
                     outcome = "ok"

@@ -70,7 +70,7 @@ final class OperationsTests: XCTestCase {
         try await bothStyles { blocking in
             let ref = try profile()
             let params = subscription(purchasedAt: Date() - day, expiresAt: Date() + 29 * day)
-            let bought = try await (blocking ? c.setTransactionBlocking(ref, params) : c.setTransaction(ref, params))
+            let bought = try await (blocking ? c.purchases.setTransactionBlocking(ref, params) : c.purchases.setTransaction(ref, params))
             XCTAssertTrue(active(bought, "premium"), "\(bought.accessLevels)")
             XCTAssertEqual(bought.subscriptions.map(\.storeProductId), ["premium_monthly"])
             let body = try lastBody()
@@ -78,16 +78,16 @@ final class OperationsTests: XCTestCase {
             XCTAssertNil(body["refunded_at"])
             XCTAssertNotNil((body["purchased_at"] as? String).flatMap { ISO8601DateFormatter().date(from: $0.replacingOccurrences(of: #"\.\d+"#, with: "", options: .regularExpression)) })
 
-            let revoked = try await (blocking ? c.revokeAccessLevelBlocking(ref, RevokeAccessParams(accessLevelId: "premium")) : c.revokeAccessLevel(ref, RevokeAccessParams(accessLevelId: "premium")))
+            let revoked = try await (blocking ? c.accessLevels.revokeBlocking(ref, RevokeAccessParams(accessLevelId: "premium")) : c.accessLevels.revoke(ref, RevokeAccessParams(accessLevelId: "premium")))
             XCTAssertFalse(active(revoked, "premium"))
             XCTAssertEqual(revoked.accessLevels.map(\.cancellationReason), ["adapty_revoked"])
 
             let grant = GrantAccessParams(accessLevelId: "premium", expiresAt: Date() + 365 * day)
-            let granted = try await (blocking ? c.grantAccessLevelBlocking(ref, grant) : c.grantAccessLevel(ref, grant))
+            let granted = try await (blocking ? c.accessLevels.grantBlocking(ref, grant) : c.accessLevels.grant(ref, grant))
             XCTAssertTrue(active(granted, "premium"))
 
             let gold = GrantAccessParams(accessLevelId: "gold")
-            let error = await failure { try await (blocking ? c.grantAccessLevelBlocking(ref, gold) : c.grantAccessLevel(ref, gold)) }
+            let error = await failure { try await (blocking ? c.accessLevels.grantBlocking(ref, gold) : c.accessLevels.grant(ref, gold)) }
             guard case .Api(400, "paid_access_level_does_not_exist", _, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
         }
     }
@@ -98,7 +98,7 @@ final class OperationsTests: XCTestCase {
             let ref = try profile()
             try em.control("DELETE", "journal")
             let params = subscription(purchasedAt: Date() - day, expiresAt: Date() - 2 * day)
-            let error = await failure { try await (blocking ? c.setTransactionBlocking(ref, params) : c.setTransaction(ref, params)) }
+            let error = await failure { try await (blocking ? c.purchases.setTransactionBlocking(ref, params) : c.purchases.setTransaction(ref, params)) }
             guard case .Validation("expires_at", _, let errorCode, let detail)? = error else { return XCTFail("\(String(describing: error))") }
             XCTAssertEqual(errorCode, "expires_date_error")
             XCTAssertTrue(detail.contains("expires_date_error"), detail)
@@ -110,13 +110,13 @@ final class OperationsTests: XCTestCase {
         let c = try client()
         try await bothStyles { blocking in
             let ref = try profile()
-            let before = try await (blocking ? c.refundSaverSettingsBlocking(ref) : c.refundSaverSettings(ref))
+            let before = try await (blocking ? c.refundSaver.getBlocking(ref) : c.refundSaver.get(ref))
             XCTAssertEqual(before.settings.customPreference, "no_preference")
             let params = RefundSaverParams(customPreference: "grant", consent: true)
-            let set = try await (blocking ? c.setRefundSaverSettingsBlocking(ref, params) : c.setRefundSaverSettings(ref, params))
+            let set = try await (blocking ? c.refundSaver.setBlocking(ref, params) : c.refundSaver.set(ref, params))
             XCTAssertEqual(set.settings.customPreference, "grant")
             XCTAssertEqual(set.settings.consent, true)
-            let after = try await (blocking ? c.refundSaverSettingsBlocking(ref) : c.refundSaverSettings(ref))
+            let after = try await (blocking ? c.refundSaver.getBlocking(ref) : c.refundSaver.get(ref))
             XCTAssertEqual(after, set)
             XCTAssertEqual(after.profileId, before.profileId)
         }
@@ -127,11 +127,11 @@ final class OperationsTests: XCTestCase {
         try await bothStyles { blocking in
             let ref = try profile()
             let first = IntegrationIdentifiers(amplitudeUserId: "amp-1", mixpanelUserId: "mix-1")
-            try await (blocking ? c.setIntegrationIdentifiersBlocking(ref, first) : c.setIntegrationIdentifiers(ref, first))
+            try await (blocking ? c.integrations.setBlocking(ref, first) : c.integrations.set(ref, first))
             XCTAssertEqual(try lastBody() as NSDictionary, ["amplitude_user_id": "amp-1", "mixpanel_user_id": "mix-1"] as NSDictionary)
             let second = IntegrationIdentifiers(appsflyerId: "af-1")
-            try await (blocking ? c.setIntegrationIdentifiersBlocking(ref, second) : c.setIntegrationIdentifiers(ref, second))
-            let ids = try await (blocking ? c.integrationIdentifiersBlocking(ref) : c.integrationIdentifiers(ref))
+            try await (blocking ? c.integrations.setBlocking(ref, second) : c.integrations.set(ref, second))
+            let ids = try await (blocking ? c.integrations.getBlocking(ref) : c.integrations.get(ref))
             XCTAssertEqual(ids, IntegrationIdentifiers(amplitudeUserId: "amp-1", appsflyerId: "af-1", mixpanelUserId: "mix-1"))
         }
     }
@@ -141,13 +141,13 @@ final class OperationsTests: XCTestCase {
         try await bothStyles { blocking in
             let stripeUser = "swift-stripe-\(UUID().uuidString)"
             let stripe = StripeValidationParams(customerUserId: stripeUser, stripeToken: "sub_1MowQVLkdIwHu7ixeRlqHVzs")
-            try await (blocking ? c.validateStripePurchaseBlocking(stripe) : c.validateStripePurchase(stripe))
-            let imported = try await c.getProfile(.customerUserId(stripeUser))
+            try await (blocking ? c.purchases.validateStripeBlocking(stripe) : c.purchases.validateStripe(stripe))
+            let imported = try await c.profiles.get(.customerUserId(stripeUser))
             XCTAssertTrue(active(imported, "premium"))
 
             let paddleUser = "swift-paddle-\(UUID().uuidString)"
             let paddle = PaddleValidationParams(customerUserId: paddleUser, paddleToken: "txn_01h8bkbzdq3v4fb1jpqhz6cvsv")
-            let profile = try await (blocking ? c.validatePaddlePurchaseBlocking(paddle) : c.validatePaddlePurchase(paddle))
+            let profile = try await (blocking ? c.purchases.validatePaddleBlocking(paddle) : c.purchases.validatePaddle(paddle))
             XCTAssertEqual(profile.customerUserId, paddleUser)
             XCTAssertTrue(active(profile, "premium"))
         }
@@ -157,17 +157,17 @@ final class OperationsTests: XCTestCase {
         let c = try client()
         try await bothStyles { blocking in
             try em.control("POST", "paywalls", ["count": 5, "replace": true])
-            let first = try await (blocking ? c.paywallsBlocking(page: 1, pageSize: 2) : c.paywalls(page: 1, pageSize: 2))
+            let first = try await (blocking ? c.paywalls.listBlocking(page: 1, pageSize: 2) : c.paywalls.list(page: 1, pageSize: 2))
             XCTAssertEqual([Int64(first.data.count), first.count, first.page, first.pages], [2, 5, 1, 3])
-            let second = try await (blocking ? c.paywallsBlocking(pageSize: 2, cursor: first.nextCursor) : c.paywalls(pageSize: 2, cursor: first.nextCursor))
+            let second = try await (blocking ? c.paywalls.listBlocking(pageSize: 2, cursor: first.nextCursor) : c.paywalls.list(pageSize: 2, cursor: first.nextCursor))
             XCTAssertEqual(second.page, 2)
 
             try em.control("DELETE", "journal")
             var all: [Paywall] = []
             if blocking {
-                all = try c.allPaywallsBlocking(pageSize: 2).collect()
+                all = try c.paywalls.listAllBlocking(pageSize: 2).collect()
             } else {
-                for try await paywall in c.allPaywalls(pageSize: 2) { all.append(paywall) }
+                for try await paywall in c.paywalls.listAll(pageSize: 2) { all.append(paywall) }
             }
             XCTAssertEqual(Set(all.map(\.paywallId)).count, 5)
             XCTAssertEqual(Array(all.prefix(4)), first.data + second.data)
@@ -177,18 +177,18 @@ final class OperationsTests: XCTestCase {
             try em.control("DELETE", "journal")
             var one: Paywall?
             if blocking {
-                one = try c.allPaywallsBlocking(pageSize: 2).next()
+                one = try c.paywalls.listAllBlocking(pageSize: 2).next()
             } else {
-                for try await paywall in c.allPaywalls(pageSize: 2) { one = paywall; break }
+                for try await paywall in c.paywalls.listAll(pageSize: 2) { one = paywall; break }
             }
             XCTAssertEqual(one, all[0])
             XCTAssertEqual(try sent(to: "/paywalls"), 1)
 
             let id = all[0].paywallId
             let configs = [RemoteConfig(locale: "en", data: #"{"title":"Go premium"}"#), RemoteConfig(locale: "fr", data: #"{"title":"Passez premium"}"#)]
-            let updated = try await (blocking ? c.updatePaywallBlocking(id: id, remoteConfigs: configs) : c.updatePaywall(id: id, remoteConfigs: configs))
+            let updated = try await (blocking ? c.paywalls.updateBlocking(id, PaywallUpdateParams(remoteConfigs: configs)) : c.paywalls.update(id, PaywallUpdateParams(remoteConfigs: configs)))
             XCTAssertEqual(updated.remoteConfigs.map(\.locale), ["en", "fr"])
-            let fetched = try await (blocking ? c.paywallBlocking(id: id) : c.paywall(id: id))
+            let fetched = try await (blocking ? c.paywalls.getBlocking(id) : c.paywalls.get(id))
             XCTAssertEqual(fetched.paywallId, id)
             XCTAssertEqual(fetched.remoteConfigs, updated.remoteConfigs)
             XCTAssertTrue(fetched.remoteConfigs[0].data.contains("Go premium"))
@@ -201,24 +201,24 @@ final class OperationsTests: XCTestCase {
             let ref = try profile()
             let key = UUID().uuidString.lowercased()
             let credit = VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "COINS", amount: 100)], metadata: ["reason": "welcome_bonus"])
-            let made = try await (blocking ? c.createVirtualCurrencyTransactionBlocking(ref, credit, idempotencyKey: key) : c.createVirtualCurrencyTransaction(ref, credit, idempotencyKey: key))
+            let made = try await (blocking ? c.virtualCurrency.createTransactionBlocking(ref, credit, idempotencyKey: key) : c.virtualCurrency.createTransaction(ref, credit, idempotencyKey: key))
             XCTAssertEqual(made.balances.first { $0.code == "COINS" }?.balance, 100)
-            let replayed = try await (blocking ? c.createVirtualCurrencyTransactionBlocking(ref, credit, idempotencyKey: key) : c.createVirtualCurrencyTransaction(ref, credit, idempotencyKey: key))
+            let replayed = try await (blocking ? c.virtualCurrency.createTransactionBlocking(ref, credit, idempotencyKey: key) : c.virtualCurrency.createTransaction(ref, credit, idempotencyKey: key))
             XCTAssertEqual(replayed.transactionId, made.transactionId)
             XCTAssertEqual((try em.journal().last?["headers"] as? [String: Any])?["idempotency-key"] as? String, key)
 
-            let balances = try await (blocking ? c.virtualCurrencyBalancesBlocking(ref) : c.virtualCurrencyBalances(ref))
+            let balances = try await (blocking ? c.virtualCurrency.balancesBlocking(ref) : c.virtualCurrency.balances(ref))
             let coins = try XCTUnwrap(balances.data.first { $0.code == "COINS" })
             XCTAssertEqual([coins.balance, coins.available], [100, 100])
             XCTAssertEqual(coins.name, "Gold Coins")
 
             let debit = VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "COINS", amount: -500)])
-            let error = await failure { try await (blocking ? c.createVirtualCurrencyTransactionBlocking(ref, debit) : c.createVirtualCurrencyTransaction(ref, debit)) }
+            let error = await failure { try await (blocking ? c.virtualCurrency.createTransactionBlocking(ref, debit) : c.virtualCurrency.createTransaction(ref, debit)) }
             guard case .Api(400, "insufficient_balance", _, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
 
             let gems = VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "GEMS", amount: 5)])
-            for _ in 0..<4 { _ = try await (blocking ? c.createVirtualCurrencyTransactionBlocking(ref, gems) : c.createVirtualCurrencyTransaction(ref, gems)) }
-            let page = try await (blocking ? c.virtualCurrencyTransactionsBlocking(ref, limit: 2) : c.virtualCurrencyTransactions(ref, limit: 2))
+            for _ in 0..<4 { _ = try await (blocking ? c.virtualCurrency.createTransactionBlocking(ref, gems) : c.virtualCurrency.createTransaction(ref, gems)) }
+            let page = try await (blocking ? c.virtualCurrency.listTransactionsBlocking(ref, limit: 2) : c.virtualCurrency.listTransactions(ref, limit: 2))
             XCTAssertEqual(page.data.count, 2)
             XCTAssertNotNil(page.nextCursor)
 
@@ -226,13 +226,13 @@ final class OperationsTests: XCTestCase {
             var history: [VirtualCurrencyTransaction] = []
             var gemsHistory: [VirtualCurrencyTransaction] = []
             if blocking {
-                history = try c.allVirtualCurrencyTransactionsBlocking(ref, limit: 2).collect()
+                history = try c.virtualCurrency.listAllTransactionsBlocking(ref, limit: 2).collect()
                 XCTAssertEqual(try sent(to: "/vc/transactions"), 3)
-                gemsHistory = try c.allVirtualCurrencyTransactionsBlocking(ref, currencyCode: "GEMS").collect()
+                gemsHistory = try c.virtualCurrency.listAllTransactionsBlocking(ref, currencyCode: "GEMS").collect()
             } else {
-                for try await t in c.allVirtualCurrencyTransactions(ref, limit: 2) { history.append(t) }
+                for try await t in c.virtualCurrency.listAllTransactions(ref, limit: 2) { history.append(t) }
                 XCTAssertEqual(try sent(to: "/vc/transactions"), 3)
-                for try await t in c.allVirtualCurrencyTransactions(ref, currencyCode: "GEMS") { gemsHistory.append(t) }
+                for try await t in c.virtualCurrency.listAllTransactions(ref, currencyCode: "GEMS") { gemsHistory.append(t) }
             }
             XCTAssertEqual(history.count, 5)
             XCTAssertEqual(history.last?.transactionId, made.transactionId)
@@ -244,14 +244,14 @@ final class OperationsTests: XCTestCase {
 
     func testListArgumentsAreValidated() async throws {
         let c = try client()
-        let error = await failure { try await c.paywalls(pageSize: 0) }
+        let error = await failure { try await c.paywalls.list(pageSize: 0) }
         guard case .Validation("page_size", _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
-        XCTAssertThrowsError(try c.allPaywallsBlocking(pageSize: 10_000).next()) { error in
+        XCTAssertThrowsError(try c.paywalls.listAllBlocking(pageSize: 10_000).next()) { error in
             guard case AdaptyError.Validation("page_size", _, _, _) = error else { return XCTFail("\(error)") }
         }
         var thrown: Error?
         do {
-            for try await _ in c.allVirtualCurrencyTransactions(.profileId("not-a-uuid")) {}
+            for try await _ in c.virtualCurrency.listAllTransactions(.profileId("not-a-uuid")) {}
         } catch {
             thrown = error
         }
@@ -275,10 +275,10 @@ final class OperationsTests: XCTestCase {
         let historyPage: [String: Any] = ["data": [Any](), "pagination": ["next_cursor": "abc"]]
         let walks: [(String, [String: Any], String, (Bool) async throws -> Void)] = [
             ("/api/v2/server-side-api/paywalls", paywallPage, "2", { blocking in
-                if blocking { _ = try c.allPaywallsBlocking().collect() } else { for try await _ in c.allPaywalls() {} }
+                if blocking { _ = try c.paywalls.listAllBlocking().collect() } else { for try await _ in c.paywalls.listAll() {} }
             }),
             ("/api/v2/server-side-api/vc/transactions", historyPage, "abc", { blocking in
-                if blocking { _ = try c.allVirtualCurrencyTransactionsBlocking(ref).collect() } else { for try await _ in c.allVirtualCurrencyTransactions(ref) {} }
+                if blocking { _ = try c.virtualCurrency.listAllTransactionsBlocking(ref).collect() } else { for try await _ in c.virtualCurrency.listAllTransactions(ref) {} }
             }),
         ]
         for (path, page, cursor, walk) in walks {
@@ -302,7 +302,7 @@ final class OperationsTests: XCTestCase {
         for blocking in [false, true] {
             try fakePages("/api/v2/server-side-api/vc/transactions", ["data": [Any](), "pagination": ["next_cursor": ""]])
             var count = 0
-            if blocking { count = try c.allVirtualCurrencyTransactionsBlocking(ref).collect().count } else { for try await _ in c.allVirtualCurrencyTransactions(ref) { count += 1 } }
+            if blocking { count = try c.virtualCurrency.listAllTransactionsBlocking(ref).collect().count } else { for try await _ in c.virtualCurrency.listAllTransactions(ref) { count += 1 } }
             XCTAssertEqual(count, 0)
             XCTAssertEqual(try em.journal().count, 1)
         }
@@ -321,7 +321,7 @@ final class OperationsTests: XCTestCase {
             try em.control("POST", "faults", pages)
             try em.control("DELETE", "journal")
             let walk: () async throws -> Void = {
-                if blocking { _ = try c.allVirtualCurrencyTransactionsBlocking(ref).collect() } else { for try await _ in c.allVirtualCurrencyTransactions(ref) {} }
+                if blocking { _ = try c.virtualCurrency.listAllTransactionsBlocking(ref).collect() } else { for try await _ in c.virtualCurrency.listAllTransactions(ref) {} }
             }
             let error = await failure { try await walk() }
             guard case .Usage(let detail)? = error else { return XCTFail("blocking=\(blocking): \(String(describing: error))") }
@@ -337,8 +337,8 @@ final class OperationsTests: XCTestCase {
     func testConnectTimeoutOption() async throws {
         let c = try AdaptyClient(apiKey: key, baseUrl: em.baseUrl, timeout: 5, connectTimeout: 2.5, maxRetries: 0)
         let ref = try profile()
-        let profile = try await c.getProfile(ref)
-        XCTAssertEqual(try c.getProfileBlocking(ref).profileId, profile.profileId)
+        let profile = try await c.profiles.get(ref)
+        XCTAssertEqual(try c.profiles.getBlocking(ref).profileId, profile.profileId)
         XCTAssertThrowsError(try AdaptyClient(apiKey: key, baseUrl: em.baseUrl, connectTimeout: -1)) { error in
             guard case AdaptyError.Validation("connect_timeout", _, _, _) = error else { return XCTFail("\(error)") }
         }

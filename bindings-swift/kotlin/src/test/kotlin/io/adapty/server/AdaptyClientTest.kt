@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 import uniffi.adapty_server_ffi.AdaptyException
 import uniffi.adapty_server_ffi.NativeClient
+import uniffi.adapty_server_ffi.resultErrors
 
 const val KEY = "secret_kotlin_tests_P9x1"
 
@@ -97,21 +98,21 @@ class AdaptyClientTest {
             installationMeta = set(InstallationMeta(deviceId = "dev-1", platform = Platform.IOS)),
             platform = set(Platform.IOS),
         )
-        val created = if (blocking) c.createProfileBlocking(ref, fields) else c.createProfile(ref, fields)
+        val created = if (blocking) c.profiles.createBlocking(ref, fields) else c.profiles.create(ref, fields)
         assertEquals(id, created.customerUserId)
         assertEquals(mapOf("plan" to AttributeValue.Text("gold"), "logins" to AttributeValue.Number(3.0)), created.customAttributes)
         assertTrue(created.accessLevels.isEmpty() && created.subscriptions.isEmpty())
         val byId = ProfileRef.ProfileId(created.profileId)
-        assertEquals(created.profileId, (if (blocking) c.getProfileBlocking(byId) else c.getProfile(byId)).profileId)
+        assertEquals(created.profileId, (if (blocking) c.profiles.getBlocking(byId) else c.profiles.get(byId)).profileId)
         val stored = em.control("GET", "profiles/$id").jsonObject["stored"]!!.jsonObject
         assertEquals(obj("first_name" to "Jane", "gender" to "f", "birthday" to "2000-12-31"), stored["fields"])
 
-        val updated = if (blocking) c.updateProfileBlocking(ref, ProfileFields(firstName = Field.Null, customAttributes = set(mapOf("plan" to null)))) else c.updateProfile(ref, ProfileFields(firstName = Field.Null, customAttributes = set(mapOf("plan" to null))))
+        val updated = if (blocking) c.profiles.updateBlocking(ref, ProfileFields(firstName = Field.Null, customAttributes = set(mapOf("plan" to null)))) else c.profiles.update(ref, ProfileFields(firstName = Field.Null, customAttributes = set(mapOf("plan" to null))))
         assertEquals(mapOf("logins" to AttributeValue.Number(3.0)), updated.customAttributes)
         assertEquals(obj("gender" to "f", "birthday" to "2000-12-31"), em.control("GET", "profiles/$id").jsonObject["stored"]!!.jsonObject["fields"])
 
-        if (blocking) c.deleteProfileBlocking(ref) else c.deleteProfile(ref)
-        val e = assertThrows<AdaptyException.Api> { if (blocking) c.getProfileBlocking(ref) else runBlocking { c.getProfile(ref) } }
+        if (blocking) c.profiles.deleteBlocking(ref) else c.profiles.delete(ref)
+        val e = assertThrows<AdaptyException.Api> { if (blocking) c.profiles.getBlocking(ref) else runBlocking { c.profiles.get(ref) } }
         assertEquals(404.toUShort(), e.status)
         assertEquals("profile_does_not_exist", e.errorCode)
         assertEquals(listOf("Profile not found"), e.errors.single().errors)
@@ -129,10 +130,10 @@ class AdaptyClientTest {
             ProfileFields(installationMeta = set(InstallationMeta(deviceId = " "))) to ("installation_meta.device_id" to "required"),
         )
         for ((fields, expected) in cases) {
-            val e = assertThrows<AdaptyException.Validation> { if (blocking) c.updateProfileBlocking(ref, fields) else runBlocking { c.updateProfile(ref, fields) } }
+            val e = assertThrows<AdaptyException.Validation> { if (blocking) c.profiles.updateBlocking(ref, fields) else runBlocking { c.profiles.update(ref, fields) } }
             assertEquals(expected, e.field to e.rule)
         }
-        val e = assertThrows<AdaptyException.Validation> { runBlocking { c.getProfile(ProfileRef.ProfileId("not-a-uuid")) } }
+        val e = assertThrows<AdaptyException.Validation> { runBlocking { c.profiles.get(ProfileRef.ProfileId("not-a-uuid")) } }
         assertEquals("profile_id" to "format", e.field to e.rule)
         assertEquals(0, em.journal().size)
     }
@@ -140,15 +141,15 @@ class AdaptyClientTest {
     @Test
     fun everyErrorCase() = runBlocking {
         em.fault(obj("status" to 409, "times" to 5))
-        assertEquals(409.toUShort(), assertThrows<AdaptyException.Api> { runBlocking { client(maxRetries = 0).getProfile(ProfileRef.CustomerUserId("x")) } }.status)
+        assertEquals(409.toUShort(), assertThrows<AdaptyException.Api> { runBlocking { client(maxRetries = 0).profiles.get(ProfileRef.CustomerUserId("x")) } }.status)
         em.control("DELETE", "faults")
-        assertEquals("unauthorized", assertThrows<AdaptyException.Api> { runBlocking { client(apiKey = "secret_wrong").getProfile(ProfileRef.CustomerUserId("x")) } }.errorCode)
+        assertEquals("unauthorized", assertThrows<AdaptyException.Api> { runBlocking { client(apiKey = "secret_wrong").profiles.get(ProfileRef.CustomerUserId("x")) } }.errorCode)
         em.fault(JsonObject(mapOf("status" to JsonPrimitive(429), "retry_after" to JsonPrimitive("3600"), "times" to JsonPrimitive(3))))
-        assertEquals(3600.0, assertThrows<AdaptyException.RateLimited> { runBlocking { client().getProfile(ProfileRef.CustomerUserId("x")) } }.retryAfterSeconds)
+        assertEquals(3600.0, assertThrows<AdaptyException.RateLimited> { runBlocking { client().profiles.get(ProfileRef.CustomerUserId("x")) } }.retryAfterSeconds)
         em.control("DELETE", "faults")
         em.fault(obj("delay_ms" to 2000, "times" to 2))
-        assertThrows<AdaptyException.Timeout> { runBlocking { client(timeoutSeconds = 0.2, maxRetries = 1).getProfile(ProfileRef.CustomerUserId("x")) } }
-        assertThrows<AdaptyException.Connection> { runBlocking { client(baseUrl = "http://127.0.0.1:9", maxRetries = 0).getProfile(ProfileRef.CustomerUserId("x")) } }
+        assertThrows<AdaptyException.Timeout> { runBlocking { client(timeoutSeconds = 0.2, maxRetries = 1).profiles.get(ProfileRef.CustomerUserId("x")) } }
+        assertThrows<AdaptyException.Connection> { runBlocking { client(baseUrl = "http://127.0.0.1:9", maxRetries = 0).profiles.get(ProfileRef.CustomerUserId("x")) } }
         assertEquals("base_url", assertThrows<AdaptyException.Validation> { client(baseUrl = "http://api.example.com") }.field)
     }
 
@@ -158,7 +159,7 @@ class AdaptyClientTest {
         em.seed(obj("customer_user_id" to id))
         em.control("DELETE", "journal")
         em.fault(obj("method" to "GET", "status" to 503), obj("method" to "GET", "drop_connection" to true))
-        assertEquals(id, client().getProfile(ProfileRef.CustomerUserId(id)).customerUserId)
+        assertEquals(id, client().profiles.get(ProfileRef.CustomerUserId(id)).customerUserId)
         assertEquals(listOf(503, 200, 200), em.journal().map { it.jsonObject["status"]!!.jsonPrimitive.content.toInt() })
     }
 
@@ -166,7 +167,7 @@ class AdaptyClientTest {
     fun deleteProfilesGivesOneResultPerInput() = bothStyles { blocking ->
         val ids = em.seed(*Array(20) { obj("customer_user_id" to user()) })
         val refs: List<ProfileRef> = ids.map { ProfileRef.ProfileId(it) } + ProfileRef.CustomerUserId("nobody-here") + ProfileRef.ProfileId("bad")
-        val results = if (blocking) client().deleteProfilesBlocking(refs, 4) else client().deleteProfiles(refs, 4)
+        val results = if (blocking) client().profiles.deleteManyBlocking(refs, 4) else client().profiles.deleteMany(refs, 4)
         assertEquals(refs, results.map { it.ref })
         assertTrue(results.take(20).all { it.ok })
         assertEquals(404.toUShort(), (results[20].error as AdaptyException.Api).status)
@@ -178,7 +179,7 @@ class AdaptyClientTest {
         val id = user()
         em.seed(obj("customer_user_id" to id))
         val c = client()
-        val found = (1..200).map { async { c.getProfile(ProfileRef.CustomerUserId(id)).customerUserId } }.awaitAll()
+        val found = (1..200).map { async { c.profiles.get(ProfileRef.CustomerUserId(id)).customerUserId } }.awaitAll()
         assertEquals(List(200) { id }, found)
     }
 
@@ -216,7 +217,7 @@ class AdaptyClientTest {
             val result = native.callBlocking(op, args.toString())
             if (op == "profiles.deleteMany") {
                 // One outcome per ref; a case of one ref may state it as its outcome.
-                val each = JsonArray(Json.parseToJsonElement(result).jsonArray.map { if (it is JsonNull) JsonPrimitive("ok") else describe(exception(it)) })
+                val each = JsonArray(resultErrors(result).map { it?.let(::describe) ?: JsonPrimitive("ok") })
                 if ("results" !in expect && each.size == 1) each.single() else each
             } else {
                 JsonPrimitive("ok")

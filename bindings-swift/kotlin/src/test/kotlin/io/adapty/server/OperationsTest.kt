@@ -76,24 +76,24 @@ class OperationsTest {
     fun subscriptionGivesPremiumThenRevokeAndGrant() = bothStyles { blocking ->
         val ref = profile()
         val params = subscription(now().minusDays(1), now().plusDays(29))
-        val bought = if (blocking) c.setTransactionBlocking(ref, params) else c.setTransaction(ref, params)
+        val bought = if (blocking) c.purchases.setTransactionBlocking(ref, params) else c.purchases.setTransaction(ref, params)
         assertTrue(active(bought, "premium"), bought.accessLevels.toString())
         assertEquals("premium_monthly", bought.subscriptions.single().storeProductId)
         val body = em.journal().last().jsonObject["body"]!!.jsonPrimitive.content
         assertTrue("\"purchase_type\":\"subscription\"" in body && "\"refunded_at\"" !in body, body)
 
         val revoke = RevokeAccessParams(accessLevelId = "premium")
-        val revoked = if (blocking) c.revokeAccessLevelBlocking(ref, revoke) else c.revokeAccessLevel(ref, revoke)
+        val revoked = if (blocking) c.accessLevels.revokeBlocking(ref, revoke) else c.accessLevels.revoke(ref, revoke)
         assertTrue(!active(revoked, "premium"), revoked.accessLevels.toString())
         assertEquals("adapty_revoked", revoked.accessLevels.single().cancellationReason)
 
         val grant = GrantAccessParams(accessLevelId = "premium", expiresAt = now().plusYears(1))
-        val granted = if (blocking) c.grantAccessLevelBlocking(ref, grant) else c.grantAccessLevel(ref, grant)
+        val granted = if (blocking) c.accessLevels.grantBlocking(ref, grant) else c.accessLevels.grant(ref, grant)
         assertTrue(active(granted, "premium"))
 
         val e = assertThrows<AdaptyException.Api> {
             val gold = GrantAccessParams(accessLevelId = "gold")
-            if (blocking) c.grantAccessLevelBlocking(ref, gold) else runBlocking { c.grantAccessLevel(ref, gold) }
+            if (blocking) c.accessLevels.grantBlocking(ref, gold) else runBlocking { c.accessLevels.grant(ref, gold) }
         }
         assertEquals(400.toUShort(), e.status)
         assertEquals("paid_access_level_does_not_exist", e.errorCode)
@@ -104,7 +104,7 @@ class OperationsTest {
         val ref = profile()
         em.control("DELETE", "journal")
         val params = subscription(now().minusDays(1), now().minusDays(2))
-        val e = assertThrows<AdaptyException.Validation> { if (blocking) c.setTransactionBlocking(ref, params) else runBlocking { c.setTransaction(ref, params) } }
+        val e = assertThrows<AdaptyException.Validation> { if (blocking) c.purchases.setTransactionBlocking(ref, params) else runBlocking { c.purchases.setTransaction(ref, params) } }
         assertEquals("expires_at", e.field)
         assertEquals("expires_date_error", e.errorCode)
         assertTrue("expires_date_error" in e.detail, e.detail)
@@ -114,12 +114,12 @@ class OperationsTest {
     @Test
     fun refundSaverSettings() = bothStyles { blocking ->
         val ref = profile()
-        val before = if (blocking) c.refundSaverSettingsBlocking(ref) else c.refundSaverSettings(ref)
+        val before = if (blocking) c.refundSaver.getBlocking(ref) else c.refundSaver.get(ref)
         assertEquals(RefundSaverPreferences(consent = false, customPreference = "no_preference"), before.settings)
         val params = RefundSaverParams(customPreference = "grant", consent = true)
-        val set = if (blocking) c.setRefundSaverSettingsBlocking(ref, params) else c.setRefundSaverSettings(ref, params)
+        val set = if (blocking) c.refundSaver.setBlocking(ref, params) else c.refundSaver.set(ref, params)
         assertEquals(RefundSaverPreferences(consent = true, customPreference = "grant"), set.settings)
-        val after = if (blocking) c.refundSaverSettingsBlocking(ref) else c.refundSaverSettings(ref)
+        val after = if (blocking) c.refundSaver.getBlocking(ref) else c.refundSaver.get(ref)
         assertEquals(set, after)
         assertEquals(before.profileId, after.profileId)
     }
@@ -128,11 +128,11 @@ class OperationsTest {
     fun integrationIdentifiers() = bothStyles { blocking ->
         val ref = profile()
         val first = IntegrationIdentifiers(amplitudeUserId = "amp-1", mixpanelUserId = "mix-1")
-        if (blocking) c.setIntegrationIdentifiersBlocking(ref, first) else c.setIntegrationIdentifiers(ref, first)
+        if (blocking) c.integrations.setBlocking(ref, first) else c.integrations.set(ref, first)
         assertEquals(obj("amplitude_user_id" to "amp-1", "mixpanel_user_id" to "mix-1"), Json.parseToJsonElement(em.journal().last().jsonObject["body"]!!.jsonPrimitive.content))
         val second = IntegrationIdentifiers(appsflyerId = "af-1")
-        if (blocking) c.setIntegrationIdentifiersBlocking(ref, second) else c.setIntegrationIdentifiers(ref, second)
-        val ids = if (blocking) c.integrationIdentifiersBlocking(ref) else c.integrationIdentifiers(ref)
+        if (blocking) c.integrations.setBlocking(ref, second) else c.integrations.set(ref, second)
+        val ids = if (blocking) c.integrations.getBlocking(ref) else c.integrations.get(ref)
         assertEquals(IntegrationIdentifiers(amplitudeUserId = "amp-1", mixpanelUserId = "mix-1", appsflyerId = "af-1"), ids)
     }
 
@@ -140,12 +140,12 @@ class OperationsTest {
     fun stripeAndPaddleImports() = bothStyles { blocking ->
         val stripeUser = "kt-stripe-${UUID.randomUUID()}"
         val stripe = StripeValidationParams(customerUserId = stripeUser, stripeToken = "sub_1MowQVLkdIwHu7ixeRlqHVzs")
-        if (blocking) c.validateStripePurchaseBlocking(stripe) else c.validateStripePurchase(stripe)
-        assertTrue(active(c.getProfile(ProfileRef.CustomerUserId(stripeUser)), "premium"))
+        if (blocking) c.purchases.validateStripeBlocking(stripe) else c.purchases.validateStripe(stripe)
+        assertTrue(active(c.profiles.get(ProfileRef.CustomerUserId(stripeUser)), "premium"))
 
         val paddleUser = "kt-paddle-${UUID.randomUUID()}"
         val paddle = PaddleValidationParams(customerUserId = paddleUser, paddleToken = "txn_01h8bkbzdq3v4fb1jpqhz6cvsv")
-        val profile = if (blocking) c.validatePaddlePurchaseBlocking(paddle) else c.validatePaddlePurchase(paddle)
+        val profile = if (blocking) c.purchases.validatePaddleBlocking(paddle) else c.purchases.validatePaddle(paddle)
         assertEquals(paddleUser, profile.customerUserId)
         assertTrue(active(profile, "premium"))
     }
@@ -154,28 +154,28 @@ class OperationsTest {
     fun paywallsPagesAndUpdate() = bothStyles { blocking ->
         em.control("POST", "paywalls", obj("count" to 5, "replace" to true))
         em.control("DELETE", "journal")
-        val first = if (blocking) c.paywallsBlocking(page = 1, pageSize = 2) else c.paywalls(page = 1, pageSize = 2)
+        val first = if (blocking) c.paywalls.listBlocking(page = 1, pageSize = 2) else c.paywalls.list(page = 1, pageSize = 2)
         assertEquals(2, first.data.size)
         assertEquals("5 1 3", "${first.count} ${first.page} ${first.pages}")
-        val second = if (blocking) c.paywallsBlocking(pageSize = 2, cursor = first.nextCursor) else c.paywalls(pageSize = 2, cursor = first.nextCursor)
+        val second = if (blocking) c.paywalls.listBlocking(pageSize = 2, cursor = first.nextCursor) else c.paywalls.list(pageSize = 2, cursor = first.nextCursor)
         assertEquals(2L, second.page)
 
         em.control("DELETE", "journal")
-        val all = if (blocking) c.allPaywallsBlocking(pageSize = 2).toList() else c.allPaywalls(pageSize = 2).toList()
+        val all = if (blocking) c.paywalls.listAllBlocking(pageSize = 2).toList() else c.paywalls.listAll(pageSize = 2).toList()
         assertEquals(5, all.map { it.paywallId }.toSet().size)
         assertEquals(first.data + second.data, all.take(4))
         assertEquals(3, sentTo("/paywalls"))
         // Lazy: taking one item fetches one page.
         em.control("DELETE", "journal")
-        val one = if (blocking) c.allPaywallsBlocking(pageSize = 2).take(1).toList() else c.allPaywalls(pageSize = 2).take(1).toList()
+        val one = if (blocking) c.paywalls.listAllBlocking(pageSize = 2).take(1).toList() else c.paywalls.listAll(pageSize = 2).take(1).toList()
         assertEquals(listOf(all[0]), one)
         assertEquals(1, sentTo("/paywalls"))
 
         val id = all[0].paywallId
         val configs = listOf(RemoteConfig(locale = "en", data = """{"title":"Go premium"}"""), RemoteConfig(locale = "fr", data = """{"title":"Passez premium"}"""))
-        val updated = if (blocking) c.updatePaywallBlocking(id, configs) else c.updatePaywall(id, configs)
+        val updated = if (blocking) c.paywalls.updateBlocking(id, PaywallUpdateParams(configs)) else c.paywalls.update(id, PaywallUpdateParams(configs))
         assertEquals(configs.map { it.locale }, updated.remoteConfigs.map { it.locale })
-        val fetched = if (blocking) c.paywallBlocking(id) else c.paywall(id)
+        val fetched = if (blocking) c.paywalls.getBlocking(id) else c.paywalls.get(id)
         assertEquals(id, fetched.paywallId)
         assertEquals(updated.remoteConfigs, fetched.remoteConfigs)
         assertTrue("Go premium" in fetched.remoteConfigs[0].data)
@@ -186,44 +186,44 @@ class OperationsTest {
         val ref = profile()
         val key = UUID.randomUUID().toString()
         val credit = VirtualCurrencyTransactionParams(items = listOf(VirtualCurrencyItem("COINS", 100)), metadata = mapOf("reason" to "welcome_bonus"))
-        val made = if (blocking) c.createVirtualCurrencyTransactionBlocking(ref, credit, idempotencyKey = key) else c.createVirtualCurrencyTransaction(ref, credit, idempotencyKey = key)
+        val made = if (blocking) c.virtualCurrency.createTransactionBlocking(ref, credit, idempotencyKey = key) else c.virtualCurrency.createTransaction(ref, credit, idempotencyKey = key)
         assertEquals(100L, made.balances.single { it.code == "COINS" }.balance)
-        val replayed = if (blocking) c.createVirtualCurrencyTransactionBlocking(ref, credit, idempotencyKey = key) else c.createVirtualCurrencyTransaction(ref, credit, idempotencyKey = key)
+        val replayed = if (blocking) c.virtualCurrency.createTransactionBlocking(ref, credit, idempotencyKey = key) else c.virtualCurrency.createTransaction(ref, credit, idempotencyKey = key)
         assertEquals(made.transactionId, replayed.transactionId)
         assertEquals(key, em.journal().last().jsonObject["headers"]!!.jsonObject["idempotency-key"]!!.jsonPrimitive.content)
 
-        val balances = if (blocking) c.virtualCurrencyBalancesBlocking(ref) else c.virtualCurrencyBalances(ref)
+        val balances = if (blocking) c.virtualCurrency.balancesBlocking(ref) else c.virtualCurrency.balances(ref)
         val coins = balances.data.single { it.code == "COINS" }
         assertEquals(listOf(100L, 100L, "Gold Coins"), listOf(coins.balance, coins.available, coins.name))
 
         val debit = VirtualCurrencyTransactionParams(items = listOf(VirtualCurrencyItem("COINS", -500)))
-        val e = assertThrows<AdaptyException.Api> { if (blocking) c.createVirtualCurrencyTransactionBlocking(ref, debit) else runBlocking { c.createVirtualCurrencyTransaction(ref, debit) } }
+        val e = assertThrows<AdaptyException.Api> { if (blocking) c.virtualCurrency.createTransactionBlocking(ref, debit) else runBlocking { c.virtualCurrency.createTransaction(ref, debit) } }
         assertEquals(400.toUShort() to "insufficient_balance", e.status to e.errorCode)
 
         repeat(4) {
             val gems = VirtualCurrencyTransactionParams(items = listOf(VirtualCurrencyItem("GEMS", 5)))
-            if (blocking) c.createVirtualCurrencyTransactionBlocking(ref, gems) else c.createVirtualCurrencyTransaction(ref, gems)
+            if (blocking) c.virtualCurrency.createTransactionBlocking(ref, gems) else c.virtualCurrency.createTransaction(ref, gems)
         }
-        val page = if (blocking) c.virtualCurrencyTransactionsBlocking(ref, limit = 2) else c.virtualCurrencyTransactions(ref, limit = 2)
+        val page = if (blocking) c.virtualCurrency.listTransactionsBlocking(ref, limit = 2) else c.virtualCurrency.listTransactions(ref, limit = 2)
         assertEquals(2, page.data.size)
         assertNotNull(page.nextCursor)
         em.control("DELETE", "journal")
-        val history = if (blocking) c.allVirtualCurrencyTransactionsBlocking(ref, limit = 2).toList() else c.allVirtualCurrencyTransactions(ref, limit = 2).toList()
+        val history = if (blocking) c.virtualCurrency.listAllTransactionsBlocking(ref, limit = 2).toList() else c.virtualCurrency.listAllTransactions(ref, limit = 2).toList()
         assertEquals(5, history.size)
         assertEquals(3, sentTo("/vc/transactions"))
         assertEquals(made.transactionId, history.last().transactionId)
         assertEquals(mapOf("reason" to "welcome_bonus"), history.last().metadata)
         assertEquals(page.data, history.take(2))
-        val gems = if (blocking) c.allVirtualCurrencyTransactionsBlocking(ref, currencyCode = "GEMS").toList() else c.allVirtualCurrencyTransactions(ref, currencyCode = "GEMS").toList()
+        val gems = if (blocking) c.virtualCurrency.listAllTransactionsBlocking(ref, currencyCode = "GEMS").toList() else c.virtualCurrency.listAllTransactions(ref, currencyCode = "GEMS").toList()
         assertEquals(List(4) { "GEMS" }, gems.map { it.items.single().currencyCode })
         assertEquals(listOf(20L, 15L, 10L, 5L), gems.map { it.items.single().balanceAfter })
     }
 
     @Test
     fun validationOfListArguments() = runBlocking {
-        val e = assertThrows<AdaptyException.Validation> { runBlocking { c.paywalls(pageSize = 0) } }
+        val e = assertThrows<AdaptyException.Validation> { runBlocking { c.paywalls.list(pageSize = 0) } }
         assertEquals("page_size", e.field)
-        val v = assertThrows<AdaptyException.Validation> { c.allPaywallsBlocking(pageSize = 10_000).firstOrNull() }
+        val v = assertThrows<AdaptyException.Validation> { c.paywalls.listAllBlocking(pageSize = 10_000).firstOrNull() }
         assertEquals("page_size", v.field)
         assertEquals(0, em.journal().size)
     }
@@ -247,9 +247,9 @@ class OperationsTest {
             fakePages(path, body)
             val e = assertThrows<AdaptyException.Usage> {
                 if (path.endsWith("paywalls")) {
-                    if (blocking) c.allPaywallsBlocking().toList() else runBlocking { c.allPaywalls().toList() }
+                    if (blocking) c.paywalls.listAllBlocking().toList() else runBlocking { c.paywalls.listAll().toList() }
                 } else {
-                    if (blocking) c.allVirtualCurrencyTransactionsBlocking(ref).toList() else runBlocking { c.allVirtualCurrencyTransactions(ref).toList() }
+                    if (blocking) c.virtualCurrency.listAllTransactionsBlocking(ref).toList() else runBlocking { c.virtualCurrency.listAllTransactions(ref).toList() }
                 }
             }
             assertTrue("the API returned cursor \"$cursor\" again" in e.detail, e.detail)
@@ -265,7 +265,7 @@ class OperationsTest {
     fun anEmptyCursorEndsTheWalk() = bothStyles { blocking ->
         val ref = profile()
         fakePages("/api/v2/server-side-api/vc/transactions", """{"data": [], "pagination": {"next_cursor": ""}}""")
-        val all = if (blocking) c.allVirtualCurrencyTransactionsBlocking(ref).toList() else c.allVirtualCurrencyTransactions(ref).toList()
+        val all = if (blocking) c.virtualCurrency.listAllTransactionsBlocking(ref).toList() else c.virtualCurrency.listAllTransactions(ref).toList()
         assertEquals(0, all.size)
         assertEquals(1, em.journal().size)
     }
@@ -281,7 +281,7 @@ class OperationsTest {
         em.fault(*pages.toTypedArray())
         em.control("DELETE", "journal")
         val e = assertThrows<AdaptyException.Usage> {
-            if (blocking) c.allVirtualCurrencyTransactionsBlocking(ref).toList() else runBlocking { c.allVirtualCurrencyTransactions(ref).toList() }
+            if (blocking) c.virtualCurrency.listAllTransactionsBlocking(ref).toList() else runBlocking { c.virtualCurrency.listAllTransactions(ref).toList() }
         }
         assertTrue("cursor \"a\" again" in e.detail, e.detail)
         val queries = em.journal().map { it.jsonObject["query"]!!.jsonPrimitive.content }
@@ -295,7 +295,7 @@ class OperationsTest {
     fun connectTimeoutOption() = bothStyles { blocking ->
         val ref = profile()
         AdaptyClient(apiKey = KEY, baseUrl = em.baseUrl, timeoutSeconds = 5.0, connectTimeoutSeconds = 2.5, maxRetries = 0).use { client ->
-            val p = if (blocking) client.getProfileBlocking(ref) else client.getProfile(ref)
+            val p = if (blocking) client.profiles.getBlocking(ref) else client.profiles.get(ref)
             assertEquals(ref.id, p.customerUserId)
         }
         val e = assertThrows<AdaptyException.Validation> { AdaptyClient(apiKey = KEY, baseUrl = em.baseUrl, connectTimeoutSeconds = -1.0) }

@@ -1,0 +1,167 @@
+// The runtime bridge under the generated Operations.swift: the core's arguments as JSON, a call
+// of the native client (async or blocking), the result decoded, and page walks as an
+// AsyncThrowingStream or BlockingPages. It knows no operation: the generated methods name theirs.
+import Foundation
+
+/// The core's arguments of one call (or a client's options), by the core's names; nil values are
+/// left out ("unset").
+struct Args {
+    fileprivate var values: [String: Any] = [:]
+
+    func profile(_ ref: ProfileRef) -> Args {
+        with { $0.merge(ref.args) { _, new in new } }
+    }
+
+    func refs(_ name: String, _ refs: [ProfileRef]) -> Args {
+        with { $0[name] = refs.map(\.args) }
+    }
+
+    func put(_ name: String, _ value: String?) -> Args {
+        with { $0[name] = value }
+    }
+
+    func put(_ name: String, _ value: Int?) -> Args {
+        with { $0[name] = value }
+    }
+
+    func put(_ name: String, _ value: Double?) -> Args {
+        with { $0[name] = value }
+    }
+
+    /// A request body, encoded with nil optionals left out.
+    func body<T: Encodable>(_ name: String, _ value: T) throws -> Args {
+        let body = try jsonObject(value)
+        return with { $0[name] = body }
+    }
+
+    /// The profile fields, with `.unset` ones left out.
+    func body(_ name: String, _ fields: ProfileFields) throws -> Args {
+        let body = try fields.json()
+        return with { $0[name] = body }
+    }
+
+    private func with(_ change: (inout [String: Any]) -> Void) -> Args {
+        var copy = self
+        change(&copy.values)
+        return copy
+    }
+
+    func text() throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
+    }
+}
+
+/// A native client, called with an operation's name and `Args`.
+final class Bridge: Sendable {
+    private let native: NativeClient
+
+    init(_ options: Args) throws {
+        var options = options
+        options.values["language"] = ["swift", "6"]
+        native = try NativeClient(optionsJson: try options.text())
+    }
+
+    var baseUrl: String { native.baseUrl() }
+
+    func call<T: Decodable>(_ op: String, _ args: Args) async throws -> T {
+        try decode(try await native.call(op: op, argsJson: try args.text()))
+    }
+
+    func callBlocking<T: Decodable>(_ op: String, _ args: Args) throws -> T {
+        try decode(try native.callBlocking(op: op, argsJson: try args.text()))
+    }
+
+    /// An operation that returns nothing.
+    func send(_ op: String, _ args: Args) async throws {
+        _ = try await native.call(op: op, argsJson: try args.text())
+    }
+
+    func sendBlocking(_ op: String, _ args: Args) throws {
+        _ = try native.callBlocking(op: op, argsJson: try args.text())
+    }
+
+    /// A bulk operation: one result per element of `refs` (the core's `null` or error
+    /// description, made an `AdaptyError` by the native library).
+    func deleteResults(_ op: String, _ args: Args, _ refs: [ProfileRef]) async throws -> [DeleteResult] {
+        Self.results(refs, try resultErrors(resultsJson: try await native.call(op: op, argsJson: try args.text())))
+    }
+
+    func deleteResultsBlocking(_ op: String, _ args: Args, _ refs: [ProfileRef]) throws -> [DeleteResult] {
+        Self.results(refs, try resultErrors(resultsJson: try native.callBlocking(op: op, argsJson: try args.text())))
+    }
+
+    private static func results(_ refs: [ProfileRef], _ errors: [AdaptyError?]) -> [DeleteResult] {
+        zip(refs, errors).map { DeleteResult(ref: $0, error: $1) }
+    }
+
+    /// Every item of every page of `op`, walked by the core (it sends each page's cursor and
+    /// refuses a repeated one); an error making the walk surfaces at the first item.
+    func walk<Item: Decodable & Sendable>(_ op: String, _ args: Args) -> AsyncThrowingStream<Item, Error> {
+        let walk = nativeWalk(op, args)
+        let pages = PageWalk<Item> { try Self.items(try await walk.get().next()) }
+        return AsyncThrowingStream(unfolding: { try await pages.next() })
+    }
+
+    func walkBlocking<Item: Decodable>(_ op: String, _ args: Args) -> BlockingPages<Item> {
+        let walk = nativeWalk(op, args)
+        return BlockingPages { try Self.items(try walk.get().nextBlocking()) }
+    }
+
+    private func nativeWalk(_ op: String, _ args: Args) -> Result<NativeWalk, Error> {
+        Result { try native.walk(op: op, argsJson: try args.text()) }
+    }
+
+    private func decode<T: Decodable>(_ json: String) throws -> T {
+        try decoder.decode(T.self, from: Data(json.utf8))
+    }
+
+    private static func items<Item: Decodable>(_ json: String?) throws -> [Item]? {
+        try json.map { try decoder.decode([Item].self, from: Data($0.utf8)) }
+    }
+}
+
+/// Walks pages for an `AsyncThrowingStream`: the next page (`fetch`, nil once the core's walk
+/// is over) is fetched when the last one is used up.
+actor PageWalk<Item: Sendable> {
+    private let fetch: @Sendable () async throws -> [Item]?
+    private var left: [Item] = []
+
+    init(_ fetch: @escaping @Sendable () async throws -> [Item]?) {
+        self.fetch = fetch
+    }
+
+    func next() async throws -> Item? {
+        while left.isEmpty {
+            guard let page = try await fetch() else { return nil }
+            left = page.reversed()
+        }
+        return left.popLast()
+    }
+}
+
+/// Every item of a list, page after page, fetched when the previous page is used up: call
+/// `next()` until it returns nil, or `collect()` for all of them. A failed request throws there.
+public final class BlockingPages<Item> {
+    private let fetch: () throws -> [Item]?
+    private var left: [Item] = []
+
+    init(_ fetch: @escaping () throws -> [Item]?) {
+        self.fetch = fetch
+    }
+
+    /// The next item, or nil after the last one.
+    public func next() throws -> Item? {
+        while left.isEmpty {
+            guard let page = try fetch() else { return nil }
+            left = page.reversed()
+        }
+        return left.popLast()
+    }
+
+    /// The remaining items, every page.
+    public func collect() throws -> [Item] {
+        var items: [Item] = []
+        while let item = try next() { items.append(item) }
+        return items
+    }
+}
