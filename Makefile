@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test test-rust test-python test-node test-kotlin test-swift swift-package kotlin-package lint bench bench-python bench-node soak fuzz codegen emulator toolchain
+.PHONY: help fmt demo test test-rust test-python test-node test-kotlin test-swift swift-package kotlin-package lint bench bench-python bench-node soak fuzz codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -22,6 +22,7 @@ demo: toolchain
 test: toolchain
 	python3 tests/run.py lint rust conformance python node kotlin swift fuzz
 
+## The Rust suites (core and emulator) with cargo test.
 test-rust: toolchain
 	python3 tests/run.py rust
 
@@ -50,8 +51,18 @@ kotlin-package: toolchain
 	bindings-swift/scripts/generate
 	cd bindings-swift/kotlin && mvn -B -q --no-transfer-progress install -DskipTests
 
+## Every formatter and linter (rustfmt, clippy, ruff, mypy --strict, biome, ktlint, swift-format) and the freshness of generated files.
 lint: toolchain
 	python3 tests/run.py lint
+
+## Applies every formatter (and the linters' safe fixes); `make lint` checks what this would change.
+fmt: toolchain
+	cargo fmt --all
+	scripts/style fix
+
+## Lists the targets with what each does.
+help:
+	@awk '/^## /{doc = doc substr($$0, 4) " "; next} /^[a-z-]+:/{if (doc) printf "  %-15s %s\n", substr($$1, 1, length($$1) - 1), doc; doc = ""; next} {doc = ""}' $(MAKEFILE_LIST)
 
 ## Throughput benchmark against the emulator (release build); prints figures and ratios.
 bench: toolchain

@@ -1,4 +1,3 @@
-'use strict';
 // adapty-server: Adapty's server-side API on the shared Rust core.
 const { Adapty } = require('./lib/client');
 const { CLASSES } = require('./lib/errors');

@@ -7,6 +7,7 @@ Each suite is a command whose own output is shown as it runs; its closing lines 
 count passed and failed tests. A suite that exits non-zero without reporting a failure counts
 as one failure, so a broken build can never read as green.
 """
+
 import os
 import re
 import subprocess

@@ -41,8 +41,13 @@ const ours = median(sdkRuns);
 const theirs = median(fetchRuns);
 const ratio = ours / theirs;
 console.log(`adapty-server (Node ${process.versions.node}) against the emulator on loopback`);
-console.log(`profiles.get, ${CONCURRENCY} concurrent: Adapty ${ours.toFixed(0)} req/s vs fetch + JSON.parse ${theirs.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}x (${ratio >= 1 ? 'meets' : 'BELOW'} goal 1.0x)`);
-const code = "const t = process.hrtime.bigint(); require('adapty-server'); console.log(Number(process.hrtime.bigint() - t) / 1e6)";
+console.log(
+  `profiles.get, ${CONCURRENCY} concurrent: Adapty ${ours.toFixed(0)} req/s vs fetch + JSON.parse ${theirs.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}x (${ratio >= 1 ? 'meets' : 'BELOW'} goal 1.0x)`,
+);
+const code =
+  "const t = process.hrtime.bigint(); require('adapty-server'); console.log(Number(process.hrtime.bigint() - t) / 1e6)";
 const here = new URL('.', import.meta.url).pathname;
-const ms = Math.min(...Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ['-e', code], { cwd: here }).toString())));
+const ms = Math.min(
+  ...Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ['-e', code], { cwd: here }).toString())),
+);
 console.log(`require('adapty-server'): ${ms.toFixed(1)} ms (${ms < 50 ? 'meets' : 'ABOVE'} goal < 50 ms)`);

@@ -20,7 +20,11 @@ const fetched = await client.profiles.get({ profileId: profile.profileId });
 console.log(`fetched  attributes ${JSON.stringify(fetched.customAttributes)}, ${fetched.accessLevels.length} access levels`);
 
 // Only what you pass is sent; null clears a field or deletes an attribute.
-const updated = await client.profiles.update({ customerUserId: 'node-quickstart-1', firstName: null, customAttributes: { plan: null, beta: true } });
+const updated = await client.profiles.update({
+  customerUserId: 'node-quickstart-1',
+  firstName: null,
+  customAttributes: { plan: null, beta: true },
+});
 console.log(`updated  attributes now ${JSON.stringify(updated.customAttributes)}`);
 
 try {
@@ -40,7 +44,10 @@ try {
 
 const users = [0, 1, 2, 3, 4].map((i) => `node-quickstart-bulk-${i}`);
 await Promise.all(users.map((customerUserId) => client.profiles.create({ customerUserId })));
-const results = await client.profiles.deleteMany([...users, 'node-never-existed'].map((customerUserId) => ({ customerUserId })), { concurrency: 4 });
+const results = await client.profiles.deleteMany(
+  [...users, 'node-never-existed'].map((customerUserId) => ({ customerUserId })),
+  { concurrency: 4 },
+);
 for (const r of results) console.log(`bulk     ${r.ref.customerUserId}: ${r.ok ? 'deleted' : r.error.message}`);
 
 // Purchases: record a subscription bought elsewhere; its product grants the `premium` access level.

@@ -1,30 +1,36 @@
 // Type-checked with `tsc --strict --noEmit` by scripts/test: the public API as TypeScript sees it.
+
+import { randomUUID } from 'node:crypto';
 import {
-  Adapty,
-  APIStatusError,
-  RateLimitError,
-  UsageError,
-  ValidationError,
   type AccessLevel,
+  type Adapty,
+  APIStatusError,
   type DeleteResult,
   type IntegrationIdentifiers,
   type Paywall,
   type PaywallPage,
   type Profile,
+  RateLimitError,
   type RefundSaverSettings,
   type TransactionParams,
+  UsageError,
+  ValidationError,
   type VirtualCurrencyBalances,
   type VirtualCurrencyTransaction,
   type VirtualCurrencyTransactionPage,
   type VirtualCurrencyTransactionResult,
 } from 'adapty-server';
-import { randomUUID } from 'node:crypto';
 
 export async function typedUsage(client: Adapty): Promise<string[]> {
   const profile: Profile = await client.profiles.get({ customerUserId: 'u' });
   const expires: string | null = profile.accessLevels[0]?.expiresAt ?? null;
   const plan: string | number | null | undefined = profile.customAttributes['plan'];
-  await client.profiles.update({ customerUserId: 'u', firstName: null, gender: 'm', customAttributes: { k: 1.5, gone: null, flag: true } });
+  await client.profiles.update({
+    customerUserId: 'u',
+    firstName: null,
+    gender: 'm',
+    customAttributes: { k: 1.5, gone: null, flag: true },
+  });
   await client.profiles.create({ profileId: 'p', customerUserId: 'u', installationMeta: { deviceId: 'd', platform: 'web' } });
   const results: DeleteResult[] = await client.profiles.deleteMany([{ profileId: 'p' }], { concurrency: 4 });
   const blocking: DeleteResult[] = client.profiles.deleteManySync([{ customerUserId: 'u' }]);
@@ -59,7 +65,12 @@ export async function purchasesAndAccess(client: Adapty): Promise<AccessLevel[]>
   const total: number | null = bought.totalRevenueUsd;
   await client.purchases.validateStripe({ customerUserId: 'u', stripeToken: 'sub_1' });
   const paddle: Profile = client.purchases.validatePaddleSync({ customerUserId: 'u', paddleToken: 'txn_1' });
-  await client.accessLevels.grant({ profileId: paddle.profileId, accessLevelId: 'premium', startsAt: null, expiresAt: '2030-01-01T00:00:00Z' });
+  await client.accessLevels.grant({
+    profileId: paddle.profileId,
+    accessLevelId: 'premium',
+    startsAt: null,
+    expiresAt: '2030-01-01T00:00:00Z',
+  });
   try {
     client.accessLevels.revokeSync({ customerUserId: 'u', accessLevelId: 'premium', revokeAt: '2020-01-01T00:00:00Z' });
   } catch (e) {
@@ -71,7 +82,11 @@ export async function purchasesAndAccess(client: Adapty): Promise<AccessLevel[]>
 }
 
 export async function settings(client: Adapty): Promise<void> {
-  const saver: RefundSaverSettings = await client.refundSaver.set({ customerUserId: 'u', customPreference: 'grant', consent: true });
+  const saver: RefundSaverSettings = await client.refundSaver.set({
+    customerUserId: 'u',
+    customPreference: 'grant',
+    consent: true,
+  });
   const preference: string | null = saver.settings.customPreference;
   const again: RefundSaverSettings = client.refundSaver.getSync({ customerUserId: 'u' });
   await client.integrations.set({ customerUserId: 'u', appsflyerId: 'af-1', mixpanelUserId: null });
@@ -87,7 +102,9 @@ export async function paywalls(client: Adapty): Promise<string[]> {
   for await (const paywall of client.paywalls.listAll({ pageSize: 50 })) titles.push(paywall.title);
   for (const paywall of client.paywalls.listAllSync()) titles.push(paywall.paywallId);
   const one: Paywall = await client.paywalls.get(page.data[0]?.paywallId ?? 'id');
-  const updated: Paywall = client.paywalls.updateSync(one.paywallId, { remoteConfigs: [{ locale: 'en', data: '{"title":"Go premium"}' }] });
+  const updated: Paywall = client.paywalls.updateSync(one.paywallId, {
+    remoteConfigs: [{ locale: 'en', data: '{"title":"Go premium"}' }],
+  });
   return [...titles, String(next?.page), ...updated.remoteConfigs.map((c) => c.data)];
 }
 
@@ -95,15 +112,26 @@ export async function virtualCurrency(client: Adapty): Promise<number> {
   const ref = { customerUserId: 'u' } as const;
   const result: VirtualCurrencyTransactionResult = await client.virtualCurrency.createTransaction({
     ...ref,
-    items: [{ currencyCode: 'COINS', amount: 100 }, { currencyCode: 'GEMS', amount: -5 }],
+    items: [
+      { currencyCode: 'COINS', amount: 100 },
+      { currencyCode: 'GEMS', amount: -5 },
+    ],
     metadata: { order_id: 'o-1' },
     idempotencyKey: randomUUID(),
   });
   const balances: VirtualCurrencyBalances = client.virtualCurrency.balancesSync(ref);
-  const page: VirtualCurrencyTransactionPage = await client.virtualCurrency.listTransactions({ ...ref, currencyCode: 'COINS', limit: 10, cursor: null });
+  const page: VirtualCurrencyTransactionPage = await client.virtualCurrency.listTransactions({
+    ...ref,
+    currencyCode: 'COINS',
+    limit: 10,
+    cursor: null,
+  });
   let credited = 0;
-  for await (const t of client.virtualCurrency.listAllTransactions({ ...ref, limit: 100 })) credited += t.items.reduce((sum, i) => sum + i.amount, 0);
-  const history: VirtualCurrencyTransaction[] = [...client.virtualCurrency.listAllTransactionsSync({ profileId: 'p', currencyCode: 'GEMS' })];
+  for await (const t of client.virtualCurrency.listAllTransactions({ ...ref, limit: 100 }))
+    credited += t.items.reduce((sum, i) => sum + i.amount, 0);
+  const history: VirtualCurrencyTransaction[] = [
+    ...client.virtualCurrency.listAllTransactionsSync({ profileId: 'p', currencyCode: 'GEMS' }),
+  ];
   const order: string | undefined = history[0]?.metadata?.['order_id'];
   console.log(result.transactionId, page.nextCursor, order);
   return credited + (balances.data[0]?.available ?? 0);
@@ -113,5 +141,6 @@ export async function virtualCurrency(client: Adapty): Promise<number> {
 export const noRef = (client: Adapty) => client.refundSaver.get({});
 // @ts-expect-error: a walk sends the cursor itself
 export const walkCursor = (client: Adapty) => client.paywalls.listAll({ cursor: 'c' });
-// @ts-expect-error: expiresAt is a string
-export const wrongType = (client: Adapty) => client.accessLevels.grant({ customerUserId: 'u', accessLevelId: 'premium', expiresAt: 5 });
+export const wrongType = (client: Adapty) =>
+  // @ts-expect-error: expiresAt is a string
+  client.accessLevels.grant({ customerUserId: 'u', accessLevelId: 'premium', expiresAt: 5 });

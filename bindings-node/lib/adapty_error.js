@@ -1,4 +1,3 @@
-'use strict';
 // The base of every error the package throws; lib/errors.js (generated from the core's error
 // classes) derives the others from it.
 

@@ -1,4 +1,3 @@
-'use strict';
 // Between the generated namespaces (lib/operations.js) and the native addon: each method hands
 // over its operation's description (`spec`) and its parameters; this turns them into the core's
 // snake_case arguments, runs the core operation, unwraps `{ ok }` / `{ error }` and converts the

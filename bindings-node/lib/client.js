@@ -1,4 +1,3 @@
-'use strict';
 // `Adapty`: a native core client and the namespaces of generated methods (lib/operations.js) on
 // it. Its Promise methods never block the event loop; their `*Sync` twins do.
 

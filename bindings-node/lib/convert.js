@@ -1,4 +1,3 @@
-'use strict';
 // Between the core's snake_case JSON and the package's camelCase objects, walking the field
 // tables generated from the core's models (lib/models.js). Custom attribute keys are user data
 // and pass through unchanged.
@@ -18,7 +17,8 @@ function fromCore(name, data) {
     if (field) {
       out[field[0]] = read(field[1], value);
     } else if (extra) {
-      (out.extra ??= {})[key] = value;
+      out.extra ??= {};
+      out.extra[key] = value;
     }
   }
   return out;

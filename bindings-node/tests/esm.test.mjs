@@ -1,7 +1,8 @@
 // The package through `import`: the same classes as through `require`.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { test } from 'node:test';
 import sdk, { Adapty, NotFoundError, ValidationError } from 'adapty-server';
 
 const require = createRequire(import.meta.url);
@@ -17,5 +18,10 @@ test('import and require give the same classes', () => {
 test('the ES module entry exports everything the CommonJS one does', async () => {
   const cjs = require('adapty-server');
   const esm = await import('adapty-server');
-  assert.deepEqual(Object.keys(esm).filter((k) => k !== 'default').sort(), Object.keys(cjs).sort());
+  assert.deepEqual(
+    Object.keys(esm)
+      .filter((k) => k !== 'default')
+      .sort(),
+    Object.keys(cjs).sort(),
+  );
 });

@@ -91,7 +91,10 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       assert.equal(bought.customerUserId, ref.customerUserId);
       assert.equal(bought.totalRevenueUsd, 4.99);
       assert.ok(Date.parse(premium(bought).expiresAt) > Date.now() + 29 * day);
-      assert.deepEqual(bought.subscriptions.map((s) => [s.storeProductId, s.storeOriginalTransactionId]), [['premium_monthly', 'orig-1']]);
+      assert.deepEqual(
+        bought.subscriptions.map((s) => [s.storeProductId, s.storeOriginalTransactionId]),
+        [['premium_monthly', 'orig-1']],
+      );
       const [sent] = await em.journal();
       assert.equal(JSON.parse(sent.body).price.value, 4.99);
       assert.equal(JSON.parse(sent.body).store_original_transaction_id, 'orig-1');
@@ -103,9 +106,23 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
 
     test('a one-time purchase of a consumable is a non-subscription', async () => {
       const ref = await seeded();
-      const fields = { purchaseType: 'one_time_purchase', store: 'play_store', storeProductId: 'coins_100', storeTransactionId: 'gpa-1', storeOriginalTransactionId: 'gpa-1', price: { country: 'DE', currency: 'EUR', value: 0.99 }, purchasedAt: iso(Date.now()) };
-      const profile = await call(client().purchases, 'setTransaction', { profileId: (await client().profiles.get(ref)).profileId, ...fields });
-      assert.deepEqual(profile.nonSubscriptions.map((n) => [n.storeProductId, n.isConsumable]), [['coins_100', true]]);
+      const fields = {
+        purchaseType: 'one_time_purchase',
+        store: 'play_store',
+        storeProductId: 'coins_100',
+        storeTransactionId: 'gpa-1',
+        storeOriginalTransactionId: 'gpa-1',
+        price: { country: 'DE', currency: 'EUR', value: 0.99 },
+        purchasedAt: iso(Date.now()),
+      };
+      const profile = await call(client().purchases, 'setTransaction', {
+        profileId: (await client().profiles.get(ref)).profileId,
+        ...fields,
+      });
+      assert.deepEqual(
+        profile.nonSubscriptions.map((n) => [n.storeProductId, n.isConsumable]),
+        [['coins_100', true]],
+      );
       assert.deepEqual(profile.accessLevels, []);
     });
 
@@ -113,7 +130,12 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       const c = client();
       const ref = await seeded();
       const expiresAt = '2030-12-31T23:59:59Z';
-      const granted = await call(c.accessLevels, 'grant', { ...ref, accessLevelId: 'premium', startsAt: iso(Date.now() - 1000), expiresAt });
+      const granted = await call(c.accessLevels, 'grant', {
+        ...ref,
+        accessLevelId: 'premium',
+        startsAt: iso(Date.now() - 1000),
+        expiresAt,
+      });
       assert.equal(Date.parse(premium(granted).expiresAt), Date.parse(expiresAt));
       await rejectsWith(call(c.accessLevels, 'grant', { ...ref, accessLevelId: 'gold' }), sdk.BadRequestError, {
         status: 400,
@@ -126,25 +148,64 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       const p = client().purchases;
       const bought = '2024-01-15T10:30:00Z';
       const cases = [
-        [subscription({ purchasedAt: bought, originallyPurchasedAt: bought, expiresAt: '2024-01-14T10:30:00Z' }), 'expiresAt', 'conflict', 'expires_date_error'],
+        [
+          subscription({ purchasedAt: bought, originallyPurchasedAt: bought, expiresAt: '2024-01-14T10:30:00Z' }),
+          'expiresAt',
+          'conflict',
+          'expires_date_error',
+        ],
         [subscription({ isFamilyShared: true }), 'isFamilyShared', 'conflict', 'family_share_price_error'],
-        [subscription({ offer: { category: 'introductory', type: 'free_trial' } }), 'offer.type', 'conflict', 'free_trial_price_error'],
+        [
+          subscription({ offer: { category: 'introductory', type: 'free_trial' } }),
+          'offer.type',
+          'conflict',
+          'free_trial_price_error',
+        ],
         [subscription({ expiresAt: undefined }), 'expiresAt', 'required', null],
-        [{ ...subscription({ purchaseType: 'one_time_purchase', storeOriginalTransactionId: 'x' }) }, 'storeTransactionId', 'conflict', 'store_transaction_id_error'],
+        [
+          { ...subscription({ purchaseType: 'one_time_purchase', storeOriginalTransactionId: 'x' }) },
+          'storeTransactionId',
+          'conflict',
+          'store_transaction_id_error',
+        ],
         [subscription({ price: { country: 'US', currency: 'US$', value: 1 } }), 'price.currency', 'format', null],
       ];
       for (const [fields, field, rule, errorCode] of cases) {
-        await rejectsWith(call(p, 'setTransaction', { customerUserId: 'anyone', ...fields }), sdk.ValidationError, { field, rule, errorCode, code: 'validation' });
+        await rejectsWith(call(p, 'setTransaction', { customerUserId: 'anyone', ...fields }), sdk.ValidationError, {
+          field,
+          rule,
+          errorCode,
+          code: 'validation',
+        });
       }
-      await rejectsWith(call(p, 'setTransaction', { customerUserId: 'anyone', ...subscription(), price: { country: 'US', currency: 'USD', value: 1, tax: 0 } }), TypeError, {});
-      await rejectsWith(call(client().accessLevels, 'revoke', { customerUserId: 'anyone', accessLevelId: 'premium', revokeAt: '2020-01-01T00:00:00Z' }), sdk.ValidationError, { field: 'revokeAt' });
+      await rejectsWith(
+        call(p, 'setTransaction', {
+          customerUserId: 'anyone',
+          ...subscription(),
+          price: { country: 'US', currency: 'USD', value: 1, tax: 0 },
+        }),
+        TypeError,
+        {},
+      );
+      await rejectsWith(
+        call(client().accessLevels, 'revoke', {
+          customerUserId: 'anyone',
+          accessLevelId: 'premium',
+          revokeAt: '2020-01-01T00:00:00Z',
+        }),
+        sdk.ValidationError,
+        { field: 'revokeAt' },
+      );
       assert.deepEqual(await em.journal(), []);
     });
 
     test('Stripe and Paddle purchases import into a new profile', async () => {
       const p = client().purchases;
       const stripeUser = uniqueUser();
-      assert.equal(await call(p, 'validateStripe', { customerUserId: stripeUser, stripeToken: 'sub_1NmzRk2eZvKYlo2C' }), undefined);
+      assert.equal(
+        await call(p, 'validateStripe', { customerUserId: stripeUser, stripeToken: 'sub_1NmzRk2eZvKYlo2C' }),
+        undefined,
+      );
       assert.ok(premium(await client().profiles.get({ customerUserId: stripeUser })));
       const paddleUser = uniqueUser();
       const imported = await call(p, 'validatePaddle', { customerUserId: paddleUser, paddleToken: 'txn_01h8bx' });
@@ -153,9 +214,16 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       const [stripeSent, , paddleSent] = await em.journal();
       assert.ok(stripeSent.body.includes('"stripe_token":"sub_1NmzRk2eZvKYlo2C"'), stripeSent.body);
       assert.deepEqual(JSON.parse(paddleSent.body), { customer_user_id: paddleUser, paddle_token: 'txn_01h8bx' });
-      await rejectsWith(call(p, 'validateStripe', { customerUserId: stripeUser, stripeToken: 'tok_bad' }), sdk.BadRequestError, { status: 400 });
-      await rejectsWith(call(p, 'validatePaddle', { customerUserId: paddleUser, paddleToken: 'bad' }), sdk.BadRequestError, { status: 400 });
-      await rejectsWith(call(p, 'validateStripe', { customerUserId: stripeUser }), sdk.ValidationError, { field: 'stripeToken', rule: 'required' });
+      await rejectsWith(call(p, 'validateStripe', { customerUserId: stripeUser, stripeToken: 'tok_bad' }), sdk.BadRequestError, {
+        status: 400,
+      });
+      await rejectsWith(call(p, 'validatePaddle', { customerUserId: paddleUser, paddleToken: 'bad' }), sdk.BadRequestError, {
+        status: 400,
+      });
+      await rejectsWith(call(p, 'validateStripe', { customerUserId: stripeUser }), sdk.ValidationError, {
+        field: 'stripeToken',
+        rule: 'required',
+      });
     });
   });
 
@@ -180,12 +248,18 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       assert.equal(await call(i, 'set', { ...ref, appsflyerId: 'af-1', oneSignalSubscriptionId: 'os-1' }), undefined);
       await call(i, 'set', { ...ref, mixpanelUserId: 'mp-1' });
       const ids = await call(i, 'get', ref);
-      assert.deepEqual([ids.appsflyerId, ids.oneSignalSubscriptionId, ids.mixpanelUserId, ids.branchId], ['af-1', 'os-1', 'mp-1', null]);
+      assert.deepEqual(
+        [ids.appsflyerId, ids.oneSignalSubscriptionId, ids.mixpanelUserId, ids.branchId],
+        ['af-1', 'os-1', 'mp-1', null],
+      );
       const [first] = await em.journal();
       assert.deepEqual(JSON.parse(first.body), { appsflyer_id: 'af-1', one_signal_subscription_id: 'os-1' });
       await em.clearJournal();
       // The core knows the identifiers: it refuses another key, naming it as given.
-      await rejectsWith(call(i, 'set', { ...ref, appsFlyerId: 'x' }), sdk.ValidationError, { field: 'appsFlyerId', rule: 'enum' });
+      await rejectsWith(call(i, 'set', { ...ref, appsFlyerId: 'x' }), sdk.ValidationError, {
+        field: 'appsFlyerId',
+        rule: 'enum',
+      });
       await rejectsWith(call(i, 'set', ref), sdk.ValidationError, { rule: 'required' });
       assert.deepEqual(await em.journal(), []);
       await rejectsWith(call(i, 'get', { customerUserId: 'nobody' }), sdk.NotFoundError, { status: 404 });
@@ -204,18 +278,35 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       assert.equal(paywall.paywallId, id);
       assert.ok(paywall.remoteConfigs.length > 0);
       const data = JSON.stringify({ title: 'Go premium', discount: 20 });
-      const updated = await call(p, 'update', id, { remoteConfigs: [{ locale: 'en', data }, { locale: 'de', data: '{}' }] });
-      assert.deepEqual(updated.remoteConfigs, [{ locale: 'en', data }, { locale: 'de', data: '{}' }]);
+      const updated = await call(p, 'update', id, {
+        remoteConfigs: [
+          { locale: 'en', data },
+          { locale: 'de', data: '{}' },
+        ],
+      });
+      assert.deepEqual(updated.remoteConfigs, [
+        { locale: 'en', data },
+        { locale: 'de', data: '{}' },
+      ]);
       assert.deepEqual((await call(p, 'get', id)).remoteConfigs, updated.remoteConfigs);
       const sent = (await em.journal()).find((e) => e.method === 'PUT');
-      assert.deepEqual(JSON.parse(sent.body), { remote_configs: [{ locale: 'en', data }, { locale: 'de', data: '{}' }] });
+      assert.deepEqual(JSON.parse(sent.body), {
+        remote_configs: [
+          { locale: 'en', data },
+          { locale: 'de', data: '{}' },
+        ],
+      });
     });
 
     test('errors: unknown paywall, bad JSON text, page size out of range', async () => {
       const p = client().paywalls;
       await rejectsWith(call(p, 'get', randomUUID()), sdk.NotFoundError, { errorCode: 'paywall_does_not_exist' });
       await em.clearJournal();
-      await rejectsWith(call(p, 'update', randomUUID(), { remoteConfigs: [{ locale: 'en', data: '{"a":' }] }), sdk.ValidationError, { field: 'remoteConfigs[0].data' });
+      await rejectsWith(
+        call(p, 'update', randomUUID(), { remoteConfigs: [{ locale: 'en', data: '{"a":' }] }),
+        sdk.ValidationError,
+        { field: 'remoteConfigs[0].data' },
+      );
       await rejectsWith(call(p, 'list', { pageSize: 101 }), sdk.ValidationError, { field: 'pageSize', rule: 'range' });
       await rejectsWith(call(p, 'get', 7), TypeError, { field: 'paywallId' });
       await rejectsWith(call(p, 'list', { size: 2 }), TypeError, {});
@@ -230,7 +321,13 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       assert.ok(Date.now() - started >= 900, 'waited for Retry-After');
       assert.equal(all.length, 11);
       assert.equal(new Set(all.map((p) => p.paywallId)).size, 11);
-      assert.deepEqual(await pagesSent(), [[429, 1], [200, 1], [200, 2], [200, 3], [200, 4]]);
+      assert.deepEqual(await pagesSent(), [
+        [429, 1],
+        [200, 1],
+        [200, 2],
+        [200, 3],
+        [200, 4],
+      ]);
     });
 
     test('listAll ends with an internal error when a page number comes back', async () => {
@@ -241,7 +338,10 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
         code: 'internal',
         message: 'internal SDK error: the API returned cursor "2" again',
       });
-      assert.deepEqual(await pagesSent(), [[200, 1], [200, 2]]);
+      assert.deepEqual(await pagesSent(), [
+        [200, 1],
+        [200, 2],
+      ]);
     });
   });
 
@@ -257,10 +357,19 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       assert.equal(again.transactionId, first.transactionId);
       assert.deepEqual(first.balances, [{ code: 'COINS', name: 'Gold Coins', balance: 100, held: 0, available: 100 }]);
       const balances = await call(v, 'balances', ref);
-      assert.deepEqual(balances.data.map((b) => [b.code, b.available]), [['COINS', 100], ['GEMS', 0]]);
+      assert.deepEqual(
+        balances.data.map((b) => [b.code, b.available]),
+        [
+          ['COINS', 100],
+          ['GEMS', 0],
+        ],
+      );
       assert.equal(typeof balances.responseCreatedAt, 'number');
       const sent = (await em.journal()).filter((e) => e.method === 'POST');
-      assert.deepEqual(sent.map((e) => e.headers['idempotency-key']), [input.idempotencyKey, input.idempotencyKey]);
+      assert.deepEqual(
+        sent.map((e) => e.headers['idempotency-key']),
+        [input.idempotencyKey, input.idempotencyKey],
+      );
       assert.deepEqual(JSON.parse(sent[0].body), { items: [{ currency_code: 'COINS', amount: 100 }], metadata });
       const [entry] = await collect(v, 'listAllTransactions', ref);
       assert.deepEqual(entry.metadata, metadata);
@@ -271,12 +380,28 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       const ref = await seeded();
       await call(v, 'createTransaction', { ...ref, items: [{ currencyCode: 'GEMS', amount: 5 }] });
       await call(v, 'createTransaction', { ...ref, items: [{ currencyCode: 'GEMS', amount: 5 }] });
-      await rejectsWith(call(v, 'createTransaction', { ...ref, items: [{ currencyCode: 'GEMS', amount: -11 }, { currencyCode: 'COINS', amount: 1 }] }), sdk.BadRequestError, {
-        errorCode: 'insufficient_balance',
-      });
+      await rejectsWith(
+        call(v, 'createTransaction', {
+          ...ref,
+          items: [
+            { currencyCode: 'GEMS', amount: -11 },
+            { currencyCode: 'COINS', amount: 1 },
+          ],
+        }),
+        sdk.BadRequestError,
+        {
+          errorCode: 'insufficient_balance',
+        },
+      );
       const spent = await call(v, 'createTransaction', { ...ref, items: [{ currencyCode: 'GEMS', amount: -10 }] });
-      assert.deepEqual(spent.balances.map((b) => [b.code, b.balance]), [['GEMS', 0]]);
-      assert.deepEqual((await call(v, 'balances', ref)).data.map((b) => b.balance), [0, 0]);
+      assert.deepEqual(
+        spent.balances.map((b) => [b.code, b.balance]),
+        [['GEMS', 0]],
+      );
+      assert.deepEqual(
+        (await call(v, 'balances', ref)).data.map((b) => b.balance),
+        [0, 0],
+      );
       const keys = (await em.journal()).filter((e) => e.method === 'POST').map((e) => e.headers['idempotency-key']);
       assert.equal(new Set(keys).size, 4);
       for (const key of keys) assert.match(key, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -285,19 +410,32 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
     test('history: one page, a filtered page, and every page through the iterator', async () => {
       const v = client().virtualCurrency;
       const ref = await seeded();
-      for (let i = 1; i <= 5; i++) await v.createTransaction({ ...ref, items: [{ currencyCode: i % 2 ? 'COINS' : 'GEMS', amount: i }] });
+      for (let i = 1; i <= 5; i++)
+        await v.createTransaction({ ...ref, items: [{ currencyCode: i % 2 ? 'COINS' : 'GEMS', amount: i }] });
       await em.clearJournal();
       const page = await call(v, 'listTransactions', { ...ref, limit: 2 });
-      assert.deepEqual(page.data.map((t) => t.items[0].amount), [5, 4]);
+      assert.deepEqual(
+        page.data.map((t) => t.items[0].amount),
+        [5, 4],
+      );
       assert.equal(typeof page.nextCursor, 'string');
       const next = await call(v, 'listTransactions', { ...ref, limit: 2, cursor: page.nextCursor });
-      assert.deepEqual(next.data.map((t) => t.items[0].amount), [3, 2]);
+      assert.deepEqual(
+        next.data.map((t) => t.items[0].amount),
+        [3, 2],
+      );
       const gems = await call(v, 'listTransactions', { ...ref, currencyCode: 'GEMS' });
       assert.deepEqual([gems.data.map((t) => t.items[0].amount), gems.nextCursor], [[4, 2], null]);
       await em.clearJournal();
       const all = await collect(v, 'listAllTransactions', { ...ref, limit: 2 });
-      assert.deepEqual(all.map((t) => t.items[0].amount), [5, 4, 3, 2, 1]);
-      assert.deepEqual(all.map((t) => t.transactionType), Array(5).fill('api_transaction'));
+      assert.deepEqual(
+        all.map((t) => t.items[0].amount),
+        [5, 4, 3, 2, 1],
+      );
+      assert.deepEqual(
+        all.map((t) => t.transactionType),
+        Array(5).fill('api_transaction'),
+      );
       assert.equal(all[0].items[0].balanceAfter, 9);
       const sent = await em.journal();
       assert.equal(sent.length, 3);
@@ -309,13 +447,22 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       const v = client().virtualCurrency;
       const ref = { customerUserId: uniqueUser() };
       const path_prefix = '/api/v2/server-side-api/vc/transactions';
-      await em.fault({ method: 'GET', path_prefix, status: 200, body: { data: [], pagination: { next_cursor: 'abc' } }, times: 10 });
+      await em.fault({
+        method: 'GET',
+        path_prefix,
+        status: 200,
+        body: { data: [], pagination: { next_cursor: 'abc' } },
+        times: 10,
+      });
       await rejectsWith(collect(v, 'listAllTransactions', { ...ref, limit: 2 }), sdk.InternalError, {
         code: 'internal',
         message: 'internal SDK error: the API returned cursor "abc" again',
       });
       const sent = await em.journal();
-      assert.deepEqual(sent.map((e) => new URLSearchParams(e.query).get('cursor')), [null, 'abc']);
+      assert.deepEqual(
+        sent.map((e) => new URLSearchParams(e.query).get('cursor')),
+        [null, 'abc'],
+      );
 
       await em.reset();
       await em.fault({ method: 'GET', path_prefix, status: 200, body: { data: [], pagination: { next_cursor: '' } }, times: 10 });
@@ -340,8 +487,12 @@ for (const [mode, { call, collect }] of Object.entries(MODES)) {
       await rejectsWith(call(v, 'listTransactions', { ...ref, limit: 0 }), sdk.ValidationError, { field: 'limit' });
       await rejectsWith(call(v, 'createTransaction', { ...ref, items: [{ currency: 'COINS', amount: 1 }] }), TypeError, {});
       assert.deepEqual(await em.journal(), []);
-      await rejectsWith(call(v, 'balances', { customerUserId: 'nobody' }), sdk.NotFoundError, { errorCode: 'profile_does_not_exist' });
-      await rejectsWith(call(v, 'createTransaction', { customerUserId: 'nobody', items: [item] }), sdk.NotFoundError, { status: 404 });
+      await rejectsWith(call(v, 'balances', { customerUserId: 'nobody' }), sdk.NotFoundError, {
+        errorCode: 'profile_does_not_exist',
+      });
+      await rejectsWith(call(v, 'createTransaction', { customerUserId: 'nobody', items: [item] }), sdk.NotFoundError, {
+        status: 404,
+      });
     });
   });
 }
@@ -352,10 +503,22 @@ describe('walks', () => {
     const seen = [];
     for await (const paywall of client().paywalls.listAll({ pageSize: 2 })) {
       seen.push(paywall.paywallId);
-      if (seen.length === 1) await em.fault({ method: 'GET', status: 429, retry_after: '1', body: { errors: ['slow down'], error_code: 'rate_limited', status_code: 429 } });
+      if (seen.length === 1)
+        await em.fault({
+          method: 'GET',
+          status: 429,
+          retry_after: '1',
+          body: { errors: ['slow down'], error_code: 'rate_limited', status_code: 429 },
+        });
     }
     assert.equal(new Set(seen).size, 8);
-    assert.deepEqual(await pagesSent(), [[200, 1], [429, 2], [200, 2], [200, 3], [200, 4]]);
+    assert.deepEqual(await pagesSent(), [
+      [200, 1],
+      [429, 2],
+      [200, 2],
+      [200, 3],
+      [200, 4],
+    ]);
   });
 
   test('pages are fetched only as the iteration reaches them', async () => {
@@ -371,10 +534,19 @@ describe('walks', () => {
 
   test('a wrong input throws at the call, not at the first page', async () => {
     const c = client();
-    assert.throws(() => c.paywalls.listAll({ pageSize: 2, bogus: 1 }), (e) => e instanceof TypeError && /bogus/.test(e.message));
-    assert.throws(() => c.virtualCurrency.listAllTransactionsSync({ customerUserId: 'u', cursr: 'x' }), (e) => e instanceof TypeError && /cursr/.test(e.message));
+    assert.throws(
+      () => c.paywalls.listAll({ pageSize: 2, bogus: 1 }),
+      (e) => e instanceof TypeError && /bogus/.test(e.message),
+    );
+    assert.throws(
+      () => c.virtualCurrency.listAllTransactionsSync({ customerUserId: 'u', cursr: 'x' }),
+      (e) => e instanceof TypeError && /cursr/.test(e.message),
+    );
     // A walk sends the cursor itself.
-    assert.throws(() => c.paywalls.listAll({ cursor: 'x' }), (e) => e instanceof TypeError && /cursor/.test(e.message));
+    assert.throws(
+      () => c.paywalls.listAll({ cursor: 'x' }),
+      (e) => e instanceof TypeError && /cursor/.test(e.message),
+    );
     assert.throws(() => c.virtualCurrency.listAllTransactions(null), TypeError);
     assert.throws(() => c.virtualCurrency.listAllTransactionsSync(), TypeError);
   });
@@ -383,7 +555,8 @@ describe('walks', () => {
     const c = client();
     for (const ns of ['profiles', 'purchases', 'accessLevels', 'refundSaver', 'integrations', 'paywalls', 'virtualCurrency']) {
       const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(c[ns])).filter((m) => m !== 'constructor');
-      for (const m of methods.filter((m) => !m.endsWith('Sync'))) assert.equal(typeof c[ns][`${m}Sync`], 'function', `${ns}.${m}Sync`);
+      for (const m of methods.filter((m) => !m.endsWith('Sync')))
+        assert.equal(typeof c[ns][`${m}Sync`], 'function', `${ns}.${m}Sync`);
     }
   });
 });

@@ -1,10 +1,11 @@
 // The README's Node examples run as written (against the emulator), as ES modules.
-import { test, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, test } from 'node:test';
 
 const require = createRequire(import.meta.url);
 const { KEY, ROOT, startEmulator } = require('./helpers.cjs');
@@ -20,7 +21,10 @@ async function runReadmeExample(section) {
     cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
     env: { ...process.env, ADAPTY_API_KEY: KEY, ADAPTY_BASE_URL: em.baseUrl },
     timeout: 20_000,
-  }).toString().trim().split('\n');
+  })
+    .toString()
+    .trim()
+    .split('\n');
 }
 
 test("the README's Node example runs", async () => {

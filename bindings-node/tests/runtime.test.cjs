@@ -32,7 +32,10 @@ test('many concurrent calls on one client', async () => {
   const ids = await em.seed(Array.from({ length: 8 }, () => ({})));
   const client = new Adapty({ apiKey: KEY, baseUrl: em.baseUrl });
   const found = await Promise.all(Array.from({ length: 300 }, (_, i) => client.profiles.get({ profileId: ids[i % 8] })));
-  assert.deepEqual(found.map((p) => p.profileId), Array.from({ length: 300 }, (_, i) => ids[i % 8]));
+  assert.deepEqual(
+    found.map((p) => p.profileId),
+    Array.from({ length: 300 }, (_, i) => ids[i % 8]),
+  );
 });
 
 test('the client works inside worker_threads', async () => {
@@ -55,7 +58,10 @@ test('the client works inside worker_threads', async () => {
         }),
     ),
   );
-  assert.deepEqual(results, [[user, user], [user, user]]);
+  assert.deepEqual(results, [
+    [user, user],
+    [user, user],
+  ]);
 });
 
 test('a script that used the client exits by itself', () => {
@@ -69,7 +75,8 @@ test('a script that used the client exits by itself', () => {
 });
 
 test('require is quick', () => {
-  const code = "const t = process.hrtime.bigint(); require('adapty-server'); console.log(Number(process.hrtime.bigint() - t) / 1e6)";
+  const code =
+    "const t = process.hrtime.bigint(); require('adapty-server'); console.log(Number(process.hrtime.bigint() - t) / 1e6)";
   const ms = Math.min(...[0, 1, 2].map(() => Number(execFileSync(process.execPath, ['-e', code]).toString())));
   // Generous for a loaded CI machine; the benchmark reports the real figure.
   assert.ok(ms < 500, `${ms} ms`);

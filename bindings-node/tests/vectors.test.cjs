@@ -71,7 +71,9 @@ function nodeCall(client, operation, input, mode) {
 async function profilesCall(client, c, mode) {
   const input = camelInput(c.input);
   if (c.operation === 'delete_many') {
-    const results = await client.profiles[mode === 'sync' ? 'deleteManySync' : 'deleteMany'](input.refs, { concurrency: input.concurrency });
+    const results = await client.profiles[mode === 'sync' ? 'deleteManySync' : 'deleteMany'](input.refs, {
+      concurrency: input.concurrency,
+    });
     return { results: results.map((r) => outcome(r.error)) };
   }
   const arg = {
@@ -108,7 +110,9 @@ async function check(got, expect) {
     assert.deepEqual(got, { validation_error: { field: expectedField(v.field), rule: v.rule } });
     assert.deepEqual(sent, []);
   } else if (expect.results) {
-    const want = expect.results.map((r) => (r.validation_error ? { validation_error: { ...r.validation_error, field: expectedField(r.validation_error.field) } } : r));
+    const want = expect.results.map((r) =>
+      r.validation_error ? { validation_error: { ...r.validation_error, field: expectedField(r.validation_error.field) } } : r,
+    );
     assert.deepEqual(got, { results: want });
   } else {
     assert.deepEqual(got, expect.outcome);

@@ -14,9 +14,8 @@ import subprocess
 import sys
 import time
 
-import httpx
-
 import adapty_server
+import httpx
 
 BASE = os.environ["ADAPTY_BASE_URL"]
 KEY = os.environ["ADAPTY_API_KEY"]
@@ -93,7 +92,9 @@ def report(label: str, ours: float, theirs: float, goal: float) -> None:
 def main() -> None:
     sdk = adapty_server.Adapty(KEY, base_url=BASE)
     sdk.profiles.create(customer_user_id=USER)
-    print(f"adapty-server {adapty_server.__version__} (Python {sys.version.split()[0]}) against the emulator on loopback, {os.cpu_count()} cores")
+    print(
+        f"adapty-server {adapty_server.__version__} (Python {sys.version.split()[0]}) against the emulator on loopback, {os.cpu_count()} cores"
+    )
     with httpx.Client() as hx:
         sync_sdk(sdk), sync_httpx(hx)  # warm both
         sdk_runs, hx_runs = [], []

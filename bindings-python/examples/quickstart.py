@@ -39,7 +39,9 @@ def main() -> None:
         print(f"fetched  attributes {fetched.custom_attributes}, {len(fetched.access_levels)} access levels")
 
         # Only what you pass is sent; None clears a field or deletes an attribute.
-        updated = client.profiles.update(customer_user_id="py-quickstart-1", first_name=None, custom_attributes={"plan": None, "beta": True})
+        updated = client.profiles.update(
+            customer_user_id="py-quickstart-1", first_name=None, custom_attributes={"plan": None, "beta": True}
+        )
         print(f"updated  attributes now {updated.custom_attributes}")
 
         try:
@@ -79,7 +81,9 @@ def purchases_and_paywalls(client: Adapty) -> None:
         print(f"bought   {level.access_level_id} until {level.expires_at:%Y-%m-%d}; revenue ${profile.total_revenue_usd}")
 
     try:  # The rules between fields are checked before sending, with Adapty's error code.
-        client.purchases.set_transaction(customer_user_id="py-quickstart-1", **(purchase | {"expires_at": bought - dt.timedelta(days=1)}))
+        client.purchases.set_transaction(
+            customer_user_id="py-quickstart-1", **(purchase | {"expires_at": bought - dt.timedelta(days=1)})
+        )
     except ValidationError as e:
         print(f"refused  {e.field} ({e.error_code}): {e}")
 
@@ -103,7 +107,9 @@ async def bulk() -> None:
     async with AsyncAdapty() as client:
         users = [f"py-quickstart-bulk-{i}" for i in range(5)]
         await asyncio.gather(*(client.profiles.create(customer_user_id=u) for u in users))
-        results = await client.profiles.delete_many([{"customer_user_id": u} for u in [*users, "py-never-existed"]], concurrency=4)
+        results = await client.profiles.delete_many(
+            [{"customer_user_id": u} for u in [*users, "py-never-existed"]], concurrency=4
+        )
         for result in results:
             print(f"bulk     {result.ref}: {'deleted' if result.ok else result.error}")
 

@@ -11,9 +11,8 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-import pytest
-
 import adapty_server
+import pytest
 
 KEY = "secret_python_tests_7Hq2"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

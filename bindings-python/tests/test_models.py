@@ -8,9 +8,8 @@ import json
 import os
 import pickle
 
-import pytest
-
 import adapty_server as a
+import pytest
 from conftest import KEY, ROOT, Emulator
 
 EXAMPLES = os.path.join(ROOT, "tests", "vectors", "examples")
@@ -44,7 +43,13 @@ def test_legacy_keys_unknown_values_and_extra_fields(em: Emulator) -> None:
     p = example(em, "profile-response-legacy-offer-keys.json")
     offer = p.subscriptions[0].offer
     assert offer is not None and (offer.category, offer.type, offer.id) == ("introductory", "free_trial", "offer12")
-    odd = {"access_level_id": "vip", "store": "my_store", "store_product_id": "x", "new_field": [1], "starts_at": "2024-01-01T00:00:00.123456789Z"}
+    odd = {
+        "access_level_id": "vip",
+        "store": "my_store",
+        "store_product_id": "x",
+        "new_field": [1],
+        "starts_at": "2024-01-01T00:00:00.123456789Z",
+    }
     body = {"data": {"app_id": "a", "profile_id": "p", "access_levels": [odd], "subscriptions": None, "brand_new": {"x": 1}}}
     q = served(em, body)
     level = q.access_levels[0]
@@ -67,10 +72,20 @@ def test_exception_hierarchy_and_pickling() -> None:
     assert issubclass(a.ValidationError, ValueError) and issubclass(a.ValidationTypeError, TypeError)
     assert issubclass(a.APITimeoutError, a.APIConnectionError)
     assert a.UsageError.__bases__ == a.InternalError.__bases__ == (a.AdaptyError,)
-    for cls in (a.BadRequestError, a.AuthenticationError, a.PermissionDeniedError, a.NotFoundError, a.ConflictError,
-                a.UnprocessableEntityError, a.RateLimitError, a.InternalServerError):
+    for cls in (
+        a.BadRequestError,
+        a.AuthenticationError,
+        a.PermissionDeniedError,
+        a.NotFoundError,
+        a.ConflictError,
+        a.UnprocessableEntityError,
+        a.RateLimitError,
+        a.InternalServerError,
+    ):
         assert issubclass(cls, a.APIStatusError) and issubclass(cls, a.AdaptyError)
-    err = a.RateLimitError("HTTP 429", status_code=429, error_code="rate_limited", errors=[], request_id="r1", body="{}", retry_after=2.5)
+    err = a.RateLimitError(
+        "HTTP 429", status_code=429, error_code="rate_limited", errors=[], request_id="r1", body="{}", retry_after=2.5
+    )
     copy = pickle.loads(pickle.dumps(err))
     assert type(copy) is a.RateLimitError and copy.retry_after == 2.5 and copy.request_id == "r1" and str(copy) == "HTTP 429"
     v = pickle.loads(pickle.dumps(a.ValidationError("bad", field="gender", rule="enum")))

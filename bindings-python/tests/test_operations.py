@@ -10,9 +10,8 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
-import pytest
-
 import adapty_server as a
+import pytest
 from conftest import Calls, Emulator, collect, next_item
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -116,15 +115,28 @@ async def test_grant_and_revoke_errors(api: Calls, em: Emulator, user: str) -> N
     [
         (subscription(expires_at=NOW - dt.timedelta(days=2)), "expires_at", "conflict", "expires_date_error"),
         (one_time(store_original_transaction_id="3000000000"), "store_transaction_id", "conflict", "store_transaction_id_error"),
-        (subscription(offer={"category": "introductory", "type": "free_trial"}), "offer.type", "conflict", "free_trial_price_error"),
+        (
+            subscription(offer={"category": "introductory", "type": "free_trial"}),
+            "offer.type",
+            "conflict",
+            "free_trial_price_error",
+        ),
         (one_time(is_family_shared=True), "is_family_shared", "conflict", "family_share_price_error"),
         (one_time(expires_at=NOW), "expires_at", "conflict", None),
         (subscription(renew_status=None), "renew_status", "required", None),
         (subscription(price={"country": "US", "currency": "US$", "value": 1}), "price.currency", "format", None),
         (subscription(purchased_at="yesterday"), "purchased_at", "format", None),
     ],
-    ids=["expires-before-purchase", "one-time-ids-differ", "paid-free-trial", "paid-family-share", "one-time-expiry",
-         "no-renew-status", "currency-shape", "date-text"],
+    ids=[
+        "expires-before-purchase",
+        "one-time-ids-differ",
+        "paid-free-trial",
+        "paid-family-share",
+        "one-time-expiry",
+        "no-renew-status",
+        "currency-shape",
+        "date-text",
+    ],
 )
 async def test_transaction_rules_are_checked_before_sending(
     api: Calls, em: Emulator, fields: dict[str, Any], field: str, rule: str, code: str | None
@@ -208,7 +220,10 @@ async def test_paywalls_list_get_update(api: Calls, em: Emulator) -> None:
     assert isinstance(paywall, a.Paywall) and paywall.title == first.data[0].title
     configs = [a.RemoteConfig(locale="en", data='{"title":"Go premium"}'), {"locale": "fr", "data": '{"title":"Passez premium"}'}]
     updated = await api.paywalls.update(paywall_id, remote_configs=configs)
-    assert [(c.locale, json.loads(c.data)["title"]) for c in updated.remote_configs] == [("en", "Go premium"), ("fr", "Passez premium")]
+    assert [(c.locale, json.loads(c.data)["title"]) for c in updated.remote_configs] == [
+        ("en", "Go premium"),
+        ("fr", "Passez premium"),
+    ]
     assert (await api.paywalls.get(paywall_id=paywall_id)).remote_configs == updated.remote_configs
 
     em.clear_journal()
@@ -252,15 +267,21 @@ async def test_virtual_currency_transactions_replay_and_balances(api: Calls, em:
     await api.profiles.create(customer_user_id=user)
     key = str(uuid.uuid4())
     items: list[a.VirtualCurrencyItem] = [{"currency_code": "COINS", "amount": 100}, {"currency_code": "GEMS", "amount": 3}]
-    done = await api.virtual_currency.create_transaction(customer_user_id=user, items=items, metadata={"reason": "welcome"}, idempotency_key=key)
+    done = await api.virtual_currency.create_transaction(
+        customer_user_id=user, items=items, metadata={"reason": "welcome"}, idempotency_key=key
+    )
     assert isinstance(done, a.VirtualCurrencyTransactionResult)
     assert {b.code: b.balance for b in done.balances} == {"COINS": 100, "GEMS": 3}
-    again = await api.virtual_currency.create_transaction(customer_user_id=user, items=items, metadata={"reason": "welcome"}, idempotency_key=key)
+    again = await api.virtual_currency.create_transaction(
+        customer_user_id=user, items=items, metadata={"reason": "welcome"}, idempotency_key=key
+    )
     assert again.transaction_id == done.transaction_id
     assert [e["headers"]["idempotency-key"] for e in em.journal()[-2:]] == [key, key]
 
     with pytest.raises(a.BadRequestError) as e:
-        await api.virtual_currency.create_transaction(customer_user_id=user, items=[{"currency_code": "COINS", "amount": -10}, {"currency_code": "GEMS", "amount": -5}])
+        await api.virtual_currency.create_transaction(
+            customer_user_id=user, items=[{"currency_code": "COINS", "amount": -10}, {"currency_code": "GEMS", "amount": -5}]
+        )
     assert e.value.error_code == "insufficient_balance"
     balances = await api.virtual_currency.balances(customer_user_id=user)
     assert isinstance(balances, a.VirtualCurrencyBalances)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any, Callable
-
-import pytest
+from collections.abc import Callable
+from typing import Any
 
 import adapty_server as a
+import pytest
 from conftest import KEY, Calls, Emulator
 
 
@@ -137,14 +137,25 @@ async def test_wrong_key_is_an_authentication_error(make: Callable[..., Calls]) 
 async def test_retries_then_succeeds(make: Callable[..., Calls], em: Emulator, user: str) -> None:
     em.seed([{"customer_user_id": user}])
     em.clear_journal()
-    em.fault({"method": "GET", "status": 429, "retry_after": "0"}, {"method": "GET", "status": 503}, {"method": "GET", "drop_connection": True})
+    em.fault(
+        {"method": "GET", "status": 429, "retry_after": "0"},
+        {"method": "GET", "status": 503},
+        {"method": "GET", "drop_connection": True},
+    )
     profile = await make(max_retries=3).get(customer_user_id=user)
     assert profile.customer_user_id == user
     assert [e["status"] for e in em.journal()] == [429, 503, 200, 200]
 
 
 async def test_rate_limit_beyond_the_cap_fails_at_once(profiles: Calls, em: Emulator) -> None:
-    em.fault({"status": 429, "retry_after": "3600", "times": 3, "body": {"errors": ["slow"], "error_code": "rate_limited", "status_code": 429}})
+    em.fault(
+        {
+            "status": 429,
+            "retry_after": "3600",
+            "times": 3,
+            "body": {"errors": ["slow"], "error_code": "rate_limited", "status_code": 429},
+        }
+    )
     started = time.monotonic()
     with pytest.raises(a.RateLimitError) as e:
         await profiles.get(customer_user_id="x")

@@ -8,7 +8,6 @@ import os
 import re
 
 import pytest
-
 from conftest import KEY, ROOT, Emulator
 
 

@@ -13,9 +13,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 import adapty_server as a
+import pytest
 from conftest import KEY, Emulator
 
 
@@ -134,7 +133,9 @@ def test_core_events_reach_the_logging_logger(em: Emulator, user: str, caplog: p
         time.sleep(0.01)
     messages = [r.getMessage() for r in caplog.records if r.name == "adapty_server"]
     assert any(m.startswith("retrying") and "status" not in m or "503" in m for m in messages), messages
-    assert any("request succeeded" in m and "path=/api/v2/server-side-api/profile/" in m and "attempt=2" in m for m in messages), messages
+    assert any(
+        "request succeeded" in m and "path=/api/v2/server-side-api/profile/" in m and "attempt=2" in m for m in messages
+    ), messages
     assert not any(KEY in m for m in messages)
     caplog.set_level(logging.WARNING, logger="adapty_server")
     a.Adapty(KEY, base_url=em.base_url)  # back to quiet for later tests

@@ -9,9 +9,8 @@ import re
 import urllib.parse
 from typing import Any
 
-import pytest
-
 import adapty_server as a
+import pytest
 from conftest import KEY, ROOT, Calls, Emulator, make_client
 
 
@@ -39,7 +38,7 @@ def same(x: Any, y: Any) -> bool:
     if isinstance(x, dict) and isinstance(y, dict):
         return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
     if isinstance(x, list) and isinstance(y, list):
-        return len(x) == len(y) and all(same(i, j) for i, j in zip(x, y))
+        return len(x) == len(y) and all(same(i, j) for i, j in zip(x, y, strict=True))
     return x == y and type(x) is not bool or x is y
 
 
@@ -102,7 +101,7 @@ def check(got: Any, expect: dict[str, Any], sent: list[dict[str, Any]]) -> None:
         assert sent == []
     elif "results" in expect:
         assert len(got["results"]) == len(expect["results"])
-        assert all(matches(g, w) for g, w in zip(got["results"], expect["results"])), got
+        assert all(matches(g, w) for g, w in zip(got["results"], expect["results"], strict=True)), got
     else:
         assert got == expect["outcome"]
         [entry] = sent

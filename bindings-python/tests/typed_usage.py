@@ -60,14 +60,25 @@ def operations_usage(client: a.Adapty) -> list[str]:
     configs: list[a.RemoteConfig | a.RemoteConfigDict] = [a.RemoteConfig(locale="en", data="{}"), {"locale": "fr", "data": "{}"}]
     client.paywalls.update(page.data[0].paywall_id, remote_configs=configs)
     items: list[a.VirtualCurrencyItem] = [{"currency_code": "COINS", "amount": -5}]
-    result: a.VirtualCurrencyTransactionResult = client.virtual_currency.create_transaction(customer_user_id="u", items=items, metadata={"k": "v"})
-    history: list[a.VirtualCurrencyTransaction] = list(client.virtual_currency.list_all_transactions(customer_user_id="u", currency_code="COINS"))
+    result: a.VirtualCurrencyTransactionResult = client.virtual_currency.create_transaction(
+        customer_user_id="u", items=items, metadata={"k": "v"}
+    )
+    history: list[a.VirtualCurrencyTransaction] = list(
+        client.virtual_currency.list_all_transactions(customer_user_id="u", currency_code="COINS")
+    )
     try:
         client.virtual_currency.balances(customer_user_id="u")
     except a.ValidationError as e:
         code: str | None = e.error_code
         print(code)
-    return [paddle.profile_id, str(settings.settings.consent), str(ids.appsflyer_id), *titles, result.transaction_id, str(len(history))]
+    return [
+        paddle.profile_id,
+        str(settings.settings.consent),
+        str(ids.appsflyer_id),
+        *titles,
+        result.transaction_id,
+        str(len(history)),
+    ]
 
 
 async def async_operations_usage(client: a.AsyncAdapty) -> list[a.Paywall]:

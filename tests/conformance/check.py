@@ -15,6 +15,7 @@ How the spec is read:
   without a body must come without one; an error status the spec does not document for the
   operation is checked against `ErrorResponse` and named as undocumented.
 """
+
 import json
 import os
 import re
@@ -36,7 +37,10 @@ RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 
 
 def spec_path():
-    for candidate in [os.environ.get("ADAPTY_OPENAPI_SPEC"), os.path.join(ROOT, "tests", "spec", "adapty-server-api.openapi.yaml")]:
+    for candidate in [
+        os.environ.get("ADAPTY_OPENAPI_SPEC"),
+        os.path.join(ROOT, "tests", "spec", "adapty-server-api.openapi.yaml"),
+    ]:
         if candidate and os.path.exists(candidate):
             return candidate
     sys.exit("conformance: the OpenAPI spec was not found; set ADAPTY_OPENAPI_SPEC")
@@ -158,7 +162,9 @@ def check(name, template, method, expect_status, body=None, headers=None, auth=T
     path = template
     for k, v in (params or {}).items():
         path = path.replace("{" + k + "}", v)
-    status, resp_headers, data = http(method, path, body=raw if raw is not None else body, headers=headers, auth=auth, query=query)
+    status, resp_headers, data = http(
+        method, path, body=raw if raw is not None else body, headers=headers, auth=auth, query=query
+    )
     problems = []
     if status != expect_status:
         problems.append(f"status {status}, expected {expect_status}: {data[:300]!r}")
@@ -210,23 +216,64 @@ def profile_api():
     p = V2 + "/profile/"
     reset()
     full = {
-        "first_name": "Jane", "last_name": "Doe", "gender": "f", "email": "jane.doe@example.com", "phone_number": "+1234567890",
-        "birthday": "2000-12-31", "ip_country": "FR", "store_country": "US", "store": "app_store", "analytics_disabled": True,
+        "first_name": "Jane",
+        "last_name": "Doe",
+        "gender": "f",
+        "email": "jane.doe@example.com",
+        "phone_number": "+1234567890",
+        "birthday": "2000-12-31",
+        "ip_country": "FR",
+        "store_country": "US",
+        "store": "app_store",
+        "analytics_disabled": True,
         "custom_attributes": [{"key": "favourite_sport", "value": "yoga"}, {"key": "level", "value": 3}],
-        "installation_meta": {"device_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "locale": "en", "platform": "iOS", "timezone": "Europe/Rome"},
+        "installation_meta": {
+            "device_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "locale": "en",
+            "platform": "iOS",
+            "timezone": "Europe/Rome",
+        },
     }
     check("profile.create 200", p, "POST", 200, body=full, headers=BY_USER)
     check("profile.create 401 no key", p, "POST", 401, body={}, headers=BY_USER, auth=False)
     check("profile.create 401 wrong key", p, "POST", 401, body={}, headers=dict(BY_USER, **WRONG_KEY))
     check("profile.create 200 existing", p, "POST", 200, body={"first_name": "Janet"}, headers=BY_USER)
-    check("profile.create 400 (undocumented)", p, "POST", 400, body={"email": "not an email"}, headers={"adapty-customer-user-id": "conf-new"})
-    check("profile.create 409 (undocumented)", p, "POST", 409, body={}, headers={"adapty-customer-user-id": U, "adapty-profile-id": PID})
+    check(
+        "profile.create 400 (undocumented)",
+        p,
+        "POST",
+        400,
+        body={"email": "not an email"},
+        headers={"adapty-customer-user-id": "conf-new"},
+    )
+    check(
+        "profile.create 409 (undocumented)",
+        p,
+        "POST",
+        409,
+        body={},
+        headers={"adapty-customer-user-id": U, "adapty-profile-id": PID},
+    )
     check("profile.get 200", p, "GET", 200, headers=BY_USER)
     check("profile.get 401", p, "GET", 401, headers=BY_USER, auth=False)
     check("profile.get 404", p, "GET", 404, headers={"adapty-customer-user-id": "conf-nobody"})
-    check("profile.update 200", p, "PATCH", 200, body={"first_name": None, "custom_attributes": [{"key": "level", "value": None}]}, headers=BY_USER)
+    check(
+        "profile.update 200",
+        p,
+        "PATCH",
+        200,
+        body={"first_name": None, "custom_attributes": [{"key": "level", "value": None}]},
+        headers=BY_USER,
+    )
     check("profile.update 400", p, "PATCH", 400, body={"gender": "x"}, headers=BY_USER)
-    check("profile.update 400 parse error", p, "PATCH", 400, raw=b"{not json", headers=dict(BY_USER, **{"content-type": "application/json"}))
+    check(
+        "profile.update 400 parse error",
+        p,
+        "PATCH",
+        400,
+        raw=b"{not json",
+        headers=dict(BY_USER, **{"content-type": "application/json"}),
+    )
     check("profile.update 401", p, "PATCH", 401, body={}, headers=dict(BY_USER, **WRONG_KEY))
     check("profile.update 404", p, "PATCH", 404, body={}, headers={"adapty-customer-user-id": "conf-nobody"})
     check("profile.delete 204", p, "DELETE", 204, headers=BY_USER)
@@ -239,24 +286,44 @@ def purchases():
     reset(profiles=GIVEN)
     bought = ts(-1)
     sub = {
-        "purchase_type": "subscription", "store": "app_store", "environment": "Sandbox", "store_product_id": "premium_monthly",
-        "store_transaction_id": "1000000123456789", "store_original_transaction_id": "1000000123456789", "is_family_shared": False,
-        "price": {"country": "US", "currency": "USD", "value": 4.99}, "purchased_at": bought, "originally_purchased_at": bought,
-        "expires_at": ts(29), "renew_status": False, "renew_status_changed_at": ts(0), "variation_id": "variation_123",
+        "purchase_type": "subscription",
+        "store": "app_store",
+        "environment": "Sandbox",
+        "store_product_id": "premium_monthly",
+        "store_transaction_id": "1000000123456789",
+        "store_original_transaction_id": "1000000123456789",
+        "is_family_shared": False,
+        "price": {"country": "US", "currency": "USD", "value": 4.99},
+        "purchased_at": bought,
+        "originally_purchased_at": bought,
+        "expires_at": ts(29),
+        "renew_status": False,
+        "renew_status_changed_at": ts(0),
+        "variation_id": "variation_123",
         "offer": {"category": "promotional", "type": "pay_as_you_go", "id": "promo_1"},
     }
     check("set_transaction 200 subscription", t, "POST", 200, body=sub, headers=BY_USER)
     one = {
-        "purchase_type": "one_time_purchase", "store": "play_store", "store_product_id": "coins_100", "store_transaction_id": "GPA.1",
-        "store_original_transaction_id": "GPA.1", "price": {"country": "DE", "currency": "EUR", "value": 0.99}, "purchased_at": bought,
-        "refunded_at": ts(0), "cancellation_reason": "refund",
+        "purchase_type": "one_time_purchase",
+        "store": "play_store",
+        "store_product_id": "coins_100",
+        "store_transaction_id": "GPA.1",
+        "store_original_transaction_id": "GPA.1",
+        "price": {"country": "DE", "currency": "EUR", "value": 0.99},
+        "purchased_at": bought,
+        "refunded_at": ts(0),
+        "cancellation_reason": "refund",
     }
     check("set_transaction 200 one-time refunded", t, "POST", 200, body=one, headers=BY_USER)
-    grace = dict(sub, store_transaction_id="1000000123456790", billing_issue_detected_at=ts(0), grace_period_expires_at=ts(35), offer=None)
+    grace = dict(
+        sub, store_transaction_id="1000000123456790", billing_issue_detected_at=ts(0), grace_period_expires_at=ts(35), offer=None
+    )
     check("set_transaction 200 grace period", t, "POST", 200, body=grace, headers=BY_USER)
     check("set_transaction 400 rule", t, "POST", 400, body=dict(sub, expires_at=ts(-2)), headers=BY_USER)
     check("set_transaction 400 missing field", t, "POST", 400, body={"purchase_type": "subscription"}, headers=BY_USER)
-    check("set_transaction 400 profile_does_not_exist", t, "POST", 400, body=sub, headers={"adapty-customer-user-id": "conf-nobody"})
+    check(
+        "set_transaction 400 profile_does_not_exist", t, "POST", 400, body=sub, headers={"adapty-customer-user-id": "conf-nobody"}
+    )
     check("set_transaction 401", t, "POST", 401, body=sub, headers=BY_USER, auth=False)
 
     g = V2 + "/purchase/profile/grant/access-level/"
@@ -264,27 +331,73 @@ def purchases():
     control("POST", "config", {"access_levels": ["premium", "vip"]})
     check("grant 200", g, "POST", 200, body={"access_level_id": "vip", "starts_at": ts(0), "expires_at": ts(30)}, headers=BY_USER)
     check("grant 400 paid_access_level_does_not_exist", g, "POST", 400, body={"access_level_id": "gold"}, headers=BY_USER)
-    check("grant 400 profile_does_not_exist", g, "POST", 400, body={"access_level_id": "vip"}, headers={"adapty-customer-user-id": "conf-nobody"})
+    check(
+        "grant 400 profile_does_not_exist",
+        g,
+        "POST",
+        400,
+        body={"access_level_id": "vip"},
+        headers={"adapty-customer-user-id": "conf-nobody"},
+    )
     check("grant 401", g, "POST", 401, body={"access_level_id": "vip"}, headers=dict(BY_USER, **WRONG_KEY))
-    check("revoke 400 revocation_date_more_than_expiration_date", r, "POST", 400, body={"access_level_id": "vip", "revoke_at": ts(60)}, headers=BY_USER)
+    check(
+        "revoke 400 revocation_date_more_than_expiration_date",
+        r,
+        "POST",
+        400,
+        body={"access_level_id": "vip", "revoke_at": ts(60)},
+        headers=BY_USER,
+    )
     check("revoke 400 value_error", r, "POST", 400, body={"access_level_id": "vip", "revoke_at": ts(-1)}, headers=BY_USER)
     check("revoke 200", r, "POST", 200, body={"access_level_id": "vip", "revoke_at": ts(10)}, headers=BY_USER)
     reset(profiles=GIVEN)
-    check("revoke 400 profile_paid_access_level_does_not_exist", r, "POST", 400, body={"access_level_id": "premium"}, headers=BY_USER)
+    check(
+        "revoke 400 profile_paid_access_level_does_not_exist",
+        r,
+        "POST",
+        400,
+        body={"access_level_id": "premium"},
+        headers=BY_USER,
+    )
     check("revoke 400 paid_access_level_does_not_exist", r, "POST", 400, body={"access_level_id": "gold"}, headers=BY_USER)
-    check("revoke 400 profile_does_not_exist", r, "POST", 400, body={"access_level_id": "premium"}, headers={"adapty-customer-user-id": "conf-nobody"})
+    check(
+        "revoke 400 profile_does_not_exist",
+        r,
+        "POST",
+        400,
+        body={"access_level_id": "premium"},
+        headers={"adapty-customer-user-id": "conf-nobody"},
+    )
     check("revoke 401", r, "POST", 401, body={"access_level_id": "premium"}, headers=BY_USER, auth=False)
 
     s = "/api/v1/sdk/purchase/stripe/token/validate/"
     # JSON:API both ways: the spec documents only application/vnd.api+json here.
     vnd = {"content-type": "application/vnd.api+json", "accept": "application/vnd.api+json"}
+
     def stripe(token, cuid="conf-stripe"):
-        return {"data": {"type": "stripe_receipt_validation_result", "attributes": {"customer_user_id": cuid, "stripe_token": token}}}
+        return {
+            "data": {"type": "stripe_receipt_validation_result", "attributes": {"customer_user_id": cuid, "stripe_token": token}}
+        }
+
     check("stripe 200", s, "POST", 200, body=stripe("sub_1MowQVLkdIwHu7ixeRlqHVzs"), headers=vnd)
     check("stripe 400 unknown object", s, "POST", 400, body=stripe("tok_visa"), headers=vnd)
-    check("stripe 400 missing token", s, "POST", 400, body={"data": {"type": "stripe_receipt_validation_result", "attributes": {"customer_user_id": "x"}}}, headers=vnd)
+    check(
+        "stripe 400 missing token",
+        s,
+        "POST",
+        400,
+        body={"data": {"type": "stripe_receipt_validation_result", "attributes": {"customer_user_id": "x"}}},
+        headers=vnd,
+    )
     check("stripe 401", s, "POST", 401, body=stripe("sub_1"), headers=dict(vnd, **WRONG_KEY))
-    check("stripe 406 for Accept: application/json", s, "POST", 406, body=stripe("sub_1"), headers=dict(vnd, accept="application/json"))
+    check(
+        "stripe 406 for Accept: application/json",
+        s,
+        "POST",
+        406,
+        body=stripe("sub_1"),
+        headers=dict(vnd, accept="application/json"),
+    )
 
     pd = V2 + "/purchase/paddle/token/validate/"
     check("paddle 200", pd, "POST", 200, body={"customer_user_id": U, "paddle_token": "sub_01hv8x"})
@@ -306,7 +419,14 @@ def settings():
     check("refund_saver.set 400 profile_does_not_exist", rs, "POST", 400, body={"consent": True}, headers=nobody)
     check("refund_saver.set 401", rs, "POST", 401, body={"consent": True}, headers=dict(BY_USER, **WRONG_KEY))
     check("integrations.get 200 empty", ii, "GET", 200, headers=BY_USER)
-    check("integrations.set 200", ii, "POST", 200, body={"appsflyer_id": "1741933337626-3179568", "one_signal_subscription_id": "x"}, headers=BY_USER)
+    check(
+        "integrations.set 200",
+        ii,
+        "POST",
+        200,
+        body={"appsflyer_id": "1741933337626-3179568", "one_signal_subscription_id": "x"},
+        headers=BY_USER,
+    )
     check("integrations.get 200 set", ii, "GET", 200, headers=BY_USER)
     check("integrations.get 401", ii, "GET", 401, headers=dict(BY_USER, **WRONG_KEY))
     check("integrations.get 404", ii, "GET", 404, headers=nobody)
@@ -332,7 +452,7 @@ def paywalls():
     missing = {"paywall_id": "00000000-0000-4000-8000-000000000000"}
     check("paywalls.get 401", one, "GET", 401, params={"paywall_id": ids[0]}, auth=False)
     check("paywalls.get 404", one, "GET", 404, params=missing)
-    configs = {"remote_configs": [{"locale": "en", "data": "{\"title\":\"Premium Features\"}"}, {"locale": "fr", "data": "{}"}]}
+    configs = {"remote_configs": [{"locale": "en", "data": '{"title":"Premium Features"}'}, {"locale": "fr", "data": "{}"}]}
     check("paywalls.update 200", one, "PUT", 200, body=configs, params={"paywall_id": ids[1]})
     check("paywalls.update 400", one, "PUT", 400, body={"remote_configs": []}, params={"paywall_id": ids[1]})
     check("paywalls.update 401", one, "PUT", 401, body=configs, params={"paywall_id": ids[1]}, headers=WRONG_KEY)
@@ -345,7 +465,10 @@ def virtual_currency():
     reset(profiles=GIVEN)
     nobody = {"adapty-customer-user-id": "conf-nobody"}
     key = str(uuid.uuid4())
-    credit = {"items": [{"currency_code": "COINS", "amount": 500}, {"currency_code": "GEMS", "amount": 20}], "metadata": {"reason": "promo_bonus"}}
+    credit = {
+        "items": [{"currency_code": "COINS", "amount": 500}, {"currency_code": "GEMS", "amount": 20}],
+        "metadata": {"reason": "promo_bonus"},
+    }
     check("vc.create 200", t, "POST", 200, body=credit, headers=dict(BY_USER, **{"idempotency-key": key}))
     check("vc.create 200 replay", t, "POST", 200, body=credit, headers=dict(BY_USER, **{"idempotency-key": key}))
     check("vc.create 200 debit", t, "POST", 200, body={"items": [{"currency_code": "COINS", "amount": -10}]}, headers=BY_USER)
@@ -358,12 +481,26 @@ def virtual_currency():
         ("empty_items", []),
     ]:
         check(f"vc.create 400 {code}", t, "POST", 400, body={"items": items}, headers=BY_USER)
-    check("vc.create 400 idempotency_key_invalid", t, "POST", 400, body=credit, headers=dict(BY_USER, **{"idempotency-key": "not-a-uuid"}))
+    check(
+        "vc.create 400 idempotency_key_invalid",
+        t,
+        "POST",
+        400,
+        body=credit,
+        headers=dict(BY_USER, **{"idempotency-key": "not-a-uuid"}),
+    )
     check("vc.create 401", t, "POST", 401, body=credit, headers=BY_USER, auth=False)
     check("vc.create 404", t, "POST", 404, body=credit, headers=nobody)
     many = {"items": [{"currency_code": f"C{n}", "amount": 1} for n in range(21)]}
     check("vc.create 422 too many items", t, "POST", 422, body=many, headers=BY_USER)
-    check("vc.create 422 metadata", t, "POST", 422, body={"items": [{"currency_code": "COINS", "amount": 1}], "metadata": {"Bad Key": "x"}}, headers=BY_USER)
+    check(
+        "vc.create 422 metadata",
+        t,
+        "POST",
+        422,
+        body={"items": [{"currency_code": "COINS", "amount": 1}], "metadata": {"Bad Key": "x"}},
+        headers=BY_USER,
+    )
     check("vc.history 200", t, "GET", 200, headers=BY_USER, query="limit=2")
     check("vc.history 200 filtered", t, "GET", 200, headers=BY_USER, query="currency_code=GEMS")
     check("vc.history 400 invalid_cursor", t, "GET", 400, headers=BY_USER, query="cursor=bm90LWEtY3Vyc29y")

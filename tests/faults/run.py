@@ -18,6 +18,7 @@ exactly one delete result per input, in input order; `ok` if and only if the pro
 the wallet's balance equal to its opening balance plus the sum of the transactions reported
 successful. Prints the figures and `check faults LANG/...: ok|FAILED` lines.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,9 +81,15 @@ def main() -> None:
 
     # Credits and debits; the opening balance keeps every debit covered.
     amounts = random.Random(args.seed).choices([n for n in range(-50, 101) if n], k=args.transactions)
-    env = {**os.environ, "SOAK_PROFILES": str(args.profiles), "SOAK_AMOUNTS": ",".join(map(str, amounts)), "SOAK_WALLET": WALLET, "SOAK_TIMEOUT": "1"}
+    env = {
+        **os.environ,
+        "SOAK_PROFILES": str(args.profiles),
+        "SOAK_AMOUNTS": ",".join(map(str, amounts)),
+        "SOAK_WALLET": WALLET,
+        "SOAK_TIMEOUT": "1",
+    }
     started = time.monotonic()
-    proc = subprocess.run(args.command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+    proc = subprocess.run(args.command, env=env, capture_output=True, text=True, errors="replace")
     elapsed = time.monotonic() - started
     chaos = control("GET", "chaos")
     control("DELETE", "chaos")
@@ -114,13 +121,24 @@ def main() -> None:
         + ", ".join(f"{k} {v}" for k, v in sorted(injected.items()))
         + f") in {elapsed:.1f} s"
     )
-    print(f"soak {args.lang}: delete_many of {len(refs)}: {len(deletes)} results, {ok_deletes} ok, {len(deletes) - ok_deletes} failed, {len(wrong)} disagreeing with the emulator")
-    print(f"soak {args.lang}: {len(transactions)} transactions: {ok_transactions} ok; balance {wallet} = {OPENING_BALANCE} + {reported} reported: {wallet == OPENING_BALANCE + reported}")
+    print(
+        f"soak {args.lang}: delete_many of {len(refs)}: {len(deletes)} results, {ok_deletes} ok, {len(deletes) - ok_deletes} failed, {len(wrong)} disagreeing with the emulator"
+    )
+    print(
+        f"soak {args.lang}: {len(transactions)} transactions: {ok_transactions} ok; balance {wallet} = {OPENING_BALANCE} + {reported} reported: {wallet == OPENING_BALANCE + reported}"
+    )
     results = [
         check(f"{args.lang}/one delete result per input, in order", len(deletes) == len(refs) and in_order),
         check(f"{args.lang}/delete ok iff the profile is gone", not wrong, f"disagreeing: {wrong[:10]}"),
-        check(f"{args.lang}/every transaction reported", len(transactions) == len(amounts) and [t["amount"] for t in transactions] == amounts),
-        check(f"{args.lang}/balance is the sum of the successful transactions", wallet == OPENING_BALANCE + reported, f"{wallet} != {OPENING_BALANCE} + {reported}"),
+        check(
+            f"{args.lang}/every transaction reported",
+            len(transactions) == len(amounts) and [t["amount"] for t in transactions] == amounts,
+        ),
+        check(
+            f"{args.lang}/balance is the sum of the successful transactions",
+            wallet == OPENING_BALANCE + reported,
+            f"{wallet} != {OPENING_BALANCE} + {reported}",
+        ),
         check(f"{args.lang}/faults were injected", faults >= chaos["requests"] // 20),
     ]
     sys.exit(0 if all(results) else 1)

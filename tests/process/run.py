@@ -10,6 +10,7 @@ program's name. Every scenario below is written once per language and must behav
 each: the same exit code and the same output. Prints one `check process LANG/NAME: ok|FAILED`
 line per program, with the first failing run's output under a FAILED one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,12 @@ SCENARIOS = {
     "in_flight": Scenario(r"in flight: leaving\n"),
     "late_atexit": Scenario(r"late atexit: blocking works, async refused\n", languages=("python",)),
     "uncaught": Scenario(r"", exit_codes=(1,), stderr=r"profile_does_not_exist"),
-    "sigint_sync": Scenario(r"waiting\n", exit_codes=BY_SIGINT, stderr={"python": "KeyboardInterrupt"}, interrupt=True, deadline=3.0),
-    "sigint_async": Scenario(r"waiting\n", exit_codes=BY_SIGINT, stderr={"python": "KeyboardInterrupt"}, interrupt=True, deadline=3.0),
+    "sigint_sync": Scenario(
+        r"waiting\n", exit_codes=BY_SIGINT, stderr={"python": "KeyboardInterrupt"}, interrupt=True, deadline=3.0
+    ),
+    "sigint_async": Scenario(
+        r"waiting\n", exit_codes=BY_SIGINT, stderr={"python": "KeyboardInterrupt"}, interrupt=True, deadline=3.0
+    ),
 }
 
 EXTENSIONS = {"python": ".py", "node": ".mjs"}
@@ -153,7 +158,7 @@ def main() -> None:
     jobs = [n for _ in range(args.runs) for n in names]
     started = time.monotonic()
     with ThreadPoolExecutor(args.jobs) as pool:
-        for name, outcome in zip(jobs, pool.map(lambda n: run_once(args.lang, program(n), SCENARIOS[n]), jobs)):
+        for name, outcome in zip(jobs, pool.map(lambda n: run_once(args.lang, program(n), SCENARIOS[n]), jobs), strict=True):
             tally = tallies[name]
             tally.runs += 1
             tally.seconds.append(outcome.seconds)

@@ -7,6 +7,7 @@ the profile (`ref`), the path parameter (`paywallId`), required arguments (`refs
 (`fields` / `params`) come first, unlabeled in Swift; optional arguments follow, labeled, with a
 nil/null default that leaves them to the core.
 """
+
 import re
 
 # The core's name of the request body argument (`ops::call`'s `fields`).
@@ -88,7 +89,10 @@ class Operation:
 def namespaces(bundle_json, bundle):
     """(name, doc, [Operation]) of every namespace, in the manifest's order."""
     ops = [Operation(op, bundle) for op in bundle_json["operations"]]
-    return [(ns["name"], doc_names(ns["doc"]), [o for o in ops if o.op["namespace"] == ns["name"]]) for ns in bundle_json["namespaces"]]
+    return [
+        (ns["name"], doc_names(ns["doc"]), [o for o in ops if o.op["namespace"] == ns["name"]])
+        for ns in bundle_json["namespaces"]
+    ]
 
 
 def attach_operations(bundle_json):

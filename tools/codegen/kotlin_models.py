@@ -10,6 +10,7 @@ classes. Request-only objects (`x-input`) become `@Serializable` data classes wh
 fields are `T? = null` (left out when encoded). `ProfileParams` becomes `ProfileFields`, whose
 `Field` properties tell "leave as is" from "clear" and encode to JSON.
 """
+
 import sys
 
 from host_operations import PROFILE_FIELDS, camel
@@ -36,7 +37,14 @@ def pascal(value):
     return "".join(p[:1].upper() + p[1:] for p in value.replace("-", "_").split("_"))
 
 
-SCALARS = {"date-time": "OffsetDateTime", "date": "String", "string": "String", "number": "Double", "integer": "Long", "boolean": "Boolean"}
+SCALARS = {
+    "date-time": "OffsetDateTime",
+    "date": "String",
+    "string": "String",
+    "number": "Double",
+    "integer": "Long",
+    "boolean": "Boolean",
+}
 
 
 class Gen:

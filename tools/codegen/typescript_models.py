@@ -11,6 +11,7 @@ Inputs: request-only objects (`x-input`, e.g. `TransactionParams`) keep their na
 models that requests also take (e.g. `RemoteConfig`) get a `...Input` twin whose optional
 fields may be left out. `ProfileFields` is the create/update body, every key optional.
 """
+
 import json
 import os
 import sys
@@ -41,13 +42,22 @@ def jsdoc(lines, indent=""):
 # What create and update take (`ProfileParams`, every key optional).
 PROFILE_FIELDS = "ProfileFields"
 
+
 def input_table(name):
     """The key of the input `name` (a schema name) in the `INPUTS` of models.js."""
     return PROFILE_FIELDS if name == "ProfileParams" else name
 
 
 # Date-times stay ISO 8601 strings, as the API sends them.
-SCALARS = {"date-time": "string", "date": "string", "string": "string", "number": "number", "integer": "number", "boolean": "boolean", "null": "null"}
+SCALARS = {
+    "date-time": "string",
+    "date": "string",
+    "string": "string",
+    "number": "number",
+    "integer": "number",
+    "boolean": "boolean",
+    "null": "null",
+}
 
 
 class Gen:
@@ -104,7 +114,9 @@ class Gen:
                 out.append(f"export type {name} = {' | '.join(json.dumps(v) for v in d['enum'])};\n\n")
             else:
                 known = " | ".join(json.dumps(v) for v in d.get("x-known-values", []))
-                out.append(f"/** Known values; newer ones arrive as they are. */\nexport type {name} = {known} | (string & {{}});\n\n")
+                out.append(
+                    f"/** Known values; newer ones arrive as they are. */\nexport type {name} = {known} | (string & {{}});\n\n"
+                )
         for name in self.b.objects():
             out.append(self.interface(name))
         for name in self.input_models + self.inputs:
@@ -154,7 +166,11 @@ class Gen:
         def table(entries):
             return "{\n" + "".join(f"    {json.dumps(k)}: {json.dumps(v)},\n" for k, v in entries.items()) + "  }"
 
-        out = [HEADER, "'use strict';\n\n", "/** Response models: snake_case key -> [camelCase key, kind]. */\nexports.MODELS = {\n"]
+        out = [
+            HEADER,
+            "'use strict';\n\n",
+            "/** Response models: snake_case key -> [camelCase key, kind]. */\nexports.MODELS = {\n",
+        ]
         for name, m in models.items():
             out.append(f"  {name}: {{ extra: {json.dumps(m['extra'])}, fields: {table(m['fields'])} }},\n")
         out.append("};\n\n/** Inputs: camelCase key -> [snake_case key, kind]. */\nexports.INPUTS = {\n")

@@ -19,6 +19,7 @@ the core's other arguments in camelCase and the request body's fields. The objec
 when everything in it is optional. A walk takes the object of its list, without the arguments the
 walk sends itself (`cursor`, `page`).
 """
+
 import json
 import os
 import re
@@ -27,7 +28,8 @@ import textwrap
 
 from host_operations import doc_names, pascal
 from schema_bundle import Bundle
-from typescript_models import Gen as ModelGen, camel, header, input_table, jsdoc
+from typescript_models import Gen as ModelGen
+from typescript_models import camel, header, input_table, jsdoc
 
 SCRIPT = "typescript_operations.py"
 HEADER = header(SCRIPT, "operation manifest")
@@ -73,7 +75,11 @@ def block(paragraphs, indent):
     # A `{@link X}` is not broken across lines.
     linked = [re.sub(r"\{@link (\w+)\}", "{@link\0\\1}", p) for p in paragraphs]
     width = WIDTH - len(indent) - 3
-    lines = [line.replace("\0", " ") for p in linked for line in textwrap.wrap(p, width, break_on_hyphens=False, break_long_words=False)]
+    lines = [
+        line.replace("\0", " ")
+        for p in linked
+        for line in textwrap.wrap(p, width, break_on_hyphens=False, break_long_words=False)
+    ]
     if len(lines) == 1 and len(lines[0]) <= width - 3:
         return jsdoc(lines, indent)
     return f"{indent}/**\n" + "".join(f"{indent} * {line}\n" for line in lines) + f"{indent} */\n"
@@ -222,7 +228,10 @@ class Gen:
         return "".join(out)
 
     def options_dts(self):
-        out = ["/** The settings of a client; each one left out is the core's default. */\n", "export interface AdaptyOptions {\n"]
+        out = [
+            "/** The settings of a client; each one left out is the core's default. */\n",
+            "export interface AdaptyOptions {\n",
+        ]
         for o in self.bundle["client_options"]:
             name, ts, doc, default = self.option(o)
             if o["env"]:
@@ -275,7 +284,9 @@ class Gen:
                 for p in m.options:
                     default = f" Default: {p['default']}." if p["default"] is not None else ""
                     out.append(block([doc_names(p["doc"]) + default], "  "))
-                    out.append(f"  {camel(p['name'])}{'' if p['required'] else '?'}: {PARAM_TYPES[p['kind']]}{'' if p['required'] else ' | null'};\n")
+                    out.append(
+                        f"  {camel(p['name'])}{'' if p['required'] else '?'}: {PARAM_TYPES[p['kind']]}{'' if p['required'] else ' | null'};\n"
+                    )
                 out.append("}\n\n")
         out.append(block([doc], ""))
         out.append(f"export interface {prefix}Methods {{\n")
@@ -337,21 +348,35 @@ class Gen:
     # lib/operations.js
 
     def js(self):
-        out = [HEADER, "// @ts-check\n'use strict';\n\n", "const { Namespace, call, callSync, walk, walkSync } = require('./bridge');\n\n"]
-        types = sorted({t for m in self.methods for _, ts, _, _ in m.params() for t in ts.replace("[]", "").split(" & ") if t not in PARAM_TYPES.values()})
+        out = [
+            HEADER,
+            "// @ts-check\n'use strict';\n\n",
+            "const { Namespace, call, callSync, walk, walkSync } = require('./bridge');\n\n",
+        ]
+        types = sorted(
+            {
+                t
+                for m in self.methods
+                for _, ts, _, _ in m.params()
+                for t in ts.replace("[]", "").split(" & ")
+                if t not in PARAM_TYPES.values()
+            }
+        )
         types += [pascal(n) for n, _, _ in self.namespaces] + ["AdaptyOptions"]
         out += [f"/** @typedef {{import('../index').{t}}} {self.type_alias(t)} */\n" for t in types]
         out.append("\n")
         for m in self.methods:
             out.append(f"const {m.spec_name()} = {js_literal(m.spec())};\n")
-        for name, doc, methods in self.namespaces:
+        for name, _doc, methods in self.namespaces:
             out.append(f"\n/** @implements {{{self.type_alias(pascal(name))}}} */\nclass {pascal(name)} extends Namespace {{\n")
             for m in methods:
                 for sync in (False, True):
                     out.append(self.js_method(m, sync))
             out.append("}\n")
         out.append(self.js_options())
-        out.append("\n/**\n * The namespaces of a client.\n * @param {() => unknown} native returns the client's native handle (or throws once it is closed)\n */\n")
+        out.append(
+            "\n/**\n * The namespaces of a client.\n * @param {() => unknown} native returns the client's native handle (or throws once it is closed)\n */\n"
+        )
         out.append("function namespaces(native) {\n  return {\n")
         out += [f"    {name}: new {pascal(name)}(native),\n" for name, _, _ in self.namespaces]
         out.append("  };\n}\n\nmodule.exports = { coreOptions, namespaces };\n")
@@ -375,9 +400,11 @@ class Gen:
         return " & ".join(self.type_alias(t) for t in ts.split(" & "))
 
     def js_options(self):
-        out = ["\n/**\n * The core's settings for the client options `options` (unset ones null: the core applies its\n"
-               " * defaults and the environment variables).\n * @param {AdaptyOptions} options\n */\n",
-               "function coreOptions(options) {\n  return {\n"]
+        out = [
+            "\n/**\n * The core's settings for the client options `options` (unset ones null: the core applies its\n"
+            " * defaults and the environment variables).\n * @param {AdaptyOptions} options\n */\n",
+            "function coreOptions(options) {\n  return {\n",
+        ]
         for o in self.bundle["client_options"]:
             name = self.option(o)[0]
             core = o["name"] + ("_ms" if o["kind"] == "seconds" else "")
@@ -395,7 +422,9 @@ class Gen:
         out.append("const BY_CODE = {\n" + "".join(f"  {e['code']}: {e['class']},\n" for e in self.errors) + "};\n\n")
         out.append(f"/** The `kind` whose errors `api_kind` classifies. */\nconst API_KIND = '{API_KIND}';\n\n")
         names = ["AdaptyError"] + [e["class"] for e in self.errors]
-        out.append("/** The classes the package exports. */\nconst CLASSES = {\n" + "".join(f"  {n},\n" for n in names) + "};\n\n")
+        out.append(
+            "/** The classes the package exports. */\nconst CLASSES = {\n" + "".join(f"  {n},\n" for n in names) + "};\n\n"
+        )
         out.append("module.exports = { BY_CODE, API_KIND, CLASSES };\n")
         return "".join(out)
 
@@ -420,6 +449,11 @@ if __name__ == "__main__":
     out_dir = sys.argv[1]
     gen = Gen(json.load(sys.stdin))
     os.makedirs(os.path.join(out_dir, "lib"), exist_ok=True)
-    for path, text in [("index.d.ts", gen.dts()), ("index.mjs", gen.mjs()), ("lib/operations.js", gen.js()), ("lib/errors.js", gen.errors_js())]:
+    for path, text in [
+        ("index.d.ts", gen.dts()),
+        ("index.mjs", gen.mjs()),
+        ("lib/operations.js", gen.js()),
+        ("lib/errors.js", gen.errors_js()),
+    ]:
         with open(os.path.join(out_dir, path), "w") as f:
             f.write(text)

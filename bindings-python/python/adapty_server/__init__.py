@@ -1,9 +1,9 @@
 """adapty-server: a client for Adapty's server-side API on a shared Rust core.
 
-    from adapty_server import Adapty
+from adapty_server import Adapty
 
-    client = Adapty()  # ADAPTY_API_KEY
-    profile = client.profiles.get(customer_user_id="user-42")
+client = Adapty()  # ADAPTY_API_KEY
+profile = client.profiles.get(customer_user_id="user-42")
 """
 
 from ._exceptions import *  # noqa: F403  (the classes listed in _exceptions.__all__)

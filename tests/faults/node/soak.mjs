@@ -8,7 +8,10 @@ const refs = Array.from({ length: Number(process.env.SOAK_PROFILES) }, (_, n) =>
 const amounts = process.env.SOAK_AMOUNTS.split(',').map(Number);
 const wallet = process.env.SOAK_WALLET;
 
-const deletes = (await client.profiles.deleteMany(refs, { concurrency: 32 })).map((r) => ({ ref: r.ref.customerUserId, ok: r.ok }));
+const deletes = (await client.profiles.deleteMany(refs, { concurrency: 32 })).map((r) => ({
+  ref: r.ref.customerUserId,
+  ok: r.ok,
+}));
 
 // 32 transactions in flight at a time.
 const made = new Array(amounts.length);
@@ -17,7 +20,10 @@ async function worker() {
   while (next < amounts.length) {
     const i = next++;
     try {
-      await client.virtualCurrency.createTransaction({ customerUserId: wallet, items: [{ currencyCode: 'COINS', amount: amounts[i] }] });
+      await client.virtualCurrency.createTransaction({
+        customerUserId: wallet,
+        items: [{ currencyCode: 'COINS', amount: amounts[i] }],
+      });
       made[i] = true;
     } catch (e) {
       if (!(e instanceof AdaptyError)) throw e;

@@ -5,7 +5,7 @@ import asyncio
 import json
 import os
 
-from adapty_server import AdaptyError, AsyncAdapty, Adapty
+from adapty_server import Adapty, AdaptyError, AsyncAdapty
 
 # Retries enough that no call runs out of them under 10% faults (0.1^7 per call).
 OPTIONS = {"timeout": float(os.environ["SOAK_TIMEOUT"]), "max_retries": 6}
@@ -24,7 +24,9 @@ async def transactions() -> list[bool]:
         async def one(amount: int) -> bool:
             async with slots:
                 try:
-                    await client.virtual_currency.create_transaction(customer_user_id=wallet, items=[{"currency_code": "COINS", "amount": amount}])
+                    await client.virtual_currency.create_transaction(
+                        customer_user_id=wallet, items=[{"currency_code": "COINS", "amount": amount}]
+                    )
                     return True
                 except AdaptyError:
                     return False
@@ -33,4 +35,4 @@ async def transactions() -> list[bool]:
 
 
 made = asyncio.run(transactions())
-print(json.dumps({"deletes": deletes, "transactions": [{"amount": a, "ok": ok} for a, ok in zip(amounts, made)]}))
+print(json.dumps({"deletes": deletes, "transactions": [{"amount": a, "ok": ok} for a, ok in zip(amounts, made, strict=True)]}))

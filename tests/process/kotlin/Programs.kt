@@ -7,10 +7,6 @@ import io.adapty.server.AttributeValue
 import io.adapty.server.ProfileFields
 import io.adapty.server.ProfileRef
 import io.adapty.server.set
-import java.util.UUID
-import java.util.concurrent.atomic.AtomicInteger
-import kotlin.concurrent.thread
-import kotlin.random.Random
 import kotlinx.coroutines.DelicateCoroutinesApi
 import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.async
@@ -18,6 +14,10 @@ import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import uniffi.adapty_server_ffi.AdaptyException
+import java.util.UUID
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.concurrent.thread
+import kotlin.random.Random
 
 fun main(args: Array<String>) {
     when (args[0]) {
@@ -39,7 +39,10 @@ private fun user(kind: String) = "proc-$kind-${UUID.randomUUID()}"
 private fun syncOnly() {
     val client = AdaptyClient()
     val user = ProfileRef.CustomerUserId(user("sync"))
-    val created = client.profiles.createBlocking(user, ProfileFields(firstName = set("Ann"), customAttributes = set(mapOf("plan" to AttributeValue.of("gold")))))
+    val created = client.profiles.createBlocking(
+        user,
+        ProfileFields(firstName = set("Ann"), customAttributes = set(mapOf("plan" to AttributeValue.of("gold")))),
+    )
     val fetched = client.profiles.getBlocking(ProfileRef.ProfileId(created.profileId))
     val updated = client.profiles.updateBlocking(user, ProfileFields(customAttributes = set(mapOf("plan" to null, "logins" to AttributeValue.of(3)))))
     client.profiles.deleteBlocking(user)

@@ -1,7 +1,7 @@
 // Calls still in flight when the program ends: promises nobody awaits, a worker terminated in
 // the middle of its calls, process.exit() with requests on the wire, a client never closed.
 import { randomUUID } from 'node:crypto';
-import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { Adapty } from 'adapty-server';
 
 if (isMainThread) {

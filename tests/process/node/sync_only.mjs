@@ -15,5 +15,6 @@ try {
   if (!(e instanceof NotFoundError)) throw e;
   gone = e.errorCode;
 }
-if (fetched.customAttributes.plan !== 'gold' || JSON.stringify(updated.customAttributes) !== '{"logins":3}') throw new Error('unexpected attributes');
+if (fetched.customAttributes.plan !== 'gold' || JSON.stringify(updated.customAttributes) !== '{"logins":3}')
+  throw new Error('unexpected attributes');
 console.log(`sync: created, read, updated, deleted, then ${gone}`);

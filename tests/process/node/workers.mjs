@@ -1,7 +1,7 @@
 // worker_threads: each worker makes its own client and calls, blocking and async; the main
 // thread uses its client at the same time.
 import { randomUUID } from 'node:crypto';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Adapty } from 'adapty-server';
 
 if (isMainThread) {

@@ -9,15 +9,17 @@ print("Talking to \(client.baseUrl)")
 
 let profile = try await client.profiles.create(
     .customerUserId("swift-quickstart-1"),
-    ProfileFields(firstName: .value("Jane"), gender: .value(.f), customAttributes: .value(["plan": .string("gold"), "logins": .number(3)]),
-                  installationMeta: .value(InstallationMeta(deviceId: "device-1", platform: .iOS)), platform: .value(.iOS)))
+    ProfileFields(
+        firstName: .value("Jane"), gender: .value(.f), customAttributes: .value(["plan": .string("gold"), "logins": .number(3)]),
+        installationMeta: .value(InstallationMeta(deviceId: "device-1", platform: .iOS)), platform: .value(.iOS)))
 print("created  \(profile.profileId) for \(profile.customerUserId ?? "-")")
 
 let fetched = try await client.profiles.get(.profileId(profile.profileId))
 print("fetched  attributes \(fetched.customAttributes), \(fetched.accessLevels.count) access levels")
 
 // Only what you set is sent; .null clears a field, a nil attribute value deletes it.
-let updated = try await client.profiles.update(.customerUserId("swift-quickstart-1"), ProfileFields(firstName: .null, customAttributes: .value(["plan": nil])))
+let updated = try await client.profiles.update(
+    .customerUserId("swift-quickstart-1"), ProfileFields(firstName: .null, customAttributes: .value(["plan": nil])))
 print("updated  attributes now \(updated.customAttributes)")
 
 do {
@@ -42,11 +44,13 @@ for result in results { print("bulk     \(result.ref): \(result.ok ? "deleted" :
 let buyer = ProfileRef.customerUserId("swift-quickstart-buyer")
 _ = try await client.profiles.create(buyer)
 let now = Date()
-let bought = try await client.purchases.setTransaction(buyer, TransactionParams(
-    purchaseType: .subscription, store: "app_store", storeProductId: "premium_monthly",
-    storeTransactionId: "1000000123456789", storeOriginalTransactionId: "1000000123456789",
-    price: Price(country: "US", currency: "USD", value: 9.99), purchasedAt: now - 86400,
-    originallyPurchasedAt: now - 86400, expiresAt: now + 29 * 86400, renewStatus: true))
+let bought = try await client.purchases.setTransaction(
+    buyer,
+    TransactionParams(
+        purchaseType: .subscription, store: "app_store", storeProductId: "premium_monthly",
+        storeTransactionId: "1000000123456789", storeOriginalTransactionId: "1000000123456789",
+        price: Price(country: "US", currency: "USD", value: 9.99), purchasedAt: now - 86400,
+        originallyPurchasedAt: now - 86400, expiresAt: now + 29 * 86400, renewStatus: true))
 for level in bought.accessLevels {
     print("access   \(level.accessLevelId) until \(level.expiresAt.map { "\($0)" } ?? "forever")")
 }

@@ -1,11 +1,11 @@
 import Foundation
 import XCTest
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 @testable import AdaptyServer
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 let key = "secret_swift_tests_Q3m8"
 
@@ -87,9 +87,10 @@ final class AdaptyServerTests: XCTestCase {
     func testLifecycleAsync() async throws {
         let c = try client()
         let id = user()
-        let fields = ProfileFields(firstName: .value("Jane"), gender: .value(.f), birthday: .value("2000-12-31"),
-                                   customAttributes: .value(["plan": .string("gold"), "logins": .number(3)]),
-                                   installationMeta: .value(InstallationMeta(deviceId: "dev-1", platform: .iOS)), platform: .value(.iOS))
+        let fields = ProfileFields(
+            firstName: .value("Jane"), gender: .value(.f), birthday: .value("2000-12-31"),
+            customAttributes: .value(["plan": .string("gold"), "logins": .number(3)]),
+            installationMeta: .value(InstallationMeta(deviceId: "dev-1", platform: .iOS)), platform: .value(.iOS))
         let created = try await c.profiles.create(.customerUserId(id), fields)
         XCTAssertEqual(created.customerUserId, id)
         XCTAssertEqual(created.customAttributes, ["plan": .string("gold"), "logins": .number(3)])
@@ -97,7 +98,8 @@ final class AdaptyServerTests: XCTestCase {
         let fetched = try await c.profiles.get(.profileId(created.profileId))
         XCTAssertEqual(fetched, created.self == fetched ? created : fetched)
         XCTAssertEqual(try stored(id) as NSDictionary, ["first_name": "Jane", "gender": "f", "birthday": "2000-12-31"] as NSDictionary)
-        let updated = try await c.profiles.update(.customerUserId(id), ProfileFields(firstName: .null, customAttributes: .value(["plan": nil])))
+        let updated = try await c.profiles.update(
+            .customerUserId(id), ProfileFields(firstName: .null, customAttributes: .value(["plan": nil])))
         XCTAssertEqual(updated.customAttributes, ["logins": .number(3)])
         XCTAssertEqual(try stored(id) as NSDictionary, ["gender": "f", "birthday": "2000-12-31"] as NSDictionary)
         try await c.profiles.delete(.customerUserId(id))
@@ -117,7 +119,8 @@ final class AdaptyServerTests: XCTestCase {
         let id = user()
         let created = try c.profiles.createBlocking(.customerUserId(id), ProfileFields(customAttributes: .value(["a": .number(1)])))
         XCTAssertEqual(try c.profiles.getBlocking(.profileId(created.profileId)).customerUserId, id)
-        XCTAssertEqual(try c.profiles.updateBlocking(.customerUserId(id), ProfileFields(customAttributes: .value(["a": nil]))).customAttributes, [:])
+        XCTAssertEqual(
+            try c.profiles.updateBlocking(.customerUserId(id), ProfileFields(customAttributes: .value(["a": nil]))).customAttributes, [:])
         try c.profiles.deleteBlocking(.customerUserId(id))
         XCTAssertThrowsError(try c.profiles.getBlocking(.customerUserId(id))) { error in
             guard case AdaptyError.Api(404, _, _, _, _, _) = error else { return XCTFail("\(error)") }
@@ -131,7 +134,11 @@ final class AdaptyServerTests: XCTestCase {
         let cases: [(ProfileFields, String, String)] = [
             (ProfileFields(birthday: .value("2001-02-29")), "birthday", "format"),
             (ProfileFields(ipCountry: .value("USA")), "ip_country", "format"),
-            (ProfileFields(customAttributes: .value(Dictionary(uniqueKeysWithValues: (0...30).map { ("k\($0)", AttributeValue.string("v")) }))), "custom_attributes", "count"),
+            (
+                ProfileFields(
+                    customAttributes: .value(Dictionary(uniqueKeysWithValues: (0...30).map { ("k\($0)", AttributeValue.string("v")) }))),
+                "custom_attributes", "count"
+            ),
             (ProfileFields(installationMeta: .value(InstallationMeta(deviceId: " "))), "installation_meta.device_id", "required"),
         ]
         for (fields, field, rule) in cases {
@@ -187,11 +194,15 @@ final class AdaptyServerTests: XCTestCase {
     func testDeleteProfilesGivesOneResultPerInput() async throws {
         let ids = try em.seed((0..<20).map { _ in ["customer_user_id": user()] })
         let refs = ids.map(ProfileRef.profileId) + [.customerUserId("nobody-here"), .profileId("bad")]
-        for results in [try await client().profiles.deleteMany(refs, concurrency: 4), try client().profiles.deleteManyBlocking(refs.map { _ in .customerUserId("gone") }, concurrency: 4)] {
+        for results in [
+            try await client().profiles.deleteMany(refs, concurrency: 4),
+            try client().profiles.deleteManyBlocking(refs.map { _ in .customerUserId("gone") }, concurrency: 4),
+        ] {
             XCTAssertEqual(results.count, refs.count)
         }
         let again = try em.seed((0..<3).map { _ in ["customer_user_id": user()] })
-        let results = try await client().profiles.deleteMany(again.map(ProfileRef.profileId) + [.customerUserId("nobody"), .profileId("bad")])
+        let results = try await client().profiles.deleteMany(
+            again.map(ProfileRef.profileId) + [.customerUserId("nobody"), .profileId("bad")])
         XCTAssertEqual(results.map(\.ok), [true, true, true, false, false])
         guard case .Api(404, _, _, _, _, _) = results[3].error else { return XCTFail("\(String(describing: results[3].error))") }
         guard case .Validation("profile_id", _, _, _) = results[4].error else { return XCTFail("\(String(describing: results[4].error))") }
@@ -222,7 +233,10 @@ final class AdaptyServerTests: XCTestCase {
 
     func vectorFailures(_ file: URL) throws -> [String] {
         let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
-        let ops = ["get": "profiles.get", "create": "profiles.create", "update": "profiles.update", "delete": "profiles.delete", "delete_many": "profiles.deleteMany"]
+        let ops = [
+            "get": "profiles.get", "create": "profiles.create", "update": "profiles.update", "delete": "profiles.delete",
+            "delete_many": "profiles.deleteMany",
+        ]
         let cases = doc["cases"] as! [Any]
         var failures: [String] = cases.isEmpty ? ["\(file.lastPathComponent) has no cases"] : []
         for case let c as [String: Any] in cases {
@@ -231,7 +245,11 @@ final class AdaptyServerTests: XCTestCase {
             if let config = c["given_config"] { try em.control("POST", "config", config) }
             if let given = c["given_profiles"] { try em.control("POST", "profiles", ["profiles": given]) }
             try em.control("DELETE", "journal")
-            let native = try NativeClient(optionsJson: String(decoding: try JSONSerialization.data(withJSONObject: ["api_key": key, "base_url": em.baseUrl, "api_version": c["api_version"] ?? "v2", "max_retries": 0]), as: UTF8.self))
+            let native = try NativeClient(
+                optionsJson: String(
+                    decoding: try JSONSerialization.data(withJSONObject: [
+                        "api_key": key, "base_url": em.baseUrl, "api_version": c["api_version"] ?? "v2", "max_retries": 0,
+                    ]), as: UTF8.self))
             var input = c["input"] as! [String: Any]
             if let params = input.removeValue(forKey: "params") { input["fields"] = params }
             let expect = c["expect"] as! [String: Any]
@@ -239,7 +257,8 @@ final class AdaptyServerTests: XCTestCase {
             let op = ops[operation] ?? operation
             var outcome: Any
             do {
-                let result = try native.callBlocking(op: op, argsJson: String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self))
+                let result = try native.callBlocking(
+                    op: op, argsJson: String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self))
                 if op == "profiles.deleteMany" {
                     // One outcome per ref; a case of one ref may state it as its outcome.
                     let each: [Any] = try resultErrors(resultsJson: result).map { error in error.map(describe) ?? "ok" }
@@ -257,11 +276,17 @@ final class AdaptyServerTests: XCTestCase {
                 if !same(outcome, results) { failures.append("\(name): \(outcome)") }
             } else {
                 let request = expect["request"] as! [String: Any]
-                guard same(outcome, expect["outcome"]!), sent.count == 1 else { failures.append("\(name): \(outcome), \(sent.count) sent"); continue }
+                guard same(outcome, expect["outcome"]!), sent.count == 1 else {
+                    failures.append("\(name): \(outcome), \(sent.count) sent")
+                    continue
+                }
                 let entry = sent[0]
                 let headers = entry["headers"] as! [String: Any]
-                let body = (entry["body"] as! String).isEmpty ? NSNull() : try JSONSerialization.jsonObject(with: Data((entry["body"] as! String).utf8))
-                let headersOk = (request["headers"] as? [String: String] ?? [:]).allSatisfy { headers[$0.key] as? String == $0.value }
+                let body =
+                    (entry["body"] as! String).isEmpty
+                    ? NSNull() : try JSONSerialization.jsonObject(with: Data((entry["body"] as! String).utf8))
+                let headersOk =
+                    (request["headers"] as? [String: String] ?? [:]).allSatisfy { headers[$0.key] as? String == $0.value }
                     && (request["absent_headers"] as? [String] ?? []).allSatisfy { headers[$0] == nil }
                 var query: [String: String] = [:]
                 for pair in (entry["query"] as? String ?? "").split(separator: "&") {
@@ -269,7 +294,9 @@ final class AdaptyServerTests: XCTestCase {
                     query[parts[0]] = parts.count > 1 ? parts[1] : ""
                 }
                 let queryOk = (request["query"] as? [String: String] ?? [:]).allSatisfy { query[$0.key] == $0.value }
-                if !(same(entry["method"]!, request["method"]!) && same(entry["path"]!, request["path"]!) && headersOk && queryOk && same(byKey(body), byKey(request["body"] ?? NSNull()))) {
+                if !(same(entry["method"]!, request["method"]!) && same(entry["path"]!, request["path"]!) && headersOk && queryOk
+                    && same(byKey(body), byKey(request["body"] ?? NSNull())))
+                {
                     failures.append("\(name): sent \(entry)")
                 }
             }
@@ -296,10 +323,11 @@ final class AdaptyServerTests: XCTestCase {
     /// JSON equality where numbers compare by value.
     func same(_ a: Any, _ b: Any) -> Bool {
         switch (a, b) {
-        case let (x as [String: Any], y as [String: Any]): return x.count == y.count && x.allSatisfy { k, v in y[k].map { same(v, $0) } ?? false }
-        case let (x as [Any], y as [Any]): return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
-        case let (x as NSNumber, y as NSNumber): return x.doubleValue == y.doubleValue
-        case let (x as String, y as String): return x == y
+        case (let x as [String: Any], let y as [String: Any]):
+            return x.count == y.count && x.allSatisfy { k, v in y[k].map { same(v, $0) } ?? false }
+        case (let x as [Any], let y as [Any]): return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
+        case (let x as NSNumber, let y as NSNumber): return x.doubleValue == y.doubleValue
+        case (let x as String, let y as String): return x == y
         case (is NSNull, is NSNull): return true
         default: return false
         }

@@ -53,10 +53,11 @@ final class OperationsTests: XCTestCase {
     }
 
     func subscription(purchasedAt: Date, expiresAt: Date) -> TransactionParams {
-        TransactionParams(purchaseType: .subscription, store: "app_store", environment: "Production", storeProductId: "premium_monthly",
-                          storeTransactionId: "1000000\(Int.random(in: 0..<1_000_000_000))", storeOriginalTransactionId: "1000000000000001",
-                          price: Price(country: "US", currency: "USD", value: 9.99), purchasedAt: purchasedAt,
-                          originallyPurchasedAt: purchasedAt, expiresAt: expiresAt, renewStatus: true)
+        TransactionParams(
+            purchaseType: .subscription, store: "app_store", environment: "Production", storeProductId: "premium_monthly",
+            storeTransactionId: "1000000\(Int.random(in: 0..<1_000_000_000))", storeOriginalTransactionId: "1000000000000001",
+            price: Price(country: "US", currency: "USD", value: 9.99), purchasedAt: purchasedAt,
+            originallyPurchasedAt: purchasedAt, expiresAt: expiresAt, renewStatus: true)
     }
 
     func active(_ profile: Profile, _ level: String) -> Bool {
@@ -76,9 +77,16 @@ final class OperationsTests: XCTestCase {
             let body = try lastBody()
             XCTAssertEqual(body["purchase_type"] as? String, "subscription")
             XCTAssertNil(body["refunded_at"])
-            XCTAssertNotNil((body["purchased_at"] as? String).flatMap { ISO8601DateFormatter().date(from: $0.replacingOccurrences(of: #"\.\d+"#, with: "", options: .regularExpression)) })
+            XCTAssertNotNil(
+                (body["purchased_at"] as? String).flatMap {
+                    ISO8601DateFormatter().date(from: $0.replacingOccurrences(of: #"\.\d+"#, with: "", options: .regularExpression))
+                })
 
-            let revoked = try await (blocking ? c.accessLevels.revokeBlocking(ref, RevokeAccessParams(accessLevelId: "premium")) : c.accessLevels.revoke(ref, RevokeAccessParams(accessLevelId: "premium")))
+            let revoked =
+                try await
+                (blocking
+                ? c.accessLevels.revokeBlocking(ref, RevokeAccessParams(accessLevelId: "premium"))
+                : c.accessLevels.revoke(ref, RevokeAccessParams(accessLevelId: "premium")))
             XCTAssertFalse(active(revoked, "premium"))
             XCTAssertEqual(revoked.accessLevels.map(\.cancellationReason), ["adapty_revoked"])
 
@@ -88,7 +96,9 @@ final class OperationsTests: XCTestCase {
 
             let gold = GrantAccessParams(accessLevelId: "gold")
             let error = await failure { try await (blocking ? c.accessLevels.grantBlocking(ref, gold) : c.accessLevels.grant(ref, gold)) }
-            guard case .Api(400, "paid_access_level_does_not_exist", _, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
+            guard case .Api(400, "paid_access_level_does_not_exist", _, _, _, _)? = error else {
+                return XCTFail("\(String(describing: error))")
+            }
         }
     }
 
@@ -98,8 +108,12 @@ final class OperationsTests: XCTestCase {
             let ref = try profile()
             try em.control("DELETE", "journal")
             let params = subscription(purchasedAt: Date() - day, expiresAt: Date() - 2 * day)
-            let error = await failure { try await (blocking ? c.purchases.setTransactionBlocking(ref, params) : c.purchases.setTransaction(ref, params)) }
-            guard case .Validation("expires_at", _, let errorCode, let detail)? = error else { return XCTFail("\(String(describing: error))") }
+            let error = await failure {
+                try await (blocking ? c.purchases.setTransactionBlocking(ref, params) : c.purchases.setTransaction(ref, params))
+            }
+            guard case .Validation("expires_at", _, let errorCode, let detail)? = error else {
+                return XCTFail("\(String(describing: error))")
+            }
             XCTAssertEqual(errorCode, "expires_date_error")
             XCTAssertTrue(detail.contains("expires_date_error"), detail)
             XCTAssertEqual(try em.journal().count, 0)
@@ -159,7 +173,10 @@ final class OperationsTests: XCTestCase {
             try em.control("POST", "paywalls", ["count": 5, "replace": true])
             let first = try await (blocking ? c.paywalls.listBlocking(page: 1, pageSize: 2) : c.paywalls.list(page: 1, pageSize: 2))
             XCTAssertEqual([Int64(first.data.count), first.count, first.page, first.pages], [2, 5, 1, 3])
-            let second = try await (blocking ? c.paywalls.listBlocking(pageSize: 2, cursor: first.nextCursor) : c.paywalls.list(pageSize: 2, cursor: first.nextCursor))
+            let second =
+                try await
+                (blocking
+                ? c.paywalls.listBlocking(pageSize: 2, cursor: first.nextCursor) : c.paywalls.list(pageSize: 2, cursor: first.nextCursor))
             XCTAssertEqual(second.page, 2)
 
             try em.control("DELETE", "journal")
@@ -179,14 +196,24 @@ final class OperationsTests: XCTestCase {
             if blocking {
                 one = try c.paywalls.listAllBlocking(pageSize: 2).next()
             } else {
-                for try await paywall in c.paywalls.listAll(pageSize: 2) { one = paywall; break }
+                for try await paywall in c.paywalls.listAll(pageSize: 2) {
+                    one = paywall
+                    break
+                }
             }
             XCTAssertEqual(one, all[0])
             XCTAssertEqual(try sent(to: "/paywalls"), 1)
 
             let id = all[0].paywallId
-            let configs = [RemoteConfig(locale: "en", data: #"{"title":"Go premium"}"#), RemoteConfig(locale: "fr", data: #"{"title":"Passez premium"}"#)]
-            let updated = try await (blocking ? c.paywalls.updateBlocking(id, PaywallUpdateParams(remoteConfigs: configs)) : c.paywalls.update(id, PaywallUpdateParams(remoteConfigs: configs)))
+            let configs = [
+                RemoteConfig(locale: "en", data: #"{"title":"Go premium"}"#),
+                RemoteConfig(locale: "fr", data: #"{"title":"Passez premium"}"#),
+            ]
+            let updated =
+                try await
+                (blocking
+                ? c.paywalls.updateBlocking(id, PaywallUpdateParams(remoteConfigs: configs))
+                : c.paywalls.update(id, PaywallUpdateParams(remoteConfigs: configs)))
             XCTAssertEqual(updated.remoteConfigs.map(\.locale), ["en", "fr"])
             let fetched = try await (blocking ? c.paywalls.getBlocking(id) : c.paywalls.get(id))
             XCTAssertEqual(fetched.paywallId, id)
@@ -200,10 +227,19 @@ final class OperationsTests: XCTestCase {
         try await bothStyles { blocking in
             let ref = try profile()
             let key = UUID().uuidString.lowercased()
-            let credit = VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "COINS", amount: 100)], metadata: ["reason": "welcome_bonus"])
-            let made = try await (blocking ? c.virtualCurrency.createTransactionBlocking(ref, credit, idempotencyKey: key) : c.virtualCurrency.createTransaction(ref, credit, idempotencyKey: key))
+            let credit = VirtualCurrencyTransactionParams(
+                items: [VirtualCurrencyItem(currencyCode: "COINS", amount: 100)], metadata: ["reason": "welcome_bonus"])
+            let made =
+                try await
+                (blocking
+                ? c.virtualCurrency.createTransactionBlocking(ref, credit, idempotencyKey: key)
+                : c.virtualCurrency.createTransaction(ref, credit, idempotencyKey: key))
             XCTAssertEqual(made.balances.first { $0.code == "COINS" }?.balance, 100)
-            let replayed = try await (blocking ? c.virtualCurrency.createTransactionBlocking(ref, credit, idempotencyKey: key) : c.virtualCurrency.createTransaction(ref, credit, idempotencyKey: key))
+            let replayed =
+                try await
+                (blocking
+                ? c.virtualCurrency.createTransactionBlocking(ref, credit, idempotencyKey: key)
+                : c.virtualCurrency.createTransaction(ref, credit, idempotencyKey: key))
             XCTAssertEqual(replayed.transactionId, made.transactionId)
             XCTAssertEqual((try em.journal().last?["headers"] as? [String: Any])?["idempotency-key"] as? String, key)
 
@@ -213,12 +249,21 @@ final class OperationsTests: XCTestCase {
             XCTAssertEqual(coins.name, "Gold Coins")
 
             let debit = VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "COINS", amount: -500)])
-            let error = await failure { try await (blocking ? c.virtualCurrency.createTransactionBlocking(ref, debit) : c.virtualCurrency.createTransaction(ref, debit)) }
+            let error = await failure {
+                try await
+                    (blocking ? c.virtualCurrency.createTransactionBlocking(ref, debit) : c.virtualCurrency.createTransaction(ref, debit))
+            }
             guard case .Api(400, "insufficient_balance", _, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
 
             let gems = VirtualCurrencyTransactionParams(items: [VirtualCurrencyItem(currencyCode: "GEMS", amount: 5)])
-            for _ in 0..<4 { _ = try await (blocking ? c.virtualCurrency.createTransactionBlocking(ref, gems) : c.virtualCurrency.createTransaction(ref, gems)) }
-            let page = try await (blocking ? c.virtualCurrency.listTransactionsBlocking(ref, limit: 2) : c.virtualCurrency.listTransactions(ref, limit: 2))
+            for _ in 0..<4 {
+                _ =
+                    try await
+                    (blocking ? c.virtualCurrency.createTransactionBlocking(ref, gems) : c.virtualCurrency.createTransaction(ref, gems))
+            }
+            let page =
+                try await
+                (blocking ? c.virtualCurrency.listTransactionsBlocking(ref, limit: 2) : c.virtualCurrency.listTransactions(ref, limit: 2))
             XCTAssertEqual(page.data.count, 2)
             XCTAssertNotNil(page.nextCursor)
 
@@ -274,12 +319,22 @@ final class OperationsTests: XCTestCase {
         let paywallPage: [String: Any] = ["data": [Any](), "meta": ["pagination": ["count": 10, "page": 1, "pages": 5]]]
         let historyPage: [String: Any] = ["data": [Any](), "pagination": ["next_cursor": "abc"]]
         let walks: [(String, [String: Any], String, (Bool) async throws -> Void)] = [
-            ("/api/v2/server-side-api/paywalls", paywallPage, "2", { blocking in
-                if blocking { _ = try c.paywalls.listAllBlocking().collect() } else { for try await _ in c.paywalls.listAll() {} }
-            }),
-            ("/api/v2/server-side-api/vc/transactions", historyPage, "abc", { blocking in
-                if blocking { _ = try c.virtualCurrency.listAllTransactionsBlocking(ref).collect() } else { for try await _ in c.virtualCurrency.listAllTransactions(ref) {} }
-            }),
+            (
+                "/api/v2/server-side-api/paywalls", paywallPage, "2",
+                { blocking in
+                    if blocking { _ = try c.paywalls.listAllBlocking().collect() } else { for try await _ in c.paywalls.listAll() {} }
+                }
+            ),
+            (
+                "/api/v2/server-side-api/vc/transactions", historyPage, "abc",
+                { blocking in
+                    if blocking {
+                        _ = try c.virtualCurrency.listAllTransactionsBlocking(ref).collect()
+                    } else {
+                        for try await _ in c.virtualCurrency.listAllTransactions(ref) {}
+                    }
+                }
+            ),
         ]
         for (path, page, cursor, walk) in walks {
             for blocking in [false, true] {
@@ -302,7 +357,11 @@ final class OperationsTests: XCTestCase {
         for blocking in [false, true] {
             try fakePages("/api/v2/server-side-api/vc/transactions", ["data": [Any](), "pagination": ["next_cursor": ""]])
             var count = 0
-            if blocking { count = try c.virtualCurrency.listAllTransactionsBlocking(ref).collect().count } else { for try await _ in c.virtualCurrency.listAllTransactions(ref) { count += 1 } }
+            if blocking {
+                count = try c.virtualCurrency.listAllTransactionsBlocking(ref).collect().count
+            } else {
+                for try await _ in c.virtualCurrency.listAllTransactions(ref) { count += 1 }
+            }
             XCTAssertEqual(count, 0)
             XCTAssertEqual(try em.journal().count, 1)
         }
@@ -316,12 +375,19 @@ final class OperationsTests: XCTestCase {
         for blocking in [false, true] {
             try em.control("DELETE", "faults")
             let pages = ["a", "b", "a"].map { next -> [String: Any] in
-                ["method": "GET", "path_prefix": "/api/v2/server-side-api/vc/transactions", "status": 200, "body": ["data": [Any](), "pagination": ["next_cursor": next]]]
+                [
+                    "method": "GET", "path_prefix": "/api/v2/server-side-api/vc/transactions", "status": 200,
+                    "body": ["data": [Any](), "pagination": ["next_cursor": next]],
+                ]
             }
             try em.control("POST", "faults", pages)
             try em.control("DELETE", "journal")
             let walk: () async throws -> Void = {
-                if blocking { _ = try c.virtualCurrency.listAllTransactionsBlocking(ref).collect() } else { for try await _ in c.virtualCurrency.listAllTransactions(ref) {} }
+                if blocking {
+                    _ = try c.virtualCurrency.listAllTransactionsBlocking(ref).collect()
+                } else {
+                    for try await _ in c.virtualCurrency.listAllTransactions(ref) {}
+                }
             }
             let error = await failure { try await walk() }
             guard case .Usage(let detail)? = error else { return XCTFail("blocking=\(blocking): \(String(describing: error))") }

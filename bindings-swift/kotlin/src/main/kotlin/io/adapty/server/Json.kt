@@ -2,8 +2,6 @@
 // serializers for date-times and custom attributes.
 package io.adapty.server
 
-import java.time.OffsetDateTime
-import java.time.format.DateTimeFormatter
 import kotlinx.serialization.KSerializer
 import kotlinx.serialization.Serializable
 import kotlinx.serialization.builtins.ListSerializer
@@ -23,6 +21,8 @@ import kotlinx.serialization.json.buildJsonObject
 import kotlinx.serialization.json.doubleOrNull
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
+import java.time.OffsetDateTime
+import java.time.format.DateTimeFormatter
 
 /** One field of an update: left as it is ([Unset]), cleared ([Null]), or set ([Set]). */
 sealed interface Field<out T> {
@@ -51,12 +51,11 @@ sealed interface AttributeValue {
     }
 }
 
-private fun AttributeValue?.toJson(): JsonElement =
-    when (this) {
-        null -> JsonNull
-        is AttributeValue.Text -> JsonPrimitive(value)
-        is AttributeValue.Number -> JsonPrimitive(value)
-    }
+private fun AttributeValue?.toJson(): JsonElement = when (this) {
+    null -> JsonNull
+    is AttributeValue.Text -> JsonPrimitive(value)
+    is AttributeValue.Number -> JsonPrimitive(value)
+}
 
 internal fun attributesToJson(map: Map<String, AttributeValue?>): JsonElement = buildJsonObject { map.forEach { (k, v) -> put(k, v.toJson()) } }
 

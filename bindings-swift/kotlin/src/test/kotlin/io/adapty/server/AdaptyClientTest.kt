@@ -1,12 +1,5 @@
 package io.adapty.server
 
-import java.io.File
-import java.net.URI
-import java.net.URLDecoder
-import java.net.http.HttpClient
-import java.net.http.HttpRequest
-import java.net.http.HttpResponse
-import java.util.UUID
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.runBlocking
@@ -32,17 +25,34 @@ import org.junit.jupiter.api.assertThrows
 import uniffi.adapty_server_ffi.AdaptyException
 import uniffi.adapty_server_ffi.NativeClient
 import uniffi.adapty_server_ffi.resultErrors
+import java.io.File
+import java.net.URI
+import java.net.URLDecoder
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.util.UUID
 
 const val KEY = "secret_kotlin_tests_P9x1"
 
 /** The emulator binary on port 0, and its control plane. */
 class Emulator : AutoCloseable {
-    private val process = ProcessBuilder(System.getProperty("emulator.bin"), "--port", "0", "--api-key", KEY, "--exit-on-stdin-close").redirectError(ProcessBuilder.Redirect.DISCARD).start()
+    private val process = ProcessBuilder(
+        System.getProperty("emulator.bin"),
+        "--port",
+        "0",
+        "--api-key",
+        KEY,
+        "--exit-on-stdin-close",
+    ).redirectError(ProcessBuilder.Redirect.DISCARD).start()
     val baseUrl: String = process.inputStream.bufferedReader().readLine()
     private val http = HttpClient.newHttpClient()
 
     fun control(method: String, path: String, body: JsonElement? = null): JsonElement {
-        val request = HttpRequest.newBuilder(URI("$baseUrl/__emulator/$path")).header("content-type", "application/json").method(method, body?.let { HttpRequest.BodyPublishers.ofString(it.toString()) } ?: HttpRequest.BodyPublishers.noBody()).build()
+        val request = HttpRequest.newBuilder(URI("$baseUrl/__emulator/$path")).header("content-type", "application/json").method(
+            method,
+            body?.let { HttpRequest.BodyPublishers.ofString(it.toString()) } ?: HttpRequest.BodyPublishers.noBody(),
+        ).build()
         val text = http.send(request, HttpResponse.BodyHandlers.ofString()).body()
         return if (text.isEmpty()) JsonNull else Json.parseToJsonElement(text)
     }
@@ -51,7 +61,13 @@ class Emulator : AutoCloseable {
 
     fun fault(vararg faults: JsonObject) = control("POST", "faults", JsonArray(faults.toList()))
 
-    fun seed(vararg profiles: JsonObject): List<String> = control("POST", "profiles", buildJsonObject { put("profiles", JsonArray(profiles.toList())) }).jsonObject["profile_ids"]!!.jsonArray.map { it.jsonPrimitive.content }
+    fun seed(vararg profiles: JsonObject): List<String> = control(
+        "POST",
+        "profiles",
+        buildJsonObject {
+            put("profiles", JsonArray(profiles.toList()))
+        },
+    ).jsonObject["profile_ids"]!!.jsonArray.map { it.jsonPrimitive.content }
 
     override fun close() {
         process.outputStream.close()
@@ -59,14 +75,29 @@ class Emulator : AutoCloseable {
     }
 }
 
-fun obj(vararg pairs: Pair<String, Any?>): JsonObject =
-    JsonObject(pairs.associate { (k, v) -> k to (if (v == null) JsonNull else if (v is Number) JsonPrimitive(v) else if (v is Boolean) JsonPrimitive(v) else JsonPrimitive(v.toString())) })
+fun obj(vararg pairs: Pair<String, Any?>): JsonObject = JsonObject(
+    pairs.associate { (k, v) ->
+        k to
+            (
+                if (v == null) {
+                    JsonNull
+                } else if (v is Number) {
+                    JsonPrimitive(v)
+                } else if (v is Boolean) {
+                    JsonPrimitive(v)
+                } else {
+                    JsonPrimitive(v.toString())
+                }
+                )
+    },
+)
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdaptyClientTest {
     private val em = Emulator()
 
-    private fun client(timeoutSeconds: Double = 30.0, maxRetries: Int = 2, apiKey: String = KEY, baseUrl: String = em.baseUrl) = AdaptyClient(apiKey = apiKey, baseUrl = baseUrl, timeoutSeconds = timeoutSeconds, maxRetries = maxRetries)
+    private fun client(timeoutSeconds: Double = 30.0, maxRetries: Int = 2, apiKey: String = KEY, baseUrl: String = em.baseUrl) =
+        AdaptyClient(apiKey = apiKey, baseUrl = baseUrl, timeoutSeconds = timeoutSeconds, maxRetries = maxRetries)
 
     private fun user() = "kt-${UUID.randomUUID()}"
 
@@ -107,7 +138,21 @@ class AdaptyClientTest {
         val stored = em.control("GET", "profiles/$id").jsonObject["stored"]!!.jsonObject
         assertEquals(obj("first_name" to "Jane", "gender" to "f", "birthday" to "2000-12-31"), stored["fields"])
 
-        val updated = if (blocking) c.profiles.updateBlocking(ref, ProfileFields(firstName = Field.Null, customAttributes = set(mapOf("plan" to null)))) else c.profiles.update(ref, ProfileFields(firstName = Field.Null, customAttributes = set(mapOf("plan" to null))))
+        val updated = if (blocking) {
+            c.profiles.updateBlocking(ref, ProfileFields(firstName = Field.Null, customAttributes = set(mapOf("plan" to null))))
+        } else {
+            c.profiles.update(
+                ref,
+                ProfileFields(
+                    firstName = Field.Null,
+                    customAttributes = set(
+                        mapOf(
+                            "plan" to null,
+                        ),
+                    ),
+                ),
+            )
+        }
         assertEquals(mapOf("logins" to AttributeValue.Number(3.0)), updated.customAttributes)
         assertEquals(obj("gender" to "f", "birthday" to "2000-12-31"), em.control("GET", "profiles/$id").jsonObject["stored"]!!.jsonObject["fields"])
 
@@ -130,7 +175,10 @@ class AdaptyClientTest {
             ProfileFields(installationMeta = set(InstallationMeta(deviceId = " "))) to ("installation_meta.device_id" to "required"),
         )
         for ((fields, expected) in cases) {
-            val e = assertThrows<AdaptyException.Validation> { if (blocking) c.profiles.updateBlocking(ref, fields) else runBlocking { c.profiles.update(ref, fields) } }
+            val e =
+                assertThrows<AdaptyException.Validation> {
+                    if (blocking) c.profiles.updateBlocking(ref, fields) else runBlocking { c.profiles.update(ref, fields) }
+                }
             assertEquals(expected, e.field to e.rule)
         }
         val e = assertThrows<AdaptyException.Validation> { runBlocking { c.profiles.get(ProfileRef.ProfileId("not-a-uuid")) } }
@@ -141,15 +189,32 @@ class AdaptyClientTest {
     @Test
     fun everyErrorCase() = runBlocking {
         em.fault(obj("status" to 409, "times" to 5))
-        assertEquals(409.toUShort(), assertThrows<AdaptyException.Api> { runBlocking { client(maxRetries = 0).profiles.get(ProfileRef.CustomerUserId("x")) } }.status)
+        assertEquals(
+            409.toUShort(),
+            assertThrows<AdaptyException.Api> {
+                runBlocking { client(maxRetries = 0).profiles.get(ProfileRef.CustomerUserId("x")) }
+            }.status,
+        )
         em.control("DELETE", "faults")
-        assertEquals("unauthorized", assertThrows<AdaptyException.Api> { runBlocking { client(apiKey = "secret_wrong").profiles.get(ProfileRef.CustomerUserId("x")) } }.errorCode)
+        assertEquals(
+            "unauthorized",
+            assertThrows<AdaptyException.Api> {
+                runBlocking { client(apiKey = "secret_wrong").profiles.get(ProfileRef.CustomerUserId("x")) }
+            }.errorCode,
+        )
         em.fault(JsonObject(mapOf("status" to JsonPrimitive(429), "retry_after" to JsonPrimitive("3600"), "times" to JsonPrimitive(3))))
-        assertEquals(3600.0, assertThrows<AdaptyException.RateLimited> { runBlocking { client().profiles.get(ProfileRef.CustomerUserId("x")) } }.retryAfterSeconds)
+        assertEquals(
+            3600.0,
+            assertThrows<AdaptyException.RateLimited> {
+                runBlocking { client().profiles.get(ProfileRef.CustomerUserId("x")) }
+            }.retryAfterSeconds,
+        )
         em.control("DELETE", "faults")
         em.fault(obj("delay_ms" to 2000, "times" to 2))
         assertThrows<AdaptyException.Timeout> { runBlocking { client(timeoutSeconds = 0.2, maxRetries = 1).profiles.get(ProfileRef.CustomerUserId("x")) } }
-        assertThrows<AdaptyException.Connection> { runBlocking { client(baseUrl = "http://127.0.0.1:9", maxRetries = 0).profiles.get(ProfileRef.CustomerUserId("x")) } }
+        assertThrows<AdaptyException.Connection> {
+            runBlocking { client(baseUrl = "http://127.0.0.1:9", maxRetries = 0).profiles.get(ProfileRef.CustomerUserId("x")) }
+        }
         assertEquals("base_url", assertThrows<AdaptyException.Validation> { client(baseUrl = "http://api.example.com") }.field)
     }
 
@@ -200,14 +265,27 @@ class AdaptyClientTest {
         }
     }
 
-    private val profileOps = mapOf("get" to "profiles.get", "create" to "profiles.create", "update" to "profiles.update", "delete" to "profiles.delete", "delete_many" to "profiles.deleteMany")
+    private val profileOps = mapOf(
+        "get" to "profiles.get",
+        "create" to "profiles.create",
+        "update" to "profiles.update",
+        "delete" to "profiles.delete",
+        "delete_many" to "profiles.deleteMany",
+    )
 
     private fun runVector(c: JsonObject) {
         em.control("POST", "reset")
         c["given_config"]?.let { em.control("POST", "config", it) }
         c["given_profiles"]?.let { em.control("POST", "profiles", buildJsonObject { put("profiles", it) }) }
         em.control("DELETE", "journal")
-        val native = NativeClient(obj("api_key" to KEY, "base_url" to em.baseUrl, "api_version" to (c["api_version"]?.jsonPrimitive?.content ?: "v2"), "max_retries" to 0).toString())
+        val native = NativeClient(
+            obj(
+                "api_key" to KEY,
+                "base_url" to em.baseUrl,
+                "api_version" to (c["api_version"]?.jsonPrimitive?.content ?: "v2"),
+                "max_retries" to 0,
+            ).toString(),
+        )
         val input = c["input"]!!.jsonObject
         val operation = c["operation"]!!.jsonPrimitive.content
         val op = profileOps[operation] ?: operation
@@ -238,7 +316,9 @@ class AdaptyClientTest {
                 val req = expect["request"]!!.jsonObject
                 assertEquals(req["method"], entry["method"])
                 assertEquals(req["path"], entry["path"])
-                val query = (entry["query"] as? JsonPrimitive)?.takeUnless { it is JsonNull }?.content.orEmpty().split("&").filter { it.isNotEmpty() }.associate {
+                val query = (entry["query"] as? JsonPrimitive)?.takeUnless {
+                    it is JsonNull
+                }?.content.orEmpty().split("&").filter { it.isNotEmpty() }.associate {
                     val (k, v) = (it.split("=", limit = 2) + "")
                     URLDecoder.decode(k, Charsets.UTF_8) to URLDecoder.decode(v, Charsets.UTF_8)
                 }
@@ -251,18 +331,20 @@ class AdaptyClientTest {
         }
     }
 
-    private fun describe(e: AdaptyException): JsonElement =
-        when (e) {
-            is AdaptyException.Validation -> buildJsonObject { put("validation_error", obj("field" to e.field, "rule" to e.rule)) }
-            is AdaptyException.Api -> obj("status" to e.status.toInt(), "error_code" to e.errorCode)
-            else -> JsonPrimitive("unexpected: $e")
-        }
+    private fun describe(e: AdaptyException): JsonElement = when (e) {
+        is AdaptyException.Validation -> buildJsonObject { put("validation_error", obj("field" to e.field, "rule" to e.rule)) }
+        is AdaptyException.Api -> obj("status" to e.status.toInt(), "error_code" to e.errorCode)
+        else -> JsonPrimitive("unexpected: $e")
+    }
 
-    private fun sameJson(a: JsonElement, b: JsonElement): Boolean =
-        when {
-            a is JsonObject && b is JsonObject -> a.keys == b.keys && a.keys.all { sameJson(a[it]!!, b[it]!!) }
-            a is JsonArray && b is JsonArray -> a.size == b.size && a.indices.all { sameJson(a[it], b[it]) }
-            a is JsonPrimitive && b is JsonPrimitive && !a.isString && !b.isString && a !is JsonNull && b !is JsonNull -> a.content.toDoubleOrNull()?.let { it == b.content.toDoubleOrNull() } ?: (a.content == b.content)
-            else -> a == b
+    private fun sameJson(a: JsonElement, b: JsonElement): Boolean = when {
+        a is JsonObject && b is JsonObject -> a.keys == b.keys && a.keys.all { sameJson(a[it]!!, b[it]!!) }
+        a is JsonArray && b is JsonArray -> a.size == b.size && a.indices.all { sameJson(a[it], b[it]) }
+        a is JsonPrimitive && b is JsonPrimitive && !a.isString && !b.isString && a !is JsonNull && b !is JsonNull -> a.content.toDoubleOrNull()?.let {
+            it ==
+                b.content.toDoubleOrNull()
         }
+            ?: (a.content == b.content)
+        else -> a == b
+    }
 }

@@ -1,8 +1,5 @@
 package io.adapty.server
 
-import java.time.OffsetDateTime
-import java.time.ZoneOffset
-import java.util.UUID
 import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
@@ -20,6 +17,9 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 import uniffi.adapty_server_ffi.AdaptyException
+import java.time.OffsetDateTime
+import java.time.ZoneOffset
+import java.util.UUID
 
 /** Every operation beyond the Profile API, each through its suspend function and its blocking twin. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,22 +55,23 @@ class OperationsTest {
         runBlocking { body(true) }
     }
 
-    private fun subscription(purchasedAt: OffsetDateTime, expiresAt: OffsetDateTime) =
-        TransactionParams(
-            purchaseType = PurchaseType.Subscription,
-            store = "app_store",
-            environment = "Production",
-            storeProductId = "premium_monthly",
-            storeTransactionId = "1000000${System.nanoTime() % 1_000_000_000}",
-            storeOriginalTransactionId = "1000000000000001",
-            price = Price(country = "US", currency = "USD", value = 9.99),
-            purchasedAt = purchasedAt,
-            originallyPurchasedAt = purchasedAt,
-            expiresAt = expiresAt,
-            renewStatus = true,
-        )
+    private fun subscription(purchasedAt: OffsetDateTime, expiresAt: OffsetDateTime) = TransactionParams(
+        purchaseType = PurchaseType.Subscription,
+        store = "app_store",
+        environment = "Production",
+        storeProductId = "premium_monthly",
+        storeTransactionId = "1000000${System.nanoTime() % 1_000_000_000}",
+        storeOriginalTransactionId = "1000000000000001",
+        price = Price(country = "US", currency = "USD", value = 9.99),
+        purchasedAt = purchasedAt,
+        originallyPurchasedAt = purchasedAt,
+        expiresAt = expiresAt,
+        renewStatus = true,
+    )
 
-    private fun active(profile: Profile, level: String) = profile.accessLevels.any { it.accessLevelId == level && (it.expiresAt == null || it.expiresAt > now()) }
+    private fun active(profile: Profile, level: String) = profile.accessLevels.any {
+        it.accessLevelId == level && (it.expiresAt == null || it.expiresAt > now())
+    }
 
     @Test
     fun subscriptionGivesPremiumThenRevokeAndGrant() = bothStyles { blocking ->
@@ -104,7 +105,10 @@ class OperationsTest {
         val ref = profile()
         em.control("DELETE", "journal")
         val params = subscription(now().minusDays(1), now().minusDays(2))
-        val e = assertThrows<AdaptyException.Validation> { if (blocking) c.purchases.setTransactionBlocking(ref, params) else runBlocking { c.purchases.setTransaction(ref, params) } }
+        val e =
+            assertThrows<AdaptyException.Validation> {
+                if (blocking) c.purchases.setTransactionBlocking(ref, params) else runBlocking { c.purchases.setTransaction(ref, params) }
+            }
         assertEquals("expires_at", e.field)
         assertEquals("expires_date_error", e.errorCode)
         assertTrue("expires_date_error" in e.detail, e.detail)
@@ -129,7 +133,10 @@ class OperationsTest {
         val ref = profile()
         val first = IntegrationIdentifiers(amplitudeUserId = "amp-1", mixpanelUserId = "mix-1")
         if (blocking) c.integrations.setBlocking(ref, first) else c.integrations.set(ref, first)
-        assertEquals(obj("amplitude_user_id" to "amp-1", "mixpanel_user_id" to "mix-1"), Json.parseToJsonElement(em.journal().last().jsonObject["body"]!!.jsonPrimitive.content))
+        assertEquals(
+            obj("amplitude_user_id" to "amp-1", "mixpanel_user_id" to "mix-1"),
+            Json.parseToJsonElement(em.journal().last().jsonObject["body"]!!.jsonPrimitive.content),
+        )
         val second = IntegrationIdentifiers(appsflyerId = "af-1")
         if (blocking) c.integrations.setBlocking(ref, second) else c.integrations.set(ref, second)
         val ids = if (blocking) c.integrations.getBlocking(ref) else c.integrations.get(ref)
@@ -157,7 +164,14 @@ class OperationsTest {
         val first = if (blocking) c.paywalls.listBlocking(page = 1, pageSize = 2) else c.paywalls.list(page = 1, pageSize = 2)
         assertEquals(2, first.data.size)
         assertEquals("5 1 3", "${first.count} ${first.page} ${first.pages}")
-        val second = if (blocking) c.paywalls.listBlocking(pageSize = 2, cursor = first.nextCursor) else c.paywalls.list(pageSize = 2, cursor = first.nextCursor)
+        val second = if (blocking) {
+            c.paywalls.listBlocking(
+                pageSize = 2,
+                cursor = first.nextCursor,
+            )
+        } else {
+            c.paywalls.list(pageSize = 2, cursor = first.nextCursor)
+        }
         assertEquals(2L, second.page)
 
         em.control("DELETE", "journal")
@@ -172,7 +186,8 @@ class OperationsTest {
         assertEquals(1, sentTo("/paywalls"))
 
         val id = all[0].paywallId
-        val configs = listOf(RemoteConfig(locale = "en", data = """{"title":"Go premium"}"""), RemoteConfig(locale = "fr", data = """{"title":"Passez premium"}"""))
+        val configs =
+            listOf(RemoteConfig(locale = "en", data = """{"title":"Go premium"}"""), RemoteConfig(locale = "fr", data = """{"title":"Passez premium"}"""))
         val updated = if (blocking) c.paywalls.updateBlocking(id, PaywallUpdateParams(configs)) else c.paywalls.update(id, PaywallUpdateParams(configs))
         assertEquals(configs.map { it.locale }, updated.remoteConfigs.map { it.locale })
         val fetched = if (blocking) c.paywalls.getBlocking(id) else c.paywalls.get(id)
@@ -186,9 +201,25 @@ class OperationsTest {
         val ref = profile()
         val key = UUID.randomUUID().toString()
         val credit = VirtualCurrencyTransactionParams(items = listOf(VirtualCurrencyItem("COINS", 100)), metadata = mapOf("reason" to "welcome_bonus"))
-        val made = if (blocking) c.virtualCurrency.createTransactionBlocking(ref, credit, idempotencyKey = key) else c.virtualCurrency.createTransaction(ref, credit, idempotencyKey = key)
+        val made = if (blocking) {
+            c.virtualCurrency.createTransactionBlocking(
+                ref,
+                credit,
+                idempotencyKey = key,
+            )
+        } else {
+            c.virtualCurrency.createTransaction(ref, credit, idempotencyKey = key)
+        }
         assertEquals(100L, made.balances.single { it.code == "COINS" }.balance)
-        val replayed = if (blocking) c.virtualCurrency.createTransactionBlocking(ref, credit, idempotencyKey = key) else c.virtualCurrency.createTransaction(ref, credit, idempotencyKey = key)
+        val replayed = if (blocking) {
+            c.virtualCurrency.createTransactionBlocking(
+                ref,
+                credit,
+                idempotencyKey = key,
+            )
+        } else {
+            c.virtualCurrency.createTransaction(ref, credit, idempotencyKey = key)
+        }
         assertEquals(made.transactionId, replayed.transactionId)
         assertEquals(key, em.journal().last().jsonObject["headers"]!!.jsonObject["idempotency-key"]!!.jsonPrimitive.content)
 
@@ -197,7 +228,10 @@ class OperationsTest {
         assertEquals(listOf(100L, 100L, "Gold Coins"), listOf(coins.balance, coins.available, coins.name))
 
         val debit = VirtualCurrencyTransactionParams(items = listOf(VirtualCurrencyItem("COINS", -500)))
-        val e = assertThrows<AdaptyException.Api> { if (blocking) c.virtualCurrency.createTransactionBlocking(ref, debit) else runBlocking { c.virtualCurrency.createTransaction(ref, debit) } }
+        val e =
+            assertThrows<AdaptyException.Api> {
+                if (blocking) c.virtualCurrency.createTransactionBlocking(ref, debit) else runBlocking { c.virtualCurrency.createTransaction(ref, debit) }
+            }
         assertEquals(400.toUShort() to "insufficient_balance", e.status to e.errorCode)
 
         repeat(4) {
@@ -208,13 +242,27 @@ class OperationsTest {
         assertEquals(2, page.data.size)
         assertNotNull(page.nextCursor)
         em.control("DELETE", "journal")
-        val history = if (blocking) c.virtualCurrency.listAllTransactionsBlocking(ref, limit = 2).toList() else c.virtualCurrency.listAllTransactions(ref, limit = 2).toList()
+        val history = if (blocking) {
+            c.virtualCurrency.listAllTransactionsBlocking(
+                ref,
+                limit = 2,
+            ).toList()
+        } else {
+            c.virtualCurrency.listAllTransactions(ref, limit = 2).toList()
+        }
         assertEquals(5, history.size)
         assertEquals(3, sentTo("/vc/transactions"))
         assertEquals(made.transactionId, history.last().transactionId)
         assertEquals(mapOf("reason" to "welcome_bonus"), history.last().metadata)
         assertEquals(page.data, history.take(2))
-        val gems = if (blocking) c.virtualCurrency.listAllTransactionsBlocking(ref, currencyCode = "GEMS").toList() else c.virtualCurrency.listAllTransactions(ref, currencyCode = "GEMS").toList()
+        val gems = if (blocking) {
+            c.virtualCurrency.listAllTransactionsBlocking(
+                ref,
+                currencyCode = "GEMS",
+            ).toList()
+        } else {
+            c.virtualCurrency.listAllTransactions(ref, currencyCode = "GEMS").toList()
+        }
         assertEquals(List(4) { "GEMS" }, gems.map { it.items.single().currencyCode })
         assertEquals(listOf(20L, 15L, 10L, 5L), gems.map { it.items.single().balanceAfter })
     }
@@ -231,7 +279,17 @@ class OperationsTest {
     /** Answers every matching GET of a walk with [body], via a fault. */
     private fun fakePages(pathPrefix: String, body: String) {
         em.control("DELETE", "faults")
-        em.fault(JsonObject(mapOf("method" to JsonPrimitive("GET"), "path_prefix" to JsonPrimitive(pathPrefix), "status" to JsonPrimitive(200), "body" to Json.parseToJsonElement(body), "times" to JsonPrimitive(10))))
+        em.fault(
+            JsonObject(
+                mapOf(
+                    "method" to JsonPrimitive("GET"),
+                    "path_prefix" to JsonPrimitive(pathPrefix),
+                    "status" to JsonPrimitive(200),
+                    "body" to Json.parseToJsonElement(body),
+                    "times" to JsonPrimitive(10),
+                ),
+            ),
+        )
         em.control("DELETE", "journal")
     }
 
@@ -249,7 +307,13 @@ class OperationsTest {
                 if (path.endsWith("paywalls")) {
                     if (blocking) c.paywalls.listAllBlocking().toList() else runBlocking { c.paywalls.listAll().toList() }
                 } else {
-                    if (blocking) c.virtualCurrency.listAllTransactionsBlocking(ref).toList() else runBlocking { c.virtualCurrency.listAllTransactions(ref).toList() }
+                    if (blocking) {
+                        c.virtualCurrency.listAllTransactionsBlocking(ref).toList()
+                    } else {
+                        runBlocking {
+                            c.virtualCurrency.listAllTransactions(ref).toList()
+                        }
+                    }
                 }
             }
             assertTrue("the API returned cursor \"$cursor\" again" in e.detail, e.detail)
@@ -276,7 +340,14 @@ class OperationsTest {
         val ref = profile()
         em.control("DELETE", "faults")
         val pages = listOf("a", "b", "a").map { next ->
-            JsonObject(mapOf("method" to JsonPrimitive("GET"), "path_prefix" to JsonPrimitive("/api/v2/server-side-api/vc/transactions"), "status" to JsonPrimitive(200), "body" to Json.parseToJsonElement("""{"data": [], "pagination": {"next_cursor": "$next"}}""")))
+            JsonObject(
+                mapOf(
+                    "method" to JsonPrimitive("GET"),
+                    "path_prefix" to JsonPrimitive("/api/v2/server-side-api/vc/transactions"),
+                    "status" to JsonPrimitive(200),
+                    "body" to Json.parseToJsonElement("""{"data": [], "pagination": {"next_cursor": "$next"}}"""),
+                ),
+            )
         }
         em.fault(*pages.toTypedArray())
         em.control("DELETE", "journal")
