@@ -1,21 +1,16 @@
-//! `ops::call`, the entry point every binding uses: each operation name with one JSON case, and
-//! the argument errors bindings rely on (named fields, unknown operations).
+//! `ops::call`, the entry point every binding uses: operations by name with JSON cases that check
+//! their results, and the argument errors bindings rely on (named fields, unknown operations).
+//! (That every described operation is dispatched is the shared vectors' check: each operation
+//! must have vectors, and they run through `ops::call`.)
 
 mod common;
 
-use std::collections::BTreeSet;
-
-use adapty_server::ops::manifest::OPERATIONS;
 use adapty_server::ops::{call, outcome};
-use common::Env;
+use common::{Env, at};
 use serde_json::{Value, json};
 
-fn at(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_operation_by_name() {
+async fn operations_by_name_give_their_models() {
     let env = Env::start().await;
     let pid = env.control.seed_user("ops-user").await;
     let other = env.control.seed_user("ops-other").await;
@@ -116,17 +111,13 @@ async fn every_operation_by_name() {
             Box::new(|r| r["data"][0] == json!({ "code": "COINS", "name": "Gold Coins", "balance": 40, "held": 0, "available": 40 })),
         ),
     ];
-    let mut covered = BTreeSet::new();
     for (op, args, check) in &cases {
         let result = call(&client, op, args).await;
         let shown = outcome(result.clone());
         let value = result.unwrap_or_else(|e| panic!("{op}: {}", e.to_json()));
         assert!(check(&value), "{op} {args}: {value}");
         assert_eq!(shown, json!({ "ok": value }));
-        covered.insert(*op);
     }
-    let all: BTreeSet<&str> = OPERATIONS.iter().map(|op| op.name).collect();
-    assert_eq!(covered, all, "every operation has a case");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -30,7 +30,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-use adapty_server::ops::manifest::{self as ops, Operation};
+use adapty_server::ops::manifest as ops;
 use state::AppState;
 pub use state::{Fault, JournalEntry, Settings};
 
@@ -60,24 +60,13 @@ fn spellings(path: &str) -> Vec<String> {
     paths.iter().map(|p| p.trim_end_matches('/').to_owned()).chain(paths.clone()).collect()
 }
 
-/// Every operation but the Profile API's, by the endpoint the SDK's manifest gives it (one
-/// description of each path for the client and the emulator).
-fn endpoints() -> Vec<(&'static str, MethodRouter<Arc<AppState>>)> {
-    let at = |op: &Operation, handler: MethodRouter<Arc<AppState>>| (op.http.path, handler);
-    vec![
-        at(&ops::PURCHASES_SET_TRANSACTION, post(purchases::set_transaction)),
-        at(&ops::ACCESS_LEVELS_GRANT, post(purchases::grant)),
-        // The migration guide's shorter spelling of the grant path.
-        ("/api/v2/server-side-api/grant/access-level/", post(purchases::grant)),
-        at(&ops::ACCESS_LEVELS_REVOKE, post(purchases::revoke)),
-        at(&ops::REFUND_SAVER_GET, get(settings::refund_saver).post(settings::refund_saver)),
-        at(&ops::PURCHASES_VALIDATE_PADDLE, post(purchases::validate_paddle)),
-        at(&ops::INTEGRATIONS_GET, get(settings::integration_identifiers).post(settings::integration_identifiers)),
-        at(&ops::PAYWALLS_LIST, get(paywalls::list)),
-        at(&ops::PAYWALLS_GET, get(paywalls::get).put(paywalls::update)),
-        at(&ops::VIRTUAL_CURRENCY_LIST_TRANSACTIONS, get(virtual_currency::history).post(virtual_currency::create)),
-        at(&ops::VIRTUAL_CURRENCY_BALANCES, get(virtual_currency::balances)),
-    ]
+/// A module's endpoints: each path (from the SDK's manifest, so the client and the emulator
+/// share one description of it) with its handlers.
+type Routes = Vec<(&'static str, MethodRouter<Arc<AppState>>)>;
+
+/// Every operation but the Profile API's; each module lists its own.
+fn endpoints() -> Routes {
+    [purchases::routes(), settings::routes(), paywalls::routes(), virtual_currency::routes()].concat()
 }
 
 /// The whole service: the API behind the journal/fault layer, and the control plane beside it.

@@ -2,18 +2,26 @@
 
 use std::sync::Arc;
 
+use adapty_server::ops::manifest as ops;
 use adapty_server::{MAX_PAYWALL_PAGE_SIZE, Paywall, PaywallUpdateParams, Timestamp};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
+use crate::Routes;
 use crate::errors;
 use crate::profiles::{authenticate, json_body};
 use crate::state::AppState;
+
+/// This module's endpoints.
+pub(crate) fn routes() -> Routes {
+    vec![(ops::PAYWALLS_LIST.http.path, routing::get(list)), (ops::PAYWALLS_GET.http.path, routing::get(get).put(update))]
+}
 
 fn not_found() -> Response {
     errors::nested(StatusCode::NOT_FOUND, "paywall_does_not_exist", None, &["Paywall not found"])

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use adapty_server::ops::manifest as ops;
 use adapty_server::{
     AccessLevel, CancellationReason, Environment, GrantAccessParams, NonSubscription, PaddleValidationParams, Price, PurchaseType,
     RevokeAccessParams, Store, Subscription, Timestamp, TransactionParams,
@@ -14,14 +15,28 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use chrono::{Duration, Utc};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use crate::Routes;
 use crate::catalog::Catalog;
 use crate::errors;
 use crate::profiles::{Ids, authenticate, create_or_attach, find, json_body, ok, prelude};
 use crate::state::{AppState, Inner, StoredProfile};
+
+/// This module's endpoints.
+pub(crate) fn routes() -> Routes {
+    vec![
+        (ops::PURCHASES_SET_TRANSACTION.http.path, post(set_transaction)),
+        (ops::ACCESS_LEVELS_GRANT.http.path, post(grant)),
+        // The migration guide's shorter spelling of the grant path.
+        ("/api/v2/server-side-api/grant/access-level/", post(grant)),
+        (ops::ACCESS_LEVELS_REVOKE.http.path, post(revoke)),
+        (ops::PURCHASES_VALIDATE_PADDLE.http.path, post(validate_paddle)),
+    ]
+}
 
 /// Runs `f` on the request's profile; an unknown profile gets `missing()`.
 fn with_profile_mut(

@@ -5,17 +5,28 @@
 
 use std::sync::Arc;
 
+use adapty_server::ops::manifest as ops;
 use adapty_server::{IntegrationIdentifiers, RefundSaverParams};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use serde_json::{Map, Value, json};
 
+use crate::Routes;
 use crate::errors;
 use crate::profiles::{Ids, find, json_body, prelude};
 use crate::state::{AppState, StoredProfile};
+
+/// This module's endpoints.
+pub(crate) fn routes() -> Routes {
+    vec![
+        (ops::REFUND_SAVER_GET.http.path, get(refund_saver).post(refund_saver)),
+        (ops::INTEGRATIONS_GET.http.path, get(integration_identifiers).post(integration_identifiers)),
+    ]
+}
 
 /// Runs `f` on the request's profile under the lock; an unknown profile gets `missing()`.
 fn on_profile(app: &AppState, ids: &Ids, missing: fn() -> Response, f: impl FnOnce(&mut StoredProfile) -> Response) -> Response {

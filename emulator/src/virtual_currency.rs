@@ -8,18 +8,29 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use adapty_server::ops::manifest as ops;
 use adapty_server::{IDEMPOTENCY_KEY_HEADER, MAX_VC_PAGE_LIMIT, VirtualCurrencyTransactionParams, check_idempotency_key};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::Routes;
 use crate::errors;
 use crate::profiles::{Ids, find, header, prelude};
 use crate::state::{AppState, Idempotent, Inner};
+
+/// This module's endpoints.
+pub(crate) fn routes() -> Routes {
+    vec![
+        (ops::VIRTUAL_CURRENCY_LIST_TRANSACTIONS.http.path, get(history).post(create)),
+        (ops::VIRTUAL_CURRENCY_BALANCES.http.path, get(balances)),
+    ]
+}
 
 /// How long an `Idempotency-Key` is remembered.
 const KEY_WINDOW: Duration = Duration::from_secs(3600);
