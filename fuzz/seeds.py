@@ -2,7 +2,7 @@
 """Writes the fuzz targets' seed corpora, fuzz/corpus/<target>/, from the shared vectors.
 
 Reads tests/vectors/*.json and tests/vectors/examples/*.json (and, for the operation and model
-names, core/src/ops.rs and fuzz/fuzz_targets/decode_models.rs) and encodes inputs the way each
+names, core/src/ops/manifest.rs and fuzz/fuzz_targets/decode_models.rs) and encodes inputs the way each
 target's doc comment describes. The corpus is a build product (fuzz/.gitignore); each run
 replaces it. Python 3 standard library only.
 """
@@ -27,17 +27,14 @@ def load(path):
 
 
 def cases():
-    """Every case of tests/vectors/*.json, with `op` (the ops.rs name) and `args` (its arguments)."""
-    profile_ops = {"get": "profiles.get", "create": "profiles.create", "update": "profiles.update",
-                   "delete": "profiles.delete", "delete_many": "profiles.deleteMany"}
-    out = []
-    for path in sorted(VECTORS.glob("*.json")):
-        for case in load(path).get("cases", []):
-            args = dict(case.get("input", {}))
-            if "params" in args:  # profiles.json names the body `params`; ops.rs names it `fields`
-                args["fields"] = args.pop("params")
-            out.append(dict(case, op=profile_ops.get(case["operation"], case["operation"]), args=args))
-    return out
+    """Every case of tests/vectors/*.json (one format, described in each file's `description`),
+    with `op`, its operation's name in the manifest, and `args`, its input: the arguments
+    `ops::call` takes."""
+    return [
+        dict(case, op=case["operation"], args=case.get("input", {}))
+        for path in sorted(VECTORS.glob("*.json"))
+        for case in load(path).get("cases", [])
+    ]
 
 
 def examples():
@@ -58,6 +55,7 @@ def walk(value):
 
 # decode_models: selector byte (the index in MODELS) + JSON.
 
+
 def model_names():
     source = (FUZZ / "fuzz_targets" / "decode_models.rs").read_text(encoding="utf-8")
     return re.findall(r'^\s*\("([^"]+)", check', source, re.M)
@@ -71,11 +69,16 @@ def decode_models(all_cases, ex):
         seeds.append(bytes([names.index(model)]) + compact(value))
 
     request_model = {
-        "profiles.create": "ProfileParams", "profiles.update": "ProfileParams",
-        "purchases.setTransaction": "TransactionParams", "accessLevels.grant": "GrantAccessParams",
-        "accessLevels.revoke": "RevokeAccessParams", "refundSaver.set": "RefundSaverParams",
-        "purchases.validateStripe": "StripeValidationParams", "purchases.validatePaddle": "PaddleValidationParams",
-        "paywalls.update": "PaywallUpdateParams", "virtualCurrency.createTransaction": "VirtualCurrencyTransactionParams",
+        "profiles.create": "ProfileParams",
+        "profiles.update": "ProfileParams",
+        "purchases.setTransaction": "TransactionParams",
+        "accessLevels.grant": "GrantAccessParams",
+        "accessLevels.revoke": "RevokeAccessParams",
+        "refundSaver.set": "RefundSaverParams",
+        "purchases.validateStripe": "StripeValidationParams",
+        "purchases.validatePaddle": "PaddleValidationParams",
+        "paywalls.update": "PaywallUpdateParams",
+        "virtualCurrency.createTransaction": "VirtualCurrencyTransactionParams",
         "integrations.set": "IntegrationIdentifiers",
     }
     for name, body in ex.items():
@@ -84,7 +87,11 @@ def decode_models(all_cases, ex):
             profile = body["data"]
             add("Profile", profile)
             add("CustomAttributes", profile.get("custom_attributes"))
-            for key, model in [("access_levels", "AccessLevel"), ("subscriptions", "Subscription"), ("non_subscriptions", "NonSubscription")]:
+            for key, model in [
+                ("access_levels", "AccessLevel"),
+                ("subscriptions", "Subscription"),
+                ("non_subscriptions", "NonSubscription"),
+            ]:
                 for item in profile.get(key) or []:
                     add(model, item)
                     if item.get("offer"):
@@ -100,14 +107,27 @@ def decode_models(all_cases, ex):
                 add("RemoteConfig", item)
     # No vector holds these responses; minimal ones in the shapes of docs/EMULATOR.md.
     at = "2025-07-08T07:27:06.000000+0000"
-    paywall = {"paywall_id": "a1cf7850-1bb8-4151-8336-000000000001", "title": "Premium Subscription", "use_paywall_builder": False,
-               "created_at": at, "updated_at": at, "state": "live", "is_deleted": False, "web_purchase_url": None,
-               "products": [{"product_id": "p1", "title": "Monthly", "product_set": "monthly", "offer": None}],
-               "remote_configs": [{"locale": "en", "data": "{\"title\":\"Go premium\"}"}],
-               "main_screenshot": {"image_id": 1, "url": "https://example.com/s.png"}}
+    paywall = {
+        "paywall_id": "a1cf7850-1bb8-4151-8336-000000000001",
+        "title": "Premium Subscription",
+        "use_paywall_builder": False,
+        "created_at": at,
+        "updated_at": at,
+        "state": "live",
+        "is_deleted": False,
+        "web_purchase_url": None,
+        "products": [{"product_id": "p1", "title": "Monthly", "product_set": "monthly", "offer": None}],
+        "remote_configs": [{"locale": "en", "data": '{"title":"Go premium"}'}],
+        "main_screenshot": {"image_id": 1, "url": "https://example.com/s.png"},
+    }
     balance = {"code": "COINS", "name": "Gold Coins", "balance": 100, "held": 0, "available": 100}
-    history = {"transaction_id": "t1", "transaction_type": "credit", "items": [{"currency_code": "COINS", "amount": 100, "balance_after": 100}],
-               "metadata": {"reason": "bonus", "n": 1}, "created_at": at}
+    history = {
+        "transaction_id": "t1",
+        "transaction_type": "credit",
+        "items": [{"currency_code": "COINS", "amount": 100, "balance_after": 100}],
+        "metadata": {"reason": "bonus", "n": 1},
+        "created_at": at,
+    }
     add("Paywall", paywall)
     add("PaywallProduct", paywall["products"][0])
     add("Vec<Paywall>", [paywall])
@@ -127,6 +147,7 @@ def decode_models(all_cases, ex):
 
 # error_body: status (2 bytes, big-endian) + body.
 
+
 def error_body(all_cases, ex):
     seeds = []
     statuses = {400, 401, 404, 409, 422, 429, 500, 503}
@@ -145,7 +166,11 @@ def error_body(all_cases, ex):
     for case in all_cases:  # bodies naming the error codes the vectors expect
         outcome = case.get("expect", {}).get("outcome")
         if isinstance(outcome, dict) and outcome.get("error_code"):
-            body = {"errors": [{"source": None, "errors": [case["name"]]}], "error_code": outcome["error_code"], "status_code": outcome["status"]}
+            body = {
+                "errors": [{"source": None, "errors": [case["name"]]}],
+                "error_code": outcome["error_code"],
+                "status_code": outcome["status"],
+            }
             seeds.append(outcome["status"].to_bytes(2, "big") + compact(body))
     for s in sorted(statuses):
         seeds.append(s.to_bytes(2, "big") + b"")
@@ -169,17 +194,25 @@ def datetimes(all_cases, ex):
 def datetime(all_cases, ex):
     seeds = [t.encode() for t in datetimes(all_cases, ex)]
     # The documented variants (datetime.rs), in case no vector has one of them.
-    seeds += [b"2024-12-24T10:50:23+00:00", b"2022-10-12T09:42:50.000000+0000", b"2025-07-30T11:13:58.798Z",
-              b"2024-01-15T10:30:00", b"2024-01-15 10:30:00+0200"]
+    seeds += [
+        b"2024-12-24T10:50:23+00:00",
+        b"2022-10-12T09:42:50.000000+0000",
+        b"2025-07-30T11:13:58.798Z",
+        b"2024-01-15T10:30:00",
+        b"2024-01-15 10:30:00+0200",
+    ]
     return seeds
 
 
 # ops_args: selector byte (operation index, 0x80 for the v1 client) + arguments JSON.
 
+
 def operations():
-    source = (ROOT / "core" / "src" / "ops.rs").read_text(encoding="utf-8")
-    body = re.search(r"pub const OPERATIONS: &\[&str\] = &\[(.*?)\];", source, re.S).group(1)
-    return re.findall(r'"([^"]+)"', body)
+    """The operation names in the manifest's order (`OPERATIONS` lists the entries' constants)."""
+    source = (ROOT / "core" / "src" / "ops" / "manifest.rs").read_text(encoding="utf-8")
+    names = {const: f"{ns}.{method}" for const, ns, method in re.findall(r'op!\((\w+), "(\w+)" "(\w+)"', source)}
+    body = re.search(r"pub const OPERATIONS: &\[&Operation\] = &\[(.*?)\];", source, re.S).group(1)
+    return [names[const] for const in re.findall(r"&(\w+)", body)]
 
 
 def ops_args(all_cases, ex):
@@ -208,16 +241,28 @@ def emulator_paths():
     for version in ["v1", "v2"]:
         for name in ["profile", "profiles"]:
             paths += [f"/api/{version}/server-side-api/{name}/", f"/api/{version}/server-side-api/{name}"]
-    suffixes = ["/purchase/set/transaction/", "/purchase/profile/grant/access-level/", "/grant/access-level/",
-                "/purchase/profile/revoke/access-level/", "/purchase/profile/refund-saver/settings/",
-                "/purchase/paddle/token/validate/", "/integration/profile/set/integration-identifiers/", "/paywalls/",
-                "/paywalls/{id}/", "/vc/transactions/", "/vc/balances/"]
+    suffixes = [
+        "/purchase/set/transaction/",
+        "/purchase/profile/grant/access-level/",
+        "/grant/access-level/",
+        "/purchase/profile/revoke/access-level/",
+        "/purchase/profile/refund-saver/settings/",
+        "/purchase/paddle/token/validate/",
+        "/integration/profile/set/integration-identifiers/",
+        "/paywalls/",
+        "/paywalls/{id}/",
+        "/vc/transactions/",
+        "/vc/balances/",
+    ]
     for suffix in suffixes:
         for version in ["v1", "v2"]:
             p = f"/api/{version}/server-side-api{suffix}"
             paths += [p.rstrip("/"), p]
     paths += ["/api/v1/sdk/purchase/stripe/token/validate/", "/api/v1/sdk/purchase/stripe/token/validate"]
-    paths += [f"/__emulator/{c}" for c in ["health", "reset", "journal", "faults", "chaos", "profiles", "profiles/{id}", "config", "paywalls"]]
+    paths += [
+        f"/__emulator/{c}"
+        for c in ["health", "reset", "journal", "faults", "chaos", "profiles", "profiles/{id}", "config", "paywalls"]
+    ]
     return paths
 
 
@@ -244,13 +289,22 @@ def request(method, path, query=None, headers=None, body=None, auth=0):
         body_bytes = body
     else:
         body_bytes = compact(body)
-    pieces = [ident, query_text, headers.get("adapty-customer-user-id", ""), headers.get("adapty-profile-id", ""),
-              headers.get("idempotency-key", ""), headers.get("content-type", ""), headers.get("accept", "")]
+    pieces = [
+        ident,
+        query_text,
+        headers.get("adapty-customer-user-id", ""),
+        headers.get("adapty-profile-id", ""),
+        headers.get("idempotency-key", ""),
+        headers.get("content-type", ""),
+        headers.get("accept", ""),
+    ]
     return bytes([METHODS.index(method), selector, auth]) + b"\0".join(p.encode() for p in pieces) + b"\0" + body_bytes
 
 
 def control(method, name, body=None):
-    return request(method, f"/__emulator/{name}", headers={"content-type": "application/json"} if body is not None else {}, body=body)
+    return request(
+        method, f"/__emulator/{name}", headers={"content-type": "application/json"} if body is not None else {}, body=body
+    )
 
 
 def emulator_request(all_cases, ex):
@@ -283,16 +337,59 @@ def emulator_request(all_cases, ex):
     seeds += [
         control("GET", "health"),
         SEPARATOR.join([create, control("GET", "journal"), control("DELETE", "journal"), control("GET", "profiles/fuzz-user")]),
-        SEPARATOR.join([control("POST", "faults", [{"path_prefix": "/api/", "status": 503, "retry_after": "1", "times": 2},
-                                                   {"method": "GET", "delay_ms": 1500, "headers": {"adapty-customer-user-id": "fuzz-user"}}]),
-                        create, request("GET", api, headers=who), control("GET", "faults"), control("DELETE", "faults")]),
+        SEPARATOR.join(
+            [
+                control(
+                    "POST",
+                    "faults",
+                    [
+                        {"path_prefix": "/api/", "status": 503, "retry_after": "1", "times": 2},
+                        {"method": "GET", "delay_ms": 1500, "headers": {"adapty-customer-user-id": "fuzz-user"}},
+                    ],
+                ),
+                create,
+                request("GET", api, headers=who),
+                control("GET", "faults"),
+                control("DELETE", "faults"),
+            ]
+        ),
         SEPARATOR.join([control("POST", "faults", {"drop_connection": True, "apply": True}), create]),
-        SEPARATOR.join([control("POST", "chaos", {"seed": 7, "rates": {"status_500": 0.2, "slow": 0.2, "dropped": 0.2, "applied_then_500": 0.2},
-                                                  "slow_ms": 1500}), create, create, create, control("GET", "chaos"), control("DELETE", "chaos")]),
-        SEPARATOR.join([control("POST", "config", {"vc_processing_delay_ms": 1500}), control("POST", "profiles", {"profiles": [{"customer_user_id": "fuzz-user", "balances": {"COINS": 10}}]}),
-                        request("POST", "/api/v2/server-side-api/vc/transactions/", headers=dict(who, **{"idempotency-key": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}),
-                                body={"items": [{"currency_code": "COINS", "amount": -3}]})]),
-        SEPARATOR.join([control("POST", "paywalls", {"count": 3}), request("GET", "/api/v2/server-side-api/paywalls/", {"page[number]": "2", "page[size]": "2"})]),
+        SEPARATOR.join(
+            [
+                control(
+                    "POST",
+                    "chaos",
+                    {
+                        "seed": 7,
+                        "rates": {"status_500": 0.2, "slow": 0.2, "dropped": 0.2, "applied_then_500": 0.2},
+                        "slow_ms": 1500,
+                    },
+                ),
+                create,
+                create,
+                create,
+                control("GET", "chaos"),
+                control("DELETE", "chaos"),
+            ]
+        ),
+        SEPARATOR.join(
+            [
+                control("POST", "config", {"vc_processing_delay_ms": 1500}),
+                control("POST", "profiles", {"profiles": [{"customer_user_id": "fuzz-user", "balances": {"COINS": 10}}]}),
+                request(
+                    "POST",
+                    "/api/v2/server-side-api/vc/transactions/",
+                    headers=dict(who, **{"idempotency-key": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}),
+                    body={"items": [{"currency_code": "COINS", "amount": -3}]},
+                ),
+            ]
+        ),
+        SEPARATOR.join(
+            [
+                control("POST", "paywalls", {"count": 3}),
+                request("GET", "/api/v2/server-side-api/paywalls/", {"page[number]": "2", "page[size]": "2"}),
+            ]
+        ),
         control("POST", "profiles", {"count": 3, "customer_user_id_prefix": "u"}),
         control("GET", "config"),
         request("GET", api, headers={"adapty-profile-id": "not-a-uuid", "accept": "text/html"}, auth=6),

@@ -1,25 +1,24 @@
-//! Runs the shared cases of `tests/vectors/profiles.json` against the emulator, as every
+//! Runs the shared cases of `tests/vectors/` (`profiles.json`, `operations.json`; one format,
+//! described in each file's `description`) against the emulator through `ops::call`, as every
 //! language binding does.
 
 mod common;
 
-use adapty_server::{ApiVersion, Client, CreateRef, Error, ProfileParams, ProfileRef};
+use adapty_server::{ApiVersion, Client, Error};
 use common::{Env, json_eq};
 use serde_json::{Value, json};
 
-fn load() -> Vec<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/profiles.json");
+fn load(file: &str) -> Vec<Value> {
+    let path = format!("{}/../tests/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     doc["cases"].as_array().unwrap().clone()
 }
 
-fn id_parts(input: &Value) -> (Option<&str>, Option<&str>) {
-    (input["profile_id"].as_str(), input["customer_user_id"].as_str())
-}
-
-/// The outcome of one case, as the vectors describe outcomes.
-fn outcome<T>(r: &Result<T, Error>) -> Value {
+/// The outcome of one call, as the vectors describe outcomes. An operation with one result per
+/// input (`profiles.deleteMany`) gives the list of its inputs' outcomes.
+fn outcome(r: &Result<Value, Error>, per_input: bool) -> Value {
     match r {
+        Ok(Value::Array(results)) if per_input => Value::Array(results.iter().map(result_outcome).collect()),
         Ok(_) => json!("ok"),
         Err(Error::Validation(v)) => json!({ "validation_error": { "field": v.field, "rule": v.rule.as_str() } }),
         Err(Error::Api(a)) => json!({ "status": a.status, "error_code": a.error_code }),
@@ -27,42 +26,13 @@ fn outcome<T>(r: &Result<T, Error>) -> Value {
     }
 }
 
-async fn run(client: &Client, case: &Value) -> Value {
-    let input = &case["input"];
-    let (pid, cuid) = id_parts(input);
-    let params = || ProfileParams::from_json(input.get("params").cloned().unwrap_or(json!({})));
-    let profiles = client.profiles();
-    match case["operation"].as_str().unwrap() {
-        "get" => match ProfileRef::from_parts(pid, cuid) {
-            Ok(r) => outcome(&profiles.get(&r).await),
-            Err(e) => outcome::<()>(&Err(e.into())),
-        },
-        "delete" => match ProfileRef::from_parts(pid, cuid) {
-            Ok(r) => outcome(&profiles.delete(&r).await),
-            Err(e) => outcome::<()>(&Err(e.into())),
-        },
-        "create" => match CreateRef::from_parts(pid, cuid).and_then(|r| params().map(|p| (r, p))) {
-            Ok((r, p)) => outcome(&profiles.create(&r, &p).await),
-            Err(e) => outcome::<()>(&Err(e.into())),
-        },
-        "update" => match ProfileRef::from_parts(pid, cuid).and_then(|r| params().map(|p| (r, p))) {
-            Ok((r, p)) => outcome(&profiles.update(&r, &p).await),
-            Err(e) => outcome::<()>(&Err(e.into())),
-        },
-        "delete_many" => {
-            let refs: Vec<_> = input["refs"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| {
-                    let (p, c) = id_parts(r);
-                    ProfileRef::from_parts(p, c)
-                })
-                .collect();
-            let results = profiles.delete_many(refs, input["concurrency"].as_u64().unwrap() as usize).await;
-            json!({ "results": results.iter().map(outcome).collect::<Vec<_>>() })
-        }
-        other => panic!("unknown operation {other}"),
+/// One input's result of a per-input operation: `null`, or the error's `Error::to_json`.
+fn result_outcome(r: &Value) -> Value {
+    match r {
+        Value::Null => json!("ok"),
+        e if e.get("rule").is_some() => json!({ "validation_error": { "field": e["field"], "rule": e["rule"] } }),
+        e if e.get("status").is_some() => json!({ "status": e["status"], "error_code": e["error_code"] }),
+        e => json!({ "unexpected": e }),
     }
 }
 
@@ -79,10 +49,15 @@ fn check_case(name: &str, expect: &Value, got: &Value, sent: &[Value]) -> Vec<St
         return problems;
     }
     if let Some(results) = expect.get("results") {
-        return if got["results"] == *results { Vec::new() } else { vec![format!("{name}: got {got}, expected {results}")] };
+        return if got == results { Vec::new() } else { vec![format!("{name}: got {got}, expected {results}")] };
     }
     let mut problems = Vec::new();
-    if *got != expect["outcome"] {
+    // Per-input results: "ok" when every input succeeded.
+    let got = match got.as_array() {
+        Some(results) if results.iter().all(|r| r == "ok") => json!("ok"),
+        _ => got.clone(),
+    };
+    if got != expect["outcome"] {
         problems.push(format!("{name}: outcome {got} != expected {}", expect["outcome"]));
     }
     match sent {
@@ -125,45 +100,6 @@ fn check_request(name: &str, expected: &Value, entry: &Value) -> Vec<String> {
     problems
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shared_vectors() {
-    let env = Env::start().await;
-    let ctl = &env.control;
-    let clients =
-        [ApiVersion::V1, ApiVersion::V2].map(|v| Client::new(env.config().api_version(v).max_retries(0).build().unwrap()).unwrap());
-    let mut problems = Vec::new();
-    let cases = load();
-    assert!(cases.len() >= 40, "the vectors file lost cases");
-    for case in &cases {
-        let name = case["name"].as_str().unwrap();
-        ctl.reset().await;
-        if let Some(given) = case.get("given_profiles") {
-            ctl.seed(json!({ "profiles": given })).await;
-            ctl.clear_journal().await;
-        }
-        let client = &clients[if case["api_version"] == "v1" { 0 } else { 1 }];
-        let got = run(client, case).await;
-        problems.extend(check_case(name, &case["expect"], &got, &ctl.journal().await));
-    }
-    assert!(problems.is_empty(), "{} of {} vector cases failed:\n{}", problems.len(), cases.len(), problems.join("\n"));
-}
-
-fn load_operations() -> Vec<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/operations.json");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    doc["cases"].as_array().unwrap().clone()
-}
-
-/// The outcome of `ops::call`, as operations.json describes outcomes.
-fn op_outcome(r: &Result<Value, Error>) -> Value {
-    match r {
-        Ok(_) => json!("ok"),
-        Err(Error::Validation(v)) => json!({ "validation_error": { "field": v.field, "rule": v.rule.as_str() } }),
-        Err(Error::Api(a)) => json!({ "status": a.status, "error_code": a.error_code }),
-        Err(other) => json!({ "unexpected": other.to_string() }),
-    }
-}
-
 /// The journal's raw query string as a map (percent-decoded, `+` as space).
 fn query_map(raw: &str) -> serde_json::Map<String, Value> {
     let decode = |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
@@ -175,30 +111,43 @@ fn query_map(raw: &str) -> serde_json::Map<String, Value> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shared_operation_vectors() {
+async fn shared_vectors() {
     let env = Env::start().await;
     let ctl = &env.control;
-    let client = Client::new(env.config().max_retries(0).build().unwrap()).unwrap();
-    let cases = load_operations();
-    assert!(cases.len() >= 40, "the operations vectors lost cases");
+    let clients =
+        [ApiVersion::V1, ApiVersion::V2].map(|v| Client::new(env.config().api_version(v).max_retries(0).build().unwrap()).unwrap());
+    let files = [("profiles.json", 51), ("operations.json", 64)];
     let mut covered = std::collections::BTreeSet::new();
     let mut problems = Vec::new();
-    for case in &cases {
-        let name = case["name"].as_str().unwrap();
-        let op = case["operation"].as_str().unwrap();
-        covered.insert(op.to_owned());
-        ctl.reset().await;
-        if let Some(given) = case.get("given_profiles") {
-            ctl.seed(json!({ "profiles": given })).await;
+    let mut total = 0;
+    for (file, at_least) in files {
+        let cases = load(file);
+        assert!(cases.len() >= at_least, "{file} lost cases: {} < {at_least}", cases.len());
+        total += cases.len();
+        for case in &cases {
+            let name = case["name"].as_str().unwrap();
+            let op = case["operation"].as_str().unwrap();
+            let entry = adapty_server::ops::manifest::find(op).unwrap_or_else(|| panic!("{file}: {name}: unknown operation {op}"));
+            covered.insert(op.to_owned());
+            ctl.reset().await;
+            if let Some(given) = case.get("given_profiles") {
+                ctl.seed(json!({ "profiles": given })).await;
+            }
+            if let Some(config) = case.get("given_config") {
+                ctl.config(config.clone()).await;
+            }
+            ctl.clear_journal().await;
+            let client = match case.get("api_version").map_or(Some("v2"), Value::as_str) {
+                Some("v1") => &clients[0],
+                Some("v2") => &clients[1],
+                other => panic!("{file}: {name}: api_version {other:?}"),
+            };
+            let per_input = entry.output == adapty_server::ops::manifest::Output::DeleteResults;
+            let got = outcome(&adapty_server::ops::call(client, op, &case["input"]).await, per_input);
+            problems.extend(check_case(&format!("{file}: {name}"), &case["expect"], &got, &ctl.journal().await));
         }
-        if let Some(config) = case.get("given_config") {
-            ctl.config(config.clone()).await;
-        }
-        ctl.clear_journal().await;
-        let got = op_outcome(&adapty_server::ops::call(&client, op, &case["input"]).await);
-        problems.extend(check_case(name, &case["expect"], &got, &ctl.journal().await));
     }
     let missing: Vec<_> = adapty_server::ops::manifest::OPERATIONS.iter().map(|op| op.name).filter(|op| !covered.contains(*op)).collect();
     assert!(missing.is_empty(), "operations without vectors: {missing:?}");
-    assert!(problems.is_empty(), "{} of {} operation vector cases failed:\n{}", problems.len(), cases.len(), problems.join("\n"));
+    assert!(problems.is_empty(), "{} of {total} vector cases failed:\n{}", problems.len(), problems.join("\n"));
 }

@@ -48,8 +48,8 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, json)) = data.split_first() else { return };
     let Ok(args) = serde_json::from_slice::<Value>(json) else { return };
     let f = fixture();
-    let index = (selector & 0x7f) as usize % (ops::OPERATIONS.len() + 1);
-    let op = ops::OPERATIONS.get(index).copied().unwrap_or("no.suchOperation");
+    let index = (selector & 0x7f) as usize % (ops::manifest::OPERATIONS.len() + 1);
+    let op = ops::manifest::OPERATIONS.get(index).map_or("no.suchOperation", |o| o.name);
     let client = if selector & 0x80 != 0 { &f.v1 } else { &f.v2 };
     let result = f.runtime.block_on(ops::call(client, op, &args));
     if let Err(e) = &result {

@@ -219,89 +219,107 @@ final class AdaptyServerTests: XCTestCase {
         XCTAssertEqual(found, Array(repeating: id, count: 200))
     }
 
-    /// The shared vectors, through the native call the Swift wrapper uses.
-    func testSharedVectors() throws {
-        XCTAssertEqual(try vectorFailures(URL(fileURLWithPath: ProcessInfo.processInfo.environment["ADAPTY_VECTORS"]!)), [])
-    }
-
-    /// The operations beyond the Profile API (operations.json, next to profiles.json): each case's
-    /// input goes to the core as it is.
-    func testOperationVectors() throws {
-        let profiles = URL(fileURLWithPath: ProcessInfo.processInfo.environment["ADAPTY_VECTORS"]!)
-        XCTAssertEqual(try vectorFailures(profiles.deletingLastPathComponent().appendingPathComponent("operations.json")), [])
-    }
-
-    func vectorFailures(_ file: URL) throws -> [String] {
-        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
-        let ops = [
-            "get": "profiles.get", "create": "profiles.create", "update": "profiles.update", "delete": "profiles.delete",
-            "delete_many": "profiles.deleteMany",
-        ]
-        let cases = doc["cases"] as! [Any]
-        var failures: [String] = cases.isEmpty ? ["\(file.lastPathComponent) has no cases"] : []
-        for case let c as [String: Any] in cases {
-            let name = c["name"] as! String
-            try em.control("POST", "reset")
-            if let config = c["given_config"] { try em.control("POST", "config", config) }
-            if let given = c["given_profiles"] { try em.control("POST", "profiles", ["profiles": given]) }
-            try em.control("DELETE", "journal")
-            let native = try NativeClient(
-                optionsJson: String(
-                    decoding: try JSONSerialization.data(withJSONObject: [
-                        "api_key": key, "base_url": em.baseUrl, "api_version": c["api_version"] ?? "v2", "max_retries": 0,
-                    ]), as: UTF8.self))
-            var input = c["input"] as! [String: Any]
-            if let params = input.removeValue(forKey: "params") { input["fields"] = params }
-            let expect = c["expect"] as! [String: Any]
-            let operation = c["operation"] as! String
-            let op = ops[operation] ?? operation
-            var outcome: Any
-            do {
-                let result = try native.callBlocking(
-                    op: op, argsJson: String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self))
-                if op == "profiles.deleteMany" {
-                    // One outcome per ref; a case of one ref may state it as its outcome.
-                    let each: [Any] = try resultErrors(resultsJson: result).map { error in error.map(describe) ?? "ok" }
-                    outcome = expect["results"] == nil && each.count == 1 ? each[0] : each
+    /// The shared vectors (tests/vectors/, one format) through the public `AdaptyClient`, each case
+    /// async and blocking: the generated `callVector` calls the operation's namespaced method with
+    /// the case's input read into its typed parameters (the `ProfileRef`, the path parameter, the
+    /// arguments, `fields` decoded into the generated input types).
+    ///
+    /// The skipping rule: a case whose input those parameters cannot hold is skipped (`callVector`
+    /// throws `Inexpressible` before any call: no profile id, a required argument or field left out,
+    /// an unknown key, a value of another type or outside an enum, a custom attribute key twice),
+    /// and only if the core refuses that input too (the case expects a validation error), so a
+    /// decoder stricter than the core cannot hide a case. The counts are printed.
+    func testSharedVectors() async throws {
+        let dir = URL(fileURLWithPath: ProcessInfo.processInfo.environment["ADAPTY_VECTORS"]!).deletingLastPathComponent()
+        var cases: [(String, [String: Any])] = []
+        for file in ["profiles.json", "operations.json"] {
+            let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(file))) as! [String: Any]
+            let list = doc["cases"] as! [[String: Any]]
+            XCTAssertFalse(list.isEmpty, "\(file) has no cases")
+            cases += list.map { (file, $0) }
+        }
+        var failures: [String] = []
+        var ran = 0
+        var skipped: [Why: [String]] = [:]
+        for (file, c) in cases {
+            for blocking in [false, true] {
+                let name = "\(file): \(c["name"] as! String) (\(blocking ? "blocking" : "async"))"
+                if let skip = try await runVector(c, blocking: blocking, name, &failures) {
+                    skipped[skip.why, default: []].append("\(name): \(skip.detail)")
                 } else {
-                    outcome = "ok"
-                }
-            } catch let e as AdaptyError {
-                outcome = describe(e)
-            }
-            let sent = try em.journal()
-            if let v = expect["validation_error"] {
-                if !same(outcome, ["validation_error": v]) || !sent.isEmpty { failures.append("\(name): \(outcome)") }
-            } else if let results = expect["results"] {
-                if !same(outcome, results) { failures.append("\(name): \(outcome)") }
-            } else {
-                let request = expect["request"] as! [String: Any]
-                guard same(outcome, expect["outcome"]!), sent.count == 1 else {
-                    failures.append("\(name): \(outcome), \(sent.count) sent")
-                    continue
-                }
-                let entry = sent[0]
-                let headers = entry["headers"] as! [String: Any]
-                let body =
-                    (entry["body"] as! String).isEmpty
-                    ? NSNull() : try JSONSerialization.jsonObject(with: Data((entry["body"] as! String).utf8))
-                let headersOk =
-                    (request["headers"] as? [String: String] ?? [:]).allSatisfy { headers[$0.key] as? String == $0.value }
-                    && (request["absent_headers"] as? [String] ?? []).allSatisfy { headers[$0] == nil }
-                var query: [String: String] = [:]
-                for pair in (entry["query"] as? String ?? "").split(separator: "&") {
-                    let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                    query[parts[0]] = parts.count > 1 ? parts[1] : ""
-                }
-                let queryOk = (request["query"] as? [String: String] ?? [:]).allSatisfy { query[$0.key] == $0.value }
-                if !(same(entry["method"]!, request["method"]!) && same(entry["path"]!, request["path"]!) && headersOk && queryOk
-                    && same(byKey(body), byKey(request["body"] ?? NSNull())))
-                {
-                    failures.append("\(name): sent \(entry)")
+                    ran += 1
                 }
             }
         }
-        return failures
+        let skips = skipped.values.reduce(0) { $0 + $1.count }
+        print("shared vectors: \(cases.count) cases, each async and blocking: \(ran) runs through AdaptyClient, \(skips) skipped")
+        for why in Why.allCases {
+            guard let names = skipped[why] else { continue }
+            print("  skipped, \(why.rawValue): \(names.count)\n" + names.map { "    \($0)\n" }.joined())
+        }
+        XCTAssertEqual(ran + skips, cases.count * 2)
+        XCTAssertGreaterThan(ran, skips, "most vectors must run through the client")
+        XCTAssertEqual(failures, [])
+    }
+
+    /// Runs one case, adding what is wrong to `failures`; the `Inexpressible` it was skipped for, or
+    /// nil when it ran through the client.
+    func runVector(_ c: [String: Any], blocking: Bool, _ name: String, _ failures: inout [String]) async throws -> Inexpressible? {
+        try em.control("POST", "reset")
+        if let config = c["given_config"] { try em.control("POST", "config", config) }
+        if let given = c["given_profiles"] { try em.control("POST", "profiles", ["profiles": given]) }
+        try em.control("DELETE", "journal")
+        let client = try AdaptyClient(apiKey: key, baseUrl: em.baseUrl, apiVersion: c["api_version"] as? String, maxRetries: 0)
+        let expect = c["expect"] as! [String: Any]
+        var outcome: Any
+        do {
+            let result = try await callVector(client, c["operation"] as! String, c["input"] as! [String: Any], blocking: blocking)
+            // One result per input (DeleteResult): each input's outcome.
+            outcome = (result as? [DeleteResult]).map { $0.map { r in r.error.map(describe) ?? "ok" } } ?? "ok"
+        } catch let e as Inexpressible {
+            let refused =
+                expect["validation_error"] != nil
+                || (expect["results"] as? [Any] ?? []).contains { ($0 as? [String: Any])?["validation_error"] != nil }
+            if !refused { failures.append("\(name): \(e), skipped only if the core refuses it, but the case expects \(expect)") }
+            if !(try em.journal()).isEmpty { failures.append("\(name): skipped, but a request was sent") }
+            return e
+        } catch let e as AdaptyError {
+            outcome = describe(e)
+        }
+        let sent = try em.journal()
+        if let v = expect["validation_error"] {
+            if !same(outcome, ["validation_error": v]) || !sent.isEmpty { failures.append("\(name): \(outcome)") }
+        } else if let results = expect["results"] {
+            if !same(outcome, results) { failures.append("\(name): \(outcome)") }
+        } else {
+            // One result per input: "ok" when every input succeeded.
+            if let each = outcome as? [Any], each.allSatisfy({ $0 as? String == "ok" }) { outcome = "ok" }
+            let request = expect["request"] as! [String: Any]
+            guard same(outcome, expect["outcome"]!), sent.count == 1 else {
+                failures.append("\(name): \(outcome), \(sent.count) sent")
+                return nil
+            }
+            let entry = sent[0]
+            let headers = entry["headers"] as! [String: Any]
+            let body =
+                (entry["body"] as! String).isEmpty
+                ? NSNull() : try JSONSerialization.jsonObject(with: Data((entry["body"] as! String).utf8))
+            let headersOk =
+                (request["headers"] as? [String: String] ?? [:]).allSatisfy { headers[$0.key] as? String == $0.value }
+                && (request["absent_headers"] as? [String] ?? []).allSatisfy { headers[$0] == nil }
+            var query: [String: String] = [:]
+            for pair in (entry["query"] as? String ?? "").split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                query[parts[0]] = parts.count > 1 ? parts[1] : ""
+            }
+            let queryOk = (request["query"] as? [String: String] ?? [:]).allSatisfy { query[$0.key] == $0.value }
+            if !(same(entry["method"]!, request["method"]!) && same(entry["path"]!, request["path"]!) && headersOk && queryOk
+                && same(byKey(body), byKey(request["body"] ?? NSNull())))
+            {
+                failures.append("\(name): sent \(entry)")
+            }
+        }
+        return nil
     }
 
     func describe(_ e: AdaptyError) -> Any {
