@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import json
 import os
@@ -148,3 +149,45 @@ def make(em: Emulator, mode: str) -> Callable[..., Calls]:
 def api(em: Emulator, mode: str) -> Calls:
     """A whole client in the current mode: `await api.paywalls.get(...)`."""
     return Calls(make_client(em, mode))
+
+
+# Inputs and readers the feature suites share.
+
+NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+USD = {"country": "US", "currency": "USD", "value": 9.99}
+
+
+def subscription(**changes: Any) -> dict[str, Any]:
+    """A monthly App Store subscription bought yesterday, as `set_transaction` keyword arguments."""
+    bought = NOW - dt.timedelta(days=1)
+    fields: dict[str, Any] = {
+        "purchase_type": "subscription",
+        "store": "app_store",
+        "store_product_id": "premium_monthly",
+        "store_transaction_id": "2000000111",
+        "store_original_transaction_id": "2000000111",
+        "price": USD,
+        "purchased_at": bought,
+        "originally_purchased_at": bought,
+        "expires_at": bought + dt.timedelta(days=30),
+        "renew_status": True,
+    }
+    return {**fields, **changes}
+
+
+def one_time(**changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "purchase_type": "one_time_purchase",
+        "store": "app_store",
+        "store_product_id": "coins_100",
+        "store_transaction_id": "3000000222",
+        "store_original_transaction_id": "3000000222",
+        "price": {"country": "DE", "currency": "EUR", "value": 1.99},
+        "purchased_at": NOW - dt.timedelta(hours=1),
+    }
+    return {**fields, **changes}
+
+
+def sent(em: Emulator) -> list[dict[str, Any]]:
+    """Bodies of the requests the emulator received, as JSON."""
+    return [json.loads(e["body"]) if e["body"] else None for e in em.journal()]
