@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: help fmt demo test test-rust test-python test-node test-kotlin test-swift swift-package kotlin-package lint bench bench-python bench-node soak fuzz codegen emulator toolchain
+.PHONY: help fmt bench-breakdown demo test test-rust test-python test-node test-kotlin test-swift swift-package kotlin-package lint bench bench-python bench-node soak fuzz codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -84,6 +84,15 @@ bench-node: toolchain
 	bindings-node/scripts/install target/node-bench --release
 	cp bindings-node/bench/throughput.mjs target/node-bench/
 	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator node target/node-bench/throughput.mjs
+
+## Where one call's time goes in Python and Node: wall and CPU µs per call of each layer (release builds).
+bench-breakdown: toolchain
+	$(CARGO) build --quiet --release -p adapty-emulator
+	bindings-python/scripts/install target/py-bench --release httpx==0.28.1
+	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator target/py-bench/bin/python bindings-python/bench/breakdown.py
+	bindings-node/scripts/install target/node-bench --release
+	cp bindings-node/bench/breakdown.mjs target/node-bench/
+	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator node target/node-bench/breakdown.mjs
 
 ## Memory under load: a million calls each through Python sync, Python async and Node Promises
 ## (release builds); prints the rates and how much RSS grows after warm-up (goal < 5 MB).
