@@ -5,11 +5,35 @@
 //! rejection), from which it builds every error the same way. List walks go through
 //! the core's `ops::Walk` (one `NativeWalk` per walk), so the cursor handling lives in the core.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use adapty_server::{Client, Config, Error, ops};
+use futures_util::FutureExt;
+use napi::Env;
+use napi::bindgen_prelude::Object;
 use napi_derive::napi;
 use serde_json::Value;
+
+/// A Promise of `work`'s outcome (`{ ok }` or `{ error }`, never a rejection). `work` runs as a
+/// task on the SDK's runtime and settles the Promise from there: one hop to the runtime and one
+/// back to the JavaScript thread (a napi `async fn` would add a third, through napi's own
+/// runtime). A panic is reported as the core's internal error, so the Promise always settles.
+fn promise<'env>(env: &'env Env, work: impl Future<Output = Result<Value, Error>> + Send + 'static) -> napi::Result<Object<'env>> {
+    let (deferred, promise) = env.create_deferred::<Value, _>()?;
+    let settle = move |outcome: Value| deferred.resolve(move |_| Ok(outcome));
+    match adapty_server::runtime::handle() {
+        Ok(runtime) => {
+            runtime.spawn(async move {
+                let result = AssertUnwindSafe(work).catch_unwind().await;
+                settle(ops::outcome(result.unwrap_or_else(|_| Err(Error::Internal { message: "an SDK task panicked".into() }))));
+            });
+        }
+        Err(e) => settle(ops::outcome(Err(e))),
+    }
+    Ok(promise)
+}
 
 /// A configured core client.
 #[napi]
@@ -36,11 +60,10 @@ impl NativeClient {
 
     /// Runs the operation `op` (a name of the core's manifest) with `args`; resolves to `{ ok }`
     /// or `{ error }`.
-    #[napi]
-    pub async fn call(&self, op: String, args: Value) -> Value {
-        // The core runs each request on its own runtime; napi's only awaits here.
+    #[napi(ts_return_type = "Promise<any>")]
+    pub fn call<'env>(&self, env: &'env Env, op: String, args: Value) -> napi::Result<Object<'env>> {
         let client = self.inner.clone();
-        ops::outcome(ops::call(&client, &op, &args).await)
+        promise(env, async move { ops::call(&client, &op, &args).await })
     }
 
     /// The same as `call`, blocking the calling thread (and so the event loop).
@@ -70,10 +93,10 @@ pub struct NativeWalk {
 impl NativeWalk {
     /// Fetches the next page; resolves to `{ ok: items }` (the models' JSON), `{ ok: null }` when
     /// the walk is over, or `{ error }` (after which the walk is over).
-    #[napi]
-    pub async fn next(&self) -> Value {
+    #[napi(ts_return_type = "Promise<any>")]
+    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<Object<'env>> {
         let walk = self.inner.clone();
-        ops::outcome(walk.next().await.map(|items| items.unwrap_or(Value::Null)))
+        promise(env, async move { walk.next().await.map(|items| items.unwrap_or(Value::Null)) })
     }
 
     /// The same as `next`, blocking the calling thread (and so the event loop).
