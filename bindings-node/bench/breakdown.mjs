@@ -9,7 +9,7 @@ import { Adapty } from 'adapty-server';
 
 const require = createRequire(import.meta.url);
 const pkg = path.dirname(require.resolve('adapty-server'));
-const { NativeClient } = require(path.join(pkg, 'adapty-server.node'));
+const { nativeClient, background } = require(path.join(pkg, 'lib', 'native.js'));
 const { fromCore } = require(path.join(pkg, 'lib', 'convert.js'));
 
 const BASE = process.env.ADAPTY_BASE_URL;
@@ -51,21 +51,19 @@ async function alternating(steps) {
 
 const client = new Adapty({ apiKey: KEY, baseUrl: BASE });
 await client.profiles.create({ customerUserId: USER });
-const native = new NativeClient({ api_key: KEY, base_url: BASE, language: ['node', 'bench'] });
+const native = nativeClient({ api_key: KEY, base_url: BASE, language: ['node', 'bench'] });
+const nativeCall = (args) => background((id) => native.call('profiles.get', args, id));
 const args = { profile_id: null, customer_user_id: USER };
-const data = (await native.call('profiles.get', args)).ok;
+const data = (await nativeCall(args)).ok;
 
 const steps = await alternating([
   ['profiles.get (the whole call)', oneAtATime(() => client.profiles.get({ customerUserId: USER }))],
-  ['  native call only (napi, core, HTTP, JSON)', oneAtATime(() => native.call('profiles.get', args))],
+  ['  native call only (napi, core, HTTP, JSON)', oneAtATime(() => nativeCall(args))],
   ['  fromCore only (camelCase model)', oneAtATime(() => fromCore('Profile', data))],
-  [
-    '  native call refused before I/O',
-    oneAtATime(() => native.call('profiles.get', { profile_id: null, customer_user_id: null })),
-  ],
+  ['  native call refused before I/O', oneAtATime(() => nativeCall({ profile_id: null, customer_user_id: null }))],
   ['profiles.getSync (the whole call)', oneAtATime(() => client.profiles.getSync({ customerUserId: USER }))],
   ['profiles.get, 64 in flight', inFlight(() => client.profiles.get({ customerUserId: USER }), 64)],
-  ['  native call only, 64 in flight', inFlight(() => native.call('profiles.get', args), 64)],
+  ['  native call only, 64 in flight', inFlight(() => nativeCall(args), 64)],
 ]);
 console.log(
   `adapty-server (Node ${process.versions.node}): µs per call, medians of ${ROUNDS} alternating rounds of ${CALLS} calls`,

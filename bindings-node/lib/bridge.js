@@ -14,6 +14,7 @@
 const { AdaptyError } = require('./adapty_error');
 const { API_KIND, BY_CODE } = require('./errors');
 const { fromCore, toCore } = require('./convert');
+const { background } = require('./native');
 
 const NATIVE = Symbol('native');
 
@@ -27,7 +28,8 @@ class Namespace {
 /** Runs the operation `spec` with the method's parameters; resolves to its result. */
 async function call(ns, spec, positional, input) {
   const args = coreArgs(spec, positional, input);
-  return result(spec, positional, unwrap(await ns[NATIVE]().call(spec.op, args)));
+  const native = ns[NATIVE]();
+  return result(spec, positional, unwrap(await background((id) => native.call(spec.op, args, id))));
 }
 
 /** The same as `call`, blocking the event loop. */
@@ -55,7 +57,7 @@ async function* pages(native, spec, args) {
   const walker = openWalk(native(), spec.op, args);
   for (;;) {
     native(); // a closed client throws here, as every call does
-    const items = unwrap(await walker.next());
+    const items = unwrap(await background((id) => walker.next(id)));
     if (items === null) return;
     for (const data of items) yield fromCore(spec.item, data);
   }

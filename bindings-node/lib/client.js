@@ -1,12 +1,10 @@
 // `Adapty`: a native core client and the namespaces of generated methods (lib/operations.js) on
 // it. Its Promise methods never block the event loop; their `*Sync` twins do.
 
-const path = require('node:path');
 const { BY_CODE } = require('./errors');
 const { errorFrom } = require('./bridge');
+const { nativeClient } = require('./native');
 const { coreOptions, namespaces } = require('./operations');
-
-const { NativeClient } = require(path.join(__dirname, '..', 'adapty-server.node'));
 
 class Adapty {
   #native;
@@ -14,7 +12,7 @@ class Adapty {
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
     try {
-      this.#native = new NativeClient({ ...coreOptions(options), language: ['node', process.versions.node] });
+      this.#native = nativeClient({ ...coreOptions(options), language: ['node', process.versions.node] });
     } catch (e) {
       throw errorFrom(JSON.parse(e.message));
     }

@@ -1,55 +1,111 @@
 //! The native addon under the `adapty-server` npm package.
 //!
-//! It only passes JSON: `lib/bridge.js` sends an operation name and snake_case arguments to the
+//! It only passes JSON: `lib/native.js` sends an operation name and snake_case arguments to the
 //! core's `ops::call`, and gets `{ ok: value }` or `{ error: description }` back (never a
 //! rejection), from which it builds every error the same way. List walks go through
 //! the core's `ops::Walk` (one `NativeWalk` per walk), so the cursor handling lives in the core.
+//!
+//! A background call runs as a task on the SDK's runtime and reports to the JavaScript thread's
+//! [`NativeCompletions`], which hands every outcome that arrived meanwhile to JavaScript in one
+//! batch: one wake-up of the event loop for many calls, one thread-safe function for the
+//! JavaScript environment (a napi deferred makes and frees one per Promise, and settles each with
+//! a wake-up of its own).
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use adapty_server::{Client, Config, Error, ops};
 use futures_util::FutureExt;
-use napi::Env;
-use napi::bindgen_prelude::Object;
+use napi::bindgen_prelude::Function;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use serde_json::Value;
+use serde_json::{Value, json};
 
-/// A Promise of `work`'s outcome (`{ ok }` or `{ error }`, never a rejection). `work` runs as a
-/// task on the SDK's runtime and settles the Promise from there: one hop to the runtime and one
-/// back to the JavaScript thread (a napi `async fn` would add a third, through napi's own
-/// runtime). A panic is reported as the core's internal error, so the Promise always settles.
-fn promise<'env>(env: &'env Env, work: impl Future<Output = Result<Value, Error>> + Send + 'static) -> napi::Result<Object<'env>> {
-    let (deferred, promise) = env.create_deferred::<Value, _>()?;
-    let settle = move |outcome: Value| deferred.resolve(move |_| Ok(outcome));
-    match adapty_server::runtime::handle() {
-        Ok(runtime) => {
-            runtime.spawn(async move {
-                let result = AssertUnwindSafe(work).catch_unwind().await;
-                settle(ops::outcome(result.unwrap_or_else(|_| Err(Error::Internal { message: "an SDK task panicked".into() }))));
-            });
-        }
-        Err(e) => settle(ops::outcome(Err(e))),
+/// The outcomes waiting for the JavaScript thread, as `[id, outcome]` pairs.
+type Outcomes = Arc<Mutex<Vec<Value>>>;
+
+/// Where the background calls of one JavaScript environment (the main thread, or a worker)
+/// report: `settle(batch)` receives the `[id, outcome]` pairs that arrived since its last call.
+/// Its thread-safe function is weak: what keeps the event loop alive while calls are in flight
+/// is `lib/native.js`'s business. Once the environment is torn down (`process.exit`, a worker
+/// terminated), outcomes are dropped: napi-rs refuses calls to a closed thread-safe function.
+#[napi]
+pub struct NativeCompletions {
+    inner: Arc<Completions>,
+}
+
+struct Completions {
+    outcomes: Outcomes,
+    settle: ThreadsafeFunction<(), (), Value, napi::Status, false, true>,
+}
+
+#[napi]
+impl NativeCompletions {
+    #[napi(constructor, ts_args_type = "settle: (batch: Array<[number, any]>) => void")]
+    pub fn new(settle: Function<Value, ()>) -> napi::Result<Self> {
+        let outcomes = Outcomes::default();
+        let taken = outcomes.clone();
+        let settle = settle
+            .build_threadsafe_function::<()>()
+            .weak::<true>()
+            .build_callback(move |_| Ok(Value::Array(std::mem::take(&mut *lock(&taken)))))?;
+        Ok(Self { inner: Arc::new(Completions { outcomes, settle }) })
     }
-    Ok(promise)
+}
+
+impl Completions {
+    /// Queues call `id`'s outcome; the first one queued since the last batch wakes the loop.
+    fn report(&self, id: u32, outcome: Value) {
+        let was_empty = {
+            let mut outcomes = lock(&self.outcomes);
+            outcomes.push(json!([id, outcome]));
+            outcomes.len() == 1
+        };
+        if was_empty {
+            // `Closing` once the environment is gone: nobody waits for the outcome any more.
+            let _ = self.settle.call((), ThreadsafeFunctionCallMode::NonBlocking);
+        }
+    }
+
+    /// Runs `work` on the SDK's runtime and reports its outcome (`{ ok }` or `{ error }`) as
+    /// call `id`'s; a panic is reported as the core's internal error, so every call settles.
+    fn spawn(self: &Arc<Self>, id: u32, work: impl Future<Output = Result<Value, Error>> + Send + 'static) {
+        let completions = self.clone();
+        match adapty_server::runtime::handle() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    let result = AssertUnwindSafe(work).catch_unwind().await;
+                    let panicked = || Err(Error::Internal { message: "an SDK task panicked".into() });
+                    completions.report(id, ops::outcome(result.unwrap_or_else(|_| panicked())));
+                });
+            }
+            Err(e) => completions.report(id, ops::outcome(Err(e))),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// A configured core client.
 #[napi]
 pub struct NativeClient {
     inner: Client,
+    completions: Arc<Completions>,
 }
 
 #[napi]
 impl NativeClient {
     /// `options`: the core's JSON settings (`Config::from_json`). A bad option throws an
     /// error whose message is the JSON description.
+    /// Background calls report to `completions`, those of the environment the client is made in.
     #[napi(constructor)]
-    pub fn new(options: Value) -> napi::Result<Self> {
+    pub fn new(options: Value, completions: &NativeCompletions) -> napi::Result<Self> {
         let built = Config::from_json(&options).map_err(Error::Validation);
         let inner = built.and_then(Client::new).map_err(|e| napi::Error::from_reason(e.to_json().to_string()))?;
-        Ok(Self { inner })
+        Ok(Self { inner, completions: completions.inner.clone() })
     }
 
     /// The base URL requests go to.
@@ -58,12 +114,12 @@ impl NativeClient {
         self.inner.config().base_url_text().to_owned()
     }
 
-    /// Runs the operation `op` (a name of the core's manifest) with `args`; resolves to `{ ok }`
-    /// or `{ error }`.
-    #[napi(ts_return_type = "Promise<any>")]
-    pub fn call<'env>(&self, env: &'env Env, op: String, args: Value) -> napi::Result<Object<'env>> {
+    /// Runs the operation `op` (a name of the core's manifest) with `args` in the background;
+    /// its outcome, `{ ok }` or `{ error }`, comes to the completions' `settle` as call `id`'s.
+    #[napi]
+    pub fn call(&self, op: String, args: Value, id: u32) {
         let client = self.inner.clone();
-        promise(env, async move { ops::call(&client, &op, &args).await })
+        self.completions.spawn(id, async move { ops::call(&client, &op, &args).await });
     }
 
     /// The same as `call`, blocking the calling thread (and so the event loop).
@@ -78,7 +134,7 @@ impl NativeClient {
     #[napi]
     pub fn walk(&self, op: String, args: Value) -> napi::Result<NativeWalk> {
         let walk = ops::Walk::new(&self.inner, &op, args).map_err(|e| napi::Error::from_reason(e.to_json().to_string()))?;
-        Ok(NativeWalk { inner: Arc::new(walk) })
+        Ok(NativeWalk { inner: Arc::new(walk), completions: self.completions.clone() })
     }
 }
 
@@ -87,16 +143,18 @@ impl NativeClient {
 #[napi]
 pub struct NativeWalk {
     inner: Arc<ops::Walk>,
+    completions: Arc<Completions>,
 }
 
 #[napi]
 impl NativeWalk {
-    /// Fetches the next page; resolves to `{ ok: items }` (the models' JSON), `{ ok: null }` when
-    /// the walk is over, or `{ error }` (after which the walk is over).
-    #[napi(ts_return_type = "Promise<any>")]
-    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<Object<'env>> {
+    /// Fetches the next page in the background, reported as call `id`'s: `{ ok: items }` (the
+    /// models' JSON), `{ ok: null }` when the walk is over, or `{ error }` (after which the walk
+    /// is over).
+    #[napi]
+    pub fn next(&self, id: u32) {
         let walk = self.inner.clone();
-        promise(env, async move { walk.next().await.map(|items| items.unwrap_or(Value::Null)) })
+        self.completions.spawn(id, async move { walk.next().await.map(|items| items.unwrap_or(Value::Null)) });
     }
 
     /// The same as `next`, blocking the calling thread (and so the event loop).
