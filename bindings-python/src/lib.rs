@@ -2,9 +2,11 @@
 //!
 //! It only converts: Python data to JSON for the core's `ops::call`, the results back to plain
 //! Python data for the generated models (`_models.py`), and the core's `Error` to the exception
-//! classes of `_exceptions.py`. A call runs blocking with the GIL released when `done` is
-//! `None`, or on the SDK runtime, reporting to `done(result, error)`.
+//! classes of `_exceptions.py`. A call runs
+//! blocking with the GIL released, or, given an asyncio future and its loop's [`Completions`], in
+//! the background, settling the future.
 
+mod completions;
 mod logging;
 mod shutdown;
 
@@ -14,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adapty_server::{Client as CoreClient, Config, Error, ops};
+use completions::Completions;
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -52,12 +55,20 @@ impl Client {
         self.inner.config().api_version().as_str()
     }
 
-    /// Runs the core operation `op` (e.g. `"profiles.get"`) with `args` (see `adapty_server::ops`).
-    #[pyo3(signature = (op, args, done=None))]
-    fn call(&self, py: Python<'_>, op: String, args: &Bound<'_, PyDict>, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
+    /// Runs the core operation `op` (e.g. `"profiles.get"`) with `args` (see `adapty_server::ops`):
+    /// blocking, or in the background settling `future` (see [`run`]).
+    #[pyo3(signature = (op, args, completions=None, future=None))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        op: String,
+        args: &Bound<'_, PyDict>,
+        completions: Option<Py<Completions>>,
+        future: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let args = py_to_json(args.as_any(), "")?;
         let client = self.inner.clone();
-        run(py, Box::pin(async move { ops::call(&client, &op, &args).await }), done)
+        run(py, Box::pin(async move { ops::call(&client, &op, &args).await }), completions.zip(future))
     }
 
     /// A walk over every page of the list operation `op` (see `adapty_server::ops::Walk`).
@@ -76,11 +87,11 @@ struct Walk {
 
 #[pymethods]
 impl Walk {
-    /// Blocking, or in the background reporting to `done`, like `Client.call`.
-    #[pyo3(signature = (done=None))]
-    fn next(&self, py: Python<'_>, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
+    /// Blocking, or in the background settling `future`, like `Client.call`.
+    #[pyo3(signature = (completions=None, future=None))]
+    fn next(&self, py: Python<'_>, completions: Option<Py<Completions>>, future: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         let walk = self.inner.clone();
-        run(py, Box::pin(async move { walk.next().await.map(|items| items.unwrap_or(Value::Null)) }), done)
+        run(py, Box::pin(async move { walk.next().await.map(|items| items.unwrap_or(Value::Null)) }), completions.zip(future))
     }
 }
 
@@ -88,12 +99,15 @@ impl Walk {
 #[pyclass(frozen, module = "adapty_server._native")]
 struct Pending {
     handle: tokio::task::AbortHandle,
+    completions: Py<Completions>,
+    token: u64,
 }
 
 #[pymethods]
 impl Pending {
     fn abort(&self) {
         self.handle.abort();
+        self.completions.get().forget(self.token);
     }
 }
 
@@ -102,9 +116,10 @@ impl Pending {
 /// only when it is attached).
 const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 
-/// Runs `op`: blocking without the GIL, or in the background reporting to `done`.
-fn run(py: Python<'_>, op: Op, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
-    let Some(done) = done else {
+/// Runs `op`: blocking without the GIL, or, given a loop's completions and a future of that
+/// loop, in the background (the future is settled on the loop's thread).
+fn run(py: Python<'_>, op: Op, background: Option<(Py<Completions>, Py<PyAny>)>) -> PyResult<Py<PyAny>> {
+    let Some((completions, future)) = background else {
         let mut task = adapty_server::runtime::start_blocking(op).map_err(|e| to_py_err(py, e))?;
         loop {
             let (waited, inside) = py.detach(|| (task.wait_for(SIGNAL_CHECK), shutdown::before_reattach()));
@@ -126,19 +141,10 @@ fn run(py: Python<'_>, op: Op, done: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         return Err(to_py_err(py, Error::Usage { message: message.into() }));
     }
     let handle = adapty_server::runtime::handle().map_err(|e| to_py_err(py, e))?;
-    let task = handle.spawn(async move {
-        let result = op.await;
-        // Skipped once the interpreter is exiting: nothing waits for the result then.
-        shutdown::attach(|py| {
-            let (value, error) = match result {
-                Ok(v) => (json_to_py(py, &v).unwrap_or_else(|e| e.into_value(py).into_any()), py.None()),
-                Err(e) => (py.None(), to_py_err(py, e).into_value(py).into_any()),
-            };
-            // The loop may be gone (its program ended); nothing is waiting then.
-            let _ = done.call1(py, (value, error));
-        });
-    });
-    Pending { handle: task.abort_handle() }.into_py_any(py)
+    let reporter = completions.get().expect(future);
+    let token = reporter.token();
+    let task = handle.spawn(async move { reporter.report(op.await) });
+    Pending { handle: task.abort_handle(), completions, token }.into_py_any(py)
 }
 
 /// Python data to JSON; anything else is a `TypeError` naming where it was.
@@ -215,6 +221,7 @@ fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
+    m.add_class::<Completions>()?;
     m.add_class::<Pending>()?;
     m.add_class::<Walk>()?;
     m.add("CORE_VERSION", adapty_server::VERSION)?;

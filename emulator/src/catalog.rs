@@ -105,13 +105,13 @@ pub fn make_paywall(n: u32, title: &str, state: PaywallState, remote_config: Opt
     Paywall {
         paywall_id: id(0),
         title: title.into(),
-        use_paywall_builder: n % 2 == 0,
+        use_paywall_builder: n.is_multiple_of(2),
         use_paywall_builder_legacy: false,
         created_at: Timestamp::from(created),
         updated_at: Timestamp::from(created + Duration::minutes(5)),
         state,
         is_deleted: false,
-        web_purchase_url: (n % 3 == 0).then(|| format!("https://example.com/purchase/{n}")),
+        web_purchase_url: n.is_multiple_of(3).then(|| format!("https://example.com/purchase/{n}")),
         products: vec![PaywallProduct {
             product_id: id(1 << 64),
             title: "Premium Monthly".into(),

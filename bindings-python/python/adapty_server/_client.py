@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -100,7 +101,7 @@ class _AsyncNamespace(_Namespace):
     async def _run(self, op: str, args: dict[str, Any]) -> Any:
         """`_BlockingNamespace._run`, awaited on the running loop."""
         native = self._owner._client()
-        return await _await(lambda done: native.call(op, args, done))
+        return await _await(lambda completions, future: native.call(op, args, completions, future))
 
     async def _walk(self, op: str, args: dict[str, Any], item: Callable[[Any], _T]) -> AsyncIterator[_T]:
         """`_BlockingNamespace._walk` as an async iterator."""
@@ -110,24 +111,17 @@ class _AsyncNamespace(_Namespace):
                 yield item(x)
 
 
-_Done = Callable[[Any, "BaseException | None"], None]
+_Start = Callable[[_native.Completions, "asyncio.Future[Any]"], _native.Pending]
 
 
-async def _await(start: Callable[[_Done], _native.Pending]) -> Any:
-    """Starts a native call that reports to `done` from a runtime thread, and awaits it on the
-    running loop. Cancelling the await aborts the request."""
+async def _await(start: _Start) -> Any:
+    """Starts a native call that settles a future of the running loop, and awaits it. Cancelling
+    the await aborts the request."""
     import asyncio  # here, not at import: asyncio alone costs more than the whole package
 
     loop = asyncio.get_running_loop()
     future: asyncio.Future[Any] = loop.create_future()
-
-    def done(result: Any, error: BaseException | None) -> None:
-        try:
-            loop.call_soon_threadsafe(_settle, future, result, error)
-        except RuntimeError:
-            pass  # the loop is closed: nobody is waiting any more
-
-    pending = start(done)
+    pending = start(_completions(loop), future)
     try:
         return await future
     except asyncio.CancelledError:
@@ -135,10 +129,15 @@ async def _await(start: Callable[[_Done], _native.Pending]) -> Any:
         raise
 
 
-def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
+_by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _native.Completions] = weakref.WeakKeyDictionary()
+
+
+def _completions(loop: asyncio.AbstractEventLoop) -> _native.Completions:
+    """The loop's completions: outcomes of its native calls queue there, and the loop drains them
+    when their pipe becomes readable (one wake-up for however many arrived meanwhile)."""
+    completions = _by_loop.get(loop)
+    if completions is None:
+        completions = _native.Completions()
+        loop.add_reader(completions.fileno(), completions.drain)
+        _by_loop[loop] = completions
+    return completions

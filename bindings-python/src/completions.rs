@@ -1,0 +1,177 @@
+//! How async calls report to the asyncio loop that awaits them, without runtime threads ever
+//! entering Python.
+//!
+//! Each loop has one [`Completions`]: its `fileno()` is registered with `loop.add_reader`, and
+//! its `drain` settles the awaited futures. A runtime thread that finishes a call only pushes the
+//! outcome (plain Rust data) onto the queue and, if the queue was empty, writes one byte to the
+//! pipe: one wake-up of the loop, and one `drain`, for however many outcomes arrived meanwhile.
+//! Before this, each outcome took the GIL on a runtime thread (waiting for the loop's thread to
+//! let go of it, up to its switch interval, with the runtime thread stalled meanwhile) and a
+//! `call_soon_threadsafe` (a lock, a handle and a pipe write per outcome). The outcomes are
+//! converted to Python objects on the loop's thread, which holds the GIL anyway.
+
+use std::collections::HashMap;
+use std::io::{PipeReader, PipeWriter, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use adapty_server::Error;
+use pyo3::prelude::*;
+use pyo3::{PyTraverseError, PyVisit, intern};
+use serde_json::Value;
+
+use crate::{json_to_py, to_py_err};
+
+type Outcome = Result<Value, Error>;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The outcomes waiting for the loop, and the pipe that wakes it. Runtime threads hold it until
+/// they have reported, so the pipe is closed only once nothing can write to it any more.
+struct Queue {
+    outcomes: Mutex<Vec<(u64, Outcome)>>,
+    wake: PipeWriter,
+    /// Non-blocking: `drain` empties it without waiting.
+    woken: PipeReader,
+}
+
+/// Where one call reports its outcome: moved into the task on the runtime. Dropped without
+/// reporting (its task panicked), it reports an internal error, so no await waits forever.
+pub struct Reporter {
+    queue: Arc<Queue>,
+    token: u64,
+    sent: bool,
+}
+
+impl Reporter {
+    /// Which call this is, for [`Completions::forget`].
+    pub fn token(&self) -> u64 {
+        self.token
+    }
+
+    pub fn report(mut self, outcome: Outcome) {
+        self.send(outcome);
+    }
+
+    fn send(&mut self, outcome: Outcome) {
+        self.sent = true;
+        let was_empty = {
+            let mut outcomes = lock(&self.queue.outcomes);
+            outcomes.push((self.token, outcome));
+            outcomes.len() == 1
+        };
+        if was_empty {
+            // The pipe holds at most a byte or two (one per wake-up `drain` has not read yet), so
+            // this never blocks; a failed write can only mean the process is going down.
+            let _ = (&self.queue.wake).write(&[1]);
+        }
+    }
+}
+
+impl Drop for Reporter {
+    fn drop(&mut self) {
+        if !self.sent {
+            self.send(Err(Error::Internal { message: "an SDK task panicked".into() }));
+        }
+    }
+}
+
+/// One event loop's completions: the futures its awaits wait on, by token, and the queue.
+#[pyclass(frozen, module = "adapty_server._native")]
+pub struct Completions {
+    queue: Arc<Queue>,
+    /// Touched only on the loop's thread (with the GIL); a lock only because the class is shared.
+    futures: Mutex<HashMap<u64, Py<PyAny>>>,
+    next_token: AtomicU64,
+}
+
+#[pymethods]
+impl Completions {
+    #[new]
+    fn new() -> PyResult<Self> {
+        let (woken, wake) = std::io::pipe()?;
+        set_nonblocking(&woken)?;
+        let queue = Arc::new(Queue { outcomes: Mutex::new(Vec::new()), wake, woken });
+        Ok(Self { queue, futures: Mutex::new(HashMap::new()), next_token: AtomicU64::new(0) })
+    }
+
+    /// The file descriptor that becomes readable when outcomes are waiting (for `add_reader`).
+    fn fileno(&self) -> i32 {
+        raw_fd(&self.queue.woken)
+    }
+
+    /// Settles the futures whose outcomes have arrived: the loop's reader callback.
+    fn drain(&self, py: Python<'_>) {
+        let mut buf = [0u8; 64];
+        while matches!((&self.queue.woken).read(&mut buf), Ok(n) if n == buf.len()) {}
+        // Taken after the pipe is emptied: an outcome pushed from here on writes a new byte.
+        let outcomes = std::mem::take(&mut *lock(&self.queue.outcomes));
+        for (token, outcome) in outcomes {
+            let future = lock(&self.futures).remove(&token);
+            if let Some(future) = future {
+                settle(future.bind(py), outcome);
+            }
+        }
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        // A pending future refers to its loop, and the loop to this object (its reader): the
+        // collector must see the cycle to free a loop that was dropped with awaits pending.
+        if let Ok(futures) = self.futures.try_lock() {
+            for future in futures.values() {
+                visit.call(future)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn __clear__(&self) {
+        lock(&self.futures).clear();
+    }
+}
+
+impl Completions {
+    /// Registers `future`, to be settled with the outcome the returned reporter sends.
+    pub fn expect(&self, future: Py<PyAny>) -> Reporter {
+        let token = self.next_token.fetch_add(1, Ordering::Relaxed);
+        lock(&self.futures).insert(token, future);
+        Reporter { queue: self.queue.clone(), token, sent: false }
+    }
+
+    /// Forgets the future of the call `token`, whose outcome will not come (it was aborted).
+    pub fn forget(&self, token: u64) {
+        lock(&self.futures).remove(&token);
+    }
+}
+
+/// Sets `future`'s result or exception, unless its await was cancelled meanwhile.
+fn settle(future: &Bound<'_, PyAny>, outcome: Outcome) {
+    let py = future.py();
+    if future.call_method0(intern!(py, "done")).and_then(|d| d.is_truthy()).unwrap_or(true) {
+        return;
+    }
+    let set = match outcome {
+        Ok(value) => json_to_py(py, &value).and_then(|v| future.call_method1(intern!(py, "set_result"), (v,))),
+        Err(e) => future.call_method1(intern!(py, "set_exception"), (to_py_err(py, e).into_value(py),)),
+    };
+    if let Err(e) = set {
+        let _ = future.call_method1(intern!(py, "set_exception"), (e.into_value(py),));
+    }
+}
+
+#[cfg(unix)]
+fn set_nonblocking(pipe: &PipeReader) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = pipe.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this process owns, with flags it read from it.
+    let ok = unsafe { libc::fcntl(fd, libc::F_SETFL, libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK) } != -1;
+    if ok { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+#[cfg(unix)]
+fn raw_fd(pipe: &PipeReader) -> i32 {
+    use std::os::fd::AsRawFd;
+    pipe.as_raw_fd()
+}
