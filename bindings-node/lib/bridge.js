@@ -35,7 +35,7 @@ async function call(ns, spec, positional, input) {
 /** The same as `call`, blocking the event loop. */
 function callSync(ns, spec, positional, input) {
   const args = coreArgs(spec, positional, input);
-  return result(spec, positional, unwrap(ns[NATIVE]().callSync(spec.op, args)));
+  return result(spec, positional, unwrap(JSON.parse(ns[NATIVE]().callSync(spec.op, args))));
 }
 
 /**
@@ -67,7 +67,7 @@ function* pagesSync(native, spec, args) {
   const walker = openWalk(native(), spec.op, args);
   for (;;) {
     native();
-    const items = unwrap(walker.nextSync());
+    const items = unwrap(JSON.parse(walker.nextSync()));
     if (items === null) return;
     for (const data of items) yield fromCore(spec.item, data);
   }

@@ -1,6 +1,7 @@
 // The native addon, and the Promises of its background calls. A call starts on the SDK's runtime
-// with an id; outcomes come back in batches to `settle`, through one thread-safe function per
-// JavaScript environment (the main thread, or a worker), which resolves their Promises. While
+// with an id; outcomes come back in batches to `settle` (the JSON text of [id, outcome] pairs),
+// through one thread-safe function per JavaScript environment (the main thread, or a worker),
+// which resolves their Promises. While
 // any call is in flight, a timer that never fires keeps the event loop alive, as a pending
 // request should; the thread-safe function itself never does.
 
@@ -15,7 +16,7 @@ let completions = null;
 let keepAlive = null;
 
 function settle(batch) {
-  for (const [id, outcome] of batch) {
+  for (const [id, outcome] of JSON.parse(batch)) {
     const resolve = waiting.get(id);
     waiting.delete(id);
     resolve(outcome);

@@ -16,13 +16,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use adapty_server::Error;
+use adapty_server::ops::Json;
 use pyo3::prelude::*;
 use pyo3::{PyTraverseError, PyVisit, intern};
-use serde_json::Value;
 
 use crate::{json_to_py, to_py_err};
 
-type Outcome = Result<Value, Error>;
+type Outcome = Result<Json, Error>;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -153,7 +153,7 @@ fn settle(future: &Bound<'_, PyAny>, outcome: Outcome) {
         return;
     }
     let set = match outcome {
-        Ok(value) => json_to_py(py, &value).and_then(|v| future.call_method1(intern!(py, "set_result"), (v,))),
+        Ok(value) => json_to_py(py, value.get()).and_then(|v| future.call_method1(intern!(py, "set_result"), (v,))),
         Err(e) => future.call_method1(intern!(py, "set_exception"), (to_py_err(py, e).into_value(py),)),
     };
     if let Err(e) = set {

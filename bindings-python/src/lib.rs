@@ -1,8 +1,8 @@
 //! `adapty_server._native`: the Python face of the Rust core.
 //!
-//! It only converts: Python data to JSON for the core's `ops::call`, the results back to plain
-//! Python data for the generated models (`_models.py`), and the core's `Error` to the exception
-//! classes of `_exceptions.py`. A call runs
+//! It only converts: Python data to JSON for the core's `ops::call`, the results' JSON text back
+//! to plain Python data for the generated models (`_models.py`, with Python's own `json`
+//! decoder), and the core's `Error` to the exception classes of `_exceptions.py`. A call runs
 //! blocking with the GIL released, or, given an asyncio future and its loop's [`Completions`], in
 //! the background, settling the future.
 
@@ -15,15 +15,17 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use adapty_server::{Client as CoreClient, Config, Error, ops};
+use adapty_server::ops::{self, Json};
+use adapty_server::{Client as CoreClient, Config, Error};
 use completions::Completions;
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Value};
 
-type Op = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send>>;
+type Op = Pin<Box<dyn Future<Output = Result<Json, Error>> + Send>>;
 
 /// A configured core client.
 #[pyclass(frozen, module = "adapty_server._native")]
@@ -91,7 +93,7 @@ impl Walk {
     #[pyo3(signature = (completions=None, future=None))]
     fn next(&self, py: Python<'_>, completions: Option<Py<Completions>>, future: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         let walk = self.inner.clone();
-        run(py, Box::pin(async move { walk.next().await.map(|items| items.unwrap_or(Value::Null)) }), completions.zip(future))
+        run(py, Box::pin(async move { walk.next().await.map(|items| items.unwrap_or_else(ops::null)) }), completions.zip(future))
     }
 }
 
@@ -125,7 +127,7 @@ fn run(py: Python<'_>, op: Op, background: Option<(Py<Completions>, Py<PyAny>)>)
             let (waited, inside) = py.detach(|| (task.wait_for(SIGNAL_CHECK), shutdown::before_reattach()));
             drop(inside);
             match waited {
-                Ok(Ok(v)) => return json_to_py(py, &v),
+                Ok(Ok(v)) => return json_to_py(py, v.get()),
                 Ok(Err(e)) => return Err(to_py_err(py, e)),
                 // A signal handler that raises (KeyboardInterrupt) ends the call; dropping the
                 // task aborts the request.
@@ -183,35 +185,17 @@ fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
     }
 }
 
-/// JSON to plain Python data (dict, list, str, int, float, bool, None).
-fn json_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
-    Ok(match v {
-        Value::Null => py.None(),
-        Value::Bool(b) => b.into_py_any(py)?,
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_py_any(py)?,
-            (None, Some(u)) => u.into_py_any(py)?,
-            _ => n.as_f64().unwrap_or(f64::NAN).into_py_any(py)?,
-        },
-        Value::String(s) => s.into_py_any(py)?,
-        Value::Array(items) => {
-            let items: PyResult<Vec<Py<PyAny>>> = items.iter().map(|i| json_to_py(py, i)).collect();
-            PyList::new(py, items?)?.into_any().unbind()
-        }
-        Value::Object(map) => {
-            let d = PyDict::new(py);
-            for (k, v) in map {
-                d.set_item(k, json_to_py(py, v)?)?;
-            }
-            d.into_any().unbind()
-        }
-    })
+/// JSON text to plain Python data (dict, list, str, int, float, bool, None), by `json.loads`:
+/// C code that builds the objects directly (and reuses the key strings of repeated objects).
+fn json_to_py(py: Python<'_>, json: &str) -> PyResult<Py<PyAny>> {
+    static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    Ok(LOADS.import(py, "json", "loads")?.call1((json,))?.unbind())
 }
 
 /// The exception for `e`, built by the Python package so the classes are plain Python ones.
 fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let info = json_to_py(py, &e.to_json())?;
+        let info = json_to_py(py, &e.to_json().to_string())?;
         let exc = py.import("adapty_server._exceptions")?.getattr("_from_core")?.call1((info,))?;
         Ok(PyErr::from_value(exc))
     };

@@ -140,14 +140,14 @@ impl NativeClient {
     /// Runs the core operation `op` with JSON `args_json`; returns the result's JSON.
     pub async fn call(&self, op: String, args_json: String) -> Result<String, AdaptyError> {
         let args = parse(&args_json, "args")?;
-        Ok(ops::call(&self.inner, &op, &args).await?.to_string())
+        Ok(text(ops::call(&self.inner, &op, &args).await?))
     }
 
     /// `call`, blocking the calling thread.
     pub fn call_blocking(&self, op: String, args_json: String) -> Result<String, AdaptyError> {
         let args = parse(&args_json, "args")?;
         let client = self.inner.clone();
-        Ok(adapty_server::runtime::block_on(async move { ops::call(&client, &op, &args).await })?.to_string())
+        Ok(text(adapty_server::runtime::block_on(async move { ops::call(&client, &op, &args).await })?))
     }
 
     /// A walk over every page of the list operation `op` (one with a walk in `ops::manifest`) with JSON `args_json`
@@ -170,14 +170,19 @@ pub struct NativeWalk {
 impl NativeWalk {
     /// The next page's items (a JSON array of the models), or `None` when the walk is over.
     pub async fn next(&self) -> Result<Option<String>, AdaptyError> {
-        Ok(self.inner.next().await?.map(|items| items.to_string()))
+        Ok(self.inner.next().await?.map(text))
     }
 
     /// `next`, blocking the calling thread.
     pub fn next_blocking(&self) -> Result<Option<String>, AdaptyError> {
         let walk = Arc::clone(&self.inner);
-        Ok(adapty_server::runtime::block_on(async move { walk.next().await })?.map(|items| items.to_string()))
+        Ok(adapty_server::runtime::block_on(async move { walk.next().await })?.map(text))
     }
+}
+
+/// The core's JSON result as the string uniffi passes (no copy).
+fn text(json: ops::Json) -> String {
+    Box::<str>::from(json).into_string()
 }
 
 fn parse(json: &str, what: &str) -> Result<Value, AdaptyError> {

@@ -5,8 +5,8 @@
 
 mod common;
 
-use adapty_server::ops::{call, outcome};
-use common::{Env, at};
+use adapty_server::ops;
+use common::{Env, at, call, outcome};
 use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,9 +112,9 @@ async fn operations_by_name_give_their_models() {
         ),
     ];
     for (op, args, check) in &cases {
-        let result = call(&client, op, args).await;
+        let result = ops::call(&client, op, args).await;
         let shown = outcome(result.clone());
-        let value = result.unwrap_or_else(|e| panic!("{op}: {}", e.to_json()));
+        let value: Value = serde_json::from_str(result.unwrap_or_else(|e| panic!("{op}: {}", e.to_json())).get()).unwrap();
         assert!(check(&value), "{op} {args}: {value}");
         assert_eq!(shown, json!({ "ok": value }));
     }
@@ -186,7 +186,7 @@ async fn argument_errors_name_the_argument() {
     ];
     let mut problems = Vec::new();
     for (op, args, field, rule) in &cases {
-        let got = outcome(call(&client, op, args).await);
+        let got = outcome(ops::call(&client, op, args).await);
         let e = &got["error"];
         if e["kind"] != "validation" || e["field"] != *field || e["rule"] != *rule {
             problems.push(format!("{op} {args}: expected {field}/{rule}, got {got}"));
@@ -194,10 +194,10 @@ async fn argument_errors_name_the_argument() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(env.control.journal().await.is_empty(), "nothing was sent");
-    let got = outcome(call(&client, "paywalls.delete", &json!({})).await);
+    let got = outcome(ops::call(&client, "paywalls.delete", &json!({})).await);
     assert_eq!(got["error"]["kind"], "usage");
     // An API error comes back described, with its status and code.
-    let got = outcome(call(&client, "virtualCurrency.balances", &json!({ "customer_user_id": "ghost" })).await);
+    let got = outcome(ops::call(&client, "virtualCurrency.balances", &json!({ "customer_user_id": "ghost" })).await);
     assert_eq!(
         (got["error"]["kind"].as_str(), got["error"]["status"].as_u64(), got["error"]["error_code"].as_str()),
         (Some("api"), Some(404), Some("profile_does_not_exist"))
@@ -215,10 +215,10 @@ async fn walks_read_every_page_and_stop_on_a_repeated_cursor() {
     let walk = Walk::new(&client, "paywalls.list", json!({ "page_size": 3 })).unwrap();
     let mut sizes = Vec::new();
     while let Some(items) = walk.next().await.unwrap() {
-        sizes.push(items.as_array().unwrap().len());
+        sizes.push(serde_json::from_str::<Vec<Value>>(items.get()).unwrap().len());
     }
     assert_eq!(sizes, [3, 3, 2]);
-    assert_eq!(walk.next().await.unwrap(), None, "a finished walk stays finished");
+    assert!(walk.next().await.unwrap().is_none(), "a finished walk stays finished");
 
     env.control.clear_journal().await;
     let same_page = json!({ "data": [], "meta": { "pagination": { "count": 10, "page": 1, "pages": 5 } } });
@@ -226,10 +226,10 @@ async fn walks_read_every_page_and_stop_on_a_repeated_cursor() {
         .fault(json!({ "method": "GET", "path_prefix": "/api/v2/server-side-api/paywalls", "status": 200, "body": same_page, "times": 10 }))
         .await;
     let walk = Walk::new(&client, "paywalls.list", json!({ "page_size": 3 })).unwrap();
-    assert_eq!(walk.next().await.unwrap(), Some(json!([])));
+    assert_eq!(walk.next().await.unwrap().map(|items| items.get().to_owned()).as_deref(), Some("[]"));
     let err = walk.next().await.unwrap_err();
     assert!(err.to_string().contains("cursor \"2\" again"), "{err}");
-    assert_eq!(walk.next().await.unwrap(), None, "an error ends the walk");
+    assert!(walk.next().await.unwrap().is_none(), "an error ends the walk");
     assert_eq!(env.control.journal().await.len(), 2);
 
     assert!(matches!(Walk::new(&client, "profiles.get", json!({})), Err(adapty_server::Error::Usage { .. })));

@@ -215,33 +215,30 @@ fn config_refuses_plain_http_to_remote_hosts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn operations_by_name_for_the_bindings() {
-    use adapty_server::ops;
+    use common::{call, outcome};
     use serde_json::json;
     let env = Env::start().await;
     let client = env.client();
     env.control.seed_user("by-name").await;
-    let got = ops::call(&client, "profiles.get", &json!({ "customer_user_id": "by-name" })).await.unwrap();
+    let got = call(&client, "profiles.get", &json!({ "customer_user_id": "by-name" })).await.unwrap();
     assert_eq!(got["customer_user_id"], "by-name");
     assert_eq!(got["custom_attributes"], json!([]));
-    let created = ops::call(
-        &client,
-        "profiles.create",
-        &json!({ "customer_user_id": "by-name-2", "fields": { "custom_attributes": { "a": true } } }),
-    )
-    .await;
+    let created =
+        call(&client, "profiles.create", &json!({ "customer_user_id": "by-name-2", "fields": { "custom_attributes": { "a": true } } }))
+            .await;
     assert_eq!(created.unwrap()["custom_attributes"], json!([{ "key": "a", "value": 1.0 }]));
-    let wrong_type = ops::call(&client, "profiles.get", &json!({ "profile_id": 5 })).await.unwrap_err();
+    let wrong_type = call(&client, "profiles.get", &json!({ "profile_id": 5 })).await.unwrap_err();
     assert_eq!(wrong_type.validation().map(|v| (v.field.as_str(), v.rule.as_str())), Some(("profile_id", "type")));
-    let unknown = ops::call(&client, "profiles.teleport", &json!({})).await.unwrap_err();
+    let unknown = call(&client, "profiles.teleport", &json!({})).await.unwrap_err();
     assert!(matches!(unknown, Error::Usage { .. }));
     let many =
-        ops::call(&client, "profiles.deleteMany", &json!({ "refs": [{ "customer_user_id": "by-name" }, { "customer_user_id": "ghost" }] }))
+        call(&client, "profiles.deleteMany", &json!({ "refs": [{ "customer_user_id": "by-name" }, { "customer_user_id": "ghost" }] }))
             .await;
     let many = many.unwrap();
     assert!(many[0].is_null());
     assert_eq!(many[1]["api_kind"], "not_found");
-    assert_eq!(ops::outcome(Err(unknown))["error"]["kind"], "usage");
-    let zero = ops::call(&client, "profiles.deleteMany", &json!({ "refs": [], "concurrency": 0 })).await.unwrap_err();
+    assert_eq!(outcome(Err(unknown))["error"]["kind"], "usage");
+    let zero = call(&client, "profiles.deleteMany", &json!({ "refs": [], "concurrency": 0 })).await.unwrap_err();
     assert_eq!(zero.validation().map(|v| v.field.as_str()), Some("concurrency"));
 }
 

@@ -143,7 +143,7 @@ async fn shared_vectors() {
                 other => panic!("{file}: {name}: api_version {other:?}"),
             };
             let per_input = entry.output == adapty_server::ops::manifest::Output::DeleteResults;
-            let got = outcome(&adapty_server::ops::call(client, op, &case["input"]).await, per_input);
+            let got = outcome(&common::call(client, op, &case["input"]).await, per_input);
             problems.extend(check_case(&format!("{file}: {name}"), &case["expect"], &got, &ctl.journal().await));
         }
     }

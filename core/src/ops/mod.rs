@@ -8,10 +8,17 @@
 //! models' JSON; list operations return one page with its `next_cursor` (pass it back as
 //! `cursor` for the next page: this is how every language's iterator walks a list);
 //! `profiles.deleteMany` gives, per input, `null` or the error's [`Error::to_json`].
+//!
+//! Results come as JSON text ([`Json`]), serialized straight from the typed result: no
+//! `serde_json::Value` tree is built on the way out, and each binding reads the text with its
+//! own language's parser (V8's `JSON.parse`, Python's `json`, kotlinx, `Codable`), which builds
+//! that language's values faster than converting a tree node by node through its FFI.
 
 pub mod manifest;
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use crate::client::Client;
@@ -21,8 +28,11 @@ use crate::pagination::Cursors;
 use crate::reference::{CreateRef, ProfileRef};
 use manifest::{Addressing, Operation, ParamKind};
 
-/// Runs the operation `op` (a name of [`manifest::OPERATIONS`]) with `args`.
-pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Value, Error> {
+/// JSON text, checked to be well formed.
+pub type Json = Box<RawValue>;
+
+/// Runs the operation `op` (a name of [`manifest::OPERATIONS`]) with `args`; the result as JSON.
+pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Json, Error> {
     let op = manifest::find(op).ok_or_else(|| Error::Usage { message: format!("unknown operation {op:?}") })?;
     let args = Args::check(op, args)?;
     match op.name {
@@ -32,7 +42,7 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Value, Erro
             to_json(client.profiles().create(&target, &args.profile_fields()?).await)
         }
         "profiles.update" => to_json(client.profiles().update(&args.profile()?, &args.profile_fields()?).await),
-        "profiles.delete" => client.profiles().delete(&args.profile()?).await.map(|()| Value::Null),
+        "profiles.delete" => client.profiles().delete(&args.profile()?).await.map(|()| null()),
         "profiles.deleteMany" => {
             let refs: Vec<_> =
                 args.refs("refs").iter().map(|r| ProfileRef::from_parts(text(r, "profile_id")?, text(r, "customer_user_id")?)).collect();
@@ -42,17 +52,17 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Value, Erro
                 Some(n) => n as usize,
             };
             let results = client.profiles().delete_many(refs, concurrency).await;
-            Ok(Value::Array(results.iter().map(|r| r.as_ref().err().map_or(Value::Null, Error::to_json)).collect()))
+            to_json(Ok(results.iter().map(|r| r.as_ref().err().map(Error::to_json)).collect::<Vec<_>>()))
         }
         "purchases.setTransaction" => to_json(client.purchases().set_transaction(&args.profile()?, &args.body()?).await),
-        "purchases.validateStripe" => client.purchases().validate_stripe(&args.body()?).await.map(|()| Value::Null),
+        "purchases.validateStripe" => client.purchases().validate_stripe(&args.body()?).await.map(|()| null()),
         "purchases.validatePaddle" => to_json(client.purchases().validate_paddle(&args.body()?).await),
         "accessLevels.grant" => to_json(client.access_levels().grant(&args.profile()?, &args.body()?).await),
         "accessLevels.revoke" => to_json(client.access_levels().revoke(&args.profile()?, &args.body()?).await),
         "refundSaver.get" => to_json(client.refund_saver().get(&args.profile()?).await),
         "refundSaver.set" => to_json(client.refund_saver().set(&args.profile()?, &args.body()?).await),
         "integrations.get" => to_json(client.integrations().get(&args.profile()?).await),
-        "integrations.set" => client.integrations().set(&args.profile()?, &args.body()?).await.map(|()| Value::Null),
+        "integrations.set" => client.integrations().set(&args.profile()?, &args.body()?).await.map(|()| null()),
         "paywalls.list" => {
             let page_size = args.count("page_size").unwrap_or(PageRequest::default().page_size);
             let page = match args.text("cursor") {
@@ -198,26 +208,33 @@ impl Walk {
         Ok(Self { client: client.clone(), op: op.to_owned(), args, state })
     }
 
-    /// The next page's items (JSON models), or `None` when the walk is over.
-    pub async fn next(&self) -> Result<Option<Value>, Error> {
+    /// The next page's items (a JSON list of models), or `None` when the walk is over.
+    pub async fn next(&self) -> Result<Option<Json>, Error> {
+        /// What a walk reads of a page (the items stay JSON text).
+        #[derive(Deserialize)]
+        struct Page<'a> {
+            #[serde(borrow)]
+            data: Option<&'a RawValue>,
+            next_cursor: Option<String>,
+        }
         let mut state = self.state.lock().await;
         let Some(cursor) = state.1.take() else { return Ok(None) };
         let mut args = self.args.clone();
         if let (Some(c), Some(map)) = (cursor, args.as_object_mut()) {
             map.insert("cursor".into(), Value::String(c));
         }
-        let mut page = call(&self.client, &self.op, &args).await?;
-        let next = page.get("next_cursor").and_then(Value::as_str).map(str::to_owned);
-        state.1 = state.0.next(next)?.map(Some);
-        Ok(Some(page.get_mut("data").map(Value::take).unwrap_or_else(|| json!([]))))
+        let text = call(&self.client, &self.op, &args).await?;
+        let page: Page<'_> = serde_json::from_str(text.get()).map_err(internal)?;
+        state.1 = state.0.next(page.next_cursor)?.map(Some);
+        Ok(Some(page.data.map_or_else(|| to_json(Ok(json!([]))), |items| Ok(items.to_owned()))?))
     }
 }
 
-/// `call`'s outcome as one JSON value: `{"ok": result}` or `{"error": description}`.
-pub fn outcome(result: Result<Value, Error>) -> Value {
+/// `call`'s outcome as one JSON text: `{"ok": result}` or `{"error": description}`.
+pub fn outcome(result: Result<Json, Error>) -> String {
     match result {
-        Ok(v) => json!({ "ok": v }),
-        Err(e) => json!({ "error": e.to_json() }),
+        Ok(v) => format!(r#"{{"ok":{}}}"#, v.get()),
+        Err(e) => json!({ "error": e.to_json() }).to_string(),
     }
 }
 
@@ -242,6 +259,15 @@ fn text<'a>(args: &'a Value, key: &str) -> Result<Option<&'a str>, ValidationErr
     }
 }
 
-fn to_json<T: serde::Serialize>(r: Result<T, Error>) -> Result<Value, Error> {
-    r.and_then(|v| serde_json::to_value(v).map_err(|e| Error::Internal { message: format!("cannot convert the result: {e}") }))
+fn to_json<T: serde::Serialize>(r: Result<T, Error>) -> Result<Json, Error> {
+    r.and_then(|v| serde_json::value::to_raw_value(&v).map_err(internal))
+}
+
+/// `null` as [`Json`]: the result of an operation without one, and a finished walk's.
+pub fn null() -> Json {
+    RawValue::NULL.to_owned()
+}
+
+fn internal(e: serde_json::Error) -> Error {
+    Error::Internal { message: format!("cannot convert the result: {e}") }
 }

@@ -228,3 +228,13 @@ pub fn validation(err: Error) -> (String, &'static str) {
         other => panic!("expected a validation error, got {other:?}"),
     }
 }
+
+/// `ops::call`'s JSON result, read back as a value.
+pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Value, Error> {
+    adapty_server::ops::call(client, op, args).await.map(|json| serde_json::from_str(json.get()).unwrap())
+}
+
+/// `ops::outcome`'s JSON text, read back as a value.
+pub fn outcome(result: Result<adapty_server::ops::Json, Error>) -> Value {
+    serde_json::from_str(&adapty_server::ops::outcome(result)).unwrap()
+}
