@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: help fmt bench-breakdown demo test test-rust test-python test-node test-kotlin test-swift swift-package kotlin-package lint bench bench-python bench-node soak fuzz codegen emulator toolchain
+.PHONY: help fmt bench-breakdown demo test test-rust test-python test-node test-kotlin test-swift swift-package kotlin-package lint bench soak fuzz codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -64,26 +64,14 @@ fmt: toolchain
 help:
 	@awk '/^## /{doc = doc substr($$0, 4) " "; next} /^[a-z-]+:/{if (doc) printf "  %-15s %s\n", substr($$1, 1, length($$1) - 1), doc; doc = ""; next} {doc = ""}' $(MAKEFILE_LIST)
 
-## Throughput benchmark against the emulator (release build); prints figures and ratios.
+## Every benchmark in one table (release builds, emulator on loopback): the core vs bare reqwest,
+## Python vs urllib3/aiohttp/httpx, Node vs undici/fetch, each binding also vs the core; CPU and RSS.
 bench: toolchain
-	$(CARGO) bench -p adapty-server --bench throughput
+	scripts/bench
 
 ## Regenerates every generated file (models and operations of each language) from the core's definitions (commit the result).
 codegen: toolchain
 	tools/codegen/generate
-
-## Python benchmark: release wheel and emulator; Adapty vs httpx, sync and async, and import time.
-bench-python: toolchain
-	$(CARGO) build --quiet --release -p adapty-emulator
-	bindings-python/scripts/install target/py-bench --release httpx==0.28.1
-	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator target/py-bench/bin/python bindings-python/bench/throughput.py
-
-## Node benchmark: release addon and emulator; Adapty vs fetch with 64 concurrent calls, and require time.
-bench-node: toolchain
-	$(CARGO) build --quiet --release -p adapty-emulator
-	bindings-node/scripts/install target/node-bench --release
-	cp bindings-node/bench/throughput.mjs target/node-bench/
-	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator node target/node-bench/throughput.mjs
 
 ## Where one call's time goes in Python and Node: wall and CPU µs per call of each layer (release builds).
 bench-breakdown: toolchain

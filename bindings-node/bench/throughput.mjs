@@ -1,53 +1,88 @@
-// Requests/s of profiles.get with 64 concurrent calls, Adapty vs Node's built-in fetch doing the
-// same request and JSON.parse; and the time of require('adapty-server'). Prints figures and the
-// ratio. Run with `make bench-node` (release builds of the addon and the emulator).
+// One benchmark run of profiles.get through the Node package, or through a peer sending the same
+// request and parsing its JSON, against the emulator on loopback. `make bench` (scripts/bench)
+// runs this with every other language's program, alternating them over several rounds, and prints
+// one table.
+//
+//   node throughput.mjs SCENARIO CLIENT
+//
+// - get-c64: 64 calls in flight; CLIENT `adapty` (Promises), `undici` (Pool.request with 64
+//   connections + JSON.parse) or `fetch` (Node's built-in fetch + JSON.parse);
+// - get-c1: one call at a time; CLIENT `adapty` (awaited), `adapty-sync` (getSync) or `undici`;
+// - require: the time of require('adapty-server') in a fresh process (`seconds`).
+//
+// ADAPTY_BASE_URL, ADAPTY_API_KEY and BENCH_USER name the emulator and the profile;
+// BENCH_WARMUP_SECONDS and BENCH_SECONDS the two parts of a run. Prints one JSON line:
+// {"requests": N, "seconds": S, "cpu_seconds": C} (the process's CPU time over the measured part).
 import { execFileSync } from 'node:child_process';
-import { Adapty } from 'adapty-server';
 
 const BASE = process.env.ADAPTY_BASE_URL;
 const KEY = process.env.ADAPTY_API_KEY;
-const USER = 'bench-node-user';
-const ENDPOINT = `${BASE}/api/v2/server-side-api/profile/`;
+const USER = process.env.BENCH_USER ?? 'bench-user';
+const PATH = '/api/v2/server-side-api/profile/';
 const HEADERS = { authorization: `Api-Key ${KEY}`, 'adapty-customer-user-id': USER, accept: 'application/json' };
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10000);
-const CONCURRENCY = 64;
-const ROUNDS = 5;
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
-async function drive(call) {
-  let remaining = REQUESTS;
-  const worker = async () => {
-    while (remaining-- > 0) await call();
-  };
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
+/** Calls `call` from `concurrency` loops until `seconds` have passed. */
+async function drive(call, concurrency, seconds) {
+  const cpu = cpuSeconds();
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return REQUESTS / ((performance.now() - started) / 1000);
+  const deadline = started + seconds * 1000;
+  let requests = 0;
+  const loop = async () => {
+    while (performance.now() < deadline) {
+      await call();
+      requests++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return { requests, seconds: (performance.now() - started) / 1000, cpu_seconds: cpuSeconds() - cpu };
 }
 
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-const client = new Adapty();
-await client.profiles.create({ customerUserId: USER });
-const viaFetch = async () => JSON.parse(await (await fetch(ENDPOINT, { headers: HEADERS })).text());
-const viaSdk = () => client.profiles.get({ customerUserId: USER });
-await drive(viaFetch);
-await drive(viaSdk);
-const sdkRuns = [];
-const fetchRuns = [];
-for (let i = 0; i < ROUNDS; i++) {
-  fetchRuns.push(await drive(viaFetch));
-  sdkRuns.push(await drive(viaSdk));
+async function client(name, connections) {
+  if (name === 'adapty' || name === 'adapty-sync') {
+    const { Adapty } = await import('adapty-server');
+    const sdk = new Adapty();
+    if (name === 'adapty-sync') return async () => sdk.profiles.getSync({ customerUserId: USER });
+    return () => sdk.profiles.get({ customerUserId: USER });
+  }
+  if (name === 'undici') {
+    const { Pool } = await import('undici');
+    const pool = new Pool(BASE, { connections });
+    return async () => {
+      const { body } = await pool.request({ path: PATH, method: 'GET', headers: HEADERS });
+      return JSON.parse(await body.text());
+    };
+  }
+  if (name === 'fetch') {
+    const url = `${BASE}${PATH}`;
+    return async () => JSON.parse(await (await fetch(url, { headers: HEADERS })).text());
+  }
+  throw new Error(`unknown client ${name} (adapty, adapty-sync, undici, fetch)`);
 }
-const ours = median(sdkRuns);
-const theirs = median(fetchRuns);
-const ratio = ours / theirs;
-console.log(`adapty-server (Node ${process.versions.node}) against the emulator on loopback`);
-console.log(
-  `profiles.get, ${CONCURRENCY} concurrent: Adapty ${ours.toFixed(0)} req/s vs fetch + JSON.parse ${theirs.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}x (${ratio >= 1 ? 'meets' : 'BELOW'} goal 1.0x)`,
-);
-const code =
-  "const t = process.hrtime.bigint(); require('adapty-server'); console.log(Number(process.hrtime.bigint() - t) / 1e6)";
-const here = new URL('.', import.meta.url).pathname;
-const ms = Math.min(
-  ...Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ['-e', code], { cwd: here }).toString())),
-);
-console.log(`require('adapty-server'): ${ms.toFixed(1)} ms (${ms < 50 ? 'meets' : 'ABOVE'} goal < 50 ms)`);
+
+const [scenario, name] = process.argv.slice(2);
+let result;
+if (scenario === 'get-c1' || scenario === 'get-c64') {
+  const concurrency = scenario === 'get-c1' ? 1 : 64;
+  const call = await client(name, concurrency);
+  await drive(call, concurrency, WARMUP);
+  result = await drive(call, concurrency, SECONDS);
+} else if (scenario === 'require') {
+  const code =
+    "const t = process.hrtime.bigint(); require('adapty-server'); console.log(Number(process.hrtime.bigint() - t) / 1e9)";
+  const seconds = Number(
+    execFileSync(process.execPath, ['-e', code], { cwd: new URL('.', import.meta.url).pathname }).toString(),
+  );
+  result = { requests: 1, seconds, cpu_seconds: seconds };
+} else {
+  throw new Error(`unknown scenario ${scenario} (get-c1, get-c64, require)`);
+}
+console.log(JSON.stringify(result));
+// Pools and clients keep no handle that outlives the work; exit at once all the same.
+process.exit(0);

@@ -1,42 +1,74 @@
-//! Throughput of the core client against the emulator on loopback, next to a bare reqwest loop
-//! sending the same requests (the floor). Prints figures and ratios; asserts nothing.
+//! One benchmark run of the Rust core, or of bare reqwest sending the same requests (the floor),
+//! against an emulator running as its own process. `make bench` (`scripts/bench`) runs this and
+//! every language's program, alternating them over several rounds, and prints one table.
 //!
-//! `make bench` (or `cargo bench -p adapty-server --bench throughput`). Environment:
-//! `BENCH_REQUESTS` (default 5000 per get run), `BENCH_DELETES` (default 10000).
+//! `throughput SCENARIO CLIENT`, with `ADAPTY_BASE_URL`, `ADAPTY_API_KEY` and `BENCH_USER` set:
+//! - `get-c1` / `get-c64`: `profiles.get` with 1 or 64 calls in flight, for `BENCH_SECONDS`
+//!   after `BENCH_WARMUP_SECONDS`; CLIENT `core` (tasks on the SDK's runtime, as the bindings
+//!   drive it), `core-caller` (tasks on a runtime of the caller's own: each call hops to the
+//!   SDK's runtime and back) or `reqwest`;
+//! - `delete-many`: `BENCH_DELETES` freshly seeded profiles deleted 64 at a time; CLIENT `core`
+//!   (`delete_many`) or `reqwest` (a loop of 64 tasks).
+//!
+//! Prints one JSON line: `{"requests": N, "seconds": S, "cpu_seconds": C}` (the process's CPU
+//! time over the measured part alone).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use adapty_emulator::Emulator;
 use adapty_server::{Client, Config, ProfileRef};
 use tokio::runtime::Handle;
 
-const KEY: &str = "secret_bench_key";
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set (run through `make bench`)"))
+}
 
-fn env_usize(name: &str, default: usize) -> usize {
+fn env_f64(name: &str, default: f64) -> f64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-/// Runs `total` calls of `op(i)` with `concurrency` tasks spawned on `rt`; returns requests per
-/// second.
-async fn drive<F, Fut>(rt: &Handle, total: usize, concurrency: usize, op: F) -> f64
+/// CPU time this process has used (all threads).
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// What one measured part did.
+struct Measured {
+    requests: usize,
+    seconds: f64,
+    cpu_seconds: f64,
+}
+
+impl Measured {
+    fn print(&self) {
+        println!(r#"{{"requests": {}, "seconds": {:.6}, "cpu_seconds": {:.6}}}"#, self.requests, self.seconds, self.cpu_seconds);
+    }
+}
+
+/// Runs `op` from `concurrency` tasks spawned on `rt`, each starting calls until `seconds` have
+/// passed; every call must succeed.
+async fn drive<F, Fut>(rt: &Handle, concurrency: usize, seconds: f64, op: Arc<F>) -> Measured
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = bool> + Send,
 {
-    let op = Arc::new(op);
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
+    let done = Arc::new(AtomicUsize::new(0));
+    let (cpu, started) = (cpu_seconds(), Instant::now());
+    let deadline = started + Duration::from_secs_f64(seconds);
     let tasks: Vec<_> = (0..concurrency)
         .map(|_| {
-            let (op, next) = (op.clone(), next.clone());
+            let (op, done) = (op.clone(), done.clone());
             rt.spawn(async move {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= total {
-                        break;
-                    }
+                while Instant::now() < deadline {
+                    let i = done.fetch_add(1, Ordering::Relaxed);
                     assert!(op(i).await, "request {i} failed");
                 }
             })
@@ -45,155 +77,142 @@ where
     for t in tasks {
         t.await.unwrap();
     }
-    total as f64 / started.elapsed().as_secs_f64()
+    Measured { requests: done.load(Ordering::Relaxed), seconds: started.elapsed().as_secs_f64(), cpu_seconds: cpu_seconds() - cpu }
 }
 
-struct Bench {
-    base: String,
-    control: reqwest::Client,
-    bare: reqwest::Client,
-    core: Client,
+/// A reqwest client set up as a careful user would, with the core's timeouts.
+fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .tcp_nodelay(true)
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
 }
 
-impl Bench {
-    async fn seed(&self, count: usize, prefix: &str) -> Vec<String> {
-        let body = format!(r#"{{"count": {count}, "customer_user_id_prefix": "{prefix}"}}"#);
-        let resp = self
-            .control
-            .post(format!("{}/__emulator/profiles", self.base))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
-        v["profile_ids"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect()
+/// The same GET the core sends, with reqwest alone: send, check the status, read the body.
+async fn bare_get(bare: &reqwest::Client, url: &str, auth: &str, user: &str) -> bool {
+    let resp = bare
+        .get(url)
+        .header("authorization", auth)
+        .header("accept", "application/json")
+        .header("adapty-customer-user-id", user)
+        .send()
+        .await;
+    match resp {
+        Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
+        Err(_) => false,
     }
+}
 
-    async fn clear_journal(&self) {
-        self.control.delete(format!("{}/__emulator/journal", self.base)).send().await.unwrap();
-    }
+/// Seeds `count` profiles through the emulator's control plane; returns their ids.
+async fn seed(base: &str, count: usize) -> Vec<String> {
+    let prefix = format!("bench-del-{}-", std::process::id());
+    let body = format!(r#"{{"count": {count}, "customer_user_id_prefix": "{prefix}"}}"#);
+    let resp = reqwest::Client::new()
+        .post(format!("{base}/__emulator/profiles"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
+    v["profile_ids"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect()
+}
 
-    /// The same GET the core sends, with reqwest alone: send, read the body.
-    async fn bare_get(bare: reqwest::Client, url: Arc<String>, user: &str) -> bool {
-        let resp = bare
-            .get(url.as_str())
-            .header("authorization", format!("Api-Key {KEY}"))
-            .header("accept", "application/json")
-            .header("adapty-customer-user-id", user)
-            .send()
-            .await;
-        match resp {
-            Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
-            Err(_) => false,
+async fn get(concurrency: usize, client: &str, caller: Handle) -> Measured {
+    let (base, key, user) = (env("ADAPTY_BASE_URL"), env("ADAPTY_API_KEY"), env("BENCH_USER"));
+    let (warmup, seconds) = (env_f64("BENCH_WARMUP_SECONDS", 0.5), env_f64("BENCH_SECONDS", 2.0));
+    let sdk = adapty_server::runtime::handle().unwrap();
+    match client {
+        "core" | "core-caller" => {
+            let rt = if client == "core" { sdk } else { caller };
+            let core = Client::new(Config::builder().api_key(key).base_url(base).build().unwrap()).unwrap();
+            let user = ProfileRef::customer_user_id(user).unwrap();
+            let op = Arc::new(move |_| {
+                let (core, user) = (core.clone(), user.clone());
+                async move { core.profiles().get(&user).await.is_ok() }
+            });
+            drive(&rt, concurrency, warmup, op.clone()).await;
+            drive(&rt, concurrency, seconds, op).await
         }
+        "reqwest" => {
+            let (bare, url, auth) = (bare_client(), format!("{base}/api/v2/server-side-api/profile/"), format!("Api-Key {key}"));
+            let op = Arc::new(move |_| {
+                let (bare, url, auth, user) = (bare.clone(), url.clone(), auth.clone(), user.clone());
+                async move { bare_get(&bare, &url, &auth, &user).await }
+            });
+            drive(&caller, concurrency, warmup, op.clone()).await;
+            drive(&caller, concurrency, seconds, op).await
+        }
+        other => panic!("unknown client {other:?} (core, core-caller, reqwest)"),
     }
 }
 
-const ROUNDS: usize = 7;
-
-fn median(mut runs: Vec<f64>) -> f64 {
-    runs.sort_by(f64::total_cmp);
-    runs[runs.len() / 2]
-}
-
-/// Prints one comparison; `goal` is `None` where none is set (calls that include the hop from a
-/// foreign runtime, shown for information).
-fn report(label: &str, core: f64, bare: f64, goal: Option<f64>) {
-    let ratio = core / bare;
-    let verdict = match goal {
-        Some(g) if ratio >= g => format!("meets goal {g:.1}x"),
-        Some(g) => format!("BELOW goal {g:.1}x"),
-        None => "includes the runtime hop; no goal".to_owned(),
-    };
-    println!("{label:<48} core {core:>9.0} req/s   bare reqwest {bare:>9.0} req/s   ratio {ratio:.2}x  ({verdict})");
+async fn delete_many(client: &str, caller: Handle) -> Measured {
+    let (base, key) = (env("ADAPTY_BASE_URL"), env("ADAPTY_API_KEY"));
+    let count = env_f64("BENCH_DELETES", 10_000.0) as usize;
+    let ids = seed(&base, count).await;
+    match client {
+        "core" => {
+            let core = Client::new(Config::builder().api_key(key).base_url(base).build().unwrap()).unwrap();
+            let refs: Vec<ProfileRef> = ids.iter().map(|id| ProfileRef::profile_id(id).unwrap()).collect();
+            let (cpu, started) = (cpu_seconds(), Instant::now());
+            let results = core.profiles().delete_many(&refs, 64).await;
+            let measured = Measured { requests: count, seconds: started.elapsed().as_secs_f64(), cpu_seconds: cpu_seconds() - cpu };
+            assert!(results.iter().all(Result::is_ok), "some deletes failed");
+            measured
+        }
+        "reqwest" => {
+            let (bare, url, auth) = (bare_client(), format!("{base}/api/v2/server-side-api/profile/"), format!("Api-Key {key}"));
+            let ids = Arc::new(ids);
+            let next = Arc::new(AtomicUsize::new(0));
+            let (cpu, started) = (cpu_seconds(), Instant::now());
+            let tasks: Vec<_> = (0..64)
+                .map(|_| {
+                    let (bare, url, auth, ids, next) = (bare.clone(), url.clone(), auth.clone(), ids.clone(), next.clone());
+                    caller.spawn(async move {
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(id) = ids.get(i) else { break };
+                            let resp = bare.delete(&url).header("authorization", &auth).header("adapty-profile-id", id).send().await;
+                            let deleted = match resp {
+                                Ok(r) => r.status() == 204 && r.bytes().await.is_ok(),
+                                Err(_) => false,
+                            };
+                            assert!(deleted, "delete {i} failed");
+                        }
+                    })
+                })
+                .collect();
+            for t in tasks {
+                t.await.unwrap();
+            }
+            Measured { requests: count, seconds: started.elapsed().as_secs_f64(), cpu_seconds: cpu_seconds() - cpu }
+        }
+        other => panic!("unknown client {other:?} (core, reqwest)"),
+    }
 }
 
 fn main() {
-    let requests = env_usize("BENCH_REQUESTS", 5000);
-    let deletes = env_usize("BENCH_DELETES", 10_000);
-    // The emulator gets its own runtime, like a separate server process would.
-    let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let emulator = server_rt.block_on(Emulator::start_local(Some(KEY))).unwrap();
-    let base = emulator.base_url();
-    let driver = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    driver.block_on(async move {
-        let config = Config::builder().api_key(KEY).base_url(base.clone()).build().unwrap();
-        let core = Client::new(config).unwrap();
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        // Set up as a careful reqwest user would, with the same total timeout as the core's.
-        let bare = reqwest::Client::builder()
-            .tcp_nodelay(true)
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .unwrap();
-        let b = Arc::new(Bench { base: base.clone(), control: reqwest::Client::new(), bare, core });
-        b.seed(1, "bench-user-").await;
-        let url = Arc::new(format!("{base}/api/v2/server-side-api/profile/"));
-        println!(
-            "adapty-server throughput against the emulator on loopback ({} cores)",
-            std::thread::available_parallelism().map_or(0, |n| n.get())
-        );
-
-        // Two placements of the calling tasks: on the SDK's runtime (as the language bindings
-        // drive it), and on a runtime of the caller's own, where each call hops to the SDK's
-        // runtime and back. The bare loop runs where the calling tasks run.
-        let sdk = adapty_server::runtime::handle().unwrap();
-        let own = Handle::current();
-        for (placement, rt, goal) in [("on the SDK runtime", &sdk, Some(0.9)), ("on the caller's runtime", &own, None)] {
-            for concurrency in [1usize, 64] {
-                let mut core_runs = Vec::new();
-                let mut bare_runs = Vec::new();
-                // Alternate the two sides over several rounds and compare medians: a 2-core
-                // machine shared with the emulator is noisy.
-                for _ in 0..ROUNDS {
-                    b.clear_journal().await;
-                    let bb = b.clone();
-                    let u = url.clone();
-                    bare_runs
-                        .push(drive(rt, requests, concurrency, move |_| Bench::bare_get(bb.bare.clone(), u.clone(), "bench-user-0")).await);
-                    b.clear_journal().await;
-                    let bb = b.clone();
-                    let user = ProfileRef::customer_user_id("bench-user-0").unwrap();
-                    core_runs.push(
-                        drive(rt, requests, concurrency, move |_| {
-                            let (c, user) = (bb.core.clone(), user.clone());
-                            async move { c.profiles().get(&user).await.is_ok() }
-                        })
-                        .await,
-                    );
-                }
-                report(&format!("get, concurrency {concurrency:>2}, {placement}"), median(core_runs), median(bare_runs), goal);
-            }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [scenario, client] = args.as_slice() else {
+        // `cargo bench` runs this with `--bench`: the benchmark is driven by `make bench`.
+        eprintln!("usage: throughput get-c1|get-c64|delete-many CLIENT (run `make bench`)");
+        return;
+    };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // The caller's runtime: what a Rust application would have, 2 threads like the SDK's.
+    let caller = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let handle = caller.handle().clone();
+    let measured = caller.block_on(async move {
+        match scenario.as_str() {
+            "get-c1" => get(1, client, handle).await,
+            "get-c64" => get(64, client, handle).await,
+            "delete-many" => delete_many(client, handle).await,
+            other => panic!("unknown scenario {other:?}"),
         }
-
-        // delete_many of `deletes` profiles at concurrency 64, against a bare loop deleting as many.
-        b.clear_journal().await;
-        let ids = b.seed(deletes, "bare-del-").await;
-        let bb = b.clone();
-        let u = url.clone();
-        let ids = Arc::new(ids);
-        let bare_rate = drive(&Handle::current(), deletes, 64, move |i| {
-            let (bare, u, id) = (bb.bare.clone(), u.clone(), ids[i].clone());
-            async move {
-                match bare.delete(u.as_str()).header("authorization", format!("Api-Key {KEY}")).header("adapty-profile-id", id).send().await
-                {
-                    Ok(r) => r.status() == 204 && r.bytes().await.is_ok(),
-                    Err(_) => false,
-                }
-            }
-        })
-        .await;
-        b.clear_journal().await;
-        let ids = b.seed(deletes, "core-del-").await;
-        let refs: Vec<ProfileRef> = ids.iter().map(|id| ProfileRef::profile_id(id).unwrap()).collect();
-        let started = Instant::now();
-        let results = b.core.profiles().delete_many(&refs, 64).await;
-        let core_rate = deletes as f64 / started.elapsed().as_secs_f64();
-        assert!(results.iter().all(Result::is_ok), "some deletes failed");
-        report(&format!("delete_many({deletes}), concurrency 64"), core_rate, bare_rate, Some(0.8));
     });
-    server_rt.block_on(emulator.stop());
+    measured.print();
 }
