@@ -23,6 +23,12 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::Value;
 
+/// Every Rust allocation of the addon (the core's included) goes to mimalloc: requests are
+/// allocated on one thread and freed on another, where glibc's malloc took about a sixth of the
+/// CPU at 64 calls in flight (docs/ARCHITECTURE.md, "Where a call's time goes").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The outcomes waiting for the JavaScript thread: the JSON text of a list of `[id, outcome]`
 /// pairs, without its closing bracket (empty when nothing waits).
 type Outcomes = Arc<Mutex<String>>;

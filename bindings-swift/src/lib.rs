@@ -14,6 +14,12 @@ use serde_json::Value;
 
 uniffi::setup_scaffolding!();
 
+/// Every Rust allocation of the library (the core's included) goes to mimalloc: requests are
+/// allocated on one thread and freed on another, where glibc's malloc took about a sixth of the
+/// CPU at 64 calls in flight (docs/ARCHITECTURE.md, "Where a call's time goes").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// One entry of an API error body's `errors`: the field it is about, if any, and its messages.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FieldError {
