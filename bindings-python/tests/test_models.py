@@ -58,6 +58,23 @@ def test_legacy_keys_unknown_values_and_extra_fields(em: Emulator) -> None:
     assert q.subscriptions == [] and q.custom_attributes == {} and q.extra == {"brand_new": {"x": 1}}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-01-01T10:20:30Z", dt.datetime(2024, 1, 1, 10, 20, 30, tzinfo=dt.timezone.utc)),
+        ("2024-01-01T10:20:30.1Z", dt.datetime(2024, 1, 1, 10, 20, 30, 100000, tzinfo=dt.timezone.utc)),
+        ("2024-01-01T10:20:30.123Z", dt.datetime(2024, 1, 1, 10, 20, 30, 123000, tzinfo=dt.timezone.utc)),
+        ("2024-01-01T10:20:30.123456Z", dt.datetime(2024, 1, 1, 10, 20, 30, 123456, tzinfo=dt.timezone.utc)),
+        ("2024-01-01T10:20:30.1234567Z", dt.datetime(2024, 1, 1, 10, 20, 30, 123456, tzinfo=dt.timezone.utc)),
+        ("2024-01-01T10:20:30.123456789Z", dt.datetime(2024, 1, 1, 10, 20, 30, 123456, tzinfo=dt.timezone.utc)),
+        ("2024-01-01T12:20:30.5+02:00", dt.datetime(2024, 1, 1, 10, 20, 30, 500000, tzinfo=dt.timezone.utc)),
+    ],
+)
+def test_datetimes_read_at_every_precision(text: str, expected: dt.datetime) -> None:
+    level = a.AccessLevel.from_dict({"access_level_id": "p", "store": "adapty", "store_product_id": "p", "expires_at": text})
+    assert level.expires_at == expected and level.expires_at is not None and level.expires_at.utcoffset() is not None
+
+
 def test_to_dict_round_trips_equality_and_repr(em: Emulator) -> None:
     p = example(em, "profile-response-get.json")
     again = a.Profile.from_dict(p.to_dict())

@@ -28,6 +28,9 @@ from typing import Any, Literal, TypedDict
 
 from ._convert import Model, date_from_json, date_to_json, datetime_from_json, datetime_to_json
 
+_new = object.__new__
+_init = object.__setattr__
+
 """
 
 
@@ -155,7 +158,10 @@ class Gen:
         o.append(f"\n\nclass {name}(Model):\n")
         o.append(f'    """{doc}"""\n\n')
         o.append(f"    __slots__ = ({', '.join(json.dumps(n) for n in names)},)\n")
-        o.append(f"    _FIELDS = ({', '.join(json.dumps(k) for k, *_ in fields)},)\n\n")
+        o.append(f"    _FIELDS = ({', '.join(json.dumps(k) for k, *_ in fields)},)\n")
+        if extra:
+            o.append("    _KEYS = frozenset(_FIELDS)\n")
+        o.append("\n")
         for key, _, _, ann, _, _ in fields:
             o.append(f"    {key}: {ann}\n")
         if extra:
@@ -171,24 +177,29 @@ class Gen:
             o.append(f'        init(self, "{key}", {value})\n')
         if extra:
             o.append('        init(self, "extra", dict(extra or {}))\n')
+        # from_dict sets the slots itself: the hot path of every call's result, where a call of
+        # __init__ with keyword arguments and copies of fresh lists cost twice as much.
         o.append("\n    @classmethod\n")
         o.append(f"    def from_dict(cls, data: Mapping[str, Any]) -> {name}:\n")
         o.append('        """Builds the model from the JSON shape the core returns."""\n')
-        o.append("        return cls(\n")
+        o.append("        self = _new(cls)\n")
+        o.append("        init, get = _init, data.get\n")
         for key, inner, nullable, _, _, default in fields:
             conv = self.convert(inner, "v", True)
             if key in required and not nullable:
                 value = self.convert(inner, f'data["{key}"]', True)
             elif inner.get("type") == "array" or inner.get("x-as-map"):
-                value = self.convert(inner, f'data.get("{key}")', True)
+                value = self.convert(inner, f'get("{key}")', True)
             elif conv == "v":
-                value = f'data.get("{key}")' if default in (None, "None") else f'data.get("{key}", {default})'
+                value = f'get("{key}")' if default in (None, "None") else f'get("{key}", {default})'
             else:
-                value = f'None if (v := data.get("{key}")) is None else {conv}'
-            o.append(f"            {key}={value},\n")
+                value = f'None if (v := get("{key}")) is None else {conv}'
+            o.append(f'        init(self, "{key}", {value})\n')
         if extra:
-            o.append("            extra={k: v for k, v in data.items() if k not in cls._FIELDS},\n")
-        o.append("        )\n")
+            o.append(
+                '        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})\n'
+            )
+        o.append("        return self\n")
         o.append("\n    def to_dict(self) -> dict[str, Any]:\n")
         o.append('        """The API\'s JSON shape of this model (datetimes as ISO 8601 text)."""\n')
         o.append("        out: dict[str, Any] = {\n")

@@ -44,8 +44,17 @@ def _rebuild(cls: type[Model], fields: dict[str, Any]) -> Model:
     return cls(**fields)
 
 
+_UTC_LENGTHS = {20: 19, 24: 23, 27: 26, 30: 26}
+"""The core writes UTC datetimes with 0, 3, 6 or 9 fraction digits and `Z`: by text length, how
+much of it `fromisoformat` reads before `+00:00` (on every Python from 3.10, which reads at most
+six fraction digits and no `Z`)."""
+
+
 def datetime_from_json(text: str) -> _dt.datetime:
     """Parses the core's RFC 3339 text (`Z` for UTC, up to nanoseconds) into an aware datetime."""
+    keep = _UTC_LENGTHS.get(len(text))
+    if keep is not None and text[-1] == "Z":
+        return _dt.datetime.fromisoformat(text[:keep] + "+00:00")
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     dot = text.find(".")

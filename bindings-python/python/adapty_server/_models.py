@@ -8,6 +8,9 @@ from typing import Any, Literal, TypedDict
 
 from ._convert import Model, date_from_json, date_to_json, datetime_from_json, datetime_to_json
 
+_new = object.__new__
+_init = object.__setattr__
+
 Store = str
 """Known values: app_store, play_store, stripe, paddle, adapty; newer values arrive as they are."""
 
@@ -48,6 +51,7 @@ class Profile(Model):
 
     __slots__ = ("app_id", "profile_id", "customer_user_id", "total_revenue_usd", "segment_hash", "timestamp", "custom_attributes", "access_levels", "subscriptions", "non_subscriptions", "extra",)
     _FIELDS = ("app_id", "profile_id", "customer_user_id", "total_revenue_usd", "segment_hash", "timestamp", "custom_attributes", "access_levels", "subscriptions", "non_subscriptions",)
+    _KEYS = frozenset(_FIELDS)
 
     app_id: str
     profile_id: str
@@ -79,19 +83,20 @@ class Profile(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Profile:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            app_id=data["app_id"],
-            profile_id=data["profile_id"],
-            customer_user_id=data.get("customer_user_id"),
-            total_revenue_usd=data.get("total_revenue_usd", 0.0),
-            segment_hash=data.get("segment_hash", ''),
-            timestamp=data.get("timestamp", 0),
-            custom_attributes={x["key"]: x.get("value") for x in data.get("custom_attributes") or ()},
-            access_levels=[AccessLevel.from_dict(x) for x in data.get("access_levels") or ()],
-            subscriptions=[Subscription.from_dict(x) for x in data.get("subscriptions") or ()],
-            non_subscriptions=[NonSubscription.from_dict(x) for x in data.get("non_subscriptions") or ()],
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "app_id", data["app_id"])
+        init(self, "profile_id", data["profile_id"])
+        init(self, "customer_user_id", get("customer_user_id"))
+        init(self, "total_revenue_usd", get("total_revenue_usd", 0.0))
+        init(self, "segment_hash", get("segment_hash", ''))
+        init(self, "timestamp", get("timestamp", 0))
+        init(self, "custom_attributes", {x["key"]: x.get("value") for x in get("custom_attributes") or ()})
+        init(self, "access_levels", [AccessLevel.from_dict(x) for x in get("access_levels") or ()])
+        init(self, "subscriptions", [Subscription.from_dict(x) for x in get("subscriptions") or ()])
+        init(self, "non_subscriptions", [NonSubscription.from_dict(x) for x in get("non_subscriptions") or ()])
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -116,6 +121,7 @@ class AccessLevel(Model):
 
     __slots__ = ("access_level_id", "store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "offer", "environment", "starts_at", "purchased_at", "originally_purchased_at", "expires_at", "renewal_cancelled_at", "billing_issue_detected_at", "is_in_grace_period", "cancellation_reason", "extra",)
     _FIELDS = ("access_level_id", "store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "offer", "environment", "starts_at", "purchased_at", "originally_purchased_at", "expires_at", "renewal_cancelled_at", "billing_issue_detected_at", "is_in_grace_period", "cancellation_reason",)
+    _KEYS = frozenset(_FIELDS)
 
     access_level_id: str
     store: Store
@@ -159,25 +165,26 @@ class AccessLevel(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AccessLevel:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            access_level_id=data["access_level_id"],
-            store=data["store"],
-            store_product_id=data["store_product_id"],
-            store_base_plan_id=data.get("store_base_plan_id"),
-            store_transaction_id=data.get("store_transaction_id"),
-            store_original_transaction_id=data.get("store_original_transaction_id"),
-            offer=None if (v := data.get("offer")) is None else Offer.from_dict(v),
-            environment=data.get("environment"),
-            starts_at=None if (v := data.get("starts_at")) is None else datetime_from_json(v),
-            purchased_at=None if (v := data.get("purchased_at")) is None else datetime_from_json(v),
-            originally_purchased_at=None if (v := data.get("originally_purchased_at")) is None else datetime_from_json(v),
-            expires_at=None if (v := data.get("expires_at")) is None else datetime_from_json(v),
-            renewal_cancelled_at=None if (v := data.get("renewal_cancelled_at")) is None else datetime_from_json(v),
-            billing_issue_detected_at=None if (v := data.get("billing_issue_detected_at")) is None else datetime_from_json(v),
-            is_in_grace_period=data.get("is_in_grace_period", False),
-            cancellation_reason=data.get("cancellation_reason"),
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "access_level_id", data["access_level_id"])
+        init(self, "store", data["store"])
+        init(self, "store_product_id", data["store_product_id"])
+        init(self, "store_base_plan_id", get("store_base_plan_id"))
+        init(self, "store_transaction_id", get("store_transaction_id"))
+        init(self, "store_original_transaction_id", get("store_original_transaction_id"))
+        init(self, "offer", None if (v := get("offer")) is None else Offer.from_dict(v))
+        init(self, "environment", get("environment"))
+        init(self, "starts_at", None if (v := get("starts_at")) is None else datetime_from_json(v))
+        init(self, "purchased_at", None if (v := get("purchased_at")) is None else datetime_from_json(v))
+        init(self, "originally_purchased_at", None if (v := get("originally_purchased_at")) is None else datetime_from_json(v))
+        init(self, "expires_at", None if (v := get("expires_at")) is None else datetime_from_json(v))
+        init(self, "renewal_cancelled_at", None if (v := get("renewal_cancelled_at")) is None else datetime_from_json(v))
+        init(self, "billing_issue_detected_at", None if (v := get("billing_issue_detected_at")) is None else datetime_from_json(v))
+        init(self, "is_in_grace_period", get("is_in_grace_period", False))
+        init(self, "cancellation_reason", get("cancellation_reason"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -223,11 +230,12 @@ class Offer(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Offer:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            category=data["category"],
-            type=data["type"],
-            id=data.get("id"),
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "category", data["category"])
+        init(self, "type", data["type"])
+        init(self, "id", get("id"))
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -244,6 +252,7 @@ class Subscription(Model):
 
     __slots__ = ("store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "offer", "environment", "purchased_at", "originally_purchased_at", "expires_at", "renewal_cancelled_at", "billing_issue_detected_at", "is_in_grace_period", "cancellation_reason", "extra",)
     _FIELDS = ("store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "offer", "environment", "purchased_at", "originally_purchased_at", "expires_at", "renewal_cancelled_at", "billing_issue_detected_at", "is_in_grace_period", "cancellation_reason",)
+    _KEYS = frozenset(_FIELDS)
 
     store: Store
     store_product_id: str
@@ -283,23 +292,24 @@ class Subscription(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Subscription:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            store=data["store"],
-            store_product_id=data["store_product_id"],
-            store_base_plan_id=data.get("store_base_plan_id"),
-            store_transaction_id=data.get("store_transaction_id"),
-            store_original_transaction_id=data.get("store_original_transaction_id"),
-            offer=None if (v := data.get("offer")) is None else Offer.from_dict(v),
-            environment=data.get("environment"),
-            purchased_at=None if (v := data.get("purchased_at")) is None else datetime_from_json(v),
-            originally_purchased_at=None if (v := data.get("originally_purchased_at")) is None else datetime_from_json(v),
-            expires_at=None if (v := data.get("expires_at")) is None else datetime_from_json(v),
-            renewal_cancelled_at=None if (v := data.get("renewal_cancelled_at")) is None else datetime_from_json(v),
-            billing_issue_detected_at=None if (v := data.get("billing_issue_detected_at")) is None else datetime_from_json(v),
-            is_in_grace_period=data.get("is_in_grace_period", False),
-            cancellation_reason=data.get("cancellation_reason"),
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "store", data["store"])
+        init(self, "store_product_id", data["store_product_id"])
+        init(self, "store_base_plan_id", get("store_base_plan_id"))
+        init(self, "store_transaction_id", get("store_transaction_id"))
+        init(self, "store_original_transaction_id", get("store_original_transaction_id"))
+        init(self, "offer", None if (v := get("offer")) is None else Offer.from_dict(v))
+        init(self, "environment", get("environment"))
+        init(self, "purchased_at", None if (v := get("purchased_at")) is None else datetime_from_json(v))
+        init(self, "originally_purchased_at", None if (v := get("originally_purchased_at")) is None else datetime_from_json(v))
+        init(self, "expires_at", None if (v := get("expires_at")) is None else datetime_from_json(v))
+        init(self, "renewal_cancelled_at", None if (v := get("renewal_cancelled_at")) is None else datetime_from_json(v))
+        init(self, "billing_issue_detected_at", None if (v := get("billing_issue_detected_at")) is None else datetime_from_json(v))
+        init(self, "is_in_grace_period", get("is_in_grace_period", False))
+        init(self, "cancellation_reason", get("cancellation_reason"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -328,6 +338,7 @@ class NonSubscription(Model):
 
     __slots__ = ("purchase_id", "store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "purchased_at", "environment", "is_refund", "is_consumable", "extra",)
     _FIELDS = ("purchase_id", "store", "store_product_id", "store_base_plan_id", "store_transaction_id", "store_original_transaction_id", "purchased_at", "environment", "is_refund", "is_consumable",)
+    _KEYS = frozenset(_FIELDS)
 
     purchase_id: str | None
     store: Store
@@ -359,19 +370,20 @@ class NonSubscription(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NonSubscription:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            purchase_id=data.get("purchase_id"),
-            store=data["store"],
-            store_product_id=data["store_product_id"],
-            store_base_plan_id=data.get("store_base_plan_id"),
-            store_transaction_id=data.get("store_transaction_id"),
-            store_original_transaction_id=data.get("store_original_transaction_id"),
-            purchased_at=None if (v := data.get("purchased_at")) is None else datetime_from_json(v),
-            environment=data.get("environment"),
-            is_refund=data.get("is_refund", False),
-            is_consumable=data.get("is_consumable", False),
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "purchase_id", get("purchase_id"))
+        init(self, "store", data["store"])
+        init(self, "store_product_id", data["store_product_id"])
+        init(self, "store_base_plan_id", get("store_base_plan_id"))
+        init(self, "store_transaction_id", get("store_transaction_id"))
+        init(self, "store_original_transaction_id", get("store_original_transaction_id"))
+        init(self, "purchased_at", None if (v := get("purchased_at")) is None else datetime_from_json(v))
+        init(self, "environment", get("environment"))
+        init(self, "is_refund", get("is_refund", False))
+        init(self, "is_consumable", get("is_consumable", False))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -434,23 +446,24 @@ class InstallationMeta(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> InstallationMeta:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            device_id=data["device_id"],
-            device=data.get("device"),
-            locale=data.get("locale"),
-            os=data.get("os"),
-            platform=data.get("platform"),
-            timezone=data.get("timezone"),
-            user_agent=data.get("user_agent"),
-            app_build=data.get("app_build"),
-            app_version=data.get("app_version"),
-            adapty_sdk_version=data.get("adapty_sdk_version"),
-            idfa=data.get("idfa"),
-            idfv=data.get("idfv"),
-            advertising_id=data.get("advertising_id"),
-            android_id=data.get("android_id"),
-            android_app_set_id=data.get("android_app_set_id"),
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "device_id", data["device_id"])
+        init(self, "device", get("device"))
+        init(self, "locale", get("locale"))
+        init(self, "os", get("os"))
+        init(self, "platform", get("platform"))
+        init(self, "timezone", get("timezone"))
+        init(self, "user_agent", get("user_agent"))
+        init(self, "app_build", get("app_build"))
+        init(self, "app_version", get("app_version"))
+        init(self, "adapty_sdk_version", get("adapty_sdk_version"))
+        init(self, "idfa", get("idfa"))
+        init(self, "idfv", get("idfv"))
+        init(self, "advertising_id", get("advertising_id"))
+        init(self, "android_id", get("android_id"))
+        init(self, "android_app_set_id", get("android_app_set_id"))
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -479,6 +492,7 @@ class RefundSaverSettings(Model):
 
     __slots__ = ("profile_id", "settings", "extra",)
     _FIELDS = ("profile_id", "settings",)
+    _KEYS = frozenset(_FIELDS)
 
     profile_id: str
     settings: RefundSaverPreferences
@@ -494,11 +508,12 @@ class RefundSaverSettings(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RefundSaverSettings:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            profile_id=data["profile_id"],
-            settings=RefundSaverPreferences.from_dict(data["settings"]),
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "profile_id", data["profile_id"])
+        init(self, "settings", RefundSaverPreferences.from_dict(data["settings"]))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -515,6 +530,7 @@ class RefundSaverPreferences(Model):
 
     __slots__ = ("consent", "custom_preference", "extra",)
     _FIELDS = ("consent", "custom_preference",)
+    _KEYS = frozenset(_FIELDS)
 
     consent: bool | None
     custom_preference: RefundPreference | None
@@ -530,11 +546,12 @@ class RefundSaverPreferences(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RefundSaverPreferences:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            consent=data.get("consent"),
-            custom_preference=data.get("custom_preference"),
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "consent", get("consent"))
+        init(self, "custom_preference", get("custom_preference"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -552,6 +569,7 @@ class IntegrationIdentifiers(Model):
 
     __slots__ = ("adjust_device_id", "airbridge_device_id", "amplitude_device_id", "amplitude_user_id", "appmetrica_device_id", "appmetrica_profile_id", "appsflyer_id", "branch_id", "facebook_anonymous_id", "firebase_app_instance_id", "mixpanel_user_id", "one_signal_player_id", "one_signal_subscription_id", "posthog_distinct_user_id", "pushwoosh_hwid", "tenjin_analytics_installation_id", "extra",)
     _FIELDS = ("adjust_device_id", "airbridge_device_id", "amplitude_device_id", "amplitude_user_id", "appmetrica_device_id", "appmetrica_profile_id", "appsflyer_id", "branch_id", "facebook_anonymous_id", "firebase_app_instance_id", "mixpanel_user_id", "one_signal_player_id", "one_signal_subscription_id", "posthog_distinct_user_id", "pushwoosh_hwid", "tenjin_analytics_installation_id",)
+    _KEYS = frozenset(_FIELDS)
 
     adjust_device_id: str | None
     airbridge_device_id: str | None
@@ -595,25 +613,26 @@ class IntegrationIdentifiers(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> IntegrationIdentifiers:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            adjust_device_id=data.get("adjust_device_id"),
-            airbridge_device_id=data.get("airbridge_device_id"),
-            amplitude_device_id=data.get("amplitude_device_id"),
-            amplitude_user_id=data.get("amplitude_user_id"),
-            appmetrica_device_id=data.get("appmetrica_device_id"),
-            appmetrica_profile_id=data.get("appmetrica_profile_id"),
-            appsflyer_id=data.get("appsflyer_id"),
-            branch_id=data.get("branch_id"),
-            facebook_anonymous_id=data.get("facebook_anonymous_id"),
-            firebase_app_instance_id=data.get("firebase_app_instance_id"),
-            mixpanel_user_id=data.get("mixpanel_user_id"),
-            one_signal_player_id=data.get("one_signal_player_id"),
-            one_signal_subscription_id=data.get("one_signal_subscription_id"),
-            posthog_distinct_user_id=data.get("posthog_distinct_user_id"),
-            pushwoosh_hwid=data.get("pushwoosh_hwid"),
-            tenjin_analytics_installation_id=data.get("tenjin_analytics_installation_id"),
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "adjust_device_id", get("adjust_device_id"))
+        init(self, "airbridge_device_id", get("airbridge_device_id"))
+        init(self, "amplitude_device_id", get("amplitude_device_id"))
+        init(self, "amplitude_user_id", get("amplitude_user_id"))
+        init(self, "appmetrica_device_id", get("appmetrica_device_id"))
+        init(self, "appmetrica_profile_id", get("appmetrica_profile_id"))
+        init(self, "appsflyer_id", get("appsflyer_id"))
+        init(self, "branch_id", get("branch_id"))
+        init(self, "facebook_anonymous_id", get("facebook_anonymous_id"))
+        init(self, "firebase_app_instance_id", get("firebase_app_instance_id"))
+        init(self, "mixpanel_user_id", get("mixpanel_user_id"))
+        init(self, "one_signal_player_id", get("one_signal_player_id"))
+        init(self, "one_signal_subscription_id", get("one_signal_subscription_id"))
+        init(self, "posthog_distinct_user_id", get("posthog_distinct_user_id"))
+        init(self, "pushwoosh_hwid", get("pushwoosh_hwid"))
+        init(self, "tenjin_analytics_installation_id", get("tenjin_analytics_installation_id"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -644,6 +663,7 @@ class Paywall(Model):
 
     __slots__ = ("paywall_id", "title", "use_paywall_builder", "use_paywall_builder_legacy", "created_at", "updated_at", "state", "is_deleted", "web_purchase_url", "products", "remote_configs", "main_screenshot", "extra",)
     _FIELDS = ("paywall_id", "title", "use_paywall_builder", "use_paywall_builder_legacy", "created_at", "updated_at", "state", "is_deleted", "web_purchase_url", "products", "remote_configs", "main_screenshot",)
+    _KEYS = frozenset(_FIELDS)
 
     paywall_id: str
     title: str
@@ -679,21 +699,22 @@ class Paywall(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Paywall:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            paywall_id=data["paywall_id"],
-            title=data["title"],
-            use_paywall_builder=data.get("use_paywall_builder", False),
-            use_paywall_builder_legacy=data.get("use_paywall_builder_legacy", False),
-            created_at=datetime_from_json(data["created_at"]),
-            updated_at=datetime_from_json(data["updated_at"]),
-            state=data["state"],
-            is_deleted=data.get("is_deleted", False),
-            web_purchase_url=data.get("web_purchase_url"),
-            products=[PaywallProduct.from_dict(x) for x in data.get("products") or ()],
-            remote_configs=[RemoteConfig.from_dict(x) for x in data.get("remote_configs") or ()],
-            main_screenshot=None if (v := data.get("main_screenshot")) is None else Screenshot.from_dict(v),
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "paywall_id", data["paywall_id"])
+        init(self, "title", data["title"])
+        init(self, "use_paywall_builder", get("use_paywall_builder", False))
+        init(self, "use_paywall_builder_legacy", get("use_paywall_builder_legacy", False))
+        init(self, "created_at", datetime_from_json(data["created_at"]))
+        init(self, "updated_at", datetime_from_json(data["updated_at"]))
+        init(self, "state", data["state"])
+        init(self, "is_deleted", get("is_deleted", False))
+        init(self, "web_purchase_url", get("web_purchase_url"))
+        init(self, "products", [PaywallProduct.from_dict(x) for x in get("products") or ()])
+        init(self, "remote_configs", [RemoteConfig.from_dict(x) for x in get("remote_configs") or ()])
+        init(self, "main_screenshot", None if (v := get("main_screenshot")) is None else Screenshot.from_dict(v))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -720,6 +741,7 @@ class PaywallProduct(Model):
 
     __slots__ = ("product_id", "title", "product_set", "offer", "extra",)
     _FIELDS = ("product_id", "title", "product_set", "offer",)
+    _KEYS = frozenset(_FIELDS)
 
     product_id: str
     title: str
@@ -739,13 +761,14 @@ class PaywallProduct(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PaywallProduct:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            product_id=data["product_id"],
-            title=data["title"],
-            product_set=data["product_set"],
-            offer=None if (v := data.get("offer")) is None else ProductOffer.from_dict(v),
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "product_id", data["product_id"])
+        init(self, "title", data["title"])
+        init(self, "product_set", data["product_set"])
+        init(self, "offer", None if (v := get("offer")) is None else ProductOffer.from_dict(v))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -776,10 +799,11 @@ class ProductOffer(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ProductOffer:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            product_offer_id=data["product_offer_id"],
-            title=data["title"],
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "product_offer_id", data["product_offer_id"])
+        init(self, "title", data["title"])
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -807,10 +831,11 @@ class RemoteConfig(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RemoteConfig:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            locale=data["locale"],
-            data=data["data"],
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "locale", data["locale"])
+        init(self, "data", data["data"])
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -838,10 +863,11 @@ class Screenshot(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Screenshot:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            image_id=data["image_id"],
-            url=data["url"],
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "image_id", data["image_id"])
+        init(self, "url", data["url"])
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -875,13 +901,14 @@ class PaywallPage(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PaywallPage:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            data=[Paywall.from_dict(x) for x in data["data"] or ()],
-            count=data["count"],
-            page=data["page"],
-            pages=data["pages"],
-            next_cursor=data.get("next_cursor"),
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "data", [Paywall.from_dict(x) for x in data["data"] or ()])
+        init(self, "count", data["count"])
+        init(self, "page", data["page"])
+        init(self, "pages", data["pages"])
+        init(self, "next_cursor", get("next_cursor"))
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -912,10 +939,11 @@ class VirtualCurrencyTransactionResult(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyTransactionResult:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            transaction_id=data["transaction_id"],
-            balances=[VirtualCurrencyBalance.from_dict(x) for x in data.get("balances") or ()],
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "transaction_id", data["transaction_id"])
+        init(self, "balances", [VirtualCurrencyBalance.from_dict(x) for x in get("balances") or ()])
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -931,6 +959,7 @@ class VirtualCurrencyBalance(Model):
 
     __slots__ = ("code", "name", "balance", "held", "available", "extra",)
     _FIELDS = ("code", "name", "balance", "held", "available",)
+    _KEYS = frozenset(_FIELDS)
 
     code: str
     name: str
@@ -952,14 +981,15 @@ class VirtualCurrencyBalance(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyBalance:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            code=data["code"],
-            name=data.get("name", ''),
-            balance=data["balance"],
-            held=data.get("held", 0),
-            available=data["available"],
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "code", data["code"])
+        init(self, "name", get("name", ''))
+        init(self, "balance", data["balance"])
+        init(self, "held", get("held", 0))
+        init(self, "available", data["available"])
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -991,10 +1021,11 @@ class VirtualCurrencyBalances(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyBalances:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            response_created_at=data["response_created_at"],
-            data=[VirtualCurrencyBalance.from_dict(x) for x in data.get("data") or ()],
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "response_created_at", data["response_created_at"])
+        init(self, "data", [VirtualCurrencyBalance.from_dict(x) for x in get("data") or ()])
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -1022,10 +1053,11 @@ class VirtualCurrencyTransactionPage(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyTransactionPage:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            data=[VirtualCurrencyTransaction.from_dict(x) for x in data["data"] or ()],
-            next_cursor=data.get("next_cursor"),
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "data", [VirtualCurrencyTransaction.from_dict(x) for x in data["data"] or ()])
+        init(self, "next_cursor", get("next_cursor"))
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -1041,6 +1073,7 @@ class VirtualCurrencyTransaction(Model):
 
     __slots__ = ("transaction_id", "transaction_type", "items", "metadata", "created_at", "extra",)
     _FIELDS = ("transaction_id", "transaction_type", "items", "metadata", "created_at",)
+    _KEYS = frozenset(_FIELDS)
 
     transaction_id: str
     transaction_type: VirtualCurrencyTransactionType
@@ -1062,14 +1095,15 @@ class VirtualCurrencyTransaction(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyTransaction:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            transaction_id=data["transaction_id"],
-            transaction_type=data["transaction_type"],
-            items=[VirtualCurrencyBalanceChange.from_dict(x) for x in data.get("items") or ()],
-            metadata=data.get("metadata"),
-            created_at=datetime_from_json(data["created_at"]),
-            extra={k: v for k, v in data.items() if k not in cls._FIELDS},
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "transaction_id", data["transaction_id"])
+        init(self, "transaction_type", data["transaction_type"])
+        init(self, "items", [VirtualCurrencyBalanceChange.from_dict(x) for x in get("items") or ()])
+        init(self, "metadata", get("metadata"))
+        init(self, "created_at", datetime_from_json(data["created_at"]))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
@@ -1103,11 +1137,12 @@ class VirtualCurrencyBalanceChange(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VirtualCurrencyBalanceChange:
         """Builds the model from the JSON shape the core returns."""
-        return cls(
-            currency_code=data["currency_code"],
-            amount=data["amount"],
-            balance_after=data["balance_after"],
-        )
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "currency_code", data["currency_code"])
+        init(self, "amount", data["amount"])
+        init(self, "balance_after", data["balance_after"])
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
