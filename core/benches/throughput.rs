@@ -6,7 +6,8 @@
 //! - `get-c1` / `get-c64`: `profiles.get` with 1 or 64 calls in flight, for `BENCH_SECONDS`
 //!   after `BENCH_WARMUP_SECONDS`; CLIENT `core` (tasks on the SDK's runtime, as the bindings
 //!   drive it), `core-caller` (tasks on a runtime of the caller's own: each call hops to the
-//!   SDK's runtime and back) or `reqwest`;
+//!   SDK's runtime and back), `ops` (`ops::call` by name with JSON arguments, on the SDK's
+//!   runtime: what every binding runs, its result serialized to JSON text) or `reqwest`;
 //! - `delete-many`: `BENCH_DELETES` freshly seeded profiles deleted 64 at a time; CLIENT `core`
 //!   (`delete_many`) or `reqwest` (a loop of 64 tasks).
 //!
@@ -137,6 +138,16 @@ async fn get(concurrency: usize, client: &str, caller: Handle) -> Measured {
             drive(&rt, concurrency, warmup, op.clone()).await;
             drive(&rt, concurrency, seconds, op).await
         }
+        "ops" => {
+            let core = Client::new(Config::builder().api_key(key).base_url(base).build().unwrap()).unwrap();
+            let args = serde_json::json!({ "customer_user_id": user });
+            let op = Arc::new(move |_| {
+                let (core, args) = (core.clone(), args.clone());
+                async move { adapty_server::ops::call(&core, "profiles.get", &args).await.is_ok() }
+            });
+            drive(&sdk, concurrency, warmup, op.clone()).await;
+            drive(&sdk, concurrency, seconds, op).await
+        }
         "reqwest" => {
             let (bare, url, auth) = (bare_client(), format!("{base}/api/v2/server-side-api/profile/"), format!("Api-Key {key}"));
             let op = Arc::new(move |_| {
@@ -146,7 +157,7 @@ async fn get(concurrency: usize, client: &str, caller: Handle) -> Measured {
             drive(&caller, concurrency, warmup, op.clone()).await;
             drive(&caller, concurrency, seconds, op).await
         }
-        other => panic!("unknown client {other:?} (core, core-caller, reqwest)"),
+        other => panic!("unknown client {other:?} (core, core-caller, ops, reqwest)"),
     }
 }
 
