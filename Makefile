@@ -73,14 +73,10 @@ bench: toolchain
 codegen: toolchain
 	tools/codegen/generate
 
-## Where one call's time goes in Python and Node: wall and CPU µs per call of each layer (release builds).
+## Where one call's time goes: the core's decode and encode, then wall and CPU µs per call of each
+## layer of profiles.get in Python and Node (release builds).
 bench-breakdown: toolchain
-	$(CARGO) build --quiet --release -p adapty-emulator
-	bindings-python/scripts/install target/py-bench --release httpx==0.28.1
-	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator target/py-bench/bin/python bindings-python/bench/breakdown.py
-	bindings-node/scripts/install target/node-bench --release
-	cp bindings-node/bench/breakdown.mjs target/node-bench/
-	ADAPTY_EMULATOR_BIN=target/release/adapty-emulator scripts/with-emulator node target/node-bench/breakdown.mjs
+	scripts/bench --breakdown
 
 ## Memory under load: a million calls each through Python sync, Python async and Node Promises
 ## (release builds); prints the rates and how much RSS grows after warm-up (goal < 5 MB).

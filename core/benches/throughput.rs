@@ -13,6 +13,10 @@
 //!
 //! Prints one JSON line: `{"requests": N, "seconds": S, "cpu_seconds": C}` (the process's CPU
 //! time over the measured part alone).
+//!
+//! `throughput codec profile` (for `make bench-breakdown`) times the two steps of a call that
+//! are the core's own CPU work on the way back: reading the profile's response body into the model
+//! (`decode_us`) and the model to the JSON text the bindings get (`encode_us`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -206,6 +210,28 @@ async fn delete_many(client: &str, caller: Handle) -> Measured {
     }
 }
 
+/// Microseconds per decode and per encode of `BENCH_USER`'s profile response, over many rounds.
+async fn codec() -> String {
+    use adapty_server::models::DataEnvelope;
+    let (base, key, user) = (env("ADAPTY_BASE_URL"), env("ADAPTY_API_KEY"), env("BENCH_USER"));
+    let url = format!("{base}/api/v2/server-side-api/profile/");
+    let req = bare_client().get(url).header("authorization", format!("Api-Key {key}")).header("adapty-customer-user-id", user);
+    let body = req.send().await.unwrap().bytes().await.unwrap();
+    let rounds = 100_000;
+    let per_round = |started: Instant| started.elapsed().as_secs_f64() / rounds as f64 * 1e6;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(serde_json::from_slice::<DataEnvelope<adapty_server::Profile>>(&body).unwrap());
+    }
+    let decode = per_round(started);
+    let profile = serde_json::from_slice::<DataEnvelope<adapty_server::Profile>>(&body).unwrap().data;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(serde_json::value::to_raw_value(&profile).unwrap());
+    }
+    format!(r#"{{"bytes": {}, "decode_us": {decode:.3}, "encode_us": {:.3}}}"#, body.len(), per_round(started))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [scenario, client] = args.as_slice() else {
@@ -217,6 +243,10 @@ fn main() {
     // The caller's runtime: what a Rust application would have, 2 threads like the SDK's.
     let caller = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let handle = caller.handle().clone();
+    if scenario == "codec" {
+        println!("{}", caller.block_on(codec()));
+        return;
+    }
     let measured = caller.block_on(async move {
         match scenario.as_str() {
             "get-c1" => get(1, client, handle).await,
