@@ -85,9 +85,10 @@ where
     Measured { requests: done.load(Ordering::Relaxed), seconds: started.elapsed().as_secs_f64(), cpu_seconds: cpu_seconds() - cpu }
 }
 
-/// A reqwest client set up as a careful user would, with the core's timeouts.
+/// A reqwest client set up as a careful user would, with the core's timeouts and user agent.
 fn bare_client() -> reqwest::Client {
     reqwest::Client::builder()
+        .user_agent(format!("adapty-server-rust/{}", adapty_server::VERSION))
         .tcp_nodelay(true)
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
