@@ -4,14 +4,14 @@
 //! then marks itself finalizing and frees every other thread's state. A thread that enters
 //! Python after that mark is killed inside `take_gil` by `pthread_exit` (which unwinds through
 //! Rust frames: an abort) or touches a freed thread state (a segfault). Two kinds of threads
-//! enter Python from outside: the SDK's runtime threads (reporting an async result, forwarding a
-//! log record) and daemon threads whose blocking call returns.
+//! enter Python from outside: the SDK's runtime threads forwarding a log record (async results
+//! never enter Python on them: see `completions`) and daemon threads whose blocking call returns.
 //!
 //! So every such entry goes through this gate, and an `atexit` callback ([`close`]) shuts it and
 //! waits, without the GIL, for the threads already inside to leave. Past that point a runtime
-//! thread skips Python (whatever it would report, nobody is waiting for it any more), and a
-//! daemon thread coming back from a blocking call parks until the process ends, which is what
-//! CPython 3.14 itself does with daemon threads at exit. Only the thread that runs the exit
+//! thread skips Python (nobody reads its log records any more), and a daemon thread coming back
+//! from a blocking call parks until the process ends, which is what CPython 3.14 itself does with
+//! daemon threads at exit. Only the thread that runs the exit
 //! (the one that closed the gate) keeps going, so `atexit` callbacks registered before this
 //! module may still use the blocking client; an async call from there fails at once (its result
 //! could never be reported).
