@@ -520,6 +520,8 @@ export type ErrorCode =
   | 'timeout'
   | 'usage'
   | 'internal'
+  | 'webhook_authorization'
+  | 'webhook_payload'
   | 'bad_request'
   | 'authentication'
   | 'permission_denied'
@@ -584,3 +586,7 @@ export declare class InternalServerError extends APIStatusError {}
 export declare class UsageError extends AdaptyError {}
 /** A bug in the SDK, reported instead of crashing the process. */
 export declare class InternalError extends AdaptyError {}
+/** A webhook's `Authorization` header is missing or not the configured secret: answer 401. */
+export declare class WebhookAuthorizationError extends AdaptyError {}
+/** A webhook's body is not an event Adapty sends: `field` names the wrong value. */
+export declare class WebhookPayloadError extends AdaptyError {}

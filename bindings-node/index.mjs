@@ -20,5 +20,7 @@ export const {
   InternalServerError,
   UsageError,
   InternalError,
+  WebhookAuthorizationError,
+  WebhookPayloadError,
 } = sdk;
 export default sdk;

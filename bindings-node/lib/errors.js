@@ -46,6 +46,12 @@ class UsageError extends AdaptyError {}
 /** A bug in the SDK, reported instead of crashing the process. */
 class InternalError extends AdaptyError {}
 
+/** A webhook's `Authorization` header is missing or not the configured secret: answer 401. */
+class WebhookAuthorizationError extends AdaptyError {}
+
+/** A webhook's body is not an event Adapty sends: `field` names the wrong value. */
+class WebhookPayloadError extends AdaptyError {}
+
 /** Each class by the code the core gives it (`kind`, or `api_kind` for an API error). */
 const BY_CODE = {
   validation: ValidationError,
@@ -62,6 +68,8 @@ const BY_CODE = {
   internal_server: InternalServerError,
   usage: UsageError,
   internal: InternalError,
+  webhook_authorization: WebhookAuthorizationError,
+  webhook_payload: WebhookPayloadError,
 };
 
 /** The `kind` whose errors `api_kind` classifies. */
@@ -84,6 +92,8 @@ const CLASSES = {
   InternalServerError,
   UsageError,
   InternalError,
+  WebhookAuthorizationError,
+  WebhookPayloadError,
 };
 
 module.exports = { BY_CODE, API_KIND, CLASSES };

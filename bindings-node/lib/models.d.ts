@@ -34,6 +34,8 @@ export type ProductSet = "weekly" | "monthly" | "trimonthly" | "semiannual" | "a
 /** Known values; newer ones arrive as they are. */
 export type VirtualCurrencyTransactionType = "store_purchase" | "subscription_renewal" | "trial_start" | "api_transaction" | "dashboard_transaction" | "refund" | "expiry" | (string & {});
 
+export type WebhookEventType = "subscription_started" | "subscription_renewed" | "subscription_renewal_cancelled" | "subscription_renewal_reactivated" | "subscription_expired" | "subscription_paused" | "subscription_deferred" | "non_subscription_purchase" | "trial_started" | "trial_converted" | "trial_renewal_cancelled" | "trial_renewal_reactivated" | "trial_expired" | "entered_grace_period" | "billing_issue_detected" | "subscription_refunded" | "non_subscription_purchase_refunded" | "access_level_updated" | "trial_active" | "subscription_active" | "unknown" | "verification";
+
 /** An end user of the app, with their access levels and purchases. */
 export interface Profile {
   appId: string;
@@ -283,6 +285,188 @@ export interface VirtualCurrencyBalanceChange {
   currencyCode: string;
   amount: number;
   balanceAfter: number;
+}
+
+/** A webhook event: Adapty's envelope, with `properties` typed by `type`. */
+export interface WebhookEvent {
+  /** The event's type: canonical, `unknown` or `verification`. */
+  type: WebhookEventType;
+  /** `event_type` as received (a renamed event arrives under its configured name); `None` for
+   * the verification request. */
+  rawType: string | null;
+  /** Whether this is Adapty's verification request: answer it with any 2xx and a JSON body. */
+  isVerification: boolean;
+  /** Adapty's id of the profile. */
+  profileId: string | null;
+  /** Your id of the user, if the app set one. */
+  customerUserId: string | null;
+  idfv: string | null;
+  idfa: string | null;
+  /** Advertising id (Android). */
+  advertisingId: string | null;
+  profileInstallDatetime: string | null;
+  userAgent: string | null;
+  email: string | null;
+  /** When the event happened in the subscription's life (business time, not when it was sent:
+   * do not order events by it). */
+  eventDatetime: string | null;
+  /** The envelope's version (`1`). */
+  eventApiVersion: number | null;
+  /** `event_properties`, typed by `type`: [`AccessLevelUpdatedProperties`] for
+   * `access_level_updated`, [`EventProperties`] for Adapty's other types, the object as
+   * received for `unknown`, absent for `verification`. */
+  properties: EventProperties | AccessLevelUpdatedProperties | unknown | null;
+  /** Other profiles sharing the access level (excluding this one). */
+  profilesSharingAccessLevel: SharingProfile[];
+  /** Attribution data by source (e.g. `appsflyer`), if "Send attribution" is on. */
+  attributions: Record<string, Attribution>;
+  /** Custom attributes of the profile, if "Send user attributes" is on. */
+  userAttributes: Record<string, string | number>;
+  /** The profile's integration identifiers (e.g. `firebase_app_instance_id`). */
+  integrationIds: Record<string, string>;
+  /** Google Play's purchase token, if "Send Play Store purchase token" is on. */
+  playStorePurchaseToken: PlayStorePurchaseToken | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** Properties shared by Adapty's event types other than `access_level_updated` (one table in
+ * Adapty's docs: which fields a type carries varies, so every field is optional). */
+export interface EventProperties {
+  /** Unique id of the event: deduplicate redeliveries by it. */
+  profileEventId: string | null;
+  profileId: string | null;
+  store: Store | null;
+  environment: Environment | null;
+  vendorProductId: string | null;
+  transactionId: string | null;
+  originalTransactionId: string | null;
+  purchaseDate: string | null;
+  originalPurchaseDate: string | null;
+  /** `null` for a non-subscription purchase. */
+  subscriptionExpiresAt: string | null;
+  eventDatetime: string | null;
+  currency: string | null;
+  /** Price before the store's cut, in `currency`; `null` for a free trial. */
+  priceLocal: number | null;
+  priceUsd: number | null;
+  originalPriceLocal: number | null;
+  originalPriceUsd: number | null;
+  discountAmountLocal: number | null;
+  discountAmountUsd: number | null;
+  /** Price after the store's cut. */
+  proceedsLocal: number | null;
+  proceedsUsd: number | null;
+  /** Income after the store's cut and taxes. */
+  netRevenueLocal: number | null;
+  netRevenueUsd: number | null;
+  taxAmountLocal: number | null;
+  taxAmountUsd: number | null;
+  profileTotalRevenueUsd: number | null;
+  profileHasAccessLevel: boolean | null;
+  /** Periods paid without interruption, the current one included. */
+  consecutivePayments: number | null;
+  /** Whether the store's cut is down to 15% after the first year. */
+  rateAfterFirstYear: boolean | null;
+  cancellationReason: CancellationReason | null;
+  /** E.g. `7 days`. */
+  trialDuration: string | null;
+  storeCountry: string | null;
+  profileCountry: string | null;
+  profileIpAddress: string | null;
+  basePlanId: string | null;
+  promotionalOfferId: string | null;
+  storeOfferCategory: OfferCategory | null;
+  storeOfferDiscountType: OfferType | null;
+  storeOfferNumberOfPeriods: number | null;
+  cohortName: string | null;
+  /** The placement the purchase came from. */
+  developerId: string | null;
+  paywallName: string | null;
+  /** Sent as a number or as text; read as text. */
+  paywallRevision: string | null;
+  variationId: string | null;
+  abTestName: string | null;
+  abTestRevision: number | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** Properties of `access_level_updated`: the access level as it is now. */
+export interface AccessLevelUpdatedProperties {
+  /** Unique id of the event: deduplicate redeliveries by it. */
+  profileEventId: string | null;
+  profileId: string | null;
+  accessLevelId: string | null;
+  /** Whether the access level is active now (from `expires_at`, `starts_at`, `is_lifetime`). */
+  isActive: boolean | null;
+  profileHasAccessLevel: boolean | null;
+  isLifetime: boolean | null;
+  willRenew: boolean | null;
+  isInGracePeriod: boolean | null;
+  isRefund: boolean | null;
+  startsAt: string | null;
+  activatedAt: string | null;
+  renewedAt: string | null;
+  /** When access ends (the grace period's end during one; the cancellation date after a refund). */
+  expiresAt: string | null;
+  subscriptionExpiresAt: string | null;
+  billingIssueDetectedAt: string | null;
+  cancellationReason: CancellationReason | null;
+  store: Store | null;
+  environment: Environment | null;
+  vendorProductId: string | null;
+  basePlanId: string | null;
+  transactionId: string | null;
+  originalTransactionId: string | null;
+  purchaseDate: string | null;
+  originalPurchaseDate: string | null;
+  eventDatetime: string | null;
+  activeIntroductoryOfferType: OfferType | null;
+  activePromotionalOfferId: string | null;
+  activePromotionalOfferType: OfferType | null;
+  trialDuration: string | null;
+  currency: string | null;
+  profileTotalRevenueUsd: number | null;
+  storeCountry: string | null;
+  profileCountry: string | null;
+  profileIpAddress: string | null;
+  cohortName: string | null;
+  developerId: string | null;
+  paywallName: string | null;
+  paywallRevision: string | null;
+  variationId: string | null;
+  abTestName: string | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** Another profile sharing the access level. */
+export interface SharingProfile {
+  profileId: string | null;
+  customerUserId: string | null;
+}
+
+/** Attribution data of one source. */
+export interface Attribution {
+  /** `organic`, `non_organic` or `unknown`. */
+  status: string | null;
+  channel: string | null;
+  campaign: string | null;
+  adGroup: string | null;
+  adSet: string | null;
+  creative: string | null;
+  createdAt: string | null;
+  networkUserId: string | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** What Google Play needs to revalidate the purchase. */
+export interface PlayStorePurchaseToken {
+  productId: string | null;
+  purchaseToken: string | null;
+  isSubscription: boolean | null;
 }
 
 /** `InstallationMeta` as an input: optional fields may be left out. */

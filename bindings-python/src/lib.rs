@@ -208,12 +208,29 @@ fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
     build().unwrap_or_else(|err| err)
 }
 
+/// A webhook request read as an event (`adapty_server::webhooks`): with a `secret`, its
+/// `authorization` header checked first; `event_names` maps renamed events to Adapty's types.
+#[pyfunction]
+#[pyo3(signature = (body, authorization, secret, event_names=None))]
+fn webhook_event(
+    py: Python<'_>,
+    body: &[u8],
+    authorization: Option<&str>,
+    secret: Option<&str>,
+    event_names: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let names = event_names.map(|n| py_to_json(n.as_any(), "event_names")).transpose()?.unwrap_or(Value::Null);
+    let event = adapty_server::webhooks::construct_event_json(body, authorization, secret, &names).map_err(|e| to_py_err(py, e))?;
+    json_to_py(py, event.get())
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
     m.add_class::<Completions>()?;
     m.add_class::<Pending>()?;
     m.add_class::<Walk>()?;
+    m.add_function(wrap_pyfunction!(webhook_event, m)?)?;
     m.add("CORE_VERSION", adapty_server::VERSION)?;
     shutdown::install(m)?;
     Ok(())

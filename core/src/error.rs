@@ -215,6 +215,10 @@ pub enum ErrorKind {
     Usage,
     /// A bug in the SDK, caught instead of crashing the host process.
     Internal,
+    /// A webhook's `Authorization` header is missing or is not the configured secret.
+    WebhookAuthorization,
+    /// A webhook's body is not an event Adapty sends.
+    WebhookPayload,
 }
 
 /// Everything an operation can fail with.
@@ -232,6 +236,11 @@ pub enum Error {
     Usage { message: String },
     /// See [`ErrorKind::Internal`].
     Internal { message: String },
+    /// See [`ErrorKind::WebhookAuthorization`]; checked before the body is read at all.
+    WebhookAuthorization { message: String },
+    /// See [`ErrorKind::WebhookPayload`]; `field` is the dotted path of the wrong value (`body` for
+    /// the whole body).
+    WebhookPayload { field: String, message: String },
 }
 
 impl Error {
@@ -243,6 +252,8 @@ impl Error {
             Error::Api(_) => ErrorKind::Api,
             Error::Usage { .. } => ErrorKind::Usage,
             Error::Internal { .. } => ErrorKind::Internal,
+            Error::WebhookAuthorization { .. } => ErrorKind::WebhookAuthorization,
+            Error::WebhookPayload { .. } => ErrorKind::WebhookPayload,
         }
     }
 
@@ -287,7 +298,11 @@ impl Error {
             body: a.body.clone(),
             retry_after: a.retry_after.map(|d| d.as_secs_f64()),
         });
-        ErrorInfo { kind: self.kind(), message: self.to_string(), validation, api }
+        let payload = match self {
+            Error::WebhookPayload { field, .. } => Some(PayloadInfo { field: field.clone() }),
+            _ => None,
+        };
+        ErrorInfo { kind: self.kind(), message: self.to_string(), validation, api, payload }
     }
 }
 
@@ -303,6 +318,16 @@ pub struct ErrorInfo {
     pub validation: Option<ValidationInfo>,
     #[serde(flatten)]
     pub api: Option<ApiInfo>,
+    #[serde(flatten)]
+    pub payload: Option<PayloadInfo>,
+}
+
+/// What a webhook payload error adds to [`ErrorInfo`].
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PayloadInfo {
+    /// The dotted path of the wrong value (`body` for the whole body).
+    pub field: String,
 }
 
 /// What a validation error adds to [`ErrorInfo`].
@@ -341,6 +366,8 @@ impl fmt::Display for Error {
             Error::Api(e) => e.fmt(f),
             Error::Usage { message } => write!(f, "usage error: {message}"),
             Error::Internal { message } => write!(f, "internal SDK error: {message}"),
+            Error::WebhookAuthorization { message } => write!(f, "webhook not authorized: {message}"),
+            Error::WebhookPayload { field, message } => write!(f, "invalid webhook payload: {field}: {message}"),
         }
     }
 }

@@ -40,6 +40,7 @@ pub fn models() -> Value {
         VirtualCurrencyTransactionResult,
         VirtualCurrencyBalances,
         VirtualCurrencyTransactionPage,
+        WebhookEvent,
     );
     // The error wire shape: a schema of its own (with its own `$defs`), since bindings build
     // their error classes from it rather than a model.
@@ -104,5 +105,31 @@ impl<T: JsonSchema> JsonSchema for Field<T> {
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         json_schema!({ "anyOf": [generator.subschema_for::<T>(), { "type": "null" }], "x-patch": true })
+    }
+}
+
+/// A webhook's `event_properties`, whose model depends on the event's `type`: `x-select` tells
+/// generators to pick it by the parent's `by` field, from `cases` (a model name, `raw` for the
+/// object as received, `none` for always null) or else `default`.
+impl JsonSchema for WebhookProperties {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "WebhookProperties".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                generator.subschema_for::<EventProperties>(),
+                generator.subschema_for::<AccessLevelUpdatedProperties>(),
+                { "type": "object", "additionalProperties": true },
+            ],
+            "x-select": {
+                "by": "type",
+                "cases": { "access_level_updated": "AccessLevelUpdatedProperties", "unknown": "raw", "verification": "none" },
+                "default": "EventProperties",
+            },
+        })
     }
 }

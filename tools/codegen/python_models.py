@@ -59,6 +59,8 @@ class Gen:
     def py_type(self, s, for_input=False):
         """Python annotation of a (non-null) schema. Inputs take read-only containers (a
         `list[Offer]` is then a valid `Sequence[Offer | OfferDict]`)."""
+        if "x-select" in s:
+            return " | ".join(dict.fromkeys(m for m in select_models(s)))
         if "$ref" in s:
             name = ref_name(s)
             d = self.defs[name]
@@ -90,7 +92,22 @@ class Gen:
 
     def convert(self, s, expr, read):
         """Expression converting `expr` between JSON and the Python value of (non-null) schema
-        `s`: JSON to Python when `read`, back when not."""
+        `s`: JSON to Python when `read`, back when not. (`data` is the parent object's JSON.)"""
+        if "x-select" in s:
+            if not read:
+                return f"{expr} if isinstance({expr}, dict) else {expr}.to_dict()"
+            sel = s["x-select"]
+            default = f"{sel['default']}.from_dict({expr})"
+            for value, model in reversed(sel["cases"].items()):
+                chosen = {"raw": f"dict({expr})", "none": "None"}.get(model, f"{model}.from_dict({expr})")
+                default = f'{chosen} if data.get("{sel["by"]}") == "{value}" else {default}'
+            return default
+        values = s.get("additionalProperties")
+        if s.get("type") == "object" and isinstance(values, dict) and "$ref" in values and self.b.is_object(ref_name(values)):
+            inner = self.convert(values, "x", read)
+            return (
+                f"{{k: {inner} for k, x in ({expr} or {{}}).items()}}" if read else f"{{k: {inner} for k, x in {expr}.items()}}"
+            )
         if "$ref" in s:
             name = ref_name(s)
             if self.defs[name].get("type") != "object":
@@ -262,6 +279,12 @@ class Gen:
         public = [n for n, _ in self.b.enums()] + objects + inputs
         self.out.append("\n\n__all__ = [\n" + "".join(f"    {json.dumps(n)},\n" for n in public) + "]\n")
         return "".join(self.out)
+
+
+def select_models(s):
+    """The Python types an `x-select` field may hold: its models, and a dict for `raw`."""
+    sel = s["x-select"]
+    return [{"raw": "dict[str, Any]"}.get(m, m) for m in [sel["default"], *sel["cases"].values()] if m != "none"]
 
 
 def wrap(text, indent="    ", width=92, first=""):

@@ -61,7 +61,11 @@ TWINS = [
 ]
 """The blocking and the async client: what differs between the twins."""
 
-PYTHON_ERROR_BASES = {"validation": ("_ValidationFields", "ValueError"), "api": ("_StatusFields",)}
+PYTHON_ERROR_BASES = {
+    "validation": ("_ValidationFields", "ValueError"),
+    "api": ("_StatusFields",),
+    "webhook_payload": ("_PayloadFields",),
+}
 """Python-only bases of an error class, by code: the attributes its kind carries (declared in
 `_errors.py`, which sets them) and the built-in exception Python code expects (a refused value is
 a ValueError)."""

@@ -52,6 +52,13 @@ class _StatusFields:
     """Seconds the server asked to wait (`Retry-After`), if it said."""
 
 
+class _PayloadFields:
+    """The attributes of a webhook payload error."""
+
+    field: str
+    """Dotted path of the wrong value, e.g. `event_properties.price_usd` (`body` for the whole body)."""
+
+
 def from_core(
     info: Mapping[str, Any], classes: Mapping[str, type[AdaptyError]], rule_classes: Mapping[str, type[AdaptyError]]
 ) -> AdaptyError:
@@ -72,4 +79,6 @@ def from_core(
             body=info["body"],
             retry_after=info["retry_after"],
         )
+    if kind == "webhook_payload":
+        return classes[kind](message, field=info["field"])
     return classes.get(kind, AdaptyError)(message)

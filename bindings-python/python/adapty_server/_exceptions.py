@@ -17,14 +17,16 @@ AdaptyError
 │   ├── RateLimitError (429)
 │   └── InternalServerError (5xx)
 ├── UsageError
-└── InternalError
+├── InternalError
+├── WebhookAuthorizationError
+└── WebhookPayloadError
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ._errors import AdaptyError, FieldError, _StatusFields, _ValidationFields, from_core
+from ._errors import AdaptyError, FieldError, _PayloadFields, _StatusFields, _ValidationFields, from_core
 
 __all__ = [
     "AdaptyError",
@@ -43,6 +45,8 @@ __all__ = [
     "InternalServerError",
     "UsageError",
     "InternalError",
+    "WebhookAuthorizationError",
+    "WebhookPayloadError",
     "FieldError",
 ]
 
@@ -108,6 +112,14 @@ class InternalError(AdaptyError):
     """A bug in the SDK, reported instead of crashing the process."""
 
 
+class WebhookAuthorizationError(AdaptyError):
+    """A webhook's `Authorization` header is missing or not the configured secret: answer 401."""
+
+
+class WebhookPayloadError(AdaptyError, _PayloadFields):
+    """A webhook's body is not an event Adapty sends: `field` names the wrong value."""
+
+
 _CLASSES: dict[str, type[AdaptyError]] = {
     "validation": ValidationError,
     "connection": APIConnectionError,
@@ -123,6 +135,8 @@ _CLASSES: dict[str, type[AdaptyError]] = {
     "internal_server": InternalServerError,
     "usage": UsageError,
     "internal": InternalError,
+    "webhook_authorization": WebhookAuthorizationError,
+    "webhook_payload": WebhookPayloadError,
 }
 """The class of each `kind` and, for an API error, `api_kind` of the core's error description."""
 

@@ -44,6 +44,8 @@ ProductSet = str
 VirtualCurrencyTransactionType = str
 """Known values: store_purchase, subscription_renewal, trial_start, api_transaction, dashboard_transaction, refund, expiry; newer values arrive as they are."""
 
+WebhookEventType = Literal["subscription_started", "subscription_renewed", "subscription_renewal_cancelled", "subscription_renewal_reactivated", "subscription_expired", "subscription_paused", "subscription_deferred", "non_subscription_purchase", "trial_started", "trial_converted", "trial_renewal_cancelled", "trial_renewal_reactivated", "trial_expired", "entered_grace_period", "billing_issue_detected", "subscription_refunded", "non_subscription_purchase_refunded", "access_level_updated", "trial_active", "subscription_active", "unknown", "verification"]
+
 
 
 class Profile(Model):
@@ -1154,6 +1156,643 @@ class VirtualCurrencyBalanceChange(Model):
         return out
 
 
+class WebhookEvent(Model):
+    """A webhook event: Adapty's envelope, with `properties` typed by `type`."""
+
+    __slots__ = ("type", "raw_type", "is_verification", "profile_id", "customer_user_id", "idfv", "idfa", "advertising_id", "profile_install_datetime", "user_agent", "email", "event_datetime", "event_api_version", "properties", "profiles_sharing_access_level", "attributions", "user_attributes", "integration_ids", "play_store_purchase_token", "extra",)
+    _FIELDS = ("type", "raw_type", "is_verification", "profile_id", "customer_user_id", "idfv", "idfa", "advertising_id", "profile_install_datetime", "user_agent", "email", "event_datetime", "event_api_version", "properties", "profiles_sharing_access_level", "attributions", "user_attributes", "integration_ids", "play_store_purchase_token",)
+    _KEYS = frozenset(_FIELDS)
+
+    type: WebhookEventType
+    raw_type: str | None
+    is_verification: bool
+    profile_id: str | None
+    customer_user_id: str | None
+    idfv: str | None
+    idfa: str | None
+    advertising_id: str | None
+    profile_install_datetime: _dt.datetime | None
+    user_agent: str | None
+    email: str | None
+    event_datetime: _dt.datetime | None
+    event_api_version: int | None
+    properties: EventProperties | AccessLevelUpdatedProperties | dict[str, Any] | None
+    profiles_sharing_access_level: list[SharingProfile]
+    attributions: dict[str, Attribution]
+    user_attributes: dict[str, str | float]
+    integration_ids: dict[str, str]
+    play_store_purchase_token: PlayStorePurchaseToken | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, type: WebhookEventType, raw_type: str | None = None, is_verification: bool, profile_id: str | None = None, customer_user_id: str | None = None, idfv: str | None = None, idfa: str | None = None, advertising_id: str | None = None, profile_install_datetime: _dt.datetime | None = None, user_agent: str | None = None, email: str | None = None, event_datetime: _dt.datetime | None = None, event_api_version: int | None = None, properties: EventProperties | AccessLevelUpdatedProperties | dict[str, Any] | None = None, profiles_sharing_access_level: list[SharingProfile], attributions: dict[str, Attribution], user_attributes: dict[str, str | float], integration_ids: dict[str, str], play_store_purchase_token: PlayStorePurchaseToken | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "type", type)
+        init(self, "raw_type", raw_type)
+        init(self, "is_verification", is_verification)
+        init(self, "profile_id", profile_id)
+        init(self, "customer_user_id", customer_user_id)
+        init(self, "idfv", idfv)
+        init(self, "idfa", idfa)
+        init(self, "advertising_id", advertising_id)
+        init(self, "profile_install_datetime", profile_install_datetime)
+        init(self, "user_agent", user_agent)
+        init(self, "email", email)
+        init(self, "event_datetime", event_datetime)
+        init(self, "event_api_version", event_api_version)
+        init(self, "properties", properties)
+        init(self, "profiles_sharing_access_level", list(profiles_sharing_access_level))
+        init(self, "attributions", attributions)
+        init(self, "user_attributes", user_attributes)
+        init(self, "integration_ids", integration_ids)
+        init(self, "play_store_purchase_token", play_store_purchase_token)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WebhookEvent:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "type", data["type"])
+        init(self, "raw_type", get("raw_type"))
+        init(self, "is_verification", data["is_verification"])
+        init(self, "profile_id", get("profile_id"))
+        init(self, "customer_user_id", get("customer_user_id"))
+        init(self, "idfv", get("idfv"))
+        init(self, "idfa", get("idfa"))
+        init(self, "advertising_id", get("advertising_id"))
+        init(self, "profile_install_datetime", None if (v := get("profile_install_datetime")) is None else datetime_from_json(v))
+        init(self, "user_agent", get("user_agent"))
+        init(self, "email", get("email"))
+        init(self, "event_datetime", None if (v := get("event_datetime")) is None else datetime_from_json(v))
+        init(self, "event_api_version", get("event_api_version"))
+        init(self, "properties", None if (v := get("properties")) is None else AccessLevelUpdatedProperties.from_dict(v) if data.get("type") == "access_level_updated" else dict(v) if data.get("type") == "unknown" else None if data.get("type") == "verification" else EventProperties.from_dict(v))
+        init(self, "profiles_sharing_access_level", [SharingProfile.from_dict(x) for x in data["profiles_sharing_access_level"] or ()])
+        init(self, "attributions", {k: Attribution.from_dict(x) for k, x in (data["attributions"] or {}).items()})
+        init(self, "user_attributes", data["user_attributes"])
+        init(self, "integration_ids", data["integration_ids"])
+        init(self, "play_store_purchase_token", None if (v := get("play_store_purchase_token")) is None else PlayStorePurchaseToken.from_dict(v))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "type": self.type,
+            "raw_type": self.raw_type,
+            "is_verification": self.is_verification,
+            "profile_id": self.profile_id,
+            "customer_user_id": self.customer_user_id,
+            "idfv": self.idfv,
+            "idfa": self.idfa,
+            "advertising_id": self.advertising_id,
+            "profile_install_datetime": None if self.profile_install_datetime is None else datetime_to_json(self.profile_install_datetime),
+            "user_agent": self.user_agent,
+            "email": self.email,
+            "event_datetime": None if self.event_datetime is None else datetime_to_json(self.event_datetime),
+            "event_api_version": self.event_api_version,
+            "properties": None if self.properties is None else self.properties if isinstance(self.properties, dict) else self.properties.to_dict(),
+            "profiles_sharing_access_level": [x.to_dict() for x in self.profiles_sharing_access_level],
+            "attributions": {k: x.to_dict() for k, x in self.attributions.items()},
+            "user_attributes": self.user_attributes,
+            "integration_ids": self.integration_ids,
+            "play_store_purchase_token": None if self.play_store_purchase_token is None else self.play_store_purchase_token.to_dict(),
+        }
+        out.update(self.extra)
+        return out
+
+
+class EventProperties(Model):
+    """Properties shared by Adapty's event types other than `access_level_updated` (one table in
+Adapty's docs: which fields a type carries varies, so every field is optional)."""
+
+    __slots__ = ("profile_event_id", "profile_id", "store", "environment", "vendor_product_id", "transaction_id", "original_transaction_id", "purchase_date", "original_purchase_date", "subscription_expires_at", "event_datetime", "currency", "price_local", "price_usd", "original_price_local", "original_price_usd", "discount_amount_local", "discount_amount_usd", "proceeds_local", "proceeds_usd", "net_revenue_local", "net_revenue_usd", "tax_amount_local", "tax_amount_usd", "profile_total_revenue_usd", "profile_has_access_level", "consecutive_payments", "rate_after_first_year", "cancellation_reason", "trial_duration", "store_country", "profile_country", "profile_ip_address", "base_plan_id", "promotional_offer_id", "store_offer_category", "store_offer_discount_type", "store_offer_number_of_periods", "cohort_name", "developer_id", "paywall_name", "paywall_revision", "variation_id", "ab_test_name", "ab_test_revision", "extra",)
+    _FIELDS = ("profile_event_id", "profile_id", "store", "environment", "vendor_product_id", "transaction_id", "original_transaction_id", "purchase_date", "original_purchase_date", "subscription_expires_at", "event_datetime", "currency", "price_local", "price_usd", "original_price_local", "original_price_usd", "discount_amount_local", "discount_amount_usd", "proceeds_local", "proceeds_usd", "net_revenue_local", "net_revenue_usd", "tax_amount_local", "tax_amount_usd", "profile_total_revenue_usd", "profile_has_access_level", "consecutive_payments", "rate_after_first_year", "cancellation_reason", "trial_duration", "store_country", "profile_country", "profile_ip_address", "base_plan_id", "promotional_offer_id", "store_offer_category", "store_offer_discount_type", "store_offer_number_of_periods", "cohort_name", "developer_id", "paywall_name", "paywall_revision", "variation_id", "ab_test_name", "ab_test_revision",)
+    _KEYS = frozenset(_FIELDS)
+
+    profile_event_id: str | None
+    profile_id: str | None
+    store: Store | None
+    environment: Environment | None
+    vendor_product_id: str | None
+    transaction_id: str | None
+    original_transaction_id: str | None
+    purchase_date: _dt.datetime | None
+    original_purchase_date: _dt.datetime | None
+    subscription_expires_at: _dt.datetime | None
+    event_datetime: _dt.datetime | None
+    currency: str | None
+    price_local: float | None
+    price_usd: float | None
+    original_price_local: float | None
+    original_price_usd: float | None
+    discount_amount_local: float | None
+    discount_amount_usd: float | None
+    proceeds_local: float | None
+    proceeds_usd: float | None
+    net_revenue_local: float | None
+    net_revenue_usd: float | None
+    tax_amount_local: float | None
+    tax_amount_usd: float | None
+    profile_total_revenue_usd: float | None
+    profile_has_access_level: bool | None
+    consecutive_payments: int | None
+    rate_after_first_year: bool | None
+    cancellation_reason: CancellationReason | None
+    trial_duration: str | None
+    store_country: str | None
+    profile_country: str | None
+    profile_ip_address: str | None
+    base_plan_id: str | None
+    promotional_offer_id: str | None
+    store_offer_category: OfferCategory | None
+    store_offer_discount_type: OfferType | None
+    store_offer_number_of_periods: int | None
+    cohort_name: str | None
+    developer_id: str | None
+    paywall_name: str | None
+    paywall_revision: str | None
+    variation_id: str | None
+    ab_test_name: str | None
+    ab_test_revision: int | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, profile_event_id: str | None = None, profile_id: str | None = None, store: Store | None = None, environment: Environment | None = None, vendor_product_id: str | None = None, transaction_id: str | None = None, original_transaction_id: str | None = None, purchase_date: _dt.datetime | None = None, original_purchase_date: _dt.datetime | None = None, subscription_expires_at: _dt.datetime | None = None, event_datetime: _dt.datetime | None = None, currency: str | None = None, price_local: float | None = None, price_usd: float | None = None, original_price_local: float | None = None, original_price_usd: float | None = None, discount_amount_local: float | None = None, discount_amount_usd: float | None = None, proceeds_local: float | None = None, proceeds_usd: float | None = None, net_revenue_local: float | None = None, net_revenue_usd: float | None = None, tax_amount_local: float | None = None, tax_amount_usd: float | None = None, profile_total_revenue_usd: float | None = None, profile_has_access_level: bool | None = None, consecutive_payments: int | None = None, rate_after_first_year: bool | None = None, cancellation_reason: CancellationReason | None = None, trial_duration: str | None = None, store_country: str | None = None, profile_country: str | None = None, profile_ip_address: str | None = None, base_plan_id: str | None = None, promotional_offer_id: str | None = None, store_offer_category: OfferCategory | None = None, store_offer_discount_type: OfferType | None = None, store_offer_number_of_periods: int | None = None, cohort_name: str | None = None, developer_id: str | None = None, paywall_name: str | None = None, paywall_revision: str | None = None, variation_id: str | None = None, ab_test_name: str | None = None, ab_test_revision: int | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "profile_event_id", profile_event_id)
+        init(self, "profile_id", profile_id)
+        init(self, "store", store)
+        init(self, "environment", environment)
+        init(self, "vendor_product_id", vendor_product_id)
+        init(self, "transaction_id", transaction_id)
+        init(self, "original_transaction_id", original_transaction_id)
+        init(self, "purchase_date", purchase_date)
+        init(self, "original_purchase_date", original_purchase_date)
+        init(self, "subscription_expires_at", subscription_expires_at)
+        init(self, "event_datetime", event_datetime)
+        init(self, "currency", currency)
+        init(self, "price_local", price_local)
+        init(self, "price_usd", price_usd)
+        init(self, "original_price_local", original_price_local)
+        init(self, "original_price_usd", original_price_usd)
+        init(self, "discount_amount_local", discount_amount_local)
+        init(self, "discount_amount_usd", discount_amount_usd)
+        init(self, "proceeds_local", proceeds_local)
+        init(self, "proceeds_usd", proceeds_usd)
+        init(self, "net_revenue_local", net_revenue_local)
+        init(self, "net_revenue_usd", net_revenue_usd)
+        init(self, "tax_amount_local", tax_amount_local)
+        init(self, "tax_amount_usd", tax_amount_usd)
+        init(self, "profile_total_revenue_usd", profile_total_revenue_usd)
+        init(self, "profile_has_access_level", profile_has_access_level)
+        init(self, "consecutive_payments", consecutive_payments)
+        init(self, "rate_after_first_year", rate_after_first_year)
+        init(self, "cancellation_reason", cancellation_reason)
+        init(self, "trial_duration", trial_duration)
+        init(self, "store_country", store_country)
+        init(self, "profile_country", profile_country)
+        init(self, "profile_ip_address", profile_ip_address)
+        init(self, "base_plan_id", base_plan_id)
+        init(self, "promotional_offer_id", promotional_offer_id)
+        init(self, "store_offer_category", store_offer_category)
+        init(self, "store_offer_discount_type", store_offer_discount_type)
+        init(self, "store_offer_number_of_periods", store_offer_number_of_periods)
+        init(self, "cohort_name", cohort_name)
+        init(self, "developer_id", developer_id)
+        init(self, "paywall_name", paywall_name)
+        init(self, "paywall_revision", paywall_revision)
+        init(self, "variation_id", variation_id)
+        init(self, "ab_test_name", ab_test_name)
+        init(self, "ab_test_revision", ab_test_revision)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EventProperties:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "profile_event_id", get("profile_event_id"))
+        init(self, "profile_id", get("profile_id"))
+        init(self, "store", get("store"))
+        init(self, "environment", get("environment"))
+        init(self, "vendor_product_id", get("vendor_product_id"))
+        init(self, "transaction_id", get("transaction_id"))
+        init(self, "original_transaction_id", get("original_transaction_id"))
+        init(self, "purchase_date", None if (v := get("purchase_date")) is None else datetime_from_json(v))
+        init(self, "original_purchase_date", None if (v := get("original_purchase_date")) is None else datetime_from_json(v))
+        init(self, "subscription_expires_at", None if (v := get("subscription_expires_at")) is None else datetime_from_json(v))
+        init(self, "event_datetime", None if (v := get("event_datetime")) is None else datetime_from_json(v))
+        init(self, "currency", get("currency"))
+        init(self, "price_local", get("price_local"))
+        init(self, "price_usd", get("price_usd"))
+        init(self, "original_price_local", get("original_price_local"))
+        init(self, "original_price_usd", get("original_price_usd"))
+        init(self, "discount_amount_local", get("discount_amount_local"))
+        init(self, "discount_amount_usd", get("discount_amount_usd"))
+        init(self, "proceeds_local", get("proceeds_local"))
+        init(self, "proceeds_usd", get("proceeds_usd"))
+        init(self, "net_revenue_local", get("net_revenue_local"))
+        init(self, "net_revenue_usd", get("net_revenue_usd"))
+        init(self, "tax_amount_local", get("tax_amount_local"))
+        init(self, "tax_amount_usd", get("tax_amount_usd"))
+        init(self, "profile_total_revenue_usd", get("profile_total_revenue_usd"))
+        init(self, "profile_has_access_level", get("profile_has_access_level"))
+        init(self, "consecutive_payments", get("consecutive_payments"))
+        init(self, "rate_after_first_year", get("rate_after_first_year"))
+        init(self, "cancellation_reason", get("cancellation_reason"))
+        init(self, "trial_duration", get("trial_duration"))
+        init(self, "store_country", get("store_country"))
+        init(self, "profile_country", get("profile_country"))
+        init(self, "profile_ip_address", get("profile_ip_address"))
+        init(self, "base_plan_id", get("base_plan_id"))
+        init(self, "promotional_offer_id", get("promotional_offer_id"))
+        init(self, "store_offer_category", get("store_offer_category"))
+        init(self, "store_offer_discount_type", get("store_offer_discount_type"))
+        init(self, "store_offer_number_of_periods", get("store_offer_number_of_periods"))
+        init(self, "cohort_name", get("cohort_name"))
+        init(self, "developer_id", get("developer_id"))
+        init(self, "paywall_name", get("paywall_name"))
+        init(self, "paywall_revision", get("paywall_revision"))
+        init(self, "variation_id", get("variation_id"))
+        init(self, "ab_test_name", get("ab_test_name"))
+        init(self, "ab_test_revision", get("ab_test_revision"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "profile_event_id": self.profile_event_id,
+            "profile_id": self.profile_id,
+            "store": self.store,
+            "environment": self.environment,
+            "vendor_product_id": self.vendor_product_id,
+            "transaction_id": self.transaction_id,
+            "original_transaction_id": self.original_transaction_id,
+            "purchase_date": None if self.purchase_date is None else datetime_to_json(self.purchase_date),
+            "original_purchase_date": None if self.original_purchase_date is None else datetime_to_json(self.original_purchase_date),
+            "subscription_expires_at": None if self.subscription_expires_at is None else datetime_to_json(self.subscription_expires_at),
+            "event_datetime": None if self.event_datetime is None else datetime_to_json(self.event_datetime),
+            "currency": self.currency,
+            "price_local": self.price_local,
+            "price_usd": self.price_usd,
+            "original_price_local": self.original_price_local,
+            "original_price_usd": self.original_price_usd,
+            "discount_amount_local": self.discount_amount_local,
+            "discount_amount_usd": self.discount_amount_usd,
+            "proceeds_local": self.proceeds_local,
+            "proceeds_usd": self.proceeds_usd,
+            "net_revenue_local": self.net_revenue_local,
+            "net_revenue_usd": self.net_revenue_usd,
+            "tax_amount_local": self.tax_amount_local,
+            "tax_amount_usd": self.tax_amount_usd,
+            "profile_total_revenue_usd": self.profile_total_revenue_usd,
+            "profile_has_access_level": self.profile_has_access_level,
+            "consecutive_payments": self.consecutive_payments,
+            "rate_after_first_year": self.rate_after_first_year,
+            "cancellation_reason": self.cancellation_reason,
+            "trial_duration": self.trial_duration,
+            "store_country": self.store_country,
+            "profile_country": self.profile_country,
+            "profile_ip_address": self.profile_ip_address,
+            "base_plan_id": self.base_plan_id,
+            "promotional_offer_id": self.promotional_offer_id,
+            "store_offer_category": self.store_offer_category,
+            "store_offer_discount_type": self.store_offer_discount_type,
+            "store_offer_number_of_periods": self.store_offer_number_of_periods,
+            "cohort_name": self.cohort_name,
+            "developer_id": self.developer_id,
+            "paywall_name": self.paywall_name,
+            "paywall_revision": self.paywall_revision,
+            "variation_id": self.variation_id,
+            "ab_test_name": self.ab_test_name,
+            "ab_test_revision": self.ab_test_revision,
+        }
+        out.update(self.extra)
+        return out
+
+
+class AccessLevelUpdatedProperties(Model):
+    """Properties of `access_level_updated`: the access level as it is now."""
+
+    __slots__ = ("profile_event_id", "profile_id", "access_level_id", "is_active", "profile_has_access_level", "is_lifetime", "will_renew", "is_in_grace_period", "is_refund", "starts_at", "activated_at", "renewed_at", "expires_at", "subscription_expires_at", "billing_issue_detected_at", "cancellation_reason", "store", "environment", "vendor_product_id", "base_plan_id", "transaction_id", "original_transaction_id", "purchase_date", "original_purchase_date", "event_datetime", "active_introductory_offer_type", "active_promotional_offer_id", "active_promotional_offer_type", "trial_duration", "currency", "profile_total_revenue_usd", "store_country", "profile_country", "profile_ip_address", "cohort_name", "developer_id", "paywall_name", "paywall_revision", "variation_id", "ab_test_name", "extra",)
+    _FIELDS = ("profile_event_id", "profile_id", "access_level_id", "is_active", "profile_has_access_level", "is_lifetime", "will_renew", "is_in_grace_period", "is_refund", "starts_at", "activated_at", "renewed_at", "expires_at", "subscription_expires_at", "billing_issue_detected_at", "cancellation_reason", "store", "environment", "vendor_product_id", "base_plan_id", "transaction_id", "original_transaction_id", "purchase_date", "original_purchase_date", "event_datetime", "active_introductory_offer_type", "active_promotional_offer_id", "active_promotional_offer_type", "trial_duration", "currency", "profile_total_revenue_usd", "store_country", "profile_country", "profile_ip_address", "cohort_name", "developer_id", "paywall_name", "paywall_revision", "variation_id", "ab_test_name",)
+    _KEYS = frozenset(_FIELDS)
+
+    profile_event_id: str | None
+    profile_id: str | None
+    access_level_id: str | None
+    is_active: bool | None
+    profile_has_access_level: bool | None
+    is_lifetime: bool | None
+    will_renew: bool | None
+    is_in_grace_period: bool | None
+    is_refund: bool | None
+    starts_at: _dt.datetime | None
+    activated_at: _dt.datetime | None
+    renewed_at: _dt.datetime | None
+    expires_at: _dt.datetime | None
+    subscription_expires_at: _dt.datetime | None
+    billing_issue_detected_at: _dt.datetime | None
+    cancellation_reason: CancellationReason | None
+    store: Store | None
+    environment: Environment | None
+    vendor_product_id: str | None
+    base_plan_id: str | None
+    transaction_id: str | None
+    original_transaction_id: str | None
+    purchase_date: _dt.datetime | None
+    original_purchase_date: _dt.datetime | None
+    event_datetime: _dt.datetime | None
+    active_introductory_offer_type: OfferType | None
+    active_promotional_offer_id: str | None
+    active_promotional_offer_type: OfferType | None
+    trial_duration: str | None
+    currency: str | None
+    profile_total_revenue_usd: float | None
+    store_country: str | None
+    profile_country: str | None
+    profile_ip_address: str | None
+    cohort_name: str | None
+    developer_id: str | None
+    paywall_name: str | None
+    paywall_revision: str | None
+    variation_id: str | None
+    ab_test_name: str | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, profile_event_id: str | None = None, profile_id: str | None = None, access_level_id: str | None = None, is_active: bool | None = None, profile_has_access_level: bool | None = None, is_lifetime: bool | None = None, will_renew: bool | None = None, is_in_grace_period: bool | None = None, is_refund: bool | None = None, starts_at: _dt.datetime | None = None, activated_at: _dt.datetime | None = None, renewed_at: _dt.datetime | None = None, expires_at: _dt.datetime | None = None, subscription_expires_at: _dt.datetime | None = None, billing_issue_detected_at: _dt.datetime | None = None, cancellation_reason: CancellationReason | None = None, store: Store | None = None, environment: Environment | None = None, vendor_product_id: str | None = None, base_plan_id: str | None = None, transaction_id: str | None = None, original_transaction_id: str | None = None, purchase_date: _dt.datetime | None = None, original_purchase_date: _dt.datetime | None = None, event_datetime: _dt.datetime | None = None, active_introductory_offer_type: OfferType | None = None, active_promotional_offer_id: str | None = None, active_promotional_offer_type: OfferType | None = None, trial_duration: str | None = None, currency: str | None = None, profile_total_revenue_usd: float | None = None, store_country: str | None = None, profile_country: str | None = None, profile_ip_address: str | None = None, cohort_name: str | None = None, developer_id: str | None = None, paywall_name: str | None = None, paywall_revision: str | None = None, variation_id: str | None = None, ab_test_name: str | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "profile_event_id", profile_event_id)
+        init(self, "profile_id", profile_id)
+        init(self, "access_level_id", access_level_id)
+        init(self, "is_active", is_active)
+        init(self, "profile_has_access_level", profile_has_access_level)
+        init(self, "is_lifetime", is_lifetime)
+        init(self, "will_renew", will_renew)
+        init(self, "is_in_grace_period", is_in_grace_period)
+        init(self, "is_refund", is_refund)
+        init(self, "starts_at", starts_at)
+        init(self, "activated_at", activated_at)
+        init(self, "renewed_at", renewed_at)
+        init(self, "expires_at", expires_at)
+        init(self, "subscription_expires_at", subscription_expires_at)
+        init(self, "billing_issue_detected_at", billing_issue_detected_at)
+        init(self, "cancellation_reason", cancellation_reason)
+        init(self, "store", store)
+        init(self, "environment", environment)
+        init(self, "vendor_product_id", vendor_product_id)
+        init(self, "base_plan_id", base_plan_id)
+        init(self, "transaction_id", transaction_id)
+        init(self, "original_transaction_id", original_transaction_id)
+        init(self, "purchase_date", purchase_date)
+        init(self, "original_purchase_date", original_purchase_date)
+        init(self, "event_datetime", event_datetime)
+        init(self, "active_introductory_offer_type", active_introductory_offer_type)
+        init(self, "active_promotional_offer_id", active_promotional_offer_id)
+        init(self, "active_promotional_offer_type", active_promotional_offer_type)
+        init(self, "trial_duration", trial_duration)
+        init(self, "currency", currency)
+        init(self, "profile_total_revenue_usd", profile_total_revenue_usd)
+        init(self, "store_country", store_country)
+        init(self, "profile_country", profile_country)
+        init(self, "profile_ip_address", profile_ip_address)
+        init(self, "cohort_name", cohort_name)
+        init(self, "developer_id", developer_id)
+        init(self, "paywall_name", paywall_name)
+        init(self, "paywall_revision", paywall_revision)
+        init(self, "variation_id", variation_id)
+        init(self, "ab_test_name", ab_test_name)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AccessLevelUpdatedProperties:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "profile_event_id", get("profile_event_id"))
+        init(self, "profile_id", get("profile_id"))
+        init(self, "access_level_id", get("access_level_id"))
+        init(self, "is_active", get("is_active"))
+        init(self, "profile_has_access_level", get("profile_has_access_level"))
+        init(self, "is_lifetime", get("is_lifetime"))
+        init(self, "will_renew", get("will_renew"))
+        init(self, "is_in_grace_period", get("is_in_grace_period"))
+        init(self, "is_refund", get("is_refund"))
+        init(self, "starts_at", None if (v := get("starts_at")) is None else datetime_from_json(v))
+        init(self, "activated_at", None if (v := get("activated_at")) is None else datetime_from_json(v))
+        init(self, "renewed_at", None if (v := get("renewed_at")) is None else datetime_from_json(v))
+        init(self, "expires_at", None if (v := get("expires_at")) is None else datetime_from_json(v))
+        init(self, "subscription_expires_at", None if (v := get("subscription_expires_at")) is None else datetime_from_json(v))
+        init(self, "billing_issue_detected_at", None if (v := get("billing_issue_detected_at")) is None else datetime_from_json(v))
+        init(self, "cancellation_reason", get("cancellation_reason"))
+        init(self, "store", get("store"))
+        init(self, "environment", get("environment"))
+        init(self, "vendor_product_id", get("vendor_product_id"))
+        init(self, "base_plan_id", get("base_plan_id"))
+        init(self, "transaction_id", get("transaction_id"))
+        init(self, "original_transaction_id", get("original_transaction_id"))
+        init(self, "purchase_date", None if (v := get("purchase_date")) is None else datetime_from_json(v))
+        init(self, "original_purchase_date", None if (v := get("original_purchase_date")) is None else datetime_from_json(v))
+        init(self, "event_datetime", None if (v := get("event_datetime")) is None else datetime_from_json(v))
+        init(self, "active_introductory_offer_type", get("active_introductory_offer_type"))
+        init(self, "active_promotional_offer_id", get("active_promotional_offer_id"))
+        init(self, "active_promotional_offer_type", get("active_promotional_offer_type"))
+        init(self, "trial_duration", get("trial_duration"))
+        init(self, "currency", get("currency"))
+        init(self, "profile_total_revenue_usd", get("profile_total_revenue_usd"))
+        init(self, "store_country", get("store_country"))
+        init(self, "profile_country", get("profile_country"))
+        init(self, "profile_ip_address", get("profile_ip_address"))
+        init(self, "cohort_name", get("cohort_name"))
+        init(self, "developer_id", get("developer_id"))
+        init(self, "paywall_name", get("paywall_name"))
+        init(self, "paywall_revision", get("paywall_revision"))
+        init(self, "variation_id", get("variation_id"))
+        init(self, "ab_test_name", get("ab_test_name"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "profile_event_id": self.profile_event_id,
+            "profile_id": self.profile_id,
+            "access_level_id": self.access_level_id,
+            "is_active": self.is_active,
+            "profile_has_access_level": self.profile_has_access_level,
+            "is_lifetime": self.is_lifetime,
+            "will_renew": self.will_renew,
+            "is_in_grace_period": self.is_in_grace_period,
+            "is_refund": self.is_refund,
+            "starts_at": None if self.starts_at is None else datetime_to_json(self.starts_at),
+            "activated_at": None if self.activated_at is None else datetime_to_json(self.activated_at),
+            "renewed_at": None if self.renewed_at is None else datetime_to_json(self.renewed_at),
+            "expires_at": None if self.expires_at is None else datetime_to_json(self.expires_at),
+            "subscription_expires_at": None if self.subscription_expires_at is None else datetime_to_json(self.subscription_expires_at),
+            "billing_issue_detected_at": None if self.billing_issue_detected_at is None else datetime_to_json(self.billing_issue_detected_at),
+            "cancellation_reason": self.cancellation_reason,
+            "store": self.store,
+            "environment": self.environment,
+            "vendor_product_id": self.vendor_product_id,
+            "base_plan_id": self.base_plan_id,
+            "transaction_id": self.transaction_id,
+            "original_transaction_id": self.original_transaction_id,
+            "purchase_date": None if self.purchase_date is None else datetime_to_json(self.purchase_date),
+            "original_purchase_date": None if self.original_purchase_date is None else datetime_to_json(self.original_purchase_date),
+            "event_datetime": None if self.event_datetime is None else datetime_to_json(self.event_datetime),
+            "active_introductory_offer_type": self.active_introductory_offer_type,
+            "active_promotional_offer_id": self.active_promotional_offer_id,
+            "active_promotional_offer_type": self.active_promotional_offer_type,
+            "trial_duration": self.trial_duration,
+            "currency": self.currency,
+            "profile_total_revenue_usd": self.profile_total_revenue_usd,
+            "store_country": self.store_country,
+            "profile_country": self.profile_country,
+            "profile_ip_address": self.profile_ip_address,
+            "cohort_name": self.cohort_name,
+            "developer_id": self.developer_id,
+            "paywall_name": self.paywall_name,
+            "paywall_revision": self.paywall_revision,
+            "variation_id": self.variation_id,
+            "ab_test_name": self.ab_test_name,
+        }
+        out.update(self.extra)
+        return out
+
+
+class SharingProfile(Model):
+    """Another profile sharing the access level."""
+
+    __slots__ = ("profile_id", "customer_user_id",)
+    _FIELDS = ("profile_id", "customer_user_id",)
+
+    profile_id: str | None
+    customer_user_id: str | None
+
+    def __init__(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> None:
+        init = object.__setattr__
+        init(self, "profile_id", profile_id)
+        init(self, "customer_user_id", customer_user_id)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SharingProfile:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "profile_id", get("profile_id"))
+        init(self, "customer_user_id", get("customer_user_id"))
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "profile_id": self.profile_id,
+            "customer_user_id": self.customer_user_id,
+        }
+        return out
+
+
+class Attribution(Model):
+    """Attribution data of one source."""
+
+    __slots__ = ("status", "channel", "campaign", "ad_group", "ad_set", "creative", "created_at", "network_user_id", "extra",)
+    _FIELDS = ("status", "channel", "campaign", "ad_group", "ad_set", "creative", "created_at", "network_user_id",)
+    _KEYS = frozenset(_FIELDS)
+
+    status: str | None
+    channel: str | None
+    campaign: str | None
+    ad_group: str | None
+    ad_set: str | None
+    creative: str | None
+    created_at: _dt.datetime | None
+    network_user_id: str | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, status: str | None = None, channel: str | None = None, campaign: str | None = None, ad_group: str | None = None, ad_set: str | None = None, creative: str | None = None, created_at: _dt.datetime | None = None, network_user_id: str | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "status", status)
+        init(self, "channel", channel)
+        init(self, "campaign", campaign)
+        init(self, "ad_group", ad_group)
+        init(self, "ad_set", ad_set)
+        init(self, "creative", creative)
+        init(self, "created_at", created_at)
+        init(self, "network_user_id", network_user_id)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Attribution:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "status", get("status"))
+        init(self, "channel", get("channel"))
+        init(self, "campaign", get("campaign"))
+        init(self, "ad_group", get("ad_group"))
+        init(self, "ad_set", get("ad_set"))
+        init(self, "creative", get("creative"))
+        init(self, "created_at", None if (v := get("created_at")) is None else datetime_from_json(v))
+        init(self, "network_user_id", get("network_user_id"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "status": self.status,
+            "channel": self.channel,
+            "campaign": self.campaign,
+            "ad_group": self.ad_group,
+            "ad_set": self.ad_set,
+            "creative": self.creative,
+            "created_at": None if self.created_at is None else datetime_to_json(self.created_at),
+            "network_user_id": self.network_user_id,
+        }
+        out.update(self.extra)
+        return out
+
+
+class PlayStorePurchaseToken(Model):
+    """What Google Play needs to revalidate the purchase."""
+
+    __slots__ = ("product_id", "purchase_token", "is_subscription",)
+    _FIELDS = ("product_id", "purchase_token", "is_subscription",)
+
+    product_id: str | None
+    purchase_token: str | None
+    is_subscription: bool | None
+
+    def __init__(self, *, product_id: str | None = None, purchase_token: str | None = None, is_subscription: bool | None = None) -> None:
+        init = object.__setattr__
+        init(self, "product_id", product_id)
+        init(self, "purchase_token", purchase_token)
+        init(self, "is_subscription", is_subscription)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PlayStorePurchaseToken:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "product_id", get("product_id"))
+        init(self, "purchase_token", get("purchase_token"))
+        init(self, "is_subscription", get("is_subscription"))
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "product_id": self.product_id,
+            "purchase_token": self.purchase_token,
+            "is_subscription": self.is_subscription,
+        }
+        return out
+
+
 class _InstallationMetaDictRequired(TypedDict):
     """The keys `InstallationMetaDict` requires."""
 
@@ -1413,6 +2052,7 @@ __all__ = [
     "PaywallState",
     "ProductSet",
     "VirtualCurrencyTransactionType",
+    "WebhookEventType",
     "Profile",
     "AccessLevel",
     "Offer",
@@ -1434,6 +2074,12 @@ __all__ = [
     "VirtualCurrencyTransactionPage",
     "VirtualCurrencyTransaction",
     "VirtualCurrencyBalanceChange",
+    "WebhookEvent",
+    "EventProperties",
+    "AccessLevelUpdatedProperties",
+    "SharingProfile",
+    "Attribution",
+    "PlayStorePurchaseToken",
     "InstallationMetaDict",
     "IntegrationIdentifiersDict",
     "OfferDict",

@@ -10,6 +10,7 @@ mod profile;
 mod purchases;
 mod settings;
 mod virtual_currency;
+pub(crate) mod webhooks;
 
 pub use attributes::{AttributeValue, CustomAttribute, CustomAttributes, MAX_CUSTOM_ATTRIBUTE_KEY_LEN, MAX_CUSTOM_ATTRIBUTES};
 pub use datetime::Timestamp;
@@ -33,4 +34,8 @@ pub use virtual_currency::{
     HistoryRequest, MAX_VC_ITEMS, MAX_VC_METADATA_KEYS, MAX_VC_PAGE_LIMIT, VirtualCurrencyBalance, VirtualCurrencyBalanceChange,
     VirtualCurrencyBalances, VirtualCurrencyItem, VirtualCurrencyTransaction, VirtualCurrencyTransactionPage,
     VirtualCurrencyTransactionParams, VirtualCurrencyTransactionResult,
+};
+pub use webhooks::{
+    AccessLevelUpdatedProperties, Attribution, EventProperties, PlayStorePurchaseToken, SharingProfile, WebhookEvent, WebhookEventType,
+    WebhookProperties,
 };

@@ -411,4 +411,18 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
     error("internal_server", "InternalServerError", Some("api"), Some("5xx"), "The API failed; for a write, its outcome is unknown."),
     error("usage", "UsageError", None, None, "The SDK was used wrongly (e.g. a closed client, or blocking inside an async runtime)."),
     error("internal", "InternalError", None, None, "A bug in the SDK, reported instead of crashing the process."),
+    error(
+        "webhook_authorization",
+        "WebhookAuthorizationError",
+        None,
+        None,
+        "A webhook's `Authorization` header is missing or not the configured secret: answer 401.",
+    ),
+    error(
+        "webhook_payload",
+        "WebhookPayloadError",
+        None,
+        None,
+        "A webhook's body is not an event Adapty sends: `field` names the wrong value.",
+    ),
 ];

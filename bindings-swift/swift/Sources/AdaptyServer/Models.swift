@@ -22,6 +22,31 @@ public enum PurchaseType: String, Codable, Sendable, CaseIterable {
     case subscription = "subscription"
 }
 
+public enum WebhookEventType: String, Codable, Sendable, CaseIterable {
+    case subscriptionStarted = "subscription_started"
+    case subscriptionRenewed = "subscription_renewed"
+    case subscriptionRenewalCancelled = "subscription_renewal_cancelled"
+    case subscriptionRenewalReactivated = "subscription_renewal_reactivated"
+    case subscriptionExpired = "subscription_expired"
+    case subscriptionPaused = "subscription_paused"
+    case subscriptionDeferred = "subscription_deferred"
+    case nonSubscriptionPurchase = "non_subscription_purchase"
+    case trialStarted = "trial_started"
+    case trialConverted = "trial_converted"
+    case trialRenewalCancelled = "trial_renewal_cancelled"
+    case trialRenewalReactivated = "trial_renewal_reactivated"
+    case trialExpired = "trial_expired"
+    case enteredGracePeriod = "entered_grace_period"
+    case billingIssueDetected = "billing_issue_detected"
+    case subscriptionRefunded = "subscription_refunded"
+    case nonSubscriptionPurchaseRefunded = "non_subscription_purchase_refunded"
+    case accessLevelUpdated = "access_level_updated"
+    case trialActive = "trial_active"
+    case subscriptionActive = "subscription_active"
+    case unknown = "unknown"
+    case verification = "verification"
+}
+
 /// An end user of the app, with their access levels and purchases.
 public struct Profile: Codable, Equatable, Sendable {
     public let appId: String
@@ -929,6 +954,597 @@ public struct VirtualCurrencyBalanceChange: Codable, Equatable, Sendable {
         try c.encode(currencyCode, forKey: .currencyCode)
         try c.encode(amount, forKey: .amount)
         try c.encode(balanceAfter, forKey: .balanceAfter)
+    }
+}
+
+/// A webhook event: Adapty's envelope, with `properties` typed by `type`.
+public struct WebhookEvent: Codable, Equatable, Sendable {
+    /// The event's type: canonical, `unknown` or `verification`.
+    public let `type`: WebhookEventType
+    /// `event_type` as received (a renamed event arrives under its configured name); `None` for
+    /// the verification request.
+    public let rawType: String?
+    /// Whether this is Adapty's verification request: answer it with any 2xx and a JSON body.
+    public let isVerification: Bool
+    /// Adapty's id of the profile.
+    public let profileId: String?
+    /// Your id of the user, if the app set one.
+    public let customerUserId: String?
+    public let idfv: String?
+    public let idfa: String?
+    /// Advertising id (Android).
+    public let advertisingId: String?
+    public let profileInstallDatetime: Date?
+    public let userAgent: String?
+    public let email: String?
+    /// When the event happened in the subscription's life (business time, not when it was sent:
+    /// do not order events by it).
+    public let eventDatetime: Date?
+    /// The envelope's version (`1`).
+    public let eventApiVersion: Int64?
+    /// `event_properties`, typed by `type`: [`AccessLevelUpdatedProperties`] for
+    /// `access_level_updated`, [`EventProperties`] for Adapty's other types, the object as
+    /// received for `unknown`, absent for `verification`.
+    public let properties: AttributeValue?
+    /// Other profiles sharing the access level (excluding this one).
+    public let profilesSharingAccessLevel: [SharingProfile]
+    /// Attribution data by source (e.g. `appsflyer`), if "Send attribution" is on.
+    public let attributions: String
+    /// Custom attributes of the profile, if "Send user attributes" is on.
+    public let userAttributes: String
+    /// The profile's integration identifiers (e.g. `firebase_app_instance_id`).
+    public let integrationIds: [String: String]
+    /// Google Play's purchase token, if "Send Play Store purchase token" is on.
+    public let playStorePurchaseToken: PlayStorePurchaseToken?
+
+    enum CodingKeys: String, CodingKey {
+        case `type` = "type"
+        case rawType = "raw_type"
+        case isVerification = "is_verification"
+        case profileId = "profile_id"
+        case customerUserId = "customer_user_id"
+        case idfv = "idfv"
+        case idfa = "idfa"
+        case advertisingId = "advertising_id"
+        case profileInstallDatetime = "profile_install_datetime"
+        case userAgent = "user_agent"
+        case email = "email"
+        case eventDatetime = "event_datetime"
+        case eventApiVersion = "event_api_version"
+        case properties = "properties"
+        case profilesSharingAccessLevel = "profiles_sharing_access_level"
+        case attributions = "attributions"
+        case userAttributes = "user_attributes"
+        case integrationIds = "integration_ids"
+        case playStorePurchaseToken = "play_store_purchase_token"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decode(WebhookEventType.self, forKey: .type)
+        rawType = try c.decodeIfPresent(String.self, forKey: .rawType)
+        isVerification = try c.decode(Bool.self, forKey: .isVerification)
+        profileId = try c.decodeIfPresent(String.self, forKey: .profileId)
+        customerUserId = try c.decodeIfPresent(String.self, forKey: .customerUserId)
+        idfv = try c.decodeIfPresent(String.self, forKey: .idfv)
+        idfa = try c.decodeIfPresent(String.self, forKey: .idfa)
+        advertisingId = try c.decodeIfPresent(String.self, forKey: .advertisingId)
+        profileInstallDatetime = try c.decodeIfPresent(Date.self, forKey: .profileInstallDatetime)
+        userAgent = try c.decodeIfPresent(String.self, forKey: .userAgent)
+        email = try c.decodeIfPresent(String.self, forKey: .email)
+        eventDatetime = try c.decodeIfPresent(Date.self, forKey: .eventDatetime)
+        eventApiVersion = try c.decodeIfPresent(Int64.self, forKey: .eventApiVersion)
+        properties = try c.decodeIfPresent(AttributeValue.self, forKey: .properties)
+        profilesSharingAccessLevel = try c.decode([SharingProfile].self, forKey: .profilesSharingAccessLevel)
+        attributions = try c.decode(String.self, forKey: .attributions)
+        userAttributes = try c.decode(String.self, forKey: .userAttributes)
+        integrationIds = try c.decode([String: String].self, forKey: .integrationIds)
+        playStorePurchaseToken = try c.decodeIfPresent(PlayStorePurchaseToken.self, forKey: .playStorePurchaseToken)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .type)
+        try c.encodeIfPresent(rawType, forKey: .rawType)
+        try c.encode(isVerification, forKey: .isVerification)
+        try c.encodeIfPresent(profileId, forKey: .profileId)
+        try c.encodeIfPresent(customerUserId, forKey: .customerUserId)
+        try c.encodeIfPresent(idfv, forKey: .idfv)
+        try c.encodeIfPresent(idfa, forKey: .idfa)
+        try c.encodeIfPresent(advertisingId, forKey: .advertisingId)
+        try c.encodeIfPresent(profileInstallDatetime, forKey: .profileInstallDatetime)
+        try c.encodeIfPresent(userAgent, forKey: .userAgent)
+        try c.encodeIfPresent(email, forKey: .email)
+        try c.encodeIfPresent(eventDatetime, forKey: .eventDatetime)
+        try c.encodeIfPresent(eventApiVersion, forKey: .eventApiVersion)
+        try c.encodeIfPresent(properties, forKey: .properties)
+        try c.encode(profilesSharingAccessLevel, forKey: .profilesSharingAccessLevel)
+        try c.encode(attributions, forKey: .attributions)
+        try c.encode(userAttributes, forKey: .userAttributes)
+        try c.encode(integrationIds, forKey: .integrationIds)
+        try c.encodeIfPresent(playStorePurchaseToken, forKey: .playStorePurchaseToken)
+    }
+}
+
+/// Properties shared by Adapty's event types other than `access_level_updated` (one table in
+/// Adapty's docs: which fields a type carries varies, so every field is optional).
+public struct EventProperties: Codable, Equatable, Sendable {
+    /// Unique id of the event: deduplicate redeliveries by it.
+    public let profileEventId: String?
+    public let profileId: String?
+    public let store: String?
+    public let environment: String?
+    public let vendorProductId: String?
+    public let transactionId: String?
+    public let originalTransactionId: String?
+    public let purchaseDate: Date?
+    public let originalPurchaseDate: Date?
+    /// `null` for a non-subscription purchase.
+    public let subscriptionExpiresAt: Date?
+    public let eventDatetime: Date?
+    public let currency: String?
+    /// Price before the store's cut, in `currency`; `null` for a free trial.
+    public let priceLocal: Double?
+    public let priceUsd: Double?
+    public let originalPriceLocal: Double?
+    public let originalPriceUsd: Double?
+    public let discountAmountLocal: Double?
+    public let discountAmountUsd: Double?
+    /// Price after the store's cut.
+    public let proceedsLocal: Double?
+    public let proceedsUsd: Double?
+    /// Income after the store's cut and taxes.
+    public let netRevenueLocal: Double?
+    public let netRevenueUsd: Double?
+    public let taxAmountLocal: Double?
+    public let taxAmountUsd: Double?
+    public let profileTotalRevenueUsd: Double?
+    public let profileHasAccessLevel: Bool?
+    /// Periods paid without interruption, the current one included.
+    public let consecutivePayments: Int64?
+    /// Whether the store's cut is down to 15% after the first year.
+    public let rateAfterFirstYear: Bool?
+    public let cancellationReason: String?
+    /// E.g. `7 days`.
+    public let trialDuration: String?
+    public let storeCountry: String?
+    public let profileCountry: String?
+    public let profileIpAddress: String?
+    public let basePlanId: String?
+    public let promotionalOfferId: String?
+    public let storeOfferCategory: String?
+    public let storeOfferDiscountType: String?
+    public let storeOfferNumberOfPeriods: Int64?
+    public let cohortName: String?
+    /// The placement the purchase came from.
+    public let developerId: String?
+    public let paywallName: String?
+    /// Sent as a number or as text; read as text.
+    public let paywallRevision: String?
+    public let variationId: String?
+    public let abTestName: String?
+    public let abTestRevision: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case profileEventId = "profile_event_id"
+        case profileId = "profile_id"
+        case store = "store"
+        case environment = "environment"
+        case vendorProductId = "vendor_product_id"
+        case transactionId = "transaction_id"
+        case originalTransactionId = "original_transaction_id"
+        case purchaseDate = "purchase_date"
+        case originalPurchaseDate = "original_purchase_date"
+        case subscriptionExpiresAt = "subscription_expires_at"
+        case eventDatetime = "event_datetime"
+        case currency = "currency"
+        case priceLocal = "price_local"
+        case priceUsd = "price_usd"
+        case originalPriceLocal = "original_price_local"
+        case originalPriceUsd = "original_price_usd"
+        case discountAmountLocal = "discount_amount_local"
+        case discountAmountUsd = "discount_amount_usd"
+        case proceedsLocal = "proceeds_local"
+        case proceedsUsd = "proceeds_usd"
+        case netRevenueLocal = "net_revenue_local"
+        case netRevenueUsd = "net_revenue_usd"
+        case taxAmountLocal = "tax_amount_local"
+        case taxAmountUsd = "tax_amount_usd"
+        case profileTotalRevenueUsd = "profile_total_revenue_usd"
+        case profileHasAccessLevel = "profile_has_access_level"
+        case consecutivePayments = "consecutive_payments"
+        case rateAfterFirstYear = "rate_after_first_year"
+        case cancellationReason = "cancellation_reason"
+        case trialDuration = "trial_duration"
+        case storeCountry = "store_country"
+        case profileCountry = "profile_country"
+        case profileIpAddress = "profile_ip_address"
+        case basePlanId = "base_plan_id"
+        case promotionalOfferId = "promotional_offer_id"
+        case storeOfferCategory = "store_offer_category"
+        case storeOfferDiscountType = "store_offer_discount_type"
+        case storeOfferNumberOfPeriods = "store_offer_number_of_periods"
+        case cohortName = "cohort_name"
+        case developerId = "developer_id"
+        case paywallName = "paywall_name"
+        case paywallRevision = "paywall_revision"
+        case variationId = "variation_id"
+        case abTestName = "ab_test_name"
+        case abTestRevision = "ab_test_revision"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        profileEventId = try c.decodeIfPresent(String.self, forKey: .profileEventId)
+        profileId = try c.decodeIfPresent(String.self, forKey: .profileId)
+        store = try c.decodeIfPresent(String.self, forKey: .store)
+        environment = try c.decodeIfPresent(String.self, forKey: .environment)
+        vendorProductId = try c.decodeIfPresent(String.self, forKey: .vendorProductId)
+        transactionId = try c.decodeIfPresent(String.self, forKey: .transactionId)
+        originalTransactionId = try c.decodeIfPresent(String.self, forKey: .originalTransactionId)
+        purchaseDate = try c.decodeIfPresent(Date.self, forKey: .purchaseDate)
+        originalPurchaseDate = try c.decodeIfPresent(Date.self, forKey: .originalPurchaseDate)
+        subscriptionExpiresAt = try c.decodeIfPresent(Date.self, forKey: .subscriptionExpiresAt)
+        eventDatetime = try c.decodeIfPresent(Date.self, forKey: .eventDatetime)
+        currency = try c.decodeIfPresent(String.self, forKey: .currency)
+        priceLocal = try c.decodeIfPresent(Double.self, forKey: .priceLocal)
+        priceUsd = try c.decodeIfPresent(Double.self, forKey: .priceUsd)
+        originalPriceLocal = try c.decodeIfPresent(Double.self, forKey: .originalPriceLocal)
+        originalPriceUsd = try c.decodeIfPresent(Double.self, forKey: .originalPriceUsd)
+        discountAmountLocal = try c.decodeIfPresent(Double.self, forKey: .discountAmountLocal)
+        discountAmountUsd = try c.decodeIfPresent(Double.self, forKey: .discountAmountUsd)
+        proceedsLocal = try c.decodeIfPresent(Double.self, forKey: .proceedsLocal)
+        proceedsUsd = try c.decodeIfPresent(Double.self, forKey: .proceedsUsd)
+        netRevenueLocal = try c.decodeIfPresent(Double.self, forKey: .netRevenueLocal)
+        netRevenueUsd = try c.decodeIfPresent(Double.self, forKey: .netRevenueUsd)
+        taxAmountLocal = try c.decodeIfPresent(Double.self, forKey: .taxAmountLocal)
+        taxAmountUsd = try c.decodeIfPresent(Double.self, forKey: .taxAmountUsd)
+        profileTotalRevenueUsd = try c.decodeIfPresent(Double.self, forKey: .profileTotalRevenueUsd)
+        profileHasAccessLevel = try c.decodeIfPresent(Bool.self, forKey: .profileHasAccessLevel)
+        consecutivePayments = try c.decodeIfPresent(Int64.self, forKey: .consecutivePayments)
+        rateAfterFirstYear = try c.decodeIfPresent(Bool.self, forKey: .rateAfterFirstYear)
+        cancellationReason = try c.decodeIfPresent(String.self, forKey: .cancellationReason)
+        trialDuration = try c.decodeIfPresent(String.self, forKey: .trialDuration)
+        storeCountry = try c.decodeIfPresent(String.self, forKey: .storeCountry)
+        profileCountry = try c.decodeIfPresent(String.self, forKey: .profileCountry)
+        profileIpAddress = try c.decodeIfPresent(String.self, forKey: .profileIpAddress)
+        basePlanId = try c.decodeIfPresent(String.self, forKey: .basePlanId)
+        promotionalOfferId = try c.decodeIfPresent(String.self, forKey: .promotionalOfferId)
+        storeOfferCategory = try c.decodeIfPresent(String.self, forKey: .storeOfferCategory)
+        storeOfferDiscountType = try c.decodeIfPresent(String.self, forKey: .storeOfferDiscountType)
+        storeOfferNumberOfPeriods = try c.decodeIfPresent(Int64.self, forKey: .storeOfferNumberOfPeriods)
+        cohortName = try c.decodeIfPresent(String.self, forKey: .cohortName)
+        developerId = try c.decodeIfPresent(String.self, forKey: .developerId)
+        paywallName = try c.decodeIfPresent(String.self, forKey: .paywallName)
+        paywallRevision = try c.decodeIfPresent(String.self, forKey: .paywallRevision)
+        variationId = try c.decodeIfPresent(String.self, forKey: .variationId)
+        abTestName = try c.decodeIfPresent(String.self, forKey: .abTestName)
+        abTestRevision = try c.decodeIfPresent(Int64.self, forKey: .abTestRevision)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(profileEventId, forKey: .profileEventId)
+        try c.encodeIfPresent(profileId, forKey: .profileId)
+        try c.encodeIfPresent(store, forKey: .store)
+        try c.encodeIfPresent(environment, forKey: .environment)
+        try c.encodeIfPresent(vendorProductId, forKey: .vendorProductId)
+        try c.encodeIfPresent(transactionId, forKey: .transactionId)
+        try c.encodeIfPresent(originalTransactionId, forKey: .originalTransactionId)
+        try c.encodeIfPresent(purchaseDate, forKey: .purchaseDate)
+        try c.encodeIfPresent(originalPurchaseDate, forKey: .originalPurchaseDate)
+        try c.encodeIfPresent(subscriptionExpiresAt, forKey: .subscriptionExpiresAt)
+        try c.encodeIfPresent(eventDatetime, forKey: .eventDatetime)
+        try c.encodeIfPresent(currency, forKey: .currency)
+        try c.encodeIfPresent(priceLocal, forKey: .priceLocal)
+        try c.encodeIfPresent(priceUsd, forKey: .priceUsd)
+        try c.encodeIfPresent(originalPriceLocal, forKey: .originalPriceLocal)
+        try c.encodeIfPresent(originalPriceUsd, forKey: .originalPriceUsd)
+        try c.encodeIfPresent(discountAmountLocal, forKey: .discountAmountLocal)
+        try c.encodeIfPresent(discountAmountUsd, forKey: .discountAmountUsd)
+        try c.encodeIfPresent(proceedsLocal, forKey: .proceedsLocal)
+        try c.encodeIfPresent(proceedsUsd, forKey: .proceedsUsd)
+        try c.encodeIfPresent(netRevenueLocal, forKey: .netRevenueLocal)
+        try c.encodeIfPresent(netRevenueUsd, forKey: .netRevenueUsd)
+        try c.encodeIfPresent(taxAmountLocal, forKey: .taxAmountLocal)
+        try c.encodeIfPresent(taxAmountUsd, forKey: .taxAmountUsd)
+        try c.encodeIfPresent(profileTotalRevenueUsd, forKey: .profileTotalRevenueUsd)
+        try c.encodeIfPresent(profileHasAccessLevel, forKey: .profileHasAccessLevel)
+        try c.encodeIfPresent(consecutivePayments, forKey: .consecutivePayments)
+        try c.encodeIfPresent(rateAfterFirstYear, forKey: .rateAfterFirstYear)
+        try c.encodeIfPresent(cancellationReason, forKey: .cancellationReason)
+        try c.encodeIfPresent(trialDuration, forKey: .trialDuration)
+        try c.encodeIfPresent(storeCountry, forKey: .storeCountry)
+        try c.encodeIfPresent(profileCountry, forKey: .profileCountry)
+        try c.encodeIfPresent(profileIpAddress, forKey: .profileIpAddress)
+        try c.encodeIfPresent(basePlanId, forKey: .basePlanId)
+        try c.encodeIfPresent(promotionalOfferId, forKey: .promotionalOfferId)
+        try c.encodeIfPresent(storeOfferCategory, forKey: .storeOfferCategory)
+        try c.encodeIfPresent(storeOfferDiscountType, forKey: .storeOfferDiscountType)
+        try c.encodeIfPresent(storeOfferNumberOfPeriods, forKey: .storeOfferNumberOfPeriods)
+        try c.encodeIfPresent(cohortName, forKey: .cohortName)
+        try c.encodeIfPresent(developerId, forKey: .developerId)
+        try c.encodeIfPresent(paywallName, forKey: .paywallName)
+        try c.encodeIfPresent(paywallRevision, forKey: .paywallRevision)
+        try c.encodeIfPresent(variationId, forKey: .variationId)
+        try c.encodeIfPresent(abTestName, forKey: .abTestName)
+        try c.encodeIfPresent(abTestRevision, forKey: .abTestRevision)
+    }
+}
+
+/// Properties of `access_level_updated`: the access level as it is now.
+public struct AccessLevelUpdatedProperties: Codable, Equatable, Sendable {
+    /// Unique id of the event: deduplicate redeliveries by it.
+    public let profileEventId: String?
+    public let profileId: String?
+    public let accessLevelId: String?
+    /// Whether the access level is active now (from `expires_at`, `starts_at`, `is_lifetime`).
+    public let isActive: Bool?
+    public let profileHasAccessLevel: Bool?
+    public let isLifetime: Bool?
+    public let willRenew: Bool?
+    public let isInGracePeriod: Bool?
+    public let isRefund: Bool?
+    public let startsAt: Date?
+    public let activatedAt: Date?
+    public let renewedAt: Date?
+    /// When access ends (the grace period's end during one; the cancellation date after a refund).
+    public let expiresAt: Date?
+    public let subscriptionExpiresAt: Date?
+    public let billingIssueDetectedAt: Date?
+    public let cancellationReason: String?
+    public let store: String?
+    public let environment: String?
+    public let vendorProductId: String?
+    public let basePlanId: String?
+    public let transactionId: String?
+    public let originalTransactionId: String?
+    public let purchaseDate: Date?
+    public let originalPurchaseDate: Date?
+    public let eventDatetime: Date?
+    public let activeIntroductoryOfferType: String?
+    public let activePromotionalOfferId: String?
+    public let activePromotionalOfferType: String?
+    public let trialDuration: String?
+    public let currency: String?
+    public let profileTotalRevenueUsd: Double?
+    public let storeCountry: String?
+    public let profileCountry: String?
+    public let profileIpAddress: String?
+    public let cohortName: String?
+    public let developerId: String?
+    public let paywallName: String?
+    public let paywallRevision: String?
+    public let variationId: String?
+    public let abTestName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case profileEventId = "profile_event_id"
+        case profileId = "profile_id"
+        case accessLevelId = "access_level_id"
+        case isActive = "is_active"
+        case profileHasAccessLevel = "profile_has_access_level"
+        case isLifetime = "is_lifetime"
+        case willRenew = "will_renew"
+        case isInGracePeriod = "is_in_grace_period"
+        case isRefund = "is_refund"
+        case startsAt = "starts_at"
+        case activatedAt = "activated_at"
+        case renewedAt = "renewed_at"
+        case expiresAt = "expires_at"
+        case subscriptionExpiresAt = "subscription_expires_at"
+        case billingIssueDetectedAt = "billing_issue_detected_at"
+        case cancellationReason = "cancellation_reason"
+        case store = "store"
+        case environment = "environment"
+        case vendorProductId = "vendor_product_id"
+        case basePlanId = "base_plan_id"
+        case transactionId = "transaction_id"
+        case originalTransactionId = "original_transaction_id"
+        case purchaseDate = "purchase_date"
+        case originalPurchaseDate = "original_purchase_date"
+        case eventDatetime = "event_datetime"
+        case activeIntroductoryOfferType = "active_introductory_offer_type"
+        case activePromotionalOfferId = "active_promotional_offer_id"
+        case activePromotionalOfferType = "active_promotional_offer_type"
+        case trialDuration = "trial_duration"
+        case currency = "currency"
+        case profileTotalRevenueUsd = "profile_total_revenue_usd"
+        case storeCountry = "store_country"
+        case profileCountry = "profile_country"
+        case profileIpAddress = "profile_ip_address"
+        case cohortName = "cohort_name"
+        case developerId = "developer_id"
+        case paywallName = "paywall_name"
+        case paywallRevision = "paywall_revision"
+        case variationId = "variation_id"
+        case abTestName = "ab_test_name"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        profileEventId = try c.decodeIfPresent(String.self, forKey: .profileEventId)
+        profileId = try c.decodeIfPresent(String.self, forKey: .profileId)
+        accessLevelId = try c.decodeIfPresent(String.self, forKey: .accessLevelId)
+        isActive = try c.decodeIfPresent(Bool.self, forKey: .isActive)
+        profileHasAccessLevel = try c.decodeIfPresent(Bool.self, forKey: .profileHasAccessLevel)
+        isLifetime = try c.decodeIfPresent(Bool.self, forKey: .isLifetime)
+        willRenew = try c.decodeIfPresent(Bool.self, forKey: .willRenew)
+        isInGracePeriod = try c.decodeIfPresent(Bool.self, forKey: .isInGracePeriod)
+        isRefund = try c.decodeIfPresent(Bool.self, forKey: .isRefund)
+        startsAt = try c.decodeIfPresent(Date.self, forKey: .startsAt)
+        activatedAt = try c.decodeIfPresent(Date.self, forKey: .activatedAt)
+        renewedAt = try c.decodeIfPresent(Date.self, forKey: .renewedAt)
+        expiresAt = try c.decodeIfPresent(Date.self, forKey: .expiresAt)
+        subscriptionExpiresAt = try c.decodeIfPresent(Date.self, forKey: .subscriptionExpiresAt)
+        billingIssueDetectedAt = try c.decodeIfPresent(Date.self, forKey: .billingIssueDetectedAt)
+        cancellationReason = try c.decodeIfPresent(String.self, forKey: .cancellationReason)
+        store = try c.decodeIfPresent(String.self, forKey: .store)
+        environment = try c.decodeIfPresent(String.self, forKey: .environment)
+        vendorProductId = try c.decodeIfPresent(String.self, forKey: .vendorProductId)
+        basePlanId = try c.decodeIfPresent(String.self, forKey: .basePlanId)
+        transactionId = try c.decodeIfPresent(String.self, forKey: .transactionId)
+        originalTransactionId = try c.decodeIfPresent(String.self, forKey: .originalTransactionId)
+        purchaseDate = try c.decodeIfPresent(Date.self, forKey: .purchaseDate)
+        originalPurchaseDate = try c.decodeIfPresent(Date.self, forKey: .originalPurchaseDate)
+        eventDatetime = try c.decodeIfPresent(Date.self, forKey: .eventDatetime)
+        activeIntroductoryOfferType = try c.decodeIfPresent(String.self, forKey: .activeIntroductoryOfferType)
+        activePromotionalOfferId = try c.decodeIfPresent(String.self, forKey: .activePromotionalOfferId)
+        activePromotionalOfferType = try c.decodeIfPresent(String.self, forKey: .activePromotionalOfferType)
+        trialDuration = try c.decodeIfPresent(String.self, forKey: .trialDuration)
+        currency = try c.decodeIfPresent(String.self, forKey: .currency)
+        profileTotalRevenueUsd = try c.decodeIfPresent(Double.self, forKey: .profileTotalRevenueUsd)
+        storeCountry = try c.decodeIfPresent(String.self, forKey: .storeCountry)
+        profileCountry = try c.decodeIfPresent(String.self, forKey: .profileCountry)
+        profileIpAddress = try c.decodeIfPresent(String.self, forKey: .profileIpAddress)
+        cohortName = try c.decodeIfPresent(String.self, forKey: .cohortName)
+        developerId = try c.decodeIfPresent(String.self, forKey: .developerId)
+        paywallName = try c.decodeIfPresent(String.self, forKey: .paywallName)
+        paywallRevision = try c.decodeIfPresent(String.self, forKey: .paywallRevision)
+        variationId = try c.decodeIfPresent(String.self, forKey: .variationId)
+        abTestName = try c.decodeIfPresent(String.self, forKey: .abTestName)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(profileEventId, forKey: .profileEventId)
+        try c.encodeIfPresent(profileId, forKey: .profileId)
+        try c.encodeIfPresent(accessLevelId, forKey: .accessLevelId)
+        try c.encodeIfPresent(isActive, forKey: .isActive)
+        try c.encodeIfPresent(profileHasAccessLevel, forKey: .profileHasAccessLevel)
+        try c.encodeIfPresent(isLifetime, forKey: .isLifetime)
+        try c.encodeIfPresent(willRenew, forKey: .willRenew)
+        try c.encodeIfPresent(isInGracePeriod, forKey: .isInGracePeriod)
+        try c.encodeIfPresent(isRefund, forKey: .isRefund)
+        try c.encodeIfPresent(startsAt, forKey: .startsAt)
+        try c.encodeIfPresent(activatedAt, forKey: .activatedAt)
+        try c.encodeIfPresent(renewedAt, forKey: .renewedAt)
+        try c.encodeIfPresent(expiresAt, forKey: .expiresAt)
+        try c.encodeIfPresent(subscriptionExpiresAt, forKey: .subscriptionExpiresAt)
+        try c.encodeIfPresent(billingIssueDetectedAt, forKey: .billingIssueDetectedAt)
+        try c.encodeIfPresent(cancellationReason, forKey: .cancellationReason)
+        try c.encodeIfPresent(store, forKey: .store)
+        try c.encodeIfPresent(environment, forKey: .environment)
+        try c.encodeIfPresent(vendorProductId, forKey: .vendorProductId)
+        try c.encodeIfPresent(basePlanId, forKey: .basePlanId)
+        try c.encodeIfPresent(transactionId, forKey: .transactionId)
+        try c.encodeIfPresent(originalTransactionId, forKey: .originalTransactionId)
+        try c.encodeIfPresent(purchaseDate, forKey: .purchaseDate)
+        try c.encodeIfPresent(originalPurchaseDate, forKey: .originalPurchaseDate)
+        try c.encodeIfPresent(eventDatetime, forKey: .eventDatetime)
+        try c.encodeIfPresent(activeIntroductoryOfferType, forKey: .activeIntroductoryOfferType)
+        try c.encodeIfPresent(activePromotionalOfferId, forKey: .activePromotionalOfferId)
+        try c.encodeIfPresent(activePromotionalOfferType, forKey: .activePromotionalOfferType)
+        try c.encodeIfPresent(trialDuration, forKey: .trialDuration)
+        try c.encodeIfPresent(currency, forKey: .currency)
+        try c.encodeIfPresent(profileTotalRevenueUsd, forKey: .profileTotalRevenueUsd)
+        try c.encodeIfPresent(storeCountry, forKey: .storeCountry)
+        try c.encodeIfPresent(profileCountry, forKey: .profileCountry)
+        try c.encodeIfPresent(profileIpAddress, forKey: .profileIpAddress)
+        try c.encodeIfPresent(cohortName, forKey: .cohortName)
+        try c.encodeIfPresent(developerId, forKey: .developerId)
+        try c.encodeIfPresent(paywallName, forKey: .paywallName)
+        try c.encodeIfPresent(paywallRevision, forKey: .paywallRevision)
+        try c.encodeIfPresent(variationId, forKey: .variationId)
+        try c.encodeIfPresent(abTestName, forKey: .abTestName)
+    }
+}
+
+/// Another profile sharing the access level.
+public struct SharingProfile: Codable, Equatable, Sendable {
+    public let profileId: String?
+    public let customerUserId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case profileId = "profile_id"
+        case customerUserId = "customer_user_id"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        profileId = try c.decodeIfPresent(String.self, forKey: .profileId)
+        customerUserId = try c.decodeIfPresent(String.self, forKey: .customerUserId)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(profileId, forKey: .profileId)
+        try c.encodeIfPresent(customerUserId, forKey: .customerUserId)
+    }
+}
+
+/// Attribution data of one source.
+public struct Attribution: Codable, Equatable, Sendable {
+    /// `organic`, `non_organic` or `unknown`.
+    public let status: String?
+    public let channel: String?
+    public let campaign: String?
+    public let adGroup: String?
+    public let adSet: String?
+    public let creative: String?
+    public let createdAt: Date?
+    public let networkUserId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status = "status"
+        case channel = "channel"
+        case campaign = "campaign"
+        case adGroup = "ad_group"
+        case adSet = "ad_set"
+        case creative = "creative"
+        case createdAt = "created_at"
+        case networkUserId = "network_user_id"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        status = try c.decodeIfPresent(String.self, forKey: .status)
+        channel = try c.decodeIfPresent(String.self, forKey: .channel)
+        campaign = try c.decodeIfPresent(String.self, forKey: .campaign)
+        adGroup = try c.decodeIfPresent(String.self, forKey: .adGroup)
+        adSet = try c.decodeIfPresent(String.self, forKey: .adSet)
+        creative = try c.decodeIfPresent(String.self, forKey: .creative)
+        createdAt = try c.decodeIfPresent(Date.self, forKey: .createdAt)
+        networkUserId = try c.decodeIfPresent(String.self, forKey: .networkUserId)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(status, forKey: .status)
+        try c.encodeIfPresent(channel, forKey: .channel)
+        try c.encodeIfPresent(campaign, forKey: .campaign)
+        try c.encodeIfPresent(adGroup, forKey: .adGroup)
+        try c.encodeIfPresent(adSet, forKey: .adSet)
+        try c.encodeIfPresent(creative, forKey: .creative)
+        try c.encodeIfPresent(createdAt, forKey: .createdAt)
+        try c.encodeIfPresent(networkUserId, forKey: .networkUserId)
+    }
+}
+
+/// What Google Play needs to revalidate the purchase.
+public struct PlayStorePurchaseToken: Codable, Equatable, Sendable {
+    public let productId: String?
+    public let purchaseToken: String?
+    public let isSubscription: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case productId = "product_id"
+        case purchaseToken = "purchase_token"
+        case isSubscription = "is_subscription"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        productId = try c.decodeIfPresent(String.self, forKey: .productId)
+        purchaseToken = try c.decodeIfPresent(String.self, forKey: .purchaseToken)
+        isSubscription = try c.decodeIfPresent(Bool.self, forKey: .isSubscription)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(productId, forKey: .productId)
+        try c.encodeIfPresent(purchaseToken, forKey: .purchaseToken)
+        try c.encodeIfPresent(isSubscription, forKey: .isSubscription)
     }
 }
 

@@ -36,6 +36,32 @@ enum class PurchaseType(val wire: String) {
     @SerialName("subscription") Subscription("subscription"),
 }
 
+@Serializable
+enum class WebhookEventType(val wire: String) {
+    @SerialName("subscription_started") SubscriptionStarted("subscription_started"),
+    @SerialName("subscription_renewed") SubscriptionRenewed("subscription_renewed"),
+    @SerialName("subscription_renewal_cancelled") SubscriptionRenewalCancelled("subscription_renewal_cancelled"),
+    @SerialName("subscription_renewal_reactivated") SubscriptionRenewalReactivated("subscription_renewal_reactivated"),
+    @SerialName("subscription_expired") SubscriptionExpired("subscription_expired"),
+    @SerialName("subscription_paused") SubscriptionPaused("subscription_paused"),
+    @SerialName("subscription_deferred") SubscriptionDeferred("subscription_deferred"),
+    @SerialName("non_subscription_purchase") NonSubscriptionPurchase("non_subscription_purchase"),
+    @SerialName("trial_started") TrialStarted("trial_started"),
+    @SerialName("trial_converted") TrialConverted("trial_converted"),
+    @SerialName("trial_renewal_cancelled") TrialRenewalCancelled("trial_renewal_cancelled"),
+    @SerialName("trial_renewal_reactivated") TrialRenewalReactivated("trial_renewal_reactivated"),
+    @SerialName("trial_expired") TrialExpired("trial_expired"),
+    @SerialName("entered_grace_period") EnteredGracePeriod("entered_grace_period"),
+    @SerialName("billing_issue_detected") BillingIssueDetected("billing_issue_detected"),
+    @SerialName("subscription_refunded") SubscriptionRefunded("subscription_refunded"),
+    @SerialName("non_subscription_purchase_refunded") NonSubscriptionPurchaseRefunded("non_subscription_purchase_refunded"),
+    @SerialName("access_level_updated") AccessLevelUpdated("access_level_updated"),
+    @SerialName("trial_active") TrialActive("trial_active"),
+    @SerialName("subscription_active") SubscriptionActive("subscription_active"),
+    @SerialName("unknown") Unknown("unknown"),
+    @SerialName("verification") Verification("verification"),
+}
+
 /** An end user of the app, with their access levels and purchases. */
 @Serializable
 data class Profile(
@@ -284,6 +310,186 @@ data class VirtualCurrencyBalanceChange(
     @SerialName("currency_code") val currencyCode: String,
     @SerialName("amount") val amount: Long,
     @SerialName("balance_after") val balanceAfter: Long,
+)
+
+/** A webhook event: Adapty's envelope, with `properties` typed by `type`. */
+@Serializable
+data class WebhookEvent(
+    /** The event's type: canonical, `unknown` or `verification`. */
+    @SerialName("type") val type: WebhookEventType,
+    /** `event_type` as received (a renamed event arrives under its configured name); `None` for
+     * the verification request. */
+    @SerialName("raw_type") val rawType: String? = null,
+    /** Whether this is Adapty's verification request: answer it with any 2xx and a JSON body. */
+    @SerialName("is_verification") val isVerification: Boolean,
+    /** Adapty's id of the profile. */
+    @SerialName("profile_id") val profileId: String? = null,
+    /** Your id of the user, if the app set one. */
+    @SerialName("customer_user_id") val customerUserId: String? = null,
+    @SerialName("idfv") val idfv: String? = null,
+    @SerialName("idfa") val idfa: String? = null,
+    /** Advertising id (Android). */
+    @SerialName("advertising_id") val advertisingId: String? = null,
+    @SerialName("profile_install_datetime") @Serializable(with = OffsetDateTimeSerializer::class) val profileInstallDatetime: OffsetDateTime? = null,
+    @SerialName("user_agent") val userAgent: String? = null,
+    @SerialName("email") val email: String? = null,
+    /** When the event happened in the subscription's life (business time, not when it was sent:
+     * do not order events by it). */
+    @SerialName("event_datetime") @Serializable(with = OffsetDateTimeSerializer::class) val eventDatetime: OffsetDateTime? = null,
+    /** The envelope's version (`1`). */
+    @SerialName("event_api_version") val eventApiVersion: Long? = null,
+    /** `event_properties`, typed by `type`: [`AccessLevelUpdatedProperties`] for
+     * `access_level_updated`, [`EventProperties`] for Adapty's other types, the object as
+     * received for `unknown`, absent for `verification`. */
+    @SerialName("properties") val properties: AttributeValue? = null,
+    /** Other profiles sharing the access level (excluding this one). */
+    @SerialName("profiles_sharing_access_level") val profilesSharingAccessLevel: List<SharingProfile> = emptyList(),
+    /** Attribution data by source (e.g. `appsflyer`), if "Send attribution" is on. */
+    @SerialName("attributions") val attributions: JsonElement,
+    /** Custom attributes of the profile, if "Send user attributes" is on. */
+    @SerialName("user_attributes") val userAttributes: JsonElement,
+    /** The profile's integration identifiers (e.g. `firebase_app_instance_id`). */
+    @SerialName("integration_ids") val integrationIds: Map<String, String>,
+    /** Google Play's purchase token, if "Send Play Store purchase token" is on. */
+    @SerialName("play_store_purchase_token") val playStorePurchaseToken: PlayStorePurchaseToken? = null,
+)
+
+/** Properties shared by Adapty's event types other than `access_level_updated` (one table in
+ * Adapty's docs: which fields a type carries varies, so every field is optional). */
+@Serializable
+data class EventProperties(
+    /** Unique id of the event: deduplicate redeliveries by it. */
+    @SerialName("profile_event_id") val profileEventId: String? = null,
+    @SerialName("profile_id") val profileId: String? = null,
+    @SerialName("store") val store: String? = null,
+    @SerialName("environment") val environment: String? = null,
+    @SerialName("vendor_product_id") val vendorProductId: String? = null,
+    @SerialName("transaction_id") val transactionId: String? = null,
+    @SerialName("original_transaction_id") val originalTransactionId: String? = null,
+    @SerialName("purchase_date") @Serializable(with = OffsetDateTimeSerializer::class) val purchaseDate: OffsetDateTime? = null,
+    @SerialName("original_purchase_date") @Serializable(with = OffsetDateTimeSerializer::class) val originalPurchaseDate: OffsetDateTime? = null,
+    /** `null` for a non-subscription purchase. */
+    @SerialName("subscription_expires_at") @Serializable(with = OffsetDateTimeSerializer::class) val subscriptionExpiresAt: OffsetDateTime? = null,
+    @SerialName("event_datetime") @Serializable(with = OffsetDateTimeSerializer::class) val eventDatetime: OffsetDateTime? = null,
+    @SerialName("currency") val currency: String? = null,
+    /** Price before the store's cut, in `currency`; `null` for a free trial. */
+    @SerialName("price_local") val priceLocal: Double? = null,
+    @SerialName("price_usd") val priceUsd: Double? = null,
+    @SerialName("original_price_local") val originalPriceLocal: Double? = null,
+    @SerialName("original_price_usd") val originalPriceUsd: Double? = null,
+    @SerialName("discount_amount_local") val discountAmountLocal: Double? = null,
+    @SerialName("discount_amount_usd") val discountAmountUsd: Double? = null,
+    /** Price after the store's cut. */
+    @SerialName("proceeds_local") val proceedsLocal: Double? = null,
+    @SerialName("proceeds_usd") val proceedsUsd: Double? = null,
+    /** Income after the store's cut and taxes. */
+    @SerialName("net_revenue_local") val netRevenueLocal: Double? = null,
+    @SerialName("net_revenue_usd") val netRevenueUsd: Double? = null,
+    @SerialName("tax_amount_local") val taxAmountLocal: Double? = null,
+    @SerialName("tax_amount_usd") val taxAmountUsd: Double? = null,
+    @SerialName("profile_total_revenue_usd") val profileTotalRevenueUsd: Double? = null,
+    @SerialName("profile_has_access_level") val profileHasAccessLevel: Boolean? = null,
+    /** Periods paid without interruption, the current one included. */
+    @SerialName("consecutive_payments") val consecutivePayments: Long? = null,
+    /** Whether the store's cut is down to 15% after the first year. */
+    @SerialName("rate_after_first_year") val rateAfterFirstYear: Boolean? = null,
+    @SerialName("cancellation_reason") val cancellationReason: String? = null,
+    /** E.g. `7 days`. */
+    @SerialName("trial_duration") val trialDuration: String? = null,
+    @SerialName("store_country") val storeCountry: String? = null,
+    @SerialName("profile_country") val profileCountry: String? = null,
+    @SerialName("profile_ip_address") val profileIpAddress: String? = null,
+    @SerialName("base_plan_id") val basePlanId: String? = null,
+    @SerialName("promotional_offer_id") val promotionalOfferId: String? = null,
+    @SerialName("store_offer_category") val storeOfferCategory: String? = null,
+    @SerialName("store_offer_discount_type") val storeOfferDiscountType: String? = null,
+    @SerialName("store_offer_number_of_periods") val storeOfferNumberOfPeriods: Long? = null,
+    @SerialName("cohort_name") val cohortName: String? = null,
+    /** The placement the purchase came from. */
+    @SerialName("developer_id") val developerId: String? = null,
+    @SerialName("paywall_name") val paywallName: String? = null,
+    /** Sent as a number or as text; read as text. */
+    @SerialName("paywall_revision") val paywallRevision: String? = null,
+    @SerialName("variation_id") val variationId: String? = null,
+    @SerialName("ab_test_name") val abTestName: String? = null,
+    @SerialName("ab_test_revision") val abTestRevision: Long? = null,
+)
+
+/** Properties of `access_level_updated`: the access level as it is now. */
+@Serializable
+data class AccessLevelUpdatedProperties(
+    /** Unique id of the event: deduplicate redeliveries by it. */
+    @SerialName("profile_event_id") val profileEventId: String? = null,
+    @SerialName("profile_id") val profileId: String? = null,
+    @SerialName("access_level_id") val accessLevelId: String? = null,
+    /** Whether the access level is active now (from `expires_at`, `starts_at`, `is_lifetime`). */
+    @SerialName("is_active") val isActive: Boolean? = null,
+    @SerialName("profile_has_access_level") val profileHasAccessLevel: Boolean? = null,
+    @SerialName("is_lifetime") val isLifetime: Boolean? = null,
+    @SerialName("will_renew") val willRenew: Boolean? = null,
+    @SerialName("is_in_grace_period") val isInGracePeriod: Boolean? = null,
+    @SerialName("is_refund") val isRefund: Boolean? = null,
+    @SerialName("starts_at") @Serializable(with = OffsetDateTimeSerializer::class) val startsAt: OffsetDateTime? = null,
+    @SerialName("activated_at") @Serializable(with = OffsetDateTimeSerializer::class) val activatedAt: OffsetDateTime? = null,
+    @SerialName("renewed_at") @Serializable(with = OffsetDateTimeSerializer::class) val renewedAt: OffsetDateTime? = null,
+    /** When access ends (the grace period's end during one; the cancellation date after a refund). */
+    @SerialName("expires_at") @Serializable(with = OffsetDateTimeSerializer::class) val expiresAt: OffsetDateTime? = null,
+    @SerialName("subscription_expires_at") @Serializable(with = OffsetDateTimeSerializer::class) val subscriptionExpiresAt: OffsetDateTime? = null,
+    @SerialName("billing_issue_detected_at") @Serializable(with = OffsetDateTimeSerializer::class) val billingIssueDetectedAt: OffsetDateTime? = null,
+    @SerialName("cancellation_reason") val cancellationReason: String? = null,
+    @SerialName("store") val store: String? = null,
+    @SerialName("environment") val environment: String? = null,
+    @SerialName("vendor_product_id") val vendorProductId: String? = null,
+    @SerialName("base_plan_id") val basePlanId: String? = null,
+    @SerialName("transaction_id") val transactionId: String? = null,
+    @SerialName("original_transaction_id") val originalTransactionId: String? = null,
+    @SerialName("purchase_date") @Serializable(with = OffsetDateTimeSerializer::class) val purchaseDate: OffsetDateTime? = null,
+    @SerialName("original_purchase_date") @Serializable(with = OffsetDateTimeSerializer::class) val originalPurchaseDate: OffsetDateTime? = null,
+    @SerialName("event_datetime") @Serializable(with = OffsetDateTimeSerializer::class) val eventDatetime: OffsetDateTime? = null,
+    @SerialName("active_introductory_offer_type") val activeIntroductoryOfferType: String? = null,
+    @SerialName("active_promotional_offer_id") val activePromotionalOfferId: String? = null,
+    @SerialName("active_promotional_offer_type") val activePromotionalOfferType: String? = null,
+    @SerialName("trial_duration") val trialDuration: String? = null,
+    @SerialName("currency") val currency: String? = null,
+    @SerialName("profile_total_revenue_usd") val profileTotalRevenueUsd: Double? = null,
+    @SerialName("store_country") val storeCountry: String? = null,
+    @SerialName("profile_country") val profileCountry: String? = null,
+    @SerialName("profile_ip_address") val profileIpAddress: String? = null,
+    @SerialName("cohort_name") val cohortName: String? = null,
+    @SerialName("developer_id") val developerId: String? = null,
+    @SerialName("paywall_name") val paywallName: String? = null,
+    @SerialName("paywall_revision") val paywallRevision: String? = null,
+    @SerialName("variation_id") val variationId: String? = null,
+    @SerialName("ab_test_name") val abTestName: String? = null,
+)
+
+/** Another profile sharing the access level. */
+@Serializable
+data class SharingProfile(
+    @SerialName("profile_id") val profileId: String? = null,
+    @SerialName("customer_user_id") val customerUserId: String? = null,
+)
+
+/** Attribution data of one source. */
+@Serializable
+data class Attribution(
+    /** `organic`, `non_organic` or `unknown`. */
+    @SerialName("status") val status: String? = null,
+    @SerialName("channel") val channel: String? = null,
+    @SerialName("campaign") val campaign: String? = null,
+    @SerialName("ad_group") val adGroup: String? = null,
+    @SerialName("ad_set") val adSet: String? = null,
+    @SerialName("creative") val creative: String? = null,
+    @SerialName("created_at") @Serializable(with = OffsetDateTimeSerializer::class) val createdAt: OffsetDateTime? = null,
+    @SerialName("network_user_id") val networkUserId: String? = null,
+)
+
+/** What Google Play needs to revalidate the purchase. */
+@Serializable
+data class PlayStorePurchaseToken(
+    @SerialName("product_id") val productId: String? = null,
+    @SerialName("purchase_token") val purchaseToken: String? = null,
+    @SerialName("is_subscription") val isSubscription: Boolean? = null,
 )
 
 // Request bodies (and their parts) the operations take.
