@@ -24,6 +24,7 @@ import type {
 } from './lib/models';
 
 export * from './lib/models';
+export * from './lib/webhooks';
 
 /** The settings of a client; each one left out is the core's default. */
 export interface AdaptyOptions {
@@ -589,4 +590,7 @@ export declare class InternalError extends AdaptyError {}
 /** A webhook's `Authorization` header is missing or not the configured secret: answer 401. */
 export declare class WebhookAuthorizationError extends AdaptyError {}
 /** A webhook's body is not an event Adapty sends: `field` names the wrong value. */
-export declare class WebhookPayloadError extends AdaptyError {}
+export declare class WebhookPayloadError extends AdaptyError {
+  /** Dotted path of the wrong value in the body, e.g. `event_properties.price_usd` (`body` for the whole body). */
+  readonly field: string;
+}

@@ -5,6 +5,7 @@ import sdk from './index.js';
 
 export const {
   Adapty,
+  webhooks,
   AdaptyError,
   ValidationError,
   APIConnectionError,

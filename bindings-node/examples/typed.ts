@@ -19,6 +19,10 @@ import {
   type VirtualCurrencyTransaction,
   type VirtualCurrencyTransactionPage,
   type VirtualCurrencyTransactionResult,
+  WebhookAuthorizationError,
+  type WebhookEvent,
+  WebhookPayloadError,
+  webhooks,
 } from 'adapty-server';
 
 export async function typedUsage(client: Adapty): Promise<string[]> {
@@ -144,3 +148,28 @@ export const walkCursor = (client: Adapty) => client.paywalls.listAll({ cursor: 
 export const wrongType = (client: Adapty) =>
   // @ts-expect-error: expiresAt is a string
   client.accessLevels.grant({ customerUserId: 'u', accessLevelId: 'premium', expiresAt: 5 });
+
+/** A webhook receiver's view: `properties` narrows with `type`. */
+export function onWebhook(body: Buffer, authorization: string | undefined): string {
+  try {
+    const event: WebhookEvent = webhooks.constructEvent(body, authorization, 'secret', {
+      eventNames: { purchase: 'subscription_started' },
+    });
+    switch (event.type) {
+      case 'verification':
+        return 'ok';
+      case 'access_level_updated':
+        return `${event.properties?.accessLevelId} active: ${event.properties?.isActive}`;
+      case 'unknown':
+        return `${event.rawType}: ${Object.keys(event.properties ?? {})}`;
+      default:
+        return `${event.type} ${event.properties?.profileEventId} ${event.properties?.priceUsd}`;
+    }
+  } catch (e) {
+    if (e instanceof WebhookAuthorizationError) return '401';
+    if (e instanceof WebhookPayloadError) return `400 ${e.field}`;
+    throw e;
+  }
+}
+// @ts-expect-error: renamed events map to Adapty's types only
+export const badName = () => webhooks.parseEvent('{}', { eventNames: { x: 'made_up' } });

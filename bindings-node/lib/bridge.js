@@ -179,6 +179,7 @@ function errorFrom(info) {
       retryAfter: info.retry_after,
     });
   }
+  if (kind === 'webhook_payload') return new BY_CODE[kind](message, { code: kind, field: info.field });
   return new (BY_CODE[kind] ?? AdaptyError)(message, { code: kind });
 }
 

@@ -15,7 +15,7 @@ function fromCore(name, data) {
   for (const [key, value] of Object.entries(data)) {
     const field = fields[key];
     if (field) {
-      out[field[0]] = read(field[1], value);
+      out[field[0]] = read(field[1], value, data);
     } else if (extra) {
       out.extra ??= {};
       out.extra[key] = value;
@@ -24,12 +24,27 @@ function fromCore(name, data) {
   return out;
 }
 
-function read(kind, value) {
-  if (value === null || value === undefined) return kind === 'map' ? {} : Array.isArray(kind) ? [] : null;
-  if (kind === 'plain') return value;
-  if (kind === 'map') return Object.fromEntries(value.map((a) => [a.key, a.value ?? null]));
-  if (Array.isArray(kind)) return value.map((item) => fromCore(kind[1], item));
-  return fromCore(kind, value);
+/** A field of kind `kind` (see models.js) of the core's object `data`. */
+function read(kind, value, data) {
+  const [shape, ...rest] = Array.isArray(kind) ? kind : [kind];
+  if (value === null || value === undefined) return { map: {}, list: [], record: {} }[shape] ?? null;
+  switch (shape) {
+    case 'plain':
+      return value;
+    case 'map':
+      return Object.fromEntries(value.map((a) => [a.key, a.value ?? null]));
+    case 'list':
+      return value.map((item) => fromCore(rest[0], item));
+    case 'record':
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fromCore(rest[0], item)]));
+    case 'select': {
+      const [by, cases, fallback] = rest;
+      const model = cases[data[by]] ?? fallback;
+      return model === 'raw' ? value : model === 'none' ? null : fromCore(model, value);
+    }
+    default:
+      return fromCore(shape, value);
+  }
 }
 
 /**

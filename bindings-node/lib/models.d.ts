@@ -288,10 +288,16 @@ export interface VirtualCurrencyBalanceChange {
 }
 
 /** A webhook event: Adapty's envelope, with `properties` typed by `type`. */
-export interface WebhookEvent {
-  /** The event's type: canonical, `unknown` or `verification`. */
-  type: WebhookEventType;
-  /** `event_type` as received (a renamed event arrives under its configured name); `None` for
+export type WebhookEvent = WebhookEventFields & (
+  | { type: 'access_level_updated'; properties: AccessLevelUpdatedProperties | null }
+  | { type: 'unknown'; properties: Record<string, unknown> | null }
+  | { type: 'verification'; properties: null }
+  | { type: Exclude<WebhookEventType, 'access_level_updated' | 'unknown' | 'verification'>; properties: EventProperties | null }
+);
+
+/** The fields of every `WebhookEvent`. */
+export interface WebhookEventFields {
+  /** `event_type` as received (a renamed event arrives under its configured name); not set for
    * the verification request. */
   rawType: string | null;
   /** Whether this is Adapty's verification request: answer it with any 2xx and a JSON body. */
@@ -312,10 +318,6 @@ export interface WebhookEvent {
   eventDatetime: string | null;
   /** The envelope's version (`1`). */
   eventApiVersion: number | null;
-  /** `event_properties`, typed by `type`: [`AccessLevelUpdatedProperties`] for
-   * `access_level_updated`, [`EventProperties`] for Adapty's other types, the object as
-   * received for `unknown`, absent for `verification`. */
-  properties: EventProperties | AccessLevelUpdatedProperties | unknown | null;
   /** Other profiles sharing the access level (excluding this one). */
   profilesSharingAccessLevel: SharingProfile[];
   /** Attribution data by source (e.g. `appsflyer`), if "Send attribution" is on. */

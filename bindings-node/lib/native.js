@@ -53,4 +53,4 @@ function background(start) {
   });
 }
 
-module.exports = { nativeClient, background };
+module.exports = { nativeClient, background, nativeModule: addon };

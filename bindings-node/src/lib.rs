@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use adapty_server::ops::{self, Json};
 use adapty_server::{Client, Config, Error};
 use futures_util::FutureExt;
-use napi::bindgen_prelude::Function;
+use napi::bindgen_prelude::{Buffer, Either, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::Value;
@@ -181,4 +181,22 @@ impl NativeWalk {
         let walk = self.inner.clone();
         ops::outcome(adapty_server::runtime::block_on(async move { walk.next().await }).map(|items| items.unwrap_or_else(ops::null)))
     }
+}
+
+/// A webhook request read as an event (`adapty_server::webhooks`): with a `secret`, its
+/// `authorization` header checked first; `event_names` maps renamed events to Adapty's types.
+/// Returns the outcome's JSON text, `{ ok: event }` or `{ error }`, as a call does.
+#[napi]
+pub fn webhook_event(
+    body: Either<Buffer, String>,
+    authorization: Option<String>,
+    secret: Option<String>,
+    event_names: Option<Value>,
+) -> String {
+    let body: &[u8] = match &body {
+        Either::A(buffer) => buffer,
+        Either::B(text) => text.as_bytes(),
+    };
+    let names = event_names.unwrap_or(Value::Null);
+    ops::outcome(adapty_server::webhooks::construct_event_json(body, authorization.as_deref(), secret.as_deref(), &names))
 }

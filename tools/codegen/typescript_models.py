@@ -94,7 +94,15 @@ class Gen:
         return "unknown"
 
     def kind(self, s):
-        """How convert.js reads a field: plain, map, a model name, or [list, model name]."""
+        """How convert.js reads a field: plain, map, a model name, [list, model name], [record,
+        model name] (a map of models, its keys kept), or [select, by, cases, default] (the model
+        picked by the parent's `by` field)."""
+        if "x-select" in s:
+            sel = s["x-select"]
+            return ["select", sel["by"], sel["cases"], sel["default"]]
+        values = s.get("additionalProperties")
+        if s.get("type") == "object" and isinstance(values, dict) and "$ref" in values and self.b.is_object(ref_name(values)):
+            return ["record", ref_name(values)]
         if "$ref" in s and self.b.is_object(ref_name(s)):
             return ref_name(s)
         if s.get("x-as-map"):
@@ -118,7 +126,7 @@ class Gen:
                     f"/** Known values; newer ones arrive as they are. */\nexport type {name} = {known} | (string & {{}});\n\n"
                 )
         for name in self.b.objects():
-            out.append(self.interface(name))
+            out.append(self.selected_union(name) if self.selected(name) else self.interface(name))
         for name in self.input_models + self.inputs:
             out.append(self.input_interface(name))
         out.append("/** The fields create and update take: leave one out to keep it, pass `null` to clear it. */\n")
@@ -129,11 +137,34 @@ class Gen:
         out.append("}\n")
         return "".join(out)
 
-    def interface(self, name):
-        """The interface of the response model `name`."""
+    def selected(self, name):
+        """The `x-select` field of the model `name`, if it has one: (key, schema)."""
+        return next(((key, inner) for key, inner, *_ in self.b.fields(name) if "x-select" in inner), None)
+
+    def selected_union(self, name):
+        """A model with an `x-select` field: a union discriminated by the field it is selected by,
+        each member with that field's type (its other fields in `{name}Fields`)."""
+        key, s = self.selected(name)
+        sel = s["x-select"]
+        by_type = ref_name(next(inner for k, inner, *_ in self.b.fields(name) if k == sel["by"]))
+        members = []
+        for value, model in sel["cases"].items():
+            ts = {"raw": "Record<string, unknown> | null", "none": "null"}.get(model, f"{model} | null")
+            members.append(f"  | {{ {camel(sel['by'])}: '{value}'; {camel(key)}: {ts} }}\n")
+        others = " | ".join(f"'{v}'" for v in sel["cases"])
+        members.append(f"  | {{ {camel(sel['by'])}: Exclude<{by_type}, {others}>; {camel(key)}: {sel['default']} | null }}\n")
         d = self.b.defs[name]
-        out = [self.doc(d), f"export interface {name} {{\n"]
+        out = [self.doc(d), f"export type {name} = {name}Fields & (\n", *members, ");\n\n"]
+        out.append(self.interface(name, skip={key, sel["by"]}, type_name=f"{name}Fields", doc=f"The fields of every `{name}`."))
+        return "".join(out)
+
+    def interface(self, name, skip=(), type_name=None, doc=None):
+        """The interface of the response model `name` (without the fields in `skip`)."""
+        d = self.b.defs[name]
+        out = [jsdoc([doc]) if doc else self.doc(d), f"export interface {type_name or name} {{\n"]
         for key, inner, nullable, _, s in self.b.fields(name):
+            if key in skip:
+                continue
             out.append(self.doc(s, "  "))
             out.append(f"  {camel(key)}: {self.ts_type(inner)}{' | null' if nullable else ''};\n")
         if d.get("additionalProperties") is True:

@@ -50,6 +50,10 @@ NODE_CODES = ["closed"]
 # What instances of an error class carry beyond `code` (the rest of the core's `ErrorInfo`),
 # by the class's code; their children inherit them.
 MEMBERS = {
+    "webhook_payload": [
+        "/** Dotted path of the wrong value in the body, e.g. `event_properties.price_usd` (`body` for the whole body). */",
+        "readonly field: string;",
+    ],
     "validation": [
         "readonly field: string;",
         "readonly rule: string;",
@@ -218,7 +222,8 @@ class Gen:
         out = [HEADER, "\n"]
         models = sorted({t for m in self.methods for t in (m.body, m.result) if t and t not in ("void", "DeleteResult[]")})
         out.append("import type {\n" + "".join(f"  {t},\n" for t in models) + "} from './lib/models';\n\n")
-        out.append("export * from './lib/models';\n\n")
+        out.append("export * from './lib/models';\n")
+        out.append("export * from './lib/webhooks';\n\n")
         out.append(self.options_dts())
         out.append(self.refs_dts())
         for name, doc, methods in self.namespaces:
@@ -429,7 +434,7 @@ class Gen:
         return "".join(out)
 
     def mjs(self):
-        names = ["Adapty", "AdaptyError"] + [e["class"] for e in self.errors]
+        names = ["Adapty", "webhooks", "AdaptyError"] + [e["class"] for e in self.errors]
         return (
             HEADER
             + "// The ES module entry: the same exports as the CommonJS one.\nimport sdk from './index.js';\n\nexport const {\n"

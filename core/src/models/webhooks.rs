@@ -98,7 +98,7 @@ pub struct WebhookEvent {
     /// The event's type: canonical, `unknown` or `verification`.
     #[serde(rename = "type")]
     pub event_type: WebhookEventType,
-    /// `event_type` as received (a renamed event arrives under its configured name); `None` for
+    /// `event_type` as received (a renamed event arrives under its configured name); not set for
     /// the verification request.
     pub raw_type: Option<String>,
     /// Whether this is Adapty's verification request: answer it with any 2xx and a JSON body.

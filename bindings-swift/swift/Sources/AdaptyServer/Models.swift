@@ -961,7 +961,7 @@ public struct VirtualCurrencyBalanceChange: Codable, Equatable, Sendable {
 public struct WebhookEvent: Codable, Equatable, Sendable {
     /// The event's type: canonical, `unknown` or `verification`.
     public let `type`: WebhookEventType
-    /// `event_type` as received (a renamed event arrives under its configured name); `None` for
+    /// `event_type` as received (a renamed event arrives under its configured name); not set for
     /// the verification request.
     public let rawType: String?
     /// Whether this is Adapty's verification request: answer it with any 2xx and a JSON body.

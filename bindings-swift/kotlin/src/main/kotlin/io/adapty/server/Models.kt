@@ -317,7 +317,7 @@ data class VirtualCurrencyBalanceChange(
 data class WebhookEvent(
     /** The event's type: canonical, `unknown` or `verification`. */
     @SerialName("type") val type: WebhookEventType,
-    /** `event_type` as received (a renamed event arrives under its configured name); `None` for
+    /** `event_type` as received (a renamed event arrives under its configured name); not set for
      * the verification request. */
     @SerialName("raw_type") val rawType: String? = null,
     /** Whether this is Adapty's verification request: answer it with any 2xx and a JSON body. */
