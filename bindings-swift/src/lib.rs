@@ -43,6 +43,10 @@ pub enum AdaptyError {
     Api { status: u16, error_code: Option<String>, errors: Vec<FieldError>, request_id: Option<String>, body: String, detail: String },
     /// The SDK was used wrongly (e.g. a closed client) or failed internally.
     Usage { detail: String },
+    /// A webhook's `Authorization` header is missing or not the configured secret: answer 401.
+    WebhookAuthorization { detail: String },
+    /// A webhook's body is not an event Adapty sends: `field` names the wrong value.
+    WebhookPayload { field: String, detail: String },
 }
 
 impl std::fmt::Display for AdaptyError {
@@ -53,7 +57,9 @@ impl std::fmt::Display for AdaptyError {
             | AdaptyError::Timeout { detail }
             | AdaptyError::RateLimited { detail, .. }
             | AdaptyError::Api { detail, .. }
-            | AdaptyError::Usage { detail } => detail,
+            | AdaptyError::Usage { detail }
+            | AdaptyError::WebhookAuthorization { detail }
+            | AdaptyError::WebhookPayload { detail, .. } => detail,
         };
         f.write_str(detail)
     }
@@ -98,6 +104,8 @@ impl AdaptyError {
                 body: text("body").unwrap_or_default(),
                 detail,
             },
+            Some("webhook_authorization") => AdaptyError::WebhookAuthorization { detail },
+            Some("webhook_payload") => AdaptyError::WebhookPayload { field: text("field").unwrap_or_default(), detail },
             _ => AdaptyError::Usage { detail },
         }
     }
@@ -120,6 +128,20 @@ pub fn result_errors(results_json: String) -> Result<Vec<Option<AdaptyError>>, A
     let results = parse(&results_json, "results")?;
     let items = results.as_array().ok_or_else(|| AdaptyError::Usage { detail: "results are not a JSON array".into() })?;
     Ok(items.iter().map(|item| (!item.is_null()).then(|| AdaptyError::from_description(item))).collect())
+}
+
+/// A webhook request read as an event (`adapty_server::webhooks`): with a `secret`, its
+/// `authorization` header checked first; `event_names_json` maps renamed events to Adapty's types.
+/// Returns the event's JSON.
+#[uniffi::export]
+pub fn webhook_event(
+    body: Vec<u8>,
+    authorization: Option<String>,
+    secret: Option<String>,
+    event_names_json: Option<String>,
+) -> Result<String, AdaptyError> {
+    let names = event_names_json.map(|n| parse(&n, "event names")).transpose()?.unwrap_or(Value::Null);
+    Ok(text(adapty_server::webhooks::construct_event_json(&body, authorization.as_deref(), secret.as_deref(), &names)?))
 }
 
 /// A configured core client.
@@ -215,9 +237,13 @@ mod tests {
                 AdaptyError::RateLimited { .. } => "rate_limit",
                 AdaptyError::Api { .. } => "api",
                 AdaptyError::Usage { .. } => "usage",
+                AdaptyError::WebhookAuthorization { .. } => "webhook_authorization",
+                AdaptyError::WebhookPayload { .. } => "webhook_payload",
             };
             let expected = match class.code {
-                "rate_limit" | "validation" | "connection" | "timeout" | "usage" => class.code,
+                "rate_limit" | "validation" | "connection" | "timeout" | "usage" | "webhook_authorization" | "webhook_payload" => {
+                    class.code
+                }
                 "internal" => "usage",
                 _ => "api",
             };

@@ -52,6 +52,8 @@ class Gen:
         self.b = bundle
 
     def kt_type(self, s):
+        if "x-select" in s:
+            return "JsonObject"
         if "$ref" in s:
             name = ref_name(s)
             return "String" if "x-known-values" in self.b.defs[name] else name
@@ -61,6 +63,9 @@ class Gen:
             return "AttributeValue"
         if self.string_map(s):
             return "Map<String, String>"
+        values = s.get("additionalProperties")
+        if s.get("type") == "object" and isinstance(values, dict) and values:
+            return f"Map<String, {self.kt_type(values)}>"
         scalar = self.b.scalar(s)
         if scalar in SCALARS:
             return SCALARS[scalar]
@@ -75,6 +80,8 @@ class Gen:
     def serializer(self, s):
         if s.get("x-as-map"):
             return "@Serializable(with = CustomAttributesSerializer::class) "
+        if s.get("type") == "object" and "anyOf" in (s.get("additionalProperties") or {}):
+            return "@Serializable(with = AttributeMapSerializer::class) "
         if s.get("format") == "date-time":
             return "@Serializable(with = OffsetDateTimeSerializer::class) "
         return ""
@@ -113,7 +120,25 @@ class Gen:
                 default = ""
             out += self.doc(s, "    ")
             out += f'    @SerialName("{key}") {self.serializer(inner)}val {camel(key)}: {t}{default},\n'
-        return out + ")\n\n"
+        selected = [(key, inner) for key, inner, *_ in self.b.fields(name) if "x-select" in inner]
+        return out + (self.selected(selected[0]) if selected else ")\n\n")
+
+    def selected(self, field):
+        """The typed views of an `x-select` field (kept as received): one property per model it
+        may hold, set when the parent's `by` field picks that model."""
+        key, s = field
+        sel = s["x-select"]
+        by = camel(sel["by"])
+        out = ") {\n"
+        others = ", ".join(f'"{v}"' for v in sel["cases"])
+        views = [(m, f'{by}.wire == "{v}"', f"`{v}`") for v, m in sel["cases"].items() if m not in ("raw", "none")]
+        views.append((sel["default"], f"{by}.wire !in setOf({others})", f"any other `{sel['by']}`"))
+        for model, condition, when in views:
+            view = model[:1].lower() + model[1:]
+            out += f"    /** [{camel(key)}] as [{model}]: set when [{by}] is {when}. */\n"
+            out += f"    val {view}: {model}?\n"
+            out += f"        get() = {camel(key)}?.takeIf {{ {condition} }}?.let {{ modelJson.decodeFromJsonElement({model}.serializer(), it) }}\n"
+        return out + "}\n\n"
 
     def input(self, name):
         """A request-only object: fields in the API's order, optional ones `T? = null`."""

@@ -102,6 +102,8 @@ class Gen:
         self.input_models = set(bundle.input_models())
 
     def sw_type(self, s):
+        if "x-select" in s:
+            return "[String: JSONValue]"
         if "$ref" in s:
             name = ref_name(s)
             return "String" if "x-known-values" in self.b.defs[name] else name
@@ -109,8 +111,9 @@ class Gen:
             return "[String: AttributeValue?]"
         if "anyOf" in s:
             return "AttributeValue"
-        if s.get("type") == "object" and s.get("additionalProperties", {}).get("type") == "string":
-            return "[String: String]"
+        values = s.get("additionalProperties")
+        if s.get("type") == "object" and isinstance(values, dict) and values:
+            return f"[String: {self.sw_type(values)}]"
         scalar = self.b.scalar(s)
         if scalar in SCALARS:
             return SCALARS[scalar]
@@ -140,6 +143,10 @@ class Gen:
             )
             out += self.doc(s, "    ")
             out += f"    public let {camel(key)}: {self.sw_type(inner)}{'?' if optional else ''}\n"
+        views = self.views(fields)
+        for view, model, _, when in views:
+            out += f"    /// `properties` as `{model}`: set when `type` is {when}.\n"
+            out += f"    public let {view}: {model}?\n"
         out += "\n    enum CodingKeys: String, CodingKey {\n"
         out += "".join(f'        case {camel(k)} = "{k}"\n' for k, *_ in fields)
         out += "    }\n\n    public init(from decoder: Decoder) throws {\n        let c = try decoder.container(keyedBy: CodingKeys.self)\n"
@@ -167,6 +174,9 @@ class Gen:
                 out += f"        {prop} = try c.decodeIfPresent({t}.self, forKey: .{prop}) ?? {default}\n"
             else:
                 out += f"        {prop} = try c.decode({t}.self, forKey: .{prop})\n"
+        for view, model, (key, condition), _ in views:
+            prop = bare(camel(key))
+            out += f"        {view} = {condition} ? try c.decodeIfPresent({model}.self, forKey: .{prop}) : nil\n"
         out += "    }\n\n    public func encode(to encoder: Encoder) throws {\n        var c = encoder.container(keyedBy: CodingKeys.self)\n"
         for key, inner, nullable, required, s in fields:
             prop = bare(camel(key))
@@ -210,6 +220,27 @@ class Gen:
             out += "".join(f"        self.{bare(camel(k))} = {bare(camel(k))}\n" for k, *_ in fields)
             out += "    }\n"
         return out + "}\n\n"
+
+    def views(self, fields):
+        """The typed views of a model's `x-select` field (kept as received): (property, model,
+        (field, Swift condition on the parent's `by` field), when), one per model it may hold."""
+        selected = [(key, inner) for key, inner, *_ in fields if "x-select" in inner]
+        if not selected:
+            return []
+        key, s = selected[0]
+        sel = s["x-select"]
+        by = f"self.{bare(camel(sel['by']))}.rawValue"
+        views = [
+            (f"{m[:1].lower()}{m[1:]}", m, (key, f'{by} == "{v}"'), f"`{v}`")
+            for v, m in sel["cases"].items()
+            if m not in ("raw", "none")
+        ]
+        others = ", ".join(f'"{v}"' for v in sel["cases"])
+        default = sel["default"]
+        views.append(
+            (f"{default[:1].lower()}{default[1:]}", default, (key, f"![{others}].contains({by})"), f"any other `{sel['by']}`")
+        )
+        return views
 
     def input(self, name):
         """A request-only object: `Encodable`, a public memberwise init, nil optionals left out."""

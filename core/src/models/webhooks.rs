@@ -119,8 +119,8 @@ pub struct WebhookEvent {
     pub event_datetime: Option<Timestamp>,
     /// The envelope's version (`1`).
     pub event_api_version: Option<i64>,
-    /// `event_properties`, typed by `type`: [`AccessLevelUpdatedProperties`] for
-    /// `access_level_updated`, [`EventProperties`] for Adapty's other types, the object as
+    /// `event_properties`, typed by `type`: `AccessLevelUpdatedProperties` for
+    /// `access_level_updated`, `EventProperties` for Adapty's other types, the object as
     /// received for `unknown`, absent for `verification`.
     pub properties: Option<WebhookProperties>,
     /// Other profiles sharing the access level (excluding this one).

@@ -982,20 +982,24 @@ public struct WebhookEvent: Codable, Equatable, Sendable {
     public let eventDatetime: Date?
     /// The envelope's version (`1`).
     public let eventApiVersion: Int64?
-    /// `event_properties`, typed by `type`: [`AccessLevelUpdatedProperties`] for
-    /// `access_level_updated`, [`EventProperties`] for Adapty's other types, the object as
+    /// `event_properties`, typed by `type`: `AccessLevelUpdatedProperties` for
+    /// `access_level_updated`, `EventProperties` for Adapty's other types, the object as
     /// received for `unknown`, absent for `verification`.
-    public let properties: AttributeValue?
+    public let properties: [String: JSONValue]?
     /// Other profiles sharing the access level (excluding this one).
     public let profilesSharingAccessLevel: [SharingProfile]
     /// Attribution data by source (e.g. `appsflyer`), if "Send attribution" is on.
-    public let attributions: String
+    public let attributions: [String: Attribution]
     /// Custom attributes of the profile, if "Send user attributes" is on.
-    public let userAttributes: String
+    public let userAttributes: [String: AttributeValue]
     /// The profile's integration identifiers (e.g. `firebase_app_instance_id`).
     public let integrationIds: [String: String]
     /// Google Play's purchase token, if "Send Play Store purchase token" is on.
     public let playStorePurchaseToken: PlayStorePurchaseToken?
+    /// `properties` as `AccessLevelUpdatedProperties`: set when `type` is `access_level_updated`.
+    public let accessLevelUpdatedProperties: AccessLevelUpdatedProperties?
+    /// `properties` as `EventProperties`: set when `type` is any other `type`.
+    public let eventProperties: EventProperties?
 
     enum CodingKeys: String, CodingKey {
         case `type` = "type"
@@ -1034,12 +1038,14 @@ public struct WebhookEvent: Codable, Equatable, Sendable {
         email = try c.decodeIfPresent(String.self, forKey: .email)
         eventDatetime = try c.decodeIfPresent(Date.self, forKey: .eventDatetime)
         eventApiVersion = try c.decodeIfPresent(Int64.self, forKey: .eventApiVersion)
-        properties = try c.decodeIfPresent(AttributeValue.self, forKey: .properties)
+        properties = try c.decodeIfPresent([String: JSONValue].self, forKey: .properties)
         profilesSharingAccessLevel = try c.decode([SharingProfile].self, forKey: .profilesSharingAccessLevel)
-        attributions = try c.decode(String.self, forKey: .attributions)
-        userAttributes = try c.decode(String.self, forKey: .userAttributes)
+        attributions = try c.decode([String: Attribution].self, forKey: .attributions)
+        userAttributes = try c.decode([String: AttributeValue].self, forKey: .userAttributes)
         integrationIds = try c.decode([String: String].self, forKey: .integrationIds)
         playStorePurchaseToken = try c.decodeIfPresent(PlayStorePurchaseToken.self, forKey: .playStorePurchaseToken)
+        accessLevelUpdatedProperties = self.type.rawValue == "access_level_updated" ? try c.decodeIfPresent(AccessLevelUpdatedProperties.self, forKey: .properties) : nil
+        eventProperties = !["access_level_updated", "unknown", "verification"].contains(self.type.rawValue) ? try c.decodeIfPresent(EventProperties.self, forKey: .properties) : nil
     }
 
     public func encode(to encoder: Encoder) throws {

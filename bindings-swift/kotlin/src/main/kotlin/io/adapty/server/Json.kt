@@ -1,15 +1,18 @@
-// JSON pieces the generated models (Models.kt) use: the PATCH field, attribute values, and the
-// serializers for date-times and custom attributes.
+// JSON pieces the generated models (Models.kt) use: the PATCH field, attribute values, the
+// serializers for date-times and custom attributes, and the reader of typed views.
 package io.adapty.server
 
 import kotlinx.serialization.KSerializer
 import kotlinx.serialization.Serializable
 import kotlinx.serialization.builtins.ListSerializer
+import kotlinx.serialization.builtins.MapSerializer
+import kotlinx.serialization.builtins.serializer
 import kotlinx.serialization.descriptors.PrimitiveKind
 import kotlinx.serialization.descriptors.PrimitiveSerialDescriptor
 import kotlinx.serialization.descriptors.SerialDescriptor
 import kotlinx.serialization.encoding.Decoder
 import kotlinx.serialization.encoding.Encoder
+import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonDecoder
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonEncoder
@@ -97,15 +100,33 @@ object CustomAttributesSerializer : KSerializer<Map<String, AttributeValue?>> {
     }
 
     override fun deserialize(decoder: Decoder): Map<String, AttributeValue?> =
-        (decoder as JsonDecoder).decodeSerializableValue(list).associate { (key, value) ->
-            val primitive = value as? JsonPrimitive
-            key to when {
-                primitive == null || value is JsonNull -> null
-                primitive.isString -> AttributeValue.Text(primitive.content)
-                else -> primitive.doubleOrNull?.let { AttributeValue.Number(it) } ?: primitive.booleanOrNull?.let { AttributeValue.of(it) }
-            }
-        }
+        (decoder as JsonDecoder).decodeSerializableValue(list).associate { (key, value) -> key to value.toAttribute() }
 }
+
+/** A JSON value as an attribute value: null for null (or anything but text, a number or a boolean). */
+private fun JsonElement.toAttribute(): AttributeValue? {
+    val primitive = this as? JsonPrimitive
+    return when {
+        primitive == null || this is JsonNull -> null
+        primitive.isString -> AttributeValue.Text(primitive.content)
+        else -> primitive.doubleOrNull?.let { AttributeValue.Number(it) } ?: primitive.booleanOrNull?.let { AttributeValue.of(it) }
+    }
+}
+
+/** A JSON object of attribute values (text or numbers) as a map. */
+object AttributeMapSerializer : KSerializer<Map<String, AttributeValue>> {
+    private val map = MapSerializer(String.serializer(), JsonElement.serializer())
+    override val descriptor: SerialDescriptor = map.descriptor
+
+    override fun serialize(encoder: Encoder, value: Map<String, AttributeValue>) =
+        encoder.encodeSerializableValue(map, value.mapValues { (_, v) -> v.toJson() })
+
+    override fun deserialize(decoder: Decoder): Map<String, AttributeValue> =
+        decoder.decodeSerializableValue(map).mapNotNull { (key, value) -> value.toAttribute()?.let { key to it } }.toMap()
+}
+
+/** Reads the views of models that keep a field as received (e.g. a webhook's properties). */
+internal val modelJson = Json { ignoreUnknownKeys = true }
 
 internal fun JsonElement.field(key: String): JsonElement? = jsonObject[key]?.takeUnless { it is JsonNull }
 

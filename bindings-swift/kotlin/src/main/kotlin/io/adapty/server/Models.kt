@@ -338,21 +338,28 @@ data class WebhookEvent(
     @SerialName("event_datetime") @Serializable(with = OffsetDateTimeSerializer::class) val eventDatetime: OffsetDateTime? = null,
     /** The envelope's version (`1`). */
     @SerialName("event_api_version") val eventApiVersion: Long? = null,
-    /** `event_properties`, typed by `type`: [`AccessLevelUpdatedProperties`] for
-     * `access_level_updated`, [`EventProperties`] for Adapty's other types, the object as
+    /** `event_properties`, typed by `type`: `AccessLevelUpdatedProperties` for
+     * `access_level_updated`, `EventProperties` for Adapty's other types, the object as
      * received for `unknown`, absent for `verification`. */
-    @SerialName("properties") val properties: AttributeValue? = null,
+    @SerialName("properties") val properties: JsonObject? = null,
     /** Other profiles sharing the access level (excluding this one). */
     @SerialName("profiles_sharing_access_level") val profilesSharingAccessLevel: List<SharingProfile> = emptyList(),
     /** Attribution data by source (e.g. `appsflyer`), if "Send attribution" is on. */
-    @SerialName("attributions") val attributions: JsonElement,
+    @SerialName("attributions") val attributions: Map<String, Attribution>,
     /** Custom attributes of the profile, if "Send user attributes" is on. */
-    @SerialName("user_attributes") val userAttributes: JsonElement,
+    @SerialName("user_attributes") @Serializable(with = AttributeMapSerializer::class) val userAttributes: Map<String, AttributeValue>,
     /** The profile's integration identifiers (e.g. `firebase_app_instance_id`). */
     @SerialName("integration_ids") val integrationIds: Map<String, String>,
     /** Google Play's purchase token, if "Send Play Store purchase token" is on. */
     @SerialName("play_store_purchase_token") val playStorePurchaseToken: PlayStorePurchaseToken? = null,
-)
+) {
+    /** [properties] as [AccessLevelUpdatedProperties]: set when [type] is `access_level_updated`. */
+    val accessLevelUpdatedProperties: AccessLevelUpdatedProperties?
+        get() = properties?.takeIf { type.wire == "access_level_updated" }?.let { modelJson.decodeFromJsonElement(AccessLevelUpdatedProperties.serializer(), it) }
+    /** [properties] as [EventProperties]: set when [type] is any other `type`. */
+    val eventProperties: EventProperties?
+        get() = properties?.takeIf { type.wire !in setOf("access_level_updated", "unknown", "verification") }?.let { modelJson.decodeFromJsonElement(EventProperties.serializer(), it) }
+}
 
 /** Properties shared by Adapty's event types other than `access_level_updated` (one table in
  * Adapty's docs: which fields a type carries varies, so every field is optional). */
