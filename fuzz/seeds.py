@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the fuzz targets' seed corpora, fuzz/corpus/<target>/, from the shared vectors.
 
-Reads tests/vectors/*.json and tests/vectors/examples/*.json (and, for the operation and model
-names, core/src/ops/manifest.rs and fuzz/fuzz_targets/decode_models.rs) and encodes inputs the way each
+Reads tests/vectors/*.json and tests/vectors/examples/ (and, for the operation and model names,
+core/src/ops/manifest.rs and fuzz/fuzz_targets/decode_models.rs) and encodes inputs the way each
 target's doc comment describes. The corpus is a build product (fuzz/.gitignore); each run
 replaces it. Python 3 standard library only.
 """
@@ -19,7 +19,7 @@ FUZZ = Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 VECTORS = ROOT / "tests" / "vectors"
 EXAMPLES = VECTORS / "examples"
-TARGETS = ["decode_models", "error_body", "datetime", "ops_args", "emulator_request"]
+TARGETS = ["decode_models", "error_body", "datetime", "ops_args", "emulator_request", "webhook"]
 
 
 def load(path):
@@ -34,6 +34,7 @@ def cases():
         dict(case, op=case["operation"], args=case.get("input", {}))
         for path in sorted(VECTORS.glob("*.json"))
         for case in load(path).get("cases", [])
+        if "operation" in case
     ]
 
 
@@ -395,6 +396,14 @@ def emulator_request(all_cases, ex):
         request("GET", api, headers={"adapty-profile-id": "not-a-uuid", "accept": "text/html"}, auth=6),
         request("POST", api, headers={"adapty-customer-user-id": "u", "content-type": "text/plain"}, body=b"{", auth=7),
     ]
+    return seeds
+
+
+def webhook(all_cases, ex):
+    """The webhook vectors' bodies and Adapty's documented webhook examples, as sent (some are not
+    valid JSON, on purpose)."""
+    seeds = [(EXAMPLES / "webhooks" / p.name).read_bytes() for p in sorted((EXAMPLES / "webhooks").glob("*.json"))]
+    seeds += [c["body"].encode() for c in load(VECTORS / "webhooks.json")["cases"] if "body" in c]
     return seeds
 
 

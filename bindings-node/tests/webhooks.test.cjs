@@ -57,7 +57,7 @@ for (const c of cases) {
 }
 
 test('properties are typed by the event type, camelCase', () => {
-  const raw = fs.readFileSync(path.join(VECTORS, 'examples', 'webhook-subscription-started.json'));
+  const raw = fs.readFileSync(path.join(VECTORS, 'examples', 'webhooks/webhook-subscription-started.json'));
   const started = webhooks.constructEvent(new Uint8Array(raw), 's', 's');
   assert.equal(started.type, 'subscription_started');
   if (started.type === 'subscription_started') assert.equal(started.properties?.priceUsd, 4.99);

@@ -64,7 +64,7 @@ def test_shared_vectors(case: dict[str, Any]) -> None:
 
 
 def test_properties_are_typed_by_the_event_type() -> None:
-    with open(os.path.join(VECTORS, "examples", "webhook-subscription-started.json"), "rb") as f:
+    with open(os.path.join(VECTORS, "examples", "webhooks/webhook-subscription-started.json"), "rb") as f:
         started = webhooks.construct_event(f.read(), "s", "s")
     assert started.type == "subscription_started" and isinstance(started.properties, webhooks.EventProperties)
     assert started.properties.price_usd == 4.99 and started.event_datetime == dt.datetime(2000, 1, 31, tzinfo=dt.timezone.utc)

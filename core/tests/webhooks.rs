@@ -64,7 +64,7 @@ fn shared_vectors() {
 #[test]
 fn typed_event_of_the_docs_example() {
     let (_, examples) = vectors();
-    let body = std::fs::read(examples.join("webhook-subscription-started.json")).unwrap();
+    let body = std::fs::read(examples.join("webhooks/webhook-subscription-started.json")).unwrap();
     let event = webhooks::construct_event(&body, Some("s3cret"), "s3cret", &EventNames::default()).unwrap();
     assert_eq!(event.event_type, WebhookEventType::SubscriptionStarted);
     let Some(WebhookProperties::Event(props)) = &event.properties else { panic!("{:?}", event.properties) };

@@ -56,7 +56,7 @@ final class WebhooksTests: XCTestCase {
 
     func testPropertiesAreTypedByTheEventType() throws {
         let started = try Webhooks.constructEvent(
-            body: Data(contentsOf: dir.appendingPathComponent("examples/webhook-subscription-started.json")), authorization: "s",
+            body: Data(contentsOf: dir.appendingPathComponent("examples/webhooks/webhook-subscription-started.json")), authorization: "s",
             secret: "s")
         XCTAssertEqual(started.type, .subscriptionStarted)
         XCTAssertEqual(started.eventProperties?.priceUsd, 4.99)

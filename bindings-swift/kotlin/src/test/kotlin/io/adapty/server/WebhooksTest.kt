@@ -65,7 +65,7 @@ class WebhooksTest {
 
     @Test
     fun propertiesAreTypedByTheEventType() {
-        val started = Webhooks.constructEvent(File(vectors, "examples/webhook-subscription-started.json").readBytes(), "s", "s")
+        val started = Webhooks.constructEvent(File(vectors, "examples/webhooks/webhook-subscription-started.json").readBytes(), "s", "s")
         assertEquals(WebhookEventType.SubscriptionStarted, started.type)
         assertEquals(4.99, started.eventProperties?.priceUsd)
         assertEquals(null, started.accessLevelUpdatedProperties)
