@@ -4,6 +4,8 @@
 
 use adapty_server::{Paywall, PaywallProduct, PaywallState, ProductOffer, ProductSet, RemoteConfig, Screenshot, Timestamp};
 use chrono::{Duration, TimeZone, Utc};
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, json};
 use uuid::Uuid;
@@ -38,6 +40,32 @@ pub struct Config {
     /// How long a virtual currency transaction takes, so a concurrent request with the same
     /// `Idempotency-Key` meets it in flight (409 `idempotency_in_flight`).
     pub vc_processing_delay_ms: u64,
+    /// The webhook integration (`crate::webhooks`): the production endpoint and the value of
+    /// its `Authorization` header (none: no header), and the sandbox pair.
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    #[serde(default)]
+    pub webhook_authorization: Option<String>,
+    #[serde(default)]
+    pub sandbox_webhook_url: Option<String>,
+    #[serde(default)]
+    pub sandbox_webhook_authorization: Option<String>,
+    /// Seconds from a change to its webhook (production: 5-60).
+    #[serde(default)]
+    pub webhook_delay_seconds: f64,
+    /// Seconds before each retry of a failed delivery, in turn; when they run out the event fails.
+    #[serde(default = "crate::webhooks::adapty_retry_schedule")]
+    pub webhook_retry_schedule_seconds: Vec<f64>,
+    /// Seconds an attempt waits for an answer.
+    #[serde(default = "default_webhook_timeout")]
+    pub webhook_timeout_seconds: f64,
+    /// Events renamed in the integration's settings: Adapty's name to the name sent.
+    #[serde(default)]
+    pub webhook_event_names: BTreeMap<String, String>,
+}
+
+fn default_webhook_timeout() -> f64 {
+    10.0
 }
 
 impl Default for Config {
@@ -63,6 +91,14 @@ impl Default for Config {
             vc_enabled: true,
             vc_rate_limit_per_minute: 600,
             vc_processing_delay_ms: 0,
+            webhook_url: None,
+            webhook_authorization: None,
+            sandbox_webhook_url: None,
+            sandbox_webhook_authorization: None,
+            webhook_delay_seconds: 0.0,
+            webhook_retry_schedule_seconds: crate::webhooks::adapty_retry_schedule(),
+            webhook_timeout_seconds: default_webhook_timeout(),
+            webhook_event_names: BTreeMap::new(),
         }
     }
 }

@@ -133,7 +133,7 @@ pub async fn health() -> Json<Value> {
 
 /// Forgets every profile, journal entry and fault, and restores the default catalog.
 pub async fn reset(State(app): State<Arc<AppState>>) -> StatusCode {
-    *app.lock() = Inner::default();
+    *app.lock() = Inner::new(&app.settings);
     StatusCode::NO_CONTENT
 }
 
@@ -142,18 +142,32 @@ pub async fn get_config(State(app): State<Arc<AppState>>) -> Json<Config> {
 }
 
 /// Changes the keys given (`access_levels`, `products`, `currencies`, `vc_enabled`,
-/// `vc_rate_limit_per_minute`, `vc_processing_delay_ms`); returns the whole config.
+/// `vc_rate_limit_per_minute`, `vc_processing_delay_ms`, and the `webhook_*` settings of
+/// `crate::webhooks`); returns the whole config. A webhook URL set (or changed) gets the
+/// verification request, as saving the integration does.
 pub async fn set_config(State(app): State<Arc<AppState>>, Json(patch): Json<Value>) -> Response {
     let mut state = app.lock();
     let mut merged = serde_json::to_value(&state.catalog.config).unwrap_or_default();
+    // Saving an endpoint (its URL or its header) sends the verification request, as in the dashboard.
+    let saves = |prefix: &str| ["webhook_url", "webhook_authorization"].iter().any(|k| patch.get(format!("{prefix}{k}")).is_some());
+    let (save_production, save_sandbox) = (saves(""), saves("sandbox_"));
     match (&mut merged, patch) {
         (Value::Object(m), Value::Object(p)) => m.extend(p),
         _ => return (StatusCode::BAD_REQUEST, Json(json!({ "error": "expected an object" }))).into_response(),
     }
     match serde_json::from_value::<Config>(merged) {
         Ok(config) => {
-            state.catalog.config = config;
-            Json(state.catalog.config.clone()).into_response()
+            state.catalog.config = config.clone();
+            let endpoints = [
+                (save_production, &config.webhook_url, &config.webhook_authorization, false),
+                (save_sandbox, &config.sandbox_webhook_url, &config.sandbox_webhook_authorization, true),
+            ];
+            for (saved, url, authorization, sandbox) in endpoints {
+                if let (true, Some(url)) = (saved, url) {
+                    crate::webhooks::verify(&app, &mut state, url.clone(), authorization.clone(), sandbox);
+                }
+            }
+            Json(config).into_response()
         }
         Err(e) => (StatusCode::BAD_REQUEST, Json(json!({ "error": e.to_string() }))).into_response(),
     }

@@ -19,6 +19,7 @@ mod purchases;
 mod settings;
 mod state;
 mod virtual_currency;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -71,6 +72,11 @@ fn endpoints() -> Routes {
 
 /// The whole service: the API behind the journal/fault layer, and the control plane beside it.
 pub fn router(settings: Settings) -> Router {
+    service(settings).0
+}
+
+/// The service and its state.
+fn service(settings: Settings) -> (Router, Arc<AppState>) {
     let app = Arc::new(AppState::new(settings));
     let mut api = Router::new();
     for path in profile_paths() {
@@ -98,8 +104,11 @@ pub fn router(settings: Settings) -> Router {
         .route("/__emulator/profiles", get(control::list_profiles).post(control::seed_profiles))
         .route("/__emulator/profiles/{id}", get(control::inspect_profile))
         .route("/__emulator/config", get(control::get_config).post(control::set_config))
-        .route("/__emulator/paywalls", post(control::seed_paywalls));
-    api.merge(control).with_state(app)
+        .route("/__emulator/paywalls", post(control::seed_paywalls))
+        .route("/__emulator/webhooks", get(webhooks::list).delete(webhooks::clear))
+        .route("/__emulator/webhooks/trigger", post(webhooks::trigger))
+        .route("/__emulator/webhooks/{id}/redeliver", post(webhooks::redeliver));
+    (api.merge(control).with_state(app.clone()), app)
 }
 
 /// A running emulator; stops when [`Emulator::stop`] is called or it is dropped.
@@ -115,7 +124,11 @@ impl Emulator {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
-        let app = router(settings);
+        let (app, state) = service(settings);
+        // Started with a webhook: as if its integration had just been saved.
+        if let Some((url, authorization)) = state.settings.webhook.clone() {
+            webhooks::verify(&state, &mut state.lock(), url, authorization, false);
+        }
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
                 let _ = rx.await;
@@ -129,7 +142,7 @@ impl Emulator {
 
     /// Serves on a free loopback port with the given key (`None` accepts any key).
     pub async fn start_local(api_key: Option<&str>) -> std::io::Result<Self> {
-        let settings = Settings { api_key: api_key.map(str::to_owned), app_id: DEFAULT_APP_ID };
+        let settings = Settings { api_key: api_key.map(str::to_owned), app_id: DEFAULT_APP_ID, webhook: None };
         Self::start(SocketAddr::from(([127, 0, 0, 1], 0)), settings).await
     }
 

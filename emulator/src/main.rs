@@ -7,12 +7,16 @@ use std::process::ExitCode;
 use adapty_emulator::{DEFAULT_APP_ID, Emulator, Settings};
 
 const USAGE: &str = "usage: adapty-emulator [--port N] [--host ADDR] [--api-key KEY] [--app-id UUID] [--exit-on-stdin-close]
+                       [--webhook-url URL [--webhook-authorization VALUE]]
 
   --port N               port to listen on (default 0: a free port)
   --host ADDR            address to bind (default 127.0.0.1)
   --api-key KEY          the accepted secret key (default $ADAPTY_API_KEY; if neither, any key)
   --app-id UUID          app id reported in profiles
   --exit-on-stdin-close  stop when standard input closes (for test harnesses)
+  --webhook-url URL      send webhooks there (the production endpoint; POST /__emulator/config
+                         sets it and the sandbox one too)
+  --webhook-authorization VALUE  the Authorization header webhooks carry
 
 The first line of stdout is the base URL, e.g. http://127.0.0.1:41234";
 
@@ -28,6 +32,8 @@ fn parse_args() -> Result<Args, String> {
     let mut api_key = std::env::var("ADAPTY_API_KEY").ok().filter(|k| !k.is_empty());
     let mut app_id = DEFAULT_APP_ID;
     let mut exit_on_stdin_close = false;
+    let mut webhook_url = None;
+    let mut webhook_authorization = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -37,11 +43,17 @@ fn parse_args() -> Result<Args, String> {
             "--api-key" => api_key = Some(value("--api-key")?),
             "--app-id" => app_id = value("--app-id")?.parse().map_err(|_| "--app-id takes a UUID")?,
             "--exit-on-stdin-close" => exit_on_stdin_close = true,
+            "--webhook-url" => webhook_url = Some(value("--webhook-url")?),
+            "--webhook-authorization" => webhook_authorization = Some(value("--webhook-authorization")?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(Args { addr: SocketAddr::new(host, port), settings: Settings { api_key, app_id }, exit_on_stdin_close })
+    if webhook_authorization.is_some() && webhook_url.is_none() {
+        return Err("--webhook-authorization needs --webhook-url".into());
+    }
+    let webhook = webhook_url.map(|url| (url, webhook_authorization));
+    Ok(Args { addr: SocketAddr::new(host, port), settings: Settings { api_key, app_id, webhook }, exit_on_stdin_close })
 }
 
 #[tokio::main]

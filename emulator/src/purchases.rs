@@ -25,6 +25,7 @@ use crate::catalog::Catalog;
 use crate::errors;
 use crate::profiles::{Ids, authenticate, create_or_attach, find, json_body, ok, prelude};
 use crate::state::{AppState, Inner, StoredProfile};
+use crate::webhooks;
 
 /// This module's endpoints.
 pub(crate) fn routes() -> Routes {
@@ -38,21 +39,26 @@ pub(crate) fn routes() -> Routes {
     ]
 }
 
-/// Runs `f` on the request's profile; an unknown profile gets `missing()`.
+/// Runs `change` on the request's profile (an unknown profile gets `missing()`), then sends the
+/// webhooks `events` finds in what it changed (given the profile before and after).
 fn with_profile_mut(
-    app: &AppState,
+    app: &Arc<AppState>,
     ids: &Ids,
     missing: fn() -> Response,
-    f: impl FnOnce(&mut StoredProfile, &Catalog) -> Result<(), Response>,
+    change: impl FnOnce(&mut StoredProfile, &Catalog) -> Result<(), Response>,
+    events: impl FnOnce(&StoredProfile, &StoredProfile) -> Vec<webhooks::Event>,
 ) -> Response {
     let mut state = app.lock();
     let Some(id) = find(&state, ids) else { return missing() };
     let Inner { profiles, catalog, .. } = &mut *state;
     let Some(profile) = profiles.get_mut(&id) else { return missing() };
-    match f(profile, catalog) {
-        Ok(()) => ok(profile, app.settings.app_id),
-        Err(resp) => resp,
+    let before = profile.clone();
+    if let Err(resp) = change(profile, catalog) {
+        return resp;
     }
+    let after = profile.clone();
+    webhooks::emit(app, &mut state, &after, events(&before, &after));
+    ok(&after, app.settings.app_id)
 }
 
 /// A profile-scoped request's ids and body, read and checked with the SDK's own rules.
@@ -73,9 +79,14 @@ pub async fn set_transaction(State(app): State<Arc<AppState>>, headers: HeaderMa
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, |profile, catalog| {
+    let change = |profile: &mut StoredProfile, catalog: &Catalog| {
         record(profile, catalog, &params);
         Ok(())
+    };
+    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after| {
+        let mut events = webhooks::transaction_events(before, after, &params, usd(&params.price));
+        events.extend(webhooks::access_events(before, after, false));
+        events
     })
 }
 
@@ -98,6 +109,11 @@ pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionPar
     let now = Timestamp::from(Utc::now());
     let refunded = t.refunded_at.is_some();
     profile.revenue.insert(t.store_transaction_id.clone(), if refunded { 0.0 } else { usd(&t.price) });
+    if refunded {
+        profile.refunded.insert(t.store_transaction_id.clone());
+    } else {
+        profile.refunded.remove(&t.store_transaction_id);
+    }
     let environment = Some(t.environment.clone().unwrap_or(Environment::Production));
     let access = catalog.access_level_for(&t.store_product_id);
     let level = |expires_at, renewal_cancelled_at, in_grace| AccessLevel {
@@ -240,14 +256,15 @@ pub async fn grant(State(app): State<Arc<AppState>>, headers: HeaderMap, body: B
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, |profile, catalog| {
+    let change = |profile: &mut StoredProfile, catalog: &Catalog| {
         if !catalog.config.access_levels.contains(&params.access_level_id) {
             return Err(paid_access_level_does_not_exist(&params.access_level_id));
         }
         let level = granted(&params.access_level_id, params.starts_at, params.expires_at);
         profile.access_levels.insert(params.access_level_id.clone(), level);
         Ok(())
-    })
+    };
+    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after| webhooks::access_events(before, after, true))
 }
 
 pub async fn revoke(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -255,7 +272,7 @@ pub async fn revoke(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, |profile, catalog| {
+    let change = |profile: &mut StoredProfile, catalog: &Catalog| {
         let id = &params.access_level_id;
         if !catalog.config.access_levels.contains(id) {
             return Err(paid_access_level_does_not_exist(id));
@@ -287,7 +304,8 @@ pub async fn revoke(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
         level.renewal_cancelled_at.get_or_insert(now);
         level.cancellation_reason = Some(CancellationReason::AdaptyRevoked);
         Ok(())
-    })
+    };
+    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after| webhooks::access_events(before, after, false))
 }
 
 /// Finds or creates the profile with `customer_user_id` (the imports create it if needed).

@@ -1,6 +1,6 @@
 //! The emulator's in-memory state: profiles, the journal of received requests, pending faults.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 
 use adapty_server::{AccessLevel, CustomAttribute, CustomAttributes, InstallationMeta, NonSubscription, Profile, Subscription};
@@ -21,6 +21,8 @@ pub struct Settings {
     /// The accepted secret key; `None` accepts any non-empty key.
     pub api_key: Option<String>,
     pub app_id: Uuid,
+    /// The production webhook (URL, `Authorization` value) configured at start; a reset keeps it.
+    pub webhook: Option<(String, Option<String>)>,
 }
 
 pub struct AppState {
@@ -40,11 +42,26 @@ pub struct Inner {
     pub catalog: Catalog,
     /// When each virtual currency request of the last minute arrived (the rate limit's window).
     pub vc_requests: VecDeque<Instant>,
+    /// Every webhook sent or to send, with its attempts.
+    pub webhooks: crate::webhooks::Log,
+}
+
+impl Inner {
+    /// A fresh state: the defaults, and the webhook the emulator was started with.
+    pub fn new(settings: &Settings) -> Self {
+        let mut inner = Self::default();
+        if let Some((url, authorization)) = &settings.webhook {
+            inner.catalog.config.webhook_url = Some(url.clone());
+            inner.catalog.config.webhook_authorization = authorization.clone();
+        }
+        inner
+    }
 }
 
 impl AppState {
     pub fn new(settings: Settings) -> Self {
-        Self { settings, inner: Mutex::new(Inner::default()) }
+        let inner = Inner::new(&settings);
+        Self { settings, inner: Mutex::new(inner) }
     }
 
     /// The state; a panic in another handler never poisons it for good.
@@ -71,6 +88,8 @@ pub struct StoredProfile {
     pub non_subscriptions: Vec<NonSubscription>,
     /// Revenue in USD of each recorded transaction, by `store_transaction_id`.
     pub revenue: BTreeMap<String, f64>,
+    /// The `store_transaction_id`s recorded as refunded.
+    pub refunded: BTreeSet<String>,
     /// Refund Saver: (consent, custom_preference).
     pub refund_saver: (Option<bool>, Option<String>),
     pub integration_ids: Map<String, Value>,
@@ -106,6 +125,7 @@ impl StoredProfile {
             subscriptions: Vec::new(),
             non_subscriptions: Vec::new(),
             revenue: BTreeMap::new(),
+            refunded: BTreeSet::new(),
             refund_saver: (None, None),
             integration_ids: Map::new(),
             balances: BTreeMap::new(),
