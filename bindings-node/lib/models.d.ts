@@ -302,6 +302,9 @@ export interface WebhookEventFields {
   rawType: string | null;
   /** Whether this is Adapty's verification request: answer it with any 2xx and a JSON body. */
   isVerification: boolean;
+  /** The event's unique id (`event_properties.profile_event_id`, of any type): a redelivery
+   * carries the same one, so deduplicate by it. */
+  profileEventId: string | null;
   /** Adapty's id of the profile. */
   profileId: string | null;
   /** Your id of the user, if the app set one. */

@@ -184,6 +184,7 @@ exports.MODELS = {
     "type": ["type", "plain"],
     "raw_type": ["rawType", "plain"],
     "is_verification": ["isVerification", "plain"],
+    "profile_event_id": ["profileEventId", "plain"],
     "profile_id": ["profileId", "plain"],
     "customer_user_id": ["customerUserId", "plain"],
     "idfv": ["idfv", "plain"],

@@ -127,11 +127,17 @@ pub fn parse_event(body: &[u8], names: &EventNames) -> Result<WebhookEvent, Erro
         return Err(payload("event_type", "is missing: every event names its type (only the verification request, `{}`, has none)".into()));
     };
     let event_type = names.resolve(&raw_type);
+    let profile_event_id = envelope.event_properties.as_ref().and_then(|p| match p.get("profile_event_id") {
+        Some(Value::String(id)) => Some(id.clone()),
+        Some(Value::Number(id)) => Some(id.to_string()),
+        _ => None,
+    });
     let properties = envelope.event_properties.map(|props| read_properties(event_type, props)).transpose()?;
     Ok(WebhookEvent {
         event_type,
         raw_type: Some(raw_type),
         is_verification: false,
+        profile_event_id,
         profile_id: envelope.profile_id,
         customer_user_id: envelope.customer_user_id,
         idfv: envelope.idfv,
@@ -170,6 +176,7 @@ fn verification() -> WebhookEvent {
         event_type: WebhookEventType::Verification,
         raw_type: None,
         is_verification: true,
+        profile_event_id: None,
         profile_id: None,
         customer_user_id: None,
         idfv: None,

@@ -1159,13 +1159,14 @@ class VirtualCurrencyBalanceChange(Model):
 class WebhookEvent(Model):
     """A webhook event: Adapty's envelope, with `properties` typed by `type`."""
 
-    __slots__ = ("type", "raw_type", "is_verification", "profile_id", "customer_user_id", "idfv", "idfa", "advertising_id", "profile_install_datetime", "user_agent", "email", "event_datetime", "event_api_version", "properties", "profiles_sharing_access_level", "attributions", "user_attributes", "integration_ids", "play_store_purchase_token", "extra",)
-    _FIELDS = ("type", "raw_type", "is_verification", "profile_id", "customer_user_id", "idfv", "idfa", "advertising_id", "profile_install_datetime", "user_agent", "email", "event_datetime", "event_api_version", "properties", "profiles_sharing_access_level", "attributions", "user_attributes", "integration_ids", "play_store_purchase_token",)
+    __slots__ = ("type", "raw_type", "is_verification", "profile_event_id", "profile_id", "customer_user_id", "idfv", "idfa", "advertising_id", "profile_install_datetime", "user_agent", "email", "event_datetime", "event_api_version", "properties", "profiles_sharing_access_level", "attributions", "user_attributes", "integration_ids", "play_store_purchase_token", "extra",)
+    _FIELDS = ("type", "raw_type", "is_verification", "profile_event_id", "profile_id", "customer_user_id", "idfv", "idfa", "advertising_id", "profile_install_datetime", "user_agent", "email", "event_datetime", "event_api_version", "properties", "profiles_sharing_access_level", "attributions", "user_attributes", "integration_ids", "play_store_purchase_token",)
     _KEYS = frozenset(_FIELDS)
 
     type: WebhookEventType
     raw_type: str | None
     is_verification: bool
+    profile_event_id: str | None
     profile_id: str | None
     customer_user_id: str | None
     idfv: str | None
@@ -1185,11 +1186,12 @@ class WebhookEvent(Model):
     extra: dict[str, Any]
     """Fields this SDK version does not know, as received (not compared by ==)."""
 
-    def __init__(self, *, type: WebhookEventType, raw_type: str | None = None, is_verification: bool, profile_id: str | None = None, customer_user_id: str | None = None, idfv: str | None = None, idfa: str | None = None, advertising_id: str | None = None, profile_install_datetime: _dt.datetime | None = None, user_agent: str | None = None, email: str | None = None, event_datetime: _dt.datetime | None = None, event_api_version: int | None = None, properties: EventProperties | AccessLevelUpdatedProperties | dict[str, Any] | None = None, profiles_sharing_access_level: list[SharingProfile], attributions: dict[str, Attribution], user_attributes: dict[str, str | float], integration_ids: dict[str, str], play_store_purchase_token: PlayStorePurchaseToken | None = None, extra: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, *, type: WebhookEventType, raw_type: str | None = None, is_verification: bool, profile_event_id: str | None = None, profile_id: str | None = None, customer_user_id: str | None = None, idfv: str | None = None, idfa: str | None = None, advertising_id: str | None = None, profile_install_datetime: _dt.datetime | None = None, user_agent: str | None = None, email: str | None = None, event_datetime: _dt.datetime | None = None, event_api_version: int | None = None, properties: EventProperties | AccessLevelUpdatedProperties | dict[str, Any] | None = None, profiles_sharing_access_level: list[SharingProfile], attributions: dict[str, Attribution], user_attributes: dict[str, str | float], integration_ids: dict[str, str], play_store_purchase_token: PlayStorePurchaseToken | None = None, extra: Mapping[str, Any] | None = None) -> None:
         init = object.__setattr__
         init(self, "type", type)
         init(self, "raw_type", raw_type)
         init(self, "is_verification", is_verification)
+        init(self, "profile_event_id", profile_event_id)
         init(self, "profile_id", profile_id)
         init(self, "customer_user_id", customer_user_id)
         init(self, "idfv", idfv)
@@ -1216,6 +1218,7 @@ class WebhookEvent(Model):
         init(self, "type", data["type"])
         init(self, "raw_type", get("raw_type"))
         init(self, "is_verification", data["is_verification"])
+        init(self, "profile_event_id", get("profile_event_id"))
         init(self, "profile_id", get("profile_id"))
         init(self, "customer_user_id", get("customer_user_id"))
         init(self, "idfv", get("idfv"))
@@ -1241,6 +1244,7 @@ class WebhookEvent(Model):
             "type": self.type,
             "raw_type": self.raw_type,
             "is_verification": self.is_verification,
+            "profile_event_id": self.profile_event_id,
             "profile_id": self.profile_id,
             "customer_user_id": self.customer_user_id,
             "idfv": self.idfv,

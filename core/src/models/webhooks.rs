@@ -103,6 +103,9 @@ pub struct WebhookEvent {
     pub raw_type: Option<String>,
     /// Whether this is Adapty's verification request: answer it with any 2xx and a JSON body.
     pub is_verification: bool,
+    /// The event's unique id (`event_properties.profile_event_id`, of any type): a redelivery
+    /// carries the same one, so deduplicate by it.
+    pub profile_event_id: Option<String>,
     /// Adapty's id of the profile.
     pub profile_id: Option<String>,
     /// Your id of the user, if the app set one.

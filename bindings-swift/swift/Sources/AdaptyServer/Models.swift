@@ -966,6 +966,9 @@ public struct WebhookEvent: Codable, Equatable, Sendable {
     public let rawType: String?
     /// Whether this is Adapty's verification request: answer it with any 2xx and a JSON body.
     public let isVerification: Bool
+    /// The event's unique id (`event_properties.profile_event_id`, of any type): a redelivery
+    /// carries the same one, so deduplicate by it.
+    public let profileEventId: String?
     /// Adapty's id of the profile.
     public let profileId: String?
     /// Your id of the user, if the app set one.
@@ -1005,6 +1008,7 @@ public struct WebhookEvent: Codable, Equatable, Sendable {
         case `type` = "type"
         case rawType = "raw_type"
         case isVerification = "is_verification"
+        case profileEventId = "profile_event_id"
         case profileId = "profile_id"
         case customerUserId = "customer_user_id"
         case idfv = "idfv"
@@ -1028,6 +1032,7 @@ public struct WebhookEvent: Codable, Equatable, Sendable {
         type = try c.decode(WebhookEventType.self, forKey: .type)
         rawType = try c.decodeIfPresent(String.self, forKey: .rawType)
         isVerification = try c.decode(Bool.self, forKey: .isVerification)
+        profileEventId = try c.decodeIfPresent(String.self, forKey: .profileEventId)
         profileId = try c.decodeIfPresent(String.self, forKey: .profileId)
         customerUserId = try c.decodeIfPresent(String.self, forKey: .customerUserId)
         idfv = try c.decodeIfPresent(String.self, forKey: .idfv)
@@ -1053,6 +1058,7 @@ public struct WebhookEvent: Codable, Equatable, Sendable {
         try c.encode(type, forKey: .type)
         try c.encodeIfPresent(rawType, forKey: .rawType)
         try c.encode(isVerification, forKey: .isVerification)
+        try c.encodeIfPresent(profileEventId, forKey: .profileEventId)
         try c.encodeIfPresent(profileId, forKey: .profileId)
         try c.encodeIfPresent(customerUserId, forKey: .customerUserId)
         try c.encodeIfPresent(idfv, forKey: .idfv)

@@ -322,6 +322,9 @@ data class WebhookEvent(
     @SerialName("raw_type") val rawType: String? = null,
     /** Whether this is Adapty's verification request: answer it with any 2xx and a JSON body. */
     @SerialName("is_verification") val isVerification: Boolean,
+    /** The event's unique id (`event_properties.profile_event_id`, of any type): a redelivery
+     * carries the same one, so deduplicate by it. */
+    @SerialName("profile_event_id") val profileEventId: String? = null,
     /** Adapty's id of the profile. */
     @SerialName("profile_id") val profileId: String? = null,
     /** Your id of the user, if the app set one. */
