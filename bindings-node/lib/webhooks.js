@@ -28,13 +28,21 @@ function parseEvent(body, options = {}) {
 }
 
 function read(body, authorization, secret, { eventNames } = {}) {
-  if (typeof body !== 'string' && !(body instanceof Uint8Array))
-    throw new TypeError('body must be a string, a Buffer or a Uint8Array');
-  if (authorization !== null && typeof authorization !== 'string') throw new TypeError('authorization must be a string');
+  const header = typeof authorization === 'string' ? authorization : null;
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    // A request that is not Adapty's is refused for its header first, whatever its body.
+    if (secret !== null) unwrap(nativeModule.webhookEvent('', header, secret, null));
+    throw new TypeError('body must be a string, a Buffer or a Uint8Array (the raw request body)');
+  }
   const raw = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const outcome = JSON.parse(nativeModule.webhookEvent(raw, authorization, secret, eventNames ?? null));
-  if (outcome.error) throw errorFrom(outcome.error);
-  return fromCore('WebhookEvent', outcome.ok);
+  return fromCore('WebhookEvent', unwrap(nativeModule.webhookEvent(raw, header, secret, eventNames ?? null)));
+}
+
+/** The event of a native outcome's JSON text, or its error thrown. */
+function unwrap(outcome) {
+  const { ok, error } = JSON.parse(outcome);
+  if (error) throw errorFrom(error);
+  return ok;
 }
 
 module.exports = { constructEvent, parseEvent };

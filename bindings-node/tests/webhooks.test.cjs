@@ -84,4 +84,5 @@ test('errors: the authorization is checked first, the payload error names the fi
     (e) => e instanceof sdk.WebhookPayloadError && e.field === 'event_type',
   );
   assert.throws(() => webhooks.constructEvent(42, 's', 's'), TypeError);
+  assert.throws(() => webhooks.constructEvent(undefined, 'guess', 's'), sdk.WebhookAuthorizationError);
 });

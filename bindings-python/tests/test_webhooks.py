@@ -86,3 +86,5 @@ def test_errors_are_adapty_errors_and_carry_the_field() -> None:
     assert bad.value.field == "event_type"
     with pytest.raises(TypeError):
         webhooks.construct_event(42, "secret", "secret")  # type: ignore[arg-type]
+    with pytest.raises(webhooks.WebhookAuthorizationError):
+        webhooks.construct_event(None, "guess", "secret")  # type: ignore[arg-type]

@@ -56,6 +56,9 @@ def construct_event(
         WebhookAuthorizationError: The header is missing or is not `secret` (answer 401).
         WebhookPayloadError: The body is not an event; `field` names the wrong value.
     """
+    if not isinstance(body, (bytes, bytearray, memoryview, str)):
+        # A request that is not Adapty's is refused for its header first, whatever its body.
+        _native.webhook_event(b"", authorization, secret)
     return WebhookEvent.from_dict(_native.webhook_event(_bytes(body), authorization, secret, _names(event_names)))
 
 
