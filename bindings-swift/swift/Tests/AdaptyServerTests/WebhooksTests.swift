@@ -103,3 +103,27 @@ final class WebhooksTests: XCTestCase {
         return fraction.date(from: text) ?? ISO8601DateFormatter().date(from: text)
     }
 }
+
+/// Every body the emulator sends (read from its delivery log) parses with `Webhooks.constructEvent`.
+final class EmulatorWebhooksTests: FeatureTestCase {
+    func testEveryBodyTheEmulatorSendsParses() async throws {
+        let secret = "whsec-swift-emulator"
+        // Nothing listens there: the deliveries fail, and the log keeps what was sent.
+        try em.control("POST", "config", ["webhook_url": "http://127.0.0.1:9/adapty", "webhook_authorization": secret])
+        let ref = try profile()
+        let c = try client()
+        _ = try await c.purchases.setTransaction(ref, subscription(purchasedAt: Date() - 3600, expiresAt: Date() + 30 * day))
+        _ = try await c.accessLevels.grant(ref, GrantAccessParams(accessLevelId: "premium"))
+        _ = try await c.accessLevels.revoke(ref, RevokeAccessParams(accessLevelId: "premium"))
+        let log = try em.control("GET", "webhooks") as! [[String: Any]]
+        let events = try log.map { delivery in
+            try Webhooks.constructEvent(
+                body: JSONSerialization.data(withJSONObject: delivery["body"]!), authorization: secret, secret: secret)
+        }
+        XCTAssertEqual(
+            events.map(\.type),
+            [.verification, .subscriptionStarted, .accessLevelUpdated, .accessLevelUpdated, .accessLevelUpdated])
+        XCTAssertEqual(events[1].eventProperties?.vendorProductId, "premium_monthly")
+        XCTAssertEqual(events.dropFirst(2).map { $0.accessLevelUpdatedProperties?.isActive }, [true, true, false])
+    }
+}

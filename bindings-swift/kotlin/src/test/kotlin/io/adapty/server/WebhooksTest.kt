@@ -1,5 +1,6 @@
 package io.adapty.server
 
+import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
@@ -103,4 +104,25 @@ class WebhooksTest {
     }
 
     private fun sameInstant(a: String, b: String): Boolean = runCatching { OffsetDateTime.parse(a).isEqual(OffsetDateTime.parse(b)) }.getOrDefault(false)
+}
+
+/** Every body the emulator sends (read from its delivery log) parses with [Webhooks.constructEvent]. */
+class EmulatorWebhooksTest : FeatureTest() {
+    @Test
+    fun everyBodyTheEmulatorSendsParses() = runBlocking {
+        val secret = "whsec-kotlin-emulator"
+        // Nothing listens there: the deliveries fail, and the log keeps what was sent.
+        em.control("POST", "config", obj("webhook_url" to "http://127.0.0.1:9/adapty", "webhook_authorization" to secret))
+        val ref = profile()
+        c.purchases.setTransaction(ref, subscription(now().minusHours(1), now().plusDays(30)))
+        c.accessLevels.grant(ref, GrantAccessParams(accessLevelId = "premium"))
+        c.accessLevels.revoke(ref, RevokeAccessParams(accessLevelId = "premium"))
+        val bodies = em.control("GET", "webhooks").jsonArray.map { it.jsonObject["body"].toString().toByteArray() }
+        val events = bodies.map { Webhooks.constructEvent(it, secret, secret) }
+        val updated = WebhookEventType.AccessLevelUpdated
+        assertEquals(listOf(WebhookEventType.Verification, WebhookEventType.SubscriptionStarted, updated, updated, updated), events.map { it.type })
+        assertEquals(ref.id, events[1].customerUserId)
+        assertEquals("premium_monthly", events[1].eventProperties?.vendorProductId)
+        assertEquals(listOf(true, true, false), events.drop(2).map { it.accessLevelUpdatedProperties?.isActive })
+    }
 }
