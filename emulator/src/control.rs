@@ -18,14 +18,14 @@ use uuid::Uuid;
 use adapty_server::PaywallState;
 
 use crate::catalog::{Config, make_paywall};
-use crate::chaos;
-use crate::state::{AppState, Fault, Inner, JOURNAL_CAPACITY, JournalEntry, StoredProfile};
+use crate::state::{App, AppState, Fault, Inner, JOURNAL_CAPACITY, JournalEntry, StoredProfile};
+use crate::{chaos, errors};
 
 /// Largest request body the emulator reads.
 const BODY_LIMIT: usize = 1 << 20;
 
 /// Records the request, applies a matching fault (or one chaos draws), and stamps `Request-Id`.
-pub async fn intercept(State(app): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+pub async fn intercept(App(app): App, req: Request, next: Next) -> Response {
     let request_id = Uuid::new_v4().simple().to_string();
     let (parts, body) = req.into_parts();
     let body = axum::body::to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
@@ -131,13 +131,33 @@ pub async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
+/// `GET /__emulator/tenants`: every app, the default one first, by id (never by key: an
+/// `x-emulator-tenant: ID` header addresses one), with its key's last characters and sizes.
+pub async fn tenants(State(all): State<Arc<AppState>>) -> Json<Value> {
+    let tenants: Vec<Value> = all
+        .tenants()
+        .iter()
+        .map(|t| {
+            let state = t.lock();
+            json!({
+                "id": t.id,
+                "key_hint": t.key_hint,
+                "profiles": state.profiles.len(),
+                "requests": state.journal.len(),
+                "webhooks": state.webhooks.len(),
+            })
+        })
+        .collect();
+    Json(json!({ "tenant_per_key": all.settings.tenant_per_key, "tenants": tenants }))
+}
+
 /// Forgets every profile, journal entry and fault, and restores the default catalog.
-pub async fn reset(State(app): State<Arc<AppState>>) -> StatusCode {
+pub async fn reset(App(app): App) -> StatusCode {
     *app.lock() = Inner::new(&app.settings);
     StatusCode::NO_CONTENT
 }
 
-pub async fn get_config(State(app): State<Arc<AppState>>) -> Json<Config> {
+pub async fn get_config(App(app): App) -> Json<Config> {
     Json(app.lock().catalog.config.clone())
 }
 
@@ -145,7 +165,7 @@ pub async fn get_config(State(app): State<Arc<AppState>>) -> Json<Config> {
 /// `vc_rate_limit_per_minute`, `vc_processing_delay_ms`, and the `webhook_*` settings of
 /// `crate::webhooks`); returns the whole config. A webhook URL set (or changed) gets the
 /// verification request, as saving the integration does.
-pub async fn set_config(State(app): State<Arc<AppState>>, Json(patch): Json<Value>) -> Response {
+pub async fn set_config(App(app): App, Json(patch): Json<Value>) -> Response {
     let mut state = app.lock();
     let mut merged = serde_json::to_value(&state.catalog.config).unwrap_or_default();
     // Saving an endpoint (its URL or its header) sends the verification request, as in the dashboard.
@@ -188,11 +208,11 @@ pub struct PaywallSeed {
 const MAX_SEED: usize = 1_000_000;
 
 fn too_many(what: &str) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({ "error": format!("at most {MAX_SEED} {what}") }))).into_response()
+    errors::control(StatusCode::BAD_REQUEST, &format!("at most {MAX_SEED} {what}"))
 }
 
 /// Adds generated paywalls (for pagination tests); returns the total count.
-pub async fn seed_paywalls(State(app): State<Arc<AppState>>, Json(seed): Json<PaywallSeed>) -> Response {
+pub async fn seed_paywalls(App(app): App, Json(seed): Json<PaywallSeed>) -> Response {
     let mut state = app.lock();
     let kept = if seed.replace { 0 } else { state.catalog.paywalls.len() };
     let total = kept + seed.count as usize;
@@ -207,17 +227,17 @@ pub async fn seed_paywalls(State(app): State<Arc<AppState>>, Json(seed): Json<Pa
     Json(json!({ "count": state.catalog.paywalls.len() })).into_response()
 }
 
-pub async fn journal(State(app): State<Arc<AppState>>) -> Json<Vec<JournalEntry>> {
+pub async fn journal(App(app): App) -> Json<Vec<JournalEntry>> {
     Json(app.lock().journal.iter().cloned().collect())
 }
 
-pub async fn clear_journal(State(app): State<Arc<AppState>>) -> StatusCode {
+pub async fn clear_journal(App(app): App) -> StatusCode {
     app.lock().journal.clear();
     StatusCode::NO_CONTENT
 }
 
 /// Adds one fault (an object) or several (a list).
-pub async fn add_faults(State(app): State<Arc<AppState>>, Json(body): Json<Value>) -> Response {
+pub async fn add_faults(App(app): App, Json(body): Json<Value>) -> Response {
     let faults: Result<Vec<Fault>, _> = match body {
         Value::Array(_) => serde_json::from_value(body),
         other => serde_json::from_value(other).map(|f| vec![f]),
@@ -232,7 +252,7 @@ pub async fn add_faults(State(app): State<Arc<AppState>>, Json(body): Json<Value
 }
 
 /// Turns chaos on (or changes it); see `chaos::Settings`.
-pub async fn set_chaos(State(app): State<Arc<AppState>>, Json(body): Json<Value>) -> Response {
+pub async fn set_chaos(App(app): App, Json(body): Json<Value>) -> Response {
     match serde_json::from_value(body).map_err(|e| e.to_string()).and_then(chaos::Chaos::new) {
         Ok(c) => {
             app.lock().chaos = Some(c);
@@ -243,27 +263,27 @@ pub async fn set_chaos(State(app): State<Arc<AppState>>, Json(body): Json<Value>
 }
 
 /// Chaos's settings and what it has done (`requests`, `injected` by kind); `null` when off.
-pub async fn get_chaos(State(app): State<Arc<AppState>>) -> Json<Option<chaos::Chaos>> {
+pub async fn get_chaos(App(app): App) -> Json<Option<chaos::Chaos>> {
     Json(app.lock().chaos.clone())
 }
 
-pub async fn clear_chaos(State(app): State<Arc<AppState>>) -> StatusCode {
+pub async fn clear_chaos(App(app): App) -> StatusCode {
     app.lock().chaos = None;
     StatusCode::NO_CONTENT
 }
 
-pub async fn list_faults(State(app): State<Arc<AppState>>) -> Json<Vec<Fault>> {
+pub async fn list_faults(App(app): App) -> Json<Vec<Fault>> {
     Json(app.lock().faults.iter().filter(|f| f.times > 0).cloned().collect())
 }
 
-pub async fn clear_faults(State(app): State<Arc<AppState>>) -> StatusCode {
+pub async fn clear_faults(App(app): App) -> StatusCode {
     app.lock().faults.clear();
     StatusCode::NO_CONTENT
 }
 
 /// Every stored profile's ids (`{"profiles": [{"profile_id", "customer_user_id"}]}`, by customer
 /// user id), so a test can check many outcomes at once.
-pub async fn list_profiles(State(app): State<Arc<AppState>>) -> Json<Value> {
+pub async fn list_profiles(App(app): App) -> Json<Value> {
     let state = app.lock();
     let mut ids: Vec<_> = state.profiles.values().map(|p| (p.customer_user_id.clone(), p.profile_id)).collect();
     ids.sort();
@@ -273,7 +293,7 @@ pub async fn list_profiles(State(app): State<Arc<AppState>>) -> Json<Value> {
 
 /// Everything the emulator keeps about one profile (more than the API returns), by profile id
 /// or customer user id.
-pub async fn inspect_profile(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+pub async fn inspect_profile(App(app): App, Path(id): Path<String>) -> Response {
     let state = app.lock();
     let found = Uuid::parse_str(&id)
         .ok()
@@ -313,7 +333,7 @@ pub struct SeedProfile {
 
 /// Creates empty profiles at once (for test setup and benchmarks); returns their ids in order.
 /// A listed profile replaces any profile with the same ids.
-pub async fn seed_profiles(State(app): State<Arc<AppState>>, Json(seed): Json<Seed>) -> Response {
+pub async fn seed_profiles(App(app): App, Json(seed): Json<Seed>) -> Response {
     if seed.count > MAX_SEED {
         return too_many("generated profiles");
     }

@@ -70,3 +70,13 @@ pub fn rule_with_status(status: StatusCode, e: &adapty_server::ValidationError) 
     };
     nested(status, e.api_code.unwrap_or("validation_error"), Some(source), &[message])
 }
+
+/// A control-plane request that is wrong (`{"error": "..."}`, the control plane's shape).
+pub fn control(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+/// An `x-emulator-tenant` header that names no tenant.
+pub fn unknown_tenant() -> Response {
+    control(StatusCode::NOT_FOUND, "no tenant has this id (GET /__emulator/tenants lists them)")
+}

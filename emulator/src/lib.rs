@@ -97,6 +97,7 @@ fn service(settings: Settings) -> (Router, Arc<AppState>) {
         .layer(axum::middleware::from_fn_with_state(app.clone(), control::intercept));
     let control = Router::new()
         .route("/__emulator/health", get(control::health))
+        .route("/__emulator/tenants", get(control::tenants))
         .route("/__emulator/reset", post(control::reset))
         .route("/__emulator/journal", get(control::journal).delete(control::clear_journal))
         .route("/__emulator/faults", get(control::list_faults).post(control::add_faults).delete(control::clear_faults))
@@ -125,10 +126,8 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
         let (app, state) = service(settings);
-        // Started with a webhook: as if its integration had just been saved.
-        if let Some((url, authorization)) = state.settings.webhook.clone() {
-            webhooks::verify(&state, &mut state.lock(), url, authorization, false);
-        }
+        // The default app exists from the start (and gets the start's webhook verification now).
+        state.tenant(&axum::http::HeaderMap::new());
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
                 let _ = rx.await;
@@ -142,7 +141,7 @@ impl Emulator {
 
     /// Serves on a free loopback port with the given key (`None` accepts any key).
     pub async fn start_local(api_key: Option<&str>) -> std::io::Result<Self> {
-        let settings = Settings { api_key: api_key.map(str::to_owned), app_id: DEFAULT_APP_ID, webhook: None };
+        let settings = Settings { api_key: api_key.map(str::to_owned), app_id: DEFAULT_APP_ID, ..Settings::default() };
         Self::start(SocketAddr::from(([127, 0, 0, 1], 0)), settings).await
     }
 

@@ -6,12 +6,15 @@ use std::process::ExitCode;
 
 use adapty_emulator::{DEFAULT_APP_ID, Emulator, Settings};
 
-const USAGE: &str = "usage: adapty-emulator [--port N] [--host ADDR] [--api-key KEY] [--app-id UUID] [--exit-on-stdin-close]
-                       [--webhook-url URL [--webhook-authorization VALUE]]
+const USAGE: &str = "usage: adapty-emulator [--port N] [--host ADDR] [--api-key KEY | --accept-any-key] [--app-id UUID]
+                       [--exit-on-stdin-close] [--webhook-url URL [--webhook-authorization VALUE]]
 
   --port N               port to listen on (default 0: a free port)
   --host ADDR            address to bind (default 127.0.0.1)
   --api-key KEY          the accepted secret key (default $ADAPTY_API_KEY; if neither, any key)
+  --accept-any-key       accept any key, each distinct key an app of its own (its own profiles,
+                         catalog, clock, faults and webhooks): parallel test workers share one
+                         emulator by using different keys
   --app-id UUID          app id reported in profiles
   --exit-on-stdin-close  stop when standard input closes (for test harnesses)
   --webhook-url URL      send webhooks there (the production endpoint; POST /__emulator/config
@@ -32,6 +35,7 @@ fn parse_args() -> Result<Args, String> {
     let mut api_key = std::env::var("ADAPTY_API_KEY").ok().filter(|k| !k.is_empty());
     let mut app_id = DEFAULT_APP_ID;
     let mut exit_on_stdin_close = false;
+    let mut tenant_per_key = false;
     let mut webhook_url = None;
     let mut webhook_authorization = None;
     let mut args = std::env::args().skip(1);
@@ -43,6 +47,7 @@ fn parse_args() -> Result<Args, String> {
             "--api-key" => api_key = Some(value("--api-key")?),
             "--app-id" => app_id = value("--app-id")?.parse().map_err(|_| "--app-id takes a UUID")?,
             "--exit-on-stdin-close" => exit_on_stdin_close = true,
+            "--accept-any-key" => tenant_per_key = true,
             "--webhook-url" => webhook_url = Some(value("--webhook-url")?),
             "--webhook-authorization" => webhook_authorization = Some(value("--webhook-authorization")?),
             "-h" | "--help" => return Err(String::new()),
@@ -52,8 +57,15 @@ fn parse_args() -> Result<Args, String> {
     if webhook_authorization.is_some() && webhook_url.is_none() {
         return Err("--webhook-authorization needs --webhook-url".into());
     }
+    if tenant_per_key {
+        if std::env::args().any(|a| a == "--api-key") {
+            return Err("--accept-any-key and --api-key exclude each other".into());
+        }
+        api_key = None;
+    }
     let webhook = webhook_url.map(|url| (url, webhook_authorization));
-    Ok(Args { addr: SocketAddr::new(host, port), settings: Settings { api_key, app_id, webhook }, exit_on_stdin_close })
+    let settings = Settings { api_key, tenant_per_key, app_id, webhook };
+    Ok(Args { addr: SocketAddr::new(host, port), settings, exit_on_stdin_close })
 }
 
 #[tokio::main]
@@ -72,7 +84,7 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ADAPTY_EMULATOR_LOG").unwrap_or_else(|_| "warn".into()))
         .init();
-    if args.settings.api_key.is_none() {
+    if args.settings.api_key.is_none() && !args.settings.tenant_per_key {
         eprintln!("adapty-emulator: no --api-key given; accepting any key");
     }
     let emulator = match Emulator::start(args.addr, args.settings).await {

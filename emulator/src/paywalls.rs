@@ -1,12 +1,10 @@
 //! Paywalls: the page-numbered list, get, and the remote-config update (which replaces all).
 
-use std::sync::Arc;
-
 use adapty_server::ops::manifest as ops;
 use adapty_server::{MAX_PAYWALL_PAGE_SIZE, Paywall, PaywallUpdateParams, Timestamp};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing;
@@ -16,7 +14,7 @@ use std::collections::HashMap;
 use crate::Routes;
 use crate::errors;
 use crate::profiles::{authenticate, json_body};
-use crate::state::AppState;
+use crate::state::App;
 
 /// This module's endpoints.
 pub(crate) fn routes() -> Routes {
@@ -38,7 +36,7 @@ fn list_item(p: &Paywall) -> Value {
 }
 
 /// `GET /paywalls/?page=&page_size=` (also `page[number]`/`page[size]`, the OpenAPI names).
-pub async fn list(State(app): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn list(App(app): App, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     if let Err(resp) = authenticate(&app, &headers) {
         return resp;
     }
@@ -60,7 +58,7 @@ pub async fn list(State(app): State<Arc<AppState>>, headers: HeaderMap, Query(q)
     Json(json!({ "data": data, "meta": { "pagination": { "count": all.len(), "page": page, "pages": pages } } })).into_response()
 }
 
-pub async fn get(State(app): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn get(App(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
     if let Err(resp) = authenticate(&app, &headers) {
         return resp;
     }
@@ -71,7 +69,7 @@ pub async fn get(State(app): State<Arc<AppState>>, headers: HeaderMap, Path(id):
     }
 }
 
-pub async fn update(State(app): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+pub async fn update(App(app): App, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
     if let Err(resp) = authenticate(&app, &headers) {
         return resp;
     }

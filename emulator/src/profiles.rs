@@ -14,23 +14,20 @@
 // Helpers return the HTTP answer itself as their error; boxing it would buy nothing here.
 #![allow(clippy::result_large_err)]
 
-use std::sync::Arc;
-
 use adapty_server::models::DataEnvelope;
 use adapty_server::{ApiVersion, AttributeValue, CUSTOMER_USER_ID_HEADER, Field, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileParams};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::errors;
-use crate::state::{AppState, Inner, StoredProfile};
+use crate::state::{App, Inner, StoredProfile, Tenant};
 
 /// Every method on every Profile API path.
-pub async fn endpoint(State(app): State<Arc<AppState>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn endpoint(App(app): App, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(resp) = authenticate(&app, &headers) {
         return resp;
     }
@@ -91,11 +88,15 @@ pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// The key of `Authorization: Api-Key <key>`, if the request has one.
+pub fn api_key(headers: &HeaderMap) -> Option<&str> {
+    header(headers, "authorization").and_then(|v| v.strip_prefix("Api-Key ")).map(str::trim).filter(|k| !k.is_empty())
+}
+
 /// `Authorization: Api-Key <key>`: missing or malformed gives `not_authenticated`, a wrong key
 /// `unauthorized`.
-pub fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    let Some(key) = header(headers, "authorization").and_then(|v| v.strip_prefix("Api-Key ")).map(str::trim).filter(|k| !k.is_empty())
-    else {
+pub fn authenticate(app: &Tenant, headers: &HeaderMap) -> Result<(), Response> {
+    let Some(key) = api_key(headers) else {
         return Err(errors::not_authenticated());
     };
     match &app.settings.api_key {
@@ -135,7 +136,7 @@ pub fn find(state: &Inner, ids: &Ids) -> Option<Uuid> {
     }
 }
 
-fn with_profile(app: &AppState, ids: &Ids, f: impl FnOnce(&StoredProfile, Uuid) -> Response) -> Response {
+fn with_profile(app: &Tenant, ids: &Ids, f: impl FnOnce(&StoredProfile, Uuid) -> Response) -> Response {
     let state = app.lock();
     match find(&state, ids).and_then(|id| state.profiles.get(&id)) {
         Some(p) => f(p, app.settings.app_id),
@@ -220,7 +221,7 @@ fn apply(profile: &mut StoredProfile, params: ProfileParams, platform: Option<St
 }
 
 /// Authenticates a profile-scoped request and reads its id headers.
-pub fn prelude(app: &AppState, headers: &HeaderMap) -> Result<Ids, Response> {
+pub fn prelude(app: &Tenant, headers: &HeaderMap) -> Result<Ids, Response> {
     authenticate(app, headers)?;
     Ids::from_headers(headers)
 }

@@ -12,7 +12,6 @@ use adapty_server::{
     RevokeAccessParams, Store, Subscription, Timestamp, TransactionParams,
 };
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -24,7 +23,7 @@ use crate::Routes;
 use crate::catalog::Catalog;
 use crate::errors;
 use crate::profiles::{Ids, authenticate, create_or_attach, find, json_body, ok, prelude};
-use crate::state::{AppState, Inner, StoredProfile};
+use crate::state::{App, Inner, StoredProfile, Tenant};
 use crate::webhooks;
 
 /// This module's endpoints.
@@ -42,7 +41,7 @@ pub(crate) fn routes() -> Routes {
 /// Runs `change` on the request's profile (an unknown profile gets `missing()`), then sends the
 /// webhooks `events` finds in what it changed (given the profile before and after).
 fn with_profile_mut(
-    app: &Arc<AppState>,
+    app: &Arc<Tenant>,
     ids: &Ids,
     missing: fn() -> Response,
     change: impl FnOnce(&mut StoredProfile, &Catalog) -> Result<(), Response>,
@@ -63,7 +62,7 @@ fn with_profile_mut(
 
 /// A profile-scoped request's ids and body, read and checked with the SDK's own rules.
 fn checked_request<T: serde::de::DeserializeOwned>(
-    app: &AppState,
+    app: &Tenant,
     headers: &HeaderMap,
     body: &[u8],
     validate: impl Fn(&T) -> Result<(), adapty_server::ValidationError>,
@@ -74,7 +73,7 @@ fn checked_request<T: serde::de::DeserializeOwned>(
     Ok((ids, params))
 }
 
-pub async fn set_transaction(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn set_transaction(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
     let (ids, params) = match checked_request(&app, &headers, &body, TransactionParams::validate) {
         Ok(v) => v,
         Err(resp) => return resp,
@@ -251,7 +250,7 @@ pub fn granted(access_level_id: &str, starts_at: Option<Timestamp>, expires_at: 
     }
 }
 
-pub async fn grant(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn grant(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
     let (ids, params) = match checked_request(&app, &headers, &body, GrantAccessParams::validate) {
         Ok(v) => v,
         Err(resp) => return resp,
@@ -267,7 +266,7 @@ pub async fn grant(State(app): State<Arc<AppState>>, headers: HeaderMap, body: B
     with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after| webhooks::access_events(before, after, true))
 }
 
-pub async fn revoke(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn revoke(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
     let (ids, params) = match checked_request(&app, &headers, &body, RevokeAccessParams::validate) {
         Ok(v) => v,
         Err(resp) => return resp,
@@ -356,7 +355,7 @@ fn json_api_error(detail: &str, pointer: &str) -> Response {
 }
 
 /// Stripe tokens the emulator accepts: subscriptions (`sub_`) and payment intents (`pi_`).
-pub async fn validate_stripe(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn validate_stripe(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(mut resp) = authenticate(&app, &headers) {
         // The spec gives this endpoint's 401 the JSON:API media type (with an ErrorResponse body).
         resp.headers_mut().insert("content-type", axum::http::HeaderValue::from_static("application/vnd.api+json"));
@@ -384,7 +383,7 @@ pub async fn validate_stripe(State(app): State<Arc<AppState>>, headers: HeaderMa
 }
 
 /// Paddle tokens the emulator accepts: transactions (`txn_`) and subscriptions (`sub_`).
-pub async fn validate_paddle(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn validate_paddle(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(resp) = authenticate(&app, &headers) {
         return resp;
     }

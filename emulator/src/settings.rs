@@ -3,13 +3,10 @@
 
 #![allow(clippy::result_large_err)]
 
-use std::sync::Arc;
-
 use adapty_server::ops::manifest as ops;
 use adapty_server::{IntegrationIdentifiers, RefundSaverParams};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::Routes;
 use crate::errors;
 use crate::profiles::{Ids, find, json_body, prelude};
-use crate::state::{AppState, StoredProfile};
+use crate::state::{App, StoredProfile, Tenant};
 
 /// This module's endpoints.
 pub(crate) fn routes() -> Routes {
@@ -29,7 +26,7 @@ pub(crate) fn routes() -> Routes {
 }
 
 /// Runs `f` on the request's profile under the lock; an unknown profile gets `missing()`.
-fn on_profile(app: &AppState, ids: &Ids, missing: fn() -> Response, f: impl FnOnce(&mut StoredProfile) -> Response) -> Response {
+fn on_profile(app: &Tenant, ids: &Ids, missing: fn() -> Response, f: impl FnOnce(&mut StoredProfile) -> Response) -> Response {
     let mut state = app.lock();
     match find(&state, ids).and_then(|id| state.profiles.get_mut(&id)) {
         Some(p) => f(p),
@@ -48,7 +45,7 @@ fn refund_saver_settings(p: &StoredProfile) -> Response {
 }
 
 /// GET and POST `/purchase/profile/refund-saver/settings/`.
-pub async fn refund_saver(State(app): State<Arc<AppState>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn refund_saver(App(app): App, method: Method, headers: HeaderMap, body: Bytes) -> Response {
     let ids = match prelude(&app, &headers) {
         Ok(ids) => ids,
         Err(resp) => return resp,
@@ -83,7 +80,7 @@ pub async fn refund_saver(State(app): State<Arc<AppState>>, method: Method, head
 }
 
 /// GET and POST `/integration/profile/set/integration-identifiers/`.
-pub async fn integration_identifiers(State(app): State<Arc<AppState>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn integration_identifiers(App(app): App, method: Method, headers: HeaderMap, body: Bytes) -> Response {
     let ids = match prelude(&app, &headers) {
         Ok(ids) => ids,
         Err(resp) => return resp,

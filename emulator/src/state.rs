@@ -1,7 +1,7 @@
 //! The emulator's in-memory state: profiles, the journal of received requests, pending faults.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use adapty_server::{AccessLevel, CustomAttribute, CustomAttributes, InstallationMeta, NonSubscription, Profile, Subscription};
 use std::time::Instant;
@@ -16,16 +16,36 @@ use uuid::Uuid;
 pub const JOURNAL_CAPACITY: usize = 10_000;
 
 /// Settings fixed for the emulator's lifetime.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// The accepted secret key; `None` accepts any non-empty key.
     pub api_key: Option<String>,
+    /// Every distinct secret key is an app of its own ([`Tenant`]), with its own state; otherwise
+    /// one app serves every request.
+    pub tenant_per_key: bool,
     pub app_id: Uuid,
     /// The production webhook (URL, `Authorization` value) configured at start; a reset keeps it.
     pub webhook: Option<(String, Option<String>)>,
 }
 
+/// The header that addresses a tenant by its [`Tenant::id`] instead of its key (the web UI's way:
+/// it never learns the keys).
+pub const TENANT_HEADER: &str = "x-emulator-tenant";
+
+/// The whole emulator: its settings and its apps (one, or one per secret key).
 pub struct AppState {
+    pub settings: Settings,
+    /// By key; the default app's key is `""`.
+    tenants: Mutex<BTreeMap<String, Arc<Tenant>>>,
+}
+
+/// One app: what a secret key addresses (with one app for all keys, the default one).
+pub struct Tenant {
+    /// `"default"`, or `"1"`, `"2"`, ... in the order keys were first seen: names a tenant
+    /// without its key, which is a secret.
+    pub id: String,
+    /// The key's last four characters, to tell tenants apart in the UI.
+    pub key_hint: String,
     pub settings: Settings,
     inner: Mutex<Inner>,
 }
@@ -60,13 +80,64 @@ impl Inner {
 
 impl AppState {
     pub fn new(settings: Settings) -> Self {
+        Self { settings, tenants: Mutex::new(BTreeMap::new()) }
+    }
+
+    /// The app a request with these headers addresses: with an app per key, the one of its
+    /// `Authorization: Api-Key` (made on first use) or of its [`TENANT_HEADER`]; otherwise, and
+    /// without either, the default one. `None`: a tenant id that names no tenant.
+    pub fn tenant(&self, headers: &axum::http::HeaderMap) -> Option<Arc<Tenant>> {
+        let mut tenants = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(id) = headers.get(TENANT_HEADER) {
+            return tenants.values().find(|t| t.id.as_bytes() == id.as_bytes()).cloned();
+        }
+        let key = if self.settings.tenant_per_key { crate::profiles::api_key(headers).unwrap_or_default() } else { "" };
+        if let Some(t) = tenants.get(key) {
+            return Some(t.clone());
+        }
+        let id = if key.is_empty() {
+            "default".to_owned()
+        } else {
+            tenants.keys().filter(|k| !k.is_empty()).count().saturating_add(1).to_string()
+        };
+        let tenant = Arc::new(Tenant::new(id, key, self.settings.clone()));
+        tenants.insert(key.to_owned(), tenant.clone());
+        drop(tenants);
+        // A new app configured with the start's webhook: as if its integration had just been saved.
+        if let Some((url, authorization)) = tenant.settings.webhook.clone() {
+            crate::webhooks::verify(&tenant, &mut tenant.lock(), url, authorization, false);
+        }
+        Some(tenant)
+    }
+
+    /// Every tenant, the default one first.
+    pub fn tenants(&self) -> Vec<Arc<Tenant>> {
+        self.tenants.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect()
+    }
+}
+
+impl Tenant {
+    fn new(id: String, key: &str, settings: Settings) -> Self {
         let inner = Inner::new(&settings);
-        Self { settings, inner: Mutex::new(inner) }
+        let chars: Vec<char> = key.chars().collect();
+        let key_hint = chars[chars.len().saturating_sub(4)..].iter().collect();
+        Self { id, key_hint, settings, inner: Mutex::new(inner) }
     }
 
     /// The state; a panic in another handler never poisons it for good.
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The app a request addresses, as a handler's argument.
+pub struct App(pub Arc<Tenant>);
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for App {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        state.tenant(&parts.headers).map(App).ok_or_else(crate::errors::unknown_tenant)
     }
 }
 

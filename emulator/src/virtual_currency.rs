@@ -5,14 +5,13 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use adapty_server::ops::manifest as ops;
 use adapty_server::{IDEMPOTENCY_KEY_HEADER, MAX_VC_PAGE_LIMIT, VirtualCurrencyTransactionParams, check_idempotency_key};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -22,7 +21,7 @@ use uuid::Uuid;
 use crate::Routes;
 use crate::errors;
 use crate::profiles::{Ids, find, header, prelude};
-use crate::state::{AppState, Idempotent, Inner};
+use crate::state::{App, Idempotent, Inner, Tenant};
 
 /// This module's endpoints.
 pub(crate) fn routes() -> Routes {
@@ -42,7 +41,7 @@ fn with_retry_after(mut resp: Response, seconds: u64) -> Response {
 }
 
 /// The checks every virtual currency request passes first: key, feature switch, rate limit, ids.
-fn admit(app: &AppState, headers: &HeaderMap) -> Result<Ids, Response> {
+fn admit(app: &Tenant, headers: &HeaderMap) -> Result<Ids, Response> {
     let ids = prelude(app, headers)?;
     let mut state = app.lock();
     if !state.catalog.config.vc_enabled {
@@ -75,7 +74,7 @@ fn balance_json(state: &Inner, balances: &std::collections::BTreeMap<String, i64
 }
 
 /// `POST /vc/transactions/`.
-pub async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn create(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
     let ids = match admit(&app, &headers) {
         Ok(ids) => ids,
         Err(resp) => return resp,
@@ -198,7 +197,7 @@ fn apply(state: &mut Inner, ids: &Ids, params: &VirtualCurrencyTransactionParams
 
 /// `GET /vc/transactions/?currency_code=&limit=&cursor=`: newest first. The cursor is the
 /// offset of the next entry, hex-encoded (opaque to clients).
-pub async fn history(State(app): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn history(App(app): App, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     let ids = match admit(&app, &headers) {
         Ok(ids) => ids,
         Err(resp) => return resp,
@@ -246,7 +245,7 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
 }
 
 /// `GET /vc/balances/`: every currency of the app, with the profile's balance (0 if none).
-pub async fn balances(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+pub async fn balances(App(app): App, headers: HeaderMap) -> Response {
     let ids = match admit(&app, &headers) {
         Ok(ids) => ids,
         Err(resp) => return resp,

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use adapty_server::{AccessLevel, OfferType, PurchaseType, Timestamp, TransactionParams};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -32,7 +32,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::profiles::{Ids, find};
-use crate::state::{AppState, Inner, StoredProfile};
+use crate::state::{App, Inner, StoredProfile, Tenant};
 
 /// Most deliveries the log keeps; the oldest finished ones go first.
 const LOG_CAPACITY: usize = 10_000;
@@ -82,6 +82,10 @@ pub struct Log {
 }
 
 impl Log {
+    pub fn len(&self) -> usize {
+        self.deliveries.len()
+    }
+
     fn get_mut(&mut self, id: u64) -> Option<&mut Delivery> {
         self.deliveries.iter_mut().find(|d| d.id == id)
     }
@@ -307,7 +311,7 @@ fn envelope(profile: &StoredProfile, event_type: &str, properties: Value) -> Val
 /// Queues `events` of `profile` for delivery, if a webhook is configured for their environment
 /// (a sandbox event without a sandbox URL is not sent, as with an integration Adapty has no URL
 /// for).
-pub fn emit(app: &Arc<AppState>, state: &mut Inner, profile: &StoredProfile, events: Vec<Event>) {
+pub fn emit(app: &Arc<Tenant>, state: &mut Inner, profile: &StoredProfile, events: Vec<Event>) {
     for event in events {
         let sandbox = event.properties.get("environment").and_then(Value::as_str) == Some("Sandbox");
         let config = &state.catalog.config;
@@ -348,7 +352,7 @@ fn client() -> &'static reqwest::Client {
 
 /// Sends delivery `id` (after the configured delay, if `delayed`), retrying on the schedule
 /// until an answer in 200-404 or no retries are left. A verification request is sent once.
-async fn deliver(app: Arc<AppState>, id: u64, delayed: bool) {
+async fn deliver(app: Arc<Tenant>, id: u64, delayed: bool) {
     let (delay, schedule, timeout) = {
         let state = app.lock();
         let c = &state.catalog.config;
@@ -396,7 +400,7 @@ async fn deliver(app: Arc<AppState>, id: u64, delayed: bool) {
 }
 
 /// Sends the verification request (`{}`) to `url` and logs it, as saving the integration does.
-pub fn verify(app: &Arc<AppState>, state: &mut Inner, url: String, authorization: Option<String>, sandbox: bool) {
+pub fn verify(app: &Arc<Tenant>, state: &mut Inner, url: String, authorization: Option<String>, sandbox: bool) {
     let delivery = Delivery {
         id: 0,
         event_type: "verification".into(),
@@ -416,19 +420,19 @@ pub fn verify(app: &Arc<AppState>, state: &mut Inner, url: String, authorization
 }
 
 /// `GET /__emulator/webhooks`: the delivery log, oldest first.
-pub async fn list(State(app): State<Arc<AppState>>) -> Json<Vec<Delivery>> {
+pub async fn list(App(app): App) -> Json<Vec<Delivery>> {
     Json(app.lock().webhooks.deliveries.iter().cloned().collect())
 }
 
 /// `DELETE /__emulator/webhooks`: empties the log (deliveries under way stop).
-pub async fn clear(State(app): State<Arc<AppState>>) -> StatusCode {
+pub async fn clear(App(app): App) -> StatusCode {
     app.lock().webhooks.deliveries.clear();
     StatusCode::NO_CONTENT
 }
 
 /// `POST /__emulator/webhooks/{id}/redeliver`: sends a logged event again now (same body, same
 /// `profile_event_id`, as Adapty's resend does), with the retry schedule.
-pub async fn redeliver(State(app): State<Arc<AppState>>, Path(id): Path<u64>) -> Response {
+pub async fn redeliver(App(app): App, Path(id): Path<u64>) -> Response {
     {
         let mut state = app.lock();
         let Some(d) = state.webhooks.get_mut(id) else {
@@ -458,7 +462,7 @@ pub struct Trigger {
 /// `POST /__emulator/webhooks/trigger`: sends an event of any type for an existing profile, its
 /// properties from the profile's latest access level (or defaults) with `properties` over them.
 /// Answers with the queued deliveries' ids.
-pub async fn trigger(State(app): State<Arc<AppState>>, Json(t): Json<Trigger>) -> Response {
+pub async fn trigger(App(app): App, Json(t): Json<Trigger>) -> Response {
     let bad = |message: String| (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response();
     let Some(event_type) = adapty_server::WebhookEventType::ALL.iter().find(|e| e.as_str() == t.event_type) else {
         return bad(format!("{:?} is not one of Adapty's event types", t.event_type));

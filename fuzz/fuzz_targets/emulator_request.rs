@@ -88,7 +88,7 @@ fn fixture() -> &'static Fixture {
         // Paused: a sleep (fault `delay_ms`, chaos `slow`, `vc_processing_delay_ms`) ends as soon
         // as nothing else can run, so no input waits in real time.
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().expect("a runtime");
-        let app = router(Settings { api_key: Some(KEY.into()), app_id: DEFAULT_APP_ID, webhook: None });
+        let app = router(Settings { api_key: Some(KEY.into()), app_id: DEFAULT_APP_ID, ..Settings::default() });
         Fixture { runtime, app }
     })
 }

@@ -4,7 +4,7 @@
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
-use adapty_emulator::Emulator;
+use adapty_emulator::{DEFAULT_APP_ID, Emulator, Settings};
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::Value;
 
@@ -20,6 +20,14 @@ impl T {
     pub async fn start(key: Option<&str>) -> Self {
         let _ = rustls::crypto::ring::default_provider().install_default();
         Self { emulator: Emulator::start_local(key).await.unwrap(), http: Client::new() }
+    }
+
+    /// An emulator where every key is an app of its own (`--accept-any-key`).
+    pub async fn start_tenants() -> Self {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let settings = Settings { tenant_per_key: true, app_id: DEFAULT_APP_ID, ..Settings::default() };
+        let emulator = Emulator::start(([127, 0, 0, 1], 0).into(), settings).await.unwrap();
+        Self { emulator, http: Client::new() }
     }
 
     /// A request to `path` with the right key.
