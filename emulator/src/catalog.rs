@@ -12,12 +12,81 @@ use uuid::Uuid;
 
 /// A store product and the access level a purchase of it gives (`None`: none).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Product {
     pub store_product_id: String,
     #[serde(default)]
     pub access_level_id: Option<String>,
     #[serde(default)]
     pub consumable: bool,
+    /// A subscription's period, what a renewal adds (`P1M`, `P1Y`, `P1W`, `P7D`, ...).
+    #[serde(default)]
+    pub period: Option<Period>,
+    /// The price in USD a free trial converts at.
+    #[serde(default)]
+    pub price_usd: Option<f64>,
+}
+
+/// A subscription period in ISO 8601's form (`P1M`, `P3M`, `P1Y`, `P1W`, `P7D`): years, months,
+/// weeks and days, added in calendar terms (a month from January 31 is February's last day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Period {
+    years: u32,
+    months: u32,
+    days: u32,
+}
+
+impl Period {
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut rest = text.strip_prefix('P')?;
+        let mut period = Period::default();
+        let mut any = false;
+        while !rest.is_empty() {
+            let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+            let n: u32 = rest[..digits].parse().ok()?;
+            match rest[digits..].chars().next()? {
+                'Y' => period.years = period.years.checked_add(n)?,
+                'M' => period.months = period.months.checked_add(n)?,
+                'W' => period.days = period.days.checked_add(n.checked_mul(7)?)?,
+                'D' => period.days = period.days.checked_add(n)?,
+                _ => return None,
+            }
+            rest = &rest[digits + 1..];
+            any = true;
+        }
+        (any && period != Period::default()).then_some(period)
+    }
+
+    /// The moment one period after `t`.
+    pub fn after(&self, t: chrono::DateTime<Utc>) -> Option<chrono::DateTime<Utc>> {
+        t.checked_add_months(chrono::Months::new(self.years.checked_mul(12)?.checked_add(self.months)?))?
+            .checked_add_days(chrono::Days::new(u64::from(self.days)))
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("P")?;
+        for (n, unit) in [(self.years, 'Y'), (self.months, 'M'), (self.days, 'D')] {
+            if n > 0 {
+                write!(f, "{n}{unit}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Period::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a period like P1M, P1Y, P1W or P7D")))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,19 +139,21 @@ fn default_webhook_timeout() -> f64 {
 
 impl Default for Config {
     fn default() -> Self {
-        let product = |id: &str, level: Option<&str>, consumable| Product {
+        let product = |id: &str, level: Option<&str>, consumable, period: Option<&str>, price_usd: Option<f64>| Product {
             store_product_id: id.into(),
             access_level_id: level.map(Into::into),
             consumable,
+            period: period.and_then(Period::parse),
+            price_usd,
         };
         Self {
             access_levels: vec!["premium".into()],
             products: vec![
-                product("premium_monthly", Some("premium"), false),
-                product("premium_annual", Some("premium"), false),
-                product("1year.premium", Some("premium"), false),
-                product("premium_lifetime", Some("premium"), false),
-                product("coins_100", None, true),
+                product("premium_monthly", Some("premium"), false, Some("P1M"), Some(9.99)),
+                product("premium_annual", Some("premium"), false, Some("P1Y"), Some(79.99)),
+                product("1year.premium", Some("premium"), false, Some("P1Y"), Some(79.99)),
+                product("premium_lifetime", Some("premium"), false, None, None),
+                product("coins_100", None, true, None, None),
             ],
             currencies: vec![
                 Currency { code: "COINS".into(), name: "Gold Coins".into() },
@@ -103,7 +174,8 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Catalog {
     pub config: Config,
     pub paywalls: Vec<Paywall>,

@@ -61,7 +61,7 @@ fn default_slow_ms() -> u64 {
 }
 
 /// Chaos as configured, with what it has done so far.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Chaos {
     #[serde(flatten)]
     pub settings: Settings,

@@ -31,17 +31,18 @@ pub async fn intercept(App(app): App, req: Request, next: Next) -> Response {
     let body = axum::body::to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
     let method = parts.method.to_string();
     let path = parts.uri.path().to_owned();
-    let planned = {
+    let (planned, received_at) = {
         let mut state = app.lock();
+        let received_at = state.clock.now().to_rfc3339();
         let fault = state.faults.iter_mut().find(|f| f.matches(&method, &path, &parts.headers)).map(|f| {
             f.times -= 1;
             f.clone()
         });
-        fault.or_else(|| state.chaos.as_mut().and_then(|c| Some(chaos_fault(c.draw(&path)?, &c.settings))))
+        (fault.or_else(|| state.chaos.as_mut().and_then(|c| Some(chaos_fault(c.draw(&path)?, &c.settings)))), received_at)
     };
     let mut entry = JournalEntry {
         request_id: request_id.clone(),
-        received_at: chrono::Utc::now().to_rfc3339(),
+        received_at,
         method,
         path,
         query: parts.uri.query().map(str::to_owned),
@@ -300,7 +301,7 @@ pub async fn inspect_profile(App(app): App, Path(id): Path<String>) -> Response 
         .and_then(|u| state.profiles.get(&u))
         .or_else(|| state.by_customer_user_id.get(&id).and_then(|u| state.profiles.get(u)));
     match found {
-        Some(p) => Json(json!({ "profile": p.to_api(app.settings.app_id), "stored": p })).into_response(),
+        Some(p) => Json(json!({ "profile": p.to_api(app.settings.app_id, state.now()), "stored": p })).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -344,6 +345,7 @@ pub async fn seed_profiles(App(app): App, Json(seed): Json<Seed>) -> Response {
         balances: BTreeMap::new(),
     });
     let mut state = app.lock();
+    let now = state.now();
     let mut ids = Vec::new();
     for p in generated.chain(seed.profiles) {
         let id = p.profile_id.unwrap_or_else(Uuid::new_v4);
@@ -354,7 +356,7 @@ pub async fn seed_profiles(App(app): App, Json(seed): Json<Seed>) -> Response {
         }
         let mut new = StoredProfile::new(id, p.customer_user_id);
         for level in &p.access_levels {
-            new.access_levels.insert(level.clone(), crate::purchases::granted(level, None, None));
+            new.access_levels.insert(level.clone(), crate::purchases::granted(level, None, None, now));
         }
         new.balances = p.balances;
         if let Some(old) = state.profiles.insert(id, new.clone()) {

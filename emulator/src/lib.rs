@@ -10,13 +10,16 @@
 
 mod catalog;
 mod chaos;
+mod clock;
 mod control;
 mod errors;
+mod lifecycle;
 mod media;
 mod paywalls;
 mod profiles;
 mod purchases;
 mod settings;
+mod snapshot;
 mod state;
 mod virtual_currency;
 mod webhooks;
@@ -32,8 +35,12 @@ use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use adapty_server::ops::manifest as ops;
+pub use snapshot::Snapshot;
 use state::AppState;
 pub use state::{Fault, JournalEntry, Settings};
+
+/// The largest snapshot `PUT /__emulator/snapshot` reads.
+const SNAPSHOT_LIMIT: usize = 512 << 20;
 
 /// The app id the emulator reports unless told otherwise.
 pub const DEFAULT_APP_ID: Uuid = Uuid::from_u128(0x14c3d623_2f3a_455a_aa86_ef83dff6913b);
@@ -98,6 +105,11 @@ fn service(settings: Settings) -> (Router, Arc<AppState>) {
     let control = Router::new()
         .route("/__emulator/health", get(control::health))
         .route("/__emulator/tenants", get(control::tenants))
+        .route("/__emulator/clock", get(clock::get).post(clock::set))
+        .route(
+            "/__emulator/snapshot",
+            get(snapshot::export).put(snapshot::import).layer(axum::extract::DefaultBodyLimit::max(SNAPSHOT_LIMIT)),
+        )
         .route("/__emulator/reset", post(control::reset))
         .route("/__emulator/journal", get(control::journal).delete(control::clear_journal))
         .route("/__emulator/faults", get(control::list_faults).post(control::add_faults).delete(control::clear_faults))
@@ -115,6 +127,7 @@ fn service(settings: Settings) -> (Router, Arc<AppState>) {
 /// A running emulator; stops when [`Emulator::stop`] is called or it is dropped.
 pub struct Emulator {
     addr: SocketAddr,
+    state: Arc<AppState>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -136,7 +149,7 @@ impl Emulator {
                 tracing::error!("emulator stopped: {e}");
             }
         });
-        Ok(Self { addr, shutdown: Some(tx), task: Some(task) })
+        Ok(Self { addr, state, shutdown: Some(tx), task: Some(task) })
     }
 
     /// Serves on a free loopback port with the given key (`None` accepts any key).
@@ -154,8 +167,15 @@ impl Emulator {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections and waits for open requests to finish.
-    pub async fn stop(mut self) {
+    /// Every app's snapshot (as `GET /__emulator/snapshot` gives it) by tenant id: `default`,
+    /// then `1`, `2`, ... with an app per key.
+    pub fn snapshots(&self) -> Vec<(String, String)> {
+        self.state.tenants().iter().map(|t| (t.id.clone(), snapshot::to_json(&t.lock()))).collect()
+    }
+
+    /// Stops accepting connections and waits for open requests to finish; the state stays
+    /// readable ([`Emulator::snapshots`]).
+    pub async fn stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

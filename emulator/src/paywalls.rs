@@ -1,7 +1,7 @@
 //! Paywalls: the page-numbered list, get, and the remote-config update (which replaces all).
 
 use adapty_server::ops::manifest as ops;
-use adapty_server::{MAX_PAYWALL_PAGE_SIZE, Paywall, PaywallUpdateParams, Timestamp};
+use adapty_server::{MAX_PAYWALL_PAGE_SIZE, Paywall, PaywallUpdateParams};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
@@ -84,10 +84,11 @@ pub async fn update(App(app): App, headers: HeaderMap, Path(id): Path<String>, b
         return errors::rule(&e);
     }
     let mut state = app.lock();
+    let now = state.now();
     match state.catalog.paywalls.iter_mut().find(|p| p.paywall_id == id) {
         Some(p) => {
             p.remote_configs = params.remote_configs;
-            p.updated_at = Timestamp::from(chrono::Utc::now());
+            p.updated_at = now;
             Json(&*p).into_response()
         }
         None => not_found(),

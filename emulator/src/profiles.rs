@@ -15,7 +15,9 @@
 #![allow(clippy::result_large_err)]
 
 use adapty_server::models::DataEnvelope;
-use adapty_server::{ApiVersion, AttributeValue, CUSTOMER_USER_ID_HEADER, Field, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileParams};
+use adapty_server::{
+    ApiVersion, AttributeValue, CUSTOMER_USER_ID_HEADER, Field, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileParams, Timestamp,
+};
 use axum::Json;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -70,18 +72,20 @@ pub async fn endpoint(App(app): App, method: Method, uri: Uri, headers: HeaderMa
                     None => return errors::profile_not_found(),
                 }
             };
+            let now = state.now();
             let Some(profile) = state.profiles.get_mut(&id) else { return errors::profile_not_found() };
             if let Err(resp) = apply(profile, params, platform) {
                 return resp;
             }
-            ok(profile, app.settings.app_id)
+            ok(profile, app.settings.app_id, now)
         }
         _ => StatusCode::METHOD_NOT_ALLOWED.into_response(),
     }
 }
 
-pub fn ok(profile: &StoredProfile, app_id: Uuid) -> Response {
-    Json(DataEnvelope { data: profile.to_api(app_id) }).into_response()
+/// The profile as the API answers at `now`.
+pub fn ok(profile: &StoredProfile, app_id: Uuid, now: Timestamp) -> Response {
+    Json(DataEnvelope { data: profile.to_api(app_id, now) }).into_response()
 }
 
 pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -136,10 +140,10 @@ pub fn find(state: &Inner, ids: &Ids) -> Option<Uuid> {
     }
 }
 
-fn with_profile(app: &Tenant, ids: &Ids, f: impl FnOnce(&StoredProfile, Uuid) -> Response) -> Response {
+fn with_profile(app: &Tenant, ids: &Ids, f: impl FnOnce(&StoredProfile, Uuid, Timestamp) -> Response) -> Response {
     let state = app.lock();
     match find(&state, ids).and_then(|id| state.profiles.get(&id)) {
-        Some(p) => f(p, app.settings.app_id),
+        Some(p) => f(p, app.settings.app_id, state.now()),
         None => errors::profile_not_found(),
     }
 }

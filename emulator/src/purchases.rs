@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -38,26 +38,29 @@ pub(crate) fn routes() -> Routes {
     ]
 }
 
-/// Runs `change` on the request's profile (an unknown profile gets `missing()`), then sends the
-/// webhooks `events` finds in what it changed (given the profile before and after).
+/// Runs `change` on the request's profile at the app's time (an unknown profile gets
+/// `missing()`), then sends the webhooks `events` finds in what it changed (given the profile
+/// before and after).
 fn with_profile_mut(
     app: &Arc<Tenant>,
     ids: &Ids,
     missing: fn() -> Response,
-    change: impl FnOnce(&mut StoredProfile, &Catalog) -> Result<(), Response>,
-    events: impl FnOnce(&StoredProfile, &StoredProfile) -> Vec<webhooks::Event>,
+    change: impl FnOnce(&mut StoredProfile, &Catalog, Timestamp) -> Result<(), Response>,
+    events: impl FnOnce(&StoredProfile, &StoredProfile, Timestamp) -> Vec<webhooks::Event>,
 ) -> Response {
     let mut state = app.lock();
+    let now = state.now();
     let Some(id) = find(&state, ids) else { return missing() };
-    let Inner { profiles, catalog, .. } = &mut *state;
+    let Inner { profiles, catalog, schedule, .. } = &mut *state;
     let Some(profile) = profiles.get_mut(&id) else { return missing() };
     let before = profile.clone();
-    if let Err(resp) = change(profile, catalog) {
+    if let Err(resp) = change(profile, catalog, now) {
         return resp;
     }
+    schedule.touched(profile, now.0.to_utc());
     let after = profile.clone();
-    webhooks::emit(app, &mut state, &after, events(&before, &after));
-    ok(&after, app.settings.app_id)
+    webhooks::emit(app, &mut state, id, events(&before, &after, now));
+    ok(&after, app.settings.app_id, now)
 }
 
 /// A profile-scoped request's ids and body, read and checked with the SDK's own rules.
@@ -78,19 +81,19 @@ pub async fn set_transaction(App(app): App, headers: HeaderMap, body: Bytes) -> 
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    let change = |profile: &mut StoredProfile, catalog: &Catalog| {
-        record(profile, catalog, &params);
+    let change = |profile: &mut StoredProfile, catalog: &Catalog, now| {
+        record(profile, catalog, &params, now);
         Ok(())
     };
-    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after| {
-        let mut events = webhooks::transaction_events(before, after, &params, usd(&params.price));
-        events.extend(webhooks::access_events(before, after, false));
+    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after, now| {
+        let mut events = webhooks::transaction_events(before, after, &params, usd(&params.price), now);
+        events.extend(webhooks::access_events(before, after, false, now));
         events
     })
 }
 
 /// Rough USD rates for revenue; a currency not listed counts 1:1.
-fn usd(price: &Price) -> f64 {
+pub fn usd(price: &Price) -> f64 {
     let rate = match price.currency.as_str() {
         "EUR" => 1.08,
         "GBP" => 1.27,
@@ -103,9 +106,8 @@ fn usd(price: &Price) -> f64 {
     price.value * rate
 }
 
-/// Records a transaction as Adapty would: a repeat of a `store_transaction_id` updates it.
-pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionParams) {
-    let now = Timestamp::from(Utc::now());
+/// Records a transaction at `now` as Adapty would: a repeat of a `store_transaction_id` updates it.
+pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionParams, now: Timestamp) {
     let refunded = t.refunded_at.is_some();
     profile.revenue.insert(t.store_transaction_id.clone(), if refunded { 0.0 } else { usd(&t.price) });
     if refunded {
@@ -183,6 +185,8 @@ pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionPar
             };
             let original = sub.store_original_transaction_id.clone();
             upsert(&mut profile.subscriptions, sub, |s| s.store_original_transaction_id == original);
+            let chain = profile.chains.entry(t.store_original_transaction_id.clone()).or_default();
+            upsert(chain, t.clone(), |c| c.store_transaction_id == t.store_transaction_id);
             if let Some(id) = access {
                 upsert_access(profile, id, level(access_until, renewal_cancelled_at, in_grace));
             }
@@ -225,9 +229,8 @@ fn paid_access_level_does_not_exist(id: &str) -> Response {
     )
 }
 
-/// An access level as a grant gives it (store `adapty`, no transaction of a store).
-pub fn granted(access_level_id: &str, starts_at: Option<Timestamp>, expires_at: Option<Timestamp>) -> AccessLevel {
-    let now = Timestamp::from(Utc::now());
+/// An access level as a grant at `now` gives it (store `adapty`, no transaction of a store).
+pub fn granted(access_level_id: &str, starts_at: Option<Timestamp>, expires_at: Option<Timestamp>, now: Timestamp) -> AccessLevel {
     let grant_id = Uuid::new_v4().to_string();
     AccessLevel {
         access_level_id: access_level_id.to_owned(),
@@ -255,15 +258,17 @@ pub async fn grant(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    let change = |profile: &mut StoredProfile, catalog: &Catalog| {
+    let change = |profile: &mut StoredProfile, catalog: &Catalog, now| {
         if !catalog.config.access_levels.contains(&params.access_level_id) {
             return Err(paid_access_level_does_not_exist(&params.access_level_id));
         }
-        let level = granted(&params.access_level_id, params.starts_at, params.expires_at);
+        let level = granted(&params.access_level_id, params.starts_at, params.expires_at, now);
         profile.access_levels.insert(params.access_level_id.clone(), level);
         Ok(())
     };
-    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after| webhooks::access_events(before, after, true))
+    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after, now| {
+        webhooks::access_events(before, after, true, now)
+    })
 }
 
 pub async fn revoke(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
@@ -271,7 +276,7 @@ pub async fn revoke(App(app): App, headers: HeaderMap, body: Bytes) -> Response 
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    let change = |profile: &mut StoredProfile, catalog: &Catalog| {
+    let change = |profile: &mut StoredProfile, catalog: &Catalog, now: Timestamp| {
         let id = &params.access_level_id;
         if !catalog.config.access_levels.contains(id) {
             return Err(paid_access_level_does_not_exist(id));
@@ -285,7 +290,6 @@ pub async fn revoke(App(app): App, headers: HeaderMap, body: Bytes) -> Response 
                 &[&format!("Profile `{profile_id}` has no `{id}` access level")],
             ));
         };
-        let now = Timestamp::from(Utc::now());
         let at = params.revoke_at.unwrap_or(now);
         if let (Some(revoke_at), Some(expires)) = (params.revoke_at, level.expires_at) {
             if revoke_at > expires {
@@ -304,7 +308,9 @@ pub async fn revoke(App(app): App, headers: HeaderMap, body: Bytes) -> Response 
         level.cancellation_reason = Some(CancellationReason::AdaptyRevoked);
         Ok(())
     };
-    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after| webhooks::access_events(before, after, false))
+    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after, now| {
+        webhooks::access_events(before, after, false, now)
+    })
 }
 
 /// Finds or creates the profile with `customer_user_id` (the imports create it if needed).
@@ -315,10 +321,9 @@ fn profile_for_customer<'a>(state: &'a mut Inner, customer_user_id: &str) -> &'a
     state.profiles.entry(id).or_insert_with(|| StoredProfile::new(id, Some(customer_user_id.to_owned())))
 }
 
-/// A purchase as a store import finds it: `sub_...` a monthly subscription, anything else a
-/// lifetime purchase.
-fn imported(store: &str, token: &str) -> TransactionParams {
-    let now = Utc::now();
+/// A purchase as a store import finds it at `now`: `sub_...` a monthly subscription, anything
+/// else a lifetime purchase.
+fn imported(store: &str, token: &str, now: DateTime<Utc>) -> TransactionParams {
     let subscription = token.starts_with("sub_");
     let id: String = token.chars().take(adapty_server::MAX_STORE_TRANSACTION_ID_LEN).collect();
     TransactionParams {
@@ -375,10 +380,8 @@ pub async fn validate_stripe(App(app): App, headers: HeaderMap, body: Bytes) -> 
     if !(token.starts_with("sub_") || token.starts_with("pi_")) {
         return json_api_error("Stripe object not found", "/data/attributes/stripe_token");
     }
-    let mut state = app.lock();
-    let catalog = state.catalog.clone();
-    let profile = profile_for_customer(&mut state, customer_user_id);
-    record(profile, &catalog, &imported("stripe", token));
+    let now = app.lock().clock.now();
+    import(&app, customer_user_id, &imported("stripe", token, now));
     (StatusCode::OK, [("content-type", "application/vnd.api+json")], json!({ "data": null }).to_string()).into_response()
 }
 
@@ -401,9 +404,19 @@ pub async fn validate_paddle(App(app): App, headers: HeaderMap, body: Bytes) -> 
             &["Invalid Paddle credentials or purchase not found"],
         );
     }
+    let now = app.lock().clock.now();
+    let profile = import(&app, &params.customer_user_id, &imported("paddle", &params.paddle_token, now));
+    ok(&profile, app.settings.app_id, Timestamp::from(now))
+}
+
+/// Records a store import's transaction for the customer (made if needed); returns the profile.
+fn import(app: &Tenant, customer_user_id: &str, t: &TransactionParams) -> StoredProfile {
     let mut state = app.lock();
+    let now = state.now();
     let catalog = state.catalog.clone();
-    let profile = profile_for_customer(&mut state, &params.customer_user_id);
-    record(profile, &catalog, &imported("paddle", &params.paddle_token));
-    ok(profile, app.settings.app_id)
+    let profile = profile_for_customer(&mut state, customer_user_id);
+    record(profile, &catalog, t, now);
+    let profile = profile.clone();
+    state.schedule.touched(&profile, now.0.to_utc());
+    profile
 }

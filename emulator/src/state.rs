@@ -3,11 +3,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use adapty_server::{AccessLevel, CustomAttribute, CustomAttributes, InstallationMeta, NonSubscription, Profile, Subscription};
-use std::time::Instant;
+use adapty_server::{
+    AccessLevel, CustomAttribute, CustomAttributes, InstallationMeta, NonSubscription, Profile, Subscription, Timestamp, TransactionParams,
+};
+use chrono::{DateTime, Utc};
 
 use crate::catalog::Catalog;
 use crate::chaos::Chaos;
+use crate::clock::Clock;
+use crate::lifecycle::{self, Schedule};
+use crate::snapshot::{Format, Snapshot};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -26,6 +31,8 @@ pub struct Settings {
     pub app_id: Uuid,
     /// The production webhook (URL, `Authorization` value) configured at start; a reset keeps it.
     pub webhook: Option<(String, Option<String>)>,
+    /// The state every app starts (and resets) to, instead of the defaults (`--import`).
+    pub start: Option<Snapshot>,
 }
 
 /// The header that addresses a tenant by its [`Tenant::id`] instead of its key (the web UI's way:
@@ -50,31 +57,66 @@ pub struct Tenant {
     inner: Mutex<Inner>,
 }
 
-#[derive(Default)]
+/// One app's whole state; serialized, it is the app's snapshot (`crate::snapshot`): stable,
+/// diff-friendly JSON that reads back to the same state.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Inner {
+    /// The snapshot format's name and version.
+    format: Format,
+    pub clock: Clock,
+    /// What time has done so far, and when it next has something to do.
+    pub schedule: Schedule,
+    /// Access levels, products, currencies, paywalls and limits: what the dashboard configures.
+    pub catalog: Catalog,
+    /// Sorted by profile id in a snapshot.
+    #[serde(with = "crate::snapshot::profiles")]
     pub profiles: HashMap<Uuid, StoredProfile>,
+    /// Derived from `profiles`.
+    #[serde(skip)]
     pub by_customer_user_id: HashMap<String, Uuid>,
-    pub journal: VecDeque<JournalEntry>,
     pub faults: Vec<Fault>,
     /// Faults drawn at random for every request, when on.
     pub chaos: Option<Chaos>,
-    /// Access levels, products, currencies, paywalls and limits: what the dashboard configures.
-    pub catalog: Catalog,
     /// When each virtual currency request of the last minute arrived (the rate limit's window).
-    pub vc_requests: VecDeque<Instant>,
+    pub vc_requests: VecDeque<DateTime<Utc>>,
     /// Every webhook sent or to send, with its attempts.
     pub webhooks: crate::webhooks::Log,
+    pub journal: VecDeque<JournalEntry>,
 }
 
 impl Inner {
-    /// A fresh state: the defaults, and the webhook the emulator was started with.
+    /// A fresh state: the imported one or the defaults, and the webhook the emulator was started
+    /// with.
     pub fn new(settings: &Settings) -> Self {
-        let mut inner = Self::default();
+        let mut inner = settings.start.as_ref().map_or_else(Self::defaults, Snapshot::state);
         if let Some((url, authorization)) = &settings.webhook {
             inner.catalog.config.webhook_url = Some(url.clone());
             inner.catalog.config.webhook_authorization = authorization.clone();
         }
         inner
+    }
+
+    fn defaults() -> Self {
+        let clock = Clock::default();
+        Self {
+            format: Format,
+            profiles: HashMap::new(),
+            by_customer_user_id: HashMap::new(),
+            journal: VecDeque::new(),
+            faults: Vec::new(),
+            chaos: None,
+            catalog: Catalog::default(),
+            vc_requests: VecDeque::new(),
+            webhooks: crate::webhooks::Log::default(),
+            schedule: Schedule::new(clock.now()),
+            clock,
+        }
+    }
+
+    /// The app's time (its [`Clock`]'s).
+    pub fn now(&self) -> Timestamp {
+        Timestamp::from(self.clock.now())
     }
 }
 
@@ -103,10 +145,14 @@ impl AppState {
         let tenant = Arc::new(Tenant::new(id, key, self.settings.clone()));
         tenants.insert(key.to_owned(), tenant.clone());
         drop(tenants);
+        let mut state = tenant.lock();
+        // An imported state's pending webhooks go out.
+        crate::webhooks::resume(&tenant, &mut state);
         // A new app configured with the start's webhook: as if its integration had just been saved.
         if let Some((url, authorization)) = tenant.settings.webhook.clone() {
-            crate::webhooks::verify(&tenant, &mut tenant.lock(), url, authorization, false);
+            crate::webhooks::verify(&tenant, &mut state, url, authorization, false);
         }
+        drop(state);
         Some(tenant)
     }
 
@@ -136,13 +182,17 @@ pub struct App(pub Arc<Tenant>);
 impl axum::extract::FromRequestParts<Arc<AppState>> for App {
     type Rejection = axum::response::Response;
 
+    /// Also runs what the app's time has brought since its last request.
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
-        state.tenant(&parts.headers).map(App).ok_or_else(crate::errors::unknown_tenant)
+        let tenant = state.tenant(&parts.headers).ok_or_else(crate::errors::unknown_tenant)?;
+        lifecycle::catch_up(&tenant);
+        Ok(App(tenant))
     }
 }
 
 /// A profile as the emulator keeps it: more than the API returns, so tests can check updates.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StoredProfile {
     pub profile_id: Uuid,
     pub customer_user_id: Option<String>,
@@ -156,6 +206,9 @@ pub struct StoredProfile {
     pub platform: Option<String>,
     pub access_levels: BTreeMap<String, AccessLevel>,
     pub subscriptions: Vec<Subscription>,
+    /// Every transaction of each subscription, by original transaction id, oldest first: what
+    /// a renewal repeats and `consecutive_payments` counts.
+    pub chains: BTreeMap<String, Vec<TransactionParams>>,
     pub non_subscriptions: Vec<NonSubscription>,
     /// Revenue in USD of each recorded transaction, by `store_transaction_id`.
     pub revenue: BTreeMap<String, f64>,
@@ -168,15 +221,17 @@ pub struct StoredProfile {
     pub balances: BTreeMap<String, i64>,
     /// Virtual currency history, oldest first (API JSON).
     pub vc_history: Vec<Value>,
-    /// Idempotency keys of virtual currency transactions of the last hour.
-    #[serde(skip)]
-    pub idempotency: HashMap<String, Idempotent>,
+    /// Idempotency keys of virtual currency transactions of the last hour (in a snapshot, the
+    /// answered ones).
+    #[serde(serialize_with = "crate::snapshot::answered")]
+    pub idempotency: BTreeMap<String, Idempotent>,
 }
 
 /// What an `Idempotency-Key` stands for: a request still running, or its stored answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Idempotent {
-    pub at: Instant,
+    pub at: DateTime<Utc>,
     /// `(status, body)` once the first request finished.
     pub answer: Option<(u16, Value)>,
 }
@@ -194,6 +249,7 @@ impl StoredProfile {
             platform: None,
             access_levels: BTreeMap::new(),
             subscriptions: Vec::new(),
+            chains: BTreeMap::new(),
             non_subscriptions: Vec::new(),
             revenue: BTreeMap::new(),
             refunded: BTreeSet::new(),
@@ -201,19 +257,19 @@ impl StoredProfile {
             integration_ids: Map::new(),
             balances: BTreeMap::new(),
             vc_history: Vec::new(),
-            idempotency: HashMap::new(),
+            idempotency: BTreeMap::new(),
         }
     }
 
-    /// The API's view of this profile.
-    pub fn to_api(&self, app_id: Uuid) -> Profile {
+    /// The API's view of this profile at `now`.
+    pub fn to_api(&self, app_id: Uuid, now: Timestamp) -> Profile {
         Profile {
             app_id: app_id.to_string(),
             profile_id: self.profile_id.to_string(),
             customer_user_id: self.customer_user_id.clone(),
             total_revenue_usd: (self.revenue.values().sum::<f64>() * 100.0).round() / 100.0 + 0.0,
             segment_hash: self.segment_hash.clone(),
-            timestamp: chrono::Utc::now().timestamp_millis(),
+            timestamp: now.0.timestamp_millis(),
             custom_attributes: CustomAttributes(self.custom_attributes.clone()),
             access_levels: self.access_levels.values().cloned().collect(),
             subscriptions: self.subscriptions.clone(),
@@ -224,7 +280,8 @@ impl StoredProfile {
 }
 
 /// One request as received, with the key redacted.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct JournalEntry {
     pub request_id: String,
     pub received_at: String,

@@ -5,7 +5,9 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use chrono::TimeDelta;
 
 use adapty_server::ops::manifest as ops;
 use adapty_server::{IDEMPOTENCY_KEY_HEADER, MAX_VC_PAGE_LIMIT, VirtualCurrencyTransactionParams, check_idempotency_key};
@@ -31,9 +33,9 @@ pub(crate) fn routes() -> Routes {
     ]
 }
 
-/// How long an `Idempotency-Key` is remembered.
-const KEY_WINDOW: Duration = Duration::from_secs(3600);
-const RATE_WINDOW: Duration = Duration::from_secs(60);
+/// How long an `Idempotency-Key` is remembered (on the app's clock).
+const KEY_WINDOW: TimeDelta = TimeDelta::hours(1);
+const RATE_WINDOW: TimeDelta = TimeDelta::minutes(1);
 
 fn with_retry_after(mut resp: Response, seconds: u64) -> Response {
     resp.headers_mut().insert("retry-after", seconds.into());
@@ -52,14 +54,14 @@ fn admit(app: &Tenant, headers: &HeaderMap) -> Result<Ids, Response> {
             &["Server API for virtual currencies is not enabled for this app. Contact Adapty support to request access."],
         ));
     }
-    let now = Instant::now();
-    while state.vc_requests.front().is_some_and(|t| now.duration_since(*t) >= RATE_WINDOW) {
+    let now = state.clock.now();
+    while state.vc_requests.front().is_some_and(|t| now - *t >= RATE_WINDOW) {
         state.vc_requests.pop_front();
     }
     if state.vc_requests.len() >= state.catalog.config.vc_rate_limit_per_minute as usize {
         // A limit of 0 refuses everything: wait a whole window.
-        let waited = state.vc_requests.front().map_or(Duration::ZERO, |oldest| now.duration_since(*oldest));
-        let wait = RATE_WINDOW.saturating_sub(waited).as_secs().max(1);
+        let waited = state.vc_requests.front().map_or(TimeDelta::zero(), |oldest| now - *oldest);
+        let wait = (RATE_WINDOW - waited).num_seconds().max(1) as u64;
         let resp = errors::nested(StatusCode::TOO_MANY_REQUESTS, "rate_limited", None, &["Request was throttled."]);
         return Err(with_retry_after(resp, wait));
     }
@@ -100,8 +102,9 @@ pub async fn create(App(app): App, headers: HeaderMap, body: Bytes) -> Response 
     let delay = {
         let mut state = app.lock();
         let Some(id) = find(&state, &ids) else { return errors::profile_not_found() };
+        let now = state.clock.now();
         let profile = state.profiles.get_mut(&id).expect("found");
-        profile.idempotency.retain(|_, e| e.at.elapsed() < KEY_WINDOW);
+        profile.idempotency.retain(|_, e| now - e.at < KEY_WINDOW);
         if let Some(key) = &key {
             match profile.idempotency.get(key) {
                 Some(Idempotent { answer: Some((status, body)), .. }) => {
@@ -113,7 +116,7 @@ pub async fn create(App(app): App, headers: HeaderMap, body: Bytes) -> Response 
                     return with_retry_after(resp, 1);
                 }
                 None => {
-                    profile.idempotency.insert(key.clone(), Idempotent { at: Instant::now(), answer: None });
+                    profile.idempotency.insert(key.clone(), Idempotent { at: now, answer: None });
                 }
             }
         }
@@ -128,12 +131,13 @@ pub async fn create(App(app): App, headers: HeaderMap, body: Bytes) -> Response 
             tokio::time::sleep(Duration::from_millis(delay)).await;
         }
         let mut state = app.lock();
+        let now = state.clock.now();
         let (status, answer) = apply(&mut state, &ids, &params);
         if let Some(profile) = find(&state, &ids).and_then(|id| state.profiles.get_mut(&id)) {
             if let Some(key) = key {
                 // Failures are not remembered: a corrected retry with the same key may succeed.
                 if status == StatusCode::OK {
-                    profile.idempotency.insert(key, Idempotent { at: Instant::now(), answer: Some((200, answer.clone())) });
+                    profile.idempotency.insert(key, Idempotent { at: now, answer: Some((200, answer.clone())) });
                 } else {
                     profile.idempotency.remove(&key);
                 }
@@ -190,7 +194,7 @@ fn apply(state: &mut Inner, ids: &Ids, params: &VirtualCurrencyTransactionParams
         "transaction_type": "api_transaction",
         "items": changes,
         "metadata": params.metadata,
-        "created_at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "created_at": state.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     }));
     (StatusCode::OK, json!({ "transaction_id": transaction_id, "balances": snapshots }))
 }
@@ -253,5 +257,5 @@ pub async fn balances(App(app): App, headers: HeaderMap) -> Response {
     let state = app.lock();
     let Some(profile) = find(&state, &ids).and_then(|id| state.profiles.get(&id)) else { return errors::profile_not_found() };
     let data: Vec<Value> = state.catalog.config.currencies.iter().map(|c| balance_json(&state, &profile.balances, &c.code)).collect();
-    Json(json!({ "response_created_at": chrono::Utc::now().timestamp_millis(), "data": data })).into_response()
+    Json(json!({ "response_created_at": state.clock.now().timestamp_millis(), "data": data })).into_response()
 }

@@ -42,29 +42,51 @@ pub fn adapty_retry_schedule() -> Vec<f64> {
     (0..9).map(|n| 60.0 * f64::from(1u32 << n)).collect()
 }
 
+/// Which of the integration's endpoints a delivery goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Endpoint {
+    Production,
+    Sandbox,
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryState {
+    /// Not answered in 200-404 yet, with attempts left.
+    Pending,
+    /// Answered in 200-404.
+    Delivered,
+    /// No retries left.
+    Failed,
+}
+
 /// One webhook request as the emulator sent (or will send) it, with every attempt.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Delivery {
     pub id: u64,
     /// `verification`, or the event's type as sent (its configured name, if renamed).
     pub event_type: String,
     pub profile_event_id: Option<String>,
     pub profile_id: Option<String>,
-    /// `production` or `sandbox`: which endpoint it goes to.
-    pub environment: &'static str,
+    /// Which endpoint it goes to.
+    pub environment: Endpoint,
     pub url: String,
     pub created_at: String,
-    /// `pending`, `delivered` (an answer in 200-404) or `failed` (no retries left).
-    pub state: &'static str,
+    pub state: DeliveryState,
     pub next_attempt_at: Option<String>,
     pub attempts: Vec<Attempt>,
     pub body: Value,
-    /// The `Authorization` header it is sent with (the emulator's own log: the secret is yours).
+    /// The `Authorization` header it is sent with: the integration's, never shown (a snapshot
+    /// restores it from the integration's settings).
     #[serde(skip)]
     authorization: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Attempt {
     pub at: String,
     /// The answer's status, if one came.
@@ -75,7 +97,8 @@ pub struct Attempt {
 }
 
 /// The delivery log.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Log {
     deliveries: VecDeque<Delivery>,
     next_id: u64,
@@ -94,7 +117,7 @@ impl Log {
         self.next_id += 1;
         delivery.id = self.next_id;
         if self.deliveries.len() >= LOG_CAPACITY {
-            let finished = self.deliveries.iter().position(|d| d.state != "pending").unwrap_or(0);
+            let finished = self.deliveries.iter().position(|d| d.state != DeliveryState::Pending).unwrap_or(0);
             self.deliveries.remove(finished);
         }
         self.deliveries.push_back(delivery);
@@ -117,16 +140,13 @@ fn opt_time(t: Option<Timestamp>) -> Value {
     t.map_or(Value::Null, |t| Value::String(wire_time(&t)))
 }
 
-fn now() -> Timestamp {
-    Timestamp::from(Utc::now())
-}
-
 fn is_trial(t: &TransactionParams) -> bool {
     t.offer.as_ref().is_some_and(|o| o.offer_type == OfferType::FreeTrial)
 }
 
-/// What a set transaction produced, from the profile before and after it (Adapty's event flows).
-pub fn transaction_events(before: &StoredProfile, after: &StoredProfile, t: &TransactionParams, usd: f64) -> Vec<Event> {
+/// What a set transaction produced at `now`, from the profile before and after it (Adapty's
+/// event flows).
+pub fn transaction_events(before: &StoredProfile, after: &StoredProfile, t: &TransactionParams, usd: f64, now: Timestamp) -> Vec<Event> {
     let mut types = Vec::new();
     let refunded = t.refunded_at.is_some();
     match t.purchase_type {
@@ -165,7 +185,7 @@ pub fn transaction_events(before: &StoredProfile, after: &StoredProfile, t: &Tra
                             types.push("entered_grace_period");
                         }
                     }
-                    let expired = |s: &adapty_server::Subscription| s.expires_at.is_some_and(|e| e <= now());
+                    let expired = |s: &adapty_server::Subscription| s.expires_at.is_some_and(|e| e <= now);
                     if !refunded && new.as_ref().is_some_and(expired) && !expired(&old) {
                         types.push(if prefix == "trial" { "trial_expired" } else { "subscription_expired" });
                     }
@@ -176,16 +196,18 @@ pub fn transaction_events(before: &StoredProfile, after: &StoredProfile, t: &Tra
             }
         }
     }
-    types.into_iter().map(|event_type| Event { event_type, properties: transaction_properties(after, t, usd, event_type) }).collect()
+    types.into_iter().map(|event_type| Event { event_type, properties: transaction_properties(after, t, usd, event_type, now) }).collect()
 }
 
-/// `event_properties` of a transaction event.
-fn transaction_properties(profile: &StoredProfile, t: &TransactionParams, usd: f64, event_type: &str) -> Value {
+/// `event_properties` of a transaction event at `now`.
+pub fn transaction_properties(profile: &StoredProfile, t: &TransactionParams, usd: f64, event_type: &str, now: Timestamp) -> Value {
     let subscription = t.purchase_type == PurchaseType::Subscription;
-    let payments = if subscription {
-        profile.revenue.keys().filter(|id| profile.subscriptions.iter().any(|s| s.store_transaction_id.as_deref() == Some(id))).count()
-    } else {
-        1
+    // The subscription's paid transactions so far.
+    let payments = match profile.chains.get(&t.store_original_transaction_id) {
+        Some(chain) if subscription => {
+            chain.iter().filter(|c| c.price.value > 0.0 && !profile.refunded.contains(&c.store_transaction_id)).count()
+        }
+        _ => 1,
     };
     // The stores' usual cut; no tax.
     let (proceeds_local, proceeds_usd) = (t.price.value * 0.7, usd * 0.7);
@@ -200,7 +222,7 @@ fn transaction_properties(profile: &StoredProfile, t: &TransactionParams, usd: f
         "purchase_date": wire_time(&t.purchased_at),
         "original_purchase_date": wire_time(&t.originally_purchased_at.unwrap_or(t.purchased_at)),
         "subscription_expires_at": if subscription { opt_time(t.refunded_at.or(t.expires_at)) } else { Value::Null },
-        "event_datetime": wire_time(&now()),
+        "event_datetime": wire_time(&now),
         "currency": t.price.currency,
         "price_local": t.price.value,
         "price_usd": usd,
@@ -213,7 +235,7 @@ fn transaction_properties(profile: &StoredProfile, t: &TransactionParams, usd: f
         "store_country": t.price.country.as_str(),
         "profile_country": null,
         "profile_ip_address": null,
-        "profile_has_access_level": has_access(profile),
+        "profile_has_access_level": has_access(profile, now),
         "profile_total_revenue_usd": total_revenue(profile),
         "consecutive_payments": payments.max(1),
         "rate_after_first_year": false,
@@ -225,19 +247,18 @@ fn transaction_properties(profile: &StoredProfile, t: &TransactionParams, usd: f
     })
 }
 
-/// One `access_level_updated` per access level that changed.
-pub fn access_events(before: &StoredProfile, after: &StoredProfile, granted: bool) -> Vec<Event> {
+/// One `access_level_updated` per access level that changed, at `now`.
+pub fn access_events(before: &StoredProfile, after: &StoredProfile, granted: bool, now: Timestamp) -> Vec<Event> {
     after
         .access_levels
         .iter()
         .filter(|(id, level)| before.access_levels.get(*id) != Some(level))
-        .map(|(_, level)| Event { event_type: "access_level_updated", properties: access_properties(after, level, granted) })
+        .map(|(_, level)| Event { event_type: "access_level_updated", properties: access_properties(after, level, granted, now) })
         .collect()
 }
 
-/// `event_properties` of `access_level_updated`, from the access level as it is now.
-fn access_properties(profile: &StoredProfile, level: &AccessLevel, granted: bool) -> Value {
-    let now = now();
+/// `event_properties` of `access_level_updated`, from the access level as it is at `now`.
+pub fn access_properties(profile: &StoredProfile, level: &AccessLevel, granted: bool, now: Timestamp) -> Value {
     let active = level.expires_at.is_none_or(|e| e > now) && level.starts_at.is_none_or(|s| s <= now);
     let offer_type = level.offer.as_ref().map(|o| o.offer_type.as_str());
     json!({
@@ -265,7 +286,7 @@ fn access_properties(profile: &StoredProfile, level: &AccessLevel, granted: bool
         "purchase_date": opt_time(level.purchased_at),
         "original_purchase_date": opt_time(level.originally_purchased_at),
         "event_datetime": wire_time(&now),
-        "profile_has_access_level": has_access(profile),
+        "profile_has_access_level": has_access(profile, now),
         "profile_total_revenue_usd": total_revenue(profile),
         "active_introductory_offer_type": level.offer.as_ref().filter(|o| o.category.as_str() == "introductory").map(|_| offer_type),
         "active_promotional_offer_type": level.offer.as_ref().filter(|o| o.category.as_str() == "promotional").map(|_| offer_type),
@@ -273,8 +294,7 @@ fn access_properties(profile: &StoredProfile, level: &AccessLevel, granted: bool
     })
 }
 
-fn has_access(profile: &StoredProfile) -> bool {
-    let now = now();
+fn has_access(profile: &StoredProfile, now: Timestamp) -> bool {
     profile.access_levels.values().any(|l| l.expires_at.is_none_or(|e| e > now))
 }
 
@@ -282,9 +302,9 @@ fn total_revenue(profile: &StoredProfile) -> f64 {
     (profile.revenue.values().sum::<f64>() * 100.0).round() / 100.0
 }
 
-/// The envelope Adapty sends around `properties`.
-fn envelope(profile: &StoredProfile, event_type: &str, properties: Value) -> Value {
-    let event_datetime = properties.get("event_datetime").cloned().unwrap_or_else(|| json!(wire_time(&now())));
+/// The envelope Adapty sends around `properties` (made at `now`).
+fn envelope(profile: &StoredProfile, event_type: &str, properties: Value, now: Timestamp) -> Value {
+    let event_datetime = properties.get("event_datetime").cloned().unwrap_or_else(|| json!(wire_time(&now)));
     let attributes: Map<String, Value> =
         profile.custom_attributes.iter().filter_map(|a| a.value.as_ref().map(|v| (a.key.clone(), json!(v)))).collect();
     let idfv = profile.installations.values().find_map(|i| i.idfv.clone());
@@ -308,35 +328,38 @@ fn envelope(profile: &StoredProfile, event_type: &str, properties: Value) -> Val
     })
 }
 
-/// Queues `events` of `profile` for delivery, if a webhook is configured for their environment
-/// (a sandbox event without a sandbox URL is not sent, as with an integration Adapty has no URL
-/// for).
-pub fn emit(app: &Arc<Tenant>, state: &mut Inner, profile: &StoredProfile, events: Vec<Event>) {
+/// Queues `events` of the profile `profile_id` for delivery, if a webhook is configured for their
+/// environment (a sandbox event without a sandbox URL is not sent, as with an integration Adapty
+/// has no URL for).
+pub fn emit(app: &Arc<Tenant>, state: &mut Inner, profile_id: Uuid, events: Vec<Event>) {
+    let Inner { profiles, catalog, webhooks, clock, .. } = state;
+    let Some(profile) = profiles.get(&profile_id) else { return };
     for event in events {
         let sandbox = event.properties.get("environment").and_then(Value::as_str) == Some("Sandbox");
-        let config = &state.catalog.config;
+        let config = &catalog.config;
         let (url, authorization) = if sandbox {
             (config.sandbox_webhook_url.clone(), config.sandbox_webhook_authorization.clone())
         } else {
             (config.webhook_url.clone(), config.webhook_authorization.clone())
         };
         let Some(url) = url else { continue };
+        let now = Timestamp::from(clock.now());
         let name = config.webhook_event_names.get(event.event_type).cloned().unwrap_or_else(|| event.event_type.to_owned());
         let delivery = Delivery {
             id: 0,
             event_type: name.clone(),
             profile_event_id: event.properties.get("profile_event_id").and_then(Value::as_str).map(str::to_owned),
             profile_id: Some(profile.profile_id.to_string()),
-            environment: if sandbox { "sandbox" } else { "production" },
+            environment: if sandbox { Endpoint::Sandbox } else { Endpoint::Production },
             url,
-            created_at: Utc::now().to_rfc3339(),
-            state: "pending",
+            created_at: now.0.to_rfc3339(),
+            state: DeliveryState::Pending,
             next_attempt_at: None,
             attempts: Vec::new(),
-            body: envelope(profile, &name, event.properties),
+            body: envelope(profile, &name, event.properties, now),
             authorization,
         };
-        let id = state.webhooks.push(delivery);
+        let id = webhooks.push(delivery);
         tokio::spawn(deliver(app.clone(), id, true));
     }
 }
@@ -383,15 +406,16 @@ async fn deliver(app: Arc<Tenant>, id: u64, delayed: bool) {
         // What to wait before the next attempt; none when this one ends the delivery.
         let wait = {
             let mut state = app.lock();
+            let now = state.clock.now();
             let Some(d) = state.webhooks.get_mut(id) else { return };
-            d.attempts.push(Attempt { at: Utc::now().to_rfc3339(), status, error, duration_ms: started.elapsed().as_millis() as u64 });
+            d.attempts.push(Attempt { at: now.to_rfc3339(), status, error, duration_ms: started.elapsed().as_millis() as u64 });
             let wait = schedule.get(retry).filter(|_| !delivered).map(|w| Duration::from_secs_f64(w.max(0.0)));
             d.state = match (delivered, wait) {
-                (true, _) => "delivered",
-                (false, None) => "failed",
-                (false, Some(_)) => "pending",
+                (true, _) => DeliveryState::Delivered,
+                (false, None) => DeliveryState::Failed,
+                (false, Some(_)) => DeliveryState::Pending,
             };
-            d.next_attempt_at = wait.map(|w| (Utc::now() + chrono::Duration::from_std(w).unwrap_or_default()).to_rfc3339());
+            d.next_attempt_at = wait.map(|w| (now + chrono::Duration::from_std(w).unwrap_or_default()).to_rfc3339());
             wait
         };
         let Some(wait) = wait else { return };
@@ -406,10 +430,10 @@ pub fn verify(app: &Arc<Tenant>, state: &mut Inner, url: String, authorization: 
         event_type: "verification".into(),
         profile_event_id: None,
         profile_id: None,
-        environment: if sandbox { "sandbox" } else { "production" },
+        environment: if sandbox { Endpoint::Sandbox } else { Endpoint::Production },
         url,
-        created_at: Utc::now().to_rfc3339(),
-        state: "pending",
+        created_at: state.now().0.to_rfc3339(),
+        state: DeliveryState::Pending,
         next_attempt_at: None,
         attempts: Vec::new(),
         body: json!({}),
@@ -417,6 +441,21 @@ pub fn verify(app: &Arc<Tenant>, state: &mut Inner, url: String, authorization: 
     };
     let id = state.webhooks.push(delivery);
     tokio::spawn(deliver(app.clone(), id, false));
+}
+
+/// After a state is restored from a snapshot: each delivery gets its endpoint's `Authorization`
+/// from the integration's settings (a snapshot never holds it), and the pending ones go out.
+pub fn resume(app: &Arc<Tenant>, state: &mut Inner) {
+    let config = &state.catalog.config;
+    for d in &mut state.webhooks.deliveries {
+        d.authorization = match d.environment {
+            Endpoint::Production => config.webhook_authorization.clone(),
+            Endpoint::Sandbox => config.sandbox_webhook_authorization.clone(),
+        };
+        if d.state == DeliveryState::Pending {
+            tokio::spawn(deliver(app.clone(), d.id, false));
+        }
+    }
 }
 
 /// `GET /__emulator/webhooks`: the delivery log, oldest first.
@@ -438,7 +477,7 @@ pub async fn redeliver(App(app): App, Path(id): Path<u64>) -> Response {
         let Some(d) = state.webhooks.get_mut(id) else {
             return (StatusCode::NOT_FOUND, Json(json!({ "error": format!("no delivery {id}") }))).into_response();
         };
-        d.state = "pending";
+        d.state = DeliveryState::Pending;
     }
     tokio::spawn(deliver(app.clone(), id, false));
     StatusCode::ACCEPTED.into_response()
@@ -473,14 +512,15 @@ pub async fn trigger(App(app): App, Json(t): Json<Trigger>) -> Response {
     };
     let Some(profile) = state.profiles.get(&id).cloned() else { return bad("no such profile".into()) };
     let latest = profile.access_levels.values().max_by_key(|l| l.purchased_at).cloned();
+    let now = state.now();
     let mut properties = match &latest {
-        Some(level) => access_properties(&profile, level, false),
+        Some(level) => access_properties(&profile, level, false, now),
         None => json!({
             "profile_event_id": Uuid::new_v4().to_string(),
             "profile_id": profile.profile_id.to_string(),
             "environment": "Production",
-            "event_datetime": wire_time(&now()),
-            "profile_has_access_level": has_access(&profile),
+            "event_datetime": wire_time(&now),
+            "profile_has_access_level": has_access(&profile, now),
             "profile_total_revenue_usd": total_revenue(&profile),
         }),
     };
@@ -488,7 +528,7 @@ pub async fn trigger(App(app): App, Json(t): Json<Trigger>) -> Response {
         map.extend(t.properties);
     }
     let before = state.webhooks.next_id;
-    emit(&app, &mut state, &profile, vec![Event { event_type: event_type.as_str(), properties }]);
+    emit(&app, &mut state, profile.profile_id, vec![Event { event_type: event_type.as_str(), properties }]);
     let queued: Vec<u64> = (before + 1..=state.webhooks.next_id).collect();
     if queued.is_empty() {
         return bad("no webhook URL is configured for this event's environment".into());

@@ -28,12 +28,12 @@ async fn config_reads_patches_refuses_typos_and_resets() {
         (config["vc_enabled"].clone(), config["vc_rate_limit_per_minute"].clone(), config["vc_processing_delay_ms"].clone()),
         (json!(true), json!(600), json!(0))
     );
-    assert!(
-        config["products"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p == &json!({ "store_product_id": "coins_100", "access_level_id": null, "consumable": true }))
+    assert!(config["products"].as_array().unwrap().iter().any(|p| p
+        == &json!({ "store_product_id": "coins_100", "access_level_id": null, "consumable": true, "period": null, "price_usd": null })));
+    let monthly = &config["products"][0];
+    assert_eq!(
+        (&monthly["store_product_id"], &monthly["period"], &monthly["price_usd"]),
+        (&json!("premium_monthly"), &json!("P1M"), &json!(9.99))
     );
 
     let (status, patched) = t.control(Method::POST, "config", Some(json!({ "currencies": [{ "code": "GOLD", "name": "Gold" }] }))).await;

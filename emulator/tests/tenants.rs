@@ -115,3 +115,12 @@ async fn without_accept_any_key_every_key_shares_one_app() {
     assert_eq!(listed["tenant_per_key"], false);
     assert_eq!(listed["tenants"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn each_app_has_its_own_clock() {
+    let t = T::start_tenants().await;
+    let (status, moved) = t.control_as("key_alpha", Method::POST, "clock", Some(json!({ "advance_seconds": 86400 }))).await;
+    assert_eq!((status, &moved["offset_seconds"]), (200, &json!(86400.0)));
+    let (_, other) = t.control_as("key_bravo", Method::GET, "clock", None).await;
+    assert_eq!(other["offset_seconds"], 0.0);
+}

@@ -62,7 +62,7 @@ impl ThreadEnv {
         let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-            let emulator = rt.block_on(Emulator::start_local(Some(KEY))).unwrap();
+            let mut emulator = rt.block_on(Emulator::start_local(Some(KEY))).unwrap();
             url_tx.send(emulator.base_url()).unwrap();
             let _ = stop_rx.recv();
             rt.block_on(emulator.stop());

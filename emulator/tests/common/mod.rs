@@ -4,6 +4,8 @@
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod hooks;
+
 use adapty_emulator::{DEFAULT_APP_ID, Emulator, Settings};
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::Value;
