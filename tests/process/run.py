@@ -147,6 +147,11 @@ def main() -> None:
     args = parser.parse_args()
     if not BASE:
         sys.exit("process: ADAPTY_BASE_URL is not set (run under scripts/with-emulator)")
+    # The programs meet Ctrl-C as at a terminal, even when this runs in a background job of a
+    # non-interactive shell (`make test &`), which starts it with SIGINT ignored: an ignored
+    # signal stays ignored across exec, a handled one reverts to its default.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     folder = args.dir or os.path.join(HERE, args.lang)
     names = [n for n, s in SCENARIOS.items() if args.lang in s.languages and (not args.only or n in args.only.split(","))]
 
