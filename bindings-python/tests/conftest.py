@@ -6,76 +6,24 @@ import datetime as dt
 import inspect
 import json
 import os
-import subprocess
-import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import adapty_server
 import pytest
+from adapty_server.testing import Emulator, EmulatorProcess
 
 KEY = "secret_python_tests_7Hq2"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR = os.environ.get("ADAPTY_EMULATOR_BIN", os.path.join(ROOT, "target", "debug", "adapty-emulator"))
 
 
-class Emulator:
-    """The running emulator and its control plane."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-
-    def control(self, method: str, path: str, body: Any = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(f"{self.base_url}/__emulator/{path}", data=data, method=method)
-        req.add_header("content-type", "application/json")
-        with urllib.request.urlopen(req) as resp:
-            text = resp.read().decode()
-        return json.loads(text) if text else None
-
-    def journal(self) -> list[dict[str, Any]]:
-        return self.control("GET", "journal")  # type: ignore[no-any-return]
-
-    def clear_journal(self) -> None:
-        self.control("DELETE", "journal")
-
-    def fault(self, *faults: dict[str, Any]) -> None:
-        self.control("POST", "faults", list(faults))
-
-    def reset(self) -> None:
-        self.control("POST", "reset")
-
-    def seed(self, profiles: list[dict[str, str]]) -> list[str]:
-        return self.control("POST", "profiles", {"profiles": profiles})["profile_ids"]  # type: ignore[no-any-return]
-
-    def configure(self, config: dict[str, Any]) -> None:
-        self.control("POST", "config", config)
-
-    def seed_paywalls(self, count: int) -> int:
-        """Adds `count` generated paywalls; returns how many there are now."""
-        return self.control("POST", "paywalls", {"count": count})["count"]  # type: ignore[no-any-return]
-
-    def stored(self, ident: str) -> dict[str, Any]:
-        return self.control("GET", f"profiles/{ident}")["stored"]  # type: ignore[no-any-return]
-
-
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
-    proc = subprocess.Popen(
-        [EMULATOR, "--port", "0", "--api-key", KEY, "--exit-on-stdin-close"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    base_url = proc.stdout.readline().strip()
-    assert base_url.startswith("http://"), base_url
-    yield Emulator(base_url)
-    assert proc.stdin is not None
-    proc.stdin.close()
-    proc.wait(timeout=10)
+    """The emulator, through `adapty_server.testing` as users start it."""
+    with EmulatorProcess("--api-key", KEY, binary=EMULATOR) as process:
+        yield process.app(KEY)
 
 
 @pytest.fixture

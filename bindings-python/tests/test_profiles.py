@@ -29,7 +29,7 @@ async def test_lifecycle(profiles: Calls, em: Emulator, user: str) -> None:
 
     fetched = await profiles.get(profile_id=created.profile_id)
     assert fetched.profile_id == created.profile_id and fetched.custom_attributes == created.custom_attributes
-    stored = em.stored(user)
+    stored = em.stored_profile(user)
     assert stored["fields"] == {"first_name": "Jane", "gender": "f", "birthday": "2000-12-31"}
     assert stored["installations"]["dev-1"]["platform"] == "iOS"
     assert stored["platform"] == "iOS"
@@ -49,7 +49,7 @@ async def test_update_leaves_unset_fields_and_none_clears(profiles: Calls, em: E
     updated = await profiles.update(customer_user_id=user, last_name=None, custom_attributes={"a": None, "c": 1.5})
     assert list(updated.custom_attributes.items()) == [("b", "2"), ("c", 1.5)]
     assert em.journal()[0]["body"] == '{"last_name":null,"custom_attributes":[{"key":"a","value":null},{"key":"c","value":1.5}]}'
-    assert em.stored(user)["fields"] == {"first_name": "Jane"}
+    assert em.stored_profile(user)["fields"] == {"first_name": "Jane"}
 
 
 async def test_create_attaches_a_customer_user_id(profiles: Calls, em: Emulator, user: str) -> None:
