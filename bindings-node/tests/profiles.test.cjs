@@ -46,7 +46,7 @@ for (const [mode, call] of Object.entries(MODES)) {
       assert.equal(created.extra, undefined);
       const fetched = await call(c.profiles, 'get', { profileId: created.profileId });
       assert.equal(fetched.profileId, created.profileId);
-      const stored = await em.stored(user);
+      const stored = await em.storedProfile(user);
       assert.deepEqual(stored.fields, { first_name: 'Jane', gender: 'f', birthday: '2000-12-31' });
       assert.equal(stored.installations['dev-1'].platform, 'iOS');
       assert.equal(stored.platform, 'iOS');
@@ -84,7 +84,7 @@ for (const [mode, call] of Object.entries(MODES)) {
       assert.deepEqual(updated.customAttributes, { b: '2', c: 1.5 });
       const [entry] = await em.journal();
       assert.equal(entry.body, '{"last_name":null,"custom_attributes":[{"key":"a","value":null},{"key":"c","value":1.5}]}');
-      assert.deepEqual((await em.stored(user)).fields, { first_name: 'Jane' });
+      assert.deepEqual((await em.storedProfile(user)).fields, { first_name: 'Jane' });
     });
 
     test('create attaches a customer user id to an existing profile', async () => {

@@ -1,0 +1,4 @@
+// ES module entry: the CommonJS implementation's exports.
+import emulator from './index.js';
+
+export const { startEmulator, connectEmulator, binaryPath, Emulator, RunningEmulator, EmulatorError } = emulator;
