@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -228,8 +228,21 @@ pub async fn seed_paywalls(App(app): App, Json(seed): Json<PaywallSeed>) -> Resp
     Json(json!({ "count": state.catalog.paywalls.len() })).into_response()
 }
 
-pub async fn journal(App(app): App) -> Json<Vec<JournalEntry>> {
-    Json(app.lock().journal.iter().cloned().collect())
+/// What `GET /__emulator/journal` and `GET /__emulator/profiles` take: at most `limit` items
+/// (the journal's latest; the first profiles), profiles whose ids contain `search`.
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    limit: Option<usize>,
+    #[serde(default)]
+    search: Option<String>,
+}
+
+/// The requests received, oldest first (`?limit=N`: the latest N).
+pub async fn journal(App(app): App, Query(q): Query<ListQuery>) -> Json<Vec<JournalEntry>> {
+    let state = app.lock();
+    let skip = q.limit.map_or(0, |n| state.journal.len().saturating_sub(n));
+    Json(state.journal.iter().skip(skip).cloned().collect())
 }
 
 pub async fn clear_journal(App(app): App) -> StatusCode {
@@ -282,14 +295,26 @@ pub async fn clear_faults(App(app): App) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// Every stored profile's ids (`{"profiles": [{"profile_id", "customer_user_id"}]}`, by customer
-/// user id), so a test can check many outcomes at once.
-pub async fn list_profiles(App(app): App) -> Json<Value> {
+/// Every stored profile's ids (`{"profiles": [{"profile_id", "customer_user_id"}], "total"}`, by
+/// customer user id), so a test can check many outcomes at once; `?search=` and `?limit=` narrow
+/// it (the web UI's search).
+pub async fn list_profiles(App(app): App, Query(q): Query<ListQuery>) -> Json<Value> {
     let state = app.lock();
-    let mut ids: Vec<_> = state.profiles.values().map(|p| (p.customer_user_id.clone(), p.profile_id)).collect();
+    let needle = q.search.as_deref().unwrap_or_default().to_lowercase();
+    let matches = |c: &Option<String>, p: &Uuid| {
+        needle.is_empty() || p.to_string().contains(&needle) || c.as_deref().is_some_and(|c| c.to_lowercase().contains(&needle))
+    };
+    let mut ids: Vec<_> = state
+        .profiles
+        .values()
+        .filter(|p| matches(&p.customer_user_id, &p.profile_id))
+        .map(|p| (p.customer_user_id.clone(), p.profile_id))
+        .collect();
     ids.sort();
-    let profiles: Vec<_> = ids.into_iter().map(|(c, p)| json!({ "profile_id": p, "customer_user_id": c })).collect();
-    Json(json!({ "profiles": profiles }))
+    let total = ids.len();
+    let profiles: Vec<_> =
+        ids.into_iter().take(q.limit.unwrap_or(usize::MAX)).map(|(c, p)| json!({ "profile_id": p, "customer_user_id": c })).collect();
+    Json(json!({ "profiles": profiles, "total": total }))
 }
 
 /// Everything the emulator keeps about one profile (more than the API returns), by profile id

@@ -6,7 +6,8 @@
 //! Start it as a binary (`adapty-emulator --port 0 --api-key KEY` prints its base URL as the
 //! first line of stdout) or in-process with [`Emulator::start`]. Its control plane under
 //! `/__emulator/` resets state, shows the journal of received requests (key redacted), injects
-//! faults and inspects stored profiles; see `docs/EMULATOR.md`.
+//! faults and inspects stored profiles; see `docs/EMULATOR.md`. A web UI on the control plane is
+//! at `/__emulator/ui/`.
 
 mod catalog;
 mod chaos;
@@ -21,6 +22,7 @@ mod purchases;
 mod settings;
 mod snapshot;
 mod state;
+mod ui;
 mod virtual_currency;
 mod webhooks;
 
@@ -120,7 +122,8 @@ fn service(settings: Settings) -> (Router, Arc<AppState>) {
         .route("/__emulator/paywalls", post(control::seed_paywalls))
         .route("/__emulator/webhooks", get(webhooks::list).delete(webhooks::clear))
         .route("/__emulator/webhooks/trigger", post(webhooks::trigger))
-        .route("/__emulator/webhooks/{id}/redeliver", post(webhooks::redeliver));
+        .route("/__emulator/webhooks/{id}/redeliver", post(webhooks::redeliver))
+        .merge(ui::routes());
     (api.merge(control).with_state(app.clone()), app)
 }
 
