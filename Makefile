@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: help fmt bench-breakdown demo test test-rust test-python test-node test-kotlin test-swift swift-package kotlin-package lint bench soak fuzz codegen emulator toolchain
+.PHONY: help fmt bench-breakdown demo test test-rust test-python test-node test-emulator test-kotlin test-swift swift-package kotlin-package lint bench soak fuzz codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -20,7 +20,7 @@ demo: toolchain
 
 ## Every test suite, ending with one line `N passed, N failed`.
 test: toolchain
-	python3 tests/run.py lint rust conformance python node kotlin swift fuzz
+	python3 tests/run.py lint rust conformance python node emulator kotlin swift fuzz
 
 ## The Rust suites (core and emulator) with cargo test.
 test-rust: toolchain
@@ -33,6 +33,10 @@ test-python: toolchain
 ## Builds the addon, packs and installs the npm package into a fresh project, runs tsc and node --test.
 test-node: toolchain
 	python3 tests/run.py node
+
+## The emulator as users install it: its wheel and npm package with the README's pytest (-n 4, exec), node:test, Vitest and Jest examples; its web UI in headless Chromium.
+test-emulator: toolchain
+	python3 tests/run.py emulator
 
 ## Generates the uniffi bindings, builds the Kotlin jar with Maven and runs its JUnit suite.
 test-kotlin: toolchain
