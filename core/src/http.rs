@@ -2,7 +2,7 @@
 //! a response or an [`Error`].
 
 use std::borrow::Cow;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::config::Config;
 use crate::error::{ApiError, Error, Rule, ValidationError};
 use crate::ops::manifest::{HttpMethod, Operation};
+use crate::ops::observe;
 use crate::retry::{Decision, decide, is_retryable_status, parse_retry_after};
 
 /// Whether, and how, an operation may be sent again after a failure. Every operation picks one
@@ -114,6 +115,9 @@ pub(crate) struct Transport {
     base_headers: [(HeaderName, HeaderValue); 2],
     /// The shared pool as of a process generation (see `runtime::generation`).
     http: RwLock<Option<(u64, reqwest::Client)>>,
+    /// Until when every request of this client waits: a `Retry-After` the server gave one
+    /// request holds back all of them (a rate limit is the key's, not one request's).
+    paused_until: Mutex<Option<tokio::time::Instant>>,
 }
 
 impl Transport {
@@ -125,7 +129,7 @@ impl Transport {
         let ua = HeaderValue::from_str(&config.user_agent)
             .map_err(|_| ValidationError::new("user_agent", Rule::Format, "cannot be sent in a header"))?;
         let base_headers = [(AUTHORIZATION, auth), (USER_AGENT, ua)];
-        Ok(Self { config, base_headers, http: RwLock::new(None) })
+        Ok(Self { config, base_headers, http: RwLock::new(None), paused_until: Mutex::new(None) })
     }
 
     pub fn config(&self) -> &Config {
@@ -157,11 +161,15 @@ impl Transport {
 
     /// Sends `req`, retrying as its [`Replay`] and the retry policy allow.
     pub async fn send(self: Arc<Self>, req: ApiRequest) -> Result<ApiResponse, Error> {
+        if observe::dry_run() {
+            return Err(observe::not_sent());
+        }
         let url = self.url(&req.path, &req.query);
         let policy = self.config.retry;
         let mut retry = 0u32;
         let mut outcome_unknown = false;
         loop {
+            self.wait_if_paused().await;
             let started = Instant::now();
             let result = self.attempt(&url, &req).await;
             let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -169,10 +177,12 @@ impl Transport {
             let (error, retry_after) = match result {
                 Ok(resp) if resp.status < 400 => {
                     tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "request succeeded");
+                    observe::record(resp.status, resp.request_id.clone());
                     return Ok(resp.into());
                 }
                 Ok(resp) if resp.status == 404 && outcome_unknown && req.replay == Replay::IdempotentDelete => {
                     tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "already deleted by an earlier attempt");
+                    observe::record(204, resp.request_id);
                     return Ok(ApiResponse { status: 204, body: Bytes::new() });
                 }
                 Ok(resp) => {
@@ -199,11 +209,30 @@ impl Transport {
             match decide(&policy, retry, retry_after) {
                 Decision::RetryAfter(delay) => {
                     tracing::info!(target: "adapty_server", method = %req.method, path = %req.path, attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+                    if retry_after.is_some() {
+                        self.pause_all(delay);
+                    }
                     tokio::time::sleep(delay).await;
                     retry += 1;
                 }
                 Decision::GiveUp => return Err(error),
             }
+        }
+    }
+
+    /// Holds every request of this client back for `delay` (or longer, if already held).
+    fn pause_all(&self, delay: std::time::Duration) {
+        let until = tokio::time::Instant::now() + delay;
+        let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        if paused.is_none_or(|t| t < until) {
+            *paused = Some(until);
+        }
+    }
+
+    async fn wait_if_paused(&self) {
+        let until = *self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(until) = until.filter(|t| *t > tokio::time::Instant::now()) {
+            tokio::time::sleep_until(until).await;
         }
     }
 
@@ -219,30 +248,51 @@ impl Transport {
         if let Some(body) = &req.body {
             builder = builder.header(CONTENT_TYPE, req.media_type.header_value()).body(body.clone());
         }
+        let wire = tracing::enabled!(target: observe::WIRE, tracing::Level::TRACE);
+        if wire {
+            let mut headers: Vec<(&str, String)> = vec![(AUTHORIZATION.as_str(), "<redacted>".into())];
+            headers.extend(self.base_headers.iter().skip(1).map(|(n, v)| (n.as_str(), v.to_str().unwrap_or_default().to_owned())));
+            headers.extend(req.headers.iter().map(|(n, v)| (*n, v.clone())));
+            let media_type = req.media_type.header_value().to_str().unwrap_or_default().to_owned();
+            headers.push((ACCEPT.as_str(), media_type.clone()));
+            if req.body.is_some() {
+                headers.push((CONTENT_TYPE.as_str(), media_type));
+            }
+            tracing::trace!(target: observe::WIRE, "{}", observe::wire_text('>', &format!("{} {url}", req.method), &headers, req.body.as_deref()));
+        }
+        let started = Instant::now();
         let resp = builder.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();
-        // Only failures need headers: the request id and Retry-After.
-        let error_headers = (status >= 400).then(|| {
-            let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-            (header("request-id").or_else(|| header("x-request-id")), header("retry-after"))
-        });
+        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        // Failures need the request id and Retry-After; a success its request id only when observed.
+        let request_id = (status >= 400 || observe::observing()).then(|| header("request-id").or_else(|| header("x-request-id"))).flatten();
+        let retry_after = (status >= 400).then(|| header("retry-after")).flatten();
+        let headers: Vec<(String, String)> = if wire {
+            resp.headers().iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
+        } else {
+            Vec::new()
+        };
         let body = resp.bytes().await.map_err(transport_error)?;
-        Ok(RawResponse { status, error_headers, body })
+        if wire {
+            let line = format!("{status} ({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
+            let headers: Vec<(&str, String)> = headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+            tracing::trace!(target: observe::WIRE, "{}", observe::wire_text('<', &line, &headers, Some(&body)));
+        }
+        Ok(RawResponse { status, request_id, retry_after, body })
     }
 }
 
 struct RawResponse {
     status: u16,
-    /// `(request id, Retry-After)` of a failed response.
-    error_headers: Option<(Option<String>, Option<String>)>,
+    request_id: Option<String>,
+    retry_after: Option<String>,
     body: Bytes,
 }
 
 impl RawResponse {
     fn into_error(self) -> ApiError {
-        let (request_id, retry_after) = self.error_headers.unwrap_or_default();
-        let retry_after = retry_after.and_then(|v| parse_retry_after(&v, SystemTime::now()));
-        ApiError::from_response(self.status, String::from_utf8_lossy(&self.body).into_owned(), request_id, retry_after)
+        let retry_after = self.retry_after.and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        ApiError::from_response(self.status, String::from_utf8_lossy(&self.body).into_owned(), self.request_id, retry_after)
     }
 }
 

@@ -271,3 +271,44 @@ async fn walks_check_their_arguments_when_opened() {
     assert!(env.control.journal().await.is_empty(), "nothing is sent");
     assert!(Walk::new(&client, "paywalls.list", json!({ "page_size": 5 })).is_ok());
 }
+
+/// `ops::observe`: a check runs every rule up to the point of sending and sends nothing; an
+/// observed call gives its response's status and request id; a `Retry-After` holds back the
+/// client's other requests too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn observed_calls_checks_and_a_shared_retry_after() {
+    use adapty_server::ops::observe;
+    let env = Env::start().await;
+    env.control.seed_user("obs-user").await;
+    env.control.clear_journal().await;
+    let client = env.client();
+    let grant = |fields: Value| json!({ "customer_user_id": "obs-user", "fields": fields });
+    assert!(observe::check(&client, "accessLevels.grant", &grant(json!({ "access_level_id": "premium" }))).await.is_ok());
+    let refused = observe::check(&client, "accessLevels.grant", &grant(json!({ "expires_at": "soon" }))).await.unwrap_err();
+    assert_eq!(refused.kind(), adapty_server::ErrorKind::Validation);
+    assert!(env.control.journal().await.is_empty(), "a check sends nothing");
+
+    let (result, sent) = observe::call_observed(&client, "accessLevels.grant", &grant(json!({ "access_level_id": "premium" }))).await;
+    assert!(result.is_ok());
+    let sent = sent.unwrap();
+    let journal = env.control.journal().await;
+    assert_eq!((sent.status, sent.request_id.as_deref()), (200, journal[0]["request_id"].as_str()));
+
+    // One request meets a 429 asking for 1 s; a second request started meanwhile waits it out.
+    env.control.fault(json!({ "method": "GET", "status": 429, "retry_after": "1", "times": 1 })).await;
+    let started = std::time::Instant::now();
+    let user = json!({ "customer_user_id": "obs-user" });
+    let first = call(&client, "profiles.get", &user);
+    let second = async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        call(&client, "virtualCurrency.balances", &user).await
+    };
+    let (first, second) = tokio::join!(first, second);
+    assert!(first.is_ok() && second.is_ok());
+    let journal = env.control.journal().await;
+    let balances = journal.iter().find(|e| e["path"].as_str().unwrap().contains("/vc/balances")).unwrap();
+    let limited = journal.iter().find(|e| e["status"] == 429).unwrap();
+    let at = |e: &Value| chrono::DateTime::parse_from_rfc3339(e["received_at"].as_str().unwrap()).unwrap();
+    assert!(at(balances) - at(limited) >= chrono::TimeDelta::milliseconds(900), "the second request went out during the pause");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+}

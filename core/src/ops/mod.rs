@@ -15,6 +15,7 @@
 //! that language's values faster than converting a tree node by node through its FFI.
 
 pub mod manifest;
+pub mod observe;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
