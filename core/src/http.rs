@@ -155,7 +155,10 @@ impl Transport {
             }
         }
         let client = crate::runtime::http_client(self.config.connect_timeout)?;
-        *self.http.write().unwrap_or_else(|p| p.into_inner()) = Some((generation, client.clone()));
+        let earlier = self.http.write().unwrap_or_else(|p| p.into_inner()).replace((generation, client.clone()));
+        // A pool of an earlier generation (a parent's, before fork) is never dropped here: see
+        // `runtime::shared`.
+        std::mem::forget(earlier);
         Ok(client)
     }
 

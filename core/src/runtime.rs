@@ -65,7 +65,11 @@ fn shared() -> Result<Arc<Shared>, Error> {
     // that do not exist in the child.
     let runtime: &'static Runtime = Box::leak(Box::new(runtime));
     let s = Arc::new(Shared { generation, runtime, pools: Mutex::new(HashMap::new()) });
-    *slot = Some(s.clone());
+    // The parent's pool is abandoned too: dropping its connections wakes tasks of the parent's
+    // runtime, whose locks a parent thread may have held at the fork (a deadlock in the child).
+    if let Some(parent) = slot.replace(s.clone()) {
+        std::mem::forget(parent);
+    }
     Ok(s)
 }
 

@@ -14,6 +14,7 @@ line per program, with the first failing run's output under a FAILED one.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -95,6 +96,28 @@ def slow_down(user: str) -> None:
     urllib.request.urlopen(req, timeout=10).close()
 
 
+def kill_tree(pid: int) -> None:
+    """Kills `pid` and its descendants (a program's forked child holds its output pipes: killing
+    the program alone would leave the runner waiting on them forever)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    stack, tree = [pid], []
+    while stack:
+        p = stack.pop()
+        tree.append(p)
+        stack.extend(children.get(p, []))
+    for p in tree:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(p, signal.SIGKILL)
+
+
 def run_once(lang: str, command: list[str], scenario: Scenario) -> Outcome:
     args = []
     if scenario.interrupt:
@@ -115,9 +138,12 @@ def run_once(lang: str, command: list[str], scenario: Scenario) -> Outcome:
     try:
         rest, stderr = proc.communicate(timeout=scenario.deadline if interrupted else 120)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        rest, stderr = proc.communicate()
         took = time.monotonic() - (interrupted or started)
+        kill_tree(proc.pid)
+        try:
+            rest, stderr = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            rest, stderr = "", "(its output pipes stayed open after it was killed)"
         return Outcome(False, f"still running after {took:.1f} s; stdout:\n{stdout + rest}\nstderr:\n{stderr[-3000:]}")
     stdout += rest
     took = time.monotonic() - (interrupted or started)
