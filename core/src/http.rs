@@ -306,7 +306,7 @@ impl From<RawResponse> for ApiResponse {
 }
 
 /// Maps a reqwest failure to the taxonomy, with its cause chain (never a header value).
-fn transport_error(e: reqwest::Error) -> Error {
+pub(crate) fn transport_error(e: reqwest::Error) -> Error {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {

@@ -51,6 +51,7 @@ pub mod runtime;
 pub mod schema;
 mod settings;
 mod virtual_currency;
+pub mod webhook_testing;
 pub mod webhooks;
 
 pub use client::{
