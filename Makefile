@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: help fmt bench-breakdown demo test test-rust test-python test-node test-emulator test-kotlin test-swift swift-package kotlin-package lint bench soak fuzz codegen emulator toolchain
+.PHONY: help fmt bench-breakdown demo test test-rust test-python test-node test-emulator test-cli test-kotlin test-swift swift-package kotlin-package lint bench bench-cli soak fuzz codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -20,9 +20,9 @@ demo: toolchain
 
 ## Every test suite, ending with one line `N passed, N failed`.
 test: toolchain
-	python3 tests/run.py lint rust conformance python node emulator kotlin swift fuzz
+	python3 tests/run.py lint rust conformance python node emulator cli kotlin swift fuzz
 
-## The Rust suites (core and emulator) with cargo test.
+## The Rust suites (core, emulator and the adapty CLI) with cargo test.
 test-rust: toolchain
 	python3 tests/run.py rust
 
@@ -37,6 +37,10 @@ test-node: toolchain
 ## The emulator as users install it: its wheel and npm package with the README's pytest (-n 4, exec), node:test, Vitest and Jest examples; its web UI in headless Chromium.
 test-emulator: toolchain
 	python3 tests/run.py emulator
+
+## The adapty command line as users get it: cargo install --path cli, and the README's CLI examples run as written (its own tests run with test-rust).
+test-cli: toolchain
+	python3 tests/run.py cli
 
 ## Generates the uniffi bindings, builds the Kotlin jar with Maven and runs its JUnit suite.
 test-kotlin: toolchain
@@ -96,6 +100,10 @@ soak: toolchain
 ## table of executions and coverage. `make test` runs a short smoke of each.
 fuzz: toolchain
 	scripts/fuzz full
+
+## The CLI's bulk delete vs the core's delete_many (release builds), and a 10,000-delete job under 10% faults killed half way and resumed.
+bench-cli: toolchain
+	cli/scripts/bench
 
 ## Runs the emulator in the foreground (Ctrl-C stops it).
 emulator: toolchain

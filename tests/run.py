@@ -74,6 +74,7 @@ SUITES = {
     "python": (["bash", "bindings-python/scripts/test"], pytest_counts),
     "node": (["bash", "bindings-node/scripts/test"], node_counts),
     "emulator": (["bash", "emulator/scripts/test"], check_counts),
+    "cli": (["bash", "cli/scripts/test"], check_counts),
     "kotlin": (["bash", "bindings-swift/scripts/test-kotlin"], surefire_counts),
     "swift": (["bash", "bindings-swift/scripts/test-swift"], xctest_counts),
     "fuzz": (["bash", "scripts/fuzz", "smoke"], check_counts),
