@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use adapty_server::ops::observe::{self, Sent};
 use adapty_server::{Client, Error};
-use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
 use tokio::sync::Mutex;
 
@@ -97,7 +96,7 @@ impl Job {
             eprintln!("continuing: {} of {} inputs finished in an earlier run", earlier.finished.len(), self.inputs.len());
         }
         let pending: Vec<usize> = (0..self.inputs.len()).filter(|i| !earlier.finished.contains_key(i)).collect();
-        let run = Run {
+        let run = Arc::new(Run {
             client: client.clone(),
             op: op.name,
             deletes: op.name == "profiles.delete",
@@ -109,9 +108,9 @@ impl Job {
             stop: Arc::new(AtomicBool::new(false)),
             refused: AtomicBool::new(false),
             write_error: std::sync::Mutex::new(None),
-        };
+        });
         let concurrency = self.concurrency;
-        let run = adapty_server::runtime::block_on(async move {
+        let (run, outcomes) = adapty_server::runtime::block_on(async move {
             let stop = run.stop.clone();
             let interrupt = tokio::spawn(async move {
                 if tokio::signal::ctrl_c().await.is_ok() {
@@ -121,18 +120,32 @@ impl Job {
                     std::process::exit(Exit::Interrupted as i32);
                 }
             });
-            futures_util::stream::iter(pending).for_each_concurrent(concurrency, |i| run.one(i)).await;
+            // A task per input (on every runtime thread), at most `concurrency` at once.
+            let slots = Arc::new(tokio::sync::Semaphore::new(concurrency));
+            let mut tasks = tokio::task::JoinSet::new();
+            for i in pending {
+                let Ok(slot) = slots.clone().acquire_owned().await else { break };
+                if run.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let run = run.clone();
+                tasks.spawn(async move {
+                    run.one(i).await;
+                    drop(slot);
+                });
+            }
+            while tasks.join_next().await.is_some() {}
             interrupt.abort();
-            Ok(run)
+            let outcomes = std::mem::take(&mut *run.outcomes.lock().await);
+            Ok((run, outcomes))
         })
         .map_err(|e| Failure::Other(e.to_string()))?;
-        let outcomes = run.outcomes.into_inner();
         let interrupted = run.stop.load(Ordering::SeqCst);
         run.progress.finish(if interrupted { "stopped" } else { "done" });
         if let Some(path) = &self.report {
             write_report(path, &self.inputs, &outcomes).map_err(|e| Failure::Other(format!("--report {path}: {e}")))?;
         }
-        if let Some(e) = run.write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        if let Some(e) = run.write_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
             return Err(Failure::Other(format!("the checkpoint could not be written ({e}); the job stopped")));
         }
         if run.refused.load(Ordering::SeqCst) {
