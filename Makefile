@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: help fmt bench-breakdown demo test test-rust test-python test-node test-emulator test-cli test-kotlin test-swift swift-package kotlin-package lint bench bench-cli soak fuzz codegen emulator toolchain
+.PHONY: help fmt bench-breakdown demo test test-rust test-python test-node test-emulator test-cli test-kotlin test-swift swift-package kotlin-package lint dist dist-check bench bench-cli soak fuzz codegen emulator toolchain
 
 ## Builds the emulator and the Rust quickstart, then runs the quickstart against the emulator.
 demo: toolchain
@@ -58,6 +58,14 @@ swift-package: toolchain
 kotlin-package: toolchain
 	bindings-swift/scripts/generate
 	cd bindings-swift/kotlin && mvn -B -q --no-transfer-progress install -DskipTests
+
+## Release artifacts into dist/ (so far the Python wheels, manylinux_2_17 via zig, and the sdist), with their sizes.
+dist: toolchain
+	scripts/dist
+
+## Checks dist/ as users' tools see it: auditwheel's tag, no GLIBC symbol past 2.17, pip from a local index, the quickstart.
+dist-check:
+	scripts/dist-check
 
 ## Every formatter and linter (rustfmt, clippy, ruff, mypy --strict, biome, ktlint, swift-format) and the freshness of generated files.
 lint: toolchain
