@@ -259,7 +259,7 @@ fn progress_is_a_bar_on_a_terminal_and_plain_in_a_pipe() {
     assert!(piped.stderr.contains("done: 200/200 finished, 0 failed"), "{}", piped.stderr);
 
     // The same job under a pseudo-terminal (util-linux `script`), on profiles seeded again.
-    emu.control("POST", "profiles", Some(json!({ "count": 200, "customer_user_id_prefix": "p-" })));
+    seeded(&emu, &dir, "p-", 200);
     emu.control("POST", "faults", Some(json!({ "method": "DELETE", "delay_ms": 5, "times": 200 })));
     let command = format!("{} profiles delete-many --from {} --yes --concurrency 4", env!("CARGO_BIN_EXE_adapty"), path(&input));
     let tty = emu.adapty(&[]).get_envs().map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned()))).collect::<Vec<_>>();
