@@ -5,9 +5,9 @@
 // any call is in flight, a timer that never fires keeps the event loop alive, as a pending
 // request should; the thread-safe function itself never does.
 
-const path = require('node:path');
+const { loadAddon } = require('./platforms');
 
-const addon = require(path.join(__dirname, '..', 'adapty-server.node'));
+const addon = loadAddon();
 
 /** The resolve function of every call in flight, by id. */
 const waiting = new Map();
