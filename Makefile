@@ -20,7 +20,7 @@ demo: toolchain
 
 ## Every test suite, ending with one line `N passed, N failed`.
 test: toolchain
-	python3 tests/run.py lint rust conformance python node emulator cli kotlin swift fuzz
+	python3 tests/run.py lint rust conformance python node emulator cli kotlin swift fuzz dist
 
 ## The Rust suites (core, emulator and the adapty CLI) with cargo test.
 test-rust: toolchain
@@ -59,11 +59,11 @@ kotlin-package: toolchain
 	bindings-swift/scripts/generate
 	cd bindings-swift/kotlin && mvn -B -q --no-transfer-progress install -DskipTests
 
-## Release artifacts into dist/ (so far the Python wheels, manylinux_2_17 via zig, and the sdist), with their sizes.
+## The release artifacts of x86-64 Linux into dist/ (wheels, sdist, npm packages, the jar, static binaries), with their sizes.
 dist: toolchain
 	scripts/dist
 
-## Checks dist/ as users' tools see it: auditwheel's tag, no GLIBC symbol past 2.17, pip from a local index, the quickstart.
+## Checks dist/ as users see it: auditwheel, GLIBC <= 2.17, pip and npm from registries on loopback, Debian 11, Maven, the Dockerfile.
 dist-check:
 	scripts/dist-check
 

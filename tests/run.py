@@ -78,6 +78,7 @@ SUITES = {
     "kotlin": (["bash", "bindings-swift/scripts/test-kotlin"], surefire_counts),
     "swift": (["bash", "bindings-swift/scripts/test-swift"], xctest_counts),
     "fuzz": (["bash", "scripts/fuzz", "smoke"], check_counts),
+    "dist": (["bash", "-c", "scripts/dist && scripts/dist-check"], check_counts),
 }
 
 
