@@ -49,7 +49,7 @@ mkdirSync(outDir, { recursive: true });
 const { devDependencies, scripts, napi, ...published } = main;
 const optionalDependencies = Object.fromEntries(Object.keys(PLATFORMS).map((p) => [`adapty-server-${p}`, main.version]));
 const files = main.files.filter((f) => !f.endsWith('.node'));
-pack({ ...published, files, optionalDependencies }, (stage) => {
+pack({ ...published, files: [...files, ...LICENSES], optionalDependencies }, (stage) => {
   for (const file of files) {
     cpSync(join(packageDir, file), join(stage, file), { recursive: true });
   }
@@ -65,7 +65,7 @@ for (const arg of addons) {
       name: `adapty-server-${platform}`,
       description: `The ${platform} native addon of adapty-server (npm installs it with adapty-server)`,
       main: binary,
-      files: [binary],
+      files: [binary, ...LICENSES],
       os: [spec.os],
       cpu: [spec.cpu],
       ...(spec.libc ? { libc: [spec.libc] } : {}),
