@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Makes Swift available and runs a command with it in a package directory:
 #   bindings-swift/toolchain.sh PKG_DIR COMMAND...
-# A native `swift` on PATH is used as it is. Otherwise (Debian, as root) Debian trixie's
-# `swiftlang` is set up once in a minimal chroot, cached outside the repository
-# ($ADAPTY_SWIFT_ROOT, default ~/.cache/adapty-server/swift-trixie), and PKG_DIR is copied into it
+# A native `swift` on PATH is used as it is. Otherwise (Debian, as root) the `swiftlang` of Debian
+# $ADAPTY_SWIFT_SUITE (default trixie: Swift 6.0; sid has 6.2) is set up once in a minimal chroot,
+# cached outside the repository ($ADAPTY_SWIFT_ROOT, default
+# ~/.cache/adapty-server/swift-$ADAPTY_SWIFT_SUITE), and PKG_DIR is copied into it
 # for each run (only /proc is mounted, never / or /dev, so removing the chroot cannot reach the host).
 set -euo pipefail
 pkg=$(cd "${1:?usage: toolchain.sh PKG_DIR COMMAND...}" && pwd)
@@ -11,15 +12,16 @@ shift
 if command -v swift >/dev/null 2>&1; then
   cd "$pkg" && exec "$@"
 fi
-root=${ADAPTY_SWIFT_ROOT:-$HOME/.cache/adapty-server/swift-trixie}
+suite=${ADAPTY_SWIFT_SUITE:-trixie}
+root=${ADAPTY_SWIFT_ROOT:-$HOME/.cache/adapty-server/swift-$suite}
 # A marker, not `usr/bin/swift`: inside the chroot that is an absolute symlink the host cannot follow.
 if [ ! -f "$root/.adapty-swift-ready" ]; then
   [ "$(id -u)" = 0 ] || { echo "toolchain.sh: no swift on PATH, and setting one up needs root" >&2; exit 1; }
   command -v debootstrap >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
-  echo "toolchain.sh: setting up Swift in $root (once; about 550 MB)" >&2
+  echo "toolchain.sh: setting up Debian $suite's Swift in $root (once; about 550 MB to download)" >&2
   rm -rf "$root.partial" "$root"
   mkdir -p "$(dirname "$root")"
-  debootstrap --variant=minbase trixie "$root.partial" http://deb.debian.org/debian >/dev/null
+  debootstrap --variant=minbase "$suite" "$root.partial" http://deb.debian.org/debian >/dev/null
   cp /etc/resolv.conf "$root.partial/etc/resolv.conf"
   mount -t proc proc "$root.partial/proc"
   trap 'umount "$root.partial/proc" 2>/dev/null || true' EXIT
