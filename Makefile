@@ -59,11 +59,11 @@ kotlin-package: toolchain
 	bindings-swift/scripts/generate
 	cd bindings-swift/kotlin && mvn -B -q --no-transfer-progress install -DskipTests
 
-## The release artifacts of x86-64 Linux into dist/ (wheels, sdist, npm packages, the jar, static binaries), with their sizes.
+## The release artifacts of x86-64 Linux into dist/ (wheels, sdist, npm packages, the jar, the Swift package, static binaries), with their sizes.
 dist: toolchain
 	scripts/dist
 
-## Checks dist/ as users see it: auditwheel, GLIBC <= 2.17, pip and npm from registries on loopback, Debian 11, Maven, the Dockerfile.
+## Checks dist/ as users see it: auditwheel, GLIBC <= 2.17, pip and npm from registries on loopback, Debian 11, Maven, Swift 6.2, the Dockerfile.
 dist-check:
 	scripts/dist-check
 
