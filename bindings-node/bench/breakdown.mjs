@@ -3,7 +3,7 @@
 // the emulator on loopback. CPU time is the whole process's (the event loop and the SDK runtime's
 // threads): on a machine where client and server share the cores, what one call takes from the
 // server. Run with `make bench-breakdown` (release builds; ADAPTY_BASE_URL, ADAPTY_API_KEY and
-// BENCH_USER, a profile with an access level, set by `scripts/bench --breakdown`).
+// BENCH_USER, a profile with an access level, set by `make bench-breakdown`).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Adapty } from 'adapty-server';

@@ -1,5 +1,5 @@
 // One benchmark run of profiles.get through the Node package, or through a peer sending the same
-// request and parsing its JSON, against the emulator on loopback. `make bench` (scripts/bench)
+// request and parsing its JSON, against the emulator on loopback. `make bench`
 // runs this with every other language's program, alternating them over several rounds, and prints
 // one table.
 //

@@ -1,4 +1,4 @@
-// Type-checked with `tsc --strict --noEmit` by scripts/test: the public API as TypeScript sees it.
+// Type-checked with `tsc --strict --noEmit` by `make test-node`: the public API as TypeScript sees it.
 
 import { randomUUID } from 'node:crypto';
 import {

@@ -5,7 +5,7 @@ CPU time is the whole process's (the calling thread and the SDK runtime's thread
 where the client and the server share the cores, it is what one call takes from the server.
 
 Run with `make bench-breakdown` (release builds; `ADAPTY_BASE_URL`, `ADAPTY_API_KEY` and
-`BENCH_USER`, a profile with an access level, set by `scripts/bench --breakdown`).
+`BENCH_USER`, a profile with an access level, set by `make bench-breakdown`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One benchmark run of `profiles.get` through the Python package, or through a peer sending the
 same request and decoding its JSON, against the emulator on loopback. `make bench`
-(`scripts/bench`) runs this with every other language's program, alternating them over several
+(`make bench`) runs this with every other language's program, alternating them over several
 rounds, and prints one table.
 
     throughput.py SCENARIO CLIENT

@@ -1,4 +1,4 @@
-"""Type-checked with mypy --strict by scripts/test: the public API as user code sees it.
+"""Type-checked with mypy --strict by `make test-python`: the public API as user code sees it.
 (Not collected by pytest; the behaviour is tested elsewhere.)"""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 // The released Swift package of adapty-server: the native library comes as a static-library
 // artifact bundle (SE-0482), so a package that depends on this one builds with a plain
 // `swift build`, no linker flags, and its binaries carry the library. `make dist` assembles it in
-// dist/swift/AdaptyServer/ (bindings-swift/scripts/package-swift-release); toolchains before 6.2
+// dist/swift/AdaptyServer/ (`make dist`); toolchains before 6.2
 // use the package of `make swift-package` (bindings-swift/swift), which links the shared library.
 import PackageDescription
 

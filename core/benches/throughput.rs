@@ -1,5 +1,5 @@
 //! One benchmark run of the Rust core, or of bare reqwest sending the same requests (the floor),
-//! against an emulator running as its own process. `make bench` (`scripts/bench`) runs this and
+//! against an emulator running as its own process. `make bench` runs this and
 //! every language's program, alternating them over several rounds, and prints one table.
 //!
 //! `throughput SCENARIO CLIENT`, with `ADAPTY_BASE_URL`, `ADAPTY_API_KEY` and `BENCH_USER` set:

@@ -1,4 +1,4 @@
-// A typed use of adapty-emulator, checked with tsc --strict by emulator/scripts/test.
+// A typed use of adapty-emulator, checked with tsc --strict by `make test-emulator`.
 import { connectEmulator, EmulatorError, type Happened, type RunningEmulator, startEmulator } from 'adapty-emulator';
 
 export async function renewals(): Promise<string[]> {

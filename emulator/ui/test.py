@@ -4,7 +4,7 @@ the SDK (a monthly subscription, custom attributes, 300 more profiles) with a we
 
 Each flow prints ``check ui: NAME: ok|FAILED`` and saves a screenshot in ``target/emulator-ui/``.
 Run with the Python of a venv that has adapty-server[testing] and selenium:
-``python emulator/ui/test.py``.
+``python emulator/ui/test.py [--junit FILE]`` (FILE: the results as JUnit XML).
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests"))
+import junit  # noqa: E402 - tests/junit.py
+
+REPORT = junit.Report("emulator.ui")
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "target" / "emulator-ui"
@@ -261,7 +266,7 @@ def run(steps: list[tuple[str, Callable[[], None]]], driver: WebDriver) -> int:
             except Exception:
                 traceback.print_exc()
             driver.save_screenshot(str(SHOTS / f"{n:02}-{step.__name__}.png"))
-        print(f"check ui: {name}: {'ok' if ok else 'FAILED'}", flush=True)
+        REPORT.check(f"ui: {name}", ok)
         failed += not ok
     return failed
 
@@ -294,6 +299,8 @@ def main() -> int:
         finally:
             driver.quit()
     receiver.shutdown()
+    if len(sys.argv) > 2 and sys.argv[1] == "--junit":
+        REPORT.write(sys.argv[2])
     return 1 if failed else 0
 
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Checks that every answer of the emulator matches Adapty's OpenAPI spec.
 
-Run by tests/conformance/run (which starts a fresh emulator and sets ADAPTY_BASE_URL and
-ADAPTY_API_KEY). Drives every operation with raw HTTP, looks up the response schema the spec
-gives for that path, method and status, and validates the body against it. Prints one line per
-check, `check NAME: ok` or `check NAME: FAILED` followed by indented details.
+    check.py [--junit FILE]
+
+Run by `make test-conformance` against a fresh emulator (ADAPTY_BASE_URL and ADAPTY_API_KEY
+set). Drives every operation with raw HTTP, looks up the response schema the spec gives for that
+path, method and status, and validates the body against it. Prints one line per check, `check
+NAME: ok` or `check NAME: FAILED` followed by indented details, and writes them as JUnit XML to
+FILE.
 
 How the spec is read:
 - `$ref`s are resolved within the spec; `nullable: true` (OpenAPI 3.0 style) allows `null`;
@@ -30,6 +33,9 @@ import jsonschema
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import junit  # noqa: E402 - tests/junit.py
+
 BASE = os.environ["ADAPTY_BASE_URL"].rstrip("/")
 KEY = os.environ["ADAPTY_API_KEY"]
 V2 = "/api/v2/server-side-api"
@@ -153,7 +159,7 @@ def reset(config=None, profiles=None):
 # Checks
 
 SPEC = Spec(spec_path())
-RESULTS = {"ok": 0, "failed": 0}
+REPORT = junit.Report("conformance")
 UNDOCUMENTED = []
 
 
@@ -193,10 +199,7 @@ def check(name, template, method, expect_status, body=None, headers=None, auth=T
             for err in sorted(SPEC.validator(schema).iter_errors(parsed), key=lambda e: list(e.absolute_path)):
                 where = "/".join(str(p) for p in err.absolute_path) or "(root)"
                 problems.append(f"{where}: {err.message[:300]}")
-    RESULTS["failed" if problems else "ok"] += 1
-    print(f"check {name}: {'FAILED' if problems else 'ok'}", flush=True)
-    for p in problems[:12]:
-        print(f"    {p}", flush=True)
+    REPORT.check(name, not problems, "\n".join(problems[:12]))
     return parsed
 
 
@@ -535,8 +538,10 @@ def main():
         group()
     for line in sorted(set(UNDOCUMENTED)):
         print(f"note: {line} is not in the spec; checked against ErrorResponse")
-    print(f"conformance: {RESULTS['ok']} passed, {RESULTS['failed']} failed")
-    sys.exit(1 if RESULTS["failed"] else 0)
+    print(f"conformance: {len(REPORT.cases) - REPORT.failed} passed, {REPORT.failed} failed")
+    if len(sys.argv) > 2 and sys.argv[1] == "--junit":
+        REPORT.write(sys.argv[2])
+    sys.exit(1 if REPORT.failed else 0)
 
 
 if __name__ == "__main__":

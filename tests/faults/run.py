@@ -3,7 +3,7 @@
 
 Usage: tests/faults/run.py LANG --profiles N [--transactions M] [--seed S] -- COMMAND...
 
-Against the emulator named by ADAPTY_BASE_URL (run it under scripts/with-emulator), this seeds N
+Against the emulator named by ADAPTY_BASE_URL (`make test-LANG` starts one), this seeds N
 profiles and a virtual currency wallet, turns on seeded chaos (10% of requests faulted: 500, 503,
 429 with Retry-After, dropped connections, answers slower than the client's timeout, and changes
 made but answered 500 or with a broken connection), and runs COMMAND: the language's soak program
@@ -16,7 +16,8 @@ virtual currency transactions, as a user would, and prints its results as one JS
 Then chaos goes off, and the emulator's state is compared with what the program was told:
 exactly one delete result per input, in input order; `ok` if and only if the profile is gone;
 the wallet's balance equal to its opening balance plus the sum of the transactions reported
-successful. Prints the figures and `check faults LANG/...: ok|FAILED` lines.
+successful. Prints the figures and `check faults LANG/...: ok|FAILED` lines, and writes them as
+JUnit XML with --junit FILE.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from typing import NoReturn
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import junit  # noqa: E402 - tests/junit.py, beside this program's folder
 
 BASE = os.environ.get("ADAPTY_BASE_URL", "").rstrip("/")
 #: The share of each kind of fault, 10% in all.
@@ -55,23 +60,27 @@ def control(method: str, path: str, body: object = None) -> object:
     return json.loads(text) if text else None
 
 
-def check(name: str, ok: bool, detail: str = "") -> bool:
-    print(f"check faults {name}: {'ok' if ok else 'FAILED'}")
-    if not ok and detail:
-        print("  " + detail)
-    return ok
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("lang")
     parser.add_argument("--profiles", type=int, required=True)
     parser.add_argument("--transactions", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--junit", help="write the results as JUnit XML to this file")
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
     if not BASE:
-        sys.exit("faults: ADAPTY_BASE_URL is not set (run under scripts/with-emulator)")
+        sys.exit("faults: ADAPTY_BASE_URL is not set (run it against an emulator, e.g. under `adapty-emulator exec`)")
+
+    report = junit.Report(f"faults.{args.lang}")
+
+    def check(name: str, ok: bool, detail: str = "") -> bool:
+        return report.check(f"faults {name}", ok, detail)
+
+    def finish() -> NoReturn:
+        if args.junit:
+            report.write(args.junit)
+        sys.exit(1 if report.failed else 0)
 
     control("POST", "reset")
     control("POST", "config", {"vc_rate_limit_per_minute": 1_000_000})
@@ -95,12 +104,12 @@ def main() -> None:
     control("DELETE", "chaos")
     if proc.returncode != 0:
         check(f"{args.lang}/program", False, f"exit code {proc.returncode}\n{proc.stderr[-3000:]}")
-        sys.exit(1)
+        finish()
     try:
         report = json.loads(proc.stdout)
     except ValueError:
         check(f"{args.lang}/program", False, f"not JSON:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-        sys.exit(1)
+        finish()
 
     refs = [f"soak-{n}" for n in range(args.profiles)]
     deletes = report["deletes"]
@@ -127,21 +136,19 @@ def main() -> None:
     print(
         f"soak {args.lang}: {len(transactions)} transactions: {ok_transactions} ok; balance {wallet} = {OPENING_BALANCE} + {reported} reported: {wallet == OPENING_BALANCE + reported}"
     )
-    results = [
-        check(f"{args.lang}/one delete result per input, in order", len(deletes) == len(refs) and in_order),
-        check(f"{args.lang}/delete ok iff the profile is gone", not wrong, f"disagreeing: {wrong[:10]}"),
-        check(
-            f"{args.lang}/every transaction reported",
-            len(transactions) == len(amounts) and [t["amount"] for t in transactions] == amounts,
-        ),
-        check(
-            f"{args.lang}/balance is the sum of the successful transactions",
-            wallet == OPENING_BALANCE + reported,
-            f"{wallet} != {OPENING_BALANCE} + {reported}",
-        ),
-        check(f"{args.lang}/faults were injected", faults >= chaos["requests"] // 20),
-    ]
-    sys.exit(0 if all(results) else 1)
+    check(f"{args.lang}/one delete result per input, in order", len(deletes) == len(refs) and in_order)
+    check(f"{args.lang}/delete ok iff the profile is gone", not wrong, f"disagreeing: {wrong[:10]}")
+    check(
+        f"{args.lang}/every transaction reported",
+        len(transactions) == len(amounts) and [t["amount"] for t in transactions] == amounts,
+    )
+    check(
+        f"{args.lang}/balance is the sum of the successful transactions",
+        wallet == OPENING_BALANCE + reported,
+        f"{wallet} != {OPENING_BALANCE} + {reported}",
+    )
+    check(f"{args.lang}/faults were injected", faults >= chaos["requests"] // 20)
+    finish()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs short programs as users run them: each as its own process, many times, in parallel,
-against the emulator named by ADAPTY_BASE_URL (run it under scripts/with-emulator).
+against the emulator named by ADAPTY_BASE_URL (`make test-LANG` starts one).
 
 Usage: tests/process/run.py LANG [--runs N] [--dir DIR] -- COMMAND...
 
@@ -8,7 +8,8 @@ COMMAND starts a program of LANG: for python and node the program's file (DIR/NA
 DIR/NAME.mjs, DIR defaulting to tests/process/LANG) is appended to it, for kotlin and swift the
 program's name. Every scenario below is written once per language and must behave the same in
 each: the same exit code and the same output. Prints one `check process LANG/NAME: ok|FAILED`
-line per program, with the first failing run's output under a FAILED one.
+line per program, with the first failing run's output under a FAILED one, and writes them as
+JUnit XML with --junit FILE.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import junit  # noqa: E402 - tests/junit.py, beside this program's folder
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BASE = os.environ.get("ADAPTY_BASE_URL", "").rstrip("/")
@@ -169,10 +173,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=4, help="programs running at once")
     parser.add_argument("--dir", help="where the program files are (python, node)")
     parser.add_argument("--only", help="a comma-separated list of scenarios")
+    parser.add_argument("--junit", help="write the results as JUnit XML to this file")
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
     if not BASE:
-        sys.exit("process: ADAPTY_BASE_URL is not set (run under scripts/with-emulator)")
+        sys.exit("process: ADAPTY_BASE_URL is not set (run it against an emulator, e.g. under `adapty-emulator exec`)")
     # The programs meet Ctrl-C as at a terminal, even when this runs in a background job of a
     # non-interactive shell (`make test &`), which starts it with SIGINT ignored: an ignored
     # signal stays ignored across exec, a handled one reverts to its default.
@@ -195,17 +200,16 @@ def main() -> None:
             tally.seconds.append(outcome.seconds)
             if not outcome.ok:
                 tally.failures.append(outcome.detail)
+    report = junit.Report(f"process.{args.lang}")
     for name, tally in tallies.items():
         slowest = max(tally.seconds, default=0.0)
-        label = f"check process {args.lang}/{name} ({tally.runs} runs, slowest {slowest:.2f} s)"
-        if tally.failures:
-            print(f"{len(tally.failures)} of {tally.runs} runs of {name} failed; the first:")
-            print("  " + tally.failures[0].replace("\n", "\n  "))
-            print(f"{label}: FAILED")
-        else:
-            print(f"{label}: ok")
+        label = f"process {args.lang}/{name} ({tally.runs} runs, slowest {slowest:.2f} s)"
+        first = f"{len(tally.failures)} of {tally.runs} runs failed; the first:\n{tally.failures[0]}" if tally.failures else ""
+        report.check(label, not tally.failures, first, sum(tally.seconds))
     print(f"process {args.lang}: {len(jobs)} runs in {time.monotonic() - started:.0f} s")
-    sys.exit(1 if any(t.failures for t in tallies.values()) else 0)
+    if args.junit:
+        report.write(args.junit)
+    sys.exit(1 if report.failed else 0)
 
 
 if __name__ == "__main__":
