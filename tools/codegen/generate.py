@@ -69,6 +69,7 @@ TARGETS = [
     Target(f"{SWIFT}/Sources/AdaptyServer/Models.swift", "swift", swift.models),
     Target(f"{SWIFT}/Sources/AdaptyServer/Operations.swift", "swift", swift.operations),
     Target(f"{SWIFT}/Tests/AdaptyServerTests/VectorCalls.swift", "swift", swift.vector_calls),
+    Target("bindings-swift/src/error_class.rs", "rust", rust.error_class),
     Target("cli/src/bodies.rs", "rust", rust.cli_bodies),
 ]
 

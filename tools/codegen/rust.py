@@ -2,13 +2,16 @@
 
 - `cli/src/bodies.rs`: each request body's fields as the `adapty` command line offers them (one
   `--flag` each).
+- `bindings-swift/src/error_class.rs`: the error taxonomy as a uniffi enum (`ErrorClass`), which
+  uniffi turns into Swift's and Kotlin's, with each class's doc, parent, status and name; the
+  uniffi `AdaptyError` tells its class by it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .manifest import Manifest
+from .manifest import ErrorClass, Manifest
 from .schema_bundle import Bundle, Field, ref_name, scalar
 
 
@@ -52,7 +55,17 @@ def cli_bodies(manifest: Manifest) -> dict[str, Any]:
     }
 
 
+def variant(e: ErrorClass) -> str:
+    """`NotFound` for `not_found`."""
+    return "".join(p.capitalize() for p in e.code.split("_"))
+
+
+def error_class(manifest: Manifest) -> dict[str, Any]:
+    return {"errors": manifest.errors}
+
+
 FILTERS = {
     "rust_str": rust_str,
+    "variant": variant,
     "bool": lambda value: "true" if value else "false",
 }
