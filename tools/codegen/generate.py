@@ -40,7 +40,7 @@ class Target:
         return f"{self.language}/{Path(self.path).name}.j2"
 
 
-FILTERS = {
+FILTERS: dict[str, dict[str, Callable[..., Any]]] = {
     "python": python.FILTERS,
     "typescript": typescript.FILTERS,
     "kotlin": kotlin.FILTERS,
@@ -82,7 +82,8 @@ def paths() -> list[str]:
 def schema_bundle(root: Path) -> dict[str, Any]:
     """The core's schema bundle: its models' JSON Schema and the operation manifest."""
     command = ["cargo", "run", "--quiet", "-p", "adapty-server", "--features", "schema", "--example", "schema"]
-    return json.loads(subprocess.run(command, cwd=root, check=True, capture_output=True, text=True).stdout)
+    bundle: dict[str, Any] = json.loads(subprocess.run(command, cwd=root, check=True, capture_output=True, text=True).stdout)
+    return bundle
 
 
 def render_all(manifest: Manifest, into: Path, formatters: Formatters) -> None:

@@ -107,7 +107,8 @@ def model_fields(b: Bundle, name: str, d: Dialect, inputs: bool = False) -> list
     every field not required and non-null is optional)."""
     out = []
     for f in b.fields(name, inputs=inputs):
-        kind, default = ("required", None) if f.required and not f.nullable else ("optional", None)
+        kind: Presence = "required" if f.required and not f.nullable else "optional"
+        default = None
         if not inputs:
             kind, default = presence(f)
         out.append(ModelField(f.key, camel(f.key), type_of(b, f.inner, d), f.doc, kind, f.required, default, f))

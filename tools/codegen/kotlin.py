@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import host
@@ -170,7 +171,7 @@ def decoder(f: host.ModelField) -> str:
     return "OffsetDateTimeSerializer" if f.type == "OffsetDateTime" else f"{f.type}.serializer()"
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "doc": doc,
     "pascal": pascal,
     "param_tag": lambda arg: f"@param {arg[0]} {arg[1]}",

@@ -5,7 +5,7 @@ over its pages), the client options and the error classes."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
@@ -94,7 +94,6 @@ class ErrorClass:
     parent: ErrorClass | None
     status: str | None
     doc: str
-    children: list[ErrorClass] = field(default_factory=list, compare=False, repr=False)
 
 
 API_VERSIONS = ("v1", "v2")
@@ -123,8 +122,6 @@ class Manifest:
         for e in bundle["errors"]:
             parent = next(p for p in self.errors if p.code == e["parent"]) if e["parent"] else None
             self.errors.append(ErrorClass(e["code"], e["class"], parent, e["status"], e["doc"]))
-            if parent:
-                parent.children.append(self.errors[-1])
 
     def _calls(self, op: Schema) -> list[Call]:
         path = op["path_param"] and Param(op["path_param"]["name"], op["path_param"]["kind"], op["path_param"]["doc"])
@@ -187,11 +184,6 @@ class Manifest:
 
     def option(self, kind: str) -> ClientOption:
         return next(o for o in self.client_options if o.kind == kind)
-
-    @property
-    def top_errors(self) -> list[ErrorClass]:
-        """The classes directly under the base error, in the manifest's order."""
-        return [e for e in self.errors if e.parent is None]
 
 
 def camel(snake: str) -> str:

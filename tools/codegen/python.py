@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 import keyword
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .manifest import API_VERSIONS, Call, ClientOption, Manifest, Param, snake, split_doc
 from .render import fill, one_line, quoted
-from .schema_bundle import Bundle, Field, Schema, nullable_inner, ref_name, scalar
+from .schema_bundle import Bundle, Schema, nullable_inner, ref_name, scalar
 
 DOC_WIDTH = 100
 """Where docstrings of methods wrap (model docstrings: `MODEL_DOC_WIDTH`)."""
@@ -222,16 +223,13 @@ class ModelField:
     write: str
 
 
-def model_fields(types: Types, d: Schema) -> list[ModelField]:
-    props = d.get("properties", {})
-    required = set(d.get("required", []))
+def model_fields(types: Types, name: str) -> list[ModelField]:
     out = []
-    for key, s in props.items():
-        if s.get("writeOnly") or s.get("x-patch"):
+    for f in types.b.fields(name):
+        if f.schema.get("x-patch"):
             continue
+        key = f.key
         assert not keyword.iskeyword(key), key
-        inner, null = nullable_inner(s)
-        f = Field(key, inner, null, key in required, s)
         ann = types.annotation(f.inner)
         if f.required:
             ann = f"{ann} | None" if f.nullable else ann
@@ -241,7 +239,7 @@ def model_fields(types: Types, d: Schema) -> list[ModelField]:
         elif f.type == "array":
             param, default, nulls = f"Iterable[{types.annotation(f.inner['items'])}]", "()", False
         elif not f.nullable and f.type in ("boolean", "number", "integer", "string") and (f.has_default or f.type == "boolean"):
-            param, default, nulls = ann, repr(s.get("default", False)), False
+            param, default, nulls = ann, repr(f.default if f.has_default else False), False
         else:
             ann = param = f"{ann} | None"
             default, nulls = "None", True
@@ -318,7 +316,7 @@ def models(manifest: Manifest) -> dict[str, Any]:
         enums.append({"name": name, "alias": alias, "doc": doc})
     response = []
     for name in b.objects:
-        fields = model_fields(types, b.defs[name])
+        fields = model_fields(types, name)
         response.append(
             {
                 "name": name,
@@ -396,7 +394,7 @@ class Method:
         c = self.call
         if c.is_walk:
             return f"{'AsyncIterator' if twin.is_async else 'Iterator'}[{c.model}]"
-        return {"nothing": "None", "model": c.model, "delete_results": "list[DeleteResult]"}[c.output]
+        return {"nothing": "None", "model": c.model or "", "delete_results": "list[DeleteResult]"}[c.output]
 
 
 def method(manifest: Manifest, types: Types, c: Call) -> Method:
@@ -440,7 +438,7 @@ def body_doc(b: Bundle, types: Types, body: str) -> tuple[str, str, list[tuple[s
 
 
 def client_init_doc(options: list[ClientOption]) -> str:
-    args = []
+    args: list[tuple[str, str, list[tuple[str, str]]]] = []
     for o in options:
         text = o.doc + (" In seconds." if o.kind == "seconds" else "")
         if o.env and o.default is not None:
@@ -476,7 +474,7 @@ def operations(manifest: Manifest) -> dict[str, Any]:
     params = [f"{options[0].name}: {OPTION_TYPES[options[0].kind]} | None = None", "*"]
     params += [f"{o.name}: {OPTION_TYPES[o.kind]} | None = None" for o in options[1:]]
     deletes = [snake(c.method) for c in manifest.operations if c.output == "delete_results"]
-    public = [f"{t.prefix}Adapty" for t in TWINS] + [t.cls(ns["name"]) for t in TWINS for ns in namespaces]
+    public = [f"{t.prefix}Adapty" for t in TWINS] + [t.cls(ns.name) for t in TWINS for ns in manifest.namespaces]
     return {
         "twins": TWINS,
         "namespaces": namespaces,
@@ -554,7 +552,7 @@ def python_tuple(items: Any) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "q": json.dumps,
     "parameter": parameter,
     "tuple": python_tuple,

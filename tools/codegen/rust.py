@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .manifest import ErrorClass, Manifest
@@ -64,7 +65,7 @@ def error_class(manifest: Manifest) -> dict[str, Any]:
     return {"errors": manifest.errors}
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "rust_str": rust_str,
     "variant": variant,
     "bool": lambda value: "true" if value else "false",

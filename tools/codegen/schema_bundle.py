@@ -13,7 +13,7 @@ Schema = dict[str, Any]
 
 
 def ref_name(schema: Schema) -> str:
-    return schema["$ref"].rsplit("/", 1)[-1]
+    return str(schema["$ref"]).rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -172,10 +172,10 @@ def nullable_inner(s: Schema) -> tuple[Schema, bool]:
 def scalar(s: Schema) -> str | None:
     """The scalar kind of a schema: "date-time", "date", "string", "number", "integer",
     "boolean" or "null"; None for references, unions, lists and objects."""
-    t = s.get("type")
-    if t == "string" and s.get("format") in ("date-time", "date"):
-        return s["format"]
-    return t if t in ("string", "number", "integer", "boolean", "null") else None
+    t, fmt = s.get("type"), s.get("format")
+    if t == "string" and fmt in ("date-time", "date"):
+        return str(fmt)
+    return str(t) if t in ("string", "number", "integer", "boolean", "null") else None
 
 
 def enum_values(schema: Schema) -> list[str]:

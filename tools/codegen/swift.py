@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import host
@@ -85,15 +86,15 @@ def docc(
         if i:
             lines.append("")
         lines += wrap(p, width)
-    tail = []
+    tail: list[str] = []
     if params:
         tail.append("- Parameters:")
         for n, text in params:
             wrapped = wrap(f"- {n}: {text}", width - 2)
             tail += ["  " + wrapped[0]] + ["    " + w for w in wrapped[1:]]
-    for label, text in (("Returns", returns), ("Throws", throws)):
-        if text:
-            wrapped = wrap(f"- {label}: {text}", width)
+    for label, line in (("Returns", returns), ("Throws", throws)):
+        if line:
+            wrapped = wrap(f"- {label}: {line}", width)
             tail += [wrapped[0]] + ["  " + w for w in wrapped[1:]]
     if tail:
         lines += [""] + tail
@@ -194,7 +195,7 @@ def vector_calls(manifest: Manifest) -> dict[str, Any]:
     }
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "doc": doc,
     "docc": docc,
     "bare": bare,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -369,6 +370,17 @@ class Method:
         return "walk" if self.call.is_walk else "call"
 
 
+@dataclass(frozen=True)
+class Namespace:
+    """A namespace of the client: `cls` its class and interface, `prefix` that of its own types."""
+
+    name: str
+    cls: str
+    prefix: str
+    doc: str
+    methods: list[Method]
+
+
 def option(o: ClientOption) -> tuple[str, str, str, Any]:
     """(Node name, TypeScript type, doc, default as documented) of a client option. Node counts
     time in milliseconds."""
@@ -394,18 +406,12 @@ def param_doc(p: Param) -> str:
 def operations(manifest: Manifest) -> dict[str, Any]:
     types = Types(manifest.models)
     namespaces = [
-        {
-            "name": ns.name,
-            "cls": pascal(ns.name),
-            "prefix": singular(ns.name),
-            "doc": doc_names(ns.doc),
-            "methods": [Method(c, types) for c in ns.calls],
-        }
+        Namespace(ns.name, pascal(ns.name), singular(ns.name), doc_names(ns.doc), [Method(c, types) for c in ns.calls])
         for ns in manifest.namespaces
     ]
-    methods = [m for ns in namespaces for m in ns["methods"]]
+    methods = [m for ns in namespaces for m in ns.methods]
     used = sorted({t for m in methods for t in (m.body, m.result) if t and t not in ("void", "DeleteResult[]")})
-    classes = {ns["cls"] for ns in namespaces}
+    classes = {ns.cls for ns in namespaces}
 
     def alias(name: str) -> str:
         """The JSDoc name of an index.d.ts type (a namespace's interface is named apart from its class)."""
@@ -422,7 +428,7 @@ def operations(manifest: Manifest) -> dict[str, Any]:
     typedefs = sorted(
         {t for m in methods for p in m.params for t in p.type.replace("[]", "").split(" & ") if t not in PARAM_TYPES.values()}
     )
-    typedefs += [ns["cls"] for ns in namespaces] + ["AdaptyOptions"]
+    typedefs += [ns.cls for ns in namespaces] + ["AdaptyOptions"]
     return {
         "models": used,
         "options": [(option(o)[0], option(o)[1], option_doc(o), o) for o in manifest.client_options],
@@ -467,7 +473,7 @@ def js(value: Any) -> str:
     return json.dumps(value)
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "js": js,
     "tojs": json.dumps,
     "jsdoc": jsdoc,
