@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .formatters import FormatterError
 from .generate import generate
 
 parser = argparse.ArgumentParser(prog="python3 -m codegen", description=__doc__)
@@ -12,4 +13,7 @@ mode = parser.add_mutually_exclusive_group()
 mode.add_argument("--check", dest="mode", action="store_const", const="check", help="write nothing; fail if a file is stale")
 mode.add_argument("--list", dest="mode", action="store_const", const="list", help="print the generated files' paths")
 args = parser.parse_args()
-sys.exit(generate(Path(__file__).resolve().parents[2], args.mode or "write"))
+try:
+    sys.exit(generate(Path(__file__).resolve().parents[2], args.mode or "write"))
+except FormatterError as e:
+    sys.exit(f"codegen: {e}")
