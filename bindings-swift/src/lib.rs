@@ -3,13 +3,18 @@
 //! Like the other bindings it only passes JSON: an operation name and snake_case arguments go
 //! to the core's `ops::call`, the result's JSON comes back for the generated models, and the
 //! core's `Error` becomes [`AdaptyError`] by its description's `kind` and `api_kind` (the core
-//! classifies; nothing here looks at a status), in one place that bulk results use too
-//! ([`result_errors`]). List walks
-//! are the core's `ops::Walk` ([`NativeWalk`]): the cursor loop and its guard live there.
+//! classifies; nothing here maps a status itself), in one place that bulk results use too
+//! ([`result_errors`]). The error taxonomy Python and Node have as classes is [`ErrorClass`],
+//! generated from the manifest (`error_class.rs`); each case tells its class
+//! ([`AdaptyError::error_class`]). List walks are the core's `ops::Walk` ([`NativeWalk`]): the
+//! cursor loop and its guard live there.
+
+mod error_class;
 
 use std::sync::Arc;
 
 use adapty_server::{ApiErrorKind, Client, Config, Error, ops};
+pub use error_class::ErrorClass;
 use serde_json::Value;
 
 uniffi::setup_scaffolding!();
@@ -79,24 +84,25 @@ impl AdaptyError {
     /// `api_kind`: the one conversion, for errors thrown and errors in bulk results alike.
     fn from_description(info: &Value) -> Self {
         let text = |key: &str| info.get(key).and_then(Value::as_str).map(str::to_owned);
+        let class = |key: &str| info[key].as_str().and_then(ErrorClass::from_code);
         let detail = text("message").unwrap_or_default();
-        match info["kind"].as_str() {
-            Some("validation") => AdaptyError::Validation {
+        match class("kind") {
+            Some(ErrorClass::Validation) => AdaptyError::Validation {
                 field: text("field").unwrap_or_default(),
                 rule: text("rule").unwrap_or_default(),
                 error_code: text("error_code"),
                 detail,
             },
-            Some("connection") => AdaptyError::Connection { detail },
-            Some("timeout") => AdaptyError::Timeout { detail },
-            Some("api") if info["api_kind"] == ApiErrorKind::RateLimit.as_str() => AdaptyError::RateLimited {
+            Some(ErrorClass::Connection) => AdaptyError::Connection { detail },
+            Some(ErrorClass::Timeout) => AdaptyError::Timeout { detail },
+            Some(ErrorClass::Api) if class("api_kind") == Some(ErrorClass::RateLimit) => AdaptyError::RateLimited {
                 retry_after_seconds: info["retry_after"].as_f64(),
                 error_code: text("error_code"),
                 request_id: text("request_id"),
                 body: text("body").unwrap_or_default(),
                 detail,
             },
-            Some("api") => AdaptyError::Api {
+            Some(ErrorClass::Api) => AdaptyError::Api {
                 status: info["status"].as_u64().and_then(|s| u16::try_from(s).ok()).unwrap_or_default(),
                 errors: info["errors"].as_array().into_iter().flatten().map(FieldError::from_description).collect(),
                 error_code: text("error_code"),
@@ -104,9 +110,32 @@ impl AdaptyError {
                 body: text("body").unwrap_or_default(),
                 detail,
             },
-            Some("webhook_authorization") => AdaptyError::WebhookAuthorization { detail },
-            Some("webhook_payload") => AdaptyError::WebhookPayload { field: text("field").unwrap_or_default(), detail },
+            Some(ErrorClass::WebhookAuthorization) => AdaptyError::WebhookAuthorization { detail },
+            Some(ErrorClass::WebhookPayload) => AdaptyError::WebhookPayload { field: text("field").unwrap_or_default(), detail },
             _ => AdaptyError::Usage { detail },
+        }
+    }
+}
+
+#[uniffi::export]
+impl AdaptyError {
+    /// The class of this error in the taxonomy every language shares: Python's and Node's
+    /// exception class for the same failure (`NotFound` for a 404, a kind of `Api`). The core's
+    /// `internal` errors (a caught SDK bug) arrive as the `Usage` case and read `Usage`: that case
+    /// predates the class, and a field telling them apart would break `Usage(detail)` patterns.
+    pub fn error_class(&self) -> ErrorClass {
+        match self {
+            AdaptyError::Validation { .. } => ErrorClass::Validation,
+            AdaptyError::Connection { .. } => ErrorClass::Connection,
+            AdaptyError::Timeout { .. } => ErrorClass::Timeout,
+            AdaptyError::RateLimited { .. } => ErrorClass::RateLimit,
+            // The core's `api_kind` of the status (`ApiError::kind`), as Python and Node pick theirs.
+            AdaptyError::Api { status, .. } => {
+                ErrorClass::from_code(ApiErrorKind::from_status(*status).as_str()).unwrap_or(ErrorClass::Api)
+            }
+            AdaptyError::Usage { .. } => ErrorClass::Usage,
+            AdaptyError::WebhookAuthorization { .. } => ErrorClass::WebhookAuthorization,
+            AdaptyError::WebhookPayload { .. } => ErrorClass::WebhookPayload,
         }
     }
 }
@@ -222,33 +251,35 @@ mod tests {
     use super::*;
     use adapty_server::ops::manifest::ERROR_CLASSES;
 
-    /// Every class of the core's taxonomy lands on its case: API classes by `api_kind`, so a
-    /// 429 is `RateLimited` because the core says `rate_limit`, and a class the core adds falls
-    /// back to its parent's case.
+    /// Every class of the core's taxonomy lands on its case, and the case reads as that class:
+    /// API classes by `api_kind` (so a 429 is `RateLimited` because the core says `rate_limit`)
+    /// with the status the manifest gives them; `internal` is folded into `Usage`.
     #[test]
     fn every_error_class_has_its_case() {
         for class in ERROR_CLASSES {
             let api = class.parent == Some("api");
-            let info = serde_json::json!({ "kind": if api { "api" } else { class.code }, "api_kind": class.code, "message": class.doc });
-            let case = match AdaptyError::from_description(&info) {
-                AdaptyError::Validation { .. } => "validation",
-                AdaptyError::Connection { .. } => "connection",
-                AdaptyError::Timeout { .. } => "timeout",
-                AdaptyError::RateLimited { .. } => "rate_limit",
-                AdaptyError::Api { .. } => "api",
-                AdaptyError::Usage { .. } => "usage",
-                AdaptyError::WebhookAuthorization { .. } => "webhook_authorization",
-                AdaptyError::WebhookPayload { .. } => "webhook_payload",
-            };
-            let expected = match class.code {
-                "rate_limit" | "validation" | "connection" | "timeout" | "usage" | "webhook_authorization" | "webhook_payload" => {
-                    class.code
-                }
-                "internal" => "usage",
-                _ => "api",
-            };
-            assert_eq!(case, expected, "{}", class.class);
+            let status: u16 = class.status.map_or(0, |s| s.replace("xx", "00").parse().unwrap());
+            let info = serde_json::json!({
+                "kind": if api { "api" } else { class.code },
+                "api_kind": class.code,
+                "status": status,
+                "message": class.doc,
+            });
+            let error = AdaptyError::from_description(&info);
+            let expected = if class.code == "internal" { ErrorClass::Usage } else { ErrorClass::from_code(class.code).unwrap() };
+            assert_eq!(error.error_class(), expected, "{}: {error:?}", class.class);
         }
+    }
+
+    /// The generated enum is the manifest's taxonomy: codes, names, parents, statuses, order.
+    #[test]
+    fn error_classes_are_the_manifests() {
+        let generated: Vec<_> =
+            ErrorClass::ALL.iter().map(|c| (c.code(), c.class_name(), c.parent().map(ErrorClass::code), c.status())).collect();
+        let manifest: Vec<_> = ERROR_CLASSES.iter().map(|c| (c.code, c.class.to_owned(), c.parent, c.status.map(str::to_owned))).collect();
+        assert_eq!(generated, manifest);
+        assert!(ErrorClass::NotFound.is_a(ErrorClass::Api) && ErrorClass::Timeout.is_a(ErrorClass::Connection));
+        assert!(!ErrorClass::Api.is_a(ErrorClass::NotFound) && !ErrorClass::Usage.is_a(ErrorClass::Api));
     }
 
     #[test]

@@ -181,6 +181,26 @@ final class AdaptyServerTests: XCTestCase {
         }
     }
 
+    /// Each case names its class of the taxonomy Python and Node have as exception classes.
+    func testErrorsTellTheirClass() throws {
+        XCTAssertThrowsError(try client().profiles.getBlocking(.customerUserId(user()))) { error in
+            guard let notFound = (error as? AdaptyError)?.errorClass() else { return XCTFail("\(error)") }
+            XCTAssertEqual(notFound, .notFound)
+            XCTAssertEqual(notFound.parent(), .api)
+            XCTAssertEqual([notFound.status(), notFound.className()], ["404", "NotFoundError"])
+            XCTAssertTrue(notFound.isA(other: .api))
+        }
+        XCTAssertThrowsError(try client(apiKey: "secret_wrong").profiles.getBlocking(.customerUserId("x"))) { error in
+            XCTAssertEqual((error as? AdaptyError)?.errorClass(), .authentication)
+        }
+        XCTAssertThrowsError(try client(baseUrl: "http://api.example.com")) { error in
+            guard let refused = (error as? AdaptyError)?.errorClass() else { return XCTFail("\(error)") }
+            XCTAssertEqual(refused, .validation)
+            XCTAssertNil(refused.parent())
+            XCTAssertFalse(refused.isA(other: .api))
+        }
+    }
+
     func testRetriesThenSucceeds() async throws {
         let id = user()
         _ = try em.seed([["customer_user_id": id]])

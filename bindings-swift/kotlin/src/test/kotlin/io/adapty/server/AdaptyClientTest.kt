@@ -15,6 +15,7 @@ import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assumptions
 import org.junit.jupiter.api.BeforeEach
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestFactory
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 import uniffi.adapty_server_ffi.AdaptyException
+import uniffi.adapty_server_ffi.ErrorClass
 import java.io.File
 import java.net.URI
 import java.net.URLDecoder
@@ -215,6 +217,21 @@ class AdaptyClientTest {
             runBlocking { client(baseUrl = "http://127.0.0.1:9", maxRetries = 0).profiles.get(ProfileRef.CustomerUserId("x")) }
         }
         assertEquals("base_url", assertThrows<AdaptyException.Validation> { client(baseUrl = "http://api.example.com") }.field)
+    }
+
+    /** Each case names its class of the taxonomy Python and Node have as exception classes. */
+    @Test
+    fun errorsTellTheirClass() {
+        val missing = ProfileRef.CustomerUserId("kotlin-${UUID.randomUUID()}")
+        val notFound = assertThrows<AdaptyException.Api> { client().profiles.getBlocking(missing) }.errorClass()
+        assertEquals(ErrorClass.NOT_FOUND, notFound)
+        assertEquals(listOf(ErrorClass.API, "404", "NotFoundError"), listOf(notFound.parent(), notFound.status(), notFound.className()))
+        assertTrue(notFound.isA(ErrorClass.API))
+        val unauthorized = assertThrows<AdaptyException.Api> { client(apiKey = "secret_wrong").profiles.getBlocking(missing) }
+        assertEquals(ErrorClass.AUTHENTICATION, unauthorized.errorClass())
+        val refused = assertThrows<AdaptyException.Validation> { client(baseUrl = "http://api.example.com") }.errorClass()
+        assertEquals(ErrorClass.VALIDATION to null, refused to refused.parent())
+        assertFalse(refused.isA(ErrorClass.API))
     }
 
     @Test
