@@ -11,7 +11,6 @@ import difflib
 import json
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,8 +21,6 @@ from . import kotlin, python, rust, swift, typescript
 from .formatters import Formatters
 from .manifest import Manifest
 from .render import render
-
-Mode = Literal["write", "check", "list"]
 
 
 @dataclass(frozen=True)
@@ -98,17 +95,20 @@ def render_all(manifest: Manifest, into: Path, formatters: Formatters) -> None:
         formatters.format(language, files)
 
 
-def generate(root: Path, mode: Mode = "write", formatters: Formatters | None = None, bundle: dict[str, Any] | None = None) -> int:
+def generate(
+    root: Path,
+    mode: Literal["write", "check"],
+    formatters: Formatters,
+    out: Callable[[str], object],
+    bundle: dict[str, Any] | None = None,
+) -> int:
     """Regenerates every file of `TARGETS` in the repository at `root`. `write` replaces the files
-    that changed; `check` writes nothing and prints a unified diff of each stale file, returning
-    1 if any is; `list` prints their paths. `bundle` is the schema bundle (else built by cargo);
-    `formatters` the tools (else `Formatters.defaults(root)`). Returns the exit status."""
-    if mode == "list":
-        print("\n".join(paths()))
-        return 0
+    that changed; `check` writes nothing and reports a unified diff of each stale file, returning
+    1 if any is. `bundle` is the schema bundle (else built by cargo); `out` where the report goes.
+    Returns the exit status."""
     manifest = Manifest(bundle if bundle is not None else schema_bundle(root))
     with tempfile.TemporaryDirectory(prefix="codegen-") as scratch:
-        render_all(manifest, Path(scratch), formatters or Formatters.defaults(root))
+        render_all(manifest, Path(scratch), formatters)
         stale = []
         for path in paths():
             new, old = Path(scratch) / path, root / path
@@ -120,12 +120,10 @@ def generate(root: Path, mode: Mode = "write", formatters: Formatters | None = N
                 shutil.copyfile(new, old)
             else:
                 before = old.read_text().splitlines(keepends=True) if old.exists() else []
-                sys.stdout.writelines(
-                    difflib.unified_diff(before, new.read_text().splitlines(keepends=True), f"a/{path}", f"b/{path}")
-                )
+                out("".join(difflib.unified_diff(before, new.read_text().splitlines(keepends=True), f"a/{path}", f"b/{path}")))
     if mode == "write":
-        print(f"codegen: {len(stale)} of {len(TARGETS)} files rewritten" + (f": {', '.join(stale)}" if stale else ""))
+        out(f"codegen: {len(stale)} of {len(TARGETS)} files rewritten" + (f": {', '.join(stale)}" if stale else "") + "\n")
         return 0
     if stale:
-        print(f"codegen: stale (run `make codegen`): {', '.join(stale)}", file=sys.stderr)
+        out(f"codegen: stale (run `make codegen`): {', '.join(stale)}\n")
     return 1 if stale else 0

@@ -7,10 +7,10 @@ import sys
 from . import (  # noqa: F401 - importing registers their tasks
     bench,
     bench_cli,
-    codegen,
     dev,
     dist,
     fuzzing,
+    generated,
     lint,
     suites,
     versions,
