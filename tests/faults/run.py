@@ -72,15 +72,15 @@ def main() -> None:
     if not BASE:
         sys.exit("faults: ADAPTY_BASE_URL is not set (run it against an emulator, e.g. under `adapty-emulator exec`)")
 
-    report = junit.Report(f"faults.{args.lang}")
+    checks = junit.Report(f"faults.{args.lang}")
 
     def check(name: str, ok: bool, detail: str = "") -> bool:
-        return report.check(f"faults {name}", ok, detail)
+        return checks.check(f"faults {name}", ok, detail)
 
     def finish() -> NoReturn:
         if args.junit:
-            report.write(args.junit)
-        sys.exit(1 if report.failed else 0)
+            checks.write(args.junit)
+        sys.exit(1 if checks.failed else 0)
 
     control("POST", "reset")
     control("POST", "config", {"vc_rate_limit_per_minute": 1_000_000})
