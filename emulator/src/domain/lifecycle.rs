@@ -13,75 +13,34 @@
 //!   `access_level_updated`.
 //!
 //! It runs up to the clock's time at the start of every request to the app and when the clock
-//! moves; [`Schedule`] keeps the next moment anything is due, so a request checks one time.
+//! moves; `state/schedule` keeps the next moment anything is due, so a request checks one
+//! time.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
 use std::sync::Arc;
 
-use adapty_server::{CancellationReason, OfferType, Store, Subscription, Timestamp, TransactionParams};
+use adapty_server::{CancellationReason, Store, Subscription, Timestamp, TransactionParams};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use schemars::JsonSchema;
+use serde::Serialize;
 use uuid::Uuid;
 
-use crate::catalog::Catalog;
-use crate::purchases;
-use crate::state::{Inner, StoredProfile, Tenant};
-use crate::webhooks::{self, Event};
+use crate::domain::catalog::access_level_for;
+use crate::domain::purchases;
+use crate::domain::webhook_events::{self, Event, is_trial};
+use crate::domain::webhooks;
+use crate::state::app::Inner;
+use crate::state::catalog::Catalog;
+use crate::state::profile::StoredProfile;
+use crate::state::schedule::{Due, dues, utc};
+use crate::state::tenants::Tenant;
 
 /// Most events one run makes; a clock moved further leaves the rest to the app's next request.
 const MAX_HAPPENINGS: usize = 10_000;
 
-/// How far the app's time has been run, and when it next needs running.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Schedule {
-    /// Everything due up to here has happened.
-    pub ran_until: DateTime<Utc>,
-    /// The earliest moment after `ran_until` anything is due (none: nothing is); derived.
-    #[serde(skip)]
-    next_due: Option<DateTime<Utc>>,
-}
-
-impl Schedule {
-    /// Nothing due, everything up to `now` done.
-    pub fn new(now: DateTime<Utc>) -> Self {
-        Self { ran_until: now, next_due: None }
-    }
-
-    /// Recomputes when anything is next due (after the profiles were replaced).
-    pub fn rebuild(&mut self, profiles: impl Iterator<Item = impl std::borrow::Borrow<StoredProfile>>) {
-        let after = self.ran_until;
-        self.next_due = profiles.flat_map(|p| dues(p.borrow()).map(|(t, _)| t).filter(|t| *t > after).collect::<Vec<_>>()).min();
-    }
-
-    /// Takes note of a profile changed at `now` (everything due by then has run, at the start of
-    /// the request): what it has due later is scheduled, and what it has due earlier (a
-    /// transaction recorded already expired) has happened as the change says.
-    pub fn touched(&mut self, profile: &StoredProfile, now: DateTime<Utc>) {
-        if self.next_due.is_none_or(|t| t > now) {
-            self.ran_until = self.ran_until.max(now);
-        }
-        if let Some(t) = dues(profile).map(|(t, _)| t).filter(|t| *t > now).min() {
-            self.next_due = Some(self.next_due.map_or(t, |n| n.min(t)));
-        }
-    }
-}
-
-/// One thing due; at the same moment a subscription's end comes first (a renewal moves its
-/// access level's end).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Due {
-    /// A subscription (by original transaction id) reaches its `expires_at`.
-    SubscriptionEnd(String),
-    /// An access level (by id) reaches its `starts_at`.
-    AccessStart(String),
-    /// An access level (by id) reaches its `expires_at`.
-    AccessEnd(String),
-}
-
 /// An event time brought, as `POST /__emulator/clock` reports it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Happened {
     pub at: String,
     pub profile_id: Uuid,
@@ -89,31 +48,11 @@ pub struct Happened {
     pub event_type: &'static str,
 }
 
-fn utc(t: Timestamp) -> DateTime<Utc> {
-    t.0.with_timezone(&Utc)
-}
-
-/// Everything `profile` has due, at any time.
-fn dues(profile: &StoredProfile) -> impl Iterator<Item = (DateTime<Utc>, Due)> + '_ {
-    let refunded = |s: &&Subscription| s.store_transaction_id.as_ref().is_some_and(|id| profile.refunded.contains(id));
-    let subscriptions = profile
-        .subscriptions
-        .iter()
-        .filter(move |s| !refunded(s))
-        .filter_map(|s| Some((utc(s.expires_at?), Due::SubscriptionEnd(s.store_original_transaction_id.clone()?))));
-    let levels = profile.access_levels.values().flat_map(|l| {
-        let start = l.starts_at.map(|t| (utc(t), Due::AccessStart(l.access_level_id.clone())));
-        let end = l.expires_at.map(|t| (utc(t), Due::AccessEnd(l.access_level_id.clone())));
-        start.into_iter().chain(end)
-    });
-    subscriptions.chain(levels)
-}
-
 /// Runs up to the clock's time if anything is due by then.
 pub fn catch_up(app: &Arc<Tenant>) {
     let mut state = app.lock();
     let now = state.clock.now();
-    if state.schedule.next_due.is_some_and(|t| t <= now) {
+    if state.schedule.is_due(now) {
         run(app, &mut state, now);
     }
 }
@@ -143,7 +82,7 @@ pub fn run(app: &Arc<Tenant>, state: &mut Inner, until: DateTime<Utc>) -> Vec<Ha
         let before: BTreeSet<_> = dues(profile).collect();
         let events = happen(profile, catalog, &due, at);
         heap.extend(dues(profile).filter(|d| within(&d.0, at) && !before.contains(d)).map(|(t, due)| Reverse((t, id, due))));
-        let at_text = webhooks::wire_time(&Timestamp::from(at));
+        let at_text = webhook_events::wire_time(&Timestamp::from(at));
         happened.extend(events.iter().map(|e| Happened {
             at: at_text.clone(),
             profile_id: id,
@@ -172,17 +111,17 @@ fn happen(profile: &mut StoredProfile, catalog: &Catalog, due: &Due, at: DateTim
             let Some(last) = profile.chains.get(original).and_then(|c| c.last()).cloned() else { return Vec::new() };
             if sub.renewal_cancelled_at.is_none() && sub.billing_issue_detected_at.is_none() {
                 let Some(next) = renewal(&last, catalog, at) else { return Vec::new() };
-                let level_id = catalog.access_level_for(&next.store_product_id);
+                let level_id = access_level_for(catalog, &next.store_product_id);
                 let level_before = level_id.as_ref().and_then(|id| profile.access_levels.get(id).cloned());
                 purchases::record(profile, catalog, &next, now);
                 let event_type = if is_trial(&last) { "trial_converted" } else { "subscription_renewed" };
                 let usd = purchases::usd(&next.price);
                 let mut events =
-                    vec![Event { event_type, properties: webhooks::transaction_properties(profile, &next, usd, event_type, now) }];
+                    vec![Event { event_type, properties: webhook_events::transaction_properties(profile, &next, usd, event_type, now) }];
                 if let Some(level) = level_id.and_then(|id| profile.access_levels.get(&id)).filter(|l| Some(*l) != level_before.as_ref()) {
                     events.push(Event {
                         event_type: "access_level_updated",
-                        properties: webhooks::access_properties(profile, level, false, now),
+                        properties: webhook_events::access_properties(profile, level, false, now),
                     });
                 }
                 events
@@ -212,8 +151,10 @@ fn happen(profile: &mut StoredProfile, catalog: &Catalog, due: &Due, at: DateTim
             }
             let level = &profile.access_levels[id];
             let granted = level.store == Store::Adapty;
-            events
-                .push(Event { event_type: "access_level_updated", properties: webhooks::access_properties(profile, level, granted, now) });
+            events.push(Event {
+                event_type: "access_level_updated",
+                properties: webhook_events::access_properties(profile, level, granted, now),
+            });
             events
         }
     }
@@ -244,11 +185,7 @@ fn expire(profile: &mut StoredProfile, last: &TransactionParams, now: Timestamp)
         }
     }
     let event_type = if is_trial(&t) { "trial_expired" } else { "subscription_expired" };
-    Event { event_type, properties: webhooks::transaction_properties(profile, &t, purchases::usd(&t.price), event_type, now) }
-}
-
-fn is_trial(t: &TransactionParams) -> bool {
-    t.offer.as_ref().is_some_and(|o| o.offer_type == OfferType::FreeTrial)
+    Event { event_type, properties: webhook_events::transaction_properties(profile, &t, purchases::usd(&t.price), event_type, now) }
 }
 
 /// The transaction that renews `last` at `at`: the product's period (the catalog's, else as

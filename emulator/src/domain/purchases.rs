@@ -1,93 +1,75 @@
 //! Set transaction, grant and revoke access levels, and the Stripe and Paddle imports. A
 //! transaction adds to the profile's subscriptions or non-subscriptions, its access levels and
-//! its `total_revenue_usd`, consistently for every later read.
-
-#![allow(clippy::result_large_err)]
+//! its `total_revenue_usd`, consistently for every later read; each change sends its webhooks.
 
 use std::sync::Arc;
 
-use adapty_server::ops::manifest as ops;
 use adapty_server::{
-    AccessLevel, CancellationReason, Environment, GrantAccessParams, NonSubscription, PaddleValidationParams, Price, PurchaseType,
-    RevokeAccessParams, Store, Subscription, Timestamp, TransactionParams,
+    AccessLevel, CancellationReason, Environment, GrantAccessParams, NonSubscription, Price, Profile, PurchaseType, RevokeAccessParams,
+    Store, Subscription, Timestamp, TransactionParams,
 };
-use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use chrono::{DateTime, Duration, Utc};
-use serde_json::{Map, Value, json};
+use serde_json::Map;
 use uuid::Uuid;
 
-use crate::Routes;
-use crate::catalog::Catalog;
-use crate::errors;
-use crate::profiles::{Ids, authenticate, create_or_attach, find, json_body, ok, prelude};
-use crate::state::{App, Inner, StoredProfile, Tenant};
-use crate::webhooks;
+use crate::domain::catalog::{access_level_for, is_consumable};
+use crate::domain::profiles::{self, Ids};
+use crate::domain::webhook_events::{self, Event};
+use crate::domain::webhooks;
+use crate::state::app::Inner;
+use crate::state::catalog::Catalog;
+use crate::state::profile::StoredProfile;
+use crate::state::tenants::Tenant;
 
-/// This module's endpoints.
-pub(crate) fn routes() -> Routes {
-    vec![
-        (ops::PURCHASES_SET_TRANSACTION.http.path, post(set_transaction)),
-        (ops::ACCESS_LEVELS_GRANT.http.path, post(grant)),
-        // The migration guide's shorter spelling of the grant path.
-        ("/api/v2/server-side-api/grant/access-level/", post(grant)),
-        (ops::ACCESS_LEVELS_REVOKE.http.path, post(revoke)),
-        (ops::PURCHASES_VALIDATE_PADDLE.http.path, post(validate_paddle)),
-    ]
+/// Why a purchase or an access change did nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    ProfileNotFound,
+    /// The app has no access level of this id.
+    UnknownAccessLevel(String),
+    /// Revoking an access level the profile does not have.
+    NotGranted {
+        profile_id: Uuid,
+        access_level_id: String,
+    },
+    /// Revoking at a date after the access level's current end.
+    RevokeAfterExpiry {
+        revoke_at: Timestamp,
+        expires_at: Timestamp,
+    },
 }
 
-/// Runs `change` on the request's profile at the app's time (an unknown profile gets
-/// `missing()`), then sends the webhooks `events` finds in what it changed (given the profile
-/// before and after).
-fn with_profile_mut(
+/// Runs `change` on the request's profile at the app's time, then sends the webhooks `events`
+/// finds in what it changed (given the profile before and after); returns the profile as the
+/// API answers.
+fn change_profile(
     app: &Arc<Tenant>,
     ids: &Ids,
-    missing: fn() -> Response,
-    change: impl FnOnce(&mut StoredProfile, &Catalog, Timestamp) -> Result<(), Response>,
-    events: impl FnOnce(&StoredProfile, &StoredProfile, Timestamp) -> Vec<webhooks::Event>,
-) -> Response {
+    change: impl FnOnce(&mut StoredProfile, &Catalog, Timestamp) -> Result<(), Error>,
+    events: impl FnOnce(&StoredProfile, &StoredProfile, Timestamp) -> Vec<Event>,
+) -> Result<Profile, Error> {
     let mut state = app.lock();
     let now = state.now();
-    let Some(id) = find(&state, ids) else { return missing() };
+    let id = profiles::find(&state, ids).ok_or(Error::ProfileNotFound)?;
     let Inner { profiles, catalog, schedule, .. } = &mut *state;
-    let Some(profile) = profiles.get_mut(&id) else { return missing() };
+    let profile = profiles.get_mut(&id).ok_or(Error::ProfileNotFound)?;
     let before = profile.clone();
-    if let Err(resp) = change(profile, catalog, now) {
-        return resp;
-    }
+    change(profile, catalog, now)?;
     schedule.touched(profile, now.0.to_utc());
     let after = profile.clone();
     webhooks::emit(app, &mut state, id, events(&before, &after, now));
-    ok(&after, app.settings.app_id, now)
+    Ok(after.to_api(app.settings.app_id, now))
 }
 
-/// A profile-scoped request's ids and body, read and checked with the SDK's own rules.
-fn checked_request<T: serde::de::DeserializeOwned>(
-    app: &Tenant,
-    headers: &HeaderMap,
-    body: &[u8],
-    validate: impl Fn(&T) -> Result<(), adapty_server::ValidationError>,
-) -> Result<(Ids, T), Response> {
-    let ids = prelude(app, headers)?;
-    let params = json_body::<T>(body)?;
-    validate(&params).map_err(|e| errors::rule(&e))?;
-    Ok((ids, params))
-}
-
-pub async fn set_transaction(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
-    let (ids, params) = match checked_request(&app, &headers, &body, TransactionParams::validate) {
-        Ok(v) => v,
-        Err(resp) => return resp,
-    };
+/// Records a transaction the SDK's rules have checked.
+pub fn set_transaction(app: &Arc<Tenant>, ids: &Ids, params: &TransactionParams) -> Result<Profile, Error> {
     let change = |profile: &mut StoredProfile, catalog: &Catalog, now| {
-        record(profile, catalog, &params, now);
+        record(profile, catalog, params, now);
         Ok(())
     };
-    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after, now| {
-        let mut events = webhooks::transaction_events(before, after, &params, usd(&params.price), now);
-        events.extend(webhooks::access_events(before, after, false, now));
+    change_profile(app, ids, change, |before, after, now| {
+        let mut events = webhook_events::transaction_events(before, after, params, usd(&params.price), now);
+        events.extend(webhook_events::access_events(before, after, false, now));
         events
     })
 }
@@ -116,7 +98,7 @@ pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionPar
         profile.refunded.remove(&t.store_transaction_id);
     }
     let environment = Some(t.environment.clone().unwrap_or(Environment::Production));
-    let access = catalog.access_level_for(&t.store_product_id);
+    let access = access_level_for(catalog, &t.store_product_id);
     let level = |expires_at, renewal_cancelled_at, in_grace| AccessLevel {
         access_level_id: String::new(),
         store: Store::from(t.store.as_str()),
@@ -138,7 +120,7 @@ pub fn record(profile: &mut StoredProfile, catalog: &Catalog, t: &TransactionPar
     };
     match t.purchase_type {
         PurchaseType::OneTimePurchase => {
-            let consumable = catalog.is_consumable(&t.store_product_id);
+            let consumable = is_consumable(catalog, &t.store_product_id);
             let same = |n: &NonSubscription| n.store_transaction_id.as_ref() == Some(&t.store_transaction_id);
             let known_id = profile.non_subscriptions.iter().find(|n| same(n)).and_then(|n| n.purchase_id.clone());
             let purchase_id = known_id.unwrap_or_else(|| Uuid::new_v4().to_string());
@@ -220,15 +202,6 @@ fn upsert_access(profile: &mut StoredProfile, access_level_id: String, mut new: 
     profile.access_levels.insert(access_level_id, new);
 }
 
-fn paid_access_level_does_not_exist(id: &str) -> Response {
-    errors::nested(
-        StatusCode::BAD_REQUEST,
-        "paid_access_level_does_not_exist",
-        Some("non_field_errors"),
-        &[&format!("Paid access level `{id}` does not exist")],
-    )
-}
-
 /// An access level as a grant at `now` gives it (store `adapty`, no transaction of a store).
 pub fn granted(access_level_id: &str, starts_at: Option<Timestamp>, expires_at: Option<Timestamp>, now: Timestamp) -> AccessLevel {
     let grant_id = Uuid::new_v4().to_string();
@@ -253,72 +226,92 @@ pub fn granted(access_level_id: &str, starts_at: Option<Timestamp>, expires_at: 
     }
 }
 
-pub async fn grant(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
-    let (ids, params) = match checked_request(&app, &headers, &body, GrantAccessParams::validate) {
-        Ok(v) => v,
-        Err(resp) => return resp,
-    };
+/// Gives an access level outright (whatever gave it before): from `starts_at` (or now) to
+/// `expires_at` (or for life).
+pub fn grant(app: &Arc<Tenant>, ids: &Ids, params: &GrantAccessParams) -> Result<Profile, Error> {
     let change = |profile: &mut StoredProfile, catalog: &Catalog, now| {
         if !catalog.config.access_levels.contains(&params.access_level_id) {
-            return Err(paid_access_level_does_not_exist(&params.access_level_id));
+            return Err(Error::UnknownAccessLevel(params.access_level_id.clone()));
         }
         let level = granted(&params.access_level_id, params.starts_at, params.expires_at, now);
         profile.access_levels.insert(params.access_level_id.clone(), level);
         Ok(())
     };
-    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after, now| {
-        webhooks::access_events(before, after, true, now)
-    })
+    change_profile(app, ids, change, |before, after, now| webhook_events::access_events(before, after, true, now))
 }
 
-pub async fn revoke(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
-    let (ids, params) = match checked_request(&app, &headers, &body, RevokeAccessParams::validate) {
-        Ok(v) => v,
-        Err(resp) => return resp,
-    };
+/// Ends an access level at `revoke_at` (or now), unless it ends earlier already: a revoked
+/// access level stays revoked.
+pub fn revoke(app: &Arc<Tenant>, ids: &Ids, params: &RevokeAccessParams) -> Result<Profile, Error> {
     let change = |profile: &mut StoredProfile, catalog: &Catalog, now: Timestamp| {
         let id = &params.access_level_id;
         if !catalog.config.access_levels.contains(id) {
-            return Err(paid_access_level_does_not_exist(id));
+            return Err(Error::UnknownAccessLevel(id.clone()));
         }
         let profile_id = profile.profile_id;
         let Some(level) = profile.access_levels.get_mut(id) else {
-            return Err(errors::nested(
-                StatusCode::BAD_REQUEST,
-                "profile_paid_access_level_does_not_exist",
-                Some("non_field_errors"),
-                &[&format!("Profile `{profile_id}` has no `{id}` access level")],
-            ));
+            return Err(Error::NotGranted { profile_id, access_level_id: id.clone() });
         };
         let at = params.revoke_at.unwrap_or(now);
-        if let (Some(revoke_at), Some(expires)) = (params.revoke_at, level.expires_at) {
-            if revoke_at > expires {
-                let f = |t: Timestamp| t.0.format("%Y-%m-%d %H:%M:%S%:z").to_string();
-                return Err(errors::nested(
-                    StatusCode::BAD_REQUEST,
-                    "revocation_date_more_than_expiration_date",
-                    Some("revoke_at"),
-                    &[&format!("Revocation date ({}) is more than current expiration date ({})", f(revoke_at), f(expires))],
-                ));
+        if let (Some(revoke_at), Some(expires_at)) = (params.revoke_at, level.expires_at) {
+            if revoke_at > expires_at {
+                return Err(Error::RevokeAfterExpiry { revoke_at, expires_at });
             }
         }
-        // Revoking again keeps the earlier end: a revoked access level stays revoked.
         level.expires_at = Some(level.expires_at.map_or(at, |e| e.min(at)));
         level.renewal_cancelled_at.get_or_insert(now);
         level.cancellation_reason = Some(CancellationReason::AdaptyRevoked);
         Ok(())
     };
-    with_profile_mut(&app, &ids, errors::profile_does_not_exist_400, change, |before, after, now| {
-        webhooks::access_events(before, after, false, now)
-    })
+    change_profile(app, ids, change, |before, after, now| webhook_events::access_events(before, after, false, now))
 }
 
-/// Finds or creates the profile with `customer_user_id` (the imports create it if needed).
-fn profile_for_customer<'a>(state: &'a mut Inner, customer_user_id: &str) -> &'a mut StoredProfile {
-    let ids = Ids { profile_id: None, customer_user_id: Some(customer_user_id.to_owned()) };
-    // With a customer user id alone, create_or_attach finds or makes the profile; it cannot conflict.
-    let id = create_or_attach(state, &ids).unwrap_or_else(|_| unreachable!("no profile id, no conflict"));
-    state.profiles.entry(id).or_insert_with(|| StoredProfile::new(id, Some(customer_user_id.to_owned())))
+/// A store whose purchases are imported by token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStore {
+    /// Subscriptions (`sub_...`) and payment intents (`pi_...`).
+    Stripe,
+    /// Subscriptions (`sub_...`) and transactions (`txn_...`).
+    Paddle,
+}
+
+impl ImportStore {
+    fn name(self) -> &'static str {
+        match self {
+            ImportStore::Stripe => "stripe",
+            ImportStore::Paddle => "paddle",
+        }
+    }
+
+    /// Whether the store would find a purchase by `token`.
+    fn knows(self, token: &str) -> bool {
+        let other = match self {
+            ImportStore::Stripe => "pi_",
+            ImportStore::Paddle => "txn_",
+        };
+        token.starts_with("sub_") || token.starts_with(other)
+    }
+}
+
+/// The store knows no purchase by the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownToken;
+
+/// Records the purchase a store finds by `token` for the customer (the profile made if needed);
+/// importing it again adds no purchase. Returns the profile as the API answers.
+pub fn import(app: &Tenant, store: ImportStore, customer_user_id: &str, token: &str) -> Result<Profile, UnknownToken> {
+    if !store.knows(token) {
+        return Err(UnknownToken);
+    }
+    let mut state = app.lock();
+    let now = state.now();
+    let t = imported(store.name(), token, now.0.to_utc());
+    let catalog = state.catalog.clone();
+    let profile = profiles::for_customer(&mut state, customer_user_id);
+    record(profile, &catalog, &t, now);
+    let profile = profile.clone();
+    state.schedule.touched(&profile, now.0.to_utc());
+    Ok(profile.to_api(app.settings.app_id, now))
 }
 
 /// A purchase as a store import finds it at `now`: `sub_...` a monthly subscription, anything
@@ -351,72 +344,4 @@ fn imported(store: &str, token: &str, now: DateTime<Utc>) -> TransactionParams {
         billing_issue_detected_at: None,
         grace_period_expires_at: None,
     }
-}
-
-/// JSON:API's error shape, which the Stripe endpoint uses.
-fn json_api_error(detail: &str, pointer: &str) -> Response {
-    let body = json!({ "errors": [{ "detail": detail, "source": { "pointer": pointer }, "status": "400" }] });
-    (StatusCode::BAD_REQUEST, [("content-type", "application/vnd.api+json")], body.to_string()).into_response()
-}
-
-/// Stripe tokens the emulator accepts: subscriptions (`sub_`) and payment intents (`pi_`).
-pub async fn validate_stripe(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(mut resp) = authenticate(&app, &headers) {
-        // The spec gives this endpoint's 401 the JSON:API media type (with an ErrorResponse body).
-        resp.headers_mut().insert("content-type", axum::http::HeaderValue::from_static("application/vnd.api+json"));
-        return resp;
-    }
-    let Ok(value) = serde_json::from_slice::<Value>(&body) else {
-        return json_api_error("Malformed JSON", "/data");
-    };
-    let attr = |key: &str| value.pointer(&format!("/data/attributes/{key}")).and_then(Value::as_str).filter(|s| !s.is_empty());
-    if value.pointer("/data/type").and_then(Value::as_str) != Some("stripe_receipt_validation_result") {
-        return json_api_error("value is not a valid enumeration member; permitted: 'stripe_receipt_validation_result'", "/data/type");
-    }
-    let (Some(customer_user_id), Some(token)) = (attr("customer_user_id"), attr("stripe_token")) else {
-        let missing = if attr("customer_user_id").is_none() { "customer_user_id" } else { "stripe_token" };
-        return json_api_error("none is not an allowed value", &format!("/data/attributes/{missing}"));
-    };
-    if !(token.starts_with("sub_") || token.starts_with("pi_")) {
-        return json_api_error("Stripe object not found", "/data/attributes/stripe_token");
-    }
-    let now = app.lock().clock.now();
-    import(&app, customer_user_id, &imported("stripe", token, now));
-    (StatusCode::OK, [("content-type", "application/vnd.api+json")], json!({ "data": null }).to_string()).into_response()
-}
-
-/// Paddle tokens the emulator accepts: transactions (`txn_`) and subscriptions (`sub_`).
-pub async fn validate_paddle(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(resp) = authenticate(&app, &headers) {
-        return resp;
-    }
-    let params = match json_body::<PaddleValidationParams>(&body) {
-        Ok(p) => p,
-        Err(resp) => return resp,
-    };
-    if let Err(e) = params.validate() {
-        return errors::rule(&e);
-    }
-    if !(params.paddle_token.starts_with("txn_") || params.paddle_token.starts_with("sub_")) {
-        return errors::sourceless(
-            StatusCode::BAD_REQUEST,
-            "invalid_paddle_credentials_or_purchase_not_found",
-            &["Invalid Paddle credentials or purchase not found"],
-        );
-    }
-    let now = app.lock().clock.now();
-    let profile = import(&app, &params.customer_user_id, &imported("paddle", &params.paddle_token, now));
-    ok(&profile, app.settings.app_id, Timestamp::from(now))
-}
-
-/// Records a store import's transaction for the customer (made if needed); returns the profile.
-fn import(app: &Tenant, customer_user_id: &str, t: &TransactionParams) -> StoredProfile {
-    let mut state = app.lock();
-    let now = state.now();
-    let catalog = state.catalog.clone();
-    let profile = profile_for_customer(&mut state, customer_user_id);
-    record(profile, &catalog, t, now);
-    let profile = profile.clone();
-    state.schedule.touched(&profile, now.0.to_utc());
-    profile
 }

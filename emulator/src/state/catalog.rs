@@ -1,17 +1,19 @@
 //! What an app's dashboard configures: access levels, products, virtual currencies, paywalls,
-//! and the virtual currency API's switches. Seeded with defaults; changed with
-//! `POST /__emulator/config` and `POST /__emulator/paywalls`.
+//! the virtual currency API's switches and the webhook integration, with their defaults
+//! (docs/EMULATOR.md, "What the app has"). The domain's `catalog` reads it.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use adapty_server::{Paywall, PaywallProduct, PaywallState, ProductOffer, ProductSet, RemoteConfig, Screenshot, Timestamp};
 use chrono::{Duration, TimeZone, Utc};
-use std::collections::BTreeMap;
-
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, json};
 use uuid::Uuid;
 
 /// A store product and the access level a purchase of it gives (`None`: none).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
     pub store_product_id: String,
@@ -82,6 +84,20 @@ impl Serialize for Period {
     }
 }
 
+impl JsonSchema for Period {
+    fn schema_name() -> Cow<'static, str> {
+        "Period".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^P([0-9]+[YMWD])+$",
+            "description": "An ISO 8601 period of years, months, weeks and days: `P1W`, `P1M`, `P3M`, `P1Y`, `P7D`.",
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Period {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
@@ -89,14 +105,15 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A virtual currency of the app.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Currency {
     pub code: String,
     pub name: String,
 }
 
 /// The part of the catalog `/__emulator/config` reads and writes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub access_levels: Vec<String>,
@@ -109,8 +126,8 @@ pub struct Config {
     /// How long a virtual currency transaction takes, so a concurrent request with the same
     /// `Idempotency-Key` meets it in flight (409 `idempotency_in_flight`).
     pub vc_processing_delay_ms: u64,
-    /// The webhook integration (`crate::webhooks`): the production endpoint and the value of
-    /// its `Authorization` header (none: no header), and the sandbox pair.
+    /// The webhook integration (the domain's `webhooks`): the production endpoint and the value
+    /// of its `Authorization` header (none: no header), and the sandbox pair.
     #[serde(default)]
     pub webhook_url: Option<String>,
     #[serde(default)]
@@ -123,7 +140,7 @@ pub struct Config {
     #[serde(default)]
     pub webhook_delay_seconds: f64,
     /// Seconds before each retry of a failed delivery, in turn; when they run out the event fails.
-    #[serde(default = "crate::webhooks::adapty_retry_schedule")]
+    #[serde(default = "adapty_retry_schedule")]
     pub webhook_retry_schedule_seconds: Vec<f64>,
     /// Seconds an attempt waits for an answer.
     #[serde(default = "default_webhook_timeout")]
@@ -135,6 +152,11 @@ pub struct Config {
 
 fn default_webhook_timeout() -> f64 {
     10.0
+}
+
+/// Adapty's retry schedule: about a minute after the first failure, doubling, 9 retries.
+fn adapty_retry_schedule() -> Vec<f64> {
+    (0..9).map(|n| 60.0 * f64::from(1u32 << n)).collect()
 }
 
 impl Default for Config {
@@ -167,13 +189,14 @@ impl Default for Config {
             sandbox_webhook_url: None,
             sandbox_webhook_authorization: None,
             webhook_delay_seconds: 0.0,
-            webhook_retry_schedule_seconds: crate::webhooks::adapty_retry_schedule(),
+            webhook_retry_schedule_seconds: adapty_retry_schedule(),
             webhook_timeout_seconds: default_webhook_timeout(),
             webhook_event_names: BTreeMap::new(),
         }
     }
 }
 
+/// Everything the dashboard configures: the settings and the paywalls.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalog {
@@ -184,25 +207,6 @@ pub struct Catalog {
 impl Default for Catalog {
     fn default() -> Self {
         Self { config: Config::default(), paywalls: default_paywalls() }
-    }
-}
-
-impl Catalog {
-    /// The access level a purchase of `store_product_id` gives. A product not configured gives
-    /// `premium` when that exists (Adapty's newer docs; older ones said none).
-    pub fn access_level_for(&self, store_product_id: &str) -> Option<String> {
-        match self.config.products.iter().find(|p| p.store_product_id == store_product_id) {
-            Some(p) => p.access_level_id.clone(),
-            None => self.config.access_levels.iter().find(|a| *a == "premium").cloned(),
-        }
-    }
-
-    pub fn is_consumable(&self, store_product_id: &str) -> bool {
-        self.config.products.iter().any(|p| p.store_product_id == store_product_id && p.consumable)
-    }
-
-    pub fn currency(&self, code: &str) -> Option<&Currency> {
-        self.config.currencies.iter().find(|c| c.code == code)
     }
 }
 

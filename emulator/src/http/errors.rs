@@ -1,4 +1,5 @@
-//! Adapty's error bodies, in the shapes its docs show.
+//! The answers that are not a success: Adapty's error bodies in the shapes its docs show, and the
+//! control plane's `{"error": "..."}`.
 
 use axum::Json;
 use axum::http::StatusCode;

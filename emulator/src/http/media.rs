@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::errors;
+use crate::http::errors;
 
 const JSON: &str = "application/json";
 const JSON_API: &str = "application/vnd.api+json";

@@ -1,38 +1,21 @@
 //! Paywalls: the page-numbered list, get, and the remote-config update (which replaces all).
 
-use adapty_server::ops::manifest as ops;
-use adapty_server::{MAX_PAYWALL_PAGE_SIZE, Paywall, PaywallUpdateParams};
+use std::collections::HashMap;
+
+use adapty_server::{MAX_PAYWALL_PAGE_SIZE, PaywallUpdateParams};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing;
-use serde_json::{Value, json};
-use std::collections::HashMap;
 
-use crate::Routes;
-use crate::errors;
-use crate::profiles::{authenticate, json_body};
-use crate::state::App;
-
-/// This module's endpoints.
-pub(crate) fn routes() -> Routes {
-    vec![(ops::PAYWALLS_LIST.http.path, routing::get(list)), (ops::PAYWALLS_GET.http.path, routing::get(get).put(update))]
-}
+use crate::domain::paywalls;
+use crate::http::errors;
+use crate::http::request::{authenticate, json_body};
+use crate::http::tenant::App;
 
 fn not_found() -> Response {
     errors::nested(StatusCode::NOT_FOUND, "paywall_does_not_exist", None, &["Paywall not found"])
-}
-
-/// A list item: the paywall without `remote_configs` and `main_screenshot`.
-fn list_item(p: &Paywall) -> Value {
-    let mut v = serde_json::to_value(p).unwrap_or_default();
-    if let Value::Object(m) = &mut v {
-        m.remove("remote_configs");
-        m.remove("main_screenshot");
-    }
-    v
 }
 
 /// `GET /paywalls/?page=&page_size=` (also `page[number]`/`page[size]`, the OpenAPI names).
@@ -51,19 +34,14 @@ pub async fn list(App(app): App, headers: HeaderMap, Query(q): Query<HashMap<Str
         Some(Some(n)) if n >= 1 => n,
         Some(_) => return errors::validation("page", "Invalid page parameter. Must be a positive integer."),
     };
-    let state = app.lock();
-    let all = &state.catalog.paywalls;
-    let pages = all.len().div_ceil(page_size as usize).max(1);
-    let data: Vec<Value> = all.iter().skip((page as usize - 1) * page_size as usize).take(page_size as usize).map(list_item).collect();
-    Json(json!({ "data": data, "meta": { "pagination": { "count": all.len(), "page": page, "pages": pages } } })).into_response()
+    Json(paywalls::page(&app.lock(), page, page_size)).into_response()
 }
 
 pub async fn get(App(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
     if let Err(resp) = authenticate(&app, &headers) {
         return resp;
     }
-    let state = app.lock();
-    match state.catalog.paywalls.iter().find(|p| p.paywall_id == id) {
+    match paywalls::get(&app.lock(), &id) {
         Some(p) => Json(p).into_response(),
         None => not_found(),
     }
@@ -83,14 +61,8 @@ pub async fn update(App(app): App, headers: HeaderMap, Path(id): Path<String>, b
     if let Err(e) = params.validate() {
         return errors::rule(&e);
     }
-    let mut state = app.lock();
-    let now = state.now();
-    match state.catalog.paywalls.iter_mut().find(|p| p.paywall_id == id) {
-        Some(p) => {
-            p.remote_configs = params.remote_configs;
-            p.updated_at = now;
-            Json(&*p).into_response()
-        }
+    match paywalls::update(&mut app.lock(), &id, params) {
+        Some(p) => Json(p).into_response(),
         None => not_found(),
     }
 }
