@@ -2,25 +2,51 @@
 //! operation per route (its id, summary and description, parameters, body, answers and, as
 //! `x-helpers`, the helper methods for it), and the bodies' JSON Schemas (2020-12, which OpenAPI
 //! 3.1 uses as is) under `components/schemas`.
+//!
+//! What a request sends is described as the emulator reads it (a field with a default may be left
+//! out), what it answers as the emulator writes it (every field there). A type that reads and
+//! writes differently (`Fault`) has both: its answer's schema is named `{name}Answer`.
 
+use std::collections::BTreeSet;
+
+use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 use crate::http::control::description::{Body, Content, Place, Route};
 
+const SCHEMAS: &str = "/components/schemas";
+
+/// Schemas of what requests send and of what answers carry.
+struct Generators {
+    read: SchemaGenerator,
+    written: SchemaGenerator,
+}
+
 /// The document describing `routes`.
 pub fn document(routes: &[Route]) -> Value {
-    let mut generator = SchemaSettings::draft2020_12()
-        .with(|s| {
-            s.definitions_path = "/components/schemas".into();
-            s.meta_schema = None;
-        })
-        .for_deserialize()
-        .into_generator();
+    let settings = SchemaSettings::draft2020_12().with(|s| {
+        s.definitions_path = SCHEMAS.into();
+        s.meta_schema = None;
+    });
+    let mut generators =
+        Generators { read: settings.clone().for_deserialize().into_generator(), written: settings.for_serialize().into_generator() };
     let mut paths = Map::new();
     for route in routes {
         let item = paths.entry(route.path).or_insert_with(|| json!({}));
-        item[route.method.as_str().to_lowercase()] = operation(route, &mut generator);
+        item[route.method.as_str().to_lowercase()] = operation(route, &mut generators);
+    }
+    let mut schemas = generators.read.take_definitions(true);
+    let mut written = generators.written.take_definitions(true);
+    let twofold: BTreeSet<String> =
+        written.iter().filter(|(name, s)| schemas.get(*name).is_some_and(|r| r != *s)).map(|(n, _)| n.clone()).collect();
+    for op in paths.values_mut().flat_map(|item| item.as_object_mut().into_iter().flat_map(|ops| ops.values_mut())) {
+        rename_refs(&mut op["responses"], &twofold);
+    }
+    for (name, mut schema) in std::mem::take(&mut written) {
+        rename_refs(&mut schema, &twofold);
+        let name = if twofold.contains(&name) { format!("{name}Answer") } else { name };
+        schemas.insert(name, schema);
     }
     json!({
         "openapi": "3.1.0",
@@ -36,7 +62,7 @@ pub fn document(routes: &[Route]) -> Value {
         },
         "paths": paths,
         "components": {
-            "schemas": generator.take_definitions(true),
+            "schemas": schemas,
             "parameters": {
                 "Tenant": {
                     "name": "x-emulator-tenant",
@@ -60,8 +86,24 @@ pub fn document(routes: &[Route]) -> Value {
     })
 }
 
+/// Points the references to `names` at their answers' schemas (`{name}Answer`).
+fn rename_refs(value: &mut Value, names: &BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get_mut("$ref") {
+                if let Some(name) = target.strip_prefix(&format!("#{SCHEMAS}/")).filter(|n| names.contains(*n)) {
+                    *target = format!("#{SCHEMAS}/{name}Answer");
+                }
+            }
+            map.values_mut().for_each(|v| rename_refs(v, names));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_refs(v, names)),
+        _ => {}
+    }
+}
+
 /// One route as an OpenAPI operation.
-fn operation(route: &Route, generator: &mut schemars::SchemaGenerator) -> Value {
+fn operation(route: &Route, generators: &mut Generators) -> Value {
     let (summary, rest) = split_summary(route.doc);
     let mut op = json!({ "operationId": route.id, "summary": summary });
     if !rest.is_empty() {
@@ -75,7 +117,7 @@ fn operation(route: &Route, generator: &mut schemars::SchemaGenerator) -> Value 
                 Place::Path => "path",
                 Place::Query => "query",
             };
-            json!({ "name": p.name, "in": place, "required": p.place == Place::Path, "description": p.doc, "schema": (p.schema)(generator) })
+            json!({ "name": p.name, "in": place, "required": p.place == Place::Path, "description": p.doc, "schema": (p.schema)(&mut generators.read) })
         })
         .collect();
     if route.app {
@@ -86,14 +128,14 @@ fn operation(route: &Route, generator: &mut schemars::SchemaGenerator) -> Value 
         op["parameters"] = json!(parameters);
     }
     if let Body::Json(schema) = route.body {
-        op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema(generator) } } });
+        op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema(&mut generators.read) } } });
     }
     let mut responses = Map::new();
     for answer in route.answers {
         let mut response = json!({ "description": answer.doc });
         match answer.content {
             Content::Empty => {}
-            Content::Json(schema) => response["content"] = json!({ "application/json": { "schema": schema(generator) } }),
+            Content::Json(schema) => response["content"] = json!({ "application/json": { "schema": schema(&mut generators.written) } }),
             Content::File(media) => response["content"] = json!({ media: { "schema": { "type": "string" } } }),
             Content::Redirect(to) => response["headers"] = json!({ "Location": { "schema": { "type": "string", "const": to } } }),
         }

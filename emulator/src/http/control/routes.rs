@@ -84,7 +84,7 @@ pub static ROUTES: &[Route] = &[
         params: &[],
         body: Body::Empty,
         answers: &[json(200, "The apps.", of::<Tenants>)],
-        helpers: &[],
+        helpers: &[helper("_tenants", "Every app of the emulator, and whether each key is an app of its own.", &[], Returns::Answer)],
         handler: |m| on(m, handlers::tenants),
     },
     Route {
