@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
 import sys
 import urllib.parse
 from pathlib import Path
@@ -260,10 +261,10 @@ def emulator_paths():
             p = f"/api/{version}/server-side-api{suffix}"
             paths += [p.rstrip("/"), p]
     paths += ["/api/v1/sdk/purchase/stripe/token/validate/", "/api/v1/sdk/purchase/stripe/token/validate"]
-    paths += [
-        f"/__emulator/{c}"
-        for c in ["health", "reset", "journal", "faults", "chaos", "profiles", "profiles/{id}", "config", "paywalls"]
-    ]
+    # The control plane's, from its description (`adapty-emulator --print-openapi`), in its order.
+    command = ["cargo", "run", "--quiet", "-p", "adapty-emulator", "--", "--print-openapi"]
+    document = json.loads(subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    paths += list(document["paths"])
     return paths
 
 

@@ -2,6 +2,7 @@
 
 const { spawn } = require('node:child_process');
 const path = require('node:path');
+const { Control } = require('./control.js');
 
 /** The binary: $ADAPTY_EMULATOR_BIN, else this package's. */
 function binaryPath() {
@@ -21,9 +22,13 @@ class EmulatorError extends Error {
   }
 }
 
-/** One app of a running emulator: the one its `apiKey` addresses (every control-plane request carries it). */
-class Emulator {
+/**
+ * One app of a running emulator: the one its `apiKey` addresses (every control-plane request carries it).
+ * The requests are `Control`'s generated methods (control.js); this sends them.
+ */
+class Emulator extends Control {
   constructor(baseUrl, apiKey) {
+    super();
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.apiKey = apiKey;
   }
@@ -43,99 +48,9 @@ class Emulator {
     return text ? JSON.parse(text) : null;
   }
 
-  /** Forgets the app's profiles, journal, faults and webhooks; restores its catalog and clock. */
-  async reset() {
-    await this.control('POST', 'reset');
-  }
-
-  /** Creates profiles at once; returns their profile ids. */
-  async seed(profiles = [], { count = 0, customerUserIdPrefix } = {}) {
-    const body = { profiles, count };
-    if (customerUserIdPrefix !== undefined) body.customer_user_id_prefix = customerUserIdPrefix;
-    return (await this.control('POST', 'profiles', body)).profile_ids;
-  }
-
-  /** Every profile's `profile_id` and `customer_user_id`. */
-  async profiles() {
-    return (await this.control('GET', 'profiles')).profiles;
-  }
-
-  /** All the emulator keeps about a profile (by profile id or customer user id). */
-  async storedProfile(id) {
-    return (await this.control('GET', `profiles/${encodeURIComponent(id)}`)).stored;
-  }
-
-  /** Changes the catalog's settings; returns them all. */
-  configure(settings) {
-    return this.control('POST', 'config', settings);
-  }
-
-  /** The app's time. */
-  async now() {
-    return new Date((await this.control('GET', 'clock')).now);
-  }
-
   /** Moves the app's clock forward; returns what happened meanwhile, in order. */
-  async advance({ days = 0, hours = 0, minutes = 0, seconds = 0 } = {}) {
-    const total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds;
-    return (await this.control('POST', 'clock', { advance_seconds: total })).happened;
-  }
-
-  /** Moves the clock forward to `when`, frozen there if asked. */
-  async setTime(when, { freeze } = {}) {
-    const body = { now: when instanceof Date ? when.toISOString() : when };
-    if (freeze !== undefined) body.freeze = freeze;
-    return (await this.control('POST', 'clock', body)).happened;
-  }
-
-  /** Stops the clock where it is (`false` runs it again). */
-  async freeze(frozen = true) {
-    await this.control('POST', 'clock', { freeze: frozen });
-  }
-
-  /** The requests the app received, oldest first (the key redacted). */
-  journal() {
-    return this.control('GET', 'journal');
-  }
-
-  async clearJournal() {
-    await this.control('DELETE', 'journal');
-  }
-
-  /** The webhook delivery log, oldest first, with every attempt. */
-  webhooks() {
-    return this.control('GET', 'webhooks');
-  }
-
-  async clearWebhooks() {
-    await this.control('DELETE', 'webhooks');
-  }
-
-  /** Sends an event of any type for a profile; returns the deliveries' ids. */
-  async triggerWebhook(eventType, { customerUserId, profileId, properties = {} } = {}) {
-    const body = { event_type: eventType, properties };
-    if (customerUserId !== undefined) body.customer_user_id = customerUserId;
-    if (profileId !== undefined) body.profile_id = profileId;
-    return (await this.control('POST', 'webhooks/trigger', body)).deliveries;
-  }
-
-  /** Plans failures for the next matching requests. */
-  async fault(...faults) {
-    await this.control('POST', 'faults', faults);
-  }
-
-  async clearFaults() {
-    await this.control('DELETE', 'faults');
-  }
-
-  /** The app's whole state. */
-  snapshot() {
-    return this.control('GET', 'snapshot');
-  }
-
-  /** Replaces the app's whole state with a snapshot (an object, or its JSON text). */
-  async restore(snapshot) {
-    await this.control('PUT', 'snapshot', snapshot);
+  advance({ days = 0, hours = 0, minutes = 0, seconds = 0 } = {}) {
+    return this._advance(((days * 24 + hours) * 60 + minutes) * 60 + seconds);
   }
 }
 

@@ -1,6 +1,7 @@
 // The emulator's web UI: plain browser JavaScript, no build step. Everything it shows or does
-// goes through the control plane (`/__emulator/...`), addressing the chosen app by the
-// `x-emulator-tenant` header, so it never learns an API key.
+// goes through the control plane, addressing the chosen app by the `x-emulator-tenant` header, so
+// it never learns an API key. It calls each route by its id (`operationId`) in the control plane's
+// own description, `/__emulator/openapi.json`, which gives the method and path.
 const $ = (selector) => document.querySelector(selector);
 const TABS = ['profiles', 'requests', 'webhooks', 'faults', 'clock', 'snapshot'];
 const POLL_MS = 1000;
@@ -39,20 +40,54 @@ function showError(message) {
   box.hidden = !message;
 }
 
-/** Calls the control plane for the chosen app; answers with the parsed JSON (or null). */
-async function api(path, { method = 'GET', body, raw = false } = {}) {
+/** The control plane's routes by id (`{method, path}`), from its OpenAPI document: fetched once, again after a failure. */
+let routes = null;
+
+function controlRoutes() {
+  routes ??= fetch('/__emulator/openapi.json')
+    .then(async (response) => {
+      if (!response.ok) throw new Error(`GET /__emulator/openapi.json: ${response.status}`);
+      const byId = new Map();
+      for (const [path, item] of Object.entries((await response.json()).paths)) {
+        for (const [method, operation] of Object.entries(item))
+          byId.set(operation.operationId, { method: method.toUpperCase(), path });
+      }
+      return byId;
+    })
+    .catch((e) => {
+      routes = null;
+      throw e;
+    });
+  return routes;
+}
+
+/** A route as people write it: `POST /__emulator/chaos`. */
+async function routeName(id) {
+  const route = (await controlRoutes()).get(id);
+  return `${route.method} ${route.path}`;
+}
+
+/**
+ * Calls the control-plane route `id` for the chosen app (`path`: its path parameters, `query`: its
+ * query); answers with the parsed JSON (or null), or the text with `raw`.
+ */
+async function api(id, { path = {}, query, body, raw = false } = {}) {
+  const route = (await controlRoutes()).get(id);
+  if (!route) throw new Error(`the control plane has no route ${id}`);
+  let url = route.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(path[name]));
+  if (query) url += `?${new URLSearchParams(query)}`;
   const headers = {};
   if (tenant) headers['x-emulator-tenant'] = tenant;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const text = body === undefined || typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await fetch(`/__emulator/${path}`, { method, headers, body: text });
+  const response = await fetch(url, { method: route.method, headers, body: text });
   const answer = await response.text();
   if (!response.ok) {
     let message = answer;
     try {
       message = JSON.parse(answer).error ?? answer;
     } catch {}
-    throw new Error(`${method} /__emulator/${path}: ${response.status} ${message}`);
+    throw new Error(`${route.method} ${url}: ${response.status} ${message}`);
   }
   if (raw) return answer;
   return answer ? JSON.parse(answer) : null;
@@ -130,7 +165,7 @@ function entries(map, [keyTitle, valueTitle], empty) {
 // ---- Apps (tenants) ----
 
 async function loadTenants() {
-  const { tenants } = await api('tenants');
+  const { tenants } = await api('list_tenants');
   const select = $('#tenant');
   const ids = tenants.map((t) => t.id);
   if (!tenant || !ids.includes(tenant)) tenant = (tenants.find((t) => t.id !== 'default') ?? tenants[0]).id;
@@ -155,9 +190,9 @@ let selectedProfile = null;
 
 async function loadProfiles() {
   const search = $('#profile-search').value.trim();
-  const query = new URLSearchParams({ limit: LIST_LIMIT });
-  if (search) query.set('search', search);
-  const { profiles, total } = await api(`profiles?${query}`);
+  const query = { limit: LIST_LIMIT };
+  if (search) query.search = search;
+  const { profiles, total } = await api('list_profiles', { query });
   $('#profile-count').textContent =
     total > profiles.length
       ? `${total} profiles, the first ${profiles.length} shown`
@@ -203,7 +238,7 @@ function isActive(x) {
 async function showProfile() {
   let found = null;
   try {
-    found = await api(`profiles/${encodeURIComponent(selectedProfile)}`);
+    found = await api('inspect_profile', { path: { id: selectedProfile } });
   } catch {}
   if (!found) {
     render($('#profile-detail'), null, () => el('p', { class: 'muted' }, 'This profile no longer exists.'));
@@ -292,7 +327,7 @@ let selectedRequest = null;
 let journal = [];
 
 async function loadJournal() {
-  journal = (await api(`journal?limit=${LIST_LIMIT}`)).reverse();
+  journal = (await api('list_journal', { query: { limit: LIST_LIMIT } })).reverse();
   render($('#journal'), [journal, selectedRequest], () =>
     journal.map((r) =>
       el(
@@ -332,7 +367,7 @@ function showRequest(id) {
 
 $('#clear-journal').addEventListener('click', () =>
   attempt(async () => {
-    await api('journal', { method: 'DELETE' });
+    await api('clear_journal');
     selectedRequest = null;
     $('#request-detail').replaceChildren(el('p', { class: 'muted' }, 'Choose a request.'));
     await loadJournal();
@@ -342,7 +377,7 @@ $('#clear-journal').addEventListener('click', () =>
 // ---- Webhooks ----
 
 async function loadWebhooks() {
-  const deliveries = (await api('webhooks')).reverse();
+  const deliveries = (await api('list_webhooks')).reverse();
   const attempts = (d) =>
     d.attempts.length
       ? el(
@@ -359,7 +394,7 @@ async function loadWebhooks() {
         class: 'redeliver',
         onclick: () =>
           attempt(async () => {
-            await api(`webhooks/${d.id}/redeliver`, { method: 'POST' });
+            await api('redeliver_webhook', { path: { id: d.id } });
             await loadWebhooks();
           }),
       },
@@ -387,7 +422,7 @@ async function loadWebhooks() {
 
 $('#clear-webhooks').addEventListener('click', () =>
   attempt(async () => {
-    await api('webhooks', { method: 'DELETE' });
+    await api('clear_webhooks');
     await loadWebhooks();
   }),
 );
@@ -395,7 +430,7 @@ $('#clear-webhooks').addEventListener('click', () =>
 // ---- Faults ----
 
 async function loadFaults() {
-  const [faults, chaos] = await Promise.all([api('faults'), api('chaos')]);
+  const [faults, chaos] = await Promise.all([api('list_faults'), api('get_chaos')]);
   $('#fault-list').replaceChildren(
     ...faults.map((f) =>
       el(
@@ -412,7 +447,7 @@ async function loadFaults() {
   if (!faults.length) $('#fault-list').append(el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No faults pending.')));
   $('#chaos').textContent = chaos
     ? `On: ${chaos.requests} requests seen, injected ${JSON.stringify(chaos.injected)}; rates ${JSON.stringify(chaos.rates)}.`
-    : 'Off (POST /__emulator/chaos turns it on).';
+    : `Off (${await routeName('set_chaos')} turns it on).`;
 }
 
 $('#fault-form').addEventListener('submit', (e) => {
@@ -424,14 +459,14 @@ $('#fault-form').addEventListener('submit', (e) => {
     fault[name] = ['status', 'delay_ms', 'times'].includes(name) ? Number(value) : value;
   }
   attempt(async () => {
-    await api('faults', { method: 'POST', body: fault });
+    await api('add_faults', { body: fault });
     await loadFaults();
   });
 });
 
 $('#clear-faults').addEventListener('click', () =>
   attempt(async () => {
-    await api('faults', { method: 'DELETE' });
+    await api('clear_faults');
     await loadFaults();
   }),
 );
@@ -441,7 +476,7 @@ $('#clear-faults').addEventListener('click', () =>
 let profileNow = null;
 
 async function loadClock() {
-  const clock = await api('clock');
+  const clock = await api('get_clock');
   showClock(clock);
 }
 
@@ -458,7 +493,7 @@ function showClock(clock) {
 }
 
 async function moveClock(change) {
-  const clock = await api('clock', { method: 'POST', body: change });
+  const clock = await api('move_clock', { body: change });
   showClock(clock);
   $('#happened').replaceChildren(
     ...clock.happened.map((h) =>
@@ -481,7 +516,7 @@ for (const button of document.querySelectorAll('[data-advance]')) {
 
 // Freezing moves no time: what the last move brought stays shown.
 $('#freeze').addEventListener('click', (e) =>
-  attempt(async () => showClock(await api('clock', { method: 'POST', body: { freeze: e.target.dataset.frozen !== 'true' } }))),
+  attempt(async () => showClock(await api('move_clock', { body: { freeze: e.target.dataset.frozen !== 'true' } }))),
 );
 
 $('#clock-form').addEventListener('submit', (e) => {
@@ -494,7 +529,7 @@ $('#clock-form').addEventListener('submit', (e) => {
 
 $('#download').addEventListener('click', () =>
   attempt(async () => {
-    const text = await api('snapshot', { raw: true });
+    const text = await api('export_snapshot', { raw: true });
     const link = $('#download-link');
     if (link.href) URL.revokeObjectURL(link.href);
     link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -514,7 +549,7 @@ $('#upload-form').addEventListener('submit', (e) => {
     return;
   }
   attempt(async () => {
-    await api('snapshot', { method: 'PUT', body: await file.text() });
+    await api('import_snapshot', { body: await file.text() });
     $('#snapshot-status').textContent = `Restored ${file.name}.`;
     selectedProfile = null;
     await refresh();

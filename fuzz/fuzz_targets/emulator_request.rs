@@ -20,7 +20,7 @@
 
 use std::sync::OnceLock;
 
-use adapty_emulator::{DEFAULT_APP_ID, Settings, router};
+use adapty_emulator::{DEFAULT_APP_ID, Settings, control_routes, router};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, Uri};
@@ -31,13 +31,14 @@ const KEY: &str = "secret_fuzz_key";
 const SEPARATOR: &[u8] = b"\0NEXT\0";
 const MAX_REQUESTS: usize = 8;
 const METHODS: [Method; 7] = [Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE, Method::HEAD, Method::OPTIONS];
-/// The emulator's limit of generated profiles and paywalls (emulator/src/control.rs).
+/// The emulator's limit of generated profiles and paywalls (emulator/src/domain/setup.rs).
 const MAX_SEED: u64 = 1_000_000;
 const MAX_FAST_SEED: u64 = 100;
 const HEADERS: [&str; 5] = ["adapty-customer-user-id", "adapty-profile-id", "idempotency-key", "content-type", "accept"];
 
-/// Every path the emulator routes (as in emulator/src/lib.rs), in the order of the selector
-/// byte; fuzz/seeds.py builds the same list.
+/// Every path the emulator routes (the API's as in emulator/src/http/api/routes.rs, the control
+/// plane's from its description), in the order of the selector byte; fuzz/seeds.py builds the
+/// same list.
 fn paths() -> &'static [String] {
     static PATHS: OnceLock<Vec<String>> = OnceLock::new();
     PATHS.get_or_init(|| {
@@ -70,8 +71,11 @@ fn paths() -> &'static [String] {
         }
         paths.push("/api/v1/sdk/purchase/stripe/token/validate/".into());
         paths.push("/api/v1/sdk/purchase/stripe/token/validate".into());
-        for control in ["health", "reset", "journal", "faults", "chaos", "profiles", "profiles/{id}", "config", "paywalls"] {
-            paths.push(format!("/__emulator/{control}"));
+        // The control plane's, from its description (each path once, in its order).
+        for (_, path) in control_routes() {
+            if !paths.iter().any(|p| p == path) {
+                paths.push(path.into());
+            }
         }
         paths
     })

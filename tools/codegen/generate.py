@@ -17,24 +17,43 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from . import kotlin, python, rust, swift, typescript
+from . import emulator_helpers, kotlin, python, rust, swift, typescript
 from .formatters import Formatters
 from .manifest import Manifest
 from .render import render
 
 
 @dataclass(frozen=True)
+class Sources:
+    """What the generated files are made from: the core's operation manifest (with its models'
+    schema), and the emulator's control-plane description (its OpenAPI document)."""
+
+    manifest: Manifest
+    control: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Target:
     """A generated file: its `path` in the repository, its `language` (the template folder and
-    the formatter), and the function preparing its template's data."""
+    the formatter), and the function preparing its template's data from the sources."""
 
     path: str
     language: str
-    context: Callable[[Manifest], dict[str, Any]]
+    context: Callable[[Sources], dict[str, Any]]
 
     @property
     def template(self) -> str:
         return f"{self.language}/{Path(self.path).name}.j2"
+
+
+def of_manifest(context: Callable[[Manifest], dict[str, Any]]) -> Callable[[Sources], dict[str, Any]]:
+    """A context read from the operation manifest."""
+    return lambda sources: context(sources.manifest)
+
+
+def of_control(context: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[Sources], dict[str, Any]]:
+    """A context read from the emulator's control-plane description."""
+    return lambda sources: context(sources.control)
 
 
 FILTERS: dict[str, dict[str, Callable[..., Any]]] = {
@@ -51,23 +70,26 @@ KOTLIN = "bindings-swift/kotlin/src"
 SWIFT = "bindings-swift/swift"
 
 TARGETS = [
-    Target(f"{PYTHON_PACKAGE}/_models.py", "python", python.models),
-    Target(f"{PYTHON_PACKAGE}/_operations.py", "python", python.operations),
-    Target(f"{PYTHON_PACKAGE}/_exceptions.py", "python", python.exceptions),
-    Target("bindings-node/lib/models.d.ts", "typescript", typescript.models),
-    Target("bindings-node/lib/models.js", "typescript", typescript.models),
-    Target("bindings-node/index.d.ts", "typescript", typescript.operations),
-    Target("bindings-node/index.mjs", "typescript", typescript.errors),
-    Target("bindings-node/lib/operations.js", "typescript", typescript.operations),
-    Target("bindings-node/lib/errors.js", "typescript", typescript.errors),
-    Target(f"{KOTLIN}/main/kotlin/io/adapty/server/Models.kt", "kotlin", kotlin.models),
-    Target(f"{KOTLIN}/main/kotlin/io/adapty/server/Operations.kt", "kotlin", kotlin.operations),
-    Target(f"{KOTLIN}/test/kotlin/io/adapty/server/VectorCalls.kt", "kotlin", kotlin.vector_calls),
-    Target(f"{SWIFT}/Sources/AdaptyServer/Models.swift", "swift", swift.models),
-    Target(f"{SWIFT}/Sources/AdaptyServer/Operations.swift", "swift", swift.operations),
-    Target(f"{SWIFT}/Tests/AdaptyServerTests/VectorCalls.swift", "swift", swift.vector_calls),
-    Target("bindings-swift/src/error_class.rs", "rust", rust.error_class),
-    Target("cli/src/bodies.rs", "rust", rust.cli_bodies),
+    Target(f"{PYTHON_PACKAGE}/_models.py", "python", of_manifest(python.models)),
+    Target(f"{PYTHON_PACKAGE}/_operations.py", "python", of_manifest(python.operations)),
+    Target(f"{PYTHON_PACKAGE}/_exceptions.py", "python", of_manifest(python.exceptions)),
+    Target("bindings-node/lib/models.d.ts", "typescript", of_manifest(typescript.models)),
+    Target("bindings-node/lib/models.js", "typescript", of_manifest(typescript.models)),
+    Target("bindings-node/index.d.ts", "typescript", of_manifest(typescript.operations)),
+    Target("bindings-node/index.mjs", "typescript", of_manifest(typescript.errors)),
+    Target("bindings-node/lib/operations.js", "typescript", of_manifest(typescript.operations)),
+    Target("bindings-node/lib/errors.js", "typescript", of_manifest(typescript.errors)),
+    Target(f"{KOTLIN}/main/kotlin/io/adapty/server/Models.kt", "kotlin", of_manifest(kotlin.models)),
+    Target(f"{KOTLIN}/main/kotlin/io/adapty/server/Operations.kt", "kotlin", of_manifest(kotlin.operations)),
+    Target(f"{KOTLIN}/test/kotlin/io/adapty/server/VectorCalls.kt", "kotlin", of_manifest(kotlin.vector_calls)),
+    Target(f"{SWIFT}/Sources/AdaptyServer/Models.swift", "swift", of_manifest(swift.models)),
+    Target(f"{SWIFT}/Sources/AdaptyServer/Operations.swift", "swift", of_manifest(swift.operations)),
+    Target(f"{SWIFT}/Tests/AdaptyServerTests/VectorCalls.swift", "swift", of_manifest(swift.vector_calls)),
+    Target("bindings-swift/src/error_class.rs", "rust", of_manifest(rust.error_class)),
+    Target("cli/src/bodies.rs", "rust", of_manifest(rust.cli_bodies)),
+    Target("emulator/python/src/adapty_emulator/_control.py", "python", of_control(emulator_helpers.python)),
+    Target("emulator/npm/control.js", "typescript", of_control(emulator_helpers.typescript)),
+    Target("emulator/npm/control.d.ts", "typescript", of_control(emulator_helpers.typescript)),
 ]
 
 
@@ -76,20 +98,28 @@ def paths() -> list[str]:
     return [t.path for t in TARGETS]
 
 
-def schema_bundle(root: Path) -> dict[str, Any]:
-    """The core's schema bundle: its models' JSON Schema and the operation manifest."""
-    command = ["cargo", "run", "--quiet", "-p", "adapty-server", "--features", "schema", "--example", "schema"]
-    bundle: dict[str, Any] = json.loads(subprocess.run(command, cwd=root, check=True, capture_output=True, text=True).stdout)
-    return bundle
+def printed(root: Path, command: list[str]) -> dict[str, Any]:
+    """The JSON a program of the workspace prints."""
+    document: dict[str, Any] = json.loads(
+        subprocess.run(["cargo", "run", "--quiet", *command], cwd=root, check=True, capture_output=True, text=True).stdout
+    )
+    return document
 
 
-def render_all(manifest: Manifest, into: Path, formatters: Formatters) -> None:
+def sources(root: Path) -> Sources:
+    """The core's schema bundle (its models' JSON Schema and the operation manifest) and the
+    emulator's control-plane description, each as its crate prints it."""
+    bundle = printed(root, ["-p", "adapty-server", "--features", "schema", "--example", "schema"])
+    return Sources(Manifest(bundle), printed(root, ["-p", "adapty-emulator", "--", "--print-openapi"]))
+
+
+def render_all(sources: Sources, into: Path, formatters: Formatters) -> None:
     """Writes every target under `into` (at its path from the root), formatted."""
     by_language: dict[str, list[Path]] = {}
     for target in TARGETS:
         out = into / target.path
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render(target.template, target.context(manifest), FILTERS[target.language]))
+        out.write_text(render(target.template, target.context(sources), FILTERS[target.language]))
         by_language.setdefault(target.language, []).append(out)
     for language, files in by_language.items():
         formatters.format(language, files)
@@ -100,15 +130,12 @@ def generate(
     mode: Literal["write", "check"],
     formatters: Formatters,
     out: Callable[[str], object],
-    bundle: dict[str, Any] | None = None,
 ) -> int:
     """Regenerates every file of `TARGETS` in the repository at `root`. `write` replaces the files
     that changed; `check` writes nothing and reports a unified diff of each stale file, returning
-    1 if any is. `bundle` is the schema bundle (else built by cargo); `out` where the report goes.
-    Returns the exit status."""
-    manifest = Manifest(bundle if bundle is not None else schema_bundle(root))
+    1 if any is; `out` is where the report goes. Returns the exit status."""
     with tempfile.TemporaryDirectory(prefix="codegen-") as scratch:
-        render_all(manifest, Path(scratch), formatters)
+        render_all(sources(root), Path(scratch), formatters)
         stale = []
         for path in paths():
             new, old = Path(scratch) / path, root / path

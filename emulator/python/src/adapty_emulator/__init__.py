@@ -1,31 +1,16 @@
-"""The `adapty-emulator` binary this package installs, and where to find it."""
+"""The `adapty-emulator` binary, and the helpers that start it and speak its control plane.
+
+:class:`Emulator` is one app of a running emulator: the control plane's requests as methods
+(``reset()``, ``seed()``, ``advance()``, ``journal()``, ``webhooks()``, ``snapshot()``, ...).
+:class:`EmulatorProcess` starts the binary on a free port; :func:`binary_path` finds it. The pytest
+plugin ``adapty_emulator.pytest_plugin`` gives the ``adapty_emulator`` fixture; with adapty-server,
+``adapty_server.testing`` gives it with the SDK's clients on the app. See docs/EMULATOR.md.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-import sysconfig
+from ._binary import binary_path
+from ._control import Happened
+from ._emulator import Emulator, EmulatorError, EmulatorProcess
 
-__all__ = ["binary_path"]
-
-_NAME = "adapty-emulator" + (sysconfig.get_config_var("EXE") or "")
-
-
-def binary_path() -> str:
-    """The path of the installed `adapty-emulator` binary.
-
-    Looked for where pip puts scripts: this environment's, the user scheme's (``pip install
-    --user``), ``bin/`` beside the package (``pip install --target``), then ``PATH``.
-    """
-    candidates = [os.path.join(sysconfig.get_path("scripts"), _NAME)]
-    user_scheme = sysconfig.get_preferred_scheme("user")
-    candidates.append(os.path.join(sysconfig.get_path("scripts", scheme=user_scheme), _NAME))
-    candidates.append(os.path.join(os.path.dirname(os.path.dirname(__file__)), "bin", _NAME))
-    for path in candidates:
-        if os.path.isfile(path):
-            return path
-    found = shutil.which(_NAME)
-    if found is None:
-        raise FileNotFoundError(f"the adapty-emulator binary is not in {candidates} nor on PATH ({sys.prefix})")
-    return found
+__all__ = ["Emulator", "EmulatorError", "EmulatorProcess", "Happened", "binary_path"]

@@ -1,5 +1,5 @@
 //! `adapty-emulator`: serves the emulator and prints its base URL as the first line of stdout, or
-//! (`exec`) serves it while a command runs.
+//! (`exec`) serves it while a command runs, or prints the control plane's OpenAPI document.
 
 mod args;
 mod exec;
@@ -9,27 +9,23 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use adapty_emulator::Emulator;
-use args::{Command, Options};
+use args::{Command, Serve};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let command = match args::parse(std::env::args_os().skip(1)) {
+    let command = match args::parse(std::env::args_os()) {
         Ok(c) => c,
-        Err(msg) if msg.is_empty() => {
-            println!("{}", args::USAGE);
-            return ExitCode::SUCCESS;
-        }
-        Err(msg) => {
-            eprintln!("adapty-emulator: {msg}\n(adapty-emulator --help shows the usage)");
-            let exec = std::env::args_os().nth(1).is_some_and(|a| a == "exec");
-            return ExitCode::from(if exec { exec::EMULATOR_FAILED } else { 2 });
-        }
+        Err(code) => return code,
     };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ADAPTY_EMULATOR_LOG").unwrap_or_else(|_| "warn".into()))
         .init();
     match command {
+        Command::PrintOpenApi => {
+            print!("{}", adapty_emulator::openapi_document());
+            ExitCode::SUCCESS
+        }
         Command::Serve(options) => serve(options).await,
         Command::Exec(options, command) => {
             let Some(emulator) = start(&options).await else { return ExitCode::from(exec::EMULATOR_FAILED) };
@@ -41,7 +37,7 @@ async fn main() -> ExitCode {
 }
 
 /// Serves until Ctrl-C, SIGTERM or (if asked) the end of stdin.
-async fn serve(options: Options) -> ExitCode {
+async fn serve(options: Serve) -> ExitCode {
     if options.settings.api_key.is_none() && !options.settings.tenant_per_key {
         eprintln!("adapty-emulator: no --api-key given; accepting any key");
     }
@@ -64,7 +60,7 @@ async fn serve(options: Options) -> ExitCode {
     if stop(emulator, &options).await { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
-async fn start(options: &Options) -> Option<Emulator> {
+async fn start(options: &Serve) -> Option<Emulator> {
     match Emulator::start(options.addr, options.settings.clone()).await {
         Ok(e) => Some(e),
         Err(e) => {
@@ -75,7 +71,7 @@ async fn start(options: &Options) -> Option<Emulator> {
 }
 
 /// Stops the emulator and writes its snapshots if asked; `false` if they could not be written.
-async fn stop(mut emulator: Emulator, options: &Options) -> bool {
+async fn stop(mut emulator: Emulator, options: &Serve) -> bool {
     emulator.stop().await;
     let Some(path) = &options.export_on_exit else { return true };
     match write_snapshots(path, &emulator.snapshots(), options.settings.tenant_per_key) {
