@@ -99,8 +99,10 @@ def read(path: str | Path) -> list[Case]:
             problem = element.find("error")
         failure = None
         if problem is not None:
-            failure = (problem.get("message") or "") + ("\n" + problem.text if problem.text else "")
-            failure = failure.strip() or problem.tag
+            # The message is often the text's first line (ours, pytest's): say it once.
+            message, text = (problem.get("message") or "").strip(), (problem.text or "").strip()
+            failure = text if message and text.startswith(message) else "\n".join(filter(None, [message, text]))
+            failure = failure or problem.tag
         cases.append(
             Case(
                 suite=element.get("classname") or "",
