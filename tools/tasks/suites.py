@@ -120,7 +120,9 @@ def python(s: Suite) -> None:
     """The wheel in a fresh virtualenv: mypy --strict, pytest, the process programs and the fault soak."""
     build.emulator_binary(s)
     # The tests take their emulators from adapty_server.testing, which stands on adapty-emulator.
-    py = build.python_env(s, "py-test", ["adapty-server[testing]"], requirements=[ROOT / "bindings-python" / "requirements-test.txt"])
+    py = build.python_env(
+        s, "py-test", ["adapty-server[testing]"], requirements=[ROOT / "bindings-python" / "requirements-test.txt"]
+    )
     # The README's webhook receivers are type-checked too (test_readme_webhooks.py runs them).
     receivers = TARGET / "py-readme"
     shutil.rmtree(receivers, ignore_errors=True)
