@@ -9,13 +9,14 @@ import re
 import subprocess
 from pathlib import Path
 
-from . import feature_sets, generated, layers, toolchain, versions
+from . import generated, layers, toolchain, versions
 from .build import SwiftPackage
 from .context import ROOT, Context, Suite
 from .registry import suite, task
 
 RUFF_MYPY = toolchain.TOOLS / "venv" / "bin"  # the tools' virtualenv this program runs in
 ACTIONLINT = ("github.com/rhysd/actionlint/cmd/actionlint", "v1.7.12")
+HAKARI = "0.9.39"
 #: The crates whose folders are layered (their lib.rs states the layers).
 LAYERED = ["core/src", "emulator/src"]
 
@@ -96,8 +97,14 @@ def lint(s: Suite) -> None:
         packages = ["-p", "adapty-server-python", "-p", "adapty-server-node", "-p", "adapty-server-ffi"]
         tree = s.capture(["cargo", "tree", "-q", "-e", "features", "-i", "serde_json", *packages])
         problems += [line for line in tree.splitlines() if 'serde_json feature "unbounded_depth"' in line]
-    with s.checks.timed("one feature set per dependency across the shipped crates") as problems:
-        problems += feature_sets.differing()
+    # One feature set per dependency in every build we ship: workspace-hack/ as cargo-hakari writes it.
+    toolchain.cargo_tool(s, "cargo-hakari", HAKARI, "cargo-hakari")
+    s.check("workspace-hack/ as cargo hakari generate writes it", ["cargo", "hakari", "generate", "--diff"])
+    s.check(
+        "every shipped crate depends on workspace-hack/ (cargo hakari manage-deps)",
+        ["cargo", "hakari", "manage-deps", "--dry-run"],
+    )
+    s.check("one feature set per dependency (cargo hakari verify)", ["cargo", "hakari", "verify"])
     actionlint = toolchain.go_tool(s, *ACTIONLINT)
     # shellcheck and pyflakes off: the same result on every machine, whatever it has installed.
     s.check("actionlint", [actionlint, "-no-color", "-oneline", "-shellcheck=", "-pyflakes="])
