@@ -12,9 +12,10 @@ use serde::de::DeserializeOwned;
 
 use crate::config::Config;
 use crate::error::{ApiError, Error, Rule, ValidationError};
+use crate::hook::{self, Response};
 use crate::ops::manifest::{HttpMethod, Operation};
-use crate::ops::observe;
 use crate::retry::{Decision, decide, is_retryable_status, parse_retry_after};
+use crate::wire::{WIRE, wire_text};
 
 /// Whether, and how, an operation may be sent again after a failure. Every operation picks one
 /// and says why in a comment where it builds its request.
@@ -105,6 +106,8 @@ impl ApiRequest {
 #[derive(Debug)]
 pub(crate) struct ApiResponse {
     pub status: u16,
+    /// Read only when a hook wants it (see [`hook`]).
+    pub request_id: Option<String>,
     pub body: Bytes,
 }
 
@@ -162,11 +165,23 @@ impl Transport {
         Ok(client)
     }
 
-    /// Sends `req`, retrying as its [`Replay`] and the retry policy allow.
+    /// Sends `req`, retrying as its [`Replay`] and the retry policy allow, through the running
+    /// task's hook if it has one.
     pub async fn send(self: Arc<Self>, req: ApiRequest) -> Result<ApiResponse, Error> {
-        if observe::dry_run() {
-            return Err(observe::not_sent());
+        let Some(hook) = hook::current() else { return self.send_with_retries(&req, false).await };
+        hook.on_request(&req)?;
+        let result = self.send_with_retries(&req, true).await;
+        match &result {
+            Ok(resp) => hook.on_response(Response { status: resp.status, request_id: resp.request_id.as_deref() }),
+            Err(Error::Api(err)) => hook.on_response(Response { status: err.status, request_id: err.request_id.as_deref() }),
+            Err(_) => {}
         }
+        result
+    }
+
+    /// Sends `req` until it succeeds or may not be retried; `request_id` reads a success's
+    /// request id too (a failure's is always read).
+    async fn send_with_retries(&self, req: &ApiRequest, request_id: bool) -> Result<ApiResponse, Error> {
         let url = self.url(&req.path, &req.query);
         let policy = self.config.retry;
         let mut retry = 0u32;
@@ -174,19 +189,17 @@ impl Transport {
         loop {
             self.wait_if_paused().await;
             let started = Instant::now();
-            let result = self.attempt(&url, &req).await;
+            let result = self.attempt(&url, req, request_id).await;
             let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
             let attempt = retry + 1;
             let (error, retry_after) = match result {
                 Ok(resp) if resp.status < 400 => {
                     tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "request succeeded");
-                    observe::record(resp.status, resp.request_id.clone());
                     return Ok(resp.into());
                 }
                 Ok(resp) if resp.status == 404 && outcome_unknown && req.replay == Replay::IdempotentDelete => {
                     tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "already deleted by an earlier attempt");
-                    observe::record(204, resp.request_id);
-                    return Ok(ApiResponse { status: 204, body: Bytes::new() });
+                    return Ok(ApiResponse { status: 204, request_id: resp.request_id, body: Bytes::new() });
                 }
                 Ok(resp) => {
                     let err = resp.into_error();
@@ -239,7 +252,7 @@ impl Transport {
         }
     }
 
-    async fn attempt(&self, url: &Url, req: &ApiRequest) -> Result<RawResponse, Error> {
+    async fn attempt(&self, url: &Url, req: &ApiRequest, request_id: bool) -> Result<RawResponse, Error> {
         let mut builder = self.http()?.request(req.method.clone(), url.clone()).timeout(self.config.timeout);
         for (name, value) in &self.base_headers {
             builder = builder.header(name, value.clone());
@@ -251,7 +264,7 @@ impl Transport {
         if let Some(body) = &req.body {
             builder = builder.header(CONTENT_TYPE, req.media_type.header_value()).body(body.clone());
         }
-        let wire = tracing::enabled!(target: observe::WIRE, tracing::Level::TRACE);
+        let wire = tracing::enabled!(target: WIRE, tracing::Level::TRACE);
         if wire {
             let mut headers: Vec<(&str, String)> = vec![(AUTHORIZATION.as_str(), "<redacted>".into())];
             headers.extend(self.base_headers.iter().skip(1).map(|(n, v)| (n.as_str(), v.to_str().unwrap_or_default().to_owned())));
@@ -261,14 +274,14 @@ impl Transport {
             if req.body.is_some() {
                 headers.push((CONTENT_TYPE.as_str(), media_type));
             }
-            tracing::trace!(target: observe::WIRE, "{}", observe::wire_text('>', &format!("{} {url}", req.method), &headers, req.body.as_deref()));
+            tracing::trace!(target: WIRE, "{}", wire_text('>', &format!("{} {url}", req.method), &headers, req.body.as_deref()));
         }
         let started = Instant::now();
         let resp = builder.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();
         let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        // Failures need the request id and Retry-After; a success its request id only when observed.
-        let request_id = (status >= 400 || observe::observing()).then(|| header("request-id").or_else(|| header("x-request-id"))).flatten();
+        // Failures need the request id and Retry-After; a success its request id only when asked.
+        let request_id = (status >= 400 || request_id).then(|| header("request-id").or_else(|| header("x-request-id"))).flatten();
         let retry_after = (status >= 400).then(|| header("retry-after")).flatten();
         let headers: Vec<(String, String)> = if wire {
             resp.headers().iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
@@ -279,7 +292,7 @@ impl Transport {
         if wire {
             let line = format!("{status} ({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
             let headers: Vec<(&str, String)> = headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-            tracing::trace!(target: observe::WIRE, "{}", observe::wire_text('<', &line, &headers, Some(&body)));
+            tracing::trace!(target: WIRE, "{}", wire_text('<', &line, &headers, Some(&body)));
         }
         Ok(RawResponse { status, request_id, retry_after, body })
     }
@@ -301,7 +314,7 @@ impl RawResponse {
 
 impl From<RawResponse> for ApiResponse {
     fn from(r: RawResponse) -> Self {
-        ApiResponse { status: r.status, body: r.body }
+        ApiResponse { status: r.status, request_id: r.request_id, body: r.body }
     }
 }
 

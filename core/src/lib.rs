@@ -36,6 +36,7 @@
 mod client;
 mod config;
 mod error;
+mod hook;
 mod http;
 pub mod json;
 pub mod models;
@@ -53,6 +54,7 @@ mod settings;
 mod virtual_currency;
 pub mod webhook_testing;
 pub mod webhooks;
+mod wire;
 
 pub use client::{
     BlockingAccessLevels, BlockingClient, BlockingIntegrations, BlockingPaywalls, BlockingProfiles, BlockingPurchases, BlockingRefundSaver,
