@@ -32,49 +32,62 @@
 //!   awaits it; [`BlockingClient`] waits on the same runtime.
 //! - Events are emitted with `tracing` under the target `adapty_server`; the API key never
 //!   appears in them, in `Debug` output or in errors.
+//!
+//! ## Layers
+//!
+//! The crate's modules are layers, lowest first; a module imports only from its own layer and
+//! those below it, never from a higher one, and no two files import each other, directly or
+//! around a loop (`make lint` checks both):
+//!
+//! - layer 1: `models`
+//! - layer 2: `transport`
+//! - layer 3: `api`
+//! - layer 4: `dispatch`
+//! - layer 5: `schema`
+//!
+//! `models` holds what the API speaks and its rules, without I/O (the models, their validation,
+//! errors, configuration, profile references); `transport` sends a request (retries, the shared
+//! runtime, pages, the hooks a caller installs); `api` holds the operations (their one
+//! declaration each, the client, webhooks); `dispatch` runs an operation by name with JSON in and
+//! out, for the bindings and the command line; `schema` exports the models and the manifest for
+//! the generators. This file only declares them and re-exports the public API.
 
-mod client;
-mod config;
-mod error;
-mod hook;
-mod http;
-pub mod json;
+mod api;
+mod dispatch;
 pub mod models;
-pub mod ops;
-mod pagination;
-mod paywalls;
-mod profiles;
-mod purchases;
-mod reference;
-pub mod retry;
-pub mod runtime;
 #[cfg(feature = "schema")]
 pub mod schema;
-mod settings;
-mod virtual_currency;
-pub mod webhook_testing;
-pub mod webhooks;
-mod wire;
+mod transport;
 
-pub use client::{
+pub use api::client::{
     BlockingAccessLevels, BlockingClient, BlockingIntegrations, BlockingPaywalls, BlockingProfiles, BlockingPurchases, BlockingRefundSaver,
     BlockingVirtualCurrency, Client,
 };
-pub use config::{
+pub use api::paywalls::Paywalls;
+pub use api::profiles::{BulkItem, DEFAULT_DELETE_CONCURRENCY, MAX_DELETE_CONCURRENCY, Profiles};
+pub use api::purchases::{AccessLevels, Purchases};
+pub use api::settings::{Integrations, RefundSaver};
+pub use api::virtual_currency::{IDEMPOTENCY_KEY_HEADER, VirtualCurrency, check_idempotency_key};
+pub use api::{webhook_testing, webhooks};
+pub use models::config::{
     ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECS,
     RetryPolicy, VERSION,
 };
-pub use error::{
+pub use models::error::{
     ApiError, ApiErrorKind, ApiInfo, Error, ErrorInfo, ErrorKind, FieldError, Rule, ValidationError, ValidationInfo, parse_error_body,
 };
+pub use models::json;
+pub use models::reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
 pub use models::*;
-pub use pagination::BlockingPages;
-pub use paywalls::Paywalls;
-pub use profiles::{BulkItem, DEFAULT_DELETE_CONCURRENCY, MAX_DELETE_CONCURRENCY, Profiles};
-pub use purchases::{AccessLevels, Purchases};
-pub use reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
-pub use settings::{Integrations, RefundSaver};
-pub use virtual_currency::{IDEMPOTENCY_KEY_HEADER, VirtualCurrency, check_idempotency_key};
+pub use transport::pagination::BlockingPages;
+pub use transport::{retry, runtime};
+
+/// Every operation by name, with JSON in and out: what the language bindings and the command
+/// line call (see `dispatch` for the arguments), and the manifest describing every operation.
+pub mod ops {
+    pub use crate::api::manifest;
+    pub use crate::dispatch::{Json, Walk, call, null, observe, outcome};
+}
 
 /// Compiles the README's Rust quickstart, so it cannot rot.
 #[cfg(doctest)]

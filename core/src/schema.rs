@@ -11,7 +11,7 @@ use crate::models::*;
 
 /// The schema bundle: `{"roots": {name: schema}, "$defs": {...}, "operations": [...],
 /// "namespaces": [...], "client_options": [...], "errors": [...], "error_info": {...}}`: every public model, and the operation
-/// manifest ([`crate::ops::manifest`]). Request bodies carry `x-input: true` (generators make
+/// manifest ([`crate::api::manifest`]). Request bodies carry `x-input: true` (generators make
 /// them input types); the rest are responses.
 pub fn models() -> Value {
     let mut generator = SchemaGenerator::default();
@@ -44,9 +44,9 @@ pub fn models() -> Value {
     );
     // The error wire shape: a schema of its own (with its own `$defs`), since bindings build
     // their error classes from it rather than a model.
-    let error_info = SchemaGenerator::default().into_root_schema_for::<crate::ErrorInfo>().to_value();
+    let error_info = SchemaGenerator::default().into_root_schema_for::<crate::models::error::ErrorInfo>().to_value();
     let defs: Map<String, Value> = generator.definitions().clone().into_iter().collect();
-    use crate::ops::manifest;
+    use crate::api::manifest;
     let namespaces: Vec<Value> = manifest::NAMESPACES.iter().map(|(name, doc)| serde_json::json!({ "name": name, "doc": doc })).collect();
     serde_json::json!({
         "roots": roots,

@@ -1,13 +1,22 @@
-//! Request and response models of the API, defined once for every language.
+//! Request and response models of the API, defined once for every language, and their rules.
+//!
+//! Layer 1, the bottom: what the API speaks, without I/O. The models and the rules they check
+//! (`validate()`), JSON read with the failing field named ([`json`]), the error taxonomy
+//! (`error`), a client's configuration (`config`) and which profile a request is about
+//! (`reference`). Nothing here imports another layer of the crate.
 
 mod attributes;
+pub(crate) mod config;
 mod datetime;
 mod enums;
+pub(crate) mod error;
 mod field;
+pub mod json;
 mod params;
 mod paywalls;
 mod profile;
 mod purchases;
+pub(crate) mod reference;
 mod settings;
 mod virtual_currency;
 pub(crate) mod webhooks;

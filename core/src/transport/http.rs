@@ -1,106 +1,23 @@
-//! Sending one API request: headers, per-attempt timeout, retries, and turning the outcome into
-//! a response or an [`Error`].
+//! Sending one API request: headers, per-attempt timeout, retries, the running task's hook, and
+//! turning the outcome into a response or an [`Error`].
 
-use std::borrow::Cow;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
+use reqwest::Url;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
-use crate::config::Config;
-use crate::error::{ApiError, Error, Rule, ValidationError};
-use crate::hook::{self, Response};
-use crate::ops::manifest::{HttpMethod, Operation};
-use crate::retry::{Decision, decide, is_retryable_status, parse_retry_after};
-use crate::wire::{WIRE, wire_text};
-
-/// Whether, and how, an operation may be sent again after a failure. Every operation picks one
-/// and says why in a comment where it builds its request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Replay {
-    /// Repeating the request has the same effect as sending it once.
-    Idempotent,
-    /// Like `Idempotent`, but a repeat after an attempt whose outcome is unknown (connection
-    /// lost, timeout, 5xx) may find the resource already gone: a 404 then means the earlier
-    /// attempt succeeded.
-    IdempotentDelete,
-    /// Made repeatable by an `Idempotency-Key` header sent unchanged on every attempt; a 409
-    /// `idempotency_in_flight` (the first attempt is still running) is waited out and retried.
-    IdempotencyKey,
-}
+use crate::models::config::Config;
+use crate::models::error::{ApiError, Error, Rule, ValidationError};
+use crate::transport::hook::{self, Response};
+use crate::transport::request::{ApiRequest, Replay};
+use crate::transport::retry::{Decision, decide, is_retryable_status, parse_retry_after};
+use crate::transport::wire::{WIRE, wire_text};
 
 /// The `error_code` of a 409 that says an earlier request with the same key is still running.
 const IDEMPOTENCY_IN_FLIGHT: &str = "idempotency_in_flight";
-
-/// Extra request headers (name, value).
-pub(crate) type Headers = Vec<(&'static str, String)>;
-
-/// The media type an endpoint documents for its bodies, both ways: sent as `Accept` and, with a
-/// body, as `Content-Type`. A server that negotiates strictly answers 406 to any other `Accept`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum MediaType {
-    /// `application/json`: every server-side API endpoint.
-    Json,
-    /// `application/vnd.api+json` (JSON:API): the legacy SDK API's Stripe validation.
-    JsonApi,
-}
-
-impl MediaType {
-    pub fn header_value(self) -> HeaderValue {
-        HeaderValue::from_static(match self {
-            MediaType::Json => "application/json",
-            MediaType::JsonApi => "application/vnd.api+json",
-        })
-    }
-}
-
-/// One request, fully built and validated before any I/O.
-#[derive(Debug, Clone)]
-pub(crate) struct ApiRequest {
-    pub method: Method,
-    pub path: Cow<'static, str>,
-    pub query: Vec<(&'static str, String)>,
-    pub headers: Headers,
-    pub media_type: MediaType,
-    pub body: Option<Bytes>,
-    pub replay: Replay,
-}
-
-impl ApiRequest {
-    pub fn new(method: Method, path: impl Into<Cow<'static, str>>, replay: Replay) -> Self {
-        Self { method, path: path.into(), query: Vec::new(), headers: Vec::new(), media_type: MediaType::Json, body: None, replay }
-    }
-
-    /// A request to `op`'s endpoint (its method and path, from the manifest).
-    pub fn of(op: &Operation, replay: Replay) -> Self {
-        Self::new(method(op.http.method), op.http.path, replay)
-    }
-
-    pub fn headers(mut self, headers: Headers) -> Self {
-        self.headers.extend(headers);
-        self
-    }
-
-    /// `value`, serialized as JSON, as the body.
-    pub fn json(mut self, value: &impl serde::Serialize) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal { message: format!("cannot encode the request: {e}") })?;
-        self.body = Some(Bytes::from(bytes));
-        Ok(self)
-    }
-
-    pub fn media_type(mut self, media_type: MediaType) -> Self {
-        self.media_type = media_type;
-        self
-    }
-
-    pub fn query(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
-        self.query.extend(value.map(|v| (name, v.to_string())));
-        self
-    }
-}
 
 /// A successful response.
 #[derive(Debug)]
@@ -151,13 +68,13 @@ impl Transport {
 
     /// The process's pool, looked up again only after a fork.
     fn http(&self) -> Result<reqwest::Client, Error> {
-        let generation = crate::runtime::generation();
+        let generation = crate::transport::runtime::generation();
         if let Some((g, client)) = self.http.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
             if *g == generation {
                 return Ok(client.clone());
             }
         }
-        let client = crate::runtime::http_client(self.config.connect_timeout)?;
+        let client = crate::transport::runtime::http_client(self.config.connect_timeout)?;
         let earlier = self.http.write().unwrap_or_else(|p| p.into_inner()).replace((generation, client.clone()));
         // A pool of an earlier generation (a parent's, before fork) is never dropped here: see
         // `runtime::shared`.
@@ -333,7 +250,7 @@ pub(crate) fn transport_error(e: reqwest::Error) -> Error {
 /// Sends `req` on the shared runtime and decodes the JSON body there.
 pub(crate) async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &Arc<Transport>, req: ApiRequest) -> Result<T, Error> {
     let transport = transport.clone();
-    crate::runtime::spawn(async move {
+    crate::transport::runtime::spawn(async move {
         let resp = transport.send(req).await?;
         serde_json::from_slice(&resp.body)
             .map_err(|e| Error::Internal { message: format!("unexpected response body (HTTP {}): {e}", resp.status) })
@@ -344,15 +261,5 @@ pub(crate) async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &
 /// Sends `req` on the shared runtime for its status alone (the body is ignored).
 pub(crate) async fn send_empty(transport: &Arc<Transport>, req: ApiRequest) -> Result<(), Error> {
     let transport = transport.clone();
-    crate::runtime::spawn(async move { transport.send(req).await.map(drop) }).await
-}
-
-pub(crate) fn method(m: HttpMethod) -> Method {
-    match m {
-        HttpMethod::Get => Method::GET,
-        HttpMethod::Post => Method::POST,
-        HttpMethod::Put => Method::PUT,
-        HttpMethod::Patch => Method::PATCH,
-        HttpMethod::Delete => Method::DELETE,
-    }
+    crate::transport::runtime::spawn(async move { transport.send(req).await.map(drop) }).await
 }

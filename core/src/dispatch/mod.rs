@@ -14,7 +14,6 @@
 //! own language's parser (V8's `JSON.parse`, Python's `json`, kotlinx, `Codable`), which builds
 //! that language's values faster than converting a tree node by node through its FFI.
 
-pub mod manifest;
 pub mod observe;
 
 use serde::Deserialize;
@@ -22,15 +21,13 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
-use crate::client::Client;
-use crate::error::{Error, Rule, ValidationError};
+use crate::api::client::Client;
+use crate::api::manifest::{self, Addressing, Operation, ParamKind};
+use crate::models::error::{Error, Rule, ValidationError};
+pub use crate::models::json::Json;
+use crate::models::reference::{CreateRef, ProfileRef};
 use crate::models::{HistoryRequest, PageRequest, ProfileParams};
-use crate::pagination::Cursors;
-use crate::reference::{CreateRef, ProfileRef};
-use manifest::{Addressing, Operation, ParamKind};
-
-/// JSON text, checked to be well formed.
-pub type Json = Box<RawValue>;
+use crate::transport::pagination::Cursors;
 
 /// Runs the operation `op` (a name of [`manifest::OPERATIONS`]) with `args`; the result as JSON.
 pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Json, Error> {
@@ -48,7 +45,7 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<Json, Error
             let refs: Vec<_> =
                 args.refs("refs").iter().map(|r| ProfileRef::from_parts(text(r, "profile_id")?, text(r, "customer_user_id")?)).collect();
             let concurrency = match args.count("concurrency") {
-                None => crate::profiles::DEFAULT_DELETE_CONCURRENCY,
+                None => crate::api::profiles::DEFAULT_DELETE_CONCURRENCY,
                 Some(0) => return Err(ValidationError::new("concurrency", Rule::Range, "must be a whole number >= 1, got 0").into()),
                 Some(n) => n as usize,
             };
@@ -173,7 +170,7 @@ impl<'a> Args<'a> {
 
     /// The request body `fields`, read with the field's path in any error.
     fn body<T: DeserializeOwned>(&self) -> Result<T, ValidationError> {
-        crate::json::from_value(self.fields())
+        crate::models::json::from_value(self.fields())
     }
 }
 

@@ -3,12 +3,14 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::error::{Error, ValidationError};
-use crate::http::{ApiRequest, Headers, Replay, Transport, method, send_empty, send_json};
+use crate::api::manifest::{self as ops, Operation};
+use crate::models::error::{Error, ValidationError};
+use crate::models::reference::Headers;
+use crate::models::reference::{CreateRef, PLATFORM_HEADER, ProfileRef};
 use crate::models::{DataEnvelope, Profile, ProfileParams};
-use crate::ops::manifest::{self as ops, Operation};
-use crate::reference::{CreateRef, PLATFORM_HEADER, ProfileRef};
-use crate::runtime;
+use crate::transport::http::{Transport, send_empty, send_json};
+use crate::transport::request::{ApiRequest, Replay, method};
+use crate::transport::runtime;
 
 /// Requests `delete_many` keeps in flight unless told otherwise (as the bindings' default).
 pub const DEFAULT_DELETE_CONCURRENCY: usize = 16;
@@ -36,7 +38,7 @@ impl From<Result<ProfileRef, ValidationError>> for BulkItem {
     }
 }
 
-/// The Profile API of one client. Get it from [`crate::Client::profiles`].
+/// The Profile API of one client. Get it from [`crate::api::client::Client::profiles`].
 pub struct Profiles<'a> {
     pub(crate) transport: &'a Arc<Transport>,
 }
@@ -70,7 +72,7 @@ impl Profiles<'_> {
         self.write(&ops::PROFILES_CREATE, target.headers(), params, Replay::Idempotent).await
     }
 
-    /// Changes the fields set in `params`; fields left [`crate::Field::Unset`] keep their value.
+    /// Changes the fields set in `params`; fields left [`crate::models::Field::Unset`] keep their value.
     pub async fn update(&self, profile: &ProfileRef, params: &ProfileParams) -> Result<Profile, Error> {
         // Safe to repeat: PATCH sets fields to given values, so twice is the same as once.
         self.write(&ops::PROFILES_UPDATE, profile.headers(), params, Replay::Idempotent).await

@@ -1,5 +1,5 @@
 //! The one description of every operation: what it is called in each namespace, what it takes,
-//! what it returns, which endpoint it is. [`super::call`] dispatches from it, the schema bundle
+//! what it returns, which endpoint it is. `ops::call` dispatches from it, the schema bundle
 //! exports it (`operations`, `client_options`), and `tools/codegen` builds every language's
 //! methods, their blocking twins, their docs and their typing from it, so an operation is added
 //! here and nowhere else by hand.
@@ -9,13 +9,15 @@
 
 use serde::Serialize;
 
+pub use crate::transport::request::{Http, HttpMethod};
+
+use crate::api::profiles::DEFAULT_DELETE_CONCURRENCY;
 use crate::models::DEFAULT_PAYWALL_PAGE_SIZE;
-use crate::profiles::DEFAULT_DELETE_CONCURRENCY;
 
 /// One operation of the API.
 #[derive(Debug, Serialize)]
 pub struct Operation {
-    /// `namespace.method`, the name [`super::call`] takes.
+    /// `namespace.method`, the name `ops::call` takes.
     pub name: &'static str,
     pub namespace: &'static str,
     pub method: &'static str,
@@ -35,31 +37,6 @@ pub struct Operation {
     pub output: Output,
     /// For list operations: the walk over every page.
     pub walk: Option<Walk>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Http {
-    pub method: HttpMethod,
-    /// The path; `{name}` stands for the path parameter `name`. The Profile API's is the v2 one
-    /// ([`crate::ApiVersion::profile_path`] gives either generation's).
-    pub path: &'static str,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum HttpMethod {
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
-}
-
-impl Http {
-    /// The path with `{name}` replaced by `value`.
-    pub fn path_with(&self, name: &str, value: &str) -> String {
-        self.path.replace(&format!("{{{name}}}"), value)
-    }
 }
 
 /// How an operation names its profile.
@@ -128,7 +105,7 @@ const fn cursor(doc: &'static str) -> Param {
     Param { in_walk: false, ..text("cursor", doc) }
 }
 
-const PROFILE_PATH: &str = crate::ApiVersion::V2.profile_path();
+const PROFILE_PATH: &str = crate::models::config::ApiVersion::V2.profile_path();
 
 macro_rules! op {
     ($const:ident, $ns:literal $method:literal, $http:ident $path:expr, $profile:ident, $doc:literal
@@ -304,13 +281,13 @@ pub enum OptionKind {
     ApiVersion,
 }
 
-/// Every client setting [`crate::Config::from_json`] reads, in the order constructors take them.
+/// Every client setting [`crate::models::config::Config::from_json`] reads, in the order constructors take them.
 pub const CLIENT_OPTIONS: &[ClientOption] = &[
     ClientOption { name: "api_key", kind: OptionKind::Text, default: None, env: Some("ADAPTY_API_KEY"), doc: "The secret API key." },
     ClientOption {
         name: "base_url",
         kind: OptionKind::Text,
-        default: Some(Default::Text(crate::config::DEFAULT_BASE_URL)),
+        default: Some(Default::Text(crate::models::config::DEFAULT_BASE_URL)),
         env: Some("ADAPTY_BASE_URL"),
         doc: "Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`.",
     },
@@ -324,34 +301,34 @@ pub const CLIENT_OPTIONS: &[ClientOption] = &[
     ClientOption {
         name: "timeout",
         kind: OptionKind::Seconds,
-        default: Some(Default::Number(crate::config::DEFAULT_TIMEOUT_SECS)),
+        default: Some(Default::Number(crate::models::config::DEFAULT_TIMEOUT_SECS)),
         env: None,
         doc: "Time allowed for one attempt of a request.",
     },
     ClientOption {
         name: "connect_timeout",
         kind: OptionKind::Seconds,
-        default: Some(Default::Number(crate::config::DEFAULT_CONNECT_TIMEOUT_SECS)),
+        default: Some(Default::Number(crate::models::config::DEFAULT_CONNECT_TIMEOUT_SECS)),
         env: None,
         doc: "Time allowed to open a connection.",
     },
     ClientOption {
         name: "max_retries",
         kind: OptionKind::Count,
-        default: Some(Default::Number(crate::config::DEFAULT_MAX_RETRIES as u64)),
+        default: Some(Default::Number(crate::models::config::DEFAULT_MAX_RETRIES as u64)),
         env: None,
         doc: "Retries of connection errors, timeouts, 408, 429 and 5xx, with backoff, honouring `Retry-After`.",
     },
 ];
 
 /// One class of error, as every language names it: an exception class (Python, Node), an error
-/// case (Swift, Kotlin). Errors cross the FFI as [`crate::Error::to_json`], whose `kind`
+/// case (Swift, Kotlin). Errors cross the FFI as [`crate::models::error::Error::to_json`], whose `kind`
 /// (and, for API errors, `api_kind`) is the `code` here; bindings pick the class by it and never
 /// look at a status themselves.
 #[derive(Debug, Serialize)]
 pub struct ErrorClass {
-    /// `kind` for the classes of [`crate::ErrorKind`], `api_kind` for those of
-    /// [`crate::ApiErrorKind`].
+    /// `kind` for the classes of [`crate::models::error::ErrorKind`], `api_kind` for those of
+    /// [`crate::models::error::ApiErrorKind`].
     pub code: &'static str,
     pub class: &'static str,
     /// The class it specialises, by `code`.

@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::error::Error;
-use crate::http::{ApiRequest, MediaType, Replay, Transport, send_empty, send_json};
+use crate::api::manifest::{self as ops, Operation};
+use crate::models::error::Error;
+use crate::models::reference::ProfileRef;
 use crate::models::{
     DataEnvelope, GrantAccessParams, PaddleValidationParams, Profile, RevokeAccessParams, StripeValidationParams, TransactionParams,
 };
-use crate::ops::manifest::{self as ops, Operation};
-use crate::reference::ProfileRef;
+use crate::transport::http::{Transport, send_empty, send_json};
+use crate::transport::request::{ApiRequest, MediaType, Replay};
 
 /// A profile-scoped POST answered with the profile.
 async fn post_for_profile(
@@ -21,11 +22,11 @@ async fn post_for_profile(
     body: &impl serde::Serialize,
     replay: Replay,
 ) -> Result<Profile, Error> {
-    let req = ApiRequest::of(op, replay).headers(profile.headers()).json(body)?;
+    let req = ApiRequest::of(&op.http, replay).headers(profile.headers()).json(body)?;
     send_json::<DataEnvelope<Profile>>(transport, req).await.map(|e| e.data)
 }
 
-/// Recording purchases. Get it from [`crate::Client::purchases`].
+/// Recording purchases. Get it from [`crate::api::client::Client::purchases`].
 pub struct Purchases<'a> {
     pub(crate) transport: &'a Arc<Transport>,
 }
@@ -46,7 +47,7 @@ impl Purchases<'_> {
         let body = json!({ "data": { "type": "stripe_receipt_validation_result", "attributes": params } });
         // Safe to repeat: importing a purchase's history twice leaves the same history. (Stripe
         // validation still lives in the legacy SDK API, in every generation of the docs.)
-        let req = ApiRequest::of(&ops::PURCHASES_VALIDATE_STRIPE, Replay::Idempotent).media_type(MediaType::JsonApi).json(&body)?;
+        let req = ApiRequest::of(&ops::PURCHASES_VALIDATE_STRIPE.http, Replay::Idempotent).media_type(MediaType::JsonApi).json(&body)?;
         send_empty(self.transport, req).await
     }
 
@@ -55,12 +56,12 @@ impl Purchases<'_> {
     pub async fn validate_paddle(&self, params: &PaddleValidationParams) -> Result<Profile, Error> {
         params.validate()?;
         // Safe to repeat, as for Stripe.
-        let req = ApiRequest::of(&ops::PURCHASES_VALIDATE_PADDLE, Replay::Idempotent).json(params)?;
+        let req = ApiRequest::of(&ops::PURCHASES_VALIDATE_PADDLE.http, Replay::Idempotent).json(params)?;
         send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
     }
 }
 
-/// Granting and revoking access levels. Get it from [`crate::Client::access_levels`].
+/// Granting and revoking access levels. Get it from [`crate::api::client::Client::access_levels`].
 pub struct AccessLevels<'a> {
     pub(crate) transport: &'a Arc<Transport>,
 }

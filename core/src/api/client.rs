@@ -2,18 +2,18 @@
 
 use std::sync::Arc;
 
-use crate::config::Config;
-use crate::error::Error;
-use crate::http::Transport;
+use crate::api::paywalls::Paywalls;
+use crate::api::profiles::{BulkItem, Profiles};
+use crate::api::purchases::{AccessLevels, Purchases};
+use crate::api::settings::{Integrations, RefundSaver};
+use crate::api::virtual_currency::VirtualCurrency;
+use crate::models::config::Config;
+use crate::models::error::Error;
+use crate::models::reference::{CreateRef, ProfileRef};
 use crate::models::*;
-use crate::pagination::BlockingPages;
-use crate::paywalls::Paywalls;
-use crate::profiles::{BulkItem, Profiles};
-use crate::purchases::{AccessLevels, Purchases};
-use crate::reference::{CreateRef, ProfileRef};
-use crate::runtime::block_on;
-use crate::settings::{Integrations, RefundSaver};
-use crate::virtual_currency::VirtualCurrency;
+use crate::transport::http::Transport;
+use crate::transport::pagination::BlockingPages;
+use crate::transport::runtime::block_on;
 
 /// The async client. Cheap to clone; clones share settings and the process-wide pool. Its
 /// futures run on the SDK's own runtime, so any executor can await them.

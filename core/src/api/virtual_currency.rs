@@ -6,15 +6,16 @@ use futures_util::Stream;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::error::{Error, Rule, ValidationError};
-use crate::http::{ApiRequest, Replay, Transport, send_json};
+use crate::api::manifest as ops;
+use crate::models::error::{Error, Rule, ValidationError};
+use crate::models::reference::ProfileRef;
 use crate::models::{
     HistoryRequest, VirtualCurrencyBalances, VirtualCurrencyTransaction, VirtualCurrencyTransactionPage, VirtualCurrencyTransactionParams,
     VirtualCurrencyTransactionResult,
 };
-use crate::ops::manifest as ops;
-use crate::pagination::walk;
-use crate::reference::ProfileRef;
+use crate::transport::http::{Transport, send_json};
+use crate::transport::pagination::walk;
+use crate::transport::request::{ApiRequest, Replay};
 
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
@@ -39,7 +40,7 @@ pub fn check_idempotency_key(key: &str) -> Result<Uuid, ValidationError> {
     })
 }
 
-/// The virtual currencies of profiles. Get it from [`crate::Client::virtual_currency`].
+/// The virtual currencies of profiles. Get it from [`crate::api::client::Client::virtual_currency`].
 pub struct VirtualCurrency<'a> {
     pub(crate) transport: &'a Arc<Transport>,
 }
@@ -59,7 +60,7 @@ impl VirtualCurrency<'_> {
             Some(k) => check_idempotency_key(k)?,
             None => Uuid::new_v4(),
         };
-        let req = ApiRequest::of(&ops::VIRTUAL_CURRENCY_CREATE_TRANSACTION, Replay::IdempotencyKey)
+        let req = ApiRequest::of(&ops::VIRTUAL_CURRENCY_CREATE_TRANSACTION.http, Replay::IdempotencyKey)
             .headers(profile.headers())
             .headers(vec![(IDEMPOTENCY_KEY_HEADER, key.to_string())])
             .json(params)?;
@@ -70,7 +71,7 @@ impl VirtualCurrency<'_> {
     pub async fn list_transactions(&self, profile: &ProfileRef, page: &HistoryRequest) -> Result<VirtualCurrencyTransactionPage, Error> {
         page.validate()?;
         // A read: safe to repeat.
-        let req = ApiRequest::of(&ops::VIRTUAL_CURRENCY_LIST_TRANSACTIONS, Replay::Idempotent)
+        let req = ApiRequest::of(&ops::VIRTUAL_CURRENCY_LIST_TRANSACTIONS.http, Replay::Idempotent)
             .headers(profile.headers())
             .query("currency_code", page.currency_code.as_ref())
             .query("limit", page.limit)
@@ -102,7 +103,7 @@ impl VirtualCurrency<'_> {
     /// Every currency balance of the profile.
     pub async fn balances(&self, profile: &ProfileRef) -> Result<VirtualCurrencyBalances, Error> {
         // A read: safe to repeat.
-        let req = ApiRequest::of(&ops::VIRTUAL_CURRENCY_BALANCES, Replay::Idempotent).headers(profile.headers());
+        let req = ApiRequest::of(&ops::VIRTUAL_CURRENCY_BALANCES.http, Replay::Idempotent).headers(profile.headers());
         send_json(self.transport, req).await
     }
 }

@@ -11,11 +11,11 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use super::{Json, call};
-use crate::client::Client;
-use crate::error::Error;
-use crate::hook::{self, Hook, Response};
-use crate::http::ApiRequest;
-pub use crate::wire::WIRE;
+use crate::api::client::Client;
+use crate::models::error::Error;
+use crate::transport::hook::{self, Hook, Response};
+use crate::transport::request::ApiRequest;
+pub use crate::transport::wire::WIRE;
 
 /// The status and request id of a call's successful response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub async fn call_observed(client: &Client, op: &str, args: &Value) -> (Result<J
     let observer = Arc::new(Observer::default());
     let run = hook::scope(observer.clone(), async move { call(&client, &op, &args).await });
     // On the SDK's runtime, so the whole call runs inside the scope.
-    let result = crate::runtime::spawn(async move { Ok(run.await) }).await.unwrap_or_else(Err);
+    let result = crate::transport::runtime::spawn(async move { Ok(run.await) }).await.unwrap_or_else(Err);
     let sent = observer.sent.lock().unwrap_or_else(|p| p.into_inner()).take();
     (result, sent)
 }
@@ -63,7 +63,7 @@ const NOT_SENT: &str = "dry run: checked, not sent";
 pub async fn check(client: &Client, op: &str, args: &Value) -> Result<(), Error> {
     let (client, op, args) = (client.clone(), op.to_owned(), args.clone());
     let run = hook::scope(Arc::new(DryRun), async move { call(&client, &op, &args).await });
-    match crate::runtime::spawn(run).await {
+    match crate::transport::runtime::spawn(run).await {
         Err(Error::Usage { message }) if message == NOT_SENT => Ok(()),
         Err(e) => Err(e),
         Ok(_) => Err(Error::Internal { message: "a dry run completed a call without sending it".into() }),

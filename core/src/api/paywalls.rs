@@ -6,13 +6,14 @@ use futures_util::Stream;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::error::{Error, Rule, ValidationError};
-use crate::http::{ApiRequest, Replay, Transport, method, send_json};
+use crate::api::manifest::{self as ops, Operation};
+use crate::models::error::{Error, Rule, ValidationError};
 use crate::models::{PageRequest, Paywall, PaywallPage, PaywallUpdateParams};
-use crate::ops::manifest::{self as ops, Operation};
-use crate::pagination::walk;
+use crate::transport::http::{Transport, send_json};
+use crate::transport::pagination::walk;
+use crate::transport::request::{ApiRequest, Replay, method};
 
-/// The paywalls of the app. Get it from [`crate::Client::paywalls`].
+/// The paywalls of the app. Get it from [`crate::api::client::Client::paywalls`].
 pub struct Paywalls<'a> {
     pub(crate) transport: &'a Arc<Transport>,
 }
@@ -51,7 +52,7 @@ impl Paywalls<'_> {
         page.validate()?;
         // Adapty's docs name the parameters `page`/`page_size` (guide, curl, error source) and
         // `page[number]`/`page[size]` (OpenAPI); both are sent so either reading works.
-        let req = ApiRequest::of(&ops::PAYWALLS_LIST, Replay::Idempotent)
+        let req = ApiRequest::of(&ops::PAYWALLS_LIST.http, Replay::Idempotent)
             .query("page", Some(page.page))
             .query("page_size", Some(page.page_size))
             .query("page[number]", Some(page.page))

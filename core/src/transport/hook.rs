@@ -7,8 +7,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::models::error::Error;
+use crate::transport::request::ApiRequest;
 
 /// What a hook sees of a response: its status and request id.
 #[derive(Debug, Clone, Copy)]

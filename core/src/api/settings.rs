@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use crate::error::Error;
-use crate::http::{ApiRequest, Replay, Transport, send_empty, send_json};
+use crate::api::manifest as ops;
+use crate::models::error::Error;
+use crate::models::reference::ProfileRef;
 use crate::models::{IntegrationIdentifiers, RefundSaverParams, RefundSaverSettings};
-use crate::ops::manifest as ops;
-use crate::reference::ProfileRef;
+use crate::transport::http::{Transport, send_empty, send_json};
+use crate::transport::request::{ApiRequest, Replay};
 
-/// Refund Saver settings of a profile. Get it from [`crate::Client::refund_saver`].
+/// Refund Saver settings of a profile. Get it from [`crate::api::client::Client::refund_saver`].
 pub struct RefundSaver<'a> {
     pub(crate) transport: &'a Arc<Transport>,
 }
@@ -16,7 +17,7 @@ pub struct RefundSaver<'a> {
 impl RefundSaver<'_> {
     pub async fn get(&self, profile: &ProfileRef) -> Result<RefundSaverSettings, Error> {
         // A read: safe to repeat.
-        let req = ApiRequest::of(&ops::REFUND_SAVER_GET, Replay::Idempotent).headers(profile.headers());
+        let req = ApiRequest::of(&ops::REFUND_SAVER_GET.http, Replay::Idempotent).headers(profile.headers());
         send_json(self.transport, req).await
     }
 
@@ -24,13 +25,13 @@ impl RefundSaver<'_> {
     pub async fn set(&self, profile: &ProfileRef, params: &RefundSaverParams) -> Result<RefundSaverSettings, Error> {
         params.validate()?;
         // Safe to repeat: it sets values.
-        let req = ApiRequest::of(&ops::REFUND_SAVER_SET, Replay::Idempotent).headers(profile.headers()).json(params)?;
+        let req = ApiRequest::of(&ops::REFUND_SAVER_SET.http, Replay::Idempotent).headers(profile.headers()).json(params)?;
         send_json(self.transport, req).await
     }
 }
 
 /// Third-party identifiers of a profile (AppsFlyer, Amplitude, ...). Get it from
-/// [`crate::Client::integrations`].
+/// [`crate::api::client::Client::integrations`].
 pub struct Integrations<'a> {
     pub(crate) transport: &'a Arc<Transport>,
 }
@@ -38,7 +39,7 @@ pub struct Integrations<'a> {
 impl Integrations<'_> {
     pub async fn get(&self, profile: &ProfileRef) -> Result<IntegrationIdentifiers, Error> {
         // A read: safe to repeat. (Reading and setting share one path, `set` in it notwithstanding.)
-        let req = ApiRequest::of(&ops::INTEGRATIONS_GET, Replay::Idempotent).headers(profile.headers());
+        let req = ApiRequest::of(&ops::INTEGRATIONS_GET.http, Replay::Idempotent).headers(profile.headers());
         send_json(self.transport, req).await
     }
 
@@ -46,7 +47,7 @@ impl Integrations<'_> {
     pub async fn set(&self, profile: &ProfileRef, ids: &IntegrationIdentifiers) -> Result<(), Error> {
         ids.validate()?;
         // Safe to repeat: it sets values.
-        let req = ApiRequest::of(&ops::INTEGRATIONS_SET, Replay::Idempotent).headers(profile.headers()).json(ids)?;
+        let req = ApiRequest::of(&ops::INTEGRATIONS_SET.http, Replay::Idempotent).headers(profile.headers()).json(ids)?;
         send_empty(self.transport, req).await
     }
 }
