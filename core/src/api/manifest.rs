@@ -13,6 +13,7 @@ pub use crate::transport::request::{Http, HttpMethod};
 
 use crate::api::profiles::DEFAULT_DELETE_CONCURRENCY;
 use crate::models::DEFAULT_PAYWALL_PAGE_SIZE;
+use crate::models::error::{ApiErrorKind, ErrorKind};
 
 /// One operation of the API.
 #[derive(Debug, Serialize)]
@@ -327,8 +328,8 @@ pub const CLIENT_OPTIONS: &[ClientOption] = &[
 /// look at a status themselves.
 #[derive(Debug, Serialize)]
 pub struct ErrorClass {
-    /// `kind` for the classes of [`crate::models::error::ErrorKind`], `api_kind` for those of
-    /// [`crate::models::error::ApiErrorKind`].
+    /// `kind` for the classes of [`ErrorKind`], `api_kind` for those of [`ApiErrorKind`]: their
+    /// `as_str`.
     pub code: &'static str,
     pub class: &'static str,
     /// The class it specialises, by `code`.
@@ -338,67 +339,45 @@ pub struct ErrorClass {
     pub doc: &'static str,
 }
 
-const fn error(
-    code: &'static str,
-    class: &'static str,
-    parent: Option<&'static str>,
-    status: Option<&'static str>,
-    doc: &'static str,
-) -> ErrorClass {
-    ErrorClass { code, class, parent, status, doc }
+/// A class of the broad taxonomy ([`ErrorKind`]), under `parent` if it specialises one.
+const fn kind(kind: ErrorKind, class: &'static str, parent: Option<ErrorKind>, doc: &'static str) -> ErrorClass {
+    let parent = match parent {
+        Some(p) => Some(p.as_str()),
+        None => None,
+    };
+    ErrorClass { code: kind.as_str(), class, parent, status: None, doc }
+}
+
+/// A class of API error ([`ApiErrorKind`]), for the statuses `status`.
+const fn api(kind: ApiErrorKind, class: &'static str, status: &'static str, doc: &'static str) -> ErrorClass {
+    ErrorClass { code: kind.as_str(), class, parent: Some(ErrorKind::Api.as_str()), status: Some(status), doc }
 }
 
 /// The error taxonomy, parents before children.
 pub const ERROR_CLASSES: &[ErrorClass] = &[
-    error("validation", "ValidationError", None, None, "Refused before any request: `field` names the value, `rule` the rule it broke."),
-    error("connection", "APIConnectionError", None, None, "The connection failed or broke before a response arrived."),
-    error("timeout", "APITimeoutError", Some("connection"), None, "No complete response within the timeout."),
-    error("api", "APIStatusError", None, None, "The API answered with an error status."),
-    error("bad_request", "BadRequestError", Some("api"), Some("400"), "The API refused the request's content."),
-    error("authentication", "AuthenticationError", Some("api"), Some("401"), "The API key is missing or wrong."),
-    error(
-        "permission_denied",
-        "PermissionDeniedError",
-        Some("api"),
-        Some("403"),
-        "The key may not do this (or the feature is not enabled).",
-    ),
-    error("not_found", "NotFoundError", Some("api"), Some("404"), "No such profile, paywall or access level."),
-    error(
-        "conflict",
-        "ConflictError",
-        Some("api"),
-        Some("409"),
-        "The request conflicts with the current state (e.g. an idempotency key in use).",
-    ),
-    error(
-        "unprocessable_entity",
-        "UnprocessableEntityError",
-        Some("api"),
-        Some("422"),
-        "The request is well formed but breaks a rule of the API.",
-    ),
-    error(
-        "rate_limit",
-        "RateLimitError",
-        Some("api"),
-        Some("429"),
-        "Too many requests; `retry_after` is what the server asked to wait, if it said.",
-    ),
-    error("internal_server", "InternalServerError", Some("api"), Some("5xx"), "The API failed; for a write, its outcome is unknown."),
-    error("usage", "UsageError", None, None, "The SDK was used wrongly (e.g. a closed client, or blocking inside an async runtime)."),
-    error("internal", "InternalError", None, None, "A bug in the SDK, reported instead of crashing the process."),
-    error(
-        "webhook_authorization",
+    kind(ErrorKind::Validation, "ValidationError", None, "Refused before any request: `field` names the value, `rule` the rule it broke."),
+    kind(ErrorKind::Connection, "APIConnectionError", None, "The connection failed or broke before a response arrived."),
+    kind(ErrorKind::Timeout, "APITimeoutError", Some(ErrorKind::Connection), "No complete response within the timeout."),
+    kind(ErrorKind::Api, "APIStatusError", None, "The API answered with an error status."),
+    api(ApiErrorKind::BadRequest, "BadRequestError", "400", "The API refused the request's content."),
+    api(ApiErrorKind::Authentication, "AuthenticationError", "401", "The API key is missing or wrong."),
+    api(ApiErrorKind::PermissionDenied, "PermissionDeniedError", "403", "The key may not do this (or the feature is not enabled)."),
+    api(ApiErrorKind::NotFound, "NotFoundError", "404", "No such profile, paywall or access level."),
+    api(ApiErrorKind::Conflict, "ConflictError", "409", "The request conflicts with the current state (e.g. an idempotency key in use)."),
+    api(ApiErrorKind::UnprocessableEntity, "UnprocessableEntityError", "422", "The request is well formed but breaks a rule of the API."),
+    api(ApiErrorKind::RateLimit, "RateLimitError", "429", "Too many requests; `retry_after` is what the server asked to wait, if it said."),
+    api(ApiErrorKind::InternalServer, "InternalServerError", "5xx", "The API failed; for a write, its outcome is unknown."),
+    kind(ErrorKind::Usage, "UsageError", None, "The SDK was used wrongly (e.g. a closed client, or blocking inside an async runtime)."),
+    kind(ErrorKind::Internal, "InternalError", None, "A bug in the SDK, reported instead of crashing the process."),
+    kind(
+        ErrorKind::WebhookAuthorization,
         "WebhookAuthorizationError",
-        None,
         None,
         "A webhook's `Authorization` header is missing or not the configured secret: answer 401.",
     ),
-    error(
-        "webhook_payload",
+    kind(
+        ErrorKind::WebhookPayload,
         "WebhookPayloadError",
-        None,
         None,
         "A webhook's body is not an event Adapty sends: `field` names the wrong value.",
     ),
