@@ -59,15 +59,12 @@ pub mod models;
 pub mod schema;
 mod transport;
 
-pub use api::client::{
-    BlockingAccessLevels, BlockingClient, BlockingIntegrations, BlockingPaywalls, BlockingProfiles, BlockingPurchases, BlockingRefundSaver,
-    BlockingVirtualCurrency, Client,
-};
-pub use api::paywalls::Paywalls;
-pub use api::profiles::{BulkItem, DEFAULT_DELETE_CONCURRENCY, MAX_DELETE_CONCURRENCY, Profiles};
-pub use api::purchases::{AccessLevels, Purchases};
-pub use api::settings::{Integrations, RefundSaver};
-pub use api::virtual_currency::{IDEMPOTENCY_KEY_HEADER, VirtualCurrency, check_idempotency_key};
+pub use api::client::{BlockingClient, Client};
+pub use api::paywalls::{BlockingPaywalls, Paywalls};
+pub use api::profiles::{BlockingProfiles, BulkItem, DEFAULT_DELETE_CONCURRENCY, MAX_DELETE_CONCURRENCY, Profiles};
+pub use api::purchases::{AccessLevels, BlockingAccessLevels, BlockingPurchases, Purchases};
+pub use api::settings::{BlockingIntegrations, BlockingRefundSaver, Integrations, RefundSaver};
+pub use api::virtual_currency::{BlockingVirtualCurrency, IDEMPOTENCY_KEY_HEADER, VirtualCurrency, check_idempotency_key};
 pub use api::{webhook_testing, webhooks};
 pub use models::config::{
     ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECS,
@@ -82,11 +79,25 @@ pub use models::*;
 pub use transport::pagination::BlockingPages;
 pub use transport::{retry, runtime};
 
-/// Every operation by name, with JSON in and out: what the language bindings and the command
-/// line call (see `dispatch` for the arguments), and the manifest describing every operation.
 pub mod ops {
-    pub use crate::api::manifest;
+    //! Every operation by name, with JSON in and out: what the language bindings and the command
+    //! line call (see [`call`] for the arguments), and the manifest describing every operation.
+
     pub use crate::dispatch::{Json, Walk, call, null, observe, outcome};
+
+    pub mod manifest {
+        //! The one description of every operation ([`OPERATIONS`], one [`Operation`] each, from
+        //! its declaration), its namespaces, the client options and the error classes: what the
+        //! schema bundle exports and every language's generated surface is built from.
+
+        pub use crate::api::manifest::*;
+        pub use crate::api::operations::{NAMESPACES, OPERATIONS, find};
+        pub use crate::api::paywalls::paywalls::*;
+        pub use crate::api::profiles::profiles::*;
+        pub use crate::api::purchases::{access_levels::*, purchases::*};
+        pub use crate::api::settings::{integrations::*, refund_saver::*};
+        pub use crate::api::virtual_currency::virtual_currency::*;
+    }
 }
 
 /// Compiles the README's Rust quickstart, so it cannot rot.

@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
+use crate::api::manifest::{CLIENT_OPTIONS, ERROR_CLASSES, Operation, Output};
+use crate::api::operations::{NAMESPACES, OPERATIONS};
 use crate::models::*;
 
 /// The schema bundle: `{"roots": {name: schema}, "$defs": {...}, "operations": [...],
@@ -46,17 +48,30 @@ pub fn models() -> Value {
     // their error classes from it rather than a model.
     let error_info = SchemaGenerator::default().into_root_schema_for::<crate::models::error::ErrorInfo>().to_value();
     let defs: Map<String, Value> = generator.definitions().clone().into_iter().collect();
-    use crate::api::manifest;
-    let namespaces: Vec<Value> = manifest::NAMESPACES.iter().map(|(name, doc)| serde_json::json!({ "name": name, "doc": doc })).collect();
+    for name in OPERATIONS.iter().flat_map(|op| models_named(op)) {
+        // The manifest names models by their Rust types; a model missing here would leave every
+        // generator a dangling name.
+        assert!(roots.contains_key(name) || defs.contains_key(name), "the manifest names {name}, which is not in the schema");
+    }
+    let namespaces: Vec<Value> = NAMESPACES.iter().map(|(name, doc)| serde_json::json!({ "name": name, "doc": doc })).collect();
     serde_json::json!({
         "roots": roots,
         "$defs": defs,
-        "operations": manifest::OPERATIONS,
+        "operations": OPERATIONS,
         "namespaces": namespaces,
-        "client_options": manifest::CLIENT_OPTIONS,
-        "errors": manifest::ERROR_CLASSES,
+        "client_options": CLIENT_OPTIONS,
+        "errors": ERROR_CLASSES,
         "error_info": error_info,
     })
+}
+
+/// The models an operation's description names: its body, its output, its walk's items.
+fn models_named(op: &Operation) -> impl Iterator<Item = &'static str> {
+    let output = match op.output {
+        Output::Model(model) => Some(model),
+        Output::Nothing | Output::DeleteResults => None,
+    };
+    op.body.into_iter().chain(output).chain(op.walk.as_ref().map(|w| w.item))
 }
 
 macro_rules! inline_schema {

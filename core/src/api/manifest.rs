@@ -1,18 +1,18 @@
-//! The one description of every operation: what it is called in each namespace, what it takes,
-//! what it returns, which endpoint it is. `ops::call` dispatches from it, the schema bundle
-//! exports it (`operations`, `client_options`), and `tools/codegen` builds every language's
-//! methods, their blocking twins, their docs and their typing from it, so an operation is added
-//! here and nowhere else by hand.
+//! How every operation is described, as data: what it is called in each namespace, what it
+//! takes, what it returns, which endpoint it is ([`Operation`]); beside it, the client's options
+//! and the error classes. The descriptions themselves come from each operation's one declaration
+//! (the `declare` module); `ops::call` dispatches from them, the schema bundle exports them
+//! (`operations`, `namespaces`, `client_options`, `errors`), and `tools/codegen` builds every
+//! language's methods, their blocking twins, their docs and their typing from them.
 //!
 //! Names are the API's camelCase (`virtualCurrency.createTransaction`); generators convert them
-//! to each language's convention. Arguments are the core's snake_case ones (see [`super`]).
+//! to each language's convention. Arguments are the core's snake_case ones (the `args` module).
 
 use serde::Serialize;
 
 pub use crate::transport::request::{Http, HttpMethod};
 
-use crate::api::profiles::DEFAULT_DELETE_CONCURRENCY;
-use crate::models::DEFAULT_PAYWALL_PAGE_SIZE;
+use crate::models::Model;
 use crate::models::error::{ApiErrorKind, ErrorKind};
 
 /// One operation of the API.
@@ -94,161 +94,33 @@ pub struct Walk {
     pub doc: &'static str,
 }
 
-const fn text(name: &'static str, doc: &'static str) -> Param {
+/// An optional text argument.
+pub(crate) const fn text(name: &'static str, doc: &'static str) -> Param {
     Param { name, kind: ParamKind::Text, required: false, default: None, in_walk: true, doc }
 }
 
-const fn count(name: &'static str, default: Option<u32>, doc: &'static str) -> Param {
+/// An optional whole-number argument, `default` when not given.
+pub(crate) const fn count(name: &'static str, default: Option<u32>, doc: &'static str) -> Param {
     Param { name, kind: ParamKind::Count, required: false, default, in_walk: true, doc }
 }
 
-const fn cursor(doc: &'static str) -> Param {
+/// A previous page's cursor (a walk sends it itself).
+pub(crate) const fn cursor(doc: &'static str) -> Param {
     Param { in_walk: false, ..text("cursor", doc) }
 }
 
-const PROFILE_PATH: &str = crate::models::config::ApiVersion::V2.profile_path();
-
-macro_rules! op {
-    ($const:ident, $ns:literal $method:literal, $http:ident $path:expr, $profile:ident, $doc:literal
-        $(, path_param: $pp:expr)? $(, params: $params:expr)? $(, body: $body:literal)? $(, output: $output:expr)? $(, walk: $walk:expr)? $(,)?) => {
-        pub const $const: Operation = Operation {
-            name: concat!($ns, ".", $method),
-            namespace: $ns,
-            method: $method,
-            doc: $doc,
-            http: Http { method: HttpMethod::$http, path: $path },
-            profile: Addressing::$profile,
-            path_param: op!(@opt $($pp)?),
-            params: op!(@params $($params)?),
-            body: op!(@opt $($body)?),
-            output: op!(@output $($output)?),
-            walk: op!(@opt $($walk)?),
-        };
-    };
-    (@opt) => { None };
-    (@opt $v:expr) => { Some($v) };
-    (@params) => { &[] };
-    (@params $v:expr) => { $v };
-    (@output) => { Output::Nothing };
-    (@output $v:expr) => { $v };
+/// What an operation returning this type returns, as the manifest says it.
+pub(crate) trait Returns {
+    const OUTPUT: Output;
 }
 
-const PROFILE: Output = Output::Model("Profile");
-
-op!(PROFILES_GET, "profiles" "get", Get PROFILE_PATH, Profile, "Reads a profile.", output: PROFILE);
-op!(PROFILES_CREATE, "profiles" "create", Post PROFILE_PATH, ProfileOrAttach,
-    "Creates a profile; with both ids, attaches `customer_user_id` to the existing profile `profile_id`.",
-    body: "ProfileParams", output: PROFILE);
-op!(PROFILES_UPDATE, "profiles" "update", Patch PROFILE_PATH, Profile,
-    "Changes the fields given and leaves the others; a field given as null is cleared (a custom attribute deleted).",
-    body: "ProfileParams", output: PROFILE);
-op!(PROFILES_DELETE, "profiles" "delete", Delete PROFILE_PATH, Profile, "Deletes a profile and everything Adapty holds about it.");
-op!(PROFILES_DELETE_MANY, "profiles" "deleteMany", Delete PROFILE_PATH, None,
-    "Deletes many profiles, `concurrency` at a time (the API has no bulk delete); one result per input, in order.",
-    params: &[
-        Param { name: "refs", kind: ParamKind::ProfileRefs, required: true, default: None, in_walk: true, doc: "The profiles to delete." },
-        count("concurrency", Some(DEFAULT_DELETE_CONCURRENCY as u32), "Deletes in flight at once."),
-    ],
-    output: Output::DeleteResults);
-op!(PURCHASES_SET_TRANSACTION, "purchases" "setTransaction", Post "/api/v2/server-side-api/purchase/set/transaction/", Profile,
-    "Records a purchase made outside Adapty's SDKs (one-time or subscription); the rules between its fields are checked before sending. Returns the profile with the access it grants.",
-    body: "TransactionParams", output: PROFILE);
-op!(PURCHASES_VALIDATE_STRIPE, "purchases" "validateStripe", Post "/api/v1/sdk/purchase/stripe/token/validate/", None,
-    "Imports a Stripe subscription (`sub_...`) or payment intent (`pi_...`) into the profile with `customer_user_id`, creating it if needed.",
-    body: "StripeValidationParams");
-op!(PURCHASES_VALIDATE_PADDLE, "purchases" "validatePaddle", Post "/api/v2/server-side-api/purchase/paddle/token/validate/", None,
-    "Imports a Paddle transaction (`txn_...`) or subscription (`sub_...`) into the profile with `customer_user_id`, creating it if needed; returns the profile.",
-    body: "PaddleValidationParams", output: PROFILE);
-op!(ACCESS_LEVELS_GRANT, "accessLevels" "grant", Post "/api/v2/server-side-api/purchase/profile/grant/access-level/", Profile,
-    "Grants an access level without a transaction, from `starts_at` (default: now) until `expires_at` (default: for life); returns the profile.",
-    body: "GrantAccessParams", output: PROFILE);
-op!(ACCESS_LEVELS_REVOKE, "accessLevels" "revoke", Post "/api/v2/server-side-api/purchase/profile/revoke/access-level/", Profile,
-    "Ends an access level now, or at `revoke_at` (in the future, before its current expiry); returns the profile.",
-    body: "RevokeAccessParams", output: PROFILE);
-op!(REFUND_SAVER_GET, "refundSaver" "get", Get "/api/v2/server-side-api/purchase/profile/refund-saver/settings/", Profile,
-    "Reads the profile's Refund Saver settings: how Adapty answers Apple's refund requests for it.",
-    output: Output::Model("RefundSaverSettings"));
-op!(REFUND_SAVER_SET, "refundSaver" "set", Post "/api/v2/server-side-api/purchase/profile/refund-saver/settings/", Profile,
-    "Changes the Refund Saver settings given (at least one); the other keeps its value.",
-    body: "RefundSaverParams", output: Output::Model("RefundSaverSettings"));
-op!(INTEGRATIONS_GET, "integrations" "get", Get "/api/v2/server-side-api/integration/profile/set/integration-identifiers/", Profile,
-    "Reads the profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude, ...).",
-    output: Output::Model("IntegrationIdentifiers"));
-op!(INTEGRATIONS_SET, "integrations" "set", Post "/api/v2/server-side-api/integration/profile/set/integration-identifiers/", Profile,
-    "Sets the integration identifiers given; the others keep their value.",
-    body: "IntegrationIdentifiers");
-op!(PAYWALLS_LIST, "paywalls" "list", Get "/api/v2/server-side-api/paywalls/", None,
-    "One page of the app's paywalls; pass its `next_cursor` as `cursor` for the next (null after the last).",
-    params: &[
-        Param { in_walk: false, ..count("page", Some(1), "The page number, from 1 (ignored when `cursor` is given).") },
-        count("page_size", Some(DEFAULT_PAYWALL_PAGE_SIZE), "Paywalls per page, 1 to 100."),
-        cursor("A previous page's `next_cursor`: the page after it."),
-    ],
-    output: Output::Model("PaywallPage"),
-    walk: Walk { method: "listAll", item: "Paywall", doc: "Every paywall, each page fetched as the iteration reaches it." });
-op!(PAYWALLS_GET, "paywalls" "get", Get "/api/v2/server-side-api/paywalls/{paywall_id}/", None, "Reads one paywall.",
-    path_param: Param { required: true, ..text("paywall_id", "The paywall's id.") },
-    output: Output::Model("Paywall"));
-op!(PAYWALLS_UPDATE, "paywalls" "update", Put "/api/v2/server-side-api/paywalls/{paywall_id}/", None,
-    "Replaces all of the paywall's remote configs (read it first to keep some).",
-    path_param: Param { required: true, ..text("paywall_id", "The paywall's id.") },
-    body: "PaywallUpdateParams", output: Output::Model("Paywall"));
-op!(VIRTUAL_CURRENCY_CREATE_TRANSACTION, "virtualCurrency" "createTransaction", Post "/api/v2/server-side-api/vc/transactions/", Profile,
-    "Applies every item (positive credits, negative debits) or none. Retries reuse one `Idempotency-Key` (a UUID v4 made up if not given), so a transaction is never applied twice; a later call with the same key answers as the first did.",
-    params: &[text("idempotency_key", "A UUID v4 that makes repeating the call safe.")],
-    body: "VirtualCurrencyTransactionParams", output: Output::Model("VirtualCurrencyTransactionResult"));
-op!(VIRTUAL_CURRENCY_LIST_TRANSACTIONS, "virtualCurrency" "listTransactions", Get "/api/v2/server-side-api/vc/transactions/", Profile,
-    "One page of the profile's virtual currency history, newest first; pass its `next_cursor` as `cursor` for the next (null after the last).",
-    params: &[
-        text("currency_code", "Only transactions that changed this currency."),
-        count("limit", None, "Transactions per page, 1 to 100 (Adapty's default: 50)."),
-        cursor("A previous page's `next_cursor`: the page after it."),
-    ],
-    output: Output::Model("VirtualCurrencyTransactionPage"),
-    walk: Walk { method: "listAllTransactions", item: "VirtualCurrencyTransaction", doc: "The profile's whole history, newest first, each page fetched as the iteration reaches it." });
-op!(VIRTUAL_CURRENCY_BALANCES, "virtualCurrency" "balances", Get "/api/v2/server-side-api/vc/balances/", Profile,
-    "Reads the profile's balance of every virtual currency.",
-    output: Output::Model("VirtualCurrencyBalances"));
-
-/// Every operation, in the order languages present them.
-pub const OPERATIONS: &[&Operation] = &[
-    &PROFILES_GET,
-    &PROFILES_CREATE,
-    &PROFILES_UPDATE,
-    &PROFILES_DELETE,
-    &PROFILES_DELETE_MANY,
-    &PURCHASES_SET_TRANSACTION,
-    &PURCHASES_VALIDATE_STRIPE,
-    &PURCHASES_VALIDATE_PADDLE,
-    &ACCESS_LEVELS_GRANT,
-    &ACCESS_LEVELS_REVOKE,
-    &REFUND_SAVER_GET,
-    &REFUND_SAVER_SET,
-    &INTEGRATIONS_GET,
-    &INTEGRATIONS_SET,
-    &PAYWALLS_LIST,
-    &PAYWALLS_GET,
-    &PAYWALLS_UPDATE,
-    &VIRTUAL_CURRENCY_CREATE_TRANSACTION,
-    &VIRTUAL_CURRENCY_LIST_TRANSACTIONS,
-    &VIRTUAL_CURRENCY_BALANCES,
-];
-
-/// The operation called `name`.
-pub fn find(name: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().copied().find(|op| op.name == name)
+impl Returns for () {
+    const OUTPUT: Output = Output::Nothing;
 }
 
-/// The namespaces, in order, with a doc for each (for the client's attributes).
-pub const NAMESPACES: &[(&str, &str)] = &[
-    ("profiles", "The Profile API. Address a profile by Adapty's `profile_id` or your `customer_user_id`."),
-    ("purchases", "Purchases from stores Adapty does not see (custom stores, your own backend), and Stripe and Paddle imports."),
-    ("accessLevels", "Access levels given or taken without a transaction (support gestures, referral bonuses)."),
-    ("refundSaver", "A profile's Refund Saver settings: how Adapty answers Apple's refund requests for it."),
-    ("integrations", "A profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude, ...)."),
-    ("paywalls", "The app's paywalls: list them, read one, replace its remote configs."),
-    ("virtualCurrency", "A profile's virtual currency balances and their history."),
-];
+impl<T: Model> Returns for T {
+    const OUTPUT: Output = Output::Model(T::NAME);
+}
 
 /// One setting of a client, as every language's constructor takes it.
 #[derive(Debug, Serialize)]

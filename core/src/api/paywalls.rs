@@ -6,21 +6,83 @@ use futures_util::Stream;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::api::manifest::{self as ops, Operation};
+use super::answer::Answer;
+use super::declare::operations;
+use super::manifest::{Operation, Param, count, cursor, text};
+use crate::models::config::Config;
 use crate::models::error::{Error, Rule, ValidationError};
-use crate::models::{PageRequest, Paywall, PaywallPage, PaywallUpdateParams};
+use crate::models::{DEFAULT_PAYWALL_PAGE_SIZE, PageRequest, Paywall, PaywallPage, PaywallUpdateParams, null_as_empty};
 use crate::transport::http::{Transport, send_json};
-use crate::transport::pagination::walk;
+use crate::transport::pagination::{BlockingPages, walk};
 use crate::transport::request::{ApiRequest, Replay, method};
+use crate::transport::runtime::block_on;
 
-/// The paywalls of the app. Get it from [`crate::api::client::Client::paywalls`].
-pub struct Paywalls<'a> {
-    pub(crate) transport: &'a Arc<Transport>,
+operations! {
+    /// The app's paywalls: list them, read one, replace its remote configs.
+    paywalls => paywalls: Paywalls, BlockingPaywalls, PaywallsOp;
+
+    /// One page of the app's paywalls; pass its `next_cursor` as `cursor` for the next (null
+    /// after the last).
+    PAYWALLS_LIST list {
+        endpoint: Get "/api/v2/server-side-api/paywalls/",
+        params: [
+            Param { in_walk: false, ..count("page", Some(1), "The page number, from 1 (ignored when `cursor` is given).") },
+            count("page_size", Some(DEFAULT_PAYWALL_PAGE_SIZE), "Paywalls per page, 1 to 100."),
+            cursor("A previous page's `next_cursor`: the page after it."),
+        ],
+        walk: listAll(Paywall) "Every paywall, each page fetched as the iteration reaches it.",
+        call: fn list(page: &PageRequest) -> PaywallPage = list,
+    }
+
+    /// Reads one paywall.
+    PAYWALLS_GET get {
+        endpoint: Get "/api/v2/server-side-api/paywalls/{paywall_id}/",
+        path_param: Param { required: true, ..text("paywall_id", "The paywall's id.") },
+        call: fn get(paywall_id: &str) -> Paywall = get,
+    }
+
+    /// Replaces all of the paywall's remote configs (read it first to keep some).
+    PAYWALLS_UPDATE update {
+        endpoint: Put "/api/v2/server-side-api/paywalls/{paywall_id}/",
+        path_param: Param { required: true, ..text("paywall_id", "The paywall's id.") },
+        call: fn update(paywall_id: &str, params: &PaywallUpdateParams) -> Paywall = update,
+    }
 }
 
+fn list(op: &Operation, _: &Config, page: &PageRequest) -> Result<ApiRequest, Error> {
+    page.validate()?;
+    // A read: safe to repeat. Adapty's docs name the parameters `page`/`page_size` (guide, curl,
+    // error source) and `page[number]`/`page[size]` (OpenAPI); both are sent so either reading
+    // works.
+    Ok(ApiRequest::of(&op.http, Replay::Idempotent)
+        .query("page", Some(page.page))
+        .query("page_size", Some(page.page_size))
+        .query("page[number]", Some(page.page))
+        .query("page[size]", Some(page.page_size)))
+}
+
+fn get(op: &Operation, _: &Config, paywall_id: &str) -> Result<ApiRequest, Error> {
+    Ok(paywall_request(op, paywall_id)?)
+}
+
+fn update(op: &Operation, _: &Config, paywall_id: &str, params: &PaywallUpdateParams) -> Result<ApiRequest, Error> {
+    params.validate()?;
+    paywall_request(op, paywall_id)?.json(params)
+}
+
+/// A request to `op` about one paywall. A paywall id is a UUID; checked here so a wrong one
+/// never reaches a URL.
+fn paywall_request(op: &Operation, paywall_id: &str) -> Result<ApiRequest, ValidationError> {
+    let id = Uuid::parse_str(paywall_id.trim())
+        .map_err(|_| ValidationError::new("paywall_id", Rule::Format, format!("{paywall_id:?} is not a UUID")))?;
+    // Safe to repeat: a read, or a PUT replacing the configs with the same ones.
+    Ok(ApiRequest::new(method(op.http.method), op.http.path_with("paywall_id", &id.to_string()), Replay::Idempotent))
+}
+
+/// The list's answer: the paywalls, and the page numbers the next cursor is made of.
 #[derive(Deserialize)]
 struct ListResponse {
-    #[serde(default, deserialize_with = "crate::models::null_as_empty")]
+    #[serde(default, deserialize_with = "null_as_empty")]
     data: Vec<Paywall>,
     meta: Meta,
 }
@@ -37,32 +99,16 @@ struct Pagination {
     pages: u32,
 }
 
-/// A request to `op` about one paywall. A paywall id is a UUID; checked here so a wrong one
-/// never reaches a URL.
-fn paywall_request(op: &Operation, paywall_id: &str) -> Result<ApiRequest, ValidationError> {
-    let id = Uuid::parse_str(paywall_id.trim())
-        .map_err(|_| ValidationError::new("paywall_id", Rule::Format, format!("{paywall_id:?} is not a UUID")))?;
-    // Safe to repeat: a read, or a PUT replacing the configs with the same ones.
-    Ok(ApiRequest::new(method(op.http.method), op.http.path_with("paywall_id", &id.to_string()), Replay::Idempotent))
-}
-
-impl Paywalls<'_> {
-    /// One page of paywalls.
-    pub async fn list(&self, page: &PageRequest) -> Result<PaywallPage, Error> {
-        page.validate()?;
-        // Adapty's docs name the parameters `page`/`page_size` (guide, curl, error source) and
-        // `page[number]`/`page[size]` (OpenAPI); both are sent so either reading works.
-        let req = ApiRequest::of(&ops::PAYWALLS_LIST.http, Replay::Idempotent)
-            .query("page", Some(page.page))
-            .query("page_size", Some(page.page_size))
-            .query("page[number]", Some(page.page))
-            .query("page[size]", Some(page.page_size));
-        let resp: ListResponse = send_json(self.transport, req).await?;
+impl Answer for PaywallPage {
+    async fn receive(transport: &Arc<Transport>, request: ApiRequest) -> Result<PaywallPage, Error> {
+        let resp: ListResponse = send_json(transport, request).await?;
         let Pagination { count, page, pages } = resp.meta.pagination;
         let next_cursor = (page < pages).then(|| (page + 1).to_string());
         Ok(PaywallPage { data: resp.data, count, page, pages, next_cursor })
     }
+}
 
+impl Paywalls<'_> {
     /// Every paywall, `page_size` per request, fetched as the stream is read.
     pub fn list_all(&self, page_size: u32) -> impl Stream<Item = Result<Paywall, Error>> + Send + 'static {
         let transport = self.transport.clone();
@@ -75,16 +121,16 @@ impl Paywalls<'_> {
             }
         })
     }
+}
 
-    pub async fn get(&self, paywall_id: &str) -> Result<Paywall, Error> {
-        let req = paywall_request(&ops::PAYWALLS_GET, paywall_id)?;
-        send_json(self.transport, req).await
-    }
-
-    /// Replaces all remote configs of the paywall with `params.remote_configs`; returns the paywall.
-    pub async fn update(&self, paywall_id: &str, params: &PaywallUpdateParams) -> Result<Paywall, Error> {
-        params.validate()?;
-        let req = paywall_request(&ops::PAYWALLS_UPDATE, paywall_id)?.json(params)?;
-        send_json(self.transport, req).await
+impl BlockingPaywalls {
+    /// Every paywall, `page_size` per request, fetched as the iterator is read.
+    pub fn list_all(&self, page_size: u32) -> BlockingPages<Paywall> {
+        let c = self.client.clone();
+        BlockingPages::new(move |cursor| {
+            let page = PageRequest::at(cursor.as_deref(), page_size)?;
+            let c = c.clone();
+            block_on(async move { c.paywalls().list(&page).await }).map(|p| (p.data, p.next_cursor))
+        })
     }
 }

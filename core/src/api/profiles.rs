@@ -3,14 +3,98 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::api::manifest::{self as ops, Operation};
-use crate::models::error::{Error, ValidationError};
-use crate::models::reference::Headers;
-use crate::models::reference::{CreateRef, PLATFORM_HEADER, ProfileRef};
-use crate::models::{DataEnvelope, Profile, ProfileParams};
-use crate::transport::http::{Transport, send_empty, send_json};
+use serde::ser::{Serialize, SerializeSeq, Serializer};
+
+use super::args::{Args, text};
+use super::client::Client;
+use super::declare::{Call, operations};
+use super::manifest::{Addressing, Operation, Output, Param, ParamKind, Returns, count};
+use crate::models::config::{ApiVersion, Config};
+use crate::models::error::{Error, Rule, ValidationError};
+use crate::models::reference::{CreateRef, Headers, PLATFORM_HEADER, ProfileRef};
+use crate::models::{Profile, ProfileParams};
 use crate::transport::request::{ApiRequest, Replay, method};
 use crate::transport::runtime;
+
+/// The Profile API's path, as the manifest gives it (the client's API generation picks its own).
+const PROFILE_PATH: &str = ApiVersion::V2.profile_path();
+
+operations! {
+    /// The Profile API. Address a profile by Adapty's `profile_id` or your `customer_user_id`.
+    profiles => profiles: Profiles, BlockingProfiles, ProfilesOp;
+
+    /// Reads a profile.
+    PROFILES_GET get {
+        endpoint: Get PROFILE_PATH,
+        call: fn get(profile: &ProfileRef) -> Profile = get,
+    }
+
+    /// Creates a profile; with both ids, attaches `customer_user_id` to the existing profile
+    /// `profile_id`.
+    PROFILES_CREATE create {
+        endpoint: Post PROFILE_PATH,
+        call: fn create(target: &CreateRef, params: &ProfileParams) -> Profile = create,
+    }
+
+    /// Changes the fields given and leaves the others; a field given as null is cleared (a
+    /// custom attribute deleted).
+    PROFILES_UPDATE update {
+        endpoint: Patch PROFILE_PATH,
+        call: fn update(profile: &ProfileRef, params: &ProfileParams) -> Profile = update,
+    }
+
+    /// Deletes a profile and everything Adapty holds about it.
+    PROFILES_DELETE delete {
+        endpoint: Delete PROFILE_PATH,
+        call: fn delete(profile: &ProfileRef) -> () = delete,
+    }
+
+    /// Deletes many profiles, `concurrency` at a time (the API has no bulk delete); one result
+    /// per input, in order.
+    PROFILES_DELETE_MANY deleteMany {
+        endpoint: Delete PROFILE_PATH,
+        params: [
+            Param { name: "refs", kind: ParamKind::ProfileRefs, required: true, default: None, in_walk: true, doc: "The profiles to delete." },
+            count("concurrency", Some(DEFAULT_DELETE_CONCURRENCY as u32), "Deletes in flight at once."),
+        ],
+        call: custom BulkDelete,
+    }
+}
+
+/// A request to `op` at the Profile API path of the client's API generation.
+fn request(op: &Operation, config: &Config, headers: Headers, replay: Replay) -> ApiRequest {
+    ApiRequest::new(method(op.http.method), config.api_version().profile_path(), replay).headers(headers)
+}
+
+/// A create or update: `params` (validated first) as the body, with `headers` plus
+/// `adapty-platform`.
+fn write(op: &Operation, config: &Config, mut headers: Headers, params: &ProfileParams, replay: Replay) -> Result<ApiRequest, Error> {
+    params.validate(config.api_version())?;
+    headers.extend(params.platform.iter().map(|p| (PLATFORM_HEADER, p.as_str().to_owned())));
+    request(op, config, headers, replay).json(params)
+}
+
+fn get(op: &Operation, config: &Config, profile: &ProfileRef) -> Result<ApiRequest, Error> {
+    // A read: safe to repeat.
+    Ok(request(op, config, profile.headers(), Replay::Idempotent))
+}
+
+fn create(op: &Operation, config: &Config, target: &CreateRef, params: &ProfileParams) -> Result<ApiRequest, Error> {
+    // Safe to repeat: the profile is keyed by the id header(s), so a repeat after a lost
+    // response finds the profile the first attempt made instead of making a second one.
+    write(op, config, target.headers(), params, Replay::Idempotent)
+}
+
+fn update(op: &Operation, config: &Config, profile: &ProfileRef, params: &ProfileParams) -> Result<ApiRequest, Error> {
+    // Safe to repeat: PATCH sets fields to given values, so twice is the same as once.
+    write(op, config, profile.headers(), params, Replay::Idempotent)
+}
+
+fn delete(op: &Operation, config: &Config, profile: &ProfileRef) -> Result<ApiRequest, Error> {
+    // Safe to repeat: deleting twice leaves the same state; a 404 after an attempt with an
+    // unknown outcome means that attempt deleted it.
+    Ok(request(op, config, profile.headers(), Replay::IdempotentDelete))
+}
 
 /// Requests `delete_many` keeps in flight unless told otherwise (as the bindings' default).
 pub const DEFAULT_DELETE_CONCURRENCY: usize = 16;
@@ -38,64 +122,17 @@ impl From<Result<ProfileRef, ValidationError>> for BulkItem {
     }
 }
 
-/// The Profile API of one client. Get it from [`crate::api::client::Client::profiles`].
-pub struct Profiles<'a> {
-    pub(crate) transport: &'a Arc<Transport>,
-}
-
 impl Profiles<'_> {
-    /// A request to `op`, at the Profile API path of the client's API generation.
-    fn request(&self, op: &Operation, headers: Headers, replay: Replay) -> ApiRequest {
-        ApiRequest::new(method(op.http.method), self.transport.config().api_version().profile_path(), replay).headers(headers)
-    }
-
-    /// Sends `params` as the body of a create or update (validated first) with `headers` plus
-    /// `adapty-platform`, and reads the profile from the answer.
-    async fn write(&self, op: &Operation, mut headers: Headers, params: &ProfileParams, replay: Replay) -> Result<Profile, Error> {
-        params.validate(self.transport.config().api_version())?;
-        headers.extend(params.platform.iter().map(|p| (PLATFORM_HEADER, p.as_str().to_owned())));
-        let req = self.request(op, headers, replay).json(params)?;
-        send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
-    }
-
-    /// Reads a profile.
-    pub async fn get(&self, profile: &ProfileRef) -> Result<Profile, Error> {
-        // A read: safe to repeat.
-        let req = self.request(&ops::PROFILES_GET, profile.headers(), Replay::Idempotent);
-        send_json::<DataEnvelope<Profile>>(self.transport, req).await.map(|e| e.data)
-    }
-
-    /// Creates a profile, or attaches a customer user id to an existing one ([`CreateRef::Attach`]).
-    pub async fn create(&self, target: &CreateRef, params: &ProfileParams) -> Result<Profile, Error> {
-        // Safe to repeat: the profile is keyed by the id header(s), so a repeat after a lost
-        // response finds the profile the first attempt made instead of making a second one.
-        self.write(&ops::PROFILES_CREATE, target.headers(), params, Replay::Idempotent).await
-    }
-
-    /// Changes the fields set in `params`; fields left [`crate::models::Field::Unset`] keep their value.
-    pub async fn update(&self, profile: &ProfileRef, params: &ProfileParams) -> Result<Profile, Error> {
-        // Safe to repeat: PATCH sets fields to given values, so twice is the same as once.
-        self.write(&ops::PROFILES_UPDATE, profile.headers(), params, Replay::Idempotent).await
-    }
-
-    /// Deletes a profile and its data.
-    pub async fn delete(&self, profile: &ProfileRef) -> Result<(), Error> {
-        send_empty(self.transport, self.delete_request(profile)).await
-    }
-
-    fn delete_request(&self, profile: &ProfileRef) -> ApiRequest {
-        // Safe to repeat: deleting twice leaves the same state; a 404 after an attempt with an
-        // unknown outcome means that attempt deleted it.
-        self.request(&ops::PROFILES_DELETE, profile.headers(), Replay::IdempotentDelete)
-    }
-
     /// Deletes many profiles with at most `concurrency` requests in flight (clamped to
     /// 1..=[`MAX_DELETE_CONCURRENCY`]). The API has no bulk deletion; this is the concurrent loop
     /// its docs recommend. Returns one result per input, in input order; one failure does not
     /// stop the others.
     pub async fn delete_many<T: Into<BulkItem>>(&self, refs: impl IntoIterator<Item = T>, concurrency: usize) -> Vec<Result<(), Error>> {
-        let jobs: Vec<Result<ApiRequest, Error>> =
-            refs.into_iter().map(|r| r.into().0.map(|r| self.delete_request(&r)).map_err(Error::from)).collect();
+        let config = self.transport.config();
+        let jobs: Vec<Result<ApiRequest, Error>> = refs
+            .into_iter()
+            .map(|r| r.into().0.map_err(Error::from).and_then(|r| delete(&profiles::PROFILES_DELETE, config, &r)))
+            .collect();
         let n = jobs.len();
         let workers = concurrency.clamp(1, MAX_DELETE_CONCURRENCY).min(n.max(1));
         let transport = self.transport.clone();
@@ -128,5 +165,57 @@ impl Profiles<'_> {
             Ok(results.into_iter().map(|r| r.unwrap_or_else(|| Err(Error::Internal { message: "a delete was not run".into() }))).collect())
         });
         run.await.unwrap_or_else(|e| vec![Err(e); n])
+    }
+}
+
+impl BlockingProfiles {
+    /// See [`Profiles::delete_many`].
+    pub fn delete_many<T: Into<BulkItem>>(&self, refs: impl IntoIterator<Item = T>, concurrency: usize) -> Vec<Result<(), Error>> {
+        let c = self.client.clone();
+        let items: Vec<BulkItem> = refs.into_iter().map(Into::into).collect();
+        let n = items.len();
+        runtime::block_on(async move { Ok(c.profiles().delete_many(items, concurrency).await) }).unwrap_or_else(|e| vec![Err(e); n])
+    }
+}
+
+/// `profiles.deleteMany` for the dispatcher: `refs` (each `{profile_id, customer_user_id}`; a
+/// wrong one is that input's error, not the call's) and `concurrency`.
+pub(crate) enum BulkDelete {}
+
+impl Call for BulkDelete {
+    const ADDRESSING: Addressing = Addressing::None;
+    const BODY: Option<&'static str> = None;
+    type Output = DeleteResults;
+
+    async fn call(client: &Client, args: Args<'_>) -> Result<DeleteResults, Error> {
+        let refs: Vec<_> = args
+            .list("refs")?
+            .unwrap_or_default()
+            .iter()
+            .map(|r| ProfileRef::from_parts(text(r, "profile_id")?, text(r, "customer_user_id")?))
+            .collect();
+        let concurrency = match args.count("concurrency")? {
+            None => DEFAULT_DELETE_CONCURRENCY,
+            Some(0) => return Err(ValidationError::new("concurrency", Rule::Range, "must be a whole number >= 1, got 0").into()),
+            Some(n) => n as usize,
+        };
+        Ok(DeleteResults(client.profiles().delete_many(refs, concurrency).await))
+    }
+}
+
+/// One result per input of a bulk operation, as JSON: `null`, or the error's description.
+pub(crate) struct DeleteResults(Vec<Result<(), Error>>);
+
+impl Returns for DeleteResults {
+    const OUTPUT: Output = Output::DeleteResults;
+}
+
+impl Serialize for DeleteResults {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for result in &self.0 {
+            seq.serialize_element(&result.as_ref().err().map(Error::to_json))?;
+        }
+        seq.end()
     }
 }

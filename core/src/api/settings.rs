@@ -1,53 +1,64 @@
 //! Per-profile settings: Refund Saver preferences and integration identifiers.
 
-use std::sync::Arc;
-
-use crate::api::manifest as ops;
+use super::declare::operations;
+use super::manifest::Operation;
+use crate::models::config::Config;
 use crate::models::error::Error;
 use crate::models::reference::ProfileRef;
 use crate::models::{IntegrationIdentifiers, RefundSaverParams, RefundSaverSettings};
-use crate::transport::http::{Transport, send_empty, send_json};
 use crate::transport::request::{ApiRequest, Replay};
 
-/// Refund Saver settings of a profile. Get it from [`crate::api::client::Client::refund_saver`].
-pub struct RefundSaver<'a> {
-    pub(crate) transport: &'a Arc<Transport>,
-}
+operations! {
+    /// A profile's Refund Saver settings: how Adapty answers Apple's refund requests for it.
+    refundSaver => refund_saver: RefundSaver, BlockingRefundSaver, RefundSaverOp;
 
-impl RefundSaver<'_> {
-    pub async fn get(&self, profile: &ProfileRef) -> Result<RefundSaverSettings, Error> {
-        // A read: safe to repeat.
-        let req = ApiRequest::of(&ops::REFUND_SAVER_GET.http, Replay::Idempotent).headers(profile.headers());
-        send_json(self.transport, req).await
+    /// Reads the profile's Refund Saver settings: how Adapty answers Apple's refund requests for
+    /// it.
+    REFUND_SAVER_GET get {
+        endpoint: Get "/api/v2/server-side-api/purchase/profile/refund-saver/settings/",
+        call: fn get(profile: &ProfileRef) -> RefundSaverSettings = read,
     }
 
-    /// Sets the refund preference and/or the data-sharing consent; returns the settings.
-    pub async fn set(&self, profile: &ProfileRef, params: &RefundSaverParams) -> Result<RefundSaverSettings, Error> {
-        params.validate()?;
-        // Safe to repeat: it sets values.
-        let req = ApiRequest::of(&ops::REFUND_SAVER_SET.http, Replay::Idempotent).headers(profile.headers()).json(params)?;
-        send_json(self.transport, req).await
+    /// Changes the Refund Saver settings given (at least one); the other keeps its value.
+    REFUND_SAVER_SET set {
+        endpoint: Post "/api/v2/server-side-api/purchase/profile/refund-saver/settings/",
+        call: fn set(profile: &ProfileRef, params: &RefundSaverParams) -> RefundSaverSettings = set_refund_saver,
     }
 }
 
-/// Third-party identifiers of a profile (AppsFlyer, Amplitude, ...). Get it from
-/// [`crate::api::client::Client::integrations`].
-pub struct Integrations<'a> {
-    pub(crate) transport: &'a Arc<Transport>,
+operations! {
+    /// A profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude, ...).
+    integrations => integrations: Integrations, BlockingIntegrations, IntegrationsOp;
+
+    /// Reads the profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude,
+    /// ...).
+    INTEGRATIONS_GET get {
+        // Reading and setting share one path, `set` in it notwithstanding.
+        endpoint: Get "/api/v2/server-side-api/integration/profile/set/integration-identifiers/",
+        call: fn get(profile: &ProfileRef) -> IntegrationIdentifiers = read,
+    }
+
+    /// Sets the integration identifiers given; the others keep their value.
+    INTEGRATIONS_SET set {
+        endpoint: Post "/api/v2/server-side-api/integration/profile/set/integration-identifiers/",
+        call: fn set(profile: &ProfileRef, ids: &IntegrationIdentifiers) -> () = set_integrations,
+    }
 }
 
-impl Integrations<'_> {
-    pub async fn get(&self, profile: &ProfileRef) -> Result<IntegrationIdentifiers, Error> {
-        // A read: safe to repeat. (Reading and setting share one path, `set` in it notwithstanding.)
-        let req = ApiRequest::of(&ops::INTEGRATIONS_GET.http, Replay::Idempotent).headers(profile.headers());
-        send_json(self.transport, req).await
-    }
+/// Reading a profile's settings.
+fn read(op: &Operation, _: &Config, profile: &ProfileRef) -> Result<ApiRequest, Error> {
+    // A read: safe to repeat.
+    Ok(ApiRequest::of(&op.http, Replay::Idempotent).headers(profile.headers()))
+}
 
-    /// Sets the identifiers given (at least one); the others keep their value.
-    pub async fn set(&self, profile: &ProfileRef, ids: &IntegrationIdentifiers) -> Result<(), Error> {
-        ids.validate()?;
-        // Safe to repeat: it sets values.
-        let req = ApiRequest::of(&ops::INTEGRATIONS_SET.http, Replay::Idempotent).headers(profile.headers()).json(ids)?;
-        send_empty(self.transport, req).await
-    }
+fn set_refund_saver(op: &Operation, _: &Config, profile: &ProfileRef, params: &RefundSaverParams) -> Result<ApiRequest, Error> {
+    params.validate()?;
+    // Safe to repeat: it sets values.
+    ApiRequest::of(&op.http, Replay::Idempotent).headers(profile.headers()).json(params)
+}
+
+fn set_integrations(op: &Operation, _: &Config, profile: &ProfileRef, ids: &IntegrationIdentifiers) -> Result<ApiRequest, Error> {
+    ids.validate()?;
+    // Safe to repeat: it sets values.
+    ApiRequest::of(&op.http, Replay::Idempotent).headers(profile.headers()).json(ids)
 }

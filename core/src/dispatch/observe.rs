@@ -1,4 +1,4 @@
-//! Watching calls from outside the SDK's types, for tools built on [`super::call`] (the `adapty`
+//! Watching calls from outside the SDK's types, for tools built on [`call`] (the `adapty`
 //! command line): the status and request id a call's response had ([`call_observed`]), a call
 //! checked exactly as it would be sent but not sent ([`check`]), and each request and response
 //! as text on the `adapty_server::wire` tracing target ([`WIRE`]: TRACE level; the key redacted).
@@ -10,9 +10,10 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use super::{Json, call};
 use crate::api::client::Client;
+use crate::dispatch::run::call;
 use crate::models::error::Error;
+use crate::models::json::Json;
 use crate::transport::hook::{self, Hook, Response};
 use crate::transport::request::ApiRequest;
 pub use crate::transport::wire::WIRE;

@@ -12,6 +12,7 @@ mod enums;
 pub(crate) mod error;
 mod field;
 pub mod json;
+mod named;
 mod params;
 mod paywalls;
 mod profile;
@@ -28,6 +29,7 @@ pub use enums::{
     Store, VirtualCurrencyTransactionType,
 };
 pub use field::Field;
+pub(crate) use named::Model;
 pub use params::{AttStatus, CountryCode, Date, InstallationMeta, ProfileParams};
 pub use paywalls::{
     DEFAULT_PAYWALL_PAGE_SIZE, MAX_PAYWALL_PAGE_SIZE, PageRequest, Paywall, PaywallPage, PaywallProduct, PaywallUpdateParams, ProductOffer,
