@@ -15,10 +15,7 @@ use super::manifest::Addressing;
 use crate::models::error::{Rule, ValidationError};
 use crate::models::json::from_value;
 use crate::models::reference::{CreateRef, ProfileRef};
-use crate::models::{
-    GrantAccessParams, HistoryRequest, IntegrationIdentifiers, Model, PaddleValidationParams, PageRequest, PaywallUpdateParams,
-    ProfileParams, RefundSaverParams, RevokeAccessParams, StripeValidationParams, TransactionParams, VirtualCurrencyTransactionParams,
-};
+use crate::models::{Body, HistoryRequest, PageRequest};
 
 /// One call's arguments: a JSON object, or `null` for none.
 #[derive(Clone, Copy)]
@@ -147,31 +144,14 @@ impl FromArgs for HistoryRequest {
     }
 }
 
-/// Request bodies: `fields`, read strictly (a key the model does not have is refused, naming it).
-macro_rules! bodies {
-    ($($body:ty),+ $(,)?) => {
-        $(impl FromArgs for $body {
-            const BODY: Option<&'static str> = Some(<$body as Model>::NAME);
+/// A request body: `fields`, read strictly (a key the model does not have is refused, naming it).
+impl<T: Body> FromArgs for T {
+    const BODY: Option<&'static str> = Some(T::NAME);
 
-            fn from_args(args: Args<'_>, _: &str) -> Result<Self, ValidationError> {
-                from_value(args.fields())
-            }
-        })+
-    };
+    fn from_args(args: Args<'_>, _: &str) -> Result<Self, ValidationError> {
+        from_value(args.fields())
+    }
 }
-
-bodies!(
-    ProfileParams,
-    TransactionParams,
-    StripeValidationParams,
-    PaddleValidationParams,
-    GrantAccessParams,
-    RevokeAccessParams,
-    RefundSaverParams,
-    IntegrationIdentifiers,
-    PaywallUpdateParams,
-    VirtualCurrencyTransactionParams,
-);
 
 /// A typed method's parameter as it is declared (`&ProfileRef`, `&str`, `Option<&str>`): the
 /// owned value read from the arguments, lent to the method; owned again to move into a blocking

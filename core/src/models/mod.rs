@@ -29,7 +29,7 @@ pub use enums::{
     Store, VirtualCurrencyTransactionType,
 };
 pub use field::Field;
-pub(crate) use named::Model;
+pub(crate) use named::{Body, Model};
 pub use params::{AttStatus, CountryCode, Date, InstallationMeta, ProfileParams};
 pub use paywalls::{
     DEFAULT_PAYWALL_PAGE_SIZE, MAX_PAYWALL_PAGE_SIZE, PageRequest, Paywall, PaywallPage, PaywallProduct, PaywallUpdateParams, ProductOffer,

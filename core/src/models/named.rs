@@ -1,6 +1,9 @@
 //! Each model's name in the schema bundle, as a constant of its type ([`Model::NAME`]): the
 //! manifest names an operation's body, result and walk items by their Rust types, never by a
-//! string written beside them.
+//! string written beside them. Request bodies are marked too ([`Body`]): an operation's
+//! parameter of such a type is its `fields`.
+
+use serde::de::DeserializeOwned;
 
 use super::params::ProfileParams;
 use super::paywalls::{Paywall, PaywallPage, PaywallUpdateParams};
@@ -18,11 +21,16 @@ pub(crate) trait Model {
     const NAME: &'static str;
 }
 
+/// A request body: what a caller gives as an operation's `fields`.
+pub(crate) trait Body: Model + DeserializeOwned {}
+
+/// `models`, named; `bodies` also marked as request bodies.
 macro_rules! named {
-    ($($model:ident),+ $(,)?) => {
+    (models: $($model:ident),+; bodies: $($body:ident),+ $(,)?) => {
         $(impl Model for $model {
             const NAME: &'static str = stringify!($model);
         })+
+        $(impl Body for $body {})+
 
         #[cfg(all(test, feature = "schema"))]
         #[test]
@@ -33,22 +41,34 @@ macro_rules! named {
 }
 
 named!(
-    Profile,
-    ProfileParams,
-    TransactionParams,
-    GrantAccessParams,
-    RevokeAccessParams,
-    RefundSaverParams,
-    RefundSaverSettings,
-    IntegrationIdentifiers,
-    StripeValidationParams,
-    PaddleValidationParams,
-    Paywall,
-    PaywallPage,
-    PaywallUpdateParams,
-    VirtualCurrencyTransactionParams,
-    VirtualCurrencyTransactionResult,
-    VirtualCurrencyBalances,
-    VirtualCurrencyTransaction,
-    VirtualCurrencyTransactionPage,
+    models:
+        Profile,
+        ProfileParams,
+        TransactionParams,
+        GrantAccessParams,
+        RevokeAccessParams,
+        RefundSaverParams,
+        RefundSaverSettings,
+        IntegrationIdentifiers,
+        StripeValidationParams,
+        PaddleValidationParams,
+        Paywall,
+        PaywallPage,
+        PaywallUpdateParams,
+        VirtualCurrencyTransactionParams,
+        VirtualCurrencyTransactionResult,
+        VirtualCurrencyBalances,
+        VirtualCurrencyTransaction,
+        VirtualCurrencyTransactionPage;
+    bodies:
+        ProfileParams,
+        TransactionParams,
+        StripeValidationParams,
+        PaddleValidationParams,
+        GrantAccessParams,
+        RevokeAccessParams,
+        RefundSaverParams,
+        IntegrationIdentifiers,
+        PaywallUpdateParams,
+        VirtualCurrencyTransactionParams,
 );
