@@ -44,13 +44,14 @@ pub fn models() -> Value {
         VirtualCurrencyTransactionPage,
         WebhookEvent,
     );
+    define_named(&mut generator);
     // The error wire shape: a schema of its own (with its own `$defs`), since bindings build
     // their error classes from it rather than a model.
     let error_info = SchemaGenerator::default().into_root_schema_for::<crate::models::error::ErrorInfo>().to_value();
     let defs: Map<String, Value> = generator.definitions().clone().into_iter().collect();
     for name in OPERATIONS.iter().flat_map(|op| models_named(op)) {
-        // The manifest names models by their Rust types; a model missing here would leave every
-        // generator a dangling name.
+        // The manifest names models by their Rust types (all defined above); a name missing here
+        // would leave every generator a dangling one.
         assert!(roots.contains_key(name) || defs.contains_key(name), "the manifest names {name}, which is not in the schema");
     }
     let namespaces: Vec<Value> = NAMESPACES.iter().map(|(name, doc)| serde_json::json!({ "name": name, "doc": doc })).collect();

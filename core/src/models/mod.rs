@@ -29,6 +29,8 @@ pub use enums::{
     Store, VirtualCurrencyTransactionType,
 };
 pub use field::Field;
+#[cfg(feature = "schema")]
+pub(crate) use named::define_named;
 pub(crate) use named::{Body, Model};
 pub use params::{AttStatus, CountryCode, Date, InstallationMeta, ProfileParams};
 pub use paywalls::{

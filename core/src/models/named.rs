@@ -32,6 +32,13 @@ macro_rules! named {
         })+
         $(impl Body for $body {})+
 
+        /// Defines every named model in `generator`, so the bundle holds each model the manifest
+        /// names, whether or not another model refers to it.
+        #[cfg(feature = "schema")]
+        pub(crate) fn define_named(generator: &mut schemars::SchemaGenerator) {
+            $(generator.subschema_for::<$model>();)+
+        }
+
         #[cfg(all(test, feature = "schema"))]
         #[test]
         fn each_name_is_the_schemas() {
