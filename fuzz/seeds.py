@@ -78,6 +78,10 @@ def decode_models(all_cases, ex, bundle):
     seeds = []
 
     def add(model, value):
+        if model not in names:
+            sys.exit(
+                f"seeds.py: decode_models does not decode {model}: add it to fuzz/decode_models.json and its check to fuzz_targets/decode_models.rs"
+            )
         seeds.append(bytes([names.index(model)]) + compact(value))
 
     request_model = {op["name"]: op["body"] for op in bundle["operations"] if op["body"]}
