@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
 """Writes the fuzz targets' seed corpora, fuzz/corpus/<target>/, from the shared vectors.
 
-Reads tests/vectors/*.json and tests/vectors/examples/ (and, for the operation and model names,
-core/src/ops/manifest.rs and fuzz/fuzz_targets/decode_models.rs) and encodes inputs the way each
-target's doc comment describes. The corpus is a build product (fuzz/.gitignore); each run
-replaces it. Python 3 standard library only.
+Reads tests/vectors/*.json and tests/vectors/examples/, the operations (their names in order and
+their bodies' models) from the core's schema bundle, and decode_models' models from
+fuzz/decode_models.json, which the target reads too; encodes inputs the way each target's doc
+comment describes. The corpus is a build product (fuzz/.gitignore); each run replaces it.
+Python 3 standard library only.
+
+    python3 fuzz/seeds.py [--bundle PATH]
+
+Without --bundle, the bundle is printed by the core as tools/codegen/generate does (`cargo run
+-p adapty-server --features schema --example schema`).
 """
 
+import argparse
 import hashlib
 import json
 import re
@@ -25,6 +32,14 @@ TARGETS = ["decode_models", "error_body", "datetime", "ops_args", "emulator_requ
 
 def load(path):
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def schema_bundle(path):
+    """The core's schema bundle: from `path`, or printed by the core."""
+    if path is not None:
+        return load(path)
+    command = ["cargo", "run", "--quiet", "-p", "adapty-server", "--features", "schema", "--example", "schema"]
+    return json.loads(subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
 
 
 def cases():
@@ -55,34 +70,21 @@ def walk(value):
         yield from walk(child)
 
 
-# decode_models: selector byte (the index in MODELS) + JSON.
+# decode_models: selector byte (the index in decode_models.json) + JSON.
 
 
-def model_names():
-    source = (FUZZ / "fuzz_targets" / "decode_models.rs").read_text(encoding="utf-8")
-    return re.findall(r'^\s*\("([^"]+)", check', source, re.M)
-
-
-def decode_models(all_cases, ex):
-    names = model_names()
+def decode_models(all_cases, ex, bundle):
+    names = load(FUZZ / "decode_models.json")
     seeds = []
 
     def add(model, value):
+        if model not in names:
+            sys.exit(
+                f"seeds.py: decode_models does not decode {model}: add it to fuzz/decode_models.json and its check to fuzz_targets/decode_models.rs"
+            )
         seeds.append(bytes([names.index(model)]) + compact(value))
 
-    request_model = {
-        "profiles.create": "ProfileParams",
-        "profiles.update": "ProfileParams",
-        "purchases.setTransaction": "TransactionParams",
-        "accessLevels.grant": "GrantAccessParams",
-        "accessLevels.revoke": "RevokeAccessParams",
-        "refundSaver.set": "RefundSaverParams",
-        "purchases.validateStripe": "StripeValidationParams",
-        "purchases.validatePaddle": "PaddleValidationParams",
-        "paywalls.update": "PaywallUpdateParams",
-        "virtualCurrency.createTransaction": "VirtualCurrencyTransactionParams",
-        "integrations.set": "IntegrationIdentifiers",
-    }
+    request_model = {op["name"]: op["body"] for op in bundle["operations"] if op["body"]}
     for name, body in ex.items():
         if name.startswith("profile-response") or (name.startswith("openapi-") and name.endswith("-200.json")):
             add("DataEnvelope<Profile>", body)
@@ -150,7 +152,7 @@ def decode_models(all_cases, ex):
 # error_body: status (2 bytes, big-endian) + body.
 
 
-def error_body(all_cases, ex):
+def error_body(all_cases, ex, bundle):
     seeds = []
     statuses = {400, 401, 404, 409, 422, 429, 500, 503}
     for case in all_cases:
@@ -193,7 +195,7 @@ def datetimes(all_cases, ex):
     return found
 
 
-def datetime(all_cases, ex):
+def datetime(all_cases, ex, bundle):
     seeds = [t.encode() for t in datetimes(all_cases, ex)]
     # The documented variants (datetime.rs), in case no vector has one of them.
     seeds += [
@@ -209,16 +211,8 @@ def datetime(all_cases, ex):
 # ops_args: selector byte (operation index, 0x80 for the v1 client) + arguments JSON.
 
 
-def operations():
-    """The operation names in the manifest's order (`OPERATIONS` lists the entries' constants)."""
-    source = (ROOT / "core" / "src" / "ops" / "manifest.rs").read_text(encoding="utf-8")
-    names = {const: f"{ns}.{method}" for const, ns, method in re.findall(r'op!\((\w+), "(\w+)" "(\w+)"', source)}
-    body = re.search(r"pub const OPERATIONS: &\[&Operation\] = &\[(.*?)\];", source, re.S).group(1)
-    return [names[const] for const in re.findall(r"&(\w+)", body)]
-
-
-def ops_args(all_cases, ex):
-    ops = operations()
+def ops_args(all_cases, ex, bundle):
+    ops = [op["name"] for op in bundle["operations"]]
     seeds = []
     for case in all_cases:
         if case["op"] not in ops:
@@ -309,7 +303,7 @@ def control(method, name, body=None):
     )
 
 
-def emulator_request(all_cases, ex):
+def emulator_request(all_cases, ex, bundle):
     seeds = []
     for case in all_cases:
         expected = case.get("expect", {}).get("request")
@@ -400,7 +394,7 @@ def emulator_request(all_cases, ex):
     return seeds
 
 
-def webhook(all_cases, ex):
+def webhook(all_cases, ex, bundle):
     """The webhook vectors' bodies and Adapty's documented webhook examples, as sent (some are not
     valid JSON, on purpose)."""
     seeds = [(EXAMPLES / "webhooks" / p.name).read_bytes() for p in sorted((EXAMPLES / "webhooks").glob("*.json"))]
@@ -409,12 +403,14 @@ def webhook(all_cases, ex):
 
 
 def main():
-    all_cases, ex = cases(), examples()
+    parser = argparse.ArgumentParser(description="Writes the fuzz targets' seed corpora, fuzz/corpus/<target>/.")
+    parser.add_argument("--bundle", type=Path, help="the core's schema bundle (default: printed by the core)")
+    all_cases, ex, bundle = cases(), examples(), schema_bundle(parser.parse_args().bundle)
     for target in TARGETS:
         out = FUZZ / "corpus" / target
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
-        seeds = globals()[target](all_cases, ex)
+        seeds = globals()[target](all_cases, ex, bundle)
         for seed in seeds:
             (out / hashlib.sha1(seed).hexdigest()).write_bytes(seed)
         print(f"seeds {target}: {len(set(seeds))} files in {out.relative_to(ROOT)}")

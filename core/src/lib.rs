@@ -32,47 +32,73 @@
 //!   awaits it; [`BlockingClient`] waits on the same runtime.
 //! - Events are emitted with `tracing` under the target `adapty_server`; the API key never
 //!   appears in them, in `Debug` output or in errors.
+//!
+//! ## Layers
+//!
+//! The crate's modules are layers, lowest first; a module imports only from its own layer and
+//! those below it, never from a higher one, and no two files import each other, directly or
+//! around a loop (`make lint` checks both):
+//!
+//! - layer 1: `models`
+//! - layer 2: `transport`
+//! - layer 3: `api`
+//! - layer 4: `dispatch`
+//! - layer 5: `schema`
+//!
+//! `models` holds what the API speaks and its rules, without I/O (the models, their validation,
+//! errors, configuration, profile references); `transport` sends a request (retries, the shared
+//! runtime, pages, the hooks a caller installs); `api` holds the operations (their one
+//! declaration each, the client, webhooks); `dispatch` runs an operation by name with JSON in and
+//! out, for the bindings and the command line; `schema` exports the models and the manifest for
+//! the generators. This file only declares them and re-exports the public API.
 
-mod client;
-mod config;
-mod error;
-mod http;
-pub mod json;
+mod api;
+mod dispatch;
 pub mod models;
-pub mod ops;
-mod pagination;
-mod paywalls;
-mod profiles;
-mod purchases;
-mod reference;
-pub mod retry;
-pub mod runtime;
 #[cfg(feature = "schema")]
 pub mod schema;
-mod settings;
-mod virtual_currency;
-pub mod webhook_testing;
-pub mod webhooks;
+mod transport;
 
-pub use client::{
-    BlockingAccessLevels, BlockingClient, BlockingIntegrations, BlockingPaywalls, BlockingProfiles, BlockingPurchases, BlockingRefundSaver,
-    BlockingVirtualCurrency, Client,
-};
-pub use config::{
+pub use api::client::{BlockingClient, Client};
+pub use api::paywalls::{BlockingPaywalls, Paywalls};
+pub use api::profiles::{BlockingProfiles, BulkItem, DEFAULT_DELETE_CONCURRENCY, MAX_DELETE_CONCURRENCY, Profiles};
+pub use api::purchases::{AccessLevels, BlockingAccessLevels, BlockingPurchases, Purchases};
+pub use api::settings::{BlockingIntegrations, BlockingRefundSaver, Integrations, RefundSaver};
+pub use api::virtual_currency::{BlockingVirtualCurrency, IDEMPOTENCY_KEY_HEADER, VirtualCurrency, check_idempotency_key};
+pub use api::{webhook_testing, webhooks};
+pub use models::config::{
     ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECS,
     RetryPolicy, VERSION,
 };
-pub use error::{
+pub use models::error::{
     ApiError, ApiErrorKind, ApiInfo, Error, ErrorInfo, ErrorKind, FieldError, Rule, ValidationError, ValidationInfo, parse_error_body,
 };
+pub use models::json;
+pub use models::reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
 pub use models::*;
-pub use pagination::BlockingPages;
-pub use paywalls::Paywalls;
-pub use profiles::{BulkItem, DEFAULT_DELETE_CONCURRENCY, MAX_DELETE_CONCURRENCY, Profiles};
-pub use purchases::{AccessLevels, Purchases};
-pub use reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
-pub use settings::{Integrations, RefundSaver};
-pub use virtual_currency::{IDEMPOTENCY_KEY_HEADER, VirtualCurrency, check_idempotency_key};
+pub use transport::pagination::BlockingPages;
+pub use transport::{retry, runtime};
+
+pub mod ops {
+    //! Every operation by name, with JSON in and out: what the language bindings and the command
+    //! line call (see [`call`] for the arguments), and the manifest describing every operation.
+
+    pub use crate::dispatch::{Json, Walk, call, null, observe, outcome};
+
+    pub mod manifest {
+        //! The one description of every operation ([`OPERATIONS`], one [`Operation`] each, from
+        //! its declaration), its namespaces, the client options and the error classes: what the
+        //! schema bundle exports and every language's generated surface is built from.
+
+        pub use crate::api::manifest::*;
+        pub use crate::api::operations::{NAMESPACES, OPERATIONS, find};
+        pub use crate::api::paywalls::paywalls::*;
+        pub use crate::api::profiles::profiles::*;
+        pub use crate::api::purchases::{access_levels::*, purchases::*};
+        pub use crate::api::settings::{integrations::*, refund_saver::*};
+        pub use crate::api::virtual_currency::virtual_currency::*;
+    }
+}
 
 /// Compiles the README's Rust quickstart, so it cannot rot.
 #[cfg(doctest)]

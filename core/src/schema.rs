@@ -7,11 +7,13 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
+use crate::api::manifest::{CLIENT_OPTIONS, ERROR_CLASSES, Operation, Output};
+use crate::api::operations::{NAMESPACES, OPERATIONS};
 use crate::models::*;
 
 /// The schema bundle: `{"roots": {name: schema}, "$defs": {...}, "operations": [...],
 /// "namespaces": [...], "client_options": [...], "errors": [...], "error_info": {...}}`: every public model, and the operation
-/// manifest ([`crate::ops::manifest`]). Request bodies carry `x-input: true` (generators make
+/// manifest ([`crate::api::manifest`]). Request bodies carry `x-input: true` (generators make
 /// them input types); the rest are responses.
 pub fn models() -> Value {
     let mut generator = SchemaGenerator::default();
@@ -42,21 +44,35 @@ pub fn models() -> Value {
         VirtualCurrencyTransactionPage,
         WebhookEvent,
     );
+    define_named(&mut generator);
     // The error wire shape: a schema of its own (with its own `$defs`), since bindings build
     // their error classes from it rather than a model.
-    let error_info = SchemaGenerator::default().into_root_schema_for::<crate::ErrorInfo>().to_value();
+    let error_info = SchemaGenerator::default().into_root_schema_for::<crate::models::error::ErrorInfo>().to_value();
     let defs: Map<String, Value> = generator.definitions().clone().into_iter().collect();
-    use crate::ops::manifest;
-    let namespaces: Vec<Value> = manifest::NAMESPACES.iter().map(|(name, doc)| serde_json::json!({ "name": name, "doc": doc })).collect();
+    for name in OPERATIONS.iter().flat_map(|op| models_named(op)) {
+        // The manifest names models by their Rust types (all defined above); a name missing here
+        // would leave every generator a dangling one.
+        assert!(roots.contains_key(name) || defs.contains_key(name), "the manifest names {name}, which is not in the schema");
+    }
+    let namespaces: Vec<Value> = NAMESPACES.iter().map(|(name, doc)| serde_json::json!({ "name": name, "doc": doc })).collect();
     serde_json::json!({
         "roots": roots,
         "$defs": defs,
-        "operations": manifest::OPERATIONS,
+        "operations": OPERATIONS,
         "namespaces": namespaces,
-        "client_options": manifest::CLIENT_OPTIONS,
-        "errors": manifest::ERROR_CLASSES,
+        "client_options": CLIENT_OPTIONS,
+        "errors": ERROR_CLASSES,
         "error_info": error_info,
     })
+}
+
+/// The models an operation's description names: its body, its output, its walk's items.
+fn models_named(op: &Operation) -> impl Iterator<Item = &'static str> {
+    let output = match op.output {
+        Output::Model(model) => Some(model),
+        Output::Nothing | Output::DeleteResults => None,
+    };
+    op.body.into_iter().chain(output).chain(op.walk.as_ref().map(|w| w.item))
 }
 
 macro_rules! inline_schema {

@@ -3,8 +3,11 @@
 //! unchanged, a request model with the same wire JSON (fields sent as headers, like
 //! `ProfileParams::platform`, are not in the body).
 //!
-//! Input: byte 0 picks the model (`MODELS[byte % MODELS.len()]`), the rest is the JSON text.
+//! Input: byte 0 picks the model (`MODELS[byte % MODELS.len()]`, in the order of
+//! `fuzz/decode_models.json`), the rest is the JSON text.
 #![no_main]
+
+use std::sync::LazyLock;
 
 use adapty_server::models::DataEnvelope;
 use adapty_server::{
@@ -46,42 +49,51 @@ fn check_envelope(json: &[u8]) {
 /// Decodes and checks one model.
 type Check = fn(&[u8]);
 
-/// The models, in the order of the selector byte (the seed generator, fuzz/seeds.py, reads the
-/// names and their order from here).
-const MODELS: &[(&str, Check)] = &[
-    ("DataEnvelope<Profile>", check_envelope),
-    ("Profile", check::<Profile>),
-    ("AccessLevel", check::<AccessLevel>),
-    ("Subscription", check::<Subscription>),
-    ("NonSubscription", check::<NonSubscription>),
-    ("Offer", check::<Offer>),
-    ("CustomAttributes", check::<CustomAttributes>),
-    ("Paywall", check::<Paywall>),
-    ("Vec<Paywall>", check::<Vec<Paywall>>),
-    ("PaywallPage", check::<PaywallPage>),
-    ("PaywallProduct", check::<PaywallProduct>),
-    ("RemoteConfig", check::<RemoteConfig>),
-    ("RefundSaverSettings", check::<RefundSaverSettings>),
-    ("IntegrationIdentifiers", check::<IntegrationIdentifiers>),
-    ("VirtualCurrencyTransactionResult", check::<VirtualCurrencyTransactionResult>),
-    ("VirtualCurrencyBalances", check::<VirtualCurrencyBalances>),
-    ("VirtualCurrencyTransaction", check::<VirtualCurrencyTransaction>),
-    ("Vec<VirtualCurrencyTransaction>", check::<Vec<VirtualCurrencyTransaction>>),
-    ("VirtualCurrencyTransactionPage", check::<VirtualCurrencyTransactionPage>),
-    ("Timestamp", check::<Timestamp>),
-    ("ProfileParams", check_wire::<ProfileParams>),
-    ("TransactionParams", check_wire::<TransactionParams>),
-    ("GrantAccessParams", check_wire::<GrantAccessParams>),
-    ("RevokeAccessParams", check_wire::<RevokeAccessParams>),
-    ("RefundSaverParams", check_wire::<RefundSaverParams>),
-    ("StripeValidationParams", check_wire::<StripeValidationParams>),
-    ("PaddleValidationParams", check_wire::<PaddleValidationParams>),
-    ("PaywallUpdateParams", check_wire::<PaywallUpdateParams>),
-    ("VirtualCurrencyTransactionParams", check_wire::<VirtualCurrencyTransactionParams>),
-];
+/// The models, in the order of the selector byte: the names in `fuzz/decode_models.json`, which
+/// the seed generator (`fuzz/seeds.py`) reads too.
+static MODELS: LazyLock<Vec<Check>> = LazyLock::new(|| {
+    let names: Vec<String> = serde_json::from_str(include_str!("../decode_models.json")).expect("decode_models.json is a list of names");
+    names.iter().map(|name| check_of(name).unwrap_or_else(|| panic!("decode_models.json names {name}, which has no check here"))).collect()
+});
+
+/// The check of the model `name`.
+fn check_of(name: &str) -> Option<Check> {
+    Some(match name {
+        "DataEnvelope<Profile>" => check_envelope,
+        "Profile" => check::<Profile>,
+        "AccessLevel" => check::<AccessLevel>,
+        "Subscription" => check::<Subscription>,
+        "NonSubscription" => check::<NonSubscription>,
+        "Offer" => check::<Offer>,
+        "CustomAttributes" => check::<CustomAttributes>,
+        "Paywall" => check::<Paywall>,
+        "Vec<Paywall>" => check::<Vec<Paywall>>,
+        "PaywallPage" => check::<PaywallPage>,
+        "PaywallProduct" => check::<PaywallProduct>,
+        "RemoteConfig" => check::<RemoteConfig>,
+        "RefundSaverSettings" => check::<RefundSaverSettings>,
+        "IntegrationIdentifiers" => check::<IntegrationIdentifiers>,
+        "VirtualCurrencyTransactionResult" => check::<VirtualCurrencyTransactionResult>,
+        "VirtualCurrencyBalances" => check::<VirtualCurrencyBalances>,
+        "VirtualCurrencyTransaction" => check::<VirtualCurrencyTransaction>,
+        "Vec<VirtualCurrencyTransaction>" => check::<Vec<VirtualCurrencyTransaction>>,
+        "VirtualCurrencyTransactionPage" => check::<VirtualCurrencyTransactionPage>,
+        "Timestamp" => check::<Timestamp>,
+        "ProfileParams" => check_wire::<ProfileParams>,
+        "TransactionParams" => check_wire::<TransactionParams>,
+        "GrantAccessParams" => check_wire::<GrantAccessParams>,
+        "RevokeAccessParams" => check_wire::<RevokeAccessParams>,
+        "RefundSaverParams" => check_wire::<RefundSaverParams>,
+        "StripeValidationParams" => check_wire::<StripeValidationParams>,
+        "PaddleValidationParams" => check_wire::<PaddleValidationParams>,
+        "PaywallUpdateParams" => check_wire::<PaywallUpdateParams>,
+        "VirtualCurrencyTransactionParams" => check_wire::<VirtualCurrencyTransactionParams>,
+        _ => return None,
+    })
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, json)) = data.split_first() else { return };
-    let (_name, check) = MODELS[selector as usize % MODELS.len()];
+    let check = MODELS[selector as usize % MODELS.len()];
     check(json);
 });

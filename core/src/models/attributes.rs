@@ -3,8 +3,8 @@
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::config::ApiVersion;
-use crate::error::{Rule, ValidationError};
+use crate::models::config::ApiVersion;
+use crate::models::error::{Rule, ValidationError};
 
 /// Most attributes one profile may have.
 pub const MAX_CUSTOM_ATTRIBUTES: usize = 30;

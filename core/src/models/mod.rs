@@ -1,13 +1,23 @@
-//! Request and response models of the API, defined once for every language.
+//! Request and response models of the API, defined once for every language, and their rules.
+//!
+//! Layer 1, the bottom: what the API speaks, without I/O. The models and the rules they check
+//! (`validate()`), JSON read with the failing field named ([`json`]), the error taxonomy
+//! (`error`), a client's configuration (`config`) and which profile a request is about
+//! (`reference`). Nothing here imports another layer of the crate.
 
 mod attributes;
+pub(crate) mod config;
 mod datetime;
 mod enums;
+pub(crate) mod error;
 mod field;
+pub mod json;
+mod named;
 mod params;
 mod paywalls;
 mod profile;
 mod purchases;
+pub(crate) mod reference;
 mod settings;
 mod virtual_currency;
 pub(crate) mod webhooks;
@@ -19,6 +29,9 @@ pub use enums::{
     Store, VirtualCurrencyTransactionType,
 };
 pub use field::Field;
+#[cfg(feature = "schema")]
+pub(crate) use named::define_named;
+pub(crate) use named::{Body, Model};
 pub use params::{AttStatus, CountryCode, Date, InstallationMeta, ProfileParams};
 pub use paywalls::{
     DEFAULT_PAYWALL_PAGE_SIZE, MAX_PAYWALL_PAGE_SIZE, PageRequest, Paywall, PaywallPage, PaywallProduct, PaywallUpdateParams, ProductOffer,

@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::attributes::CustomAttributes;
 use super::enums::{Gender, Platform};
 use super::field::Field;
-use crate::config::ApiVersion;
-use crate::error::{Rule, ValidationError};
+use crate::models::config::ApiVersion;
+use crate::models::error::{Rule, ValidationError};
 
 /// A two-letter ISO 3166-1 alpha-2 country code, kept upper-case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +212,6 @@ impl ProfileParams {
 
     /// Reads params from JSON (what bindings pass), naming the field of any wrong value.
     pub fn from_json(value: serde_json::Value) -> Result<Self, ValidationError> {
-        crate::json::from_value(value)
+        crate::models::json::from_value(value)
     }
 }

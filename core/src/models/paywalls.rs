@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::datetime::Timestamp;
 use super::enums::{PaywallState, ProductSet};
 use super::profile::null_as_empty;
-use crate::error::{Rule, ValidationError};
+use crate::models::error::{Rule, ValidationError};
 
 /// Most paywalls one page of the list holds.
 pub const MAX_PAYWALL_PAGE_SIZE: u32 = 100;

@@ -7,7 +7,7 @@ use super::datetime::Timestamp;
 use super::enums::{CancellationReason, Environment, OfferCategory, OfferType, PurchaseType};
 use super::params::CountryCode;
 use super::profile::Offer;
-use crate::error::{Rule, ValidationError};
+use crate::models::error::{Rule, ValidationError};
 
 /// Longest `store_transaction_id` the API accepts.
 pub const MAX_STORE_TRANSACTION_ID_LEN: usize = 50;

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::enums::RefundPreference;
 use super::purchases::{known, non_empty};
-use crate::error::{Rule, ValidationError};
+use crate::models::error::{Rule, ValidationError};
 
 /// A profile's Refund Saver settings as the API returns them.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::datetime::Timestamp;
 use super::enums::VirtualCurrencyTransactionType;
 use super::profile::null_as_empty;
-use crate::error::{Rule, ValidationError};
+use crate::models::error::{Rule, ValidationError};
 
 /// Most items one transaction may hold.
 pub const MAX_VC_ITEMS: usize = 20;

@@ -1,5 +1,5 @@
-//! The webhook events Adapty sends to a backend, as the SDK reads them (`crate::webhooks` checks
-//! and parses them). Read leniently as the API models are: every field may be absent or `null`,
+//! The webhook events Adapty sends to a backend, as the SDK reads them (the `webhooks` module
+//! checks and parses them). Read leniently as the API models are: every field may be absent or `null`,
 //! unknown fields land in `extra`, ids and revisions that arrive as numbers become text, amounts
 //! that arrive as text become numbers, and `+0000` datetimes parse.
 

@@ -6,8 +6,12 @@
 //! language instead of being dropped.
 
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
-use crate::error::{Rule, ValidationError};
+use crate::models::error::{Rule, ValidationError};
+
+/// JSON text, checked to be well formed: a result as the bindings receive it.
+pub type Json = Box<RawValue>;
 
 /// Deserializes `value`, refusing unknown keys at any depth; an error names the dotted path of
 /// the wrong value and a rule.

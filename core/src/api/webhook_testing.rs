@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
-use crate::error::Error;
 use crate::models::WebhookEventType;
+use crate::models::error::Error;
 
 /// How long Adapty waits for a receiver's answer before it counts the attempt as failed.
 pub const ADAPTY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -143,20 +143,24 @@ impl Answer {
 /// time or cannot be reached is an error ([`Error::Timeout`], [`Error::Connection`]).
 pub async fn deliver(url: &str, authorization: Option<&str>, body: &Value, timeout: Duration) -> Result<Answer, Error> {
     let (url, authorization, body) = (url.to_owned(), authorization.map(str::to_owned), body.to_string());
-    crate::runtime::spawn(async move {
-        let http = crate::runtime::http_client(timeout)?;
+    crate::transport::runtime::spawn(async move {
+        let http = crate::transport::runtime::http_client(timeout)?;
         let mut request = http.post(&url).timeout(timeout).header("content-type", "application/json").body(body);
         if let Some(value) = authorization {
             let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
-                crate::error::ValidationError::new("authorization", crate::error::Rule::Format, "cannot be sent in a header")
+                crate::models::error::ValidationError::new(
+                    "authorization",
+                    crate::models::error::Rule::Format,
+                    "cannot be sent in a header",
+                )
             })?;
             value.set_sensitive(true);
             request = request.header("authorization", value);
         }
         let started = Instant::now();
-        let response = request.send().await.map_err(crate::http::transport_error)?;
+        let response = request.send().await.map_err(crate::transport::http::transport_error)?;
         let status = response.status().as_u16();
-        let body = response.text().await.map_err(crate::http::transport_error)?;
+        let body = response.text().await.map_err(crate::transport::http::transport_error)?;
         Ok(Answer { status, body, elapsed: started.elapsed() })
     })
     .await
@@ -165,7 +169,7 @@ pub async fn deliver(url: &str, authorization: Option<&str>, body: &Value, timeo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::webhooks::{EventNames, parse_event};
+    use crate::api::webhooks::{EventNames, parse_event};
 
     #[test]
     fn every_sample_reads_as_its_type() {

@@ -130,7 +130,8 @@ impl ApiErrorKind {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    /// The name bindings see as `api_kind` (its serde name).
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::BadRequest => "bad_request",
             Self::Authentication => "authentication",
@@ -219,6 +220,22 @@ pub enum ErrorKind {
     WebhookAuthorization,
     /// A webhook's body is not an event Adapty sends.
     WebhookPayload,
+}
+
+impl ErrorKind {
+    /// The name bindings see as `kind` (its serde name).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Validation => "validation",
+            Self::Connection => "connection",
+            Self::Timeout => "timeout",
+            Self::Api => "api",
+            Self::Usage => "usage",
+            Self::Internal => "internal",
+            Self::WebhookAuthorization => "webhook_authorization",
+            Self::WebhookPayload => "webhook_payload",
+        }
+    }
 }
 
 /// Everything an operation can fail with.
@@ -436,6 +453,18 @@ fn value_text(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_kind_is_named_as_it_serializes() {
+        use ErrorKind as K;
+        for kind in [K::Validation, K::Connection, K::Timeout, K::Api, K::Usage, K::Internal, K::WebhookAuthorization, K::WebhookPayload] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        for status in [400, 401, 403, 404, 409, 422, 429, 500, 503, 405] {
+            let kind = ApiErrorKind::from_status(status);
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+    }
 
     #[test]
     fn parses_every_documented_shape_and_survives_others() {

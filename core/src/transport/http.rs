@@ -1,110 +1,30 @@
-//! Sending one API request: headers, per-attempt timeout, retries, and turning the outcome into
-//! a response or an [`Error`].
+//! Sending one API request: headers, per-attempt timeout, retries, the running task's hook, and
+//! turning the outcome into a response or an [`Error`].
 
-use std::borrow::Cow;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
+use reqwest::Url;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
-use crate::config::Config;
-use crate::error::{ApiError, Error, Rule, ValidationError};
-use crate::ops::manifest::{HttpMethod, Operation};
-use crate::ops::observe;
-use crate::retry::{Decision, decide, is_retryable_status, parse_retry_after};
-
-/// Whether, and how, an operation may be sent again after a failure. Every operation picks one
-/// and says why in a comment where it builds its request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Replay {
-    /// Repeating the request has the same effect as sending it once.
-    Idempotent,
-    /// Like `Idempotent`, but a repeat after an attempt whose outcome is unknown (connection
-    /// lost, timeout, 5xx) may find the resource already gone: a 404 then means the earlier
-    /// attempt succeeded.
-    IdempotentDelete,
-    /// Made repeatable by an `Idempotency-Key` header sent unchanged on every attempt; a 409
-    /// `idempotency_in_flight` (the first attempt is still running) is waited out and retried.
-    IdempotencyKey,
-}
+use crate::models::config::Config;
+use crate::models::error::{ApiError, Error, Rule, ValidationError};
+use crate::transport::hook::{self, Response};
+use crate::transport::request::{ApiRequest, Replay};
+use crate::transport::retry::{Decision, decide, is_retryable_status, parse_retry_after};
+use crate::transport::wire::{WIRE, wire_text};
 
 /// The `error_code` of a 409 that says an earlier request with the same key is still running.
 const IDEMPOTENCY_IN_FLIGHT: &str = "idempotency_in_flight";
-
-/// Extra request headers (name, value).
-pub(crate) type Headers = Vec<(&'static str, String)>;
-
-/// The media type an endpoint documents for its bodies, both ways: sent as `Accept` and, with a
-/// body, as `Content-Type`. A server that negotiates strictly answers 406 to any other `Accept`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum MediaType {
-    /// `application/json`: every server-side API endpoint.
-    Json,
-    /// `application/vnd.api+json` (JSON:API): the legacy SDK API's Stripe validation.
-    JsonApi,
-}
-
-impl MediaType {
-    pub fn header_value(self) -> HeaderValue {
-        HeaderValue::from_static(match self {
-            MediaType::Json => "application/json",
-            MediaType::JsonApi => "application/vnd.api+json",
-        })
-    }
-}
-
-/// One request, fully built and validated before any I/O.
-#[derive(Debug, Clone)]
-pub(crate) struct ApiRequest {
-    pub method: Method,
-    pub path: Cow<'static, str>,
-    pub query: Vec<(&'static str, String)>,
-    pub headers: Headers,
-    pub media_type: MediaType,
-    pub body: Option<Bytes>,
-    pub replay: Replay,
-}
-
-impl ApiRequest {
-    pub fn new(method: Method, path: impl Into<Cow<'static, str>>, replay: Replay) -> Self {
-        Self { method, path: path.into(), query: Vec::new(), headers: Vec::new(), media_type: MediaType::Json, body: None, replay }
-    }
-
-    /// A request to `op`'s endpoint (its method and path, from the manifest).
-    pub fn of(op: &Operation, replay: Replay) -> Self {
-        Self::new(method(op.http.method), op.http.path, replay)
-    }
-
-    pub fn headers(mut self, headers: Headers) -> Self {
-        self.headers.extend(headers);
-        self
-    }
-
-    /// `value`, serialized as JSON, as the body.
-    pub fn json(mut self, value: &impl serde::Serialize) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal { message: format!("cannot encode the request: {e}") })?;
-        self.body = Some(Bytes::from(bytes));
-        Ok(self)
-    }
-
-    pub fn media_type(mut self, media_type: MediaType) -> Self {
-        self.media_type = media_type;
-        self
-    }
-
-    pub fn query(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
-        self.query.extend(value.map(|v| (name, v.to_string())));
-        self
-    }
-}
 
 /// A successful response.
 #[derive(Debug)]
 pub(crate) struct ApiResponse {
     pub status: u16,
+    /// Read only when a hook wants it (see [`hook`]).
+    pub request_id: Option<String>,
     pub body: Bytes,
 }
 
@@ -148,13 +68,13 @@ impl Transport {
 
     /// The process's pool, looked up again only after a fork.
     fn http(&self) -> Result<reqwest::Client, Error> {
-        let generation = crate::runtime::generation();
+        let generation = crate::transport::runtime::generation();
         if let Some((g, client)) = self.http.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
             if *g == generation {
                 return Ok(client.clone());
             }
         }
-        let client = crate::runtime::http_client(self.config.connect_timeout)?;
+        let client = crate::transport::runtime::http_client(self.config.connect_timeout)?;
         let earlier = self.http.write().unwrap_or_else(|p| p.into_inner()).replace((generation, client.clone()));
         // A pool of an earlier generation (a parent's, before fork) is never dropped here: see
         // `runtime::shared`.
@@ -162,11 +82,23 @@ impl Transport {
         Ok(client)
     }
 
-    /// Sends `req`, retrying as its [`Replay`] and the retry policy allow.
+    /// Sends `req`, retrying as its [`Replay`] and the retry policy allow, through the running
+    /// task's hook if it has one.
     pub async fn send(self: Arc<Self>, req: ApiRequest) -> Result<ApiResponse, Error> {
-        if observe::dry_run() {
-            return Err(observe::not_sent());
+        let Some(hook) = hook::current() else { return self.send_with_retries(&req, false).await };
+        hook.on_request(&req)?;
+        let result = self.send_with_retries(&req, true).await;
+        match &result {
+            Ok(resp) => hook.on_response(Response { status: resp.status, request_id: resp.request_id.as_deref() }),
+            Err(Error::Api(err)) => hook.on_response(Response { status: err.status, request_id: err.request_id.as_deref() }),
+            Err(_) => {}
         }
+        result
+    }
+
+    /// Sends `req` until it succeeds or may not be retried; `request_id` reads a success's
+    /// request id too (a failure's is always read).
+    async fn send_with_retries(&self, req: &ApiRequest, request_id: bool) -> Result<ApiResponse, Error> {
         let url = self.url(&req.path, &req.query);
         let policy = self.config.retry;
         let mut retry = 0u32;
@@ -174,19 +106,17 @@ impl Transport {
         loop {
             self.wait_if_paused().await;
             let started = Instant::now();
-            let result = self.attempt(&url, &req).await;
+            let result = self.attempt(&url, req, request_id).await;
             let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
             let attempt = retry + 1;
             let (error, retry_after) = match result {
                 Ok(resp) if resp.status < 400 => {
                     tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "request succeeded");
-                    observe::record(resp.status, resp.request_id.clone());
                     return Ok(resp.into());
                 }
                 Ok(resp) if resp.status == 404 && outcome_unknown && req.replay == Replay::IdempotentDelete => {
                     tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "already deleted by an earlier attempt");
-                    observe::record(204, resp.request_id);
-                    return Ok(ApiResponse { status: 204, body: Bytes::new() });
+                    return Ok(ApiResponse { status: 204, request_id: resp.request_id, body: Bytes::new() });
                 }
                 Ok(resp) => {
                     let err = resp.into_error();
@@ -239,7 +169,7 @@ impl Transport {
         }
     }
 
-    async fn attempt(&self, url: &Url, req: &ApiRequest) -> Result<RawResponse, Error> {
+    async fn attempt(&self, url: &Url, req: &ApiRequest, request_id: bool) -> Result<RawResponse, Error> {
         let mut builder = self.http()?.request(req.method.clone(), url.clone()).timeout(self.config.timeout);
         for (name, value) in &self.base_headers {
             builder = builder.header(name, value.clone());
@@ -251,7 +181,7 @@ impl Transport {
         if let Some(body) = &req.body {
             builder = builder.header(CONTENT_TYPE, req.media_type.header_value()).body(body.clone());
         }
-        let wire = tracing::enabled!(target: observe::WIRE, tracing::Level::TRACE);
+        let wire = tracing::enabled!(target: WIRE, tracing::Level::TRACE);
         if wire {
             let mut headers: Vec<(&str, String)> = vec![(AUTHORIZATION.as_str(), "<redacted>".into())];
             headers.extend(self.base_headers.iter().skip(1).map(|(n, v)| (n.as_str(), v.to_str().unwrap_or_default().to_owned())));
@@ -261,14 +191,14 @@ impl Transport {
             if req.body.is_some() {
                 headers.push((CONTENT_TYPE.as_str(), media_type));
             }
-            tracing::trace!(target: observe::WIRE, "{}", observe::wire_text('>', &format!("{} {url}", req.method), &headers, req.body.as_deref()));
+            tracing::trace!(target: WIRE, "{}", wire_text('>', &format!("{} {url}", req.method), &headers, req.body.as_deref()));
         }
         let started = Instant::now();
         let resp = builder.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();
         let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        // Failures need the request id and Retry-After; a success its request id only when observed.
-        let request_id = (status >= 400 || observe::observing()).then(|| header("request-id").or_else(|| header("x-request-id"))).flatten();
+        // Failures need the request id and Retry-After; a success its request id only when asked.
+        let request_id = (status >= 400 || request_id).then(|| header("request-id").or_else(|| header("x-request-id"))).flatten();
         let retry_after = (status >= 400).then(|| header("retry-after")).flatten();
         let headers: Vec<(String, String)> = if wire {
             resp.headers().iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
@@ -279,7 +209,7 @@ impl Transport {
         if wire {
             let line = format!("{status} ({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
             let headers: Vec<(&str, String)> = headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-            tracing::trace!(target: observe::WIRE, "{}", observe::wire_text('<', &line, &headers, Some(&body)));
+            tracing::trace!(target: WIRE, "{}", wire_text('<', &line, &headers, Some(&body)));
         }
         Ok(RawResponse { status, request_id, retry_after, body })
     }
@@ -301,7 +231,7 @@ impl RawResponse {
 
 impl From<RawResponse> for ApiResponse {
     fn from(r: RawResponse) -> Self {
-        ApiResponse { status: r.status, body: r.body }
+        ApiResponse { status: r.status, request_id: r.request_id, body: r.body }
     }
 }
 
@@ -320,7 +250,7 @@ pub(crate) fn transport_error(e: reqwest::Error) -> Error {
 /// Sends `req` on the shared runtime and decodes the JSON body there.
 pub(crate) async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &Arc<Transport>, req: ApiRequest) -> Result<T, Error> {
     let transport = transport.clone();
-    crate::runtime::spawn(async move {
+    crate::transport::runtime::spawn(async move {
         let resp = transport.send(req).await?;
         serde_json::from_slice(&resp.body)
             .map_err(|e| Error::Internal { message: format!("unexpected response body (HTTP {}): {e}", resp.status) })
@@ -331,15 +261,5 @@ pub(crate) async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &
 /// Sends `req` on the shared runtime for its status alone (the body is ignored).
 pub(crate) async fn send_empty(transport: &Arc<Transport>, req: ApiRequest) -> Result<(), Error> {
     let transport = transport.clone();
-    crate::runtime::spawn(async move { transport.send(req).await.map(drop) }).await
-}
-
-pub(crate) fn method(m: HttpMethod) -> Method {
-    match m {
-        HttpMethod::Get => Method::GET,
-        HttpMethod::Post => Method::POST,
-        HttpMethod::Put => Method::PUT,
-        HttpMethod::Patch => Method::PATCH,
-        HttpMethod::Delete => Method::DELETE,
-    }
+    crate::transport::runtime::spawn(async move { transport.send(req).await.map(drop) }).await
 }

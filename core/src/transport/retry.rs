@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::config::RetryPolicy;
+use crate::models::config::RetryPolicy;
 
 /// Statuses worth another attempt: the server did not process the request (408, 429) or failed
 /// in a way that may pass (5xx).

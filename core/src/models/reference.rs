@@ -3,8 +3,10 @@
 
 use uuid::Uuid;
 
-use crate::error::{Rule, ValidationError};
-use crate::http::Headers;
+use crate::models::error::{Rule, ValidationError};
+
+/// Extra request headers (name, value): how a reference is sent.
+pub(crate) type Headers = Vec<(&'static str, String)>;
 
 /// Exactly one way of naming an existing profile.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

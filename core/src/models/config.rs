@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::error::{Rule, ValidationError};
+use crate::models::error::{Rule, ValidationError};
 
 /// Default API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.adapty.io";

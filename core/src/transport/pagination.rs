@@ -7,7 +7,7 @@ use std::future::Future;
 
 use futures_util::{Stream, TryStreamExt, stream};
 
-use crate::error::Error;
+use crate::models::error::Error;
 
 /// One page as a walk needs it: its items and the cursor of the next page (`None` at the end).
 pub(crate) type Step<T> = Result<(Vec<T>, Option<String>), Error>;

@@ -25,9 +25,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::error::Error;
+use crate::models::error::Error;
+use crate::models::json::Json;
 use crate::models::{AccessLevelUpdatedProperties, EventProperties, WebhookEvent, WebhookEventType, WebhookProperties, webhooks::Envelope};
-use crate::ops::Json;
 
 /// Names Adapty's older docs use for today's types; read as those types.
 const LEGACY_NAMES: &[(&str, WebhookEventType)] = &[
@@ -122,7 +122,7 @@ pub fn parse_event(body: &[u8], names: &EventNames) -> Result<WebhookEvent, Erro
     if object.is_empty() {
         return Ok(verification());
     }
-    let envelope: Envelope = crate::json::from_value_lenient(Value::Object(object)).map_err(|e| payload(&e.field, e.message))?;
+    let envelope: Envelope = crate::models::json::from_value_lenient(Value::Object(object)).map_err(|e| payload(&e.field, e.message))?;
     let Some(raw_type) = envelope.event_type else {
         return Err(payload("event_type", "is missing: every event names its type (only the verification request, `{}`, has none)".into()));
     };
@@ -160,14 +160,18 @@ pub fn parse_event(body: &[u8], names: &EventNames) -> Result<WebhookEvent, Erro
 
 /// `event_properties` read as `event_type`'s properties; errors name `event_properties.<field>`.
 fn read_properties(event_type: WebhookEventType, props: serde_json::Map<String, Value>) -> Result<WebhookProperties, Error> {
-    let named =
-        |e: crate::error::ValidationError| Error::WebhookPayload { field: format!("event_properties.{}", e.field), message: e.message };
+    let named = |e: crate::models::error::ValidationError| Error::WebhookPayload {
+        field: format!("event_properties.{}", e.field),
+        message: e.message,
+    };
     Ok(match event_type {
         WebhookEventType::AccessLevelUpdated => WebhookProperties::AccessLevelUpdated(Box::new(
-            crate::json::from_value_lenient::<AccessLevelUpdatedProperties>(Value::Object(props)).map_err(named)?,
+            crate::models::json::from_value_lenient::<AccessLevelUpdatedProperties>(Value::Object(props)).map_err(named)?,
         )),
         WebhookEventType::Unknown | WebhookEventType::Verification => WebhookProperties::Unknown(props),
-        _ => WebhookProperties::Event(Box::new(crate::json::from_value_lenient::<EventProperties>(Value::Object(props)).map_err(named)?)),
+        _ => WebhookProperties::Event(Box::new(
+            crate::models::json::from_value_lenient::<EventProperties>(Value::Object(props)).map_err(named)?,
+        )),
     })
 }
 

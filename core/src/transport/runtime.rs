@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::runtime::{Handle, Runtime};
 
-use crate::error::Error;
+use crate::models::error::Error;
 
 struct Shared {
     generation: u64,

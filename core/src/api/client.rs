@@ -1,0 +1,70 @@
+//! The async [`Client`] and its blocking twin [`BlockingClient`], with the same methods.
+//!
+//! Their namespaces (`client.profiles()`, ...) come from each namespace's declaration, in the
+//! namespace's own file (see the `declare` module): the accessor, the async and blocking types,
+//! and every operation's method on both.
+
+use std::sync::Arc;
+
+use crate::models::config::Config;
+use crate::models::error::Error;
+use crate::transport::http::Transport;
+
+/// The async client. Cheap to clone; clones share settings and the process-wide pool. Its
+/// futures run on the SDK's own runtime, so any executor can await them.
+#[derive(Clone)]
+pub struct Client {
+    transport: Arc<Transport>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("config", self.transport.config()).finish()
+    }
+}
+
+impl Client {
+    pub fn new(config: Config) -> Result<Self, Error> {
+        Ok(Self { transport: Arc::new(Transport::new(config)?) })
+    }
+
+    /// A client configured from `ADAPTY_API_KEY` and `ADAPTY_BASE_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::new(Config::builder().build()?)
+    }
+
+    pub fn config(&self) -> &Config {
+        self.transport.config()
+    }
+
+    /// The blocking twin sharing this client's settings.
+    pub fn blocking(&self) -> BlockingClient {
+        BlockingClient { inner: self.clone() }
+    }
+
+    pub(crate) fn transport(&self) -> &Arc<Transport> {
+        &self.transport
+    }
+}
+
+/// The blocking client: each method waits on the shared runtime (never `reqwest::blocking`).
+/// Calling it from a thread that runs an async runtime returns [`Error::Usage`].
+#[derive(Clone, Debug)]
+pub struct BlockingClient {
+    inner: Client,
+}
+
+impl BlockingClient {
+    pub fn new(config: Config) -> Result<Self, Error> {
+        Ok(Client::new(config)?.blocking())
+    }
+
+    pub fn config(&self) -> &Config {
+        self.inner.config()
+    }
+
+    /// The async twin sharing this client's settings.
+    pub fn async_client(&self) -> &Client {
+        &self.inner
+    }
+}

@@ -1,0 +1,44 @@
+//! Hooks: code outside the transport that sees each request before it is sent (and may stop it)
+//! and the response it ended with. A hook is installed for one task ([`scope`]) and sees only
+//! the requests made inside it, whatever else runs; the transport calls it and knows nothing of
+//! who installed it. The command line's dry runs and its report of each call's status and request
+//! id are hooks (`ops::observe`).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::models::error::Error;
+use crate::transport::request::ApiRequest;
+
+/// What a hook sees of a response: its status and request id.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Response<'a> {
+    pub status: u16,
+    /// The `Request-Id` (or `X-Request-Id`) header.
+    pub request_id: Option<&'a str>,
+}
+
+/// Called by the transport for every request made inside the hook's [`scope`].
+pub(crate) trait Hook: Send + Sync {
+    /// Before the first attempt of `request`: an error stops the request with that error, and
+    /// nothing is sent.
+    fn on_request(&self, request: &ApiRequest) -> Result<(), Error>;
+
+    /// The response a request ended with (after any retries), success or failure. A request that
+    /// ended without one (a connection error, a timeout) has no call.
+    fn on_response(&self, response: Response<'_>);
+}
+
+tokio::task_local! {
+    static HOOK: Arc<dyn Hook>;
+}
+
+/// Runs `fut` with `hook` installed: every request `fut` makes on this task goes through it.
+pub(crate) async fn scope<F: Future>(hook: Arc<dyn Hook>, fut: F) -> F::Output {
+    HOOK.scope(hook, fut).await
+}
+
+/// The hook installed for the running task, if any.
+pub(crate) fn current() -> Option<Arc<dyn Hook>> {
+    HOOK.try_with(Arc::clone).ok()
+}

@@ -1,0 +1,15 @@
+//! Sending requests: one request with its timeout, retries and hooks ([`http`]), when to retry
+//! ([`retry`]), the process-wide runtime and connection pool ([`runtime`]), walking pages
+//! ([`pagination`]), and the wire texts of `--verbose` ([`wire`]).
+//!
+//! Layer 2: imports only `models`. It knows endpoints (a method and a path) and nothing of the
+//! operations that use them; what a caller outside needs to see of each request (the command
+//! line's dry runs and request ids) is a [`hook::Hook`] the transport calls, installed per task.
+
+pub(crate) mod hook;
+pub(crate) mod http;
+pub(crate) mod pagination;
+pub(crate) mod request;
+pub mod retry;
+pub mod runtime;
+pub(crate) mod wire;
