@@ -30,6 +30,7 @@ import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,89 +76,77 @@ def dist(ctx: Context, args: list[str]) -> int:
     return 0
 
 
+#: The three release trees, each a target directory of its own so they build side by side (a
+#: fat-LTO link keeps one core busy for a while; another tree's compilation takes the other):
+#: glibc 2.17 (libraries), musl linked dynamically (libraries musl's Python and Node dlopen), musl
+#: static (binaries). The two musl ones differ in RUSTFLAGS, which would rebuild one shared tree.
+TREES = TARGET / "dist"
+
+
+def release_dir(tree: str, triple: str) -> Path:
+    return TREES / tree / triple / "release"
+
+
 def make_dist(ctx: Context) -> None:
     toolchain.rust(ctx)
     toolchain.rust_target(ctx, MUSL)
     tools = dist_tools(ctx)
-    env = zig_env(tools)
-    # A library that Python or Node loads (dlopen) links musl dynamically; a binary statically.
-    musl_dynamic = {**env, "RUSTFLAGS": "-C target-feature=-crt-static"}
+    zig = zig_env(tools)
     shutil.rmtree(DIST, ignore_errors=True)
     for sub in ("python", "npm", "maven", "bin"):
         (DIST / sub).mkdir(parents=True)
     maturin = [tools / "maturin", "build", "--quiet", "--release", "--out", DIST / "python"]
-    python_manifest = ["--manifest-path", "bindings-python/Cargo.toml"]
-    # The release trees build beside the suites' debug builds, at a lower priority.
-    nice = ["nice", "-n", "10"]
+    python = ["--manifest-path", "bindings-python/Cargo.toml"]
 
-    with ctx.step("glibc 2.17: the Python wheel, the Node addon, the uniffi library"):
-        ctx.run([*nice, *maturin, "--target", GNU, "--compatibility", "manylinux2014", *python_manifest], env=env)
-        ctx.run(
-            [
-                *nice,
-                "cargo",
-                "build",
-                "--quiet",
-                "--release",
-                "--target",
-                GNU,
-                "-p",
-                "adapty-server-node",
-                "-p",
-                "adapty-server-ffi",
-            ],
-            env=env,
-        )
-        # The Swift package's static library: the same crate and dependencies, archived.
-        ctx.run(
-            [
-                *nice,
-                "cargo",
-                "rustc",
-                "--quiet",
-                "--release",
-                "--target",
-                GNU,
-                "-p",
-                "adapty-server-ffi",
-                "--crate-type",
-                "staticlib",
-            ],
-            env=env,
-        )
-    with ctx.step("musl: the Python wheel, the Node addon"):
-        ctx.run([*nice, *maturin, "--target", MUSL, "--compatibility", "musllinux_1_2", *python_manifest], env=musl_dynamic)
-        ctx.run([*nice, "cargo", "build", "--quiet", "--release", "--target", MUSL, "-p", "adapty-server-node"], env=musl_dynamic)
-    with ctx.step("static musl: the emulator and the CLI, their wheels"):
-        # maturin builds each binary (one cargo build per package, as a plain cargo build of both
-        # would resolve features differently and build the tree twice); dist/bin takes the same files.
-        for project in ("emulator/python", "cli/python"):
-            ctx.run(
-                [*nice, *maturin, "--target", MUSL, "--compatibility", "manylinux2014", "musllinux_1_2"],
-                cwd=ROOT / project,
-                env=env,
-            )
-        for binary in ("adapty-emulator", "adapty"):
-            shutil.copy(TARGET / MUSL / "release" / binary, DIST / "bin")
-        ctx.run([tools / "maturin", "sdist", *python_manifest, "--out", DIST / "python"], env=env)
+    def glibc() -> None:
+        env = {**zig, "CARGO_TARGET_DIR": str(TREES / "gnu")}
+        with ctx.step("glibc 2.17: the Python wheel, the Node addon, the uniffi library (a shared library and an archive)"):
+            ctx.run([*maturin, "--target", GNU, "--compatibility", "manylinux2014", *python], env=env)
+            release = ["--quiet", "--release", "--target", GNU]
+            ctx.run(["cargo", "build", *release, "-p", "adapty-server-node", "-p", "adapty-server-ffi"], env=env)
+            # The Swift package's static library: the same crate and dependencies, archived.
+            ctx.run(["cargo", "rustc", *release, "-p", "adapty-server-ffi", "--crate-type", "staticlib"], env=env)
+        libraries = release_dir("gnu", GNU)
+        with ctx.step("the Kotlin jar, its sources and javadoc, in a Maven repository"):
+            (DIST / "jna" / "linux-x86-64").mkdir(parents=True)
+            shutil.copy(libraries / "libadapty_server_ffi.so", DIST / "jna" / "linux-x86-64")
+            kotlin_release(ctx, DIST / "jna", DIST / "maven")
+        with ctx.step("the Swift package, its library a static-library artifact bundle"):
+            swift_release(ctx, DIST / "swift", {GNU: libraries / "libadapty_server_ffi.a"})
+
+    def musl_dynamic() -> None:
+        # A library that Python or Node loads (dlopen) links musl dynamically.
+        env = {**zig, "CARGO_TARGET_DIR": str(TREES / "musl-dynamic"), "RUSTFLAGS": "-C target-feature=-crt-static"}
+        with ctx.step("musl: the Python wheel, the Node addon"):
+            ctx.run([*maturin, "--target", MUSL, "--compatibility", "musllinux_1_2", *python], env=env)
+            ctx.run(["cargo", "build", "--quiet", "--release", "--target", MUSL, "-p", "adapty-server-node"], env=env)
+
+    def musl_static() -> None:
+        env = {**zig, "CARGO_TARGET_DIR": str(TREES / "static")}
+        with ctx.step("static musl: the emulator and the CLI, their wheels; the sdist"):
+            # maturin builds each binary; dist/bin takes the same files.
+            for project in ("emulator/python", "cli/python"):
+                ctx.run(
+                    [*maturin, "--target", MUSL, "--compatibility", "manylinux2014", "musllinux_1_2"], cwd=ROOT / project, env=env
+                )
+            for binary in ("adapty-emulator", "adapty"):
+                shutil.copy(release_dir("static", MUSL) / binary, DIST / "bin")
+            ctx.run([tools / "maturin", "sdist", *python, "--out", DIST / "python"], env=env)
+
+    with ThreadPoolExecutor(3) as pool:
+        for done in [pool.submit(tree) for tree in (glibc, musl_dynamic, musl_static)]:
+            done.result()
     with ctx.step("npm packages"):
         addons = [
-            f"linux-x64-gnu={TARGET / GNU / 'release' / 'libadapty_server_node.so'}",
-            f"linux-x64-musl={TARGET / MUSL / 'release' / 'libadapty_server_node.so'}",
+            f"linux-x64-gnu={release_dir('gnu', GNU) / 'libadapty_server_node.so'}",
+            f"linux-x64-musl={release_dir('musl-dynamic', MUSL) / 'libadapty_server_node.so'}",
         ]
         ctx.run(["node", ROOT / "bindings-node" / "scripts" / "npm-dist.mjs", DIST / "npm", *addons])
         for package, binary in (("emulator/npm", "adapty-emulator"), ("cli/npm", "adapty")):
             build.npm_binary_package(ctx, ROOT / package, DIST / "bin" / binary, DIST / "npm")
-    with ctx.step("the Kotlin jar, its sources and javadoc, in a Maven repository"):
-        (DIST / "jna" / "linux-x86-64").mkdir(parents=True)
-        shutil.copy(TARGET / GNU / "release" / "libadapty_server_ffi.so", DIST / "jna" / "linux-x86-64")
-        kotlin_release(ctx, DIST / "jna", DIST / "maven")
-    with ctx.step("the Swift package, its library a static-library artifact bundle"):
-        swift_release(ctx, DIST / "swift", {GNU: TARGET / GNU / "release" / "libadapty_server_ffi.a"})
     for path in sorted(DIST.rglob("*")):
-        if path.is_file() and (
-            path.suffix in (".whl", ".tgz", ".jar", ".a") or path.name.endswith(".tar.gz") or path.parent.name == "bin"
-        ):
+        artifact = path.suffix in (".whl", ".tgz", ".jar", ".a") or path.name.endswith(".tar.gz") or path.parent.name == "bin"
+        if path.is_file() and artifact:
             ctx.say(f"{path.stat().st_size / 1048576:8.1f} MB  {path.relative_to(DIST)}")
 
 
@@ -331,7 +320,9 @@ class Check:
                 for f in elf_files(self.unpacked)
                 if "-musl-" not in str(f) and "musllinux_1_2_x86_64.whl/adapty_server" not in str(f)
             ]
-            symbols = re.findall(r"GLIBC_([0-9.]+)", s.capture(["objdump", "-T", *glibc]))
+            # A static binary has no dynamic symbols (objdump -T refuses it): nothing to check there.
+            dynamic = [subprocess.run(["objdump", "-T", f], capture_output=True, text=True).stdout for f in glibc]
+            symbols = re.findall(r"GLIBC_([0-9.]+)", "".join(dynamic))
             newest = max(symbols, key=lambda v: tuple(map(int, v.split("."))), default=None)
             if newest is None or tuple(map(int, newest.split("."))) > (2, 17):
                 problems.append(f"newest GLIBC symbol: {newest}")

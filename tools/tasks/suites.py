@@ -40,17 +40,19 @@ def process_and_faults(
 
 @suite("rust", weight=240)
 def rust(s: Suite) -> None:
-    """The Rust tests of the workspace (core, emulator, CLI, bindings) and the doc tests."""
+    """The Rust tests of the workspace (core, emulator, CLI, bindings), the core's own with its `schema` feature, and the doc tests."""
     toolchain.rust(s)
-    events = s.capture(["cargo", "test", "--workspace", "--no-run", "--message-format=json-render-diagnostics"])
-    for line in events.splitlines():
-        message = json.loads(line) if line.startswith("{") else {}
-        if message.get("reason") == "compiler-artifact" and message["profile"]["test"] and message.get("executable"):
-            package = message["package_id"].rsplit("#", 1)[0].rsplit("/", 1)[-1]
-            name = f"{package}.{message['target']['name']}"
-            directory = Path(message["manifest_path"]).parent
-            # libtest's JSON is unstable: RUSTC_BOOTSTRAP lets a stable build's harness print it.
-            libtest(s, name, [message["executable"], *LIBTEST_JSON], cwd=directory, env={"RUSTC_BOOTSTRAP": "1"})
+    # The `schema` feature's tests hold each model's manifest name to its schema's.
+    for build_args in (["--workspace"], ["-p", "adapty-server", "--features", "schema", "--lib"]):
+        events = s.capture(["cargo", "test", *build_args, "--no-run", "--message-format=json-render-diagnostics"])
+        for line in events.splitlines():
+            message = json.loads(line) if line.startswith("{") else {}
+            if message.get("reason") == "compiler-artifact" and message["profile"]["test"] and message.get("executable"):
+                package = message["package_id"].rsplit("#", 1)[0].rsplit("/", 1)[-1]
+                name = f"{package}.{message['target']['name']}" + (".schema" if "schema" in build_args else "")
+                directory = Path(message["manifest_path"]).parent
+                # libtest's JSON is unstable: RUSTC_BOOTSTRAP lets a stable build's harness print it.
+                libtest(s, name, [message["executable"], *LIBTEST_JSON], cwd=directory, env={"RUSTC_BOOTSTRAP": "1"})
     # Doc tests run in a harness rustdoc builds, under `cargo test`. RUSTC_BOOTSTRAP goes to
     # rustdoc alone, through a wrapper: in cargo's environment, build scripts that watch it
     # (proc-macro2's) would run again and rebuild what depends on them.

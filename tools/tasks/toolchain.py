@@ -247,7 +247,10 @@ class DebianRoot:
             shutil.copy("/etc/resolv.conf", partial / "etc" / "resolv.conf")
             if self.packages:
                 inside = ["chroot", partial, "env", "DEBIAN_FRONTEND=noninteractive"]
-                apt_get = [*inside, "apt-get", "-q", "-o", "Acquire::Retries=3"]
+                # The archive reachable here is a mirror whose Release files can be older than
+                # their Valid-Until by this machine's clock (sid's: by a month): their signatures
+                # are still checked, their age is not.
+                apt_get = [*inside, "apt-get", "-q", "-o", "Acquire::Retries=3", "-o", "Acquire::Check-Valid-Until=false"]
                 with self._proc(partial):
                     setup(
                         ctx,
