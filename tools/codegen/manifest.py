@@ -1,4 +1,4 @@
-"""The operation manifest's half of the schema bundle (`core/src/ops/manifest.rs`), as one data
+"""The operation manifest's half of the schema bundle (`core/src/api/`), as one data
 model every language's templates read: namespaces and their calls (each operation, then the walk
 over its pages), the client options and the error classes."""
 
