@@ -6,12 +6,13 @@ audited against PyPI's advisories (`make test-audit`)."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
-from . import generated, layers, toolchain, versions
+from . import generated, layers, readme, toolchain, versions
 from .build import SwiftPackage
-from .context import ROOT, Context, Suite
+from .context import ROOT, TARGET, Context, Suite
 from .registry import suite, task
 
 RUFF_MYPY = toolchain.TOOLS / "venv" / "bin"  # the tools' virtualenv this program runs in
@@ -110,6 +111,12 @@ def lint(s: Suite) -> None:
     s.check("actionlint", [actionlint, "-no-color", "-oneline", "-shellcheck=", "-pyflakes="])
     toolchain.apt(s, "shellcheck")
     s.check("shellcheck", ["shellcheck", "--external-sources", *shell_files()])
+    # The README's shell programs too: the CLI's examples, which users copy and `make test-cli`
+    # runs with bash.
+    examples = TARGET / "readme-shell"
+    shutil.rmtree(examples, ignore_errors=True)
+    shell = [str(examples / name) for name in readme.named_files("The `adapty` command line", examples) if name.endswith(".sh")]
+    s.check("shellcheck (the README's shell examples)", ["shellcheck", "--shell=bash", *shell])
 
     python = python_files()
     s.check("ruff format", [RUFF_MYPY / "ruff", "format", "--check", "--quiet", *python])
