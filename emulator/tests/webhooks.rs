@@ -47,10 +47,9 @@ async fn a_purchase_sends_started_and_access_level_updated_as_adapty_does() {
     // Every event has its own id; the delivery log shows each as delivered.
     let ids: std::collections::BTreeSet<_> = got.iter().map(profile_event_id).collect();
     assert_eq!(ids.len(), got.len());
-    let (_, log) = t.control(Method::GET, "webhooks", None).await;
-    let states: Vec<_> = log.as_array().unwrap().iter().map(|d| (d["event_type"].clone(), d["state"].clone())).collect();
-    assert_eq!(states.len(), 3, "{log}");
-    assert!(states.iter().all(|(_, s)| s == "delivered"), "{log}");
+    let log = settled_log(&t).await;
+    assert_eq!(log.len(), 3, "{log:?}");
+    assert!(log.iter().all(|d| d["state"] == "delivered"), "{log:?}");
 }
 
 fn profile_event_id(e: &WebhookEvent) -> String {
@@ -159,9 +158,8 @@ async fn failing_endpoints_get_retries_on_the_schedule_and_the_log_shows_them() 
         .await;
     assert_eq!(status, 202, "{queued}");
     until(&inbox, |i| i.received.len() >= 4).await;
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let (_, log) = t.control(Method::GET, "webhooks", None).await;
-    let delivery = log.as_array().unwrap().iter().find(|d| d["event_type"] == "subscription_renewed").unwrap();
+    let log = settled_log(&t).await;
+    let delivery = log.iter().find(|d| d["event_type"] == "subscription_renewed").unwrap();
     let statuses: Vec<_> = delivery["attempts"].as_array().unwrap().iter().map(|a| a["status"].clone()).collect();
     assert_eq!(statuses, [json!(500), json!(503), json!(200)]);
     assert_eq!(delivery["state"], "delivered");
@@ -180,9 +178,8 @@ async fn failing_endpoints_get_retries_on_the_schedule_and_the_log_shows_them() 
         tokio::time::sleep(Duration::from_millis(30)).await;
     }
     until(&inbox, |i| i.received.len() >= 4).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let (_, log) = t.control(Method::GET, "webhooks", None).await;
-    let trials: Vec<_> = log.as_array().unwrap().iter().filter(|d| d["event_type"] == "trial_started").collect();
+    let log = settled_log(&t).await;
+    let trials: Vec<_> = log.iter().filter(|d| d["event_type"] == "trial_started").collect();
     assert_eq!((trials[0]["state"].clone(), trials[0]["attempts"].as_array().unwrap().len()), (json!("delivered"), 1));
     assert_eq!((trials[1]["state"].clone(), trials[1]["attempts"].as_array().unwrap().len()), (json!("failed"), 3));
     assert_eq!(events(&inbox)[0].raw_type.as_deref(), Some("trial_started"));
@@ -209,9 +206,8 @@ async fn no_answer_in_time_is_a_failed_attempt_and_renamed_events_go_out_renamed
     assert_eq!(t.send(grant).await.0, 200);
     until(&inbox, |i| i.received.len() >= 2).await;
     inbox.lock().unwrap().delay = Duration::ZERO;
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    let (_, log) = t.control(Method::GET, "webhooks", None).await;
-    let delivery = log.as_array().unwrap().iter().find(|d| d["event_type"] == "access_changed").unwrap();
+    let log = settled_log(&t).await;
+    let delivery = log.iter().find(|d| d["event_type"] == "access_changed").unwrap();
     let first = &delivery["attempts"][0];
     assert!(first["status"].is_null() && first["error"].as_str().unwrap().contains("no answer"), "{delivery}");
     let (auth, body) = inbox.lock().unwrap().received[1].clone();

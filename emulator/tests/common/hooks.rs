@@ -61,6 +61,20 @@ pub async fn until(inbox: &Shared, done: impl Fn(&Inbox) -> bool) {
     panic!("the endpoint never got what was expected: {:?}", inbox.lock().unwrap().received);
 }
 
+/// The delivery log once no delivery is pending any more (up to 5 s): the endpoint receives a
+/// request before the emulator records the answer, so the log lags the inbox.
+pub async fn settled_log(t: &T) -> Vec<Value> {
+    let mut log = Value::Null;
+    for _ in 0..500 {
+        log = t.control(Method::GET, "webhooks", None).await.1;
+        if log.as_array().is_some_and(|all| all.iter().all(|d| d["state"] != "pending")) {
+            return log.as_array().unwrap().clone();
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("a delivery stayed pending: {log}");
+}
+
 /// Every event received so far, read with the SDK (the secret checked), verification aside.
 pub fn events(inbox: &Shared) -> Vec<WebhookEvent> {
     let received = inbox.lock().unwrap().received.clone();
