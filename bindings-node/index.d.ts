@@ -21,9 +21,9 @@ import type {
   VirtualCurrencyTransactionPage,
   VirtualCurrencyTransactionParams,
   VirtualCurrencyTransactionResult,
-} from './lib/models';
+} from './lib/generated/models';
 
-export * from './lib/models';
+export * from './lib/generated/models';
 export * from './lib/webhooks';
 
 /** The settings of a client; each one left out is the core's default. */

@@ -1,4 +1,4 @@
-// The base of every error the package throws; lib/errors.js (generated from the core's error
+// The base of every error the package throws; lib/generated/errors.js (generated from the core's error
 // classes) derives the others from it.
 
 class AdaptyError extends Error {

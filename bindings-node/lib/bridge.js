@@ -1,4 +1,4 @@
-// Between the generated namespaces (lib/operations.js) and the native addon: each method hands
+// Between the generated namespaces (lib/generated/operations.js) and the native addon: each method hands
 // over its operation's description (`spec`) and its parameters; this turns them into the core's
 // snake_case arguments, runs the core operation, unwraps `{ ok }` / `{ error }` and converts the
 // result back. The walks run the core's walk over the pages of a list.
@@ -12,7 +12,7 @@
 // items it yields.
 
 const { AdaptyError } = require('./adapty_error');
-const { API_KIND, BY_CODE } = require('./errors');
+const { API_KIND, BY_CODE } = require('./generated/errors');
 const { fromCore, toCore } = require('./convert');
 const { background } = require('./native');
 

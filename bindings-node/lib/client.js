@@ -1,10 +1,10 @@
-// `Adapty`: a native core client and the namespaces of generated methods (lib/operations.js) on
+// `Adapty`: a native core client and the namespaces of generated methods (lib/generated/operations.js) on
 // it. Its Promise methods never block the event loop; their `*Sync` twins do.
 
-const { BY_CODE } = require('./errors');
+const { BY_CODE } = require('./generated/errors');
 const { errorFrom } = require('./bridge');
 const { nativeClient } = require('./native');
-const { coreOptions, namespaces } = require('./operations');
+const { coreOptions, namespaces } = require('./generated/operations');
 
 class Adapty {
   #native;

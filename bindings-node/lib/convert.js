@@ -1,8 +1,8 @@
 // Between the core's snake_case JSON and the package's camelCase objects, walking the field
-// tables generated from the core's models (lib/models.js). Custom attribute keys are user data
+// tables generated from the core's models (lib/generated/models.js). Custom attribute keys are user data
 // and pass through unchanged.
 
-const { MODELS, INPUTS } = require('./models');
+const { MODELS, INPUTS } = require('./generated/models');
 
 /**
  * A core result (snake_case JSON) as the model `name`, in camelCase.

@@ -1,5 +1,5 @@
 // Receiving Adapty's webhooks (lib/webhooks.js).
-import type { WebhookEvent, WebhookEventType } from './models';
+import type { WebhookEvent, WebhookEventType } from './generated/models';
 
 /** Options of `webhooks.constructEvent` and `webhooks.parseEvent`. */
 export interface WebhookOptions {

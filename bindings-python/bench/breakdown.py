@@ -20,7 +20,7 @@ from typing import Any
 
 import adapty_server
 from adapty_server import _native
-from adapty_server._models import Profile
+from adapty_server._generated.models import Profile
 
 BASE = os.environ["ADAPTY_BASE_URL"]
 KEY = os.environ["ADAPTY_API_KEY"]

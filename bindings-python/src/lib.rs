@@ -1,8 +1,8 @@
 //! `adapty_server._native`: the Python face of the Rust core.
 //!
 //! It only converts: Python data to JSON for the core's `ops::call`, the results' JSON text back
-//! to plain Python data for the generated models (`_models.py`, with Python's own `json`
-//! decoder), and the core's `Error` to the exception classes of `_exceptions.py`. A call runs
+//! to plain Python data for the generated models (`_generated/models.py`, with Python's own `json`
+//! decoder), and the core's `Error` to the exception classes of `_generated/exceptions.py`. A call runs
 //! blocking with the GIL released, or, given an asyncio future and its loop's [`Completions`], in
 //! the background, settling the future.
 
@@ -202,7 +202,7 @@ fn json_to_py(py: Python<'_>, json: &str) -> PyResult<Py<PyAny>> {
 fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let info = json_to_py(py, &e.to_json().to_string())?;
-        let exc = py.import("adapty_server._exceptions")?.getattr("_from_core")?.call1((info,))?;
+        let exc = py.import("adapty_server._generated.exceptions")?.getattr("_from_core")?.call1((info,))?;
         Ok(PyErr::from_value(exc))
     };
     build().unwrap_or_else(|err| err)

@@ -9,6 +9,7 @@
 //! ([`AdaptyError::error_class`]). List walks are the core's `ops::Walk` ([`NativeWalk`]): the
 //! cursor loop and its guard live there.
 
+#[path = "generated/error_class.rs"]
 mod error_class;
 
 use std::sync::Arc;

@@ -2,6 +2,7 @@
 //! validation, retries and errors; no HTTP code here). Every operation of the core's manifest is
 //! a command (`commands`), each profile operation also a resumable bulk job (`bulk`).
 
+#[path = "generated/bodies.rs"]
 mod bodies;
 mod bulk;
 mod checkpoint;

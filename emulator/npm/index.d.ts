@@ -1,9 +1,9 @@
 // Types of adapty-emulator: the binary started for tests, and its control plane.
 
-import { Control, type Happened } from './control.js';
+import { Control, type Happened } from './generated/control.js';
 
 // The control plane's types (control.d.ts, generated from the emulator's description).
-export type * from './control.js';
+export type * from './generated/control.js';
 
 /** The binary: $ADAPTY_EMULATOR_BIN, else this package's. */
 export function binaryPath(): string;

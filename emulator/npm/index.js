@@ -2,7 +2,7 @@
 
 const { spawn } = require('node:child_process');
 const path = require('node:path');
-const { Control } = require('./control.js');
+const { Control } = require('./generated/control.js');
 
 /** The binary: $ADAPTY_EMULATOR_BIN, else this package's. */
 function binaryPath() {
@@ -24,7 +24,7 @@ class EmulatorError extends Error {
 
 /**
  * One app of a running emulator: the one its `apiKey` addresses (every control-plane request carries it).
- * The requests are `Control`'s generated methods (control.js); this sends them.
+ * The requests are `Control`'s generated methods (generated/control.js); this sends them.
  */
 class Emulator extends Control {
   constructor(baseUrl, apiKey) {

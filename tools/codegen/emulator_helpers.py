@@ -1,15 +1,15 @@
 """The emulator helpers' control-plane methods and types, in Python and Node, from the control
 plane's OpenAPI document (the emulator's one description of it, emulator/src/http/control/routes.rs,
 printed by `adapty-emulator --print-openapi`):
-- emulator/python/src/adapty_emulator/_control.py: `Control`, the base of `adapty_emulator.Emulator`,
+- emulator/python/src/adapty_emulator/_generated/control.py: `Control`, the base of `adapty_emulator.Emulator`,
   with a method per helper of the document's `x-helpers`, and the TypedDicts of their answers;
-- emulator/npm/control.js and control.d.ts: `Control`, the base of the npm package's `Emulator`,
+- emulator/npm/generated/control.js and control.d.ts: `Control`, the base of the npm package's `Emulator`,
   with the same methods in camelCase, and the TypeScript types of their arguments and answers.
 
 Each helper's entry says how its arguments map onto the request (a path parameter, a body field,
 the whole body, the body's list) and what it returns (nothing, the answer, one field); the field's
 JSON Schema gives each language its type. `python` and `typescript` prepare the templates' data
-(templates/python/_control.py.j2, templates/typescript/control.{js,d.ts}.j2)."""
+(templates/python/control.py.j2, templates/typescript/control.{js,d.ts}.j2)."""
 
 from __future__ import annotations
 
@@ -447,7 +447,7 @@ class TypeScript:
 
 
 def python(document: dict[str, Any]) -> dict[str, Any]:
-    """The data of _control.py: each helper's Python view, and the TypedDicts its answers name."""
+    """The data of _generated/control.py: each helper's Python view, and the TypedDicts its answers name."""
     doc = Document(document)
     view = Python(doc)
     helpers = [view.view(h) for h in doc.helpers()]

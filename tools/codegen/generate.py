@@ -46,6 +46,11 @@ class Target:
         return f"{self.language}/{Path(self.path).name}.j2"
 
 
+def no_data(sources: Sources) -> dict[str, Any]:
+    """A template that reads nothing (a generated package's `__init__.py`)."""
+    return {}
+
+
 def of_manifest(context: Callable[[Manifest], dict[str, Any]]) -> Callable[[Sources], dict[str, Any]]:
     """A context read from the operation manifest."""
     return lambda sources: context(sources.manifest)
@@ -66,30 +71,34 @@ FILTERS: dict[str, dict[str, Callable[..., Any]]] = {
 """Each language's template filters: its naming, types and doc comments."""
 
 PYTHON_PACKAGE = "bindings-python/python/adapty_server"
+EMULATOR_PACKAGE = "emulator/python/src/adapty_emulator"
 KOTLIN = "bindings-swift/kotlin/src"
 SWIFT = "bindings-swift/swift"
 
 TARGETS = [
-    Target(f"{PYTHON_PACKAGE}/_models.py", "python", of_manifest(python.models)),
-    Target(f"{PYTHON_PACKAGE}/_operations.py", "python", of_manifest(python.operations)),
-    Target(f"{PYTHON_PACKAGE}/_exceptions.py", "python", of_manifest(python.exceptions)),
-    Target("bindings-node/lib/models.d.ts", "typescript", of_manifest(typescript.models)),
-    Target("bindings-node/lib/models.js", "typescript", of_manifest(typescript.models)),
+    Target(f"{PYTHON_PACKAGE}/_generated/__init__.py", "python", no_data),
+    Target(f"{PYTHON_PACKAGE}/_generated/models.py", "python", of_manifest(python.models)),
+    Target(f"{PYTHON_PACKAGE}/_generated/operations.py", "python", of_manifest(python.operations)),
+    Target(f"{PYTHON_PACKAGE}/_generated/exceptions.py", "python", of_manifest(python.exceptions)),
+    Target("bindings-node/lib/generated/models.d.ts", "typescript", of_manifest(typescript.models)),
+    Target("bindings-node/lib/generated/models.js", "typescript", of_manifest(typescript.models)),
+    Target("bindings-node/lib/generated/operations.js", "typescript", of_manifest(typescript.operations)),
+    Target("bindings-node/lib/generated/errors.js", "typescript", of_manifest(typescript.errors)),
+    # The package's entry points stay where package.json names them (`types`, `exports`).
     Target("bindings-node/index.d.ts", "typescript", of_manifest(typescript.operations)),
     Target("bindings-node/index.mjs", "typescript", of_manifest(typescript.errors)),
-    Target("bindings-node/lib/operations.js", "typescript", of_manifest(typescript.operations)),
-    Target("bindings-node/lib/errors.js", "typescript", of_manifest(typescript.errors)),
-    Target(f"{KOTLIN}/main/kotlin/io/adapty/server/Models.kt", "kotlin", of_manifest(kotlin.models)),
-    Target(f"{KOTLIN}/main/kotlin/io/adapty/server/Operations.kt", "kotlin", of_manifest(kotlin.operations)),
-    Target(f"{KOTLIN}/test/kotlin/io/adapty/server/VectorCalls.kt", "kotlin", of_manifest(kotlin.vector_calls)),
-    Target(f"{SWIFT}/Sources/AdaptyServer/Models.swift", "swift", of_manifest(swift.models)),
-    Target(f"{SWIFT}/Sources/AdaptyServer/Operations.swift", "swift", of_manifest(swift.operations)),
-    Target(f"{SWIFT}/Tests/AdaptyServerTests/VectorCalls.swift", "swift", of_manifest(swift.vector_calls)),
-    Target("bindings-swift/src/error_class.rs", "rust", of_manifest(rust.error_class)),
-    Target("cli/src/bodies.rs", "rust", of_manifest(rust.cli_bodies)),
-    Target("emulator/python/src/adapty_emulator/_control.py", "python", of_control(emulator_helpers.python)),
-    Target("emulator/npm/control.js", "typescript", of_control(emulator_helpers.typescript)),
-    Target("emulator/npm/control.d.ts", "typescript", of_control(emulator_helpers.typescript)),
+    Target(f"{KOTLIN}/main/kotlin/io/adapty/server/generated/Models.kt", "kotlin", of_manifest(kotlin.models)),
+    Target(f"{KOTLIN}/main/kotlin/io/adapty/server/generated/Operations.kt", "kotlin", of_manifest(kotlin.operations)),
+    Target(f"{KOTLIN}/test/kotlin/io/adapty/server/generated/VectorCalls.kt", "kotlin", of_manifest(kotlin.vector_calls)),
+    Target(f"{SWIFT}/Sources/AdaptyServer/Generated/Models.swift", "swift", of_manifest(swift.models)),
+    Target(f"{SWIFT}/Sources/AdaptyServer/Generated/Operations.swift", "swift", of_manifest(swift.operations)),
+    Target(f"{SWIFT}/Tests/AdaptyServerTests/Generated/VectorCalls.swift", "swift", of_manifest(swift.vector_calls)),
+    Target("bindings-swift/src/generated/error_class.rs", "rust", of_manifest(rust.error_class)),
+    Target("cli/src/generated/bodies.rs", "rust", of_manifest(rust.cli_bodies)),
+    Target(f"{EMULATOR_PACKAGE}/_generated/__init__.py", "python", no_data),
+    Target(f"{EMULATOR_PACKAGE}/_generated/control.py", "python", of_control(emulator_helpers.python)),
+    Target("emulator/npm/generated/control.js", "typescript", of_control(emulator_helpers.typescript)),
+    Target("emulator/npm/generated/control.d.ts", "typescript", of_control(emulator_helpers.typescript)),
 ]
 
 

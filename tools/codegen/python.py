@@ -1,14 +1,14 @@
 """Python's names, types and docstrings, prepared for `templates/python/`:
 
-- `_models.py`: every response model an immutable slotted class with `from_dict`/`to_dict`
+- `_generated/models.py`: every response model an immutable slotted class with `from_dict`/`to_dict`
   (plain code, so importing it costs no `dataclasses` work); closed string enums `Literal`
   aliases, open ones `str`; what requests take TypedDicts, so the keyword arguments of each
   method are typed: `ProfileParams` the `ProfileFields` of create and update, every `x-input`
   object a TypedDict of its own name (its required keys required), and each model that inputs
   also take a `{Name}Dict` twin, so a nested input is `Offer | OfferDict`.
-- `_operations.py`: `Adapty` and `AsyncAdapty`, and per namespace a blocking class and its async
+- `_generated/operations.py`: `Adapty` and `AsyncAdapty`, and per namespace a blocking class and its async
   twin side by side, each method with its docstring; `ProfileRef`, `DeleteResult`.
-- `_exceptions.py`: one exception class per error class of the manifest.
+- `_generated/exceptions.py`: one exception class per error class of the manifest.
 
 What they stand on is hand-written: `_convert.py`, `_client.py` (the bridge to the native module)
 and `_errors.py` (the base exception and the attributes of each kind)."""
@@ -206,7 +206,7 @@ def select_models(s: Schema) -> list[str]:
     return [{"raw": "dict[str, Any]"}.get(m, m) for m in [sel["default"], *sel["cases"].values()] if m != "none"]
 
 
-# _models.py
+# _generated/models.py
 
 
 @dataclass(frozen=True)
@@ -350,7 +350,7 @@ def escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
-# _operations.py
+# _generated/operations.py
 
 
 def docstring(
@@ -491,7 +491,7 @@ def operations(manifest: Manifest) -> dict[str, Any]:
     }
 
 
-# _exceptions.py
+# _generated/exceptions.py
 
 
 @dataclass(frozen=True)

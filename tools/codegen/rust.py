@@ -1,8 +1,8 @@
 """Rust's generated files, for `templates/rust/`:
 
-- `cli/src/bodies.rs`: each request body's fields as the `adapty` command line offers them (one
+- `cli/src/generated/bodies.rs`: each request body's fields as the `adapty` command line offers them (one
   `--flag` each).
-- `bindings-swift/src/error_class.rs`: the error taxonomy as a uniffi enum (`ErrorClass`), which
+- `bindings-swift/src/generated/error_class.rs`: the error taxonomy as a uniffi enum (`ErrorClass`), which
   uniffi turns into Swift's and Kotlin's, with each class's doc, parent, status and name; the
   uniffi `AdaptyError` tells its class by it.
 """

@@ -1,15 +1,15 @@
 """The Node package's names, types and JSDoc, prepared for `templates/typescript/`:
 
-- `lib/models.d.ts`: camelCase interfaces (nullable fields `T | null`, open enums
+- `lib/generated/models.d.ts`: camelCase interfaces (nullable fields `T | null`, open enums
   `'known' | (string & {})`); request-only objects (`x-input`) keep their name, response models
   that requests also take get a `...Input` twin whose optional fields may be left out;
   `ProfileFields` is the create/update body, every key optional.
-- `lib/models.js`: the field tables `lib/convert.js` walks to turn the core's snake_case JSON into
+- `lib/generated/models.js`: the field tables `lib/convert.js` walks to turn the core's snake_case JSON into
   those objects and inputs back.
-- `index.d.ts`: the package's whole typing, with each method's doc; `lib/operations.js`: a class
+- `index.d.ts`: the package's whole typing, with each method's doc; `lib/generated/operations.js`: a class
   per namespace whose methods, `*Sync` twins and walks each hand their operation's description
   to the runtime bridge (`lib/bridge.js`), type-checked (`// @ts-check`) against index.d.ts.
-- `lib/errors.js`: the error classes under the hand-written `AdaptyError`, by the core's code;
+- `lib/generated/errors.js`: the error classes under the hand-written `AdaptyError`, by the core's code;
   `index.mjs`: the ES module entry, with the same named exports as the CommonJS one.
 
 How a method takes its arguments: first, positionally, the path parameter (`paywallId`) and any
@@ -155,7 +155,7 @@ class Types:
         return "plain"
 
 
-# lib/models.d.ts and lib/models.js
+# lib/generated/models.d.ts and lib/generated/models.js
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ def models(manifest: Manifest) -> dict[str, Any]:
     }
 
 
-# index.d.ts and lib/operations.js
+# index.d.ts and lib/generated/operations.js
 
 
 def singular(namespace: str) -> str:
@@ -418,7 +418,7 @@ def operations(manifest: Manifest) -> dict[str, Any]:
         return f"{name}Api" if name in classes else name
 
     def param_tags(m: Method) -> str:
-        """The JSDoc typing a method's parameters in lib/operations.js."""
+        """The JSDoc typing a method's parameters in lib/generated/operations.js."""
         tags = [
             f"@param {{{' & '.join(alias(t) for t in p.type.split(' & '))}}} {f'[{p.name}]' if p.optional else p.name}"
             for p in m.params
@@ -443,7 +443,7 @@ def operations(manifest: Manifest) -> dict[str, Any]:
     }
 
 
-# lib/errors.js, index.mjs and the errors of index.d.ts
+# lib/generated/errors.js, index.mjs and the errors of index.d.ts
 
 
 def error_doc(e: ErrorClass) -> str:

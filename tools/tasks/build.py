@@ -177,7 +177,10 @@ def npm_binary_package(ctx: Context, package: Path, binary: Path, out: Path) -> 
     (stage / "bin").mkdir(parents=True)
     out.mkdir(parents=True, exist_ok=True)
     for name in ["package.json", *(f for f in manifest["files"] if f != "bin/" and not f.startswith("LICENSE-"))]:
-        shutil.copy(package / name, stage / name)
+        if name.endswith("/"):
+            shutil.copytree(package / name, stage / name)
+        else:
+            shutil.copy(package / name, stage / name)
     for name in ["LICENSE-MIT", "LICENSE-APACHE"]:
         shutil.copy(ROOT / name, stage / name)
     shutil.copy(binary, stage / "bin" / binary.name)

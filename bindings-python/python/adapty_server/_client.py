@@ -1,4 +1,4 @@
-"""The runtime bridge under the generated clients (`_operations.py`): the native client made from
+"""The runtime bridge under the generated clients (`_generated/operations.py`): the native client made from
 the settings, a call run blocking or awaited on the running loop, page walks as iterators, and
 Python values as the JSON the core reads. Operations themselves are all in the manifest."""
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _native
 from ._convert import Model
-from ._exceptions import UsageError
+from ._generated.exceptions import UsageError
 
 if TYPE_CHECKING:
     import asyncio

@@ -1,4 +1,4 @@
-"""What the generated models (`_models.py`) share: the immutable base class and date conversions."""
+"""What the generated models (`_generated/models.py`) share: the immutable base class and date conversions."""
 
 from __future__ import annotations
 

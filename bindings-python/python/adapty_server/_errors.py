@@ -1,4 +1,4 @@
-"""What the generated exception classes (`_exceptions.py`) stand on: the base class, the
+"""What the generated exception classes (`_generated/exceptions.py`) stand on: the base class, the
 attributes each kind of error carries, and building one from the core's error description."""
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import _native
-from ._exceptions import AdaptyError, WebhookAuthorizationError, WebhookPayloadError
-from ._models import AccessLevelUpdatedProperties, EventProperties, WebhookEvent, WebhookEventType
+from ._generated.exceptions import AdaptyError, WebhookAuthorizationError, WebhookPayloadError
+from ._generated.models import AccessLevelUpdatedProperties, EventProperties, WebhookEvent, WebhookEventType
 
 __all__ = [
     "construct_event",

@@ -36,7 +36,7 @@ from adapty_emulator import Emulator as _AppOfEmulator
 from adapty_emulator import EmulatorError, Happened
 from adapty_emulator import EmulatorProcess as _Process
 
-from .._operations import Adapty, AsyncAdapty
+from .._generated.operations import Adapty, AsyncAdapty
 
 __all__ = ["Emulator", "EmulatorError", "EmulatorProcess", "Happened"]
 

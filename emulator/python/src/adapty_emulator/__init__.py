@@ -10,7 +10,7 @@ plugin ``adapty_emulator.pytest_plugin`` gives the ``adapty_emulator`` fixture; 
 from __future__ import annotations
 
 from ._binary import binary_path
-from ._control import Happened
 from ._emulator import Emulator, EmulatorError, EmulatorProcess
+from ._generated.control import Happened
 
 __all__ = ["Emulator", "EmulatorError", "EmulatorProcess", "Happened", "binary_path"]

@@ -1,6 +1,6 @@
 """One app of a running emulator (:class:`Emulator`), and an emulator process (:class:`EmulatorProcess`).
 
-The control plane's requests are generated methods (`_control.Control`); this module sends them
+The control plane's requests are generated methods (`_generated.control.Control`); this module sends them
 and adds what is not one request: ``advance()`` in days, hours, minutes and seconds, the process.
 """
 
@@ -17,7 +17,7 @@ import urllib.request
 from typing import IO, Any, TypeVar
 
 from ._binary import binary_path
-from ._control import Control, Happened
+from ._generated.control import Control, Happened
 
 _Process = TypeVar("_Process", bound="EmulatorProcess")
 

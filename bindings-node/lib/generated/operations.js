@@ -2,34 +2,34 @@
 // Do not edit: change the operations' declarations (core/src/api/) and run `make codegen`.
 // @ts-check
 
-const { Namespace, call, callSync, walk, walkSync } = require('./bridge');
+const { Namespace, call, callSync, walk, walkSync } = require('../bridge');
 
-/** @typedef {import('../index').CreateRef} CreateRef */
-/** @typedef {import('../index').GrantAccessParams} GrantAccessParams */
-/** @typedef {import('../index').IntegrationIdentifiersInput} IntegrationIdentifiersInput */
-/** @typedef {import('../index').PaddleValidationParams} PaddleValidationParams */
-/** @typedef {import('../index').PaywallListAllOptions} PaywallListAllOptions */
-/** @typedef {import('../index').PaywallListOptions} PaywallListOptions */
-/** @typedef {import('../index').PaywallUpdateParams} PaywallUpdateParams */
-/** @typedef {import('../index').ProfileDeleteManyOptions} ProfileDeleteManyOptions */
-/** @typedef {import('../index').ProfileFields} ProfileFields */
-/** @typedef {import('../index').ProfileRef} ProfileRef */
-/** @typedef {import('../index').RefundSaverParams} RefundSaverParams */
-/** @typedef {import('../index').RevokeAccessParams} RevokeAccessParams */
-/** @typedef {import('../index').StripeValidationParams} StripeValidationParams */
-/** @typedef {import('../index').TransactionParams} TransactionParams */
-/** @typedef {import('../index').VirtualCurrencyCreateTransactionOptions} VirtualCurrencyCreateTransactionOptions */
-/** @typedef {import('../index').VirtualCurrencyListAllTransactionsOptions} VirtualCurrencyListAllTransactionsOptions */
-/** @typedef {import('../index').VirtualCurrencyListTransactionsOptions} VirtualCurrencyListTransactionsOptions */
-/** @typedef {import('../index').VirtualCurrencyTransactionParams} VirtualCurrencyTransactionParams */
-/** @typedef {import('../index').Profiles} ProfilesApi */
-/** @typedef {import('../index').Purchases} PurchasesApi */
-/** @typedef {import('../index').AccessLevels} AccessLevelsApi */
-/** @typedef {import('../index').RefundSaver} RefundSaverApi */
-/** @typedef {import('../index').Integrations} IntegrationsApi */
-/** @typedef {import('../index').Paywalls} PaywallsApi */
-/** @typedef {import('../index').VirtualCurrency} VirtualCurrencyApi */
-/** @typedef {import('../index').AdaptyOptions} AdaptyOptions */
+/** @typedef {import('../../index').CreateRef} CreateRef */
+/** @typedef {import('../../index').GrantAccessParams} GrantAccessParams */
+/** @typedef {import('../../index').IntegrationIdentifiersInput} IntegrationIdentifiersInput */
+/** @typedef {import('../../index').PaddleValidationParams} PaddleValidationParams */
+/** @typedef {import('../../index').PaywallListAllOptions} PaywallListAllOptions */
+/** @typedef {import('../../index').PaywallListOptions} PaywallListOptions */
+/** @typedef {import('../../index').PaywallUpdateParams} PaywallUpdateParams */
+/** @typedef {import('../../index').ProfileDeleteManyOptions} ProfileDeleteManyOptions */
+/** @typedef {import('../../index').ProfileFields} ProfileFields */
+/** @typedef {import('../../index').ProfileRef} ProfileRef */
+/** @typedef {import('../../index').RefundSaverParams} RefundSaverParams */
+/** @typedef {import('../../index').RevokeAccessParams} RevokeAccessParams */
+/** @typedef {import('../../index').StripeValidationParams} StripeValidationParams */
+/** @typedef {import('../../index').TransactionParams} TransactionParams */
+/** @typedef {import('../../index').VirtualCurrencyCreateTransactionOptions} VirtualCurrencyCreateTransactionOptions */
+/** @typedef {import('../../index').VirtualCurrencyListAllTransactionsOptions} VirtualCurrencyListAllTransactionsOptions */
+/** @typedef {import('../../index').VirtualCurrencyListTransactionsOptions} VirtualCurrencyListTransactionsOptions */
+/** @typedef {import('../../index').VirtualCurrencyTransactionParams} VirtualCurrencyTransactionParams */
+/** @typedef {import('../../index').Profiles} ProfilesApi */
+/** @typedef {import('../../index').Purchases} PurchasesApi */
+/** @typedef {import('../../index').AccessLevels} AccessLevelsApi */
+/** @typedef {import('../../index').RefundSaver} RefundSaverApi */
+/** @typedef {import('../../index').Integrations} IntegrationsApi */
+/** @typedef {import('../../index').Paywalls} PaywallsApi */
+/** @typedef {import('../../index').VirtualCurrency} VirtualCurrencyApi */
+/** @typedef {import('../../index').AdaptyOptions} AdaptyOptions */
 
 const PROFILES_GET = { op: 'profiles.get', profile: true, output: { kind: 'model', model: 'Profile' } };
 const PROFILES_CREATE = {
