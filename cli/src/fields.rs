@@ -54,8 +54,10 @@ impl Field {
         format!("{}{form}{null}", self.doc).trim().to_owned()
     }
 
-    /// The JSON value `text` stands for, or why it cannot be one.
-    pub fn parse(&self, text: &str) -> Result<Value, String> {
+    /// The JSON value `text` stands for, or why it cannot be one. `now` is the command's one
+    /// instant, so that every `now` of a command is the same time (`--purchased-at now
+    /// --originally-purchased-at now` must not come out a millisecond apart, in the wrong order).
+    pub fn parse(&self, text: &str, now: &str) -> Result<Value, String> {
         if self.nullable && text == "null" {
             return Ok(Value::Null);
         }
@@ -64,7 +66,7 @@ impl Field {
             Kind::Text(_) => Ok(Value::String(text.to_owned())),
             Kind::OneOf(values) if values.contains(&text) => Ok(Value::String(text.to_owned())),
             Kind::OneOf(values) => Err(wrong(&format!("one of {}", values.join(", ")))),
-            Kind::DateTime if text == "now" => Ok(Value::String(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true))),
+            Kind::DateTime if text == "now" => Ok(Value::String(now.to_owned())),
             Kind::DateTime => chrono::DateTime::parse_from_rfc3339(text)
                 .map(|_| Value::String(text.to_owned()))
                 .map_err(|_| wrong("an ISO 8601 date and time with its offset (e.g. 2026-01-31T10:00:00Z) or `now`")),

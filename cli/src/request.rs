@@ -18,11 +18,14 @@ pub struct Template {
     pub op: &'static Operation,
     args: Map<String, Value>,
     fields: Option<Map<String, Value>>,
+    /// What `now` reads as, in flags and in every input of a bulk job: when the command started.
+    now: String,
 }
 
 impl Template {
     /// Reads the flags of `op`'s command; an error names the flag.
     pub fn from_matches(op: &'static Operation, m: &ArgMatches) -> Result<Self, String> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let mut args = Map::new();
         let text = |name: &str| m.try_get_one::<String>(name).ok().flatten().cloned();
         if op.profile != Addressing::None {
@@ -50,13 +53,13 @@ impl Template {
                 };
                 for field in bodies::fields(model) {
                     if let Some(v) = text(field.name) {
-                        body.insert(field.name.into(), field.parse(&v)?);
+                        body.insert(field.name.into(), field.parse(&v, &now)?);
                     }
                 }
                 Some(body)
             }
         };
-        Ok(Self { op, args, fields })
+        Ok(Self { op, args, fields, now })
     }
 
     /// The arguments of one call.
@@ -81,7 +84,7 @@ impl Template {
                 let field = self.op.body.and_then(|model| bodies::fields(model).iter().find(|f| f.name == key));
                 // CSV gives text: read it as the flag would be read.
                 let value = match (field, value) {
-                    (Some(f), Value::String(s)) if !matches!(f.kind, crate::fields::Kind::Text(_)) => f.parse(s)?,
+                    (Some(f), Value::String(s)) if !matches!(f.kind, crate::fields::Kind::Text(_)) => f.parse(s, &self.now)?,
                     _ => value.clone(),
                 };
                 fields.insert(key, value);

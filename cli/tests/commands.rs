@@ -139,6 +139,10 @@ fn every_operation_runs() {
     let journal = emu.control("GET", "journal", None);
     let methods: Vec<_> = journal.as_array().unwrap().iter().map(|r| format!("{} {}", r["method"], r["status"])).collect();
     assert!(methods.iter().all(|m| m.ends_with(" 200") || m.ends_with(" 204")), "{methods:?}");
+    // Every `now` of one command is the same instant.
+    let set = journal.as_array().unwrap().iter().find(|r| r["path"].as_str().unwrap().ends_with("/purchase/set/transaction/")).unwrap();
+    let body: Value = serde_json::from_str(set["body"].as_str().unwrap()).unwrap();
+    assert!(body["purchased_at"].is_string() && body["purchased_at"] == body["originally_purchased_at"], "{body}");
 }
 
 #[test]
