@@ -15,8 +15,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use adapty_server::events::Event;
 use adapty_server::ops::{self, Json};
-use adapty_server::{Client as CoreClient, Config, Error};
+use adapty_server::{Client as CoreClient, Config, Error, RequestOptions};
 use completions::Completions;
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyTypeError;
@@ -63,20 +64,53 @@ impl Client {
         self.inner.config().api_version().as_str()
     }
 
-    /// Runs the core operation `op` (e.g. `"profiles.get"`) with `args` (see `adapty_server::ops`):
-    /// blocking, or in the background settling `future` (see [`run`]).
-    #[pyo3(signature = (op, args, completions=None, future=None))]
+    /// Runs the core operation `op` (e.g. `"profiles.get"`) with `args` (see `adapty_server::ops`)
+    /// and the call's `options` (`RequestOptions::from_json`): blocking, or in the background
+    /// settling `future` (see [`run`]). With `raw`, the result is `{"data", "response"}`.
+    #[pyo3(signature = (op, args, options=None, raw=false, completions=None, future=None))]
+    #[allow(clippy::too_many_arguments)]
     fn call(
         &self,
         py: Python<'_>,
         op: String,
         args: &Bound<'_, PyDict>,
+        options: Option<&Bound<'_, PyDict>>,
+        raw: bool,
         completions: Option<Py<Completions>>,
         future: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let args = py_to_json(args.as_any(), "")?;
-        let client = self.inner.clone();
-        run(py, Box::pin(async move { ops::call(&client, &op, &args).await }), completions.zip(future))
+        let client = match options {
+            Some(options) => self.with_options(py, options)?.inner,
+            None => self.inner.clone(),
+        };
+        let op: Op = if raw {
+            Box::pin(async move { ops::observe::call_raw(&client, &op, &args).await.map(|r| r.to_json()) })
+        } else {
+            Box::pin(async move { ops::call(&client, &op, &args).await })
+        };
+        run(py, op, completions.zip(future))
+    }
+
+    /// A client sharing this one's settings, pool and listeners, with `options` over its own.
+    fn with_options(&self, py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Client> {
+        let options = py_to_json(options.as_any(), "")?;
+        let options = RequestOptions::from_json(&options).map_err(|e| to_py_err(py, Error::Validation(e)))?;
+        let inner = self.inner.with_options(&options).map_err(|e| to_py_err(py, e))?;
+        Ok(Client { inner })
+    }
+
+    /// Calls `callback` with each request event's JSON text (`adapty_server::events`), on the
+    /// thread the request runs on.
+    fn listen(&self, callback: Py<PyAny>) {
+        self.inner.add_listener(move |event: &Event<'_>| {
+            let text = event.to_json();
+            shutdown::attach(|py| {
+                if let Err(e) = callback.call1(py, (text,)) {
+                    e.write_unraisable(py, Some(callback.bind(py)));
+                }
+            });
+        });
     }
 
     /// A walk over every page of the list operation `op` (see `adapty_server::ops::Walk`).

@@ -7,7 +7,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use adapty_server::ops::observe::{self, Sent};
+use adapty_server::ops::observe::{self, Raw};
 use adapty_server::{Client, Error};
 use serde_json::{Map, Value, json};
 use tokio::sync::Mutex;
@@ -40,16 +40,11 @@ fn invalid(message: &str) -> Outcome {
 }
 
 /// An input's outcome from its call.
-fn outcome(result: Result<adapty_server::ops::Json, Error>, sent: Option<Sent>) -> Outcome {
+fn outcome(result: Result<Raw<adapty_server::ops::Json>, Error>) -> Outcome {
     match result {
-        Ok(_) => Outcome {
-            ok: true,
-            status: sent.as_ref().map(|s| s.status),
-            error_code: None,
-            request_id: sent.and_then(|s| s.request_id),
-            error: None,
-            note: None,
-        },
+        Ok(Raw { response, .. }) => {
+            Outcome { ok: true, status: Some(response.status), error_code: None, request_id: response.request_id, error: None, note: None }
+        }
         Err(e) => {
             let api = e.api();
             Outcome {
@@ -179,7 +174,7 @@ impl Job {
                                 error: None,
                                 note: Some("dry run".into()),
                             },
-                            Err(e) => outcome(Err(e), None),
+                            Err(e) => outcome(Err(e)),
                         },
                     };
                     outcomes.insert(i, outcome);
@@ -248,8 +243,7 @@ impl Run {
                         return self.fail_writing(e);
                     }
                 }
-                let (result, sent) = observe::call_observed(&self.client, self.op, args).await;
-                outcome(result, sent)
+                outcome(observe::call_raw(&self.client, self.op, args).await)
             }
         };
         if result.status == Some(401) {

@@ -7,12 +7,12 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
-use crate::api::manifest::{CLIENT_OPTIONS, ERROR_CLASSES, Operation, Output};
+use crate::api::manifest::{CALL_OPTIONS, CLIENT_OPTIONS, ERROR_CLASSES, Operation, Output};
 use crate::api::operations::{NAMESPACES, OPERATIONS};
 use crate::models::*;
 
 /// The schema bundle: `{"roots": {name: schema}, "$defs": {...}, "operations": [...],
-/// "namespaces": [...], "client_options": [...], "errors": [...], "error_info": {...}}`: every public model, and the operation
+/// "namespaces": [...], "client_options": [...], "call_options": [...], "errors": [...], "error_info": {...}}`: every public model, and the operation
 /// manifest ([`crate::api::manifest`]). Request bodies carry `x-input: true` (generators make
 /// them input types); the rest are responses.
 pub fn models() -> Value {
@@ -61,6 +61,7 @@ pub fn models() -> Value {
         "operations": OPERATIONS,
         "namespaces": namespaces,
         "client_options": CLIENT_OPTIONS,
+        "call_options": CALL_OPTIONS,
         "errors": ERROR_CLASSES,
         "error_info": error_info,
     })

@@ -288,11 +288,10 @@ async fn observed_calls_checks_and_a_shared_retry_after() {
     assert_eq!(refused.kind(), adapty_server::ErrorKind::Validation);
     assert!(env.control.journal().await.is_empty(), "a check sends nothing");
 
-    let (result, sent) = observe::call_observed(&client, "accessLevels.grant", &grant(json!({ "access_level_id": "premium" }))).await;
-    assert!(result.is_ok());
-    let sent = sent.unwrap();
+    let sent = observe::call_raw(&client, "accessLevels.grant", &grant(json!({ "access_level_id": "premium" }))).await.unwrap().response;
     let journal = env.control.journal().await;
-    assert_eq!((sent.status, sent.request_id.as_deref()), (200, journal[0]["request_id"].as_str()));
+    assert_eq!((sent.status, sent.request_id.as_deref(), sent.retries), (200, journal[0]["request_id"].as_str(), 0));
+    assert_eq!(sent.headers.get("request-id").map(String::as_str), journal[0]["request_id"].as_str(), "the headers are kept");
 
     // One request meets a 429 asking for 1 s; a second request started meanwhile waits it out.
     env.control.fault(json!({ "method": "GET", "status": 429, "retry_after": "1", "times": 1 })).await;

@@ -84,6 +84,17 @@ class ClientOption:
 
 
 @dataclass(frozen=True)
+class CallOption:
+    """An option of one call (`client_wide`: also of `with_options`): `kind` is `seconds`, `count`,
+    `pairs` (names to text) or `object` (JSON fields)."""
+
+    name: str
+    kind: str
+    client_wide: bool
+    doc: str
+
+
+@dataclass(frozen=True)
 class ErrorClass:
     """A class of the error taxonomy: `code` is the core's `kind` or `api_kind` that picks it,
     `name` its class name (`NotFoundError`), `status` the HTTP status it stands for (`404`,
@@ -115,6 +126,7 @@ class Manifest:
             )
             for ns in bundle["namespaces"]
         ]
+        self.call_options = [CallOption(o["name"], o["kind"], o["client_wide"], o["doc"]) for o in bundle["call_options"]]
         self.client_options = [
             ClientOption(o["name"], o["kind"], o["env"], o["default"], o["doc"]) for o in bundle["client_options"]
         ]

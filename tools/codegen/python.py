@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .manifest import API_VERSIONS, Call, ClientOption, Manifest, Param, snake, split_doc
+from .manifest import API_VERSIONS, Call, CallOption, ClientOption, Manifest, Param, snake, split_doc
 from .render import fill, one_line, quoted
 from .schema_bundle import Bundle, Schema, nullable_inner, ref_name, scalar
 
@@ -43,7 +43,21 @@ INPUT_SCALARS = {"date-time": "_dt.datetime | str", "date": "_dt.date | str"}
 """Inputs take dates and datetimes as objects or as ISO 8601 text."""
 
 PARAM_TYPES = {"text": "str", "count": "int", "profile_refs": "Iterable[ProfileRef]"}
-OPTION_TYPES = {"text": "str", "seconds": "float", "count": "int", "api_version": "ApiVersion"}
+OPTION_TYPES = {
+    "text": "str",
+    "seconds": "float",
+    "count": "int",
+    "api_version": "ApiVersion",
+    "pairs": "Mapping[str, str | int | float | bool]",
+    "object": "Mapping[str, Any]",
+}
+CALL_OPTION_NAMES = {"headers": "extra_headers"}
+"""Python's name of a call option where it differs from the core's (openai-python's spelling)."""
+
+
+def call_option_name(o: CallOption) -> str:
+    return CALL_OPTION_NAMES.get(o.name, o.name)
+
 
 PROFILE_KEYS = {
     "profile_id": "Adapty's id of the profile.",
@@ -390,11 +404,20 @@ class Method:
     refs: str | None
     entries: list[tuple[str, str]]
 
-    def returns(self, twin: Twin) -> str:
+    parse: str
+    """What reads the core's JSON result (the model's `from_dict`, ...)."""
+
+    def returns(self, twin: Twin, raw: bool = False) -> str:
         c = self.call
         if c.is_walk:
             return f"{'AsyncIterator' if twin.is_async else 'Iterator'}[{c.model}]"
-        return {"nothing": "None", "model": c.model or "", "delete_results": "list[DeleteResult]"}[c.output]
+        data = {"nothing": "None", "model": c.model or "", "delete_results": "list[DeleteResult]"}[c.output]
+        return f"APIResponse[{data}]" if raw else data
+
+    @property
+    def has_raw(self) -> bool:
+        """Whether `with_raw_response` has it: one request's call (not a walk, not a bulk call)."""
+        return not self.call.is_walk and self.call.output != "delete_results"
 
 
 def method(manifest: Manifest, types: Types, c: Call) -> Method:
@@ -403,6 +426,8 @@ def method(manifest: Manifest, types: Types, c: Call) -> Method:
     params = [f"{p.name}: {PARAM_TYPES[p.kind]}" for p in positional]
     keywords = [f"{k}: str | None = None" for k in PROFILE_KEYS] if c.takes_profile else []
     keywords += [f"{p.name}: {PARAM_TYPES[p.kind]} | None = None" for p in keyword_params]
+    if not c.is_walk:
+        keywords += [f"{call_option_name(o)}: {OPTION_TYPES[o.kind]} | None = None" for o in manifest.call_options]
     if keywords:
         params += ["*", *keywords]
     if c.body:
@@ -418,10 +443,27 @@ def method(manifest: Manifest, types: Types, c: Call) -> Method:
         [(k, text, []) for k, text in PROFILE_KEYS.items()] if c.takes_profile else []
     )
     args += [(p.name, param_doc(p), []) for p in positional + keyword_params]
+    if not c.is_walk:
+        args += [(call_option_name(o), call_option_doc(o), []) for o in manifest.call_options]
     if c.body:
         args.append(body_doc(manifest.models, types, c.body))
     name = snake(c.method)
-    return Method(name, params, docstring(8, summary, rest, args), c, c.refs.name if c.refs else None, entries)
+    refs = c.refs.name if c.refs else None
+    parse = {
+        "nothing": "_nothing",
+        "model": f"{c.model}.from_dict",
+        "delete_results": f"lambda errors: _delete_results({refs}, errors)",
+    }.get(c.output, "")
+    return Method(name, params, docstring(8, summary, rest, args), c, refs, entries, parse)
+
+
+def call_option_doc(o: CallOption) -> str:
+    return o.doc + (" In seconds." if o.kind == "seconds" else "")
+
+
+def call_options_entry(options: list[CallOption]) -> str:
+    """The dict of a call's options, as the core reads them, from the method's parameters."""
+    return "{" + ", ".join(f'"{o.name}": {call_option_name(o)}' for o in options) + "}"
 
 
 def param_doc(p: Param) -> str:
@@ -448,6 +490,8 @@ def client_init_doc(options: list[ClientOption]) -> str:
         elif o.default is not None:
             text += " " + default_doc(o.default)
         args.append((o.name, text, []))
+    hooks = "Functions called with each request event (a dict), by its type: `request` before each attempt, `response` after it."
+    args.append(("event_hooks", hooks + " They run on the SDK's threads: keep them quick.", []))
     return docstring(
         8, "A client with these settings; a setting left as None is unset, and the core applies its default.", (), args
     )
@@ -475,6 +519,7 @@ def operations(manifest: Manifest) -> dict[str, Any]:
     params += [f"{o.name}: {OPTION_TYPES[o.kind]} | None = None" for o in options[1:]]
     deletes = [snake(c.method) for c in manifest.operations if c.output == "delete_results"]
     public = [f"{t.prefix}Adapty" for t in TWINS] + [t.cls(ns.name) for t in TWINS for ns in manifest.namespaces]
+    raw_public = [t.cls(ns.name) + "WithRawResponse" for t in TWINS for ns in manifest.namespaces]
     return {
         "twins": TWINS,
         "namespaces": namespaces,
@@ -483,11 +528,13 @@ def operations(manifest: Manifest) -> dict[str, Any]:
         "profile_keys": PROFILE_KEYS,
         "delete_method": deletes[0] if deletes else None,
         "client_params": params,
+        "call_options": call_options_entry(manifest.call_options),
+        "client_wide": [(o, OPTION_TYPES[o.kind]) for o in manifest.call_options if o.client_wide],
         "client_doc": client_init_doc(options),
         "options": options,
         "models": sorted(results),
         "typed_dicts": sorted(bodies),
-        "public": [*public, "ProfileRef", "DeleteResult", "ApiVersion"],
+        "public": [*public, *raw_public, "ProfileRef", "DeleteResult", "ApiVersion"],
     }
 
 

@@ -1,15 +1,18 @@
 """The runtime bridge under the generated clients (`_generated/operations.py`): the native client made from
-the settings, a call run blocking or awaited on the running loop, page walks as iterators, and
-Python values as the JSON the core reads. Operations themselves are all in the manifest."""
+the settings, a call run blocking or awaited on the running loop (with its options, or for its raw
+response), page walks as iterators, event hooks, and Python values as the JSON the core reads.
+Operations themselves are all in the manifest."""
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
+import json
 import sys
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import _native
 from ._convert import Model
@@ -38,18 +41,78 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+EventHook = Callable[[dict[str, Any]], object]
+"""Called with each request event: `type` (`request` or `response`), `operation`, `method`,
+`url`, `attempt`, and on response `status`, `request_id`, `elapsed_ms`, `error_kind`."""
+
+EVENT_TYPES = ("request", "response")
+
+
+def _nothing(_: Any) -> None:
+    """The result of a call that returns nothing."""
+
+
+class APIResponse(Generic[_T]):
+    """A call's response: `status_code`, `headers` (names in lower case), `request_id` (what
+    Adapty's support asks for), `retries` (attempts before the one that succeeded), and
+    `parse()`, the call's result."""
+
+    __slots__ = ("status_code", "headers", "request_id", "retries", "_data", "_parse")
+
+    def __init__(self, raw: dict[str, Any], parse: Callable[[Any], _T]) -> None:
+        response = raw["response"]
+        self.status_code: int = response["status"]
+        self.headers: dict[str, str] = response["headers"]
+        self.request_id: str | None = response["request_id"]
+        self.retries: int = response["retries"]
+        self._data = raw["data"]
+        self._parse = parse
+
+    def parse(self) -> _T:
+        """The call's result, as the call itself returns it."""
+        return self._parse(self._data)
+
+    def __repr__(self) -> str:
+        return f"APIResponse(status_code={self.status_code}, request_id={self.request_id!r}, retries={self.retries})"
+
+
+def _dispatch(hooks: dict[str, list[EventHook]], text: str) -> None:
+    """Hands one event from the core to the hooks of its type."""
+    event = json.loads(text)
+    for hook in hooks.get(event["type"], ()):
+        hook(event)
+
+
 class _ClientBase:
     """The native client both clients run on. `options` are the core's settings, None for unset."""
 
-    def __init__(self, options: dict[str, Any]) -> None:
+    def __init__(self, options: dict[str, Any], event_hooks: Mapping[str, Iterable[EventHook]] | None = None) -> None:
         native = _native.Client({**options, "language": ["python", sys.version.split()[0]]})
         self._native: _native.Client | None = native
         self._description = f"base_url={native.base_url!r}, api_version={native.api_version!r}"
+        unknown = set(event_hooks or ()) - set(EVENT_TYPES)
+        if unknown:
+            raise TypeError(f"event_hooks: unknown event type(s) {sorted(unknown)}; the types are {list(EVENT_TYPES)}")
+        self.event_hooks: dict[str, list[EventHook]] = {t: list((event_hooks or {}).get(t, ())) for t in EVENT_TYPES}
+        """The hooks by event type; change the lists to add or remove one. The core tells them
+        only if `event_hooks` was given when the client was made."""
+        if event_hooks is not None:
+            hooks = self.event_hooks
+            native.listen(lambda text: _dispatch(hooks, text))
 
     def _client(self) -> _native.Client:
         if self._native is None:
             raise UsageError("the client is closed")
         return self._native
+
+    def _with_options(self, options: dict[str, Any]) -> Self:
+        """A copy on a native client with `options` over this one's; its namespaces are its own."""
+        clone = copy.copy(self)
+        clone._native = self._client().with_options(_jsonable(options))
+        for name, value in vars(self).items():
+            if isinstance(value, _Namespace):
+                setattr(clone, name, type(value)(clone))
+        return clone
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._description})"
@@ -84,10 +147,15 @@ class _Namespace:
         self._owner = client
 
 
+def _call_options(options: dict[str, Any]) -> dict[str, Any] | None:
+    """A call's options as the core reads them; None when none is given (the common case)."""
+    return _jsonable(options) if any(v is not None for v in options.values()) else None
+
+
 class _BlockingNamespace(_Namespace):
-    def _run(self, op: str, args: dict[str, Any]) -> Any:
-        """The JSON result of the core's operation `op`, the GIL released while it runs."""
-        return self._owner._client().call(op, args)
+    def _run(self, op: str, args: dict[str, Any], options: dict[str, Any], parse: Callable[[Any], _T]) -> _T:
+        """The result of the core's operation `op`, read by `parse`; the GIL released while it runs."""
+        return parse(self._owner._client().call(op, args, _call_options(options)))
 
     def _walk(self, op: str, args: dict[str, Any], item: Callable[[Any], _T]) -> Iterator[_T]:
         """Every item of every page of the list `op` starts, each page fetched as the iteration
@@ -97,11 +165,17 @@ class _BlockingNamespace(_Namespace):
             yield from map(item, items)
 
 
+class _BlockingRawNamespace(_Namespace):
+    def _run(self, op: str, args: dict[str, Any], options: dict[str, Any], parse: Callable[[Any], _T]) -> APIResponse[_T]:
+        """`_BlockingNamespace._run`, returning the response with the result."""
+        return APIResponse(self._owner._client().call(op, args, _call_options(options), True), parse)
+
+
 class _AsyncNamespace(_Namespace):
-    async def _run(self, op: str, args: dict[str, Any]) -> Any:
+    async def _run(self, op: str, args: dict[str, Any], options: dict[str, Any], parse: Callable[[Any], _T]) -> _T:
         """`_BlockingNamespace._run`, awaited on the running loop."""
-        native = self._owner._client()
-        return await _await(lambda completions, future: native.call(op, args, completions, future))
+        native, call_options = self._owner._client(), _call_options(options)
+        return parse(await _await(lambda completions, future: native.call(op, args, call_options, False, completions, future)))
 
     async def _walk(self, op: str, args: dict[str, Any], item: Callable[[Any], _T]) -> AsyncIterator[_T]:
         """`_BlockingNamespace._walk` as an async iterator."""
@@ -109,6 +183,15 @@ class _AsyncNamespace(_Namespace):
         while (items := await _await(walk.next)) is not None:
             for x in items:
                 yield item(x)
+
+
+class _AsyncRawNamespace(_Namespace):
+    async def _run(self, op: str, args: dict[str, Any], options: dict[str, Any], parse: Callable[[Any], _T]) -> APIResponse[_T]:
+        """`_AsyncNamespace._run`, returning the response with the result."""
+        native, call_options = self._owner._client(), _call_options(options)
+        return APIResponse(
+            await _await(lambda completions, future: native.call(op, args, call_options, True, completions, future)), parse
+        )
 
 
 _Start = Callable[[_native.Completions, "asyncio.Future[Any]"], _native.Pending]

@@ -1,6 +1,7 @@
 """The Rust extension. Private: use `adapty_server.Adapty` / `AsyncAdapty`."""
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 CORE_VERSION: str
@@ -22,8 +23,16 @@ class Client:
     def api_version(self) -> str: ...
     def __init__(self, options: dict[str, Any]) -> None: ...
     def call(
-        self, op: str, args: dict[str, Any], completions: Completions | None = None, future: asyncio.Future[Any] | None = None
+        self,
+        op: str,
+        args: dict[str, Any],
+        options: dict[str, Any] | None = None,
+        raw: bool = False,
+        completions: Completions | None = None,
+        future: asyncio.Future[Any] | None = None,
     ) -> Any: ...
+    def with_options(self, options: dict[str, Any]) -> Client: ...
+    def listen(self, callback: Callable[[str], None]) -> None: ...
     def walk(self, op: str, args: dict[str, Any]) -> Walk: ...
 
 def webhook_event(

@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use crate::models::config::Config;
 use crate::models::error::Error;
+use crate::models::options::RequestOptions;
+use crate::transport::events::{Listener, ListenerId};
 use crate::transport::http::Transport;
 
 /// The async client. Cheap to clone; clones share settings and the process-wide pool. Its
@@ -42,6 +44,24 @@ impl Client {
         BlockingClient { inner: self.clone() }
     }
 
+    /// A client sharing this one's settings, pool and listeners, whose calls use `options` over
+    /// this client's own: `client.with_options(RequestOptions::new().timeout(..))` for every
+    /// call of the new client, or for one call. Cheap; a wrong header fails here.
+    pub fn with_options(&self, options: &RequestOptions) -> Result<Client, Error> {
+        Ok(Client { transport: Arc::new(self.transport.with_options(options)?) })
+    }
+
+    /// Tells `listener` of every attempt of every request of this client and of every client
+    /// made from it ([`Client::with_options`], [`Client::blocking`]), before and after.
+    pub fn add_listener(&self, listener: impl Listener) -> ListenerId {
+        self.transport.listeners().add(Arc::new(listener))
+    }
+
+    /// Stops telling the listener `id`; `false` if it was not registered.
+    pub fn remove_listener(&self, id: ListenerId) -> bool {
+        self.transport.listeners().remove(id)
+    }
+
     pub(crate) fn transport(&self) -> &Arc<Transport> {
         &self.transport
     }
@@ -66,5 +86,10 @@ impl BlockingClient {
     /// The async twin sharing this client's settings.
     pub fn async_client(&self) -> &Client {
         &self.inner
+    }
+
+    /// See [`Client::with_options`].
+    pub fn with_options(&self, options: &RequestOptions) -> Result<BlockingClient, Error> {
+        Ok(self.inner.with_options(options)?.blocking())
     }
 }

@@ -199,7 +199,7 @@ macro_rules! operations {
         impl $Ns<'_> {
             $(#[doc = $doc])*
             pub async fn $rust(&self, $($arg: $arg_ty),*) -> Result<$output, $crate::models::error::Error> {
-                let request = $request(&$CONST, self.transport.config(), $($arg),*)?;
+                let request = $request(&$CONST, self.transport.config(), $($arg),*)?.operation($CONST.name);
                 <$output as $crate::api::answer::Answer>::receive(self.transport, request).await
             }
         }

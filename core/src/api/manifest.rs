@@ -152,7 +152,51 @@ pub enum OptionKind {
     Count,
     /// One of `v1`, `v2`.
     ApiVersion,
+    /// Names to text values (headers, query parameters).
+    Pairs,
+    /// A JSON object (body fields).
+    Object,
 }
+
+/// One option of a call ([`crate::models::RequestOptions::from_json`] reads them by `name`):
+/// what every language's per-call options and `with_options` take.
+#[derive(Debug, Serialize)]
+pub struct CallOption {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    /// Whether `with_options` takes it too (a client's every call), not only one call.
+    pub client_wide: bool,
+    pub doc: &'static str,
+}
+
+/// Every option of a call, in the order languages take them.
+pub const CALL_OPTIONS: &[CallOption] = &[
+    CallOption {
+        name: "timeout",
+        kind: OptionKind::Seconds,
+        client_wide: true,
+        doc: "Time allowed for one attempt, instead of the client's.",
+    },
+    CallOption {
+        name: "max_retries",
+        kind: OptionKind::Count,
+        client_wide: true,
+        doc: "Retries after the first attempt, instead of the client's.",
+    },
+    CallOption {
+        name: "headers",
+        kind: OptionKind::Pairs,
+        client_wide: true,
+        doc: "Extra headers; those the SDK sets (`Authorization`, the profile and idempotency headers) are refused.",
+    },
+    CallOption { name: "extra_query", kind: OptionKind::Pairs, client_wide: false, doc: "Extra query parameters." },
+    CallOption {
+        name: "extra_body",
+        kind: OptionKind::Object,
+        client_wide: false,
+        doc: "Extra body fields the SDK does not know yet; a field it knows is refused (give it as one, where it is checked).",
+    },
+];
 
 /// Every client setting [`crate::models::config::Config::from_json`] reads, in the order constructors take them.
 pub const CLIENT_OPTIONS: &[ClientOption] = &[

@@ -67,7 +67,7 @@ fn get(op: &Operation, _: &Config, paywall_id: &str) -> Result<ApiRequest, Error
 
 fn update(op: &Operation, _: &Config, paywall_id: &str, params: &PaywallUpdateParams) -> Result<ApiRequest, Error> {
     params.validate()?;
-    paywall_request(op, paywall_id)?.json(params)
+    paywall_request(op, paywall_id)?.body(params)
 }
 
 /// A request to `op` about one paywall. A paywall id is a UUID; checked here so a wrong one

@@ -71,7 +71,7 @@ fn request(op: &Operation, config: &Config, headers: Headers, replay: Replay) ->
 fn write(op: &Operation, config: &Config, mut headers: Headers, params: &ProfileParams, replay: Replay) -> Result<ApiRequest, Error> {
     params.validate(config.api_version())?;
     headers.extend(params.platform.iter().map(|p| (PLATFORM_HEADER, p.as_str().to_owned())));
-    request(op, config, headers, replay).json(params)
+    request(op, config, headers, replay).body(params)
 }
 
 fn get(op: &Operation, config: &Config, profile: &ProfileRef) -> Result<ApiRequest, Error> {
@@ -132,6 +132,7 @@ impl Profiles<'_> {
         let jobs: Vec<Result<ApiRequest, Error>> = refs
             .into_iter()
             .map(|r| r.into().0.map_err(Error::from).and_then(|r| delete(&profiles::PROFILES_DELETE, config, &r)))
+            .map(|r| r.map(|req| req.operation(profiles::PROFILES_DELETE_MANY.name)))
             .collect();
         let n = jobs.len();
         let workers = concurrency.clamp(1, MAX_DELETE_CONCURRENCY).min(n.max(1));

@@ -59,8 +59,13 @@ operations! {
 }
 
 /// A profile-scoped POST of `body`.
-fn post_for_profile(op: &Operation, profile: &ProfileRef, body: &impl serde::Serialize, replay: Replay) -> Result<ApiRequest, Error> {
-    ApiRequest::of(&op.http, replay).headers(profile.headers()).json(body)
+fn post_for_profile<B: serde::Serialize + serde::de::DeserializeOwned>(
+    op: &Operation,
+    profile: &ProfileRef,
+    body: &B,
+    replay: Replay,
+) -> Result<ApiRequest, Error> {
+    ApiRequest::of(&op.http, replay).headers(profile.headers()).body(body)
 }
 
 fn set_transaction(op: &Operation, _: &Config, profile: &ProfileRef, params: &TransactionParams) -> Result<ApiRequest, Error> {
@@ -81,7 +86,7 @@ fn validate_stripe(op: &Operation, _: &Config, params: &StripeValidationParams) 
 fn validate_paddle(op: &Operation, _: &Config, params: &PaddleValidationParams) -> Result<ApiRequest, Error> {
     params.validate()?;
     // Safe to repeat, as for Stripe.
-    ApiRequest::of(&op.http, Replay::Idempotent).json(params)
+    ApiRequest::of(&op.http, Replay::Idempotent).body(params)
 }
 
 fn grant(op: &Operation, _: &Config, profile: &ProfileRef, params: &GrantAccessParams) -> Result<ApiRequest, Error> {

@@ -54,11 +54,11 @@ fn read(op: &Operation, _: &Config, profile: &ProfileRef) -> Result<ApiRequest, 
 fn set_refund_saver(op: &Operation, _: &Config, profile: &ProfileRef, params: &RefundSaverParams) -> Result<ApiRequest, Error> {
     params.validate()?;
     // Safe to repeat: it sets values.
-    ApiRequest::of(&op.http, Replay::Idempotent).headers(profile.headers()).json(params)
+    ApiRequest::of(&op.http, Replay::Idempotent).headers(profile.headers()).body(params)
 }
 
 fn set_integrations(op: &Operation, _: &Config, profile: &ProfileRef, ids: &IntegrationIdentifiers) -> Result<ApiRequest, Error> {
     ids.validate()?;
     // Safe to repeat: it sets values.
-    ApiRequest::of(&op.http, Replay::Idempotent).headers(profile.headers()).json(ids)
+    ApiRequest::of(&op.http, Replay::Idempotent).headers(profile.headers()).body(ids)
 }

@@ -84,7 +84,7 @@ fn create_transaction(
     ApiRequest::of(&op.http, Replay::IdempotencyKey)
         .headers(profile.headers())
         .headers(vec![(IDEMPOTENCY_KEY_HEADER, key.to_string())])
-        .json(params)
+        .body(params)
 }
 
 fn list_transactions(op: &Operation, _: &Config, profile: &ProfileRef, page: &HistoryRequest) -> Result<ApiRequest, Error> {

@@ -1,13 +1,16 @@
-//! Watching calls from outside the SDK's types, for tools built on [`call`] (the `adapty`
-//! command line): the status and request id a call's response had ([`call_observed`]), a call
+//! Watching calls from outside the SDK's types: a call's response (status, headers, request id,
+//! retries: [`with_raw_response`], [`call_raw`] for the bindings and the command line), a call
 //! checked exactly as it would be sent but not sent ([`check`]), and each request and response
 //! as text on the `adapty_server::wire` tracing target ([`WIRE`]: TRACE level; the key redacted).
 //!
 //! The first two are hooks of the transport, installed for the call's task only: they see only
 //! the calls made inside them, whatever else runs.
 
+use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::api::client::Client;
@@ -18,29 +21,63 @@ use crate::transport::hook::{self, Hook, Response};
 use crate::transport::request::ApiRequest;
 pub use crate::transport::wire::WIRE;
 
-/// The status and request id of a call's successful response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sent {
+/// A successful call's response: its status, headers, request id and retries (for a call of
+/// several requests, the last one's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResponseMeta {
     pub status: u16,
+    /// Names in lower case; a header given several times has its values joined with `, `.
+    pub headers: BTreeMap<String, String>,
+    /// The `Request-Id` (or `X-Request-Id`) header: what Adapty's support asks for.
     pub request_id: Option<String>,
+    /// Attempts before the one that succeeded.
+    pub retries: u32,
 }
 
-/// [`call`], with the status and request id of its successful response (`None` after an error:
-/// the error carries its own).
-pub async fn call_observed(client: &Client, op: &str, args: &Value) -> (Result<Json, Error>, Option<Sent>) {
-    let (client, op, args) = (client.clone(), op.to_owned(), args.clone());
+/// A call's result with its response ([`with_raw_response`]).
+#[derive(Debug, Clone)]
+pub struct Raw<T> {
+    pub data: T,
+    pub response: ResponseMeta,
+}
+
+impl Raw<Json> {
+    /// `{"data": result, "response": {"status", "headers", "request_id", "retries"}}`: how every
+    /// binding receives a raw response.
+    pub fn to_json(&self) -> Json {
+        let response = serde_json::to_string(&self.response).unwrap_or_default();
+        let text = format!(r#"{{"data":{},"response":{response}}}"#, self.data.get());
+        serde_json::value::RawValue::from_string(text).unwrap_or_else(|_| crate::dispatch::run::null())
+    }
+}
+
+/// Runs `call` (any call of the SDK's clients) and returns its result with its response:
+/// `with_raw_response(async move { client.profiles().get(&user).await })`. An error carries its
+/// own status and request id.
+pub async fn with_raw_response<T, F>(call: F) -> Result<Raw<T>, Error>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+{
     let observer = Arc::new(Observer::default());
-    let run = hook::scope(observer.clone(), async move { call(&client, &op, &args).await });
+    let run = hook::scope(observer.clone(), call);
     // On the SDK's runtime, so the whole call runs inside the scope.
-    let result = crate::transport::runtime::spawn(async move { Ok(run.await) }).await.unwrap_or_else(Err);
-    let sent = observer.sent.lock().unwrap_or_else(|p| p.into_inner()).take();
-    (result, sent)
+    let data = crate::transport::runtime::spawn(run).await?;
+    let response = observer.last.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let response = response.ok_or_else(|| Error::Usage { message: "the call sent no request, so it has no response".into() })?;
+    Ok(Raw { data, response })
+}
+
+/// [`call`] with its response ([`with_raw_response`]).
+pub async fn call_raw(client: &Client, op: &str, args: &Value) -> Result<Raw<Json>, Error> {
+    let (client, op, args) = (client.clone(), op.to_owned(), args.clone());
+    with_raw_response(async move { call(&client, &op, &args).await }).await
 }
 
 /// Notes the last successful response.
 #[derive(Default)]
 struct Observer {
-    sent: Mutex<Option<Sent>>,
+    last: Mutex<Option<ResponseMeta>>,
 }
 
 impl Hook for Observer {
@@ -49,10 +86,21 @@ impl Hook for Observer {
     }
 
     fn on_response(&self, response: Response<'_>) {
-        if response.status < 400 {
-            let sent = Sent { status: response.status, request_id: response.request_id.map(str::to_owned) };
-            *self.sent.lock().unwrap_or_else(|p| p.into_inner()) = Some(sent);
+        if response.status >= 400 {
+            return;
         }
+        let mut headers = BTreeMap::<String, String>::new();
+        for (name, value) in response.headers.into_iter().flatten() {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            headers.entry(name.as_str().to_owned()).and_modify(|v| *v = format!("{v}, {value}")).or_insert_with(|| value.into_owned());
+        }
+        let meta = ResponseMeta {
+            status: response.status,
+            headers,
+            request_id: response.request_id.map(str::to_owned),
+            retries: response.retries,
+        };
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(meta);
     }
 }
 

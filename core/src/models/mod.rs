@@ -13,6 +13,7 @@ pub(crate) mod error;
 mod field;
 pub mod json;
 mod named;
+pub(crate) mod options;
 mod params;
 mod paywalls;
 mod profile;
@@ -32,6 +33,7 @@ pub use field::Field;
 #[cfg(feature = "schema")]
 pub(crate) use named::define_named;
 pub(crate) use named::{Body, Model};
+pub use options::{OWNED_HEADERS, RequestOptions};
 pub use params::{AttStatus, CountryCode, Date, InstallationMeta, ProfileParams};
 pub use paywalls::{
     DEFAULT_PAYWALL_PAGE_SIZE, MAX_PAYWALL_PAGE_SIZE, PageRequest, Paywall, PaywallPage, PaywallProduct, PaywallUpdateParams, ProductOffer,

@@ -10,12 +10,16 @@ use std::sync::Arc;
 use crate::models::error::Error;
 use crate::transport::request::ApiRequest;
 
-/// What a hook sees of a response: its status and request id.
+/// What a hook sees of a response.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Response<'a> {
     pub status: u16,
     /// The `Request-Id` (or `X-Request-Id`) header.
     pub request_id: Option<&'a str>,
+    /// A success's headers (an error's are not kept).
+    pub headers: Option<&'a reqwest::header::HeaderMap>,
+    /// Attempts before the one that succeeded (0 for an error).
+    pub retries: u32,
 }
 
 /// Called by the transport for every request made inside the hook's [`scope`].

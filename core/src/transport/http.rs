@@ -1,16 +1,19 @@
-//! Sending one API request: headers, per-attempt timeout, retries, the running task's hook, and
-//! turning the outcome into a response or an [`Error`].
+//! Sending one API request: headers, per-attempt timeout, retries, the call's options, the
+//! running task's hook and the client's listeners, and turning the outcome into a response or an
+//! [`Error`].
 
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::Url;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use serde::de::DeserializeOwned;
 
 use crate::models::config::Config;
-use crate::models::error::{ApiError, Error, Rule, ValidationError};
+use crate::models::error::{ApiError, Error, ErrorKind, Rule, ValidationError};
+use crate::models::options::{CallOptions, RequestOptions};
+use crate::transport::events::{Event, Listener, Listeners, Outcome, Phase};
 use crate::transport::hook::{self, Response};
 use crate::transport::request::{ApiRequest, Replay};
 use crate::transport::retry::{Decision, decide, is_retryable_status, parse_retry_after};
@@ -23,13 +26,24 @@ const IDEMPOTENCY_IN_FLIGHT: &str = "idempotency_in_flight";
 #[derive(Debug)]
 pub(crate) struct ApiResponse {
     pub status: u16,
-    /// Read only when a hook wants it (see [`hook`]).
+    /// Read only when someone observes the response (see [`hook`] and [`events`]).
     pub request_id: Option<String>,
+    /// Kept only when a hook observes the response.
+    pub headers: Option<HeaderMap>,
+    /// Attempts before the one that succeeded.
+    pub retries: u32,
     pub body: Bytes,
 }
 
-/// Everything needed to send requests for one client: its settings and the shared pool.
+/// Everything needed to send requests for one client: its settings, the shared pool, and the
+/// options of its calls. Clients made with other options share all but the options.
 pub(crate) struct Transport {
+    shared: Arc<Shared>,
+    options: CallOptions,
+}
+
+/// What every client made from one client shares.
+struct Shared {
     config: Config,
     /// Authorization and User-Agent, built once.
     base_headers: [(HeaderName, HeaderValue); 2],
@@ -38,6 +52,18 @@ pub(crate) struct Transport {
     /// Until when every request of this client waits: a `Retry-After` the server gave one
     /// request holds back all of them (a rate limit is the key's, not one request's).
     paused_until: Mutex<Option<tokio::time::Instant>>,
+    listeners: Listeners,
+}
+
+/// What one attempt observes beyond its outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Observed {
+    /// Nothing: no hook and no listener.
+    Nothing,
+    /// The request id (for listeners, and a hook that reads only that).
+    RequestId,
+    /// The request id and the headers (a hook: a raw response).
+    Headers,
 }
 
 impl Transport {
@@ -49,19 +75,31 @@ impl Transport {
         let ua = HeaderValue::from_str(&config.user_agent)
             .map_err(|_| ValidationError::new("user_agent", Rule::Format, "cannot be sent in a header"))?;
         let base_headers = [(AUTHORIZATION, auth), (USER_AGENT, ua)];
-        Ok(Self { config, base_headers, http: RwLock::new(None), paused_until: Mutex::new(None) })
+        let shared =
+            Shared { config, base_headers, http: RwLock::new(None), paused_until: Mutex::new(None), listeners: Listeners::default() };
+        Ok(Self { shared: Arc::new(shared), options: CallOptions::default() })
+    }
+
+    /// A transport sharing this one's settings, pool, pause and listeners, with `options` laid
+    /// over its own.
+    pub fn with_options(&self, options: &RequestOptions) -> Result<Self, ValidationError> {
+        Ok(Self { shared: self.shared.clone(), options: self.options.over(options)? })
     }
 
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.shared.config
+    }
+
+    pub fn listeners(&self) -> &Listeners {
+        &self.shared.listeners
     }
 
     /// The base URL with `path` and `query`; `set_path` skips re-parsing the host on every request.
-    fn url(&self, path: &str, query: &[(&str, String)]) -> Url {
-        let mut url = self.config.base_url.clone();
+    fn url(&self, path: &str, query: &[(&str, String)], extra: &[(String, String)]) -> Url {
+        let mut url = self.shared.config.base_url.clone();
         url.set_path(path);
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
+        if !query.is_empty() || !extra.is_empty() {
+            url.query_pairs_mut().extend_pairs(query).extend_pairs(extra);
         }
         url
     }
@@ -69,54 +107,83 @@ impl Transport {
     /// The process's pool, looked up again only after a fork.
     fn http(&self) -> Result<reqwest::Client, Error> {
         let generation = crate::transport::runtime::generation();
-        if let Some((g, client)) = self.http.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        let slot = &self.shared.http;
+        if let Some((g, client)) = slot.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
             if *g == generation {
                 return Ok(client.clone());
             }
         }
-        let client = crate::transport::runtime::http_client(self.config.connect_timeout)?;
-        let earlier = self.http.write().unwrap_or_else(|p| p.into_inner()).replace((generation, client.clone()));
+        let client = crate::transport::runtime::http_client(self.shared.config.connect_timeout)?;
+        let earlier = slot.write().unwrap_or_else(|p| p.into_inner()).replace((generation, client.clone()));
         // A pool of an earlier generation (a parent's, before fork) is never dropped here: see
         // `runtime::shared`.
         std::mem::forget(earlier);
         Ok(client)
     }
 
-    /// Sends `req`, retrying as its [`Replay`] and the retry policy allow, through the running
-    /// task's hook if it has one.
+    /// Sends `req` with this client's call options, retrying as its [`Replay`] and the retry
+    /// policy allow, through the running task's hook if it has one.
     pub async fn send(self: Arc<Self>, req: ApiRequest) -> Result<ApiResponse, Error> {
-        let Some(hook) = hook::current() else { return self.send_with_retries(&req, false).await };
+        let req = if self.options.extra_body.is_empty() { req } else { req.with_extra_body(&self.options)? };
+        let listeners = self.shared.listeners.current();
+        let Some(hook) = hook::current() else {
+            let observed = if listeners.is_empty() { Observed::Nothing } else { Observed::RequestId };
+            return self.send_with_retries(&req, observed, &listeners).await;
+        };
         hook.on_request(&req)?;
-        let result = self.send_with_retries(&req, true).await;
+        let result = self.send_with_retries(&req, Observed::Headers, &listeners).await;
         match &result {
-            Ok(resp) => hook.on_response(Response { status: resp.status, request_id: resp.request_id.as_deref() }),
-            Err(Error::Api(err)) => hook.on_response(Response { status: err.status, request_id: err.request_id.as_deref() }),
+            Ok(resp) => hook.on_response(Response {
+                status: resp.status,
+                request_id: resp.request_id.as_deref(),
+                headers: resp.headers.as_ref(),
+                retries: resp.retries,
+            }),
+            Err(Error::Api(err)) => {
+                hook.on_response(Response { status: err.status, request_id: err.request_id.as_deref(), headers: None, retries: 0 })
+            }
             Err(_) => {}
         }
         result
     }
 
-    /// Sends `req` until it succeeds or may not be retried; `request_id` reads a success's
-    /// request id too (a failure's is always read).
-    async fn send_with_retries(&self, req: &ApiRequest, request_id: bool) -> Result<ApiResponse, Error> {
-        let url = self.url(&req.path, &req.query);
-        let policy = self.config.retry;
+    /// Sends `req` until it succeeds or may not be retried, telling `listeners` of each attempt.
+    async fn send_with_retries(&self, req: &ApiRequest, observed: Observed, listeners: &[Arc<dyn Listener>]) -> Result<ApiResponse, Error> {
+        let url = self.url(&req.path, &req.query, &self.options.extra_query);
+        let mut policy = self.shared.config.retry;
+        policy.max_retries = self.options.max_retries.unwrap_or(policy.max_retries);
         let mut retry = 0u32;
         let mut outcome_unknown = false;
         loop {
             self.wait_if_paused().await;
-            let started = Instant::now();
-            let result = self.attempt(&url, req, request_id).await;
-            let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
             let attempt = retry + 1;
+            let tell = |outcome: Option<Outcome<'_>>| {
+                let phase = if outcome.is_some() { Phase::Response } else { Phase::Request };
+                let event = Event { phase, operation: req.operation, method: req.method.as_str(), url: url.as_str(), attempt, outcome };
+                listeners.iter().for_each(|l| l.on_event(&event));
+            };
+            if !listeners.is_empty() {
+                tell(None);
+            }
+            let started = Instant::now();
+            let result = self.attempt(&url, req, observed).await;
+            let elapsed = started.elapsed();
+            if !listeners.is_empty() {
+                let (status, request_id, error_kind) = match &result {
+                    Ok(r) => (Some(r.status), r.request_id.as_deref(), (r.status >= 400).then_some(ErrorKind::Api)),
+                    Err(e) => (None, None, Some(e.kind())),
+                };
+                tell(Some(Outcome { status, request_id, elapsed, error_kind }));
+            }
+            let latency_ms = elapsed.as_secs_f64() * 1000.0;
             let (error, retry_after) = match result {
                 Ok(resp) if resp.status < 400 => {
                     tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "request succeeded");
-                    return Ok(resp.into());
+                    return Ok(resp.into_response(retry));
                 }
                 Ok(resp) if resp.status == 404 && outcome_unknown && req.replay == Replay::IdempotentDelete => {
                     tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "already deleted by an earlier attempt");
-                    return Ok(ApiResponse { status: 204, request_id: resp.request_id, body: Bytes::new() });
+                    return Ok(ApiResponse { status: 204, body: Bytes::new(), ..resp.into_response(retry) });
                 }
                 Ok(resp) => {
                     let err = resp.into_error();
@@ -156,22 +223,26 @@ impl Transport {
     /// Holds every request of this client back for `delay` (or longer, if already held).
     fn pause_all(&self, delay: std::time::Duration) {
         let until = tokio::time::Instant::now() + delay;
-        let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        let mut paused = self.shared.paused_until.lock().unwrap_or_else(|p| p.into_inner());
         if paused.is_none_or(|t| t < until) {
             *paused = Some(until);
         }
     }
 
     async fn wait_if_paused(&self) {
-        let until = *self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        let until = *self.shared.paused_until.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(until) = until.filter(|t| *t > tokio::time::Instant::now()) {
             tokio::time::sleep_until(until).await;
         }
     }
 
-    async fn attempt(&self, url: &Url, req: &ApiRequest, request_id: bool) -> Result<RawResponse, Error> {
-        let mut builder = self.http()?.request(req.method.clone(), url.clone()).timeout(self.config.timeout);
-        for (name, value) in &self.base_headers {
+    async fn attempt(&self, url: &Url, req: &ApiRequest, observed: Observed) -> Result<RawResponse, Error> {
+        let timeout = self.options.timeout.unwrap_or(self.shared.config.timeout);
+        let mut builder = self.http()?.request(req.method.clone(), url.clone()).timeout(timeout);
+        for (name, value) in &self.shared.base_headers {
+            builder = builder.header(name, value.clone());
+        }
+        for (name, value) in &self.options.headers {
             builder = builder.header(name, value.clone());
         }
         for (name, value) in &req.headers {
@@ -184,7 +255,8 @@ impl Transport {
         let wire = tracing::enabled!(target: WIRE, tracing::Level::TRACE);
         if wire {
             let mut headers: Vec<(&str, String)> = vec![(AUTHORIZATION.as_str(), "<redacted>".into())];
-            headers.extend(self.base_headers.iter().skip(1).map(|(n, v)| (n.as_str(), v.to_str().unwrap_or_default().to_owned())));
+            let given = self.shared.base_headers.iter().skip(1).chain(&self.options.headers);
+            headers.extend(given.map(|(n, v)| (n.as_str(), v.to_str().unwrap_or_default().to_owned())));
             headers.extend(req.headers.iter().map(|(n, v)| (*n, v.clone())));
             let media_type = req.media_type.header_value().to_str().unwrap_or_default().to_owned();
             headers.push((ACCEPT.as_str(), media_type.clone()));
@@ -197,9 +269,11 @@ impl Transport {
         let resp = builder.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();
         let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        // Failures need the request id and Retry-After; a success its request id only when asked.
-        let request_id = (status >= 400 || request_id).then(|| header("request-id").or_else(|| header("x-request-id"))).flatten();
+        // Failures need the request id and Retry-After; a success its request id only when observed.
+        let request_id =
+            (status >= 400 || observed != Observed::Nothing).then(|| header("request-id").or_else(|| header("x-request-id"))).flatten();
         let retry_after = (status >= 400).then(|| header("retry-after")).flatten();
+        let kept = (observed == Observed::Headers && status < 400).then(|| resp.headers().clone());
         let headers: Vec<(String, String)> = if wire {
             resp.headers().iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
         } else {
@@ -211,7 +285,7 @@ impl Transport {
             let headers: Vec<(&str, String)> = headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
             tracing::trace!(target: WIRE, "{}", wire_text('<', &line, &headers, Some(&body)));
         }
-        Ok(RawResponse { status, request_id, retry_after, body })
+        Ok(RawResponse { status, request_id, retry_after, headers: kept, body })
     }
 }
 
@@ -219,6 +293,7 @@ struct RawResponse {
     status: u16,
     request_id: Option<String>,
     retry_after: Option<String>,
+    headers: Option<HeaderMap>,
     body: Bytes,
 }
 
@@ -229,9 +304,10 @@ impl RawResponse {
     }
 }
 
-impl From<RawResponse> for ApiResponse {
-    fn from(r: RawResponse) -> Self {
-        ApiResponse { status: r.status, request_id: r.request_id, body: r.body }
+impl RawResponse {
+    /// The response of a request that succeeded after `retries` retries.
+    fn into_response(self, retries: u32) -> ApiResponse {
+        ApiResponse { status: self.status, request_id: self.request_id, headers: self.headers, retries, body: self.body }
     }
 }
 

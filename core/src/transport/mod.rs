@@ -1,4 +1,5 @@
-//! Sending requests: one request with its timeout, retries and hooks ([`http`]), when to retry
+//! Sending requests: one request with its timeout, retries, call options and hooks ([`http`]),
+//! the events listeners see of each attempt ([`events`]), when to retry
 //! ([`retry`]), the process-wide runtime and connection pool ([`runtime`]), walking pages
 //! ([`pagination`]), and the wire texts of `--verbose` ([`wire`]).
 //!
@@ -6,6 +7,7 @@
 //! operations that use them; what a caller outside needs to see of each request (the command
 //! line's dry runs and request ids) is a [`hook::Hook`] the transport calls, installed per task.
 
+pub mod events;
 pub(crate) mod hook;
 pub(crate) mod http;
 pub(crate) mod pagination;

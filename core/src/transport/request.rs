@@ -7,8 +7,10 @@ use bytes::Bytes;
 use reqwest::Method;
 use reqwest::header::HeaderValue;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use crate::models::error::Error;
+use crate::models::error::{Error, Rule, ValidationError};
+use crate::models::options::CallOptions;
 use crate::models::reference::Headers;
 
 /// An endpoint: a method and a path, where `{name}` stands for a path parameter.
@@ -74,6 +76,8 @@ impl MediaType {
 /// One request, fully built and validated before any I/O.
 #[derive(Debug, Clone)]
 pub(crate) struct ApiRequest {
+    /// The operation it is made for (`profiles.get`), as events and spans name it.
+    pub operation: &'static str,
     pub method: Method,
     pub path: Cow<'static, str>,
     pub query: Vec<(&'static str, String)>,
@@ -81,16 +85,34 @@ pub(crate) struct ApiRequest {
     pub media_type: MediaType,
     pub body: Option<Bytes>,
     pub replay: Replay,
+    /// Whether the body's model has a field of this name (a body built from a model's value).
+    body_knows: Option<fn(&str) -> bool>,
 }
 
 impl ApiRequest {
     pub fn new(method: Method, path: impl Into<Cow<'static, str>>, replay: Replay) -> Self {
-        Self { method, path: path.into(), query: Vec::new(), headers: Vec::new(), media_type: MediaType::Json, body: None, replay }
+        Self {
+            operation: "",
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            media_type: MediaType::Json,
+            body: None,
+            replay,
+            body_knows: None,
+        }
     }
 
     /// A request to `endpoint` (its method and path).
     pub fn of(endpoint: &Http, replay: Replay) -> Self {
         Self::new(method(endpoint.method), endpoint.path, replay)
+    }
+
+    /// Names the operation the request is made for.
+    pub fn operation(mut self, name: &'static str) -> Self {
+        self.operation = name;
+        self
     }
 
     pub fn headers(mut self, headers: Headers) -> Self {
@@ -105,6 +127,35 @@ impl ApiRequest {
         Ok(self)
     }
 
+    /// `params`, a request body's model, as the body: extra body fields the model has are then
+    /// refused ([`ApiRequest::with_extras`]).
+    pub fn body<B: serde::Serialize + DeserializeOwned>(mut self, params: &B) -> Result<Self, Error> {
+        self.body_knows = Some(knows::<B>);
+        self.json(params)
+    }
+
+    /// The request with a call's extra body fields. One the body already has, or its model
+    /// knows, is refused: given as a field, it is checked.
+    pub fn with_extra_body(self, options: &CallOptions) -> Result<Self, Error> {
+        let body = self.body.as_ref().map(|bytes| serde_json::from_slice(bytes));
+        let Some(Ok(serde_json::Value::Object(mut body))) = body else {
+            return Err(ValidationError::new(
+                "extra_body",
+                Rule::Type,
+                format!("{} sends no JSON object to add fields to", self.operation),
+            )
+            .into());
+        };
+        for (key, value) in &options.extra_body {
+            if body.contains_key(key) || self.body_knows.is_some_and(|knows| knows(key)) {
+                let message = format!("is a field {} knows; give it as one, where it is checked", self.operation);
+                return Err(ValidationError::new(format!("extra_body.{key}"), Rule::Conflict, message).into());
+            }
+            body.insert(key.clone(), value.clone());
+        }
+        self.json(&body)
+    }
+
     pub fn media_type(mut self, media_type: MediaType) -> Self {
         self.media_type = media_type;
         self
@@ -116,6 +167,14 @@ impl ApiRequest {
     }
 }
 
+/// Whether the model `B` reads a field named `key` (one it would ignore is not its own).
+fn knows<B: DeserializeOwned>(key: &str) -> bool {
+    let mut ignored = false;
+    let value = serde_json::Value::Object([(key.to_owned(), serde_json::Value::Null)].into_iter().collect());
+    let _ = B::deserialize(serde_ignored::Deserializer::new(value, &mut |_| ignored = true));
+    !ignored
+}
+
 pub(crate) fn method(m: HttpMethod) -> Method {
     match m {
         HttpMethod::Get => Method::GET,
@@ -123,5 +182,19 @@ pub(crate) fn method(m: HttpMethod) -> Method {
         HttpMethod::Put => Method::PUT,
         HttpMethod::Patch => Method::PATCH,
         HttpMethod::Delete => Method::DELETE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::knows;
+    use crate::models::{GrantAccessParams, ProfileParams, TransactionParams};
+
+    #[test]
+    fn a_body_knows_its_own_fields_only() {
+        assert!(knows::<ProfileParams>("first_name") && knows::<ProfileParams>("custom_attributes"));
+        assert!(knows::<ProfileParams>("installation_meta"), "a required field");
+        assert!(knows::<TransactionParams>("store_transaction_id") && knows::<GrantAccessParams>("expires_at"));
+        assert!(!knows::<ProfileParams>("future_field") && !knows::<TransactionParams>("first_name"));
     }
 }

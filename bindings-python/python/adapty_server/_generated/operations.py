@@ -5,10 +5,21 @@ of `_client.py`. Each namespace's blocking class is followed by its async twin."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
-from .._client import _AsyncClient, _AsyncNamespace, _BlockingClient, _BlockingNamespace, _jsonable
+from .._client import (
+    APIResponse,
+    EventHook,
+    _AsyncClient,
+    _AsyncNamespace,
+    _AsyncRawNamespace,
+    _BlockingClient,
+    _BlockingNamespace,
+    _BlockingRawNamespace,
+    _jsonable,
+    _nothing,
+)
 from .exceptions import AdaptyError, _from_core
 from .models import (
     IntegrationIdentifiers,
@@ -23,7 +34,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
+    from typing_extensions import Self, Unpack
 
     from .models import (
         GrantAccessParams,
@@ -55,6 +66,20 @@ __all__ = [
     "AsyncIntegrations",
     "AsyncPaywalls",
     "AsyncVirtualCurrency",
+    "ProfilesWithRawResponse",
+    "PurchasesWithRawResponse",
+    "AccessLevelsWithRawResponse",
+    "RefundSaverWithRawResponse",
+    "IntegrationsWithRawResponse",
+    "PaywallsWithRawResponse",
+    "VirtualCurrencyWithRawResponse",
+    "AsyncProfilesWithRawResponse",
+    "AsyncPurchasesWithRawResponse",
+    "AsyncAccessLevelsWithRawResponse",
+    "AsyncRefundSaverWithRawResponse",
+    "AsyncIntegrationsWithRawResponse",
+    "AsyncPaywallsWithRawResponse",
+    "AsyncVirtualCurrencyWithRawResponse",
     "ProfileRef",
     "DeleteResult",
     "ApiVersion",
@@ -124,6 +149,7 @@ class Adapty(_BlockingClient):
         timeout: float | None = None,
         connect_timeout: float | None = None,
         max_retries: int | None = None,
+        event_hooks: Mapping[str, Iterable[EventHook]] | None = None,
     ) -> None:
         """A client with these settings; a setting left as None is unset, and the core applies its
         default.
@@ -140,6 +166,9 @@ class Adapty(_BlockingClient):
                 10.
             max_retries: Retries of connection errors, timeouts, 408, 429 and 5xx, with backoff,
                 honouring `Retry-After`. Default (the core's): 2.
+            event_hooks: Functions called with each request event (a dict), by its type: `request`
+                before each attempt, `response` after it. They run on the SDK's threads: keep them
+                quick.
         """
         super().__init__(
             {
@@ -149,7 +178,8 @@ class Adapty(_BlockingClient):
                 "timeout": timeout,
                 "connect_timeout": connect_timeout,
                 "max_retries": max_retries,
-            }
+            },
+            event_hooks,
         )
         self.profiles = Profiles(self)
         self.purchases = Purchases(self)
@@ -158,6 +188,23 @@ class Adapty(_BlockingClient):
         self.integrations = Integrations(self)
         self.paywalls = Paywalls(self)
         self.virtual_currency = VirtualCurrency(self)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str | int | float | bool] | None = None,
+    ) -> Self:
+        """A client sharing this one's settings, connections and event hooks, whose calls use these
+        options over its own (None keeps its own).
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            headers: Extra headers; those the SDK sets (`Authorization`, the profile and idempotency headers) are refused.
+        """
+        return self._with_options({"timeout": timeout, "max_retries": max_retries, "headers": headers})
 
 
 class AsyncAdapty(_AsyncClient):
@@ -188,6 +235,7 @@ class AsyncAdapty(_AsyncClient):
         timeout: float | None = None,
         connect_timeout: float | None = None,
         max_retries: int | None = None,
+        event_hooks: Mapping[str, Iterable[EventHook]] | None = None,
     ) -> None:
         """A client with these settings; a setting left as None is unset, and the core applies its
         default.
@@ -204,6 +252,9 @@ class AsyncAdapty(_AsyncClient):
                 10.
             max_retries: Retries of connection errors, timeouts, 408, 429 and 5xx, with backoff,
                 honouring `Retry-After`. Default (the core's): 2.
+            event_hooks: Functions called with each request event (a dict), by its type: `request`
+                before each attempt, `response` after it. They run on the SDK's threads: keep them
+                quick.
         """
         super().__init__(
             {
@@ -213,7 +264,8 @@ class AsyncAdapty(_AsyncClient):
                 "timeout": timeout,
                 "connect_timeout": connect_timeout,
                 "max_retries": max_retries,
-            }
+            },
+            event_hooks,
         )
         self.profiles = AsyncProfiles(self)
         self.purchases = AsyncPurchases(self)
@@ -223,6 +275,23 @@ class AsyncAdapty(_AsyncClient):
         self.paywalls = AsyncPaywalls(self)
         self.virtual_currency = AsyncVirtualCurrency(self)
 
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str | int | float | bool] | None = None,
+    ) -> Self:
+        """A client sharing this one's settings, connections and event hooks, whose calls use these
+        options over its own (None keeps its own).
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            headers: Extra headers; those the SDK sets (`Authorization`, the profile and idempotency headers) are refused.
+        """
+        return self._with_options({"timeout": timeout, "max_retries": max_retries, "headers": headers})
+
 
 class Profiles(_BlockingNamespace):
     """The Profile API.
@@ -230,7 +299,22 @@ class Profiles(_BlockingNamespace):
     Address a profile by Adapty's `profile_id` or your `customer_user_id`.
     """
 
-    def get(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> Profile:
+    @property
+    def with_raw_response(self) -> ProfilesWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return ProfilesWithRawResponse(self._owner)
+
+    def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Profile:
         """Reads a profile.
 
         Give exactly one of `profile_id` and `customer_user_id`.
@@ -238,11 +322,38 @@ class Profiles(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return Profile.from_dict(self._run("profiles.get", {"profile_id": profile_id, "customer_user_id": customer_user_id}))
+        return self._run(
+            "profiles.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
 
     def create(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[ProfileFields]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ProfileFields],
     ) -> Profile:
         """Creates a profile; with both ids, attaches `customer_user_id` to the existing profile
         `profile_id`.
@@ -253,6 +364,13 @@ class Profiles(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `ProfileFields`.
                 first_name (str | None)
                 last_name (str | None)
@@ -272,14 +390,30 @@ class Profiles(_BlockingNamespace):
                 installation_meta (InstallationMeta | InstallationMetaDict | None)
                 platform (Platform | None): Sent as the `adapty-platform` header, not in the body.
         """
-        return Profile.from_dict(
-            self._run(
-                "profiles.create", {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)}
-            )
+        return self._run(
+            "profiles.create",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
     def update(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[ProfileFields]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ProfileFields],
     ) -> Profile:
         """Changes the fields given and leaves the others; a field given as null is cleared (a
         custom attribute deleted).
@@ -289,6 +423,13 @@ class Profiles(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `ProfileFields`.
                 first_name (str | None)
                 last_name (str | None)
@@ -308,13 +449,30 @@ class Profiles(_BlockingNamespace):
                 installation_meta (InstallationMeta | InstallationMetaDict | None)
                 platform (Platform | None): Sent as the `adapty-platform` header, not in the body.
         """
-        return Profile.from_dict(
-            self._run(
-                "profiles.update", {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)}
-            )
+        return self._run(
+            "profiles.update",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
-    def delete(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> None:
+    def delete(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Deletes a profile and everything Adapty holds about it.
 
         Give exactly one of `profile_id` and `customer_user_id`.
@@ -322,19 +480,172 @@ class Profiles(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        self._run("profiles.delete", {"profile_id": profile_id, "customer_user_id": customer_user_id})
+        self._run(
+            "profiles.delete",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
 
-    def delete_many(self, refs: Iterable[ProfileRef], *, concurrency: int | None = None) -> list[DeleteResult]:
+    def delete_many(
+        self,
+        refs: Iterable[ProfileRef],
+        *,
+        concurrency: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[DeleteResult]:
         """Deletes many profiles, `concurrency` at a time (the API has no bulk delete); one result
         per input, in order.
 
         Args:
             refs: The profiles to delete.
             concurrency: Deletes in flight at once. Default (the core's): 16.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
         refs = list(refs)  # read once: the results pair with it
-        return _delete_results(refs, self._run("profiles.deleteMany", {"refs": refs, "concurrency": concurrency}))
+        return self._run(
+            "profiles.deleteMany",
+            {"refs": refs, "concurrency": concurrency},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            lambda errors: _delete_results(refs, errors),
+        )
+
+
+class ProfilesWithRawResponse(_BlockingRawNamespace):
+    """`Profiles`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[Profile]:
+        """`Profiles.get`, returning its response with the result."""
+        return self._run(
+            "profiles.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+    def create(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ProfileFields],
+    ) -> APIResponse[Profile]:
+        """`Profiles.create`, returning its response with the result."""
+        return self._run(
+            "profiles.create",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+    def update(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ProfileFields],
+    ) -> APIResponse[Profile]:
+        """`Profiles.update`, returning its response with the result."""
+        return self._run(
+            "profiles.update",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+    def delete(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[None]:
+        """`Profiles.delete`, returning its response with the result."""
+        return self._run(
+            "profiles.delete",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
 
 
 class AsyncProfiles(_AsyncNamespace):
@@ -345,7 +656,22 @@ class AsyncProfiles(_AsyncNamespace):
     Its methods are coroutines.
     """
 
-    async def get(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> Profile:
+    @property
+    def with_raw_response(self) -> AsyncProfilesWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncProfilesWithRawResponse(self._owner)
+
+    async def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Profile:
         """Reads a profile.
 
         Give exactly one of `profile_id` and `customer_user_id`.
@@ -353,13 +679,38 @@ class AsyncProfiles(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return Profile.from_dict(
-            await self._run("profiles.get", {"profile_id": profile_id, "customer_user_id": customer_user_id})
+        return await self._run(
+            "profiles.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
     async def create(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[ProfileFields]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ProfileFields],
     ) -> Profile:
         """Creates a profile; with both ids, attaches `customer_user_id` to the existing profile
         `profile_id`.
@@ -370,6 +721,13 @@ class AsyncProfiles(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `ProfileFields`.
                 first_name (str | None)
                 last_name (str | None)
@@ -389,14 +747,30 @@ class AsyncProfiles(_AsyncNamespace):
                 installation_meta (InstallationMeta | InstallationMetaDict | None)
                 platform (Platform | None): Sent as the `adapty-platform` header, not in the body.
         """
-        return Profile.from_dict(
-            await self._run(
-                "profiles.create", {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)}
-            )
+        return await self._run(
+            "profiles.create",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
     async def update(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[ProfileFields]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ProfileFields],
     ) -> Profile:
         """Changes the fields given and leaves the others; a field given as null is cleared (a
         custom attribute deleted).
@@ -406,6 +780,13 @@ class AsyncProfiles(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `ProfileFields`.
                 first_name (str | None)
                 last_name (str | None)
@@ -425,13 +806,30 @@ class AsyncProfiles(_AsyncNamespace):
                 installation_meta (InstallationMeta | InstallationMetaDict | None)
                 platform (Platform | None): Sent as the `adapty-platform` header, not in the body.
         """
-        return Profile.from_dict(
-            await self._run(
-                "profiles.update", {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)}
-            )
+        return await self._run(
+            "profiles.update",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
-    async def delete(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> None:
+    async def delete(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
         """Deletes a profile and everything Adapty holds about it.
 
         Give exactly one of `profile_id` and `customer_user_id`.
@@ -439,27 +837,194 @@ class AsyncProfiles(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        await self._run("profiles.delete", {"profile_id": profile_id, "customer_user_id": customer_user_id})
+        await self._run(
+            "profiles.delete",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
 
-    async def delete_many(self, refs: Iterable[ProfileRef], *, concurrency: int | None = None) -> list[DeleteResult]:
+    async def delete_many(
+        self,
+        refs: Iterable[ProfileRef],
+        *,
+        concurrency: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[DeleteResult]:
         """Deletes many profiles, `concurrency` at a time (the API has no bulk delete); one result
         per input, in order.
 
         Args:
             refs: The profiles to delete.
             concurrency: Deletes in flight at once. Default (the core's): 16.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
         refs = list(refs)  # read once: the results pair with it
-        return _delete_results(refs, await self._run("profiles.deleteMany", {"refs": refs, "concurrency": concurrency}))
+        return await self._run(
+            "profiles.deleteMany",
+            {"refs": refs, "concurrency": concurrency},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            lambda errors: _delete_results(refs, errors),
+        )
+
+
+class AsyncProfilesWithRawResponse(_AsyncRawNamespace):
+    """`AsyncProfiles`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[Profile]:
+        """`AsyncProfiles.get`, returning its response with the result."""
+        return await self._run(
+            "profiles.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+    async def create(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ProfileFields],
+    ) -> APIResponse[Profile]:
+        """`AsyncProfiles.create`, returning its response with the result."""
+        return await self._run(
+            "profiles.create",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+    async def update(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ProfileFields],
+    ) -> APIResponse[Profile]:
+        """`AsyncProfiles.update`, returning its response with the result."""
+        return await self._run(
+            "profiles.update",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+    async def delete(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[None]:
+        """`AsyncProfiles.delete`, returning its response with the result."""
+        return await self._run(
+            "profiles.delete",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
 
 
 class Purchases(_BlockingNamespace):
     """Purchases from stores Adapty does not see (custom stores, your own backend), and Stripe and
     Paddle imports."""
 
+    @property
+    def with_raw_response(self) -> PurchasesWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return PurchasesWithRawResponse(self._owner)
+
     def set_transaction(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[TransactionParams]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[TransactionParams],
     ) -> Profile:
         """Records a purchase made outside Adapty's SDKs (one-time or subscription); the rules
         between its fields are checked before sending.
@@ -471,6 +1036,13 @@ class Purchases(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `TransactionParams`.
                 purchase_type (PurchaseType, required)
                 store (str, required): `app_store`, `play_store`, `stripe`, `paddle`, or a custom
@@ -496,34 +1068,173 @@ class Purchases(_BlockingNamespace):
                 grace_period_expires_at (datetime.datetime | str | None): Subscription only; needs
                     `billing_issue_detected_at`.
         """
-        return Profile.from_dict(
-            self._run(
-                "purchases.setTransaction",
-                {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
-            )
+        return self._run(
+            "purchases.setTransaction",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
-    def validate_stripe(self, **fields: Unpack[StripeValidationParams]) -> None:
+    def validate_stripe(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[StripeValidationParams],
+    ) -> None:
         """Imports a Stripe subscription (`sub_...`) or payment intent (`pi_...`) into the profile
         with `customer_user_id`, creating it if needed.
 
         Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `StripeValidationParams`.
                 customer_user_id (str, required)
                 stripe_token (str, required)
         """
-        self._run("purchases.validateStripe", {"fields": _jsonable(fields)})
+        self._run(
+            "purchases.validateStripe",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
 
-    def validate_paddle(self, **fields: Unpack[PaddleValidationParams]) -> Profile:
+    def validate_paddle(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaddleValidationParams],
+    ) -> Profile:
         """Imports a Paddle transaction (`txn_...`) or subscription (`sub_...`) into the profile
         with `customer_user_id`, creating it if needed; returns the profile.
 
         Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `PaddleValidationParams`.
                 customer_user_id (str, required)
                 paddle_token (str, required)
         """
-        return Profile.from_dict(self._run("purchases.validatePaddle", {"fields": _jsonable(fields)}))
+        return self._run(
+            "purchases.validatePaddle",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+
+class PurchasesWithRawResponse(_BlockingRawNamespace):
+    """`Purchases`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def set_transaction(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[TransactionParams],
+    ) -> APIResponse[Profile]:
+        """`Purchases.set_transaction`, returning its response with the result."""
+        return self._run(
+            "purchases.setTransaction",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+    def validate_stripe(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[StripeValidationParams],
+    ) -> APIResponse[None]:
+        """`Purchases.validate_stripe`, returning its response with the result."""
+        return self._run(
+            "purchases.validateStripe",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    def validate_paddle(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaddleValidationParams],
+    ) -> APIResponse[Profile]:
+        """`Purchases.validate_paddle`, returning its response with the result."""
+        return self._run(
+            "purchases.validatePaddle",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
 
 
 class AsyncPurchases(_AsyncNamespace):
@@ -533,8 +1244,22 @@ class AsyncPurchases(_AsyncNamespace):
     Its methods are coroutines.
     """
 
+    @property
+    def with_raw_response(self) -> AsyncPurchasesWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncPurchasesWithRawResponse(self._owner)
+
     async def set_transaction(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[TransactionParams]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[TransactionParams],
     ) -> Profile:
         """Records a purchase made outside Adapty's SDKs (one-time or subscription); the rules
         between its fields are checked before sending.
@@ -546,6 +1271,13 @@ class AsyncPurchases(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `TransactionParams`.
                 purchase_type (PurchaseType, required)
                 store (str, required): `app_store`, `play_store`, `stripe`, `paddle`, or a custom
@@ -571,41 +1303,194 @@ class AsyncPurchases(_AsyncNamespace):
                 grace_period_expires_at (datetime.datetime | str | None): Subscription only; needs
                     `billing_issue_detected_at`.
         """
-        return Profile.from_dict(
-            await self._run(
-                "purchases.setTransaction",
-                {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
-            )
+        return await self._run(
+            "purchases.setTransaction",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
-    async def validate_stripe(self, **fields: Unpack[StripeValidationParams]) -> None:
+    async def validate_stripe(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[StripeValidationParams],
+    ) -> None:
         """Imports a Stripe subscription (`sub_...`) or payment intent (`pi_...`) into the profile
         with `customer_user_id`, creating it if needed.
 
         Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `StripeValidationParams`.
                 customer_user_id (str, required)
                 stripe_token (str, required)
         """
-        await self._run("purchases.validateStripe", {"fields": _jsonable(fields)})
+        await self._run(
+            "purchases.validateStripe",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
 
-    async def validate_paddle(self, **fields: Unpack[PaddleValidationParams]) -> Profile:
+    async def validate_paddle(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaddleValidationParams],
+    ) -> Profile:
         """Imports a Paddle transaction (`txn_...`) or subscription (`sub_...`) into the profile
         with `customer_user_id`, creating it if needed; returns the profile.
 
         Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `PaddleValidationParams`.
                 customer_user_id (str, required)
                 paddle_token (str, required)
         """
-        return Profile.from_dict(await self._run("purchases.validatePaddle", {"fields": _jsonable(fields)}))
+        return await self._run(
+            "purchases.validatePaddle",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+
+class AsyncPurchasesWithRawResponse(_AsyncRawNamespace):
+    """`AsyncPurchases`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def set_transaction(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[TransactionParams],
+    ) -> APIResponse[Profile]:
+        """`AsyncPurchases.set_transaction`, returning its response with the result."""
+        return await self._run(
+            "purchases.setTransaction",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+    async def validate_stripe(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[StripeValidationParams],
+    ) -> APIResponse[None]:
+        """`AsyncPurchases.validate_stripe`, returning its response with the result."""
+        return await self._run(
+            "purchases.validateStripe",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    async def validate_paddle(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaddleValidationParams],
+    ) -> APIResponse[Profile]:
+        """`AsyncPurchases.validate_paddle`, returning its response with the result."""
+        return await self._run(
+            "purchases.validatePaddle",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
 
 
 class AccessLevels(_BlockingNamespace):
     """Access levels given or taken without a transaction (support gestures, referral bonuses)."""
 
+    @property
+    def with_raw_response(self) -> AccessLevelsWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AccessLevelsWithRawResponse(self._owner)
+
     def grant(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[GrantAccessParams]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[GrantAccessParams],
     ) -> Profile:
         """Grants an access level without a transaction, from `starts_at` (default: now) until
         `expires_at` (default: for life); returns the profile.
@@ -615,6 +1500,13 @@ class AccessLevels(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `GrantAccessParams`.
                 access_level_id (str, required): A paid access level configured in the dashboard,
                     e.g. `premium`.
@@ -623,15 +1515,30 @@ class AccessLevels(_BlockingNamespace):
                 expires_at (datetime.datetime | str | None): When it expires; may be in the past.
                     Absent: lifetime access.
         """
-        return Profile.from_dict(
-            self._run(
-                "accessLevels.grant",
-                {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
-            )
+        return self._run(
+            "accessLevels.grant",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
     def revoke(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[RevokeAccessParams]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RevokeAccessParams],
     ) -> Profile:
         """Ends an access level now, or at `revoke_at` (in the future, before its current expiry);
         returns the profile.
@@ -641,16 +1548,86 @@ class AccessLevels(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `RevokeAccessParams`.
                 access_level_id (str, required)
                 revoke_at (datetime.datetime | str | None): When access ends: in the future, and not
                     after the current expiry. Absent: now.
         """
-        return Profile.from_dict(
-            self._run(
-                "accessLevels.revoke",
-                {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
-            )
+        return self._run(
+            "accessLevels.revoke",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+
+class AccessLevelsWithRawResponse(_BlockingRawNamespace):
+    """`AccessLevels`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def grant(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[GrantAccessParams],
+    ) -> APIResponse[Profile]:
+        """`AccessLevels.grant`, returning its response with the result."""
+        return self._run(
+            "accessLevels.grant",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+    def revoke(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RevokeAccessParams],
+    ) -> APIResponse[Profile]:
+        """`AccessLevels.revoke`, returning its response with the result."""
+        return self._run(
+            "accessLevels.revoke",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
 
@@ -660,8 +1637,22 @@ class AsyncAccessLevels(_AsyncNamespace):
     Its methods are coroutines.
     """
 
+    @property
+    def with_raw_response(self) -> AsyncAccessLevelsWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncAccessLevelsWithRawResponse(self._owner)
+
     async def grant(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[GrantAccessParams]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[GrantAccessParams],
     ) -> Profile:
         """Grants an access level without a transaction, from `starts_at` (default: now) until
         `expires_at` (default: for life); returns the profile.
@@ -671,6 +1662,13 @@ class AsyncAccessLevels(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `GrantAccessParams`.
                 access_level_id (str, required): A paid access level configured in the dashboard,
                     e.g. `premium`.
@@ -679,15 +1677,30 @@ class AsyncAccessLevels(_AsyncNamespace):
                 expires_at (datetime.datetime | str | None): When it expires; may be in the past.
                     Absent: lifetime access.
         """
-        return Profile.from_dict(
-            await self._run(
-                "accessLevels.grant",
-                {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
-            )
+        return await self._run(
+            "accessLevels.grant",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
     async def revoke(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[RevokeAccessParams]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RevokeAccessParams],
     ) -> Profile:
         """Ends an access level now, or at `revoke_at` (in the future, before its current expiry);
         returns the profile.
@@ -697,23 +1710,108 @@ class AsyncAccessLevels(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `RevokeAccessParams`.
                 access_level_id (str, required)
                 revoke_at (datetime.datetime | str | None): When access ends: in the future, and not
                     after the current expiry. Absent: now.
         """
-        return Profile.from_dict(
-            await self._run(
-                "accessLevels.revoke",
-                {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
-            )
+        return await self._run(
+            "accessLevels.revoke",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+
+class AsyncAccessLevelsWithRawResponse(_AsyncRawNamespace):
+    """`AsyncAccessLevels`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def grant(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[GrantAccessParams],
+    ) -> APIResponse[Profile]:
+        """`AsyncAccessLevels.grant`, returning its response with the result."""
+        return await self._run(
+            "accessLevels.grant",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
+        )
+
+    async def revoke(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RevokeAccessParams],
+    ) -> APIResponse[Profile]:
+        """`AsyncAccessLevels.revoke`, returning its response with the result."""
+        return await self._run(
+            "accessLevels.revoke",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Profile.from_dict,
         )
 
 
 class RefundSaver(_BlockingNamespace):
     """A profile's Refund Saver settings: how Adapty answers Apple's refund requests for it."""
 
-    def get(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> RefundSaverSettings:
+    @property
+    def with_raw_response(self) -> RefundSaverWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return RefundSaverWithRawResponse(self._owner)
+
+    def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RefundSaverSettings:
         """Reads the profile's Refund Saver settings: how Adapty answers Apple's refund requests for
         it.
 
@@ -722,13 +1820,38 @@ class RefundSaver(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return RefundSaverSettings.from_dict(
-            self._run("refundSaver.get", {"profile_id": profile_id, "customer_user_id": customer_user_id})
+        return self._run(
+            "refundSaver.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RefundSaverSettings.from_dict,
         )
 
     def set(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[RefundSaverParams]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RefundSaverParams],
     ) -> RefundSaverSettings:
         """Changes the Refund Saver settings given (at least one); the other keeps its value.
 
@@ -737,16 +1860,86 @@ class RefundSaver(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `RefundSaverParams`.
                 custom_preference (RefundPreference | None): `grant`, `no_preference` or `decline`
                     each refund request.
                 consent (bool | None): Whether Adapty may share the user's purchase data with Apple
                     on a refund request.
         """
-        return RefundSaverSettings.from_dict(
-            self._run(
-                "refundSaver.set", {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)}
-            )
+        return self._run(
+            "refundSaver.set",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RefundSaverSettings.from_dict,
+        )
+
+
+class RefundSaverWithRawResponse(_BlockingRawNamespace):
+    """`RefundSaver`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[RefundSaverSettings]:
+        """`RefundSaver.get`, returning its response with the result."""
+        return self._run(
+            "refundSaver.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RefundSaverSettings.from_dict,
+        )
+
+    def set(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RefundSaverParams],
+    ) -> APIResponse[RefundSaverSettings]:
+        """`RefundSaver.set`, returning its response with the result."""
+        return self._run(
+            "refundSaver.set",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RefundSaverSettings.from_dict,
         )
 
 
@@ -756,7 +1949,22 @@ class AsyncRefundSaver(_AsyncNamespace):
     Its methods are coroutines.
     """
 
-    async def get(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> RefundSaverSettings:
+    @property
+    def with_raw_response(self) -> AsyncRefundSaverWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncRefundSaverWithRawResponse(self._owner)
+
+    async def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RefundSaverSettings:
         """Reads the profile's Refund Saver settings: how Adapty answers Apple's refund requests for
         it.
 
@@ -765,13 +1973,38 @@ class AsyncRefundSaver(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return RefundSaverSettings.from_dict(
-            await self._run("refundSaver.get", {"profile_id": profile_id, "customer_user_id": customer_user_id})
+        return await self._run(
+            "refundSaver.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RefundSaverSettings.from_dict,
         )
 
     async def set(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[RefundSaverParams]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RefundSaverParams],
     ) -> RefundSaverSettings:
         """Changes the Refund Saver settings given (at least one); the other keeps its value.
 
@@ -780,23 +2013,108 @@ class AsyncRefundSaver(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `RefundSaverParams`.
                 custom_preference (RefundPreference | None): `grant`, `no_preference` or `decline`
                     each refund request.
                 consent (bool | None): Whether Adapty may share the user's purchase data with Apple
                     on a refund request.
         """
-        return RefundSaverSettings.from_dict(
-            await self._run(
-                "refundSaver.set", {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)}
-            )
+        return await self._run(
+            "refundSaver.set",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RefundSaverSettings.from_dict,
+        )
+
+
+class AsyncRefundSaverWithRawResponse(_AsyncRawNamespace):
+    """`AsyncRefundSaver`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[RefundSaverSettings]:
+        """`AsyncRefundSaver.get`, returning its response with the result."""
+        return await self._run(
+            "refundSaver.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RefundSaverSettings.from_dict,
+        )
+
+    async def set(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RefundSaverParams],
+    ) -> APIResponse[RefundSaverSettings]:
+        """`AsyncRefundSaver.set`, returning its response with the result."""
+        return await self._run(
+            "refundSaver.set",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RefundSaverSettings.from_dict,
         )
 
 
 class Integrations(_BlockingNamespace):
     """A profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude, ...)."""
 
-    def get(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> IntegrationIdentifiers:
+    @property
+    def with_raw_response(self) -> IntegrationsWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return IntegrationsWithRawResponse(self._owner)
+
+    def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> IntegrationIdentifiers:
         """Reads the profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude,
         ...).
 
@@ -805,13 +2123,38 @@ class Integrations(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return IntegrationIdentifiers.from_dict(
-            self._run("integrations.get", {"profile_id": profile_id, "customer_user_id": customer_user_id})
+        return self._run(
+            "integrations.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            IntegrationIdentifiers.from_dict,
         )
 
     def set(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[IntegrationIdentifiersDict]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[IntegrationIdentifiersDict],
     ) -> None:
         """Sets the integration identifiers given; the others keep their value.
 
@@ -820,6 +2163,13 @@ class Integrations(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of
                 `IntegrationIdentifiersDict`.
                 adjust_device_id (str | None)
@@ -840,7 +2190,72 @@ class Integrations(_BlockingNamespace):
                 tenjin_analytics_installation_id (str | None)
         """
         self._run(
-            "integrations.set", {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)}
+            "integrations.set",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+
+class IntegrationsWithRawResponse(_BlockingRawNamespace):
+    """`Integrations`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[IntegrationIdentifiers]:
+        """`Integrations.get`, returning its response with the result."""
+        return self._run(
+            "integrations.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            IntegrationIdentifiers.from_dict,
+        )
+
+    def set(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[IntegrationIdentifiersDict],
+    ) -> APIResponse[None]:
+        """`Integrations.set`, returning its response with the result."""
+        return self._run(
+            "integrations.set",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
         )
 
 
@@ -850,7 +2265,22 @@ class AsyncIntegrations(_AsyncNamespace):
     Its methods are coroutines.
     """
 
-    async def get(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> IntegrationIdentifiers:
+    @property
+    def with_raw_response(self) -> AsyncIntegrationsWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncIntegrationsWithRawResponse(self._owner)
+
+    async def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> IntegrationIdentifiers:
         """Reads the profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude,
         ...).
 
@@ -859,13 +2289,38 @@ class AsyncIntegrations(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return IntegrationIdentifiers.from_dict(
-            await self._run("integrations.get", {"profile_id": profile_id, "customer_user_id": customer_user_id})
+        return await self._run(
+            "integrations.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            IntegrationIdentifiers.from_dict,
         )
 
     async def set(
-        self, *, profile_id: str | None = None, customer_user_id: str | None = None, **fields: Unpack[IntegrationIdentifiersDict]
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[IntegrationIdentifiersDict],
     ) -> None:
         """Sets the integration identifiers given; the others keep their value.
 
@@ -874,6 +2329,13 @@ class AsyncIntegrations(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of
                 `IntegrationIdentifiersDict`.
                 adjust_device_id (str | None)
@@ -894,14 +2356,95 @@ class AsyncIntegrations(_AsyncNamespace):
                 tenjin_analytics_installation_id (str | None)
         """
         await self._run(
-            "integrations.set", {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)}
+            "integrations.set",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+
+class AsyncIntegrationsWithRawResponse(_AsyncRawNamespace):
+    """`AsyncIntegrations`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def get(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[IntegrationIdentifiers]:
+        """`AsyncIntegrations.get`, returning its response with the result."""
+        return await self._run(
+            "integrations.get",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            IntegrationIdentifiers.from_dict,
+        )
+
+    async def set(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[IntegrationIdentifiersDict],
+    ) -> APIResponse[None]:
+        """`AsyncIntegrations.set`, returning its response with the result."""
+        return await self._run(
+            "integrations.set",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
         )
 
 
 class Paywalls(_BlockingNamespace):
     """The app's paywalls: list them, read one, replace its remote configs."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, cursor: str | None = None) -> PaywallPage:
+    @property
+    def with_raw_response(self) -> PaywallsWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return PaywallsWithRawResponse(self._owner)
+
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> PaywallPage:
         """One page of the app's paywalls; pass its `next_cursor` as `cursor` for the next (null
         after the last).
 
@@ -909,8 +2452,26 @@ class Paywalls(_BlockingNamespace):
             page: The page number, from 1 (ignored when `cursor` is given). Default (the core's): 1.
             page_size: Paywalls per page, 1 to 100. Default (the core's): 20.
             cursor: A previous page's `next_cursor`: the page after it.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return PaywallPage.from_dict(self._run("paywalls.list", {"page": page, "page_size": page_size, "cursor": cursor}))
+        return self._run(
+            "paywalls.list",
+            {"page": page, "page_size": page_size, "cursor": cursor},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            PaywallPage.from_dict,
+        )
 
     def list_all(self, *, page_size: int | None = None) -> Iterator[Paywall]:
         """Every paywall, each page fetched as the iteration reaches it.
@@ -920,23 +2481,158 @@ class Paywalls(_BlockingNamespace):
         """
         return self._walk("paywalls.list", {"page_size": page_size}, Paywall.from_dict)
 
-    def get(self, paywall_id: str) -> Paywall:
+    def get(
+        self,
+        paywall_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Paywall:
         """Reads one paywall.
 
         Args:
             paywall_id: The paywall's id.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return Paywall.from_dict(self._run("paywalls.get", {"paywall_id": paywall_id}))
+        return self._run(
+            "paywalls.get",
+            {"paywall_id": paywall_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Paywall.from_dict,
+        )
 
-    def update(self, paywall_id: str, **fields: Unpack[PaywallUpdateParams]) -> Paywall:
+    def update(
+        self,
+        paywall_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaywallUpdateParams],
+    ) -> Paywall:
         """Replaces all of the paywall's remote configs (read it first to keep some).
 
         Args:
             paywall_id: The paywall's id.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `PaywallUpdateParams`.
                 remote_configs (Sequence[RemoteConfig | RemoteConfigDict], required)
         """
-        return Paywall.from_dict(self._run("paywalls.update", {"paywall_id": paywall_id, "fields": _jsonable(fields)}))
+        return self._run(
+            "paywalls.update",
+            {"paywall_id": paywall_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Paywall.from_dict,
+        )
+
+
+class PaywallsWithRawResponse(_BlockingRawNamespace):
+    """`Paywalls`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[PaywallPage]:
+        """`Paywalls.list`, returning its response with the result."""
+        return self._run(
+            "paywalls.list",
+            {"page": page, "page_size": page_size, "cursor": cursor},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            PaywallPage.from_dict,
+        )
+
+    def get(
+        self,
+        paywall_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[Paywall]:
+        """`Paywalls.get`, returning its response with the result."""
+        return self._run(
+            "paywalls.get",
+            {"paywall_id": paywall_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Paywall.from_dict,
+        )
+
+    def update(
+        self,
+        paywall_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaywallUpdateParams],
+    ) -> APIResponse[Paywall]:
+        """`Paywalls.update`, returning its response with the result."""
+        return self._run(
+            "paywalls.update",
+            {"paywall_id": paywall_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Paywall.from_dict,
+        )
 
 
 class AsyncPaywalls(_AsyncNamespace):
@@ -945,7 +2641,23 @@ class AsyncPaywalls(_AsyncNamespace):
     Its methods are coroutines; `list_all` returns an async iterator (`async for`).
     """
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, cursor: str | None = None) -> PaywallPage:
+    @property
+    def with_raw_response(self) -> AsyncPaywallsWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncPaywallsWithRawResponse(self._owner)
+
+    async def list(
+        self,
+        *,
+        page: int | None = None,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> PaywallPage:
         """One page of the app's paywalls; pass its `next_cursor` as `cursor` for the next (null
         after the last).
 
@@ -953,8 +2665,26 @@ class AsyncPaywalls(_AsyncNamespace):
             page: The page number, from 1 (ignored when `cursor` is given). Default (the core's): 1.
             page_size: Paywalls per page, 1 to 100. Default (the core's): 20.
             cursor: A previous page's `next_cursor`: the page after it.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return PaywallPage.from_dict(await self._run("paywalls.list", {"page": page, "page_size": page_size, "cursor": cursor}))
+        return await self._run(
+            "paywalls.list",
+            {"page": page, "page_size": page_size, "cursor": cursor},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            PaywallPage.from_dict,
+        )
 
     def list_all(self, *, page_size: int | None = None) -> AsyncIterator[Paywall]:
         """Every paywall, each page fetched as the iteration reaches it.
@@ -964,27 +2694,167 @@ class AsyncPaywalls(_AsyncNamespace):
         """
         return self._walk("paywalls.list", {"page_size": page_size}, Paywall.from_dict)
 
-    async def get(self, paywall_id: str) -> Paywall:
+    async def get(
+        self,
+        paywall_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Paywall:
         """Reads one paywall.
 
         Args:
             paywall_id: The paywall's id.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return Paywall.from_dict(await self._run("paywalls.get", {"paywall_id": paywall_id}))
+        return await self._run(
+            "paywalls.get",
+            {"paywall_id": paywall_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Paywall.from_dict,
+        )
 
-    async def update(self, paywall_id: str, **fields: Unpack[PaywallUpdateParams]) -> Paywall:
+    async def update(
+        self,
+        paywall_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaywallUpdateParams],
+    ) -> Paywall:
         """Replaces all of the paywall's remote configs (read it first to keep some).
 
         Args:
             paywall_id: The paywall's id.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `PaywallUpdateParams`.
                 remote_configs (Sequence[RemoteConfig | RemoteConfigDict], required)
         """
-        return Paywall.from_dict(await self._run("paywalls.update", {"paywall_id": paywall_id, "fields": _jsonable(fields)}))
+        return await self._run(
+            "paywalls.update",
+            {"paywall_id": paywall_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Paywall.from_dict,
+        )
+
+
+class AsyncPaywallsWithRawResponse(_AsyncRawNamespace):
+    """`AsyncPaywalls`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def list(
+        self,
+        *,
+        page: int | None = None,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[PaywallPage]:
+        """`AsyncPaywalls.list`, returning its response with the result."""
+        return await self._run(
+            "paywalls.list",
+            {"page": page, "page_size": page_size, "cursor": cursor},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            PaywallPage.from_dict,
+        )
+
+    async def get(
+        self,
+        paywall_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[Paywall]:
+        """`AsyncPaywalls.get`, returning its response with the result."""
+        return await self._run(
+            "paywalls.get",
+            {"paywall_id": paywall_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Paywall.from_dict,
+        )
+
+    async def update(
+        self,
+        paywall_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaywallUpdateParams],
+    ) -> APIResponse[Paywall]:
+        """`AsyncPaywalls.update`, returning its response with the result."""
+        return await self._run(
+            "paywalls.update",
+            {"paywall_id": paywall_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            Paywall.from_dict,
+        )
 
 
 class VirtualCurrency(_BlockingNamespace):
     """A profile's virtual currency balances and their history."""
+
+    @property
+    def with_raw_response(self) -> VirtualCurrencyWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return VirtualCurrencyWithRawResponse(self._owner)
 
     def create_transaction(
         self,
@@ -992,6 +2862,11 @@ class VirtualCurrency(_BlockingNamespace):
         profile_id: str | None = None,
         customer_user_id: str | None = None,
         idempotency_key: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         **fields: Unpack[VirtualCurrencyTransactionParams],
     ) -> VirtualCurrencyTransactionResult:
         """Applies every item (positive credits, negative debits) or none.
@@ -1005,6 +2880,13 @@ class VirtualCurrency(_BlockingNamespace):
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
             idempotency_key: A UUID v4 that makes repeating the call safe.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of
                 `VirtualCurrencyTransactionParams`.
                 items (Sequence[VirtualCurrencyItem], required): 1 to 20 items, each currency at
@@ -1012,16 +2894,22 @@ class VirtualCurrency(_BlockingNamespace):
                 metadata (Mapping[str, str] | None): At most 5 keys matching `[a-z0-9_]{1,30}`,
                     values at most 200 characters.
         """
-        return VirtualCurrencyTransactionResult.from_dict(
-            self._run(
-                "virtualCurrency.createTransaction",
-                {
-                    "profile_id": profile_id,
-                    "customer_user_id": customer_user_id,
-                    "idempotency_key": idempotency_key,
-                    "fields": _jsonable(fields),
-                },
-            )
+        return self._run(
+            "virtualCurrency.createTransaction",
+            {
+                "profile_id": profile_id,
+                "customer_user_id": customer_user_id,
+                "idempotency_key": idempotency_key,
+                "fields": _jsonable(fields),
+            },
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyTransactionResult.from_dict,
         )
 
     def list_transactions(
@@ -1032,6 +2920,11 @@ class VirtualCurrency(_BlockingNamespace):
         currency_code: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> VirtualCurrencyTransactionPage:
         """One page of the profile's virtual currency history, newest first; pass its `next_cursor`
         as `cursor` for the next (null after the last).
@@ -1044,18 +2937,31 @@ class VirtualCurrency(_BlockingNamespace):
             currency_code: Only transactions that changed this currency.
             limit: Transactions per page, 1 to 100 (Adapty's default: 50).
             cursor: A previous page's `next_cursor`: the page after it.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return VirtualCurrencyTransactionPage.from_dict(
-            self._run(
-                "virtualCurrency.listTransactions",
-                {
-                    "profile_id": profile_id,
-                    "customer_user_id": customer_user_id,
-                    "currency_code": currency_code,
-                    "limit": limit,
-                    "cursor": cursor,
-                },
-            )
+        return self._run(
+            "virtualCurrency.listTransactions",
+            {
+                "profile_id": profile_id,
+                "customer_user_id": customer_user_id,
+                "currency_code": currency_code,
+                "limit": limit,
+                "cursor": cursor,
+            },
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyTransactionPage.from_dict,
         )
 
     def list_all_transactions(
@@ -1082,7 +2988,17 @@ class VirtualCurrency(_BlockingNamespace):
             VirtualCurrencyTransaction.from_dict,
         )
 
-    def balances(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> VirtualCurrencyBalances:
+    def balances(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> VirtualCurrencyBalances:
         """Reads the profile's balance of every virtual currency.
 
         Give exactly one of `profile_id` and `customer_user_id`.
@@ -1090,9 +3006,121 @@ class VirtualCurrency(_BlockingNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return VirtualCurrencyBalances.from_dict(
-            self._run("virtualCurrency.balances", {"profile_id": profile_id, "customer_user_id": customer_user_id})
+        return self._run(
+            "virtualCurrency.balances",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyBalances.from_dict,
+        )
+
+
+class VirtualCurrencyWithRawResponse(_BlockingRawNamespace):
+    """`VirtualCurrency`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def create_transaction(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        idempotency_key: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[VirtualCurrencyTransactionParams],
+    ) -> APIResponse[VirtualCurrencyTransactionResult]:
+        """`VirtualCurrency.create_transaction`, returning its response with the result."""
+        return self._run(
+            "virtualCurrency.createTransaction",
+            {
+                "profile_id": profile_id,
+                "customer_user_id": customer_user_id,
+                "idempotency_key": idempotency_key,
+                "fields": _jsonable(fields),
+            },
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyTransactionResult.from_dict,
+        )
+
+    def list_transactions(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        currency_code: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[VirtualCurrencyTransactionPage]:
+        """`VirtualCurrency.list_transactions`, returning its response with the result."""
+        return self._run(
+            "virtualCurrency.listTransactions",
+            {
+                "profile_id": profile_id,
+                "customer_user_id": customer_user_id,
+                "currency_code": currency_code,
+                "limit": limit,
+                "cursor": cursor,
+            },
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyTransactionPage.from_dict,
+        )
+
+    def balances(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[VirtualCurrencyBalances]:
+        """`VirtualCurrency.balances`, returning its response with the result."""
+        return self._run(
+            "virtualCurrency.balances",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyBalances.from_dict,
         )
 
 
@@ -1102,12 +3130,22 @@ class AsyncVirtualCurrency(_AsyncNamespace):
     Its methods are coroutines; `list_all_transactions` returns an async iterator (`async for`).
     """
 
+    @property
+    def with_raw_response(self) -> AsyncVirtualCurrencyWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncVirtualCurrencyWithRawResponse(self._owner)
+
     async def create_transaction(
         self,
         *,
         profile_id: str | None = None,
         customer_user_id: str | None = None,
         idempotency_key: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         **fields: Unpack[VirtualCurrencyTransactionParams],
     ) -> VirtualCurrencyTransactionResult:
         """Applies every item (positive credits, negative debits) or none.
@@ -1121,6 +3159,13 @@ class AsyncVirtualCurrency(_AsyncNamespace):
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
             idempotency_key: A UUID v4 that makes repeating the call safe.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of
                 `VirtualCurrencyTransactionParams`.
                 items (Sequence[VirtualCurrencyItem], required): 1 to 20 items, each currency at
@@ -1128,16 +3173,22 @@ class AsyncVirtualCurrency(_AsyncNamespace):
                 metadata (Mapping[str, str] | None): At most 5 keys matching `[a-z0-9_]{1,30}`,
                     values at most 200 characters.
         """
-        return VirtualCurrencyTransactionResult.from_dict(
-            await self._run(
-                "virtualCurrency.createTransaction",
-                {
-                    "profile_id": profile_id,
-                    "customer_user_id": customer_user_id,
-                    "idempotency_key": idempotency_key,
-                    "fields": _jsonable(fields),
-                },
-            )
+        return await self._run(
+            "virtualCurrency.createTransaction",
+            {
+                "profile_id": profile_id,
+                "customer_user_id": customer_user_id,
+                "idempotency_key": idempotency_key,
+                "fields": _jsonable(fields),
+            },
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyTransactionResult.from_dict,
         )
 
     async def list_transactions(
@@ -1148,6 +3199,11 @@ class AsyncVirtualCurrency(_AsyncNamespace):
         currency_code: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> VirtualCurrencyTransactionPage:
         """One page of the profile's virtual currency history, newest first; pass its `next_cursor`
         as `cursor` for the next (null after the last).
@@ -1160,18 +3216,31 @@ class AsyncVirtualCurrency(_AsyncNamespace):
             currency_code: Only transactions that changed this currency.
             limit: Transactions per page, 1 to 100 (Adapty's default: 50).
             cursor: A previous page's `next_cursor`: the page after it.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return VirtualCurrencyTransactionPage.from_dict(
-            await self._run(
-                "virtualCurrency.listTransactions",
-                {
-                    "profile_id": profile_id,
-                    "customer_user_id": customer_user_id,
-                    "currency_code": currency_code,
-                    "limit": limit,
-                    "cursor": cursor,
-                },
-            )
+        return await self._run(
+            "virtualCurrency.listTransactions",
+            {
+                "profile_id": profile_id,
+                "customer_user_id": customer_user_id,
+                "currency_code": currency_code,
+                "limit": limit,
+                "cursor": cursor,
+            },
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyTransactionPage.from_dict,
         )
 
     def list_all_transactions(
@@ -1198,7 +3267,17 @@ class AsyncVirtualCurrency(_AsyncNamespace):
             VirtualCurrencyTransaction.from_dict,
         )
 
-    async def balances(self, *, profile_id: str | None = None, customer_user_id: str | None = None) -> VirtualCurrencyBalances:
+    async def balances(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> VirtualCurrencyBalances:
         """Reads the profile's balance of every virtual currency.
 
         Give exactly one of `profile_id` and `customer_user_id`.
@@ -1206,7 +3285,119 @@ class AsyncVirtualCurrency(_AsyncNamespace):
         Args:
             profile_id: Adapty's id of the profile.
             customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
         """
-        return VirtualCurrencyBalances.from_dict(
-            await self._run("virtualCurrency.balances", {"profile_id": profile_id, "customer_user_id": customer_user_id})
+        return await self._run(
+            "virtualCurrency.balances",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyBalances.from_dict,
+        )
+
+
+class AsyncVirtualCurrencyWithRawResponse(_AsyncRawNamespace):
+    """`AsyncVirtualCurrency`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def create_transaction(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        idempotency_key: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[VirtualCurrencyTransactionParams],
+    ) -> APIResponse[VirtualCurrencyTransactionResult]:
+        """`AsyncVirtualCurrency.create_transaction`, returning its response with the result."""
+        return await self._run(
+            "virtualCurrency.createTransaction",
+            {
+                "profile_id": profile_id,
+                "customer_user_id": customer_user_id,
+                "idempotency_key": idempotency_key,
+                "fields": _jsonable(fields),
+            },
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyTransactionResult.from_dict,
+        )
+
+    async def list_transactions(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        currency_code: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[VirtualCurrencyTransactionPage]:
+        """`AsyncVirtualCurrency.list_transactions`, returning its response with the result."""
+        return await self._run(
+            "virtualCurrency.listTransactions",
+            {
+                "profile_id": profile_id,
+                "customer_user_id": customer_user_id,
+                "currency_code": currency_code,
+                "limit": limit,
+                "cursor": cursor,
+            },
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyTransactionPage.from_dict,
+        )
+
+    async def balances(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[VirtualCurrencyBalances]:
+        """`AsyncVirtualCurrency.balances`, returning its response with the result."""
+        return await self._run(
+            "virtualCurrency.balances",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            VirtualCurrencyBalances.from_dict,
         )
