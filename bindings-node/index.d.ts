@@ -51,6 +51,67 @@ export interface AdaptyOptions {
   maxRetries?: number;
 }
 
+/** The options of one call, its last argument: each one given replaces the client's. */
+export interface RequestOptions {
+  /** Time allowed for one attempt, instead of the client's, in milliseconds. */
+  timeout?: number | null;
+  /** Retries after the first attempt, instead of the client's. */
+  maxRetries?: number | null;
+  /**
+   * Extra headers; those the SDK sets (`Authorization`, the profile and idempotency headers) are
+   * refused.
+   */
+  headers?: Record<string, string> | null;
+  /** Extra query parameters. */
+  extraQuery?: Record<string, string | number | boolean> | null;
+  /**
+   * Extra body fields the SDK does not know yet; a field it knows is refused (give it as one, where
+   * it is checked).
+   */
+  extraBody?: Record<string, unknown> | null;
+  /**
+   * Aborts the call: its request is dropped and nothing is retried; the Promise rejects with
+   * `signal.reason` (an `AbortError` DOMException unless given), as `fetch` does.
+   */
+  signal?: AbortSignal | null;
+}
+
+/** The options of one call of a `*Sync` method (nothing to abort: it blocks). */
+export type SyncRequestOptions = Omit<RequestOptions, 'signal'>;
+
+/** The options of every call of a client made with `withOptions`. */
+export type ClientRequestOptions = Pick<RequestOptions, 'timeout' | 'maxRetries' | 'headers'>;
+
+/** A call's result with its response (`client.NAMESPACE.withRawResponse.METHOD(...)`). */
+export interface RawResponse<T> {
+  data: T;
+  status: number;
+  /** Names in lower case. */
+  headers: Record<string, string>;
+  /** What Adapty's support asks for. */
+  requestId: string | null;
+  /** Attempts before the one that succeeded. */
+  retries: number;
+}
+
+/** One attempt of a request, before it is sent (`request`) or when it ended (`response`). Never the key, never a body. */
+export interface RequestEvent {
+  type: 'request' | 'response';
+  /** The operation, e.g. `profiles.get`. */
+  operation: string;
+  method: string;
+  url: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+  /** The response's status; null when none came (a connection error, a timeout). Responses only. */
+  status?: number | null;
+  requestId?: string | null;
+  /** From sending to the whole response. Responses only. */
+  elapsedMs?: number;
+  /** `api` for an error status, `connection`, `timeout`, ...; null on success. Responses only. */
+  errorKind?: string | null;
+}
+
 /** Names one profile: exactly one of the two. */
 export type ProfileRef = { profileId: string; customerUserId?: undefined } | { customerUserId: string; profileId?: undefined };
 
@@ -88,34 +149,39 @@ export interface ProfileMethods {
   /**
    * Reads a profile.
    * @param ref The profile (`profileId` or `customerUserId`).
+   * @param requestOptions Options of this call, over the client's.
    */
-  get(ref: ProfileRef): Promise<Profile>;
+  get(ref: ProfileRef, requestOptions?: RequestOptions): Promise<Profile>;
   /**
    * Creates a profile; with both ids, attaches `customerUserId` to the existing profile
    * `profileId`.
    * @param input The profile (`profileId`, `customerUserId`, or both to attach the second to the
    * first) and the fields of {@link ProfileFields}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  create(input: CreateRef & ProfileFields): Promise<Profile>;
+  create(input: CreateRef & ProfileFields, requestOptions?: RequestOptions): Promise<Profile>;
   /**
    * Changes the fields given and leaves the others; a field given as null is cleared (a custom
    * attribute deleted).
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link ProfileFields}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  update(input: ProfileRef & ProfileFields): Promise<Profile>;
+  update(input: ProfileRef & ProfileFields, requestOptions?: RequestOptions): Promise<Profile>;
   /**
    * Deletes a profile and everything Adapty holds about it.
    * @param ref The profile (`profileId` or `customerUserId`).
+   * @param requestOptions Options of this call, over the client's.
    */
-  delete(ref: ProfileRef): Promise<void>;
+  delete(ref: ProfileRef, requestOptions?: RequestOptions): Promise<void>;
   /**
    * Deletes many profiles, `concurrency` at a time (the API has no bulk delete); one result per
    * input, in order.
    * @param refs The profiles to delete.
    * @param options The options of {@link ProfileDeleteManyOptions}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  deleteMany(refs: ProfileRef[], options?: ProfileDeleteManyOptions): Promise<DeleteResult[]>;
+  deleteMany(refs: ProfileRef[], options?: ProfileDeleteManyOptions, requestOptions?: RequestOptions): Promise<DeleteResult[]>;
 }
 
 /**
@@ -126,35 +192,54 @@ export interface Profiles extends ProfileMethods {
   /**
    * Reads a profile. Blocks the event loop until done: for scripts, not servers.
    * @param ref The profile (`profileId` or `customerUserId`).
+   * @param requestOptions Options of this call, over the client's.
    */
-  getSync(ref: ProfileRef): Profile;
+  getSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): Profile;
   /**
    * Creates a profile; with both ids, attaches `customerUserId` to the existing profile
    * `profileId`. Blocks the event loop until done: for scripts, not servers.
    * @param input The profile (`profileId`, `customerUserId`, or both to attach the second to the
    * first) and the fields of {@link ProfileFields}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  createSync(input: CreateRef & ProfileFields): Profile;
+  createSync(input: CreateRef & ProfileFields, requestOptions?: SyncRequestOptions): Profile;
   /**
    * Changes the fields given and leaves the others; a field given as null is cleared (a custom
    * attribute deleted). Blocks the event loop until done: for scripts, not servers.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link ProfileFields}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  updateSync(input: ProfileRef & ProfileFields): Profile;
+  updateSync(input: ProfileRef & ProfileFields, requestOptions?: SyncRequestOptions): Profile;
   /**
    * Deletes a profile and everything Adapty holds about it. Blocks the event loop until done: for
    * scripts, not servers.
    * @param ref The profile (`profileId` or `customerUserId`).
+   * @param requestOptions Options of this call, over the client's.
    */
-  deleteSync(ref: ProfileRef): void;
+  deleteSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): void;
   /**
    * Deletes many profiles, `concurrency` at a time (the API has no bulk delete); one result per
    * input, in order. Blocks the event loop until done: for scripts, not servers.
    * @param refs The profiles to delete.
    * @param options The options of {@link ProfileDeleteManyOptions}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  deleteManySync(refs: ProfileRef[], options?: ProfileDeleteManyOptions): DeleteResult[];
+  deleteManySync(refs: ProfileRef[], options?: ProfileDeleteManyOptions, requestOptions?: SyncRequestOptions): DeleteResult[];
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: ProfilesWithRawResponse;
+}
+
+/** `profiles`'s calls, each returning its response with the result. */
+export interface ProfilesWithRawResponse {
+  get(ref: ProfileRef, requestOptions?: RequestOptions): Promise<RawResponse<Profile>>;
+  getSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): RawResponse<Profile>;
+  create(input: CreateRef & ProfileFields, requestOptions?: RequestOptions): Promise<RawResponse<Profile>>;
+  createSync(input: CreateRef & ProfileFields, requestOptions?: SyncRequestOptions): RawResponse<Profile>;
+  update(input: ProfileRef & ProfileFields, requestOptions?: RequestOptions): Promise<RawResponse<Profile>>;
+  updateSync(input: ProfileRef & ProfileFields, requestOptions?: SyncRequestOptions): RawResponse<Profile>;
+  delete(ref: ProfileRef, requestOptions?: RequestOptions): Promise<RawResponse<void>>;
+  deleteSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): RawResponse<void>;
 }
 
 /**
@@ -167,20 +252,23 @@ export interface PurchaseMethods {
    * fields are checked before sending. Returns the profile with the access it grants.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link TransactionParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  setTransaction(input: ProfileRef & TransactionParams): Promise<Profile>;
+  setTransaction(input: ProfileRef & TransactionParams, requestOptions?: RequestOptions): Promise<Profile>;
   /**
    * Imports a Stripe subscription (`sub_...`) or payment intent (`pi_...`) into the profile with
    * `customerUserId`, creating it if needed.
    * @param input The fields of {@link StripeValidationParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  validateStripe(input: StripeValidationParams): Promise<void>;
+  validateStripe(input: StripeValidationParams, requestOptions?: RequestOptions): Promise<void>;
   /**
    * Imports a Paddle transaction (`txn_...`) or subscription (`sub_...`) into the profile with
    * `customerUserId`, creating it if needed; returns the profile.
    * @param input The fields of {@link PaddleValidationParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  validatePaddle(input: PaddleValidationParams): Promise<Profile>;
+  validatePaddle(input: PaddleValidationParams, requestOptions?: RequestOptions): Promise<Profile>;
 }
 
 /**
@@ -194,22 +282,37 @@ export interface Purchases extends PurchaseMethods {
    * event loop until done: for scripts, not servers.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link TransactionParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  setTransactionSync(input: ProfileRef & TransactionParams): Profile;
+  setTransactionSync(input: ProfileRef & TransactionParams, requestOptions?: SyncRequestOptions): Profile;
   /**
    * Imports a Stripe subscription (`sub_...`) or payment intent (`pi_...`) into the profile with
    * `customerUserId`, creating it if needed. Blocks the event loop until done: for scripts, not
    * servers.
    * @param input The fields of {@link StripeValidationParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  validateStripeSync(input: StripeValidationParams): void;
+  validateStripeSync(input: StripeValidationParams, requestOptions?: SyncRequestOptions): void;
   /**
    * Imports a Paddle transaction (`txn_...`) or subscription (`sub_...`) into the profile with
    * `customerUserId`, creating it if needed; returns the profile. Blocks the event loop until done:
    * for scripts, not servers.
    * @param input The fields of {@link PaddleValidationParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  validatePaddleSync(input: PaddleValidationParams): Profile;
+  validatePaddleSync(input: PaddleValidationParams, requestOptions?: SyncRequestOptions): Profile;
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: PurchasesWithRawResponse;
+}
+
+/** `purchases`'s calls, each returning its response with the result. */
+export interface PurchasesWithRawResponse {
+  setTransaction(input: ProfileRef & TransactionParams, requestOptions?: RequestOptions): Promise<RawResponse<Profile>>;
+  setTransactionSync(input: ProfileRef & TransactionParams, requestOptions?: SyncRequestOptions): RawResponse<Profile>;
+  validateStripe(input: StripeValidationParams, requestOptions?: RequestOptions): Promise<RawResponse<void>>;
+  validateStripeSync(input: StripeValidationParams, requestOptions?: SyncRequestOptions): RawResponse<void>;
+  validatePaddle(input: PaddleValidationParams, requestOptions?: RequestOptions): Promise<RawResponse<Profile>>;
+  validatePaddleSync(input: PaddleValidationParams, requestOptions?: SyncRequestOptions): RawResponse<Profile>;
 }
 
 /** Access levels given or taken without a transaction (support gestures, referral bonuses). */
@@ -219,15 +322,17 @@ export interface AccessLevelMethods {
    * (default: for life); returns the profile.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link GrantAccessParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  grant(input: ProfileRef & GrantAccessParams): Promise<Profile>;
+  grant(input: ProfileRef & GrantAccessParams, requestOptions?: RequestOptions): Promise<Profile>;
   /**
    * Ends an access level now, or at `revokeAt` (in the future, before its current expiry); returns
    * the profile.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link RevokeAccessParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  revoke(input: ProfileRef & RevokeAccessParams): Promise<Profile>;
+  revoke(input: ProfileRef & RevokeAccessParams, requestOptions?: RequestOptions): Promise<Profile>;
 }
 
 /**
@@ -241,15 +346,27 @@ export interface AccessLevels extends AccessLevelMethods {
    * servers.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link GrantAccessParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  grantSync(input: ProfileRef & GrantAccessParams): Profile;
+  grantSync(input: ProfileRef & GrantAccessParams, requestOptions?: SyncRequestOptions): Profile;
   /**
    * Ends an access level now, or at `revokeAt` (in the future, before its current expiry); returns
    * the profile. Blocks the event loop until done: for scripts, not servers.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link RevokeAccessParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  revokeSync(input: ProfileRef & RevokeAccessParams): Profile;
+  revokeSync(input: ProfileRef & RevokeAccessParams, requestOptions?: SyncRequestOptions): Profile;
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: AccessLevelsWithRawResponse;
+}
+
+/** `accessLevels`'s calls, each returning its response with the result. */
+export interface AccessLevelsWithRawResponse {
+  grant(input: ProfileRef & GrantAccessParams, requestOptions?: RequestOptions): Promise<RawResponse<Profile>>;
+  grantSync(input: ProfileRef & GrantAccessParams, requestOptions?: SyncRequestOptions): RawResponse<Profile>;
+  revoke(input: ProfileRef & RevokeAccessParams, requestOptions?: RequestOptions): Promise<RawResponse<Profile>>;
+  revokeSync(input: ProfileRef & RevokeAccessParams, requestOptions?: SyncRequestOptions): RawResponse<Profile>;
 }
 
 /** A profile's Refund Saver settings: how Adapty answers Apple's refund requests for it. */
@@ -257,14 +374,16 @@ export interface RefundSaverMethods {
   /**
    * Reads the profile's Refund Saver settings: how Adapty answers Apple's refund requests for it.
    * @param ref The profile (`profileId` or `customerUserId`).
+   * @param requestOptions Options of this call, over the client's.
    */
-  get(ref: ProfileRef): Promise<RefundSaverSettings>;
+  get(ref: ProfileRef, requestOptions?: RequestOptions): Promise<RefundSaverSettings>;
   /**
    * Changes the Refund Saver settings given (at least one); the other keeps its value.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link RefundSaverParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  set(input: ProfileRef & RefundSaverParams): Promise<RefundSaverSettings>;
+  set(input: ProfileRef & RefundSaverParams, requestOptions?: RequestOptions): Promise<RefundSaverSettings>;
 }
 
 /**
@@ -276,15 +395,27 @@ export interface RefundSaver extends RefundSaverMethods {
    * Reads the profile's Refund Saver settings: how Adapty answers Apple's refund requests for it.
    * Blocks the event loop until done: for scripts, not servers.
    * @param ref The profile (`profileId` or `customerUserId`).
+   * @param requestOptions Options of this call, over the client's.
    */
-  getSync(ref: ProfileRef): RefundSaverSettings;
+  getSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): RefundSaverSettings;
   /**
    * Changes the Refund Saver settings given (at least one); the other keeps its value. Blocks the
    * event loop until done: for scripts, not servers.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link RefundSaverParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  setSync(input: ProfileRef & RefundSaverParams): RefundSaverSettings;
+  setSync(input: ProfileRef & RefundSaverParams, requestOptions?: SyncRequestOptions): RefundSaverSettings;
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: RefundSaverWithRawResponse;
+}
+
+/** `refundSaver`'s calls, each returning its response with the result. */
+export interface RefundSaverWithRawResponse {
+  get(ref: ProfileRef, requestOptions?: RequestOptions): Promise<RawResponse<RefundSaverSettings>>;
+  getSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): RawResponse<RefundSaverSettings>;
+  set(input: ProfileRef & RefundSaverParams, requestOptions?: RequestOptions): Promise<RawResponse<RefundSaverSettings>>;
+  setSync(input: ProfileRef & RefundSaverParams, requestOptions?: SyncRequestOptions): RawResponse<RefundSaverSettings>;
 }
 
 /** A profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude, ...). */
@@ -292,14 +423,16 @@ export interface IntegrationMethods {
   /**
    * Reads the profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude, ...).
    * @param ref The profile (`profileId` or `customerUserId`).
+   * @param requestOptions Options of this call, over the client's.
    */
-  get(ref: ProfileRef): Promise<IntegrationIdentifiers>;
+  get(ref: ProfileRef, requestOptions?: RequestOptions): Promise<IntegrationIdentifiers>;
   /**
    * Sets the integration identifiers given; the others keep their value.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link IntegrationIdentifiersInput}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  set(input: ProfileRef & IntegrationIdentifiersInput): Promise<void>;
+  set(input: ProfileRef & IntegrationIdentifiersInput, requestOptions?: RequestOptions): Promise<void>;
 }
 
 /**
@@ -311,15 +444,27 @@ export interface Integrations extends IntegrationMethods {
    * Reads the profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude, ...).
    * Blocks the event loop until done: for scripts, not servers.
    * @param ref The profile (`profileId` or `customerUserId`).
+   * @param requestOptions Options of this call, over the client's.
    */
-  getSync(ref: ProfileRef): IntegrationIdentifiers;
+  getSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): IntegrationIdentifiers;
   /**
    * Sets the integration identifiers given; the others keep their value. Blocks the event loop
    * until done: for scripts, not servers.
    * @param input The profile (`profileId` or `customerUserId`) and the fields of
    * {@link IntegrationIdentifiersInput}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  setSync(input: ProfileRef & IntegrationIdentifiersInput): void;
+  setSync(input: ProfileRef & IntegrationIdentifiersInput, requestOptions?: SyncRequestOptions): void;
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: IntegrationsWithRawResponse;
+}
+
+/** `integrations`'s calls, each returning its response with the result. */
+export interface IntegrationsWithRawResponse {
+  get(ref: ProfileRef, requestOptions?: RequestOptions): Promise<RawResponse<IntegrationIdentifiers>>;
+  getSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): RawResponse<IntegrationIdentifiers>;
+  set(input: ProfileRef & IntegrationIdentifiersInput, requestOptions?: RequestOptions): Promise<RawResponse<void>>;
+  setSync(input: ProfileRef & IntegrationIdentifiersInput, requestOptions?: SyncRequestOptions): RawResponse<void>;
 }
 
 /** The options of `paywalls.list`. */
@@ -344,8 +489,9 @@ export interface PaywallMethods {
    * One page of the app's paywalls; pass its `nextCursor` as `cursor` for the next (null after the
    * last).
    * @param options The options of {@link PaywallListOptions}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  list(options?: PaywallListOptions): Promise<PaywallPage>;
+  list(options?: PaywallListOptions, requestOptions?: RequestOptions): Promise<PaywallPage>;
   /**
    * Every paywall, each page fetched as the iteration reaches it. Iterate with `for await (const
    * item of client.paywalls.listAll(...))`.
@@ -355,14 +501,16 @@ export interface PaywallMethods {
   /**
    * Reads one paywall.
    * @param paywallId The paywall's id.
+   * @param requestOptions Options of this call, over the client's.
    */
-  get(paywallId: string): Promise<Paywall>;
+  get(paywallId: string, requestOptions?: RequestOptions): Promise<Paywall>;
   /**
    * Replaces all of the paywall's remote configs (read it first to keep some).
    * @param paywallId The paywall's id.
    * @param input The fields of {@link PaywallUpdateParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  update(paywallId: string, input: PaywallUpdateParams): Promise<Paywall>;
+  update(paywallId: string, input: PaywallUpdateParams, requestOptions?: RequestOptions): Promise<Paywall>;
 }
 
 /**
@@ -374,8 +522,9 @@ export interface Paywalls extends PaywallMethods {
    * One page of the app's paywalls; pass its `nextCursor` as `cursor` for the next (null after the
    * last). Blocks the event loop until done: for scripts, not servers.
    * @param options The options of {@link PaywallListOptions}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  listSync(options?: PaywallListOptions): PaywallPage;
+  listSync(options?: PaywallListOptions, requestOptions?: SyncRequestOptions): PaywallPage;
   /**
    * Every paywall, each page fetched as the iteration reaches it. Iterate with `for (const item of
    * client.paywalls.listAllSync(...))`. Blocks the event loop until done: for scripts, not servers.
@@ -385,15 +534,29 @@ export interface Paywalls extends PaywallMethods {
   /**
    * Reads one paywall. Blocks the event loop until done: for scripts, not servers.
    * @param paywallId The paywall's id.
+   * @param requestOptions Options of this call, over the client's.
    */
-  getSync(paywallId: string): Paywall;
+  getSync(paywallId: string, requestOptions?: SyncRequestOptions): Paywall;
   /**
    * Replaces all of the paywall's remote configs (read it first to keep some). Blocks the event
    * loop until done: for scripts, not servers.
    * @param paywallId The paywall's id.
    * @param input The fields of {@link PaywallUpdateParams}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  updateSync(paywallId: string, input: PaywallUpdateParams): Paywall;
+  updateSync(paywallId: string, input: PaywallUpdateParams, requestOptions?: SyncRequestOptions): Paywall;
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: PaywallsWithRawResponse;
+}
+
+/** `paywalls`'s calls, each returning its response with the result. */
+export interface PaywallsWithRawResponse {
+  list(options?: PaywallListOptions, requestOptions?: RequestOptions): Promise<RawResponse<PaywallPage>>;
+  listSync(options?: PaywallListOptions, requestOptions?: SyncRequestOptions): RawResponse<PaywallPage>;
+  get(paywallId: string, requestOptions?: RequestOptions): Promise<RawResponse<Paywall>>;
+  getSync(paywallId: string, requestOptions?: SyncRequestOptions): RawResponse<Paywall>;
+  update(paywallId: string, input: PaywallUpdateParams, requestOptions?: RequestOptions): Promise<RawResponse<Paywall>>;
+  updateSync(paywallId: string, input: PaywallUpdateParams, requestOptions?: SyncRequestOptions): RawResponse<Paywall>;
 }
 
 /** The options of `virtualCurrency.createTransaction`. */
@@ -429,17 +592,23 @@ export interface VirtualCurrencyMethods {
    * @param input The profile (`profileId` or `customerUserId`), the fields of
    * {@link VirtualCurrencyTransactionParams} and the options of
    * {@link VirtualCurrencyCreateTransactionOptions}.
+   * @param requestOptions Options of this call, over the client's.
    */
   createTransaction(
     input: ProfileRef & VirtualCurrencyTransactionParams & VirtualCurrencyCreateTransactionOptions,
+    requestOptions?: RequestOptions,
   ): Promise<VirtualCurrencyTransactionResult>;
   /**
    * One page of the profile's virtual currency history, newest first; pass its `nextCursor` as
    * `cursor` for the next (null after the last).
    * @param input The profile (`profileId` or `customerUserId`) and the options of
    * {@link VirtualCurrencyListTransactionsOptions}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  listTransactions(input: ProfileRef & VirtualCurrencyListTransactionsOptions): Promise<VirtualCurrencyTransactionPage>;
+  listTransactions(
+    input: ProfileRef & VirtualCurrencyListTransactionsOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<VirtualCurrencyTransactionPage>;
   /**
    * The profile's whole history, newest first, each page fetched as the iteration reaches it.
    * Iterate with `for await (const item of client.virtualCurrency.listAllTransactions(...))`.
@@ -450,8 +619,9 @@ export interface VirtualCurrencyMethods {
   /**
    * Reads the profile's balance of every virtual currency.
    * @param ref The profile (`profileId` or `customerUserId`).
+   * @param requestOptions Options of this call, over the client's.
    */
-  balances(ref: ProfileRef): Promise<VirtualCurrencyBalances>;
+  balances(ref: ProfileRef, requestOptions?: RequestOptions): Promise<VirtualCurrencyBalances>;
 }
 
 /** A profile's virtual currency balances and their history. Each method has a `*Sync` twin. */
@@ -464,9 +634,11 @@ export interface VirtualCurrency extends VirtualCurrencyMethods {
    * @param input The profile (`profileId` or `customerUserId`), the fields of
    * {@link VirtualCurrencyTransactionParams} and the options of
    * {@link VirtualCurrencyCreateTransactionOptions}.
+   * @param requestOptions Options of this call, over the client's.
    */
   createTransactionSync(
     input: ProfileRef & VirtualCurrencyTransactionParams & VirtualCurrencyCreateTransactionOptions,
+    requestOptions?: SyncRequestOptions,
   ): VirtualCurrencyTransactionResult;
   /**
    * One page of the profile's virtual currency history, newest first; pass its `nextCursor` as
@@ -474,8 +646,12 @@ export interface VirtualCurrency extends VirtualCurrencyMethods {
    * servers.
    * @param input The profile (`profileId` or `customerUserId`) and the options of
    * {@link VirtualCurrencyListTransactionsOptions}.
+   * @param requestOptions Options of this call, over the client's.
    */
-  listTransactionsSync(input: ProfileRef & VirtualCurrencyListTransactionsOptions): VirtualCurrencyTransactionPage;
+  listTransactionsSync(
+    input: ProfileRef & VirtualCurrencyListTransactionsOptions,
+    requestOptions?: SyncRequestOptions,
+  ): VirtualCurrencyTransactionPage;
   /**
    * The profile's whole history, newest first, each page fetched as the iteration reaches it.
    * Iterate with `for (const item of client.virtualCurrency.listAllTransactionsSync(...))`. Blocks
@@ -488,8 +664,33 @@ export interface VirtualCurrency extends VirtualCurrencyMethods {
    * Reads the profile's balance of every virtual currency. Blocks the event loop until done: for
    * scripts, not servers.
    * @param ref The profile (`profileId` or `customerUserId`).
+   * @param requestOptions Options of this call, over the client's.
    */
-  balancesSync(ref: ProfileRef): VirtualCurrencyBalances;
+  balancesSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): VirtualCurrencyBalances;
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: VirtualCurrencyWithRawResponse;
+}
+
+/** `virtualCurrency`'s calls, each returning its response with the result. */
+export interface VirtualCurrencyWithRawResponse {
+  createTransaction(
+    input: ProfileRef & VirtualCurrencyTransactionParams & VirtualCurrencyCreateTransactionOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<RawResponse<VirtualCurrencyTransactionResult>>;
+  createTransactionSync(
+    input: ProfileRef & VirtualCurrencyTransactionParams & VirtualCurrencyCreateTransactionOptions,
+    requestOptions?: SyncRequestOptions,
+  ): RawResponse<VirtualCurrencyTransactionResult>;
+  listTransactions(
+    input: ProfileRef & VirtualCurrencyListTransactionsOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<RawResponse<VirtualCurrencyTransactionPage>>;
+  listTransactionsSync(
+    input: ProfileRef & VirtualCurrencyListTransactionsOptions,
+    requestOptions?: SyncRequestOptions,
+  ): RawResponse<VirtualCurrencyTransactionPage>;
+  balances(ref: ProfileRef, requestOptions?: RequestOptions): Promise<RawResponse<VirtualCurrencyBalances>>;
+  balancesSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): RawResponse<VirtualCurrencyBalances>;
 }
 
 /** A client of Adapty's server-side API. Its Promise methods never block the event loop; their `*Sync` twins do. */
@@ -514,6 +715,12 @@ export declare class Adapty {
   readonly paywalls: Paywalls;
   /** A profile's virtual currency balances and their history. */
   readonly virtualCurrency: VirtualCurrency;
+  /** A client sharing this one's settings, connections and listeners, whose calls use `options` over its own. */
+  withOptions(options: ClientRequestOptions): Adapty;
+  /** Calls `listener` with each request event of this client and of the clients made from it, on the event loop. */
+  on(event: 'request' | 'response', listener: (event: RequestEvent) => void): this;
+  /** Stops calling `listener`. */
+  off(event: 'request' | 'response', listener: (event: RequestEvent) => void): this;
   /** Ends the client; later calls throw. Connections are shared process-wide and stay pooled. */
   close(): void;
 }

@@ -17,25 +17,57 @@ const { fromCore, toCore } = require('./convert');
 const { background } = require('./native');
 
 const NATIVE = Symbol('native');
+const RAW = Symbol('raw');
 
 /** The base of every namespace: holds the getter of the client's native handle. */
 class Namespace {
-  constructor(native) {
+  constructor(native, raw = false) {
     Object.defineProperty(this, NATIVE, { value: native });
+    Object.defineProperty(this, RAW, { value: raw });
+  }
+
+  /** The same calls, each resolving to its response with the result. */
+  get withRawResponse() {
+    return new this.constructor(this[NATIVE], true);
   }
 }
 
-/** Runs the operation `spec` with the method's parameters; resolves to its result. */
-async function call(ns, spec, positional, input) {
+/**
+ * Runs the operation `spec` with the method's parameters and the call's options; resolves to its
+ * result (or, on a `withRawResponse` namespace, to its response with the result).
+ */
+async function call(ns, spec, positional, input, requestOptions) {
   const args = coreArgs(spec, positional, input);
+  const { options, signal } = callOptions(requestOptions);
   const native = ns[NATIVE]();
-  return result(spec, positional, unwrap(await background((id) => native.call(spec.op, args, id))));
+  const raw = ns[RAW];
+  const start = (id) => native.call(spec.op, args, id, options, raw, signal != null);
+  return answer(spec, positional, raw, unwrap(await background(start, signal)));
 }
 
 /** The same as `call`, blocking the event loop. */
-function callSync(ns, spec, positional, input) {
+function callSync(ns, spec, positional, input, requestOptions) {
   const args = coreArgs(spec, positional, input);
-  return result(spec, positional, unwrap(JSON.parse(ns[NATIVE]().callSync(spec.op, args))));
+  const { options } = callOptions(requestOptions);
+  const raw = ns[RAW];
+  return answer(spec, positional, raw, unwrap(JSON.parse(ns[NATIVE]().callSync(spec.op, args, options, raw))));
+}
+
+/** The core's options of a call, and its abort signal; none (null) when none is given. */
+function callOptions(requestOptions) {
+  if (requestOptions == null) return { options: null, signal: null };
+  if (typeof requestOptions !== 'object' || Array.isArray(requestOptions))
+    throw new TypeError('requestOptions must be an object');
+  const { signal = null, ...rest } = requestOptions;
+  // Required here: the generated operations require this module first.
+  return { options: require('./generated/operations').coreCallOptions(rest), signal };
+}
+
+/** A call's result, or with `raw` its response with the result. */
+function answer(spec, positional, raw, value) {
+  if (!raw) return result(spec, positional, value);
+  const { status, headers, request_id, retries } = value.response;
+  return { data: result(spec, positional, value.data), status, headers, requestId: request_id ?? null, retries };
 }
 
 /**
@@ -142,8 +174,8 @@ function unwrap(outcome) {
   return outcome.ok;
 }
 
-/** Fields whose keys are the user's own: the part of a path after them stays as it is. */
-const USER_KEYS = new Set(['custom_attributes', 'metadata']);
+/** Fields (and call options) whose keys are the user's own: the part of a path after them stays as it is. */
+const USER_KEYS = new Set(['custom_attributes', 'metadata', 'headers', 'extra_query', 'extra_body']);
 
 /** `installation_meta.platform` -> `installationMeta.platform`; custom attribute and metadata keys stay. */
 function jsField(field) {

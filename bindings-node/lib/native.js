@@ -18,10 +18,12 @@ let keepAlive = null;
 function settle(batch) {
   for (const [id, outcome] of JSON.parse(batch)) {
     const resolve = waiting.get(id);
+    // An aborted call's outcome may still arrive: nobody waits for it.
+    if (!resolve) continue;
     waiting.delete(id);
     resolve(outcome);
   }
-  if (waiting.size === 0) keepAlive.unref();
+  if (waiting.size === 0) keepAlive?.unref();
 }
 
 /** A native client whose background calls report here. `options`: the core's settings. */
@@ -32,24 +34,42 @@ function nativeClient(options) {
 
 /**
  * A Promise of the outcome (`{ ok }` or `{ error }`) of the background call that `start(id)`
- * starts; it never rejects, unless `start` itself throws.
+ * starts; it never rejects, unless `start` itself throws or `signal` aborts the call (with the
+ * signal's reason, as `fetch` does; the call must have been started abortable).
  */
-function background(start) {
-  return new Promise((resolve) => {
+function background(start, signal = null) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const id = nextId;
     nextId = (nextId + 1) >>> 0;
     if (waiting.size === 0) {
       keepAlive ??= setInterval(() => {}, 0x7fffffff);
       keepAlive.ref();
     }
-    waiting.set(id, resolve);
+    const done = () => {
+      waiting.delete(id);
+      if (waiting.size === 0) keepAlive.unref();
+    };
+    const abort = () => {
+      if (!waiting.has(id)) return;
+      done();
+      completions.abort(id);
+      reject(signal.reason);
+    };
+    waiting.set(id, (outcome) => {
+      signal?.removeEventListener('abort', abort);
+      resolve(outcome);
+    });
     try {
       start(id);
     } catch (e) {
-      waiting.delete(id);
-      if (waiting.size === 0) keepAlive.unref();
+      done();
       throw e;
     }
+    signal?.addEventListener('abort', abort, { once: true });
   });
 }
 

@@ -11,17 +11,20 @@
 //! JavaScript environment (a napi deferred makes and frees one per Promise, and settles each with
 //! a wake-up of its own).
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
+use adapty_server::events::Event;
 use adapty_server::ops::{self, Json};
-use adapty_server::{Client, Config, Error};
+use adapty_server::{Client, Config, Error, RequestOptions};
 use futures_util::FutureExt;
 use napi::bindgen_prelude::{Buffer, Either, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::Value;
+use tokio::task::AbortHandle;
 
 /// Every Rust allocation of the addon (the core's included) goes to mimalloc: requests are
 /// allocated on one thread and freed on another, where glibc's malloc took about a sixth of the
@@ -48,6 +51,8 @@ pub struct NativeCompletions {
 struct Completions {
     outcomes: Outcomes,
     settle: ThreadsafeFunction<(), (), String, napi::Status, false, true>,
+    /// The calls that can be aborted (given a signal), by id, until they report.
+    abortable: Mutex<HashMap<u32, AbortHandle>>,
 }
 
 #[napi]
@@ -61,7 +66,16 @@ impl NativeCompletions {
             batch.push(']');
             Ok(batch)
         })?;
-        Ok(Self { inner: Arc::new(Completions { outcomes, settle }) })
+        Ok(Self { inner: Arc::new(Completions { outcomes, settle, abortable: Mutex::default() }) })
+    }
+
+    /// Aborts call `id` (an abortable one still running): its request is dropped, nothing is
+    /// retried, and it never reports (the caller has rejected its Promise already).
+    #[napi]
+    pub fn abort(&self, id: u32) {
+        if let Some(task) = lock(&self.inner.abortable).remove(&id) {
+            task.abort();
+        }
     }
 }
 
@@ -85,16 +99,25 @@ impl Completions {
     }
 
     /// Runs `work` on the SDK's runtime and reports its outcome (`{ ok }` or `{ error }`) as
-    /// call `id`'s; a panic is reported as the core's internal error, so every call settles.
-    fn spawn(self: &Arc<Self>, id: u32, work: impl Future<Output = Result<Json, Error>> + Send + 'static) {
+    /// call `id`'s; a panic is reported as the core's internal error, so every call settles. An
+    /// `abortable` call can be aborted by id until it reports.
+    fn spawn(self: &Arc<Self>, id: u32, abortable: bool, work: impl Future<Output = Result<Json, Error>> + Send + 'static) {
         let completions = self.clone();
         match adapty_server::runtime::handle() {
             Ok(runtime) => {
-                runtime.spawn(async move {
+                // Held while the task is registered, so it cannot report before it is.
+                let mut registry = abortable.then(|| lock(&self.abortable));
+                let task = runtime.spawn(async move {
                     let result = AssertUnwindSafe(work).catch_unwind().await;
                     let panicked = || Err(Error::Internal { message: "an SDK task panicked".into() });
+                    if abortable {
+                        lock(&completions.abortable).remove(&id);
+                    }
                     completions.report(id, &ops::outcome(result.unwrap_or_else(|_| panicked())));
                 });
+                if let Some(registry) = registry.as_mut() {
+                    registry.insert(id, task.abort_handle());
+                }
             }
             Err(e) => completions.report(id, &ops::outcome(Err(e))),
         }
@@ -130,20 +153,52 @@ impl NativeClient {
         self.inner.config().base_url_text().to_owned()
     }
 
-    /// Runs the operation `op` (a name of the core's manifest) with `args` in the background;
-    /// its outcome, `{ ok }` or `{ error }`, comes to the completions' `settle` as call `id`'s.
+    /// Runs the operation `op` (a name of the core's manifest) with `args` and the call's
+    /// `options` (`RequestOptions::from_json`) in the background; its outcome, `{ ok }` or
+    /// `{ error }`, comes to the completions' `settle` as call `id`'s. With `raw`, `ok` is
+    /// `{ data, response }`; an `abortable` call can be aborted (`NativeCompletions.abort`).
     #[napi]
-    pub fn call(&self, op: String, args: Value, id: u32) {
-        let client = self.inner.clone();
-        self.completions.spawn(id, async move { ops::call(&client, &op, &args).await });
+    pub fn call(&self, op: String, args: Value, id: u32, options: Option<Value>, raw: bool, abortable: bool) {
+        match self.client_for(options) {
+            Ok(client) => self.completions.spawn(id, abortable, run(client, op, args, raw)),
+            Err(e) => self.completions.report(id, &ops::outcome(Err(e))),
+        }
     }
 
     /// The same as `call`, blocking the calling thread (and so the event loop); returns the
     /// outcome's JSON text.
     #[napi]
-    pub fn call_sync(&self, op: String, args: Value) -> String {
-        let client = self.inner.clone();
-        ops::outcome(adapty_server::runtime::block_on(async move { ops::call(&client, &op, &args).await }))
+    pub fn call_sync(&self, op: String, args: Value, options: Option<Value>, raw: bool) -> String {
+        let run = self.client_for(options).map(|client| run(client, op, args, raw));
+        ops::outcome(run.and_then(adapty_server::runtime::block_on))
+    }
+
+    /// A client sharing this one's settings, pool and listeners, with `options` over its own; a
+    /// wrong option throws an error whose message is the JSON description.
+    #[napi]
+    pub fn with_options(&self, options: Value) -> napi::Result<NativeClient> {
+        let inner = self.client_for(Some(options)).map_err(|e| napi::Error::from_reason(e.to_json().to_string()))?;
+        Ok(NativeClient { inner, completions: self.completions.clone() })
+    }
+
+    /// Hands each request event's JSON text (`adapty_server::events`) to `callback` on the
+    /// JavaScript thread. Weak: it never keeps the event loop alive.
+    #[napi(ts_args_type = "callback: (event: string) => void")]
+    pub fn listen(&self, callback: Function<String, ()>) -> napi::Result<()> {
+        let tell = callback.build_threadsafe_function::<String>().weak::<true>().build()?;
+        self.inner.add_listener(move |event: &Event<'_>| {
+            // `Closing` once the environment is gone: nobody listens any more.
+            let _ = tell.call(event.to_json(), ThreadsafeFunctionCallMode::NonBlocking);
+        });
+        Ok(())
+    }
+
+    /// This client, or one with the call's `options` over its own.
+    fn client_for(&self, options: Option<Value>) -> Result<Client, Error> {
+        match options.filter(|o| !o.is_null()) {
+            None => Ok(self.inner.clone()),
+            Some(options) => self.inner.with_options(&RequestOptions::from_json(&options)?),
+        }
     }
 
     /// A walk over every page of the list operation `op` (one the manifest gives a walk) with
@@ -153,6 +208,11 @@ impl NativeClient {
         let walk = ops::Walk::new(&self.inner, &op, args).map_err(|e| napi::Error::from_reason(e.to_json().to_string()))?;
         Ok(NativeWalk { inner: Arc::new(walk), completions: self.completions.clone() })
     }
+}
+
+/// Runs `op`: its result, or with `raw`, `{ data, response }`.
+async fn run(client: Client, op: String, args: Value, raw: bool) -> Result<Json, Error> {
+    if raw { ops::observe::call_raw(&client, &op, &args).await.map(|r| r.to_json()) } else { ops::call(&client, &op, &args).await }
 }
 
 /// A walk over every page of a list (the core's `ops::Walk`): its cursor state and the guard
@@ -171,7 +231,7 @@ impl NativeWalk {
     #[napi]
     pub fn next(&self, id: u32) {
         let walk = self.inner.clone();
-        self.completions.spawn(id, async move { walk.next().await.map(|items| items.unwrap_or_else(ops::null)) });
+        self.completions.spawn(id, false, async move { walk.next().await.map(|items| items.unwrap_or_else(ops::null)) });
     }
 
     /// The same as `next`, blocking the calling thread (and so the event loop); returns the

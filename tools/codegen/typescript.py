@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .manifest import API_VERSIONS, Call, ClientOption, ErrorClass, Manifest, Param, camel, doc_names, pascal
+from .manifest import API_VERSIONS, Call, CallOption, ClientOption, ErrorClass, Manifest, Param, camel, doc_names, pascal
 from .render import quoted, wrap
 from .schema_bundle import Bundle, Field, Schema, enum_values, object_map_values, ref_name, scalar
 
@@ -51,6 +51,7 @@ PROFILE_DOC = {
     "profile_or_attach": ("CreateRef", "the profile (`profileId`, `customerUserId`, or both to attach the second to the first)"),
 }
 SYNC_DOC = "Blocks the event loop until done: for scripts, not servers."
+REQUEST_OPTIONS_DOC = "Options of this call, over the client's."
 API_KIND = "api"
 """The error `kind` that `api_kind` refines: an API error's `code` is its `api_kind`."""
 NODE_CODES = ["closed"]
@@ -311,6 +312,11 @@ class Method:
         return " & ".join(parts + [t for t in (self.body, self.options_type) if t])
 
     @property
+    def has_raw(self) -> bool:
+        """Whether `withRawResponse` has it: one request's call (not a walk, not a bulk call)."""
+        return not self.call.is_walk and self.call.output != "delete_results"
+
+    @property
     def params(self) -> list[Parameter]:
         out = [Parameter(camel(p.name), PARAM_TYPES[p.kind], False, doc_names(p.doc)) for p in self.positional]
         if self.takes_object:
@@ -321,14 +327,20 @@ class Method:
                 parts.append(f"the options of {{@link {self.options_type}}}")
             text = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
             out.append(Parameter(self.object_name, self.object_type(), self.object_optional, text[:1].upper() + text[1:] + "."))
+        if not self.call.is_walk:
+            out.append(Parameter("requestOptions", "RequestOptions", True, REQUEST_OPTIONS_DOC))
         return out
 
-    def signature(self, sync: bool) -> str:
-        params = ", ".join(f"{p.name}{'?' if p.optional else ''}: {p.type}" for p in self.params)
+    def signature(self, sync: bool, raw: bool = False) -> str:
+        def typed(p: Parameter) -> str:
+            return "SyncRequestOptions" if sync and p.type == "RequestOptions" else p.type
+
+        params = ", ".join(f"{p.name}{'?' if p.optional else ''}: {typed(p)}" for p in self.params)
+        result = f"RawResponse<{self.result}>" if raw else self.result
         if self.call.is_walk:
-            returns = f"Iterable<{self.result}>" if sync else f"AsyncIterable<{self.result}>"
+            returns = f"Iterable<{result}>" if sync else f"AsyncIterable<{result}>"
         else:
-            returns = self.result if sync else f"Promise<{self.result}>"
+            returns = result if sync else f"Promise<{result}>"
         return f"{self.name}{'Sync' if sync else ''}({params}): {returns}"
 
     def jsdoc(self, sync: bool) -> str:
@@ -392,6 +404,19 @@ def option(o: ClientOption) -> tuple[str, str, str, Any]:
     return camel(o.name), ts, doc_names(o.doc), default
 
 
+def call_option(o: CallOption) -> tuple[str, str, str, str]:
+    """(Node name, TypeScript type, doc, the core's key) of a call option. Node counts time in
+    milliseconds."""
+    if o.kind == "seconds":
+        return camel(o.name), "number", doc_names(o.doc).removesuffix(".") + ", in milliseconds.", o.name + "_ms"
+    ts = {
+        "count": "number",
+        "pairs": "Record<string, string>" if o.name == "headers" else "Record<string, string | number | boolean>",
+        "object": "Record<string, unknown>",
+    }[o.kind]
+    return camel(o.name), ts, doc_names(o.doc), o.name
+
+
 def option_doc(o: ClientOption) -> str:
     _, _, doc, default = option(o)
     if o.env:
@@ -432,6 +457,7 @@ def operations(manifest: Manifest) -> dict[str, Any]:
     return {
         "models": used,
         "options": [(option(o)[0], option(o)[1], option_doc(o), o) for o in manifest.client_options],
+        "call_options": [(*call_option(o), o) for o in manifest.call_options],
         "attach": any(m.profile == "profile_or_attach" for m in methods),
         "delete_results": any(m.result == "DeleteResult[]" for m in methods),
         "namespaces": namespaces,

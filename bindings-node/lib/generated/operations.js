@@ -15,6 +15,7 @@ const { Namespace, call, callSync, walk, walkSync } = require('../bridge');
 /** @typedef {import('../../index').ProfileFields} ProfileFields */
 /** @typedef {import('../../index').ProfileRef} ProfileRef */
 /** @typedef {import('../../index').RefundSaverParams} RefundSaverParams */
+/** @typedef {import('../../index').RequestOptions} RequestOptions */
 /** @typedef {import('../../index').RevokeAccessParams} RevokeAccessParams */
 /** @typedef {import('../../index').StripeValidationParams} StripeValidationParams */
 /** @typedef {import('../../index').TransactionParams} TransactionParams */
@@ -124,151 +125,237 @@ const VIRTUAL_CURRENCY_BALANCES = {
 
 /** @implements {ProfilesApi} */
 class Profiles extends Namespace {
-  /** @param {ProfileRef} ref */
-  get(ref) {
-    return call(this, PROFILES_GET, [], ref);
+  /**
+   * @param {ProfileRef} ref
+   * @param {RequestOptions} [requestOptions]
+   */
+  get(ref, requestOptions) {
+    return call(this, PROFILES_GET, [], ref, requestOptions);
   }
-  /** @param {ProfileRef} ref */
-  getSync(ref) {
-    return callSync(this, PROFILES_GET, [], ref);
+  /**
+   * @param {ProfileRef} ref
+   * @param {RequestOptions} [requestOptions]
+   */
+  getSync(ref, requestOptions) {
+    return callSync(this, PROFILES_GET, [], ref, requestOptions);
   }
-  /** @param {CreateRef & ProfileFields} input */
-  create(input) {
-    return call(this, PROFILES_CREATE, [], input);
+  /**
+   * @param {CreateRef & ProfileFields} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  create(input, requestOptions) {
+    return call(this, PROFILES_CREATE, [], input, requestOptions);
   }
-  /** @param {CreateRef & ProfileFields} input */
-  createSync(input) {
-    return callSync(this, PROFILES_CREATE, [], input);
+  /**
+   * @param {CreateRef & ProfileFields} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  createSync(input, requestOptions) {
+    return callSync(this, PROFILES_CREATE, [], input, requestOptions);
   }
-  /** @param {ProfileRef & ProfileFields} input */
-  update(input) {
-    return call(this, PROFILES_UPDATE, [], input);
+  /**
+   * @param {ProfileRef & ProfileFields} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  update(input, requestOptions) {
+    return call(this, PROFILES_UPDATE, [], input, requestOptions);
   }
-  /** @param {ProfileRef & ProfileFields} input */
-  updateSync(input) {
-    return callSync(this, PROFILES_UPDATE, [], input);
+  /**
+   * @param {ProfileRef & ProfileFields} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  updateSync(input, requestOptions) {
+    return callSync(this, PROFILES_UPDATE, [], input, requestOptions);
   }
-  /** @param {ProfileRef} ref */
-  delete(ref) {
-    return call(this, PROFILES_DELETE, [], ref);
+  /**
+   * @param {ProfileRef} ref
+   * @param {RequestOptions} [requestOptions]
+   */
+  delete(ref, requestOptions) {
+    return call(this, PROFILES_DELETE, [], ref, requestOptions);
   }
-  /** @param {ProfileRef} ref */
-  deleteSync(ref) {
-    return callSync(this, PROFILES_DELETE, [], ref);
+  /**
+   * @param {ProfileRef} ref
+   * @param {RequestOptions} [requestOptions]
+   */
+  deleteSync(ref, requestOptions) {
+    return callSync(this, PROFILES_DELETE, [], ref, requestOptions);
   }
   /**
    * @param {ProfileRef[]} refs
    * @param {ProfileDeleteManyOptions} [options]
+   * @param {RequestOptions} [requestOptions]
    */
-  deleteMany(refs, options) {
-    return call(this, PROFILES_DELETE_MANY, [refs], options);
+  deleteMany(refs, options, requestOptions) {
+    return call(this, PROFILES_DELETE_MANY, [refs], options, requestOptions);
   }
   /**
    * @param {ProfileRef[]} refs
    * @param {ProfileDeleteManyOptions} [options]
+   * @param {RequestOptions} [requestOptions]
    */
-  deleteManySync(refs, options) {
-    return callSync(this, PROFILES_DELETE_MANY, [refs], options);
+  deleteManySync(refs, options, requestOptions) {
+    return callSync(this, PROFILES_DELETE_MANY, [refs], options, requestOptions);
   }
 }
 
 /** @implements {PurchasesApi} */
 class Purchases extends Namespace {
-  /** @param {ProfileRef & TransactionParams} input */
-  setTransaction(input) {
-    return call(this, PURCHASES_SET_TRANSACTION, [], input);
+  /**
+   * @param {ProfileRef & TransactionParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  setTransaction(input, requestOptions) {
+    return call(this, PURCHASES_SET_TRANSACTION, [], input, requestOptions);
   }
-  /** @param {ProfileRef & TransactionParams} input */
-  setTransactionSync(input) {
-    return callSync(this, PURCHASES_SET_TRANSACTION, [], input);
+  /**
+   * @param {ProfileRef & TransactionParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  setTransactionSync(input, requestOptions) {
+    return callSync(this, PURCHASES_SET_TRANSACTION, [], input, requestOptions);
   }
-  /** @param {StripeValidationParams} input */
-  validateStripe(input) {
-    return call(this, PURCHASES_VALIDATE_STRIPE, [], input);
+  /**
+   * @param {StripeValidationParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  validateStripe(input, requestOptions) {
+    return call(this, PURCHASES_VALIDATE_STRIPE, [], input, requestOptions);
   }
-  /** @param {StripeValidationParams} input */
-  validateStripeSync(input) {
-    return callSync(this, PURCHASES_VALIDATE_STRIPE, [], input);
+  /**
+   * @param {StripeValidationParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  validateStripeSync(input, requestOptions) {
+    return callSync(this, PURCHASES_VALIDATE_STRIPE, [], input, requestOptions);
   }
-  /** @param {PaddleValidationParams} input */
-  validatePaddle(input) {
-    return call(this, PURCHASES_VALIDATE_PADDLE, [], input);
+  /**
+   * @param {PaddleValidationParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  validatePaddle(input, requestOptions) {
+    return call(this, PURCHASES_VALIDATE_PADDLE, [], input, requestOptions);
   }
-  /** @param {PaddleValidationParams} input */
-  validatePaddleSync(input) {
-    return callSync(this, PURCHASES_VALIDATE_PADDLE, [], input);
+  /**
+   * @param {PaddleValidationParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  validatePaddleSync(input, requestOptions) {
+    return callSync(this, PURCHASES_VALIDATE_PADDLE, [], input, requestOptions);
   }
 }
 
 /** @implements {AccessLevelsApi} */
 class AccessLevels extends Namespace {
-  /** @param {ProfileRef & GrantAccessParams} input */
-  grant(input) {
-    return call(this, ACCESS_LEVELS_GRANT, [], input);
+  /**
+   * @param {ProfileRef & GrantAccessParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  grant(input, requestOptions) {
+    return call(this, ACCESS_LEVELS_GRANT, [], input, requestOptions);
   }
-  /** @param {ProfileRef & GrantAccessParams} input */
-  grantSync(input) {
-    return callSync(this, ACCESS_LEVELS_GRANT, [], input);
+  /**
+   * @param {ProfileRef & GrantAccessParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  grantSync(input, requestOptions) {
+    return callSync(this, ACCESS_LEVELS_GRANT, [], input, requestOptions);
   }
-  /** @param {ProfileRef & RevokeAccessParams} input */
-  revoke(input) {
-    return call(this, ACCESS_LEVELS_REVOKE, [], input);
+  /**
+   * @param {ProfileRef & RevokeAccessParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  revoke(input, requestOptions) {
+    return call(this, ACCESS_LEVELS_REVOKE, [], input, requestOptions);
   }
-  /** @param {ProfileRef & RevokeAccessParams} input */
-  revokeSync(input) {
-    return callSync(this, ACCESS_LEVELS_REVOKE, [], input);
+  /**
+   * @param {ProfileRef & RevokeAccessParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  revokeSync(input, requestOptions) {
+    return callSync(this, ACCESS_LEVELS_REVOKE, [], input, requestOptions);
   }
 }
 
 /** @implements {RefundSaverApi} */
 class RefundSaver extends Namespace {
-  /** @param {ProfileRef} ref */
-  get(ref) {
-    return call(this, REFUND_SAVER_GET, [], ref);
+  /**
+   * @param {ProfileRef} ref
+   * @param {RequestOptions} [requestOptions]
+   */
+  get(ref, requestOptions) {
+    return call(this, REFUND_SAVER_GET, [], ref, requestOptions);
   }
-  /** @param {ProfileRef} ref */
-  getSync(ref) {
-    return callSync(this, REFUND_SAVER_GET, [], ref);
+  /**
+   * @param {ProfileRef} ref
+   * @param {RequestOptions} [requestOptions]
+   */
+  getSync(ref, requestOptions) {
+    return callSync(this, REFUND_SAVER_GET, [], ref, requestOptions);
   }
-  /** @param {ProfileRef & RefundSaverParams} input */
-  set(input) {
-    return call(this, REFUND_SAVER_SET, [], input);
+  /**
+   * @param {ProfileRef & RefundSaverParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  set(input, requestOptions) {
+    return call(this, REFUND_SAVER_SET, [], input, requestOptions);
   }
-  /** @param {ProfileRef & RefundSaverParams} input */
-  setSync(input) {
-    return callSync(this, REFUND_SAVER_SET, [], input);
+  /**
+   * @param {ProfileRef & RefundSaverParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  setSync(input, requestOptions) {
+    return callSync(this, REFUND_SAVER_SET, [], input, requestOptions);
   }
 }
 
 /** @implements {IntegrationsApi} */
 class Integrations extends Namespace {
-  /** @param {ProfileRef} ref */
-  get(ref) {
-    return call(this, INTEGRATIONS_GET, [], ref);
+  /**
+   * @param {ProfileRef} ref
+   * @param {RequestOptions} [requestOptions]
+   */
+  get(ref, requestOptions) {
+    return call(this, INTEGRATIONS_GET, [], ref, requestOptions);
   }
-  /** @param {ProfileRef} ref */
-  getSync(ref) {
-    return callSync(this, INTEGRATIONS_GET, [], ref);
+  /**
+   * @param {ProfileRef} ref
+   * @param {RequestOptions} [requestOptions]
+   */
+  getSync(ref, requestOptions) {
+    return callSync(this, INTEGRATIONS_GET, [], ref, requestOptions);
   }
-  /** @param {ProfileRef & IntegrationIdentifiersInput} input */
-  set(input) {
-    return call(this, INTEGRATIONS_SET, [], input);
+  /**
+   * @param {ProfileRef & IntegrationIdentifiersInput} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  set(input, requestOptions) {
+    return call(this, INTEGRATIONS_SET, [], input, requestOptions);
   }
-  /** @param {ProfileRef & IntegrationIdentifiersInput} input */
-  setSync(input) {
-    return callSync(this, INTEGRATIONS_SET, [], input);
+  /**
+   * @param {ProfileRef & IntegrationIdentifiersInput} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  setSync(input, requestOptions) {
+    return callSync(this, INTEGRATIONS_SET, [], input, requestOptions);
   }
 }
 
 /** @implements {PaywallsApi} */
 class Paywalls extends Namespace {
-  /** @param {PaywallListOptions} [options] */
-  list(options) {
-    return call(this, PAYWALLS_LIST, [], options);
+  /**
+   * @param {PaywallListOptions} [options]
+   * @param {RequestOptions} [requestOptions]
+   */
+  list(options, requestOptions) {
+    return call(this, PAYWALLS_LIST, [], options, requestOptions);
   }
-  /** @param {PaywallListOptions} [options] */
-  listSync(options) {
-    return callSync(this, PAYWALLS_LIST, [], options);
+  /**
+   * @param {PaywallListOptions} [options]
+   * @param {RequestOptions} [requestOptions]
+   */
+  listSync(options, requestOptions) {
+    return callSync(this, PAYWALLS_LIST, [], options, requestOptions);
   }
   /** @param {PaywallListAllOptions} [options] */
   listAll(options) {
@@ -278,53 +365,67 @@ class Paywalls extends Namespace {
   listAllSync(options) {
     return walkSync(this, PAYWALLS_LIST_ALL, [], options);
   }
-  /** @param {string} paywallId */
-  get(paywallId) {
-    return call(this, PAYWALLS_GET, [paywallId]);
+  /**
+   * @param {string} paywallId
+   * @param {RequestOptions} [requestOptions]
+   */
+  get(paywallId, requestOptions) {
+    return call(this, PAYWALLS_GET, [paywallId], undefined, requestOptions);
   }
-  /** @param {string} paywallId */
-  getSync(paywallId) {
-    return callSync(this, PAYWALLS_GET, [paywallId]);
+  /**
+   * @param {string} paywallId
+   * @param {RequestOptions} [requestOptions]
+   */
+  getSync(paywallId, requestOptions) {
+    return callSync(this, PAYWALLS_GET, [paywallId], undefined, requestOptions);
   }
   /**
    * @param {string} paywallId
    * @param {PaywallUpdateParams} input
+   * @param {RequestOptions} [requestOptions]
    */
-  update(paywallId, input) {
-    return call(this, PAYWALLS_UPDATE, [paywallId], input);
+  update(paywallId, input, requestOptions) {
+    return call(this, PAYWALLS_UPDATE, [paywallId], input, requestOptions);
   }
   /**
    * @param {string} paywallId
    * @param {PaywallUpdateParams} input
+   * @param {RequestOptions} [requestOptions]
    */
-  updateSync(paywallId, input) {
-    return callSync(this, PAYWALLS_UPDATE, [paywallId], input);
+  updateSync(paywallId, input, requestOptions) {
+    return callSync(this, PAYWALLS_UPDATE, [paywallId], input, requestOptions);
   }
 }
 
 /** @implements {VirtualCurrencyApi} */
 class VirtualCurrency extends Namespace {
   /**
-   * @param {ProfileRef & VirtualCurrencyTransactionParams &
-   * VirtualCurrencyCreateTransactionOptions} input
+   * @param {ProfileRef & VirtualCurrencyTransactionParams & VirtualCurrencyCreateTransactionOptions} input
+   * @param {RequestOptions} [requestOptions]
    */
-  createTransaction(input) {
-    return call(this, VIRTUAL_CURRENCY_CREATE_TRANSACTION, [], input);
+  createTransaction(input, requestOptions) {
+    return call(this, VIRTUAL_CURRENCY_CREATE_TRANSACTION, [], input, requestOptions);
   }
   /**
-   * @param {ProfileRef & VirtualCurrencyTransactionParams &
-   * VirtualCurrencyCreateTransactionOptions} input
+   * @param {ProfileRef & VirtualCurrencyTransactionParams & VirtualCurrencyCreateTransactionOptions} input
+   * @param {RequestOptions} [requestOptions]
    */
-  createTransactionSync(input) {
-    return callSync(this, VIRTUAL_CURRENCY_CREATE_TRANSACTION, [], input);
+  createTransactionSync(input, requestOptions) {
+    return callSync(this, VIRTUAL_CURRENCY_CREATE_TRANSACTION, [], input, requestOptions);
   }
-  /** @param {ProfileRef & VirtualCurrencyListTransactionsOptions} input */
-  listTransactions(input) {
-    return call(this, VIRTUAL_CURRENCY_LIST_TRANSACTIONS, [], input);
+  /**
+   * @param {ProfileRef & VirtualCurrencyListTransactionsOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  listTransactions(input, requestOptions) {
+    return call(this, VIRTUAL_CURRENCY_LIST_TRANSACTIONS, [], input, requestOptions);
   }
-  /** @param {ProfileRef & VirtualCurrencyListTransactionsOptions} input */
-  listTransactionsSync(input) {
-    return callSync(this, VIRTUAL_CURRENCY_LIST_TRANSACTIONS, [], input);
+  /**
+   * @param {ProfileRef & VirtualCurrencyListTransactionsOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  listTransactionsSync(input, requestOptions) {
+    return callSync(this, VIRTUAL_CURRENCY_LIST_TRANSACTIONS, [], input, requestOptions);
   }
   /** @param {ProfileRef & VirtualCurrencyListAllTransactionsOptions} input */
   listAllTransactions(input) {
@@ -334,13 +435,19 @@ class VirtualCurrency extends Namespace {
   listAllTransactionsSync(input) {
     return walkSync(this, VIRTUAL_CURRENCY_LIST_ALL_TRANSACTIONS, [], input);
   }
-  /** @param {ProfileRef} ref */
-  balances(ref) {
-    return call(this, VIRTUAL_CURRENCY_BALANCES, [], ref);
+  /**
+   * @param {ProfileRef} ref
+   * @param {RequestOptions} [requestOptions]
+   */
+  balances(ref, requestOptions) {
+    return call(this, VIRTUAL_CURRENCY_BALANCES, [], ref, requestOptions);
   }
-  /** @param {ProfileRef} ref */
-  balancesSync(ref) {
-    return callSync(this, VIRTUAL_CURRENCY_BALANCES, [], ref);
+  /**
+   * @param {ProfileRef} ref
+   * @param {RequestOptions} [requestOptions]
+   */
+  balancesSync(ref, requestOptions) {
+    return callSync(this, VIRTUAL_CURRENCY_BALANCES, [], ref, requestOptions);
   }
 }
 
@@ -361,6 +468,20 @@ function coreOptions(options) {
 }
 
 /**
+ * The core's options of one call (unset ones null: the client's apply).
+ * @param {RequestOptions} options
+ */
+function coreCallOptions(options) {
+  return {
+    timeout_ms: options.timeout ?? null,
+    max_retries: options.maxRetries ?? null,
+    headers: options.headers ?? null,
+    extra_query: options.extraQuery ?? null,
+    extra_body: options.extraBody ?? null,
+  };
+}
+
+/**
  * The namespaces of a client.
  * @param {() => unknown} native returns the client's native handle (or throws once it is closed)
  */
@@ -376,4 +497,4 @@ function namespaces(native) {
   };
 }
 
-module.exports = { coreOptions, namespaces };
+module.exports = { coreOptions, coreCallOptions, namespaces };
