@@ -28,6 +28,7 @@ import {
 export async function typedUsage(client: Adapty): Promise<string[]> {
   const profile: Profile = await client.profiles.get({ customerUserId: 'u' });
   const expires: string | null = profile.accessLevels[0]?.expiresAt ?? null;
+  const premium: boolean = profile.hasActiveAccess('premium') || profile.hasActiveAccess('premium', new Date());
   const plan: string | number | null | undefined = profile.customAttributes['plan'];
   await client.profiles.update({
     customerUserId: 'u',
@@ -46,7 +47,7 @@ export async function typedUsage(client: Adapty): Promise<string[]> {
     else if (e instanceof UsageError) console.log(e.code === 'closed');
     else if (e instanceof APIStatusError) console.log(e.status, e.errorCode, e.requestId);
   }
-  return [String(expires), String(plan), String(results.length + blocking.length), sync.profileId];
+  return [String(expires), String(plan), String(results.length + blocking.length), sync.profileId, String(premium)];
 }
 
 const monthly: TransactionParams = {

@@ -243,6 +243,17 @@ impl NativeWalk {
     }
 }
 
+/// Whether the access levels (`access_levels`, their JSON text as the core writes them) give
+/// `access_level_id` at `at` (RFC 3339 text; null: now), by the core's rule
+/// (`ops::has_active_access`). Returns the outcome's JSON text, `{ ok: bool }` or `{ error }`.
+#[napi]
+pub fn has_active_access(access_levels: String, access_level_id: String, at: Option<String>) -> String {
+    match ops::has_active_access(&access_levels, &access_level_id, at.as_deref()) {
+        Ok(active) => format!(r#"{{"ok":{active}}}"#),
+        Err(e) => ops::outcome(Err(e)),
+    }
+}
+
 /// A webhook request read as an event (`adapty_server::webhooks`): with a `secret`, its
 /// `authorization` header checked first; `event_names` maps renamed events to Adapty's types.
 /// Returns the outcome's JSON text, `{ ok: event }` or `{ error }`, as a call does.

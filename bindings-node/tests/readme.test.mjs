@@ -36,5 +36,5 @@ test("the README's Node example runs", async () => {
 test("the README's every-operation example runs", async () => {
   const out = await runReadmeExample('Every operation');
   assert.equal(out[0], "[ 'premium' ] 9.99");
-  assert.deepEqual(out.slice(1), ['Premium Subscription', 'Onboarding Offer', 'Winback']);
+  assert.deepEqual(out.slice(1), ['true', 'false', 'Premium Subscription', 'Onboarding Offer', 'Winback']);
 });

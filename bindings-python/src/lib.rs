@@ -258,6 +258,14 @@ fn webhook_event(
     json_to_py(py, event.get())
 }
 
+/// Whether the access levels (`access_levels`, their JSON text) give `access_level_id` at `at`
+/// (RFC 3339 text; None: now), by the core's rule (`ops::has_active_access`).
+#[pyfunction]
+#[pyo3(signature = (access_levels, access_level_id, at=None))]
+fn has_active_access(py: Python<'_>, access_levels: &str, access_level_id: &str, at: Option<&str>) -> PyResult<bool> {
+    ops::has_active_access(access_levels, access_level_id, at).map_err(|e| to_py_err(py, e))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
@@ -265,6 +273,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Pending>()?;
     m.add_class::<Walk>()?;
     m.add_function(wrap_pyfunction!(webhook_event, m)?)?;
+    m.add_function(wrap_pyfunction!(has_active_access, m)?)?;
     m.add("CORE_VERSION", adapty_server::VERSION)?;
     shutdown::install(m)?;
     Ok(())

@@ -35,6 +35,6 @@ def test_readme_every_operation_example_runs(em: Emulator, monkeypatch: pytest.M
     em.reset()  # the default catalog: three paywalls, no buyer-7 yet
     lines = run_readme_example("Every operation", em, monkeypatch)
     assert lines[0] == "['premium'] 9.99"
-    assert lines[1] == "True"
-    assert lines[2:5] == ["Premium Subscription", "Onboarding Offer", "Winback"]
-    assert lines[5] == "access_level_id required"
+    assert lines[1:3] == ["True", "False"]  # has_active_access before and after the revocation
+    assert lines[3:6] == ["Premium Subscription", "Onboarding Offer", "Winback"]
+    assert lines[6] == "access_level_id required"

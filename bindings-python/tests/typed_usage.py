@@ -12,6 +12,9 @@ def sync_usage(client: a.Adapty) -> list[str]:
     profile: a.Profile = client.profiles.get(customer_user_id="u")
     expires: dt.datetime | None = profile.access_levels[0].expires_at if profile.access_levels else None
     store: str = profile.subscriptions[0].store if profile.subscriptions else "none"
+    premium: bool = profile.has_active_access("premium") or profile.has_active_access(
+        "premium", at=dt.datetime.now(dt.timezone.utc)
+    )
     client.profiles.update(customer_user_id="u", first_name=None, gender="m", custom_attributes={"k": 1.5, "gone": None})
     client.profiles.create(profile_id="p", customer_user_id="u", installation_meta={"device_id": "d", "platform": "web"})
     results: list[a.DeleteResult] = client.profiles.delete_many([{"profile_id": "p"}], concurrency=4)
@@ -23,7 +26,7 @@ def sync_usage(client: a.Adapty) -> list[str]:
     except a.APIStatusError as e:
         code: str | None = e.error_code
         print(code, e.status_code, e.request_id)
-    return [store, str(expires), str(len(results))]
+    return [store, str(expires), str(len(results)), str(premium)]
 
 
 async def async_usage(client: a.AsyncAdapty) -> a.Profile:

@@ -174,6 +174,14 @@ pub fn webhook_event(
     Ok(text(adapty_server::webhooks::construct_event_json(&body, authorization.as_deref(), secret.as_deref(), &names)?))
 }
 
+/// Whether the access levels (`access_levels_json`, as the core writes them) give
+/// `access_level_id` at `at` (RFC 3339 text; nil: now), by the core's rule
+/// (`ops::has_active_access`).
+#[uniffi::export]
+pub fn has_active_access_json(access_levels_json: String, access_level_id: String, at: Option<String>) -> Result<bool, AdaptyError> {
+    Ok(ops::has_active_access(&access_levels_json, &access_level_id, at.as_deref())?)
+}
+
 /// A configured core client.
 #[derive(uniffi::Object)]
 pub struct NativeClient {

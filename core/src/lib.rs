@@ -83,7 +83,7 @@ pub mod ops {
     //! Every operation by name, with JSON in and out: what the language bindings and the command
     //! line call (see [`call`] for the arguments), and the manifest describing every operation.
 
-    pub use crate::dispatch::{Json, Walk, call, null, observe, outcome};
+    pub use crate::dispatch::{Json, Walk, call, has_active_access, null, observe, outcome};
 
     pub mod manifest {
         //! The one description of every operation ([`OPERATIONS`], one [`Operation`] each, from

@@ -10,8 +10,9 @@
   twin side by side, each method with its docstring; `ProfileRef`, `DeleteResult`.
 - `_generated/exceptions.py`: one exception class per error class of the manifest.
 
-What they stand on is hand-written: `_convert.py`, `_client.py` (the bridge to the native module)
-and `_errors.py` (the base exception and the attributes of each kind)."""
+What they stand on is hand-written: `_convert.py`, `_client.py` (the bridge to the native module),
+`_errors.py` (the base exception and the attributes of each kind) and `_methods.py` (the methods a
+model inherits beyond its data, `METHODS`)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ SCALARS = {
 }
 INPUT_SCALARS = {"date-time": "_dt.datetime | str", "date": "_dt.date | str"}
 """Inputs take dates and datetimes as objects or as ISO 8601 text."""
+
+METHODS = {"Profile": "ProfileMethods"}
+"""The hand-written classes of `_methods.py` a model also inherits from, by model: methods beyond
+its data (`Profile.has_active_access`), which call the core, so the generated class stays data."""
 
 PARAM_TYPES = {"text": "str", "count": "int", "profile_refs": "Iterable[ProfileRef]"}
 OPTION_TYPES = {
@@ -334,6 +339,7 @@ def models(manifest: Manifest) -> dict[str, Any]:
         response.append(
             {
                 "name": name,
+                "bases": ["Model", *([METHODS[name]] if name in METHODS else [])],
                 "doc": b.defs[name].get("description", name).strip(),
                 "fields": fields,
                 "extra": b.defs[name].get("additionalProperties") is True,
@@ -356,7 +362,15 @@ def models(manifest: Manifest) -> dict[str, Any]:
     public = [n for n, _ in b.enums] + b.objects + [t.name for t in inputs]
     code = " ".join(f.read + " " + f.write for m in response for f in m["fields"])
     converters = [c for c in ("date_from_json", "date_to_json", "datetime_from_json", "datetime_to_json") if f"{c}(" in code]
-    return {"enums": enums, "models": response, "typed_dicts": inputs, "public": public, "converters": converters}
+    methods = sorted({METHODS[m["name"]] for m in response if m["name"] in METHODS})
+    return {
+        "enums": enums,
+        "models": response,
+        "typed_dicts": inputs,
+        "public": public,
+        "converters": converters,
+        "methods": methods,
+    }
 
 
 def escape(text: str) -> str:

@@ -5,7 +5,7 @@
   that requests also take get a `...Input` twin whose optional fields may be left out;
   `ProfileFields` is the create/update body, every key optional.
 - `lib/generated/models.js`: the field tables `lib/convert.js` walks to turn the core's snake_case JSON into
-  those objects and inputs back.
+  those objects and inputs back, naming the hand-written methods a model's objects get (`METHODS`).
 - `index.d.ts`: the package's whole typing, with each method's doc; `lib/generated/operations.js`: a class
   per namespace whose methods, `*Sync` twins and walks each hand their operation's description
   to the runtime bridge (`lib/bridge.js`), type-checked (`// @ts-check`) against index.d.ts.
@@ -33,6 +33,11 @@ from .schema_bundle import Bundle, Field, Schema, enum_values, object_map_values
 
 WIDTH = 100
 """Where JSDoc comments wrap."""
+METHODS = {"Profile": "ProfileMethods"}
+"""The hand-written interfaces of `lib/methods.d.ts` a model also has, by model: methods beyond its
+data (`profile.hasActiveAccess`), which `lib/methods.js` implements by calling the core and
+`lib/convert.js` puts on every object of the model it makes (not enumerable: the objects stay
+plain data to `JSON.stringify`, `structuredClone` and deep equality)."""
 PROFILE_FIELDS = "ProfileFields"
 """What create and update take (`ProfileParams`, every key optional)."""
 SCALARS = {
@@ -173,6 +178,7 @@ class Interface:
     name: str
     properties: list[Property]
     extra: bool = False
+    extends: str | None = None
 
 
 def interface(
@@ -186,7 +192,11 @@ def interface(
         if f.key not in (skip or ())
     ]
     return Interface(
-        jsdoc([doc]) if doc else jsdoc(d.get("description", "")), type_name or name, props, d.get("additionalProperties") is True
+        jsdoc([doc]) if doc else jsdoc(d.get("description", "")),
+        type_name or name,
+        props,
+        d.get("additionalProperties") is True,
+        METHODS.get(name),
     )
 
 
@@ -243,6 +253,7 @@ def models(manifest: Manifest) -> dict[str, Any]:
         name: {
             "extra": b.defs[name].get("additionalProperties") is True,
             "fields": {f.key: [camel(f.key), types.kind(f.inner)] for f in b.fields(name)},
+            "methods": METHODS.get(name),
         }
         for name in b.objects
     }
@@ -253,6 +264,7 @@ def models(manifest: Manifest) -> dict[str, Any]:
         for n in ["ProfileParams", *types.input_models, *b.inputs]
     }
     return {
+        "methods": sorted({METHODS[n] for n in b.objects if n in METHODS}),
         "enums": enums,
         "objects": objects,
         "inputs": inputs,

@@ -350,7 +350,7 @@ def swift(s: Suite) -> None:
     data = package / "test-data"
     data.mkdir()
     shutil.copy(build.emulator_binary(s), data)
-    for name in ("profiles.json", "operations.json", "webhooks.json"):
+    for name in ("profiles.json", "operations.json", "webhooks.json", "access.json"):
         shutil.copy(ROOT / "tests" / "vectors" / name, data)
     shutil.copytree(ROOT / "tests" / "vectors" / "examples", data / "examples")
     # The README's Swift examples, compiled and run as a test (the package is a build product).

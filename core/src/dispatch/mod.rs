@@ -15,15 +15,21 @@
 //! `cursor` for the next page: this is how every language's iterator walks a list);
 //! `profiles.deleteMany` gives, per input, `null` or the error's [`Error::to_json`].
 //!
+//! Beside the operations, [`has_active_access`]: the rule of
+//! [`AccessLevel::is_active_at`](crate::AccessLevel::is_active_at) over a profile's access levels
+//! as JSON text, which every language's `has_active_access` method calls.
+//!
 //! Results come as JSON text ([`Json`]), serialized straight from the typed result: no
 //! `serde_json::Value` tree is built on the way out, and each binding reads the text with its
 //! own language's parser (V8's `JSON.parse`, Python's `json`, kotlinx, `Codable`), which builds
 //! that language's values faster than converting a tree node by node through its FFI.
 
+mod access;
 pub mod observe;
 mod run;
 mod walk;
 
 pub use crate::models::json::Json;
+pub use access::has_active_access;
 pub use run::{call, null, outcome};
 pub use walk::Walk;

@@ -40,7 +40,7 @@ pub use paywalls::{
     RemoteConfig, Screenshot,
 };
 pub use profile::{AccessLevel, DataEnvelope, NonSubscription, Offer, Profile, Subscription};
-pub(crate) use profile::{null_as_default, null_as_empty};
+pub(crate) use profile::{has_active_access, null_as_default, null_as_empty};
 pub use purchases::{GrantAccessParams, MAX_STORE_TRANSACTION_ID_LEN, Price, RevokeAccessParams, TransactionParams};
 pub use settings::{
     IntegrationIdentifiers, PaddleValidationParams, RefundSaverParams, RefundSaverPreferences, RefundSaverSettings, StripeValidationParams,

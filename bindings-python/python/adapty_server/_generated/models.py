@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
 from .._convert import Model, datetime_from_json, datetime_to_json
+from .._methods import ProfileMethods
 
 _new = object.__new__
 _init = object.__setattr__
@@ -70,7 +71,7 @@ WebhookEventType = Literal[
 ]
 
 
-class Profile(Model):
+class Profile(Model, ProfileMethods):
     """An end user of the app, with their access levels and purchases."""
 
     __slots__ = (

@@ -61,10 +61,6 @@ class FeatureTestCase: XCTestCase {
             originallyPurchasedAt: purchasedAt, expiresAt: expiresAt, renewStatus: true)
     }
 
-    func active(_ profile: Profile, _ level: String) -> Bool {
-        profile.accessLevels.contains { $0.accessLevelId == level && ($0.expiresAt.map { $0 > Date() } ?? true) }
-    }
-
     let day: TimeInterval = 86400
 
     /// Every request of a walk, via a fault: `body` answers each one.

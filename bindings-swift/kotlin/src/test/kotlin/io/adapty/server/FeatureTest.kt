@@ -63,10 +63,6 @@ abstract class FeatureTest {
         renewStatus = true,
     )
 
-    protected fun active(profile: Profile, level: String) = profile.accessLevels.any {
-        it.accessLevelId == level && (it.expiresAt == null || it.expiresAt > now())
-    }
-
     /** Answers every matching GET of a walk with [body], via a fault. */
     protected fun fakePages(pathPrefix: String, body: String) {
         em.control("DELETE", "faults")
