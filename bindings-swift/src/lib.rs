@@ -12,10 +12,12 @@
 #[path = "generated/error_class.rs"]
 mod error_class;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use adapty_server::{ApiErrorKind, Client, Config, Error, ops};
+use adapty_server::events::{Event, ListenerId};
+use adapty_server::{ApiErrorKind, Client, Config, Error, RequestOptions, ops};
 pub use error_class::ErrorClass;
+use futures_util::future::{AbortHandle, abortable};
 use serde_json::Value;
 
 uniffi::setup_scaffolding!();
@@ -203,17 +205,43 @@ impl NativeClient {
         self.inner.config().base_url_text().to_owned()
     }
 
-    /// Runs the core operation `op` with JSON `args_json`; returns the result's JSON.
-    pub async fn call(&self, op: String, args_json: String) -> Result<String, AdaptyError> {
+    /// Runs the core operation `op` with JSON `args_json`; returns the result's JSON, or with
+    /// `raw` `{"data": result, "response": {"status", "headers", "request_id", "retries"}}`
+    /// (`ops::observe::call_raw`). A `cancellation` cancelled meanwhile drops the request.
+    pub async fn call(
+        &self,
+        op: String,
+        args_json: String,
+        raw: bool,
+        cancellation: Option<Arc<Cancellation>>,
+    ) -> Result<String, AdaptyError> {
         let args = parse(&args_json, "args")?;
-        Ok(text(ops::call(&self.inner, &op, &args).await?))
+        let (call, abort) = abortable(run(self.inner.clone(), op, args, raw));
+        if let Some(cancellation) = cancellation {
+            cancellation.attach(abort);
+        }
+        call.await.unwrap_or_else(|_| Err(AdaptyError::Usage { detail: "the call was cancelled".into() }))
     }
 
     /// `call`, blocking the calling thread.
-    pub fn call_blocking(&self, op: String, args_json: String) -> Result<String, AdaptyError> {
+    pub fn call_blocking(&self, op: String, args_json: String, raw: bool) -> Result<String, AdaptyError> {
         let args = parse(&args_json, "args")?;
         let client = self.inner.clone();
-        Ok(text(adapty_server::runtime::block_on(async move { ops::call(&client, &op, &args).await })?))
+        adapty_server::runtime::block_on(async move { Ok(run(client, op, args, raw).await) })?
+    }
+
+    /// A client sharing this one's settings, pool and listeners, whose calls use the options
+    /// `options_json` (`RequestOptions::from_json`) over its own.
+    pub fn with_options(&self, options_json: String) -> Result<Arc<NativeClient>, AdaptyError> {
+        let options = RequestOptions::from_json(&parse(&options_json, "options")?).map_err(Error::Validation)?;
+        Ok(Arc::new(Self { inner: self.inner.with_options(&options)? }))
+    }
+
+    /// Tells `listener` of every request event of this client and the clients made from it,
+    /// until the returned registration is cancelled.
+    pub fn add_listener(&self, listener: Arc<dyn EventListener>) -> Arc<ListenerRegistration> {
+        let id = self.inner.add_listener(move |event: &Event<'_>| listener.on_event(event.to_json()));
+        Arc::new(ListenerRegistration { client: self.inner.clone(), id })
     }
 
     /// A walk over every page of the list operation `op` (one with a walk in `ops::manifest`) with JSON `args_json`
@@ -221,6 +249,28 @@ impl NativeClient {
     pub fn walk(&self, op: String, args_json: String) -> Result<Arc<NativeWalk>, AdaptyError> {
         let args = parse(&args_json, "args")?;
         Ok(Arc::new(NativeWalk { inner: Arc::new(ops::Walk::new(&self.inner, &op, args)?) }))
+    }
+}
+
+/// Receives each request event's JSON (`adapty_server::events`), on the thread the request
+/// runs on: it must be quick and must not block.
+#[uniffi::export(with_foreign)]
+pub trait EventListener: Send + Sync {
+    fn on_event(&self, event_json: String);
+}
+
+/// A listener's registration.
+#[derive(uniffi::Object)]
+pub struct ListenerRegistration {
+    client: Client,
+    id: ListenerId,
+}
+
+#[uniffi::export]
+impl ListenerRegistration {
+    /// Stops telling the listener; `false` if it was stopped already.
+    pub fn cancel(&self) -> bool {
+        self.client.remove_listener(self.id)
     }
 }
 
@@ -243,6 +293,48 @@ impl NativeWalk {
     pub fn next_blocking(&self) -> Result<Option<String>, AdaptyError> {
         let walk = Arc::clone(&self.inner);
         Ok(adapty_server::runtime::block_on(async move { walk.next().await })?.map(text))
+    }
+}
+
+/// Runs `op`: its result's JSON, or with `raw` `{ data, response }`.
+async fn run(client: Client, op: String, args: Value, raw: bool) -> Result<String, AdaptyError> {
+    let result =
+        if raw { ops::observe::call_raw(&client, &op, &args).await.map(|r| r.to_json()) } else { ops::call(&client, &op, &args).await };
+    Ok(text(result?))
+}
+
+/// Cancels a call from the foreign side (Swift's task cancellation; uniffi's Swift futures
+/// cannot be dropped from there): the call's future is dropped, and with it the request.
+#[derive(Default, uniffi::Object)]
+pub struct Cancellation {
+    /// The call's abort handle, once it started; `None` in the second slot until cancelled.
+    state: Mutex<(Option<AbortHandle>, bool)>,
+}
+
+#[uniffi::export]
+impl Cancellation {
+    #[uniffi::constructor]
+    pub fn new() -> Arc<Self> {
+        Arc::default()
+    }
+
+    /// Cancels the call (now, or as it starts).
+    pub fn cancel(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.1 = true;
+        if let Some(abort) = &state.0 {
+            abort.abort();
+        }
+    }
+}
+
+impl Cancellation {
+    fn attach(&self, abort: AbortHandle) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.1 {
+            abort.abort();
+        }
+        state.0 = Some(abort);
     }
 }
 

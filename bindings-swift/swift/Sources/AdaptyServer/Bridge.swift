@@ -51,47 +51,99 @@ struct Args {
     }
 }
 
-/// A native client, called with an operation's name and `Args`.
+/// A native client, called with an operation's name and `Args`. A bridge made by
+/// `noting(_:)` calls for raw responses and hands each response to its `ResponseNote`.
 final class Bridge: Sendable {
     private let native: NativeClient
+    private let note: ResponseNote?
 
     init(_ options: Args) throws {
         var options = options
         options.values["language"] = ["swift", "6"]
         native = try NativeClient(optionsJson: try options.text())
+        note = nil
+    }
+
+    private init(native: NativeClient, note: ResponseNote?) {
+        self.native = native
+        self.note = note
     }
 
     var baseUrl: String { native.baseUrl() }
 
+    /// A bridge whose calls use `options` (the core's JSON) over this one's.
+    func withOptions(_ options: String) throws -> Bridge {
+        Bridge(native: try native.withOptions(optionsJson: options), note: note)
+    }
+
+    /// A bridge on the same native client that hands each call's response to `note`.
+    func noting(_ note: ResponseNote) -> Bridge {
+        Bridge(native: native, note: note)
+    }
+
+    func addListener(_ listener: EventListener) -> ListenerRegistration {
+        native.addListener(listener: listener)
+    }
+
     func call<T: Decodable>(_ op: String, _ args: Args) async throws -> T {
-        try decode(try await native.call(op: op, argsJson: try args.text()))
+        try answer(try await run(op, args))
     }
 
     func callBlocking<T: Decodable>(_ op: String, _ args: Args) throws -> T {
-        try decode(try native.callBlocking(op: op, argsJson: try args.text()))
+        try answer(try runBlocking(op, args))
     }
 
     /// An operation that returns nothing.
     func send(_ op: String, _ args: Args) async throws {
-        _ = try await native.call(op: op, argsJson: try args.text())
+        let _: JSONValue = try answer(try await run(op, args))
     }
 
     func sendBlocking(_ op: String, _ args: Args) throws {
-        _ = try native.callBlocking(op: op, argsJson: try args.text())
+        let _: JSONValue = try answer(try runBlocking(op, args))
     }
 
     /// A bulk operation: one result per element of `refs` (the core's `null` or error
     /// description, made an `AdaptyError` by the native library).
     func deleteResults(_ op: String, _ args: Args, _ refs: [ProfileRef]) async throws -> [DeleteResult] {
-        Self.results(refs, try resultErrors(resultsJson: try await native.call(op: op, argsJson: try args.text())))
+        try results(refs, try answer(try await run(op, args)))
     }
 
     func deleteResultsBlocking(_ op: String, _ args: Args, _ refs: [ProfileRef]) throws -> [DeleteResult] {
-        Self.results(refs, try resultErrors(resultsJson: try native.callBlocking(op: op, argsJson: try args.text())))
+        try results(refs, try answer(try runBlocking(op, args)))
     }
 
-    private static func results(_ refs: [ProfileRef], _ errors: [AdaptyError?]) -> [DeleteResult] {
-        zip(refs, errors).map { DeleteResult(ref: $0, error: $1) }
+    /// The call's result JSON. Cancelling the task cancels the call: its request is dropped,
+    /// nothing is retried, and `CancellationError` is thrown.
+    private func run(_ op: String, _ args: Args) async throws -> String {
+        let cancellation = Cancellation()
+        let text = try args.text()
+        do {
+            return try await withTaskCancellationHandler {
+                try await native.call(op: op, argsJson: text, raw: note != nil, cancellation: cancellation)
+            } onCancel: {
+                cancellation.cancel()
+            }
+        } catch  where Task.isCancelled {
+            throw CancellationError()
+        }
+    }
+
+    private func runBlocking(_ op: String, _ args: Args) throws -> String {
+        try native.callBlocking(op: op, argsJson: try args.text(), raw: note != nil)
+    }
+
+    /// The result in a call's answer; a raw answer's response is handed to the note first.
+    private func answer<T: Decodable>(_ answer: String) throws -> T {
+        guard let note else { return try decode(answer) }
+        let raw: RawAnswer<T> = try decode(answer)
+        note.record(raw.response)
+        return raw.data
+    }
+
+    /// One result per element of `refs`, from the core's `null`s and error descriptions.
+    private func results(_ refs: [ProfileRef], _ errors: [JSONValue]) throws -> [DeleteResult] {
+        let text = String(decoding: try encoder.encode(errors), as: UTF8.self)
+        return zip(refs, try resultErrors(resultsJson: text)).map { DeleteResult(ref: $0, error: $1) }
     }
 
     /// Every item of every page of `op`, walked by the core (it sends each page's cursor and

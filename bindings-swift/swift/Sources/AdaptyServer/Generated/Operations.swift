@@ -37,7 +37,7 @@ public struct DeleteResult: Sendable {
 /// ``AdaptyError`` cases. One client is safe to share between threads and tasks.
 public final class AdaptyClient: Sendable {
     /// The native client every namespace calls.
-    private let bridge: Bridge
+    let bridge: Bridge
 
     /// The Profile API. Address a profile by Adapty's `profileId` or your `customerUserId`.
     public let profiles: Profiles
@@ -76,7 +76,7 @@ public final class AdaptyClient: Sendable {
     ///   - maxRetries: Retries of connection errors, timeouts, 408, 429 and 5xx, with backoff,
     ///     honouring `Retry-After`. If nil, the core's default: 2.
     /// - Throws: ``AdaptyError/Validation(field:rule:errorCode:detail:)`` if an option is refused.
-    public init(
+    public convenience init(
         apiKey: String? = nil,
         baseUrl: String? = nil,
         apiVersion: String? = nil,
@@ -84,14 +84,20 @@ public final class AdaptyClient: Sendable {
         connectTimeout: TimeInterval? = nil,
         maxRetries: Int? = nil
     ) throws {
-        bridge = try Bridge(
-            Args()
-                .put("api_key", apiKey)
-                .put("base_url", baseUrl)
-                .put("api_version", apiVersion)
-                .put("timeout", timeout)
-                .put("connect_timeout", connectTimeout)
-                .put("max_retries", maxRetries))
+        self.init(
+            bridge: try Bridge(
+                Args()
+                    .put("api_key", apiKey)
+                    .put("base_url", baseUrl)
+                    .put("api_version", apiVersion)
+                    .put("timeout", timeout)
+                    .put("connect_timeout", connectTimeout)
+                    .put("max_retries", maxRetries)))
+    }
+
+    /// A client on `bridge` (one with other options, or one noting responses).
+    init(bridge: Bridge) {
+        self.bridge = bridge
         profiles = Profiles(bridge: bridge)
         purchases = Purchases(bridge: bridge)
         accessLevels = AccessLevels(bridge: bridge)

@@ -12,11 +12,13 @@ import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
+import uniffi.adapty_server_ffi.EventListener
+import uniffi.adapty_server_ffi.ListenerRegistration
 import uniffi.adapty_server_ffi.NativeClient
 import uniffi.adapty_server_ffi.NativeWalk
 import uniffi.adapty_server_ffi.resultErrors
 
-private val json = Json { ignoreUnknownKeys = true }
+internal val json = Json { ignoreUnknownKeys = true }
 
 /** Request bodies: null optionals left out. */
 private val bodies = Json {
@@ -46,32 +48,56 @@ internal class Args {
     override fun toString() = JsonObject(values).toString()
 }
 
-/** A native client, called with an operation's name and [Args]. */
-internal class Bridge(options: Args) : AutoCloseable {
-    private val native =
-        NativeClient(options.put("language", JsonArray(listOf(JsonPrimitive("kotlin"), JsonPrimitive(KotlinVersion.CURRENT.toString())))).toString())
+/**
+ * A native client, called with an operation's name and [Args]. A bridge made by [noting] calls for raw responses and hands
+ * each response to its [ResponseNote]; it shares its native client, which only the bridge that made it closes.
+ */
+internal class Bridge private constructor(private val native: NativeClient, private val note: ResponseNote?, private val owner: Boolean) : AutoCloseable {
+    constructor(options: Args) : this(
+        NativeClient(options.put("language", JsonArray(listOf(JsonPrimitive("kotlin"), JsonPrimitive(KotlinVersion.CURRENT.toString())))).toString()),
+        null,
+        true,
+    )
 
     val baseUrl: String get() = native.baseUrl()
 
-    suspend fun <T> call(op: String, args: Args, output: KSerializer<T>): T = json.decodeFromString(output, native.call(op, args.toString()))
+    /** A bridge whose calls use [options] (the core's JSON) over this one's. */
+    fun withOptions(options: String) = Bridge(native.withOptions(options), note, true)
 
-    fun <T> callBlocking(op: String, args: Args, output: KSerializer<T>): T = json.decodeFromString(output, native.callBlocking(op, args.toString()))
+    /** A bridge on the same native client that hands each call's response to [note]. */
+    fun noting(note: ResponseNote) = Bridge(native, note, false)
+
+    fun addListener(listener: EventListener): ListenerRegistration = native.addListener(listener)
+
+    suspend fun <T> call(op: String, args: Args, output: KSerializer<T>): T = answer(native.call(op, args.toString(), note != null, null), output)
+
+    fun <T> callBlocking(op: String, args: Args, output: KSerializer<T>): T = answer(native.callBlocking(op, args.toString(), note != null), output)
 
     /** An operation that returns nothing. */
     suspend fun send(op: String, args: Args) {
-        native.call(op, args.toString())
+        answer(native.call(op, args.toString(), note != null, null), JsonElement.serializer())
     }
 
     fun sendBlocking(op: String, args: Args) {
-        native.callBlocking(op, args.toString())
+        answer(native.callBlocking(op, args.toString(), note != null), JsonElement.serializer())
     }
 
     /** A bulk operation: one result per element of [refs] (the core's `null` or error description, made an `AdaptyException` by the native library). */
-    suspend fun deleteResults(op: String, args: Args, refs: List<ProfileRef>): List<DeleteResult> = results(refs, native.call(op, args.toString()))
+    suspend fun deleteResults(op: String, args: Args, refs: List<ProfileRef>): List<DeleteResult> =
+        results(refs, answer(native.call(op, args.toString(), note != null, null), JsonElement.serializer()))
 
-    fun deleteResultsBlocking(op: String, args: Args, refs: List<ProfileRef>): List<DeleteResult> = results(refs, native.callBlocking(op, args.toString()))
+    fun deleteResultsBlocking(op: String, args: Args, refs: List<ProfileRef>): List<DeleteResult> =
+        results(refs, answer(native.callBlocking(op, args.toString(), note != null), JsonElement.serializer()))
 
-    private fun results(refs: List<ProfileRef>, text: String) = refs.zip(resultErrors(text)) { ref, error -> DeleteResult(ref, error) }
+    private fun results(refs: List<ProfileRef>, errors: JsonElement) = refs.zip(resultErrors(errors.toString())) { ref, error -> DeleteResult(ref, error) }
+
+    /** The result in a call's [answer]; a raw answer's response is handed to the note first. */
+    private fun <T> answer(answer: String, output: KSerializer<T>): T {
+        if (note == null) return json.decodeFromString(output, answer)
+        val raw = json.decodeFromString(RawAnswer.serializer(output), answer)
+        note.record(raw.response)
+        return raw.data
+    }
 
     /** Every item of every page of [op], walked by the core (it sends each page's cursor and refuses a repeated one). */
     fun <T> walk(op: String, args: Args, item: KSerializer<T>): Flow<T> = flow { pages(op, args, item, { it.next() }) { page -> page.forEach { emit(it) } } }
@@ -89,5 +115,7 @@ internal class Bridge(options: Args) : AutoCloseable {
         }
     }
 
-    override fun close() = native.close()
+    override fun close() {
+        if (owner) native.close()
+    }
 }

@@ -50,16 +50,20 @@ data class DeleteResult(val ref: ProfileRef, val error: AdaptyException?) {
  *     honouring `Retry-After`. If null, the core's default: 2.
  * @throws AdaptyException.Validation An option is refused.
  */
-class AdaptyClient(
-    apiKey: String? = null,
-    baseUrl: String? = null,
-    apiVersion: String? = null,
-    timeoutSeconds: Double? = null,
-    connectTimeoutSeconds: Double? = null,
-    maxRetries: Int? = null,
-) : AutoCloseable {
+class AdaptyClient internal constructor(
     /** The native client every namespace calls. */
-    private val bridge =
+    internal val bridge: Bridge,
+) : AutoCloseable {
+    /** Makes a client; an option left null is the core's default. Java gets an overload per trailing option left out. */
+    @JvmOverloads
+    constructor(
+        apiKey: String? = null,
+        baseUrl: String? = null,
+        apiVersion: String? = null,
+        timeoutSeconds: Double? = null,
+        connectTimeoutSeconds: Double? = null,
+        maxRetries: Int? = null,
+    ) : this(
         Bridge(
             Args()
                 .put("api_key", apiKey)
@@ -68,7 +72,8 @@ class AdaptyClient(
                 .put("timeout", timeoutSeconds)
                 .put("connect_timeout", connectTimeoutSeconds)
                 .put("max_retries", maxRetries),
-        )
+        ),
+    )
 
     /** The Profile API. Address a profile by Adapty's `profileId` or your `customerUserId`. */
     val profiles: Profiles = Profiles(bridge)
