@@ -153,13 +153,22 @@ async fn delete_many_returns_every_result_in_order() {
     let mut refs: Vec<Result<ProfileRef, adapty_server::ValidationError>> = ids.iter().map(|id| ProfileRef::profile_id(id)).collect();
     refs.insert(10, ProfileRef::customer_user_id("missing-user"));
     refs.insert(20, ProfileRef::profile_id("not-a-uuid"));
-    ctl.fault(serde_json::json!({ "method": "DELETE", "status": 400, "times": 1, "body": {"errors": ["nope"], "error_code": "injected", "status_code": 400} })).await;
+    // The injected 400 meets one chosen profile's delete, whichever request comes first.
+    let chosen = &ids[100];
+    let fault = serde_json::json!({ "method": "DELETE", "status": 400, "times": 1, "headers": { "adapty-profile-id": chosen },
+        "body": {"errors": ["nope"], "error_code": "injected", "status_code": 400} });
+    ctl.fault(fault).await;
     let results = env.client().profiles().delete_many(refs, 16).await;
     assert_eq!(results.len(), 302);
     let failures: Vec<usize> = results.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
     assert_eq!(failures.len(), 3, "{failures:?}");
     assert_eq!(results[10].as_ref().unwrap_err().api().unwrap().error_code.as_deref(), Some("profile_does_not_exist"));
     assert_eq!(results[20].as_ref().unwrap_err().validation().unwrap().field, "profile_id");
+    assert_eq!(
+        results[102].as_ref().unwrap_err().api().unwrap().error_code.as_deref(),
+        Some("injected"),
+        "ids[100], after the two inserted"
+    );
     // Every seeded profile is gone except the one whose delete met the injected 400.
     let mut left = 0;
     for id in &ids {
