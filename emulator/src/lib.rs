@@ -24,6 +24,7 @@ mod state;
 
 pub use http::router::router;
 pub use http::server::Emulator;
+pub use http::tls::Tls;
 pub use state::journal::{Fault, JournalEntry};
 pub use state::snapshot::Snapshot;
 pub use state::tenants::{DEFAULT_APP_ID, Settings};

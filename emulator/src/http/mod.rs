@@ -16,4 +16,5 @@ pub mod request;
 pub mod router;
 pub mod server;
 pub mod tenant;
+pub mod tls;
 pub mod ui;

@@ -1,5 +1,6 @@
 //! A running emulator: the service on a socket, on the current tokio runtime.
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -9,12 +10,15 @@ use tokio::task::JoinHandle;
 
 use crate::domain::tenants;
 use crate::http::router::service;
+use crate::http::tls::{Tls, TlsListener};
 use crate::state::snapshot;
 use crate::state::tenants::{AppState, DEFAULT_APP_ID, Settings};
 
 /// A running emulator; stops when [`Emulator::stop`] is called or it is dropped.
 pub struct Emulator {
     addr: SocketAddr,
+    /// Whether it serves HTTPS.
+    tls: bool,
     state: Arc<AppState>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -23,21 +27,32 @@ pub struct Emulator {
 impl Emulator {
     /// Serves on `addr` (port 0 picks a free port) on the current tokio runtime.
     pub async fn start(addr: SocketAddr, settings: Settings) -> std::io::Result<Self> {
+        Self::serve(addr, settings, None).await
+    }
+
+    /// Serves HTTPS with `tls` on `addr`, as [`Emulator::start`] serves HTTP.
+    pub async fn start_tls(addr: SocketAddr, settings: Settings, tls: &Tls) -> std::io::Result<Self> {
+        Self::serve(addr, settings, Some(tls)).await
+    }
+
+    async fn serve(addr: SocketAddr, settings: Settings, tls: Option<&Tls>) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
         let (app, state) = service(settings);
         // The default app exists from the start (and gets the start's webhook verification now).
         tenants::open(&state, None);
-        let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = rx.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!("emulator stopped: {e}");
+        let stopped = async {
+            let _ = rx.await;
+        };
+        let task = match tls {
+            None => tokio::spawn(report(axum::serve(listener, app).with_graceful_shutdown(stopped).into_future())),
+            Some(tls) => {
+                let listener = TlsListener::new(listener, tls)?;
+                tokio::spawn(report(axum::serve(listener, app).with_graceful_shutdown(stopped).into_future()))
             }
-        });
-        Ok(Self { addr, state, shutdown: Some(tx), task: Some(task) })
+        };
+        Ok(Self { addr, tls: tls.is_some(), state, shutdown: Some(tx), task: Some(task) })
     }
 
     /// Serves on a free loopback port with the given key (`None` accepts any key).
@@ -50,9 +65,9 @@ impl Emulator {
         self.addr
     }
 
-    /// `http://HOST:PORT`, what clients take as their base URL.
+    /// `http://HOST:PORT` (`https://` with TLS), what clients take as their base URL.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", if self.tls { "https" } else { "http" }, self.addr)
     }
 
     /// Every app's snapshot (as `GET /__emulator/snapshot` gives it) by tenant id: `default`,
@@ -70,6 +85,13 @@ impl Emulator {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+    }
+}
+
+/// Serves until stopped, logging why it stopped if it failed.
+async fn report(serve: impl std::future::Future<Output = std::io::Result<()>>) {
+    if let Err(e) = serve.await {
+        tracing::error!("emulator stopped: {e}");
     }
 }
 

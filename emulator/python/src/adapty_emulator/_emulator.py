@@ -82,7 +82,7 @@ class EmulatorProcess:
         )
         assert self._process.stdout is not None
         line = self._process.stdout.readline().strip()
-        if not line.startswith("http://"):
+        if not line.startswith(("http://", "https://")):
             self._process.wait(timeout=10)
             self._stderr.seek(0)
             raise RuntimeError(f"the emulator did not start: {self._stderr.read().decode().strip()}")

@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use adapty_emulator::{DEFAULT_APP_ID, Settings, Snapshot};
+use adapty_emulator::{DEFAULT_APP_ID, Settings, Snapshot, Tls};
 use clap::{Args, Parser, Subcommand};
 use uuid::Uuid;
 
@@ -92,6 +92,18 @@ struct Options {
     /// The Authorization header webhooks carry
     #[arg(long, value_name = "VALUE", requires = "webhook_url")]
     webhook_authorization: Option<String>,
+    /// Serve HTTPS with a throwaway CA made at start, written to --tls-ca-out for clients to trust
+    #[arg(long, conflicts_with = "tls_cert")]
+    tls: bool,
+    /// Where --tls writes its CA certificate (PEM) [default: adapty-emulator-ca.pem in the temporary directory]
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    tls_ca_out: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 /// What to do.
@@ -107,6 +119,8 @@ pub enum Command {
 /// How to serve.
 pub struct Serve {
     pub addr: SocketAddr,
+    /// HTTPS, if asked.
+    pub tls: Option<Tls>,
     pub settings: Settings,
     pub exit_on_stdin_close: bool,
     pub export_on_exit: Option<PathBuf>,
@@ -151,9 +165,20 @@ impl Options {
             true => None,
             false => self.api_key.or_else(|| std::env::var("ADAPTY_API_KEY").ok().filter(|k| !k.is_empty())),
         };
+        let tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Some(Tls::from_pem_files(cert, key)?),
+            _ if self.tls => {
+                let ca_out = self.tls_ca_out.unwrap_or_else(|| std::env::temp_dir().join("adapty-emulator-ca.pem"));
+                let tls = Tls::throwaway(&ca_out)?;
+                eprintln!("adapty-emulator: serving HTTPS; trust {}", ca_out.display());
+                Some(tls)
+            }
+            _ => None,
+        };
         let webhook = self.webhook_url.map(|url| (url, self.webhook_authorization));
         let settings = Settings { api_key, tenant_per_key: self.accept_any_key, app_id: self.app_id, webhook, start };
-        Ok(Serve { addr: SocketAddr::new(self.host, self.port), settings, exit_on_stdin_close, export_on_exit: self.export_on_exit })
+        let addr = SocketAddr::new(self.host, self.port);
+        Ok(Serve { addr, tls, settings, exit_on_stdin_close, export_on_exit: self.export_on_exit })
     }
 }
 

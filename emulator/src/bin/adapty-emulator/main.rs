@@ -61,7 +61,11 @@ async fn serve(options: Serve) -> ExitCode {
 }
 
 async fn start(options: &Serve) -> Option<Emulator> {
-    match Emulator::start(options.addr, options.settings.clone()).await {
+    let started = match &options.tls {
+        Some(tls) => Emulator::start_tls(options.addr, options.settings.clone(), tls).await,
+        None => Emulator::start(options.addr, options.settings.clone()).await,
+    };
+    match started {
         Ok(e) => Some(e),
         Err(e) => {
             eprintln!("adapty-emulator: cannot listen on {}: {e}", options.addr);
