@@ -14,6 +14,8 @@
 //! Prints one JSON line: `{"requests": N, "seconds": S, "cpu_seconds": C}` (the process's CPU
 //! time over the measured part alone).
 //!
+//! `throughput hooks listener` times what a registered request listener adds to each call.
+//!
 //! `throughput codec profile` (for `make bench-breakdown`) times the two steps of a call that
 //! are the core's own CPU work on the way back: reading the profile's response body into the model
 //! (`decode_us`) and the model to the JSON text the bindings get (`encode_us`).
@@ -233,6 +235,34 @@ async fn codec() -> String {
     format!(r#"{{"bytes": {}, "decode_us": {decode:.3}, "encode_us": {:.3}}}"#, body.len(), per_round(started))
 }
 
+/// Microseconds per call that a registered listener adds: what the transport does for it on each
+/// attempt of a request (the listeners' list taken, a request and a response event built and
+/// handed to a listener that does nothing), over many rounds.
+fn hooks() -> String {
+    use adapty_server::events::{Event, Listener, Outcome, Phase};
+    let listeners: Vec<Arc<dyn Listener>> = vec![Arc::new(|e: &Event<'_>| {
+        std::hint::black_box(e);
+    })];
+    let url = "https://api.adapty.io/api/v2/server-side-api/profile/";
+    let rounds = 1_000_000;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        let current = std::hint::black_box(listeners.clone());
+        let request = Event { phase: Phase::Request, operation: "profiles.get", method: "GET", url, attempt: 1, outcome: None };
+        current.iter().for_each(|l| l.on_event(&request));
+        let outcome = Outcome {
+            status: Some(200),
+            request_id: Some("0123456789abcdef"),
+            elapsed: Duration::from_micros(250),
+            error_kind: None,
+            retry_in: None,
+        };
+        let response = Event { phase: Phase::Response, outcome: Some(outcome), ..request };
+        current.iter().for_each(|l| l.on_event(&response));
+    }
+    format!(r#"{{"hook_us": {:.4}}}"#, started.elapsed().as_secs_f64() / rounds as f64 * 1e6)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [scenario, client] = args.as_slice() else {
@@ -246,6 +276,10 @@ fn main() {
     let handle = caller.handle().clone();
     if scenario == "codec" {
         println!("{}", caller.block_on(codec()));
+        return;
+    }
+    if scenario == "hooks" {
+        println!("{}", hooks());
         return;
     }
     let measured = caller.block_on(async move {

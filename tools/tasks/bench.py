@@ -254,6 +254,7 @@ def breakdown(ctx: Context, commands: dict[str, list[str]], env: dict[str, str])
         f"Rust core: the profile's response ({codec['bytes']} bytes) read into the model {codec['decode_us']:.2f} µs, "
         f"the model to the JSON text the bindings get {codec['encode_us']:.2f} µs\n"
     )
+    say_hook_cost(ctx, commands)
     ctx.run([commands["python"][0], ROOT / "bindings-python" / "bench" / "breakdown.py"], env=env)
     ctx.say("")
     ctx.run(["node", NODE_DIR / "breakdown.mjs"], env=env, cwd=NODE_DIR)
@@ -284,7 +285,16 @@ def bench(ctx: Context, args: list[str]) -> int:
                 f.seconds.append(result["seconds"])
             ctx.say(f"bench: round {r + 1} of {opts.rounds} done")
     print_table(ctx.say, figures, clients, opts.rounds)
+    if "rust" in commands:
+        say_hook_cost(ctx, commands)
     return 0
+
+
+def say_hook_cost(ctx: Context, commands: dict[str, list[str]]) -> None:
+    """What a registered request listener adds to each attempt (core/benches/throughput.rs `hooks`)."""
+    hook_ns = json.loads(ctx.capture([*commands["rust"], "hooks", "listener"]))["hook_us"] * 1000
+    verdict = "meets" if hook_ns < 1000 else "ABOVE"
+    ctx.say(f"A registered request listener per attempt: {hook_ns:.0f} ns   ({verdict} goal < 1 µs)")
 
 
 @task("bench-breakdown")
