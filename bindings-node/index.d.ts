@@ -49,6 +49,35 @@ export interface AdaptyOptions {
    * `Retry-After`. Default: 2.
    */
   maxRetries?: number;
+  /**
+   * A proxy every request goes through: `http://host:port` (HTTP CONNECT), `https://` or
+   * `socks5://`; credentials in the URL. Unset: `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` apply.
+   */
+  proxy?: string;
+  /**
+   * A PEM file of CA certificates to trust beside the system's (a TLS-inspecting proxy, an emulator
+   * over HTTPS). `SSL_CERT_FILE` instead replaces the system's.
+   */
+  caBundle?: string;
+  /**
+   * A line per request attempt on stderr, of this level and above: `debug`, `info`, `warn` (retries
+   * and failures), `error` (failures), `off`. Never the key or a body. Default:
+   * `process.env.ADAPTY_LOG`.
+   */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'off';
+  /**
+   * Where the log lines go instead of stderr (`console`, pino, winston, ...): each of
+   * `logLevel` and above (default `process.env.ADAPTY_LOG`, then `'warn'`) to its level's method.
+   */
+  logger?: Logger;
+}
+
+/** Receives log lines, one call each, by level. */
+export interface Logger {
+  debug(line: string): void;
+  info(line: string): void;
+  warn(line: string): void;
+  error(line: string): void;
 }
 
 /** The options of one call, its last argument: each one given replaces the client's. */

@@ -23,7 +23,17 @@ class Adapty {
       this.#listeners = wrapped.listeners;
     } else {
       if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
-      this.#native = native(() => nativeClient({ ...coreOptions(options), language: ['node', process.versions.node] }));
+      const { logger } = options;
+      if (logger != null && typeof logger !== 'object' && typeof logger !== 'function')
+        throw new TypeError('logger must be an object');
+      // With a logger, its lines go there instead of stderr.
+      const settings = {
+        ...coreOptions(options),
+        ...(logger ? { log_level: 'off' } : {}),
+        language: ['node', process.versions.node],
+      };
+      this.#native = native(() => nativeClient(settings));
+      if (logger) native(() => this.#native.logTo(options.logLevel ?? null, (entry) => toLogger(logger, entry)));
       this.#listeners = { request: new Set(), response: new Set(), listening: false };
     }
     this.baseUrl = this.#native.baseUrl;
@@ -97,6 +107,12 @@ function native(make) {
   } catch (e) {
     throw errorFrom(JSON.parse(e.message));
   }
+}
+
+/** Hands one `LEVEL\tLINE` entry from the core to the logger's method of that level. */
+function toLogger(logger, entry) {
+  const tab = entry.indexOf('\t');
+  logger[entry.slice(0, tab)]?.(entry.slice(tab + 1));
 }
 
 /** `{ request_id: 1 }` -> `{ requestId: 1 }` (an event's keys). */

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use adapty_server::events::Event;
 use adapty_server::ops::{self, Json};
-use adapty_server::{Client, Config, Error, RequestOptions};
+use adapty_server::{Client, Config, Error, LogLevel, RequestOptions};
 use futures_util::FutureExt;
 use napi::bindgen_prelude::{Buffer, Either, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -190,6 +190,28 @@ impl NativeClient {
             // `Closing` once the environment is gone: nobody listens any more.
             let _ = tell.call(event.to_json(), ThreadsafeFunctionCallMode::NonBlocking);
         });
+        Ok(())
+    }
+
+    /// Hands `callback` the log lines (`adapty_server::log`) of `level` and above (default:
+    /// `ADAPTY_LOG`, else `warn`) as `LEVEL\tLINE`, on the JavaScript thread: the `logger`
+    /// option. Weak: it never keeps the event loop alive.
+    #[napi(ts_args_type = "level: string | null, callback: (entry: string) => void")]
+    pub fn log_to(&self, level: Option<String>, callback: Function<String, ()>) -> napi::Result<()> {
+        let level = match level {
+            Some(level) => level
+                .to_ascii_lowercase()
+                .parse()
+                .map_err(|e: adapty_server::ValidationError| napi::Error::from_reason(Error::Validation(e).to_json().to_string()))?,
+            None => LogLevel::from_env().unwrap_or(LogLevel::Warn),
+        };
+        let tell = callback.build_threadsafe_function::<String>().weak::<true>().build()?;
+        self.inner.log_to(
+            level,
+            Arc::new(move |level: LogLevel, line: &str| {
+                let _ = tell.call(format!("{}\t{line}", level.as_str()), ThreadsafeFunctionCallMode::NonBlocking);
+            }),
+        );
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 
 const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
+const { execFile } = require('node:child_process');
 const { Adapty, ValidationError } = require('adapty-server');
 const { KEY, startEmulator, uniqueUser } = require('./helpers.cjs');
 
@@ -146,4 +147,38 @@ test('a signal aborts the call: AbortError, the request dropped, nothing retried
   const reason = new Error('shutting down');
   const aborted = AbortSignal.abort(reason);
   await assert.rejects(c.profiles.get({ customerUserId: user }, { signal: aborted }), (e) => e === reason);
+});
+
+test('a logger receives a line per attempt, by level; ADAPTY_LOG writes them to stderr', async () => {
+  const user = uniqueUser();
+  await em.reset(); // no fault left by an earlier test
+  await em.fault({ method: 'GET', status: 503, times: 1 });
+  const lines = [];
+  const logger = Object.fromEntries(
+    ['debug', 'info', 'warn', 'error'].map((level) => [level, (line) => lines.push([level, line])]),
+  );
+  await assert.rejects(client({ logger, logLevel: 'info' }).profiles.get({ customerUserId: user }), { name: 'NotFoundError' });
+  for (let i = 0; lines.length < 2 && i < 100; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(
+    lines.map(([level]) => level),
+    ['warn', 'error'],
+  );
+  assert.match(lines[0][1], /^profiles\.get GET .* -> 503 .*retrying in/);
+  assert.match(lines[1][1], /-> 404/);
+
+  await em.fault({ method: 'GET', status: 503, times: 1 });
+  const program = `
+    const { Adapty } = require('adapty-server');
+    new Adapty({ apiKey: ${JSON.stringify(KEY)}, baseUrl: ${JSON.stringify(em.baseUrl)} })
+      .profiles.get({ customerUserId: ${JSON.stringify(user)} }).catch(() => {});`;
+  const stderr = await new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', program], { env: { ...process.env, ADAPTY_LOG: 'warn' } }, (err, _out, errText) =>
+      err ? reject(err) : resolve(errText),
+    );
+  });
+  const written = stderr.split('\n').filter((l) => l.startsWith('adapty_server '));
+  assert.equal(written.length, 2, stderr);
+  assert.match(written[0], /^adapty_server WARN profiles\.get GET .* -> 503/);
+  assert.match(written[1], /^adapty_server ERROR profiles\.get GET .* -> 404/);
+  assert.ok(!stderr.includes(KEY));
 });

@@ -4,11 +4,15 @@ from the emulator's journal."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import textwrap
 from typing import Any
 
 import adapty_server as a
 import pytest
-from conftest import Calls, Emulator, make_client
+from conftest import KEY, Calls, Emulator, make_client
 
 
 async def test_per_call_headers_query_and_body_fields(em: Emulator, mode: str, user: str) -> None:
@@ -94,3 +98,23 @@ async def test_event_hooks_see_every_attempt(em: Emulator, mode: str, user: str)
 def test_unknown_event_type_is_refused(em: Emulator) -> None:
     with pytest.raises(TypeError, match="unknown event type"):
         make_client(em, "sync", event_hooks={"requests": []})
+
+
+def test_adapty_log_writes_a_line_per_attempt_to_stderr(em: Emulator, user: str) -> None:
+    """`ADAPTY_LOG`, read by a new process as users set it."""
+    em.fault({"method": "GET", "status": 503, "times": 1})
+    program = textwrap.dedent(f"""
+        import adapty_server as a
+        try:
+            a.Adapty({KEY!r}, base_url={em.base_url!r}).profiles.get(customer_user_id={user!r})
+        except a.NotFoundError:
+            pass
+    """)
+    out = subprocess.run(
+        [sys.executable, "-c", program], env={**os.environ, "ADAPTY_LOG": "info"}, capture_output=True, text=True, timeout=60
+    )
+    lines = [line for line in out.stderr.splitlines() if line.startswith("adapty_server ")]
+    assert len(lines) == 2, out.stderr
+    assert lines[0].startswith("adapty_server WARN profiles.get GET ") and "-> 503" in lines[0] and "retrying in" in lines[0]
+    assert lines[1].startswith("adapty_server ERROR profiles.get GET ") and "-> 404" in lines[1]
+    assert KEY not in out.stderr

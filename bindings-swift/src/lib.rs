@@ -15,7 +15,7 @@ mod error_class;
 use std::sync::{Arc, Mutex};
 
 use adapty_server::events::{Event, ListenerId};
-use adapty_server::{ApiErrorKind, Client, Config, Error, RequestOptions, ops};
+use adapty_server::{ApiErrorKind, Client, Config, Error, LogLevel, RequestOptions, ops};
 pub use error_class::ErrorClass;
 use futures_util::future::{AbortHandle, abortable};
 use serde_json::Value;
@@ -244,6 +244,15 @@ impl NativeClient {
         Arc::new(ListenerRegistration { client: self.inner.clone(), id })
     }
 
+    /// Hands `sink` the log lines (`adapty_server::log`) of `level` (`debug`, `info`, `warn`,
+    /// `error`) and above: a language's own logger (SLF4J).
+    pub fn log_to(&self, level: String, sink: Arc<dyn LogSink>) -> Result<Arc<ListenerRegistration>, AdaptyError> {
+        let level: LogLevel = level.to_ascii_lowercase().parse().map_err(Error::Validation)?;
+        let id =
+            self.inner.log_to(level, Arc::new(move |level: LogLevel, line: &str| sink.log(level.as_str().to_owned(), line.to_owned())));
+        Ok(Arc::new(ListenerRegistration { client: self.inner.clone(), id }))
+    }
+
     /// A walk over every page of the list operation `op` (one with a walk in `ops::manifest`) with JSON `args_json`
     /// (no `cursor`: the walk sends it).
     pub fn walk(&self, op: String, args_json: String) -> Result<Arc<NativeWalk>, AdaptyError> {
@@ -257,6 +266,12 @@ impl NativeClient {
 #[uniffi::export(with_foreign)]
 pub trait EventListener: Send + Sync {
     fn on_event(&self, event_json: String);
+}
+
+/// Receives log lines, on the thread the request runs on.
+#[uniffi::export(with_foreign)]
+pub trait LogSink: Send + Sync {
+    fn log(&self, level: String, line: String);
 }
 
 /// A listener's registration.

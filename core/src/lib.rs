@@ -67,8 +67,8 @@ pub use api::settings::{BlockingIntegrations, BlockingRefundSaver, Integrations,
 pub use api::virtual_currency::{BlockingVirtualCurrency, IDEMPOTENCY_KEY_HEADER, VirtualCurrency, check_idempotency_key};
 pub use api::{webhook_testing, webhooks};
 pub use models::config::{
-    ApiKey, ApiVersion, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECS,
-    RetryPolicy, VERSION,
+    ApiKey, ApiVersion, CaBundle, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT_SECS, LogLevel, ProxyUrl, RetryPolicy, VERSION,
 };
 pub use models::error::{
     ApiError, ApiErrorKind, ApiInfo, Error, ErrorInfo, ErrorKind, FieldError, Rule, ValidationError, ValidationInfo, parse_error_body,
@@ -77,7 +77,7 @@ pub use models::json;
 pub use models::reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
 pub use models::*;
 pub use transport::pagination::BlockingPages;
-pub use transport::{events, retry, runtime};
+pub use transport::{events, log, retry, runtime};
 
 pub mod ops {
     //! Every operation by name, with JSON in and out: what the language bindings and the command

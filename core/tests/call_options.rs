@@ -119,3 +119,24 @@ async fn listeners_see_every_attempt_without_the_key() {
     client.profiles().get(&cuid("opt-5")).await.unwrap();
     assert_eq!(seen.lock().unwrap().len(), 4, "a removed listener hears nothing");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_lines_by_level_without_the_key() {
+    let env = Env::start().await;
+    env.control.seed_user("opt-6").await;
+    env.control.fault(json!({ "method": "GET", "status": 503, "times": 1 })).await;
+    let client = adapty_server::Client::new(env.config().retry_policy(common::fast_retries(2)).build().unwrap()).unwrap();
+    let lines = Arc::new(Mutex::new(Vec::<(adapty_server::LogLevel, String)>::new()));
+    let sink = lines.clone();
+    client.log_to(adapty_server::LogLevel::Info, Arc::new(move |level, line: &str| sink.lock().unwrap().push((level, line.to_owned()))));
+    client.profiles().get(&cuid("opt-6")).await.unwrap();
+    let lines = lines.lock().unwrap().clone();
+    let levels: Vec<_> = lines.iter().map(|(l, _)| *l).collect();
+    assert_eq!(levels, [adapty_server::LogLevel::Warn, adapty_server::LogLevel::Info], "{lines:?}");
+    assert!(
+        lines[0].1.starts_with("profiles.get GET ") && lines[0].1.contains("-> 503") && lines[0].1.contains("retrying in"),
+        "{lines:?}"
+    );
+    assert!(lines[1].1.contains("-> 200") && lines[1].1.contains("request id "), "{lines:?}");
+    assert!(!format!("{lines:?}").contains(common::KEY));
+}

@@ -233,6 +233,16 @@ class Method:
         return self.call.method
 
     @property
+    def has_defaults(self) -> bool:
+        """Whether an argument may be left out (Kotlin gives Java an overload without it)."""
+        return any(not a.required for a in self.args)
+
+    @property
+    def future_type(self) -> str:
+        """What a Kotlin `...Async` twin's `CompletableFuture` holds."""
+        return {"model": self.call.model or "", "nothing": "Unit", "delete_results": "List<DeleteResult>"}[self.call.output]
+
+    @property
     def refs(self) -> Arg | None:
         return next((a for a in self.args if a.kind == "profile_refs"), None)
 

@@ -110,6 +110,8 @@ class ErrorClass:
 API_VERSIONS = ("v1", "v2")
 """The values of the `api_version` option kind (the core's `ApiVersion`; the bundle names the
 kind, not its values)."""
+LOG_LEVELS = ("debug", "info", "warn", "error", "off")
+"""The values of the `log_level` option kind (the core's `LogLevel`)."""
 
 
 class Manifest:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .manifest import API_VERSIONS, Call, CallOption, ClientOption, Manifest, Param, snake, split_doc
+from .manifest import API_VERSIONS, LOG_LEVELS, Call, CallOption, ClientOption, Manifest, Param, snake, split_doc
 from .render import fill, one_line, quoted
 from .schema_bundle import Bundle, Schema, nullable_inner, ref_name, scalar
 
@@ -53,6 +53,7 @@ OPTION_TYPES = {
     "seconds": "float",
     "count": "int",
     "api_version": "ApiVersion",
+    "log_level": "LogLevel",
     "pairs": "Mapping[str, str | int | float | bool]",
     "object": "Mapping[str, Any]",
 }
@@ -538,6 +539,7 @@ def operations(manifest: Manifest) -> dict[str, Any]:
         "twins": TWINS,
         "namespaces": namespaces,
         "api_versions": API_VERSIONS,
+        "log_levels": LOG_LEVELS,
         "api_version_doc": fill(escape(manifest.option("api_version").doc), DOC_WIDTH - 3),
         "profile_keys": PROFILE_KEYS,
         "delete_method": deletes[0] if deletes else None,
@@ -548,7 +550,7 @@ def operations(manifest: Manifest) -> dict[str, Any]:
         "options": options,
         "models": sorted(results),
         "typed_dicts": sorted(bodies),
-        "public": [*public, *raw_public, "ProfileRef", "DeleteResult", "ApiVersion"],
+        "public": [*public, *raw_public, "ProfileRef", "DeleteResult", "ApiVersion", "LogLevel"],
     }
 
 

@@ -27,7 +27,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .manifest import API_VERSIONS, Call, CallOption, ClientOption, ErrorClass, Manifest, Param, camel, doc_names, pascal
+from .manifest import (
+    API_VERSIONS,
+    LOG_LEVELS,
+    Call,
+    CallOption,
+    ClientOption,
+    ErrorClass,
+    Manifest,
+    Param,
+    camel,
+    doc_names,
+    pascal,
+)
 from .render import quoted, wrap
 from .schema_bundle import Bundle, Field, Schema, enum_values, object_map_values, ref_name, scalar
 
@@ -411,7 +423,12 @@ def option(o: ClientOption) -> tuple[str, str, str, Any]:
     if o.kind == "seconds":
         default = None if o.default is None else f"{o.default * 1000} ({o.default} s)"
         return camel(o.name) + "Ms", "number", doc_names(o.doc).removesuffix(".") + ", in milliseconds.", default
-    ts = {"text": "string", "count": "number", "api_version": " | ".join(f"'{v}'" for v in API_VERSIONS)}[o.kind]
+    ts = {
+        "text": "string",
+        "count": "number",
+        "api_version": " | ".join(f"'{v}'" for v in API_VERSIONS),
+        "log_level": " | ".join(f"'{v}'" for v in LOG_LEVELS),
+    }[o.kind]
     default = quoted(o.default) if o.default is not None else None
     return camel(o.name), ts, doc_names(o.doc), default
 

@@ -464,6 +464,9 @@ function coreOptions(options) {
     timeout_ms: options.timeoutMs ?? null,
     connect_timeout_ms: options.connectTimeoutMs ?? null,
     max_retries: options.maxRetries ?? null,
+    proxy: options.proxy ?? null,
+    ca_bundle: options.caBundle ?? null,
+    log_level: options.logLevel ?? null,
   };
 }
 

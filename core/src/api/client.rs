@@ -7,10 +7,12 @@
 use std::sync::Arc;
 
 use crate::models::config::Config;
+use crate::models::config::LogLevel;
 use crate::models::error::Error;
 use crate::models::options::RequestOptions;
 use crate::transport::events::{Listener, ListenerId};
 use crate::transport::http::Transport;
+use crate::transport::log::{LogLines, LogSink};
 
 /// The async client. Cheap to clone; clones share settings and the process-wide pool. Its
 /// futures run on the SDK's own runtime, so any executor can await them.
@@ -27,7 +29,12 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     pub fn new(config: Config) -> Result<Self, Error> {
-        Ok(Self { transport: Arc::new(Transport::new(config)?) })
+        let log_level = config.log_level();
+        let client = Self { transport: Arc::new(Transport::new(config)?) };
+        if let Some(level) = log_level {
+            client.add_listener(LogLines::stderr(level));
+        }
+        Ok(client)
     }
 
     /// A client configured from `ADAPTY_API_KEY` and `ADAPTY_BASE_URL`.
@@ -55,6 +62,12 @@ impl Client {
     /// made from it ([`Client::with_options`], [`Client::blocking`]), before and after.
     pub fn add_listener(&self, listener: impl Listener) -> ListenerId {
         self.transport.listeners().add(Arc::new(listener))
+    }
+
+    /// Hands a line per request attempt of `level` and above to `sink` (what `ADAPTY_LOG` writes
+    /// to stderr), for a language's own logger.
+    pub fn log_to(&self, level: LogLevel, sink: LogSink) -> ListenerId {
+        self.add_listener(LogLines::new(level, sink))
     }
 
     /// Stops telling the listener `id`; `false` if it was not registered.

@@ -152,6 +152,8 @@ pub enum OptionKind {
     Count,
     /// One of `v1`, `v2`.
     ApiVersion,
+    /// One of `debug`, `info`, `warn`, `error`, `off`.
+    LogLevel,
     /// Names to text values (headers, query parameters).
     Pairs,
     /// A JSON object (body fields).
@@ -235,6 +237,27 @@ pub const CLIENT_OPTIONS: &[ClientOption] = &[
         default: Some(Default::Number(crate::models::config::DEFAULT_MAX_RETRIES as u64)),
         env: None,
         doc: "Retries of connection errors, timeouts, 408, 429 and 5xx, with backoff, honouring `Retry-After`.",
+    },
+    ClientOption {
+        name: "proxy",
+        kind: OptionKind::Text,
+        default: None,
+        env: None,
+        doc: "A proxy every request goes through: `http://host:port` (HTTP CONNECT), `https://` or `socks5://`; credentials in the URL. Unset: `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` apply.",
+    },
+    ClientOption {
+        name: "ca_bundle",
+        kind: OptionKind::Text,
+        default: None,
+        env: None,
+        doc: "A PEM file of CA certificates to trust beside the system's (a TLS-inspecting proxy, an emulator over HTTPS). `SSL_CERT_FILE` instead replaces the system's.",
+    },
+    ClientOption {
+        name: "log_level",
+        kind: OptionKind::LogLevel,
+        default: None,
+        env: Some("ADAPTY_LOG"),
+        doc: "A line per request attempt on stderr, of this level and above: `debug`, `info`, `warn` (retries and failures), `error` (failures), `off`. Never the key or a body.",
     },
 ];
 

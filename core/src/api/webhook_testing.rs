@@ -144,7 +144,7 @@ impl Answer {
 pub async fn deliver(url: &str, authorization: Option<&str>, body: &Value, timeout: Duration) -> Result<Answer, Error> {
     let (url, authorization, body) = (url.to_owned(), authorization.map(str::to_owned), body.to_string());
     crate::transport::runtime::spawn(async move {
-        let http = crate::transport::runtime::http_client(timeout)?;
+        let http = crate::transport::runtime::http_client(&crate::models::config::Network::with_connect_timeout(timeout))?;
         let mut request = http.post(&url).timeout(timeout).header("content-type", "application/json").body(body);
         if let Some(value) = authorization {
             let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {

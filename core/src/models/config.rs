@@ -63,6 +63,50 @@ impl fmt::Display for ApiKey {
     }
 }
 
+/// How much a client logs of its requests (`ADAPTY_LOG`, or the `log_level` option), least
+/// first: `debug` adds a line before each attempt to `info`'s line after each, `warn` logs only
+/// retried attempts and failures, `error` only failures; `off` nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LogLevel {
+    Debug,
+    Info,
+    Warn,
+    Error,
+    Off,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+            LogLevel::Off => "off",
+        }
+    }
+
+    /// `ADAPTY_LOG`'s level, if it is set to one (anything else is ignored, as a log setting
+    /// should never stop a program).
+    pub fn from_env() -> Option<Self> {
+        std::env::var("ADAPTY_LOG").ok().and_then(|v| v.trim().to_ascii_lowercase().parse().ok())
+    }
+}
+
+impl FromStr for LogLevel {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "debug" => Ok(LogLevel::Debug),
+            "info" => Ok(LogLevel::Info),
+            "warn" | "warning" => Ok(LogLevel::Warn),
+            "error" => Ok(LogLevel::Error),
+            "off" => Ok(LogLevel::Off),
+            other => Err(ValidationError::new("log_level", Rule::Enum, format!("must be debug, info, warn, error or off, got {other:?}"))),
+        }
+    }
+}
+
 /// Which generation of the server-side API the client speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ApiVersion {
@@ -141,10 +185,85 @@ pub struct Config {
     pub(crate) api_key: ApiKey,
     pub(crate) base_url: Url,
     pub(crate) api_version: ApiVersion,
-    pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: String,
+    pub(crate) network: Network,
+    /// Lines to stderr of this level and above; `None`: none.
+    pub(crate) log_level: Option<LogLevel>,
+}
+
+/// How connections are made: what the connection pool is built with (clients with the same
+/// settings share one pool).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Network {
+    pub connect_timeout: Duration,
+    /// Every request goes through it; `None`: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
+    /// `NO_PROXY` apply.
+    pub proxy: Option<ProxyUrl>,
+    /// Certificates trusted beside the system's.
+    pub ca_bundle: Option<CaBundle>,
+}
+
+impl Network {
+    /// No proxy but the environment's, no certificates but the system's.
+    pub fn with_connect_timeout(connect_timeout: Duration) -> Self {
+        Self { connect_timeout, proxy: None, ca_bundle: None }
+    }
+}
+
+/// A proxy's URL (`http://`, `https://`, `socks5://`, `socks5h://`). Its `Debug` hides a password.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ProxyUrl(Url);
+
+impl ProxyUrl {
+    pub fn url(&self) -> &Url {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.0.clone();
+        if shown.password().is_some() {
+            let _ = shown.set_password(Some("<redacted>"));
+        }
+        write!(f, "ProxyUrl({shown})")
+    }
+}
+
+/// A PEM file of CA certificates, read and checked when the configuration is built.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct CaBundle {
+    path: std::path::PathBuf,
+    pem: Vec<u8>,
+}
+
+impl CaBundle {
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// The certificates, as reqwest trusts them.
+    pub(crate) fn certificates(&self) -> Vec<reqwest::Certificate> {
+        reqwest::Certificate::from_pem_bundle(&self.pem).unwrap_or_default()
+    }
+
+    fn read(path: &str) -> Result<Self, ValidationError> {
+        let wrong = |why: String| ValidationError::new("ca_bundle", Rule::Format, why);
+        let pem = std::fs::read(path).map_err(|e| wrong(format!("cannot read {path}: {e}")))?;
+        match reqwest::Certificate::from_pem_bundle(&pem) {
+            Ok(certs) if !certs.is_empty() => Ok(Self { path: path.into(), pem }),
+            Ok(_) => Err(wrong(format!("{path} holds no PEM certificate"))),
+            Err(e) => Err(wrong(format!("{path} is not a PEM bundle: {e}"))),
+        }
+    }
+}
+
+impl fmt::Debug for CaBundle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CaBundle({})", self.path.display())
+    }
 }
 
 impl Config {
@@ -172,13 +291,23 @@ impl Config {
         self.timeout
     }
     pub fn connect_timeout(&self) -> Duration {
-        self.connect_timeout
+        self.network.connect_timeout
     }
     pub fn retry(&self) -> RetryPolicy {
         self.retry
     }
     pub fn user_agent(&self) -> &str {
         &self.user_agent
+    }
+    pub fn proxy(&self) -> Option<&ProxyUrl> {
+        self.network.proxy.as_ref()
+    }
+    pub fn ca_bundle(&self) -> Option<&CaBundle> {
+        self.network.ca_bundle.as_ref()
+    }
+    /// The level of the lines the client writes to stderr, if any.
+    pub fn log_level(&self) -> Option<LogLevel> {
+        self.log_level
     }
 }
 
@@ -194,6 +323,9 @@ pub struct ConfigBuilder {
     retry: RetryPolicy,
     allow_insecure_http: bool,
     language: Option<(String, String)>,
+    proxy: Option<String>,
+    ca_bundle: Option<String>,
+    log_level: Option<LogLevel>,
 }
 
 impl ConfigBuilder {
@@ -233,6 +365,25 @@ impl ConfigBuilder {
         self.allow_insecure_http = allow;
         self
     }
+    /// Sends every request through this proxy: `http://host:port` (an HTTP CONNECT proxy),
+    /// `https://`, or `socks5://` (`socks5h://` to resolve names at the proxy); credentials go in
+    /// the URL. Unset, `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` apply.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+    /// A PEM file of CA certificates to trust beside the system's (a company's TLS-inspecting
+    /// proxy, an emulator served over HTTPS). `SSL_CERT_FILE` instead replaces the system's.
+    pub fn ca_bundle(mut self, path: impl Into<String>) -> Self {
+        self.ca_bundle = Some(path.into());
+        self
+    }
+    /// Writes a line per request attempt to stderr at `level` and above (default: `ADAPTY_LOG`,
+    /// else none).
+    pub fn log_level(mut self, level: LogLevel) -> Self {
+        self.log_level = Some(level);
+        self
+    }
     /// Names the calling language binding in the `User-Agent`, e.g. `("python", "3.11.7")`.
     pub fn language(mut self, name: impl Into<String>, runtime_version: impl Into<String>) -> Self {
         self.language = Some((name.into(), runtime_version.into()));
@@ -241,7 +392,7 @@ impl ConfigBuilder {
 
     /// Applies settings given as JSON (what bindings pass): `api_key`, `base_url`,
     /// `api_version` ("v1"/"v2"), `timeout` and `connect_timeout` (seconds; or `timeout_ms` and
-    /// `connect_timeout_ms`), `max_retries`,
+    /// `connect_timeout_ms`), `max_retries`, `proxy`, `ca_bundle`, `log_level`,
     /// `allow_insecure_http`, and `language` (`[name, runtime version]`). Absent or null keys
     /// keep the defaults; a value of the wrong kind is an error naming the key.
     pub fn json(mut self, options: &serde_json::Value) -> Result<Self, ValidationError> {
@@ -286,6 +437,15 @@ impl ConfigBuilder {
                 n.ok_or_else(|| ValidationError::new("max_retries", Rule::Range, format!("must be a whole number >= 0, got {v}")))?,
             );
         }
+        if let Some(p) = text("proxy")? {
+            self = self.proxy(p);
+        }
+        if let Some(p) = text("ca_bundle")? {
+            self = self.ca_bundle(p);
+        }
+        if let Some(level) = text("log_level")? {
+            self = self.log_level(level.to_ascii_lowercase().parse()?);
+        }
         if let Some(v) = get("allow_insecure_http") {
             self = self.allow_insecure_http(
                 v.as_bool().ok_or_else(|| ValidationError::new("allow_insecure_http", Rule::Type, "must be a boolean"))?,
@@ -317,14 +477,17 @@ impl ConfigBuilder {
             Some((lang, runtime)) => format!("adapty-server-{lang}/{VERSION} ({lang} {runtime}; core {VERSION})"),
             None => format!("adapty-server-rust/{VERSION}"),
         };
+        let proxy = self.proxy.as_deref().map(parse_proxy).transpose()?;
+        let ca_bundle = self.ca_bundle.as_deref().map(CaBundle::read).transpose()?;
         Ok(Config {
             api_key,
             base_url,
             api_version: self.api_version.unwrap_or_default(),
-            connect_timeout,
             timeout,
             retry: self.retry,
             user_agent,
+            network: Network { connect_timeout, proxy, ca_bundle },
+            log_level: self.log_level.or_else(LogLevel::from_env).filter(|l| *l != LogLevel::Off),
         })
     }
 }
@@ -334,6 +497,17 @@ fn positive(field: &'static str, d: Duration) -> Result<Duration, ValidationErro
         return Err(ValidationError::new(field, Rule::Range, "must be greater than zero"));
     }
     Ok(d)
+}
+
+fn parse_proxy(raw: &str) -> Result<ProxyUrl, ValidationError> {
+    let url = Url::parse(raw.trim()).map_err(|e| ValidationError::new("proxy", Rule::Format, format!("not a valid URL: {e}")))?;
+    match url.scheme() {
+        "http" | "https" | "socks5" | "socks5h" if url.host().is_some() => Ok(ProxyUrl(url)),
+        "http" | "https" | "socks5" | "socks5h" => Err(ValidationError::new("proxy", Rule::Format, "the URL has no host")),
+        other => {
+            Err(ValidationError::new("proxy", Rule::Format, format!("unsupported scheme {other:?}; use http://, https:// or socks5://")))
+        }
+    }
 }
 
 fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url, ValidationError> {

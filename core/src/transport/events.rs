@@ -62,6 +62,16 @@ pub struct Outcome<'a> {
     pub elapsed: Duration,
     /// The kind of error the attempt ended with (`api` for an error status), `None` on success.
     pub error_kind: Option<ErrorKind>,
+    /// When the request is sent again, if it is; `None` when this attempt ends it.
+    #[serde(rename = "retry_in_ms", serialize_with = "optional_millis")]
+    pub retry_in: Option<Duration>,
+}
+
+fn optional_millis<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => millis(d, s),
+        None => s.serialize_none(),
+    }
 }
 
 fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -71,7 +81,7 @@ fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 impl Event<'_> {
     /// The event as JSON, as every binding hands it to its language: `type` (`request` or
     /// `response`), `operation`, `method`, `url`, `attempt`, and on response `status`,
-    /// `request_id`, `elapsed_ms`, `error_kind`.
+    /// `request_id`, `elapsed_ms`, `error_kind`, `retry_in_ms`.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }

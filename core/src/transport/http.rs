@@ -3,15 +3,16 @@
 //! [`Error`].
 
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::Url;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::models::config::Config;
-use crate::models::error::{ApiError, Error, ErrorKind, Rule, ValidationError};
+use crate::models::error::{ApiError, Error, Rule, ValidationError};
 use crate::models::options::{CallOptions, RequestOptions};
 use crate::transport::events::{Event, Listener, Listeners, Outcome, Phase};
 use crate::transport::hook::{self, Response};
@@ -113,7 +114,7 @@ impl Transport {
                 return Ok(client.clone());
             }
         }
-        let client = crate::transport::runtime::http_client(self.shared.config.connect_timeout)?;
+        let client = crate::transport::runtime::http_client(&self.shared.config.network)?;
         let earlier = slot.write().unwrap_or_else(|p| p.into_inner()).replace((generation, client.clone()));
         // A pool of an earlier generation (a parent's, before fork) is never dropped here: see
         // `runtime::shared`.
@@ -157,65 +158,64 @@ impl Transport {
         loop {
             self.wait_if_paused().await;
             let attempt = retry + 1;
-            let tell = |outcome: Option<Outcome<'_>>| {
+            let event = |outcome: Option<Outcome<'_>>| {
                 let phase = if outcome.is_some() { Phase::Response } else { Phase::Request };
                 let event = Event { phase, operation: req.operation, method: req.method.as_str(), url: url.as_str(), attempt, outcome };
                 listeners.iter().for_each(|l| l.on_event(&event));
             };
             if !listeners.is_empty() {
-                tell(None);
+                event(None);
             }
+            let span = attempt_span(req, &url, retry);
             let started = Instant::now();
-            let result = self.attempt(&url, req, observed).await;
+            let result = self.attempt(&url, req, observed).instrument(span.clone()).await;
             let elapsed = started.elapsed();
-            if !listeners.is_empty() {
-                let (status, request_id, error_kind) = match &result {
-                    Ok(r) => (Some(r.status), r.request_id.as_deref(), (r.status >= 400).then_some(ErrorKind::Api)),
-                    Err(e) => (None, None, Some(e.kind())),
-                };
-                tell(Some(Outcome { status, request_id, elapsed, error_kind }));
-            }
             let latency_ms = elapsed.as_secs_f64() * 1000.0;
-            let (error, retry_after) = match result {
+            let next = match result {
                 Ok(resp) if resp.status < 400 => {
-                    tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "request succeeded");
-                    return Ok(resp.into_response(retry));
+                    tracing::debug!(target: "adapty_server", parent: &span, method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "request succeeded");
+                    Next::Done(Ok(resp.into_response(retry)))
                 }
                 Ok(resp) if resp.status == 404 && outcome_unknown && req.replay == Replay::IdempotentDelete => {
-                    tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "already deleted by an earlier attempt");
-                    return Ok(ApiResponse { status: 204, body: Bytes::new(), ..resp.into_response(retry) });
+                    tracing::debug!(target: "adapty_server", parent: &span, method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "already deleted by an earlier attempt");
+                    Next::Done(Ok(ApiResponse { status: 204, body: Bytes::new(), ..resp.into_response(retry) }))
                 }
                 Ok(resp) => {
                     let err = resp.into_error();
-                    tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, status = err.status, error_code = err.error_code.as_deref().unwrap_or(""), latency_ms, attempt, "request failed");
+                    tracing::debug!(target: "adapty_server", parent: &span, method = %req.method, path = %req.path, status = err.status, error_code = err.error_code.as_deref().unwrap_or(""), latency_ms, attempt, "request failed");
                     let in_flight = req.replay == Replay::IdempotencyKey
                         && err.status == 409
                         && err.error_code.as_deref() == Some(IDEMPOTENCY_IN_FLIGHT);
                     if !is_retryable_status(err.status) && !in_flight {
-                        return Err(Error::Api(err));
+                        Next::Done(Err(Error::Api(err)))
+                    } else {
+                        // A 5xx may come after the server made the change (a gateway's 502 or
+                        // 504 always may), as much as a lost connection.
+                        outcome_unknown |= err.status >= 500;
+                        let after = err.retry_after;
+                        Next::after(Error::Api(err), decide(&policy, retry, after), after.is_some())
                     }
-                    // A 5xx may come after the server made the change (a gateway's 502 or 504
-                    // always may), as much as a lost connection.
-                    outcome_unknown |= err.status >= 500;
-                    let after = err.retry_after;
-                    (Error::Api(err), after)
                 }
                 Err(err) => {
-                    tracing::debug!(target: "adapty_server", method = %req.method, path = %req.path, error = %err, latency_ms, attempt, "request failed");
+                    tracing::debug!(target: "adapty_server", parent: &span, method = %req.method, path = %req.path, error = %err, latency_ms, attempt, "request failed");
                     outcome_unknown = true;
-                    (err, None)
+                    Next::after(err, decide(&policy, retry, None), false)
                 }
             };
-            match decide(&policy, retry, retry_after) {
-                Decision::RetryAfter(delay) => {
+            record(&span, &next);
+            if !listeners.is_empty() {
+                event(Some(next.outcome(elapsed)));
+            }
+            match next {
+                Next::Done(result) => return result,
+                Next::Retry { error, delay, asked } => {
                     tracing::info!(target: "adapty_server", method = %req.method, path = %req.path, attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
-                    if retry_after.is_some() {
+                    if asked {
                         self.pause_all(delay);
                     }
                     tokio::time::sleep(delay).await;
                     retry += 1;
                 }
-                Decision::GiveUp => return Err(error),
             }
         }
     }
@@ -286,6 +286,76 @@ impl Transport {
             tracing::trace!(target: WIRE, "{}", wire_text('<', &line, &headers, Some(&body)));
         }
         Ok(RawResponse { status, request_id, retry_after, headers: kept, body })
+    }
+}
+
+/// One attempt as a `tracing` span, a CLIENT span in OpenTelemetry's HTTP client conventions
+/// (`tracing-opentelemetry` reads `otel.kind` and `otel.name`), under the caller's current span.
+/// Nothing is built unless a subscriber wants it.
+fn attempt_span(req: &ApiRequest, url: &Url, retry: u32) -> tracing::Span {
+    tracing::info_span!(
+        target: "adapty_server",
+        "adapty.request",
+        otel.kind = "client",
+        otel.name = req.method.as_str(),
+        http.request.method = req.method.as_str(),
+        url.full = url.as_str(),
+        server.address = url.host_str().unwrap_or_default(),
+        server.port = url.port_or_known_default().unwrap_or_default(),
+        adapty.operation = req.operation,
+        http.request.resend_count = (retry > 0).then_some(retry),
+        http.response.status_code = tracing::field::Empty,
+        error.r#type = tracing::field::Empty,
+    )
+}
+
+/// How the attempt ended, on its span: the status, and the kind of error (the status for an API
+/// error, as the conventions ask).
+fn record(span: &tracing::Span, next: &Next) {
+    if span.is_disabled() {
+        return;
+    }
+    let outcome = next.outcome(Duration::ZERO);
+    if let Some(status) = outcome.status {
+        span.record("http.response.status_code", status);
+    }
+    match (outcome.error_kind, outcome.status) {
+        (Some(_), Some(status)) => span.record("error.type", status.to_string()),
+        (Some(kind), None) => span.record("error.type", kind.as_str()),
+        (None, _) => span,
+    };
+}
+
+/// What follows an attempt.
+enum Next {
+    /// The request ends with this.
+    Done(Result<ApiResponse, Error>),
+    /// It is sent again after `delay`; `asked`: the server asked for the wait (`Retry-After`).
+    Retry { error: Error, delay: Duration, asked: bool },
+}
+
+impl Next {
+    fn after(error: Error, decision: Decision, asked: bool) -> Self {
+        match decision {
+            Decision::RetryAfter(delay) => Next::Retry { error, delay, asked },
+            Decision::GiveUp => Next::Done(Err(error)),
+        }
+    }
+
+    /// How the attempt ended, as listeners see it.
+    fn outcome(&self, elapsed: Duration) -> Outcome<'_> {
+        let (status, request_id, error) = match self {
+            Next::Done(Ok(resp)) => (Some(resp.status), resp.request_id.as_deref(), None),
+            Next::Done(Err(error)) | Next::Retry { error, .. } => {
+                let api = error.api();
+                (api.map(|a| a.status), api.and_then(|a| a.request_id.as_deref()), Some(error.kind()))
+            }
+        };
+        let retry_in = match self {
+            Next::Retry { delay, .. } => Some(*delay),
+            Next::Done(_) => None,
+        };
+        Outcome { status, request_id, elapsed, error_kind: error, retry_in }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Sending requests: one request with its timeout, retries, call options and hooks ([`http`]),
-//! the events listeners see of each attempt ([`events`]), when to retry
+//! the events listeners see of each attempt ([`events`]) and the log lines made of them
+//! ([`log`]), when to retry
 //! ([`retry`]), the process-wide runtime and connection pool ([`runtime`]), walking pages
 //! ([`pagination`]), and the wire texts of `--verbose` ([`wire`]).
 //!
@@ -10,6 +11,7 @@
 pub mod events;
 pub(crate) mod hook;
 pub(crate) mod http;
+pub mod log;
 pub(crate) mod pagination;
 pub(crate) mod request;
 pub mod retry;

@@ -14,13 +14,14 @@ use std::time::Duration;
 
 use tokio::runtime::{Handle, Runtime};
 
+use crate::models::config::Network;
 use crate::models::error::Error;
 
 struct Shared {
     generation: u64,
     runtime: &'static Runtime,
-    /// One pool per connect timeout (reqwest sets it per pool); in practice one.
-    pools: Mutex<HashMap<Duration, reqwest::Client>>,
+    /// One pool per network settings (reqwest sets them per pool); in practice one.
+    pools: Mutex<HashMap<Network, reqwest::Client>>,
 }
 
 static SHARED: Mutex<Option<Arc<Shared>>> = Mutex::new(None);
@@ -81,31 +82,36 @@ fn worker_threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get().min(4)))
 }
 
-/// The process's HTTP client for the given connect timeout.
-pub(crate) fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+/// The process's HTTP client for the given network settings.
+pub(crate) fn http_client(network: &Network) -> Result<reqwest::Client, Error> {
     let s = shared()?;
     let mut pools = s.pools.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(c) = pools.get(&connect_timeout) {
+    if let Some(c) = pools.get(network) {
         return Ok(c.clone());
     }
     // A host application may already have installed a rustls provider; either way one is set.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        .pool_idle_timeout(Duration::from_secs(60))
-        .tcp_nodelay(true)
-        .build()
-        .map_err(|e| {
-            // The cause (e.g. no trust store on the machine) is in the source chain.
-            let mut message = format!("cannot build the HTTP client: {e}");
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                message.push_str(&format!(": {s}"));
-                source = s.source();
-            }
-            Error::Internal { message }
-        })?;
-    pools.insert(connect_timeout, client.clone());
+    let mut builder =
+        reqwest::Client::builder().connect_timeout(network.connect_timeout).pool_idle_timeout(Duration::from_secs(60)).tcp_nodelay(true);
+    if let Some(proxy) = &network.proxy {
+        let proxy =
+            reqwest::Proxy::all(proxy.url().as_str()).map_err(|e| Error::Internal { message: format!("cannot use the proxy: {e}") })?;
+        builder = builder.proxy(proxy);
+    }
+    if let Some(bundle) = &network.ca_bundle {
+        builder = builder.tls_certs_merge(bundle.certificates());
+    }
+    let client = builder.build().map_err(|e| {
+        // The cause (e.g. no trust store on the machine) is in the source chain.
+        let mut message = format!("cannot build the HTTP client: {e}");
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        Error::Internal { message }
+    })?;
+    pools.insert(network.clone(), client.clone());
     Ok(client)
 }
 
@@ -123,7 +129,8 @@ pub(crate) async fn spawn<T: Send + 'static>(fut: impl Future<Output = Result<T,
         // Already on the SDK's runtime: a spawn would only add a task switch.
         return fut.await;
     }
-    let mut task = AbortOnDrop(s.runtime.spawn(fut));
+    // The caller's current span goes with the task, so the request's spans are its children.
+    let mut task = AbortOnDrop(s.runtime.spawn(tracing::Instrument::in_current_span(fut)));
     (&mut task.0).await.unwrap_or_else(|e| Err(join_error(e)))
 }
 

@@ -1,6 +1,8 @@
 //! Test helpers: an emulator per test and its control plane.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::time::Duration;
 
 use adapty_emulator::Emulator;

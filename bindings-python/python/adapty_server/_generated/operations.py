@@ -83,12 +83,16 @@ __all__ = [
     "ProfileRef",
     "DeleteResult",
     "ApiVersion",
+    "LogLevel",
 ]
 
 
 ApiVersion = Literal["v1", "v2"]
 """`v2`: `/api/v2/server-side-api/profile/` (current); `v1`: the founding document's
 `/api/v1/server-side-api/profiles/`."""
+
+LogLevel = Literal["debug", "info", "warn", "error", "off"]
+"""How much a client logs of its requests on stderr (`ADAPTY_LOG`); also through `logging`."""
 
 
 class ProfileRef(TypedDict, total=False):
@@ -149,6 +153,9 @@ class Adapty(_BlockingClient):
         timeout: float | None = None,
         connect_timeout: float | None = None,
         max_retries: int | None = None,
+        proxy: str | None = None,
+        ca_bundle: str | None = None,
+        log_level: LogLevel | None = None,
         event_hooks: Mapping[str, Iterable[EventHook]] | None = None,
     ) -> None:
         """A client with these settings; a setting left as None is unset, and the core applies its
@@ -166,6 +173,14 @@ class Adapty(_BlockingClient):
                 10.
             max_retries: Retries of connection errors, timeouts, 408, 429 and 5xx, with backoff,
                 honouring `Retry-After`. Default (the core's): 2.
+            proxy: A proxy every request goes through: `http://host:port` (HTTP CONNECT), `https://`
+                or `socks5://`; credentials in the URL. Unset: `HTTPS_PROXY`, `ALL_PROXY` and
+                `NO_PROXY` apply.
+            ca_bundle: A PEM file of CA certificates to trust beside the system's (a TLS-inspecting
+                proxy, an emulator over HTTPS). `SSL_CERT_FILE` instead replaces the system's.
+            log_level: A line per request attempt on stderr, of this level and above: `debug`,
+                `info`, `warn` (retries and failures), `error` (failures), `off`. Never the key or a
+                body. Unset: the environment variable `ADAPTY_LOG`.
             event_hooks: Functions called with each request event (a dict), by its type: `request`
                 before each attempt, `response` after it. They run on the SDK's threads: keep them
                 quick.
@@ -178,6 +193,9 @@ class Adapty(_BlockingClient):
                 "timeout": timeout,
                 "connect_timeout": connect_timeout,
                 "max_retries": max_retries,
+                "proxy": proxy,
+                "ca_bundle": ca_bundle,
+                "log_level": log_level,
             },
             event_hooks,
         )
@@ -235,6 +253,9 @@ class AsyncAdapty(_AsyncClient):
         timeout: float | None = None,
         connect_timeout: float | None = None,
         max_retries: int | None = None,
+        proxy: str | None = None,
+        ca_bundle: str | None = None,
+        log_level: LogLevel | None = None,
         event_hooks: Mapping[str, Iterable[EventHook]] | None = None,
     ) -> None:
         """A client with these settings; a setting left as None is unset, and the core applies its
@@ -252,6 +273,14 @@ class AsyncAdapty(_AsyncClient):
                 10.
             max_retries: Retries of connection errors, timeouts, 408, 429 and 5xx, with backoff,
                 honouring `Retry-After`. Default (the core's): 2.
+            proxy: A proxy every request goes through: `http://host:port` (HTTP CONNECT), `https://`
+                or `socks5://`; credentials in the URL. Unset: `HTTPS_PROXY`, `ALL_PROXY` and
+                `NO_PROXY` apply.
+            ca_bundle: A PEM file of CA certificates to trust beside the system's (a TLS-inspecting
+                proxy, an emulator over HTTPS). `SSL_CERT_FILE` instead replaces the system's.
+            log_level: A line per request attempt on stderr, of this level and above: `debug`,
+                `info`, `warn` (retries and failures), `error` (failures), `off`. Never the key or a
+                body. Unset: the environment variable `ADAPTY_LOG`.
             event_hooks: Functions called with each request event (a dict), by its type: `request`
                 before each attempt, `response` after it. They run on the SDK's threads: keep them
                 quick.
@@ -264,6 +293,9 @@ class AsyncAdapty(_AsyncClient):
                 "timeout": timeout,
                 "connect_timeout": connect_timeout,
                 "max_retries": max_retries,
+                "proxy": proxy,
+                "ca_bundle": ca_bundle,
+                "log_level": log_level,
             },
             event_hooks,
         )

@@ -86,8 +86,13 @@ public struct RequestEvent: Decodable, Sendable {
 struct ResponseMeta: Decodable {
     let status: Int
     let headers: [String: String]
-    let request_id: String?
+    let requestId: String?
     let retries: Int
+
+    enum CodingKeys: String, CodingKey {
+        case status, headers, retries
+        case requestId = "request_id"
+    }
 }
 
 /// A raw call's answer: its result and its response.
@@ -111,7 +116,7 @@ final class ResponseNote: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let last else { throw AdaptyError.Usage(detail: "the call sent no request, so it has no response") }
-        return RawResponse(data: data, status: last.status, headers: last.headers, requestId: last.request_id, retries: last.retries)
+        return RawResponse(data: data, status: last.status, headers: last.headers, requestId: last.requestId, retries: last.retries)
     }
 }
 

@@ -9,16 +9,17 @@ import XCTest
 
 let key = "secret_swift_tests_Q3m8"
 
-/// The emulator binary on port 0 (ADAPTY_EMULATOR_BIN), and its control plane.
+/// The emulator binary on port 0 (ADAPTY_EMULATOR_BIN) with `extra` options (e.g. `--tls`), and
+/// its control plane.
 final class Emulator {
     let process = Process()
     let stdin = Pipe()
     let baseUrl: String
 
-    init() throws {
+    init(_ extra: [String] = []) throws {
         let stdout = Pipe()
         process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["ADAPTY_EMULATOR_BIN"]!)
-        process.arguments = ["--port", "0", "--api-key", key, "--exit-on-stdin-close"]
+        process.arguments = ["--port", "0", "--api-key", key, "--exit-on-stdin-close"] + extra
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice

@@ -75,6 +75,14 @@ public final class AdaptyClient: Sendable {
     ///     default: 10.
     ///   - maxRetries: Retries of connection errors, timeouts, 408, 429 and 5xx, with backoff,
     ///     honouring `Retry-After`. If nil, the core's default: 2.
+    ///   - proxy: A proxy every request goes through: `http://host:port` (HTTP CONNECT), `https://`
+    ///     or `socks5://`; credentials in the URL. Unset: `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY`
+    ///     apply.
+    ///   - caBundle: A PEM file of CA certificates to trust beside the system's (a TLS-inspecting
+    ///     proxy, an emulator over HTTPS). `SSL_CERT_FILE` instead replaces the system's.
+    ///   - logLevel: A line per request attempt on stderr, of this level and above: `debug`,
+    ///     `info`, `warn` (retries and failures), `error` (failures), `off`. Never the key or a body.
+    ///     If nil, `ADAPTY_LOG`.
     /// - Throws: ``AdaptyError/Validation(field:rule:errorCode:detail:)`` if an option is refused.
     public convenience init(
         apiKey: String? = nil,
@@ -82,7 +90,10 @@ public final class AdaptyClient: Sendable {
         apiVersion: String? = nil,
         timeout: TimeInterval? = nil,
         connectTimeout: TimeInterval? = nil,
-        maxRetries: Int? = nil
+        maxRetries: Int? = nil,
+        proxy: String? = nil,
+        caBundle: String? = nil,
+        logLevel: String? = nil
     ) throws {
         self.init(
             bridge: try Bridge(
@@ -92,7 +103,10 @@ public final class AdaptyClient: Sendable {
                     .put("api_version", apiVersion)
                     .put("timeout", timeout)
                     .put("connect_timeout", connectTimeout)
-                    .put("max_retries", maxRetries)))
+                    .put("max_retries", maxRetries)
+                    .put("proxy", proxy)
+                    .put("ca_bundle", caBundle)
+                    .put("log_level", logLevel)))
     }
 
     /// A client on `bridge` (one with other options, or one noting responses).

@@ -3,6 +3,9 @@
 // a Sequence. It knows no operation: the generated methods name theirs.
 package io.adapty.server
 
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
 import kotlinx.serialization.KSerializer
@@ -19,6 +22,9 @@ import uniffi.adapty_server_ffi.NativeWalk
 import uniffi.adapty_server_ffi.resultErrors
 
 internal val json = Json { ignoreUnknownKeys = true }
+
+/** Where the Java-facing `...Async` twins run their suspend calls: a `CompletableFuture` each, cancelled with it. */
+internal val javaCalls = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
 /** Request bodies: null optionals left out. */
 private val bodies = Json {
@@ -57,7 +63,9 @@ internal class Bridge private constructor(private val native: NativeClient, priv
         NativeClient(options.put("language", JsonArray(listOf(JsonPrimitive("kotlin"), JsonPrimitive(KotlinVersion.CURRENT.toString())))).toString()),
         null,
         true,
-    )
+    ) {
+        logThroughSlf4j(native)
+    }
 
     val baseUrl: String get() = native.baseUrl()
 

@@ -36,15 +36,10 @@ import java.util.UUID
 
 const val KEY = "secret_kotlin_tests_P9x1"
 
-/** The emulator binary on port 0, and its control plane. */
-class Emulator : AutoCloseable {
+/** The emulator binary on port 0 (with [extra] options, e.g. `--tls`), and its control plane. */
+class Emulator(vararg extra: String) : AutoCloseable {
     private val process = ProcessBuilder(
-        System.getProperty("emulator.bin"),
-        "--port",
-        "0",
-        "--api-key",
-        KEY,
-        "--exit-on-stdin-close",
+        listOf(System.getProperty("emulator.bin"), "--port", "0", "--api-key", KEY, "--exit-on-stdin-close") + extra,
     ).redirectError(ProcessBuilder.Redirect.DISCARD).start()
     val baseUrl: String = process.inputStream.bufferedReader().readLine()
     private val http = HttpClient.newHttpClient()

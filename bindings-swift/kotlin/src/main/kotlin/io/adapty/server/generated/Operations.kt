@@ -3,7 +3,11 @@
 package io.adapty.server
 
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.future.future
 import uniffi.adapty_server_ffi.AdaptyException
+import java.util.concurrent.CompletableFuture
+import java.util.stream.Stream
+import kotlin.streams.asStream
 
 /** Which profile an operation acts on: Adapty's profile id or your customer user id. */
 sealed interface ProfileRef {
@@ -48,6 +52,13 @@ data class DeleteResult(val ref: ProfileRef, val error: AdaptyException?) {
  *     default: 10.
  * @param maxRetries Retries of connection errors, timeouts, 408, 429 and 5xx, with backoff,
  *     honouring `Retry-After`. If null, the core's default: 2.
+ * @param proxy A proxy every request goes through: `http://host:port` (HTTP CONNECT), `https://` or
+ *     `socks5://`; credentials in the URL. Unset: `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` apply.
+ * @param caBundle A PEM file of CA certificates to trust beside the system's (a TLS-inspecting
+ *     proxy, an emulator over HTTPS). `SSL_CERT_FILE` instead replaces the system's.
+ * @param logLevel A line per request attempt on stderr, of this level and above: `debug`, `info`,
+ *     `warn` (retries and failures), `error` (failures), `off`. Never the key or a body. If null,
+ *     `ADAPTY_LOG`.
  * @throws AdaptyException.Validation An option is refused.
  */
 class AdaptyClient internal constructor(
@@ -63,6 +74,9 @@ class AdaptyClient internal constructor(
         timeoutSeconds: Double? = null,
         connectTimeoutSeconds: Double? = null,
         maxRetries: Int? = null,
+        proxy: String? = null,
+        caBundle: String? = null,
+        logLevel: String? = null,
     ) : this(
         Bridge(
             Args()
@@ -71,7 +85,10 @@ class AdaptyClient internal constructor(
                 .put("api_version", apiVersion)
                 .put("timeout", timeoutSeconds)
                 .put("connect_timeout", connectTimeoutSeconds)
-                .put("max_retries", maxRetries),
+                .put("max_retries", maxRetries)
+                .put("proxy", proxy)
+                .put("ca_bundle", caBundle)
+                .put("log_level", logLevel),
         ),
     )
 
@@ -128,6 +145,15 @@ class AdaptyClient internal constructor(
         fun getBlocking(ref: ProfileRef): Profile = bridge.callBlocking("profiles.get", Args().profile(ref), Profile.serializer())
 
         /**
+         * Reads a profile.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         */
+        fun getAsync(ref: ProfileRef): CompletableFuture<Profile> = javaCalls.future { get(ref) }
+
+        /**
          * Creates a profile; with both ids, attaches `customerUserId` to the existing profile
          * `profileId`.
          *
@@ -152,8 +178,22 @@ class AdaptyClient internal constructor(
          * @return The [Profile].
          * @throws AdaptyException The case for what failed.
          */
+        @JvmOverloads
         fun createBlocking(ref: ProfileRef, fields: ProfileFields = ProfileFields()): Profile =
             bridge.callBlocking("profiles.create", Args().profile(ref).body("fields", fields), Profile.serializer())
+
+        /**
+         * Creates a profile; with both ids, attaches `customerUserId` to the existing profile
+         * `profileId`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId], or
+         *     [ProfileRef.Attach] to attach a customer user id to an existing profile.
+         * @param fields The request's body: [ProfileFields].
+         */
+        @JvmOverloads
+        fun createAsync(ref: ProfileRef, fields: ProfileFields = ProfileFields()): CompletableFuture<Profile> = javaCalls.future { create(ref, fields) }
 
         /**
          * Changes the fields given and leaves the others; a field given as null is cleared (a
@@ -178,8 +218,21 @@ class AdaptyClient internal constructor(
          * @return The [Profile].
          * @throws AdaptyException The case for what failed.
          */
+        @JvmOverloads
         fun updateBlocking(ref: ProfileRef, fields: ProfileFields = ProfileFields()): Profile =
             bridge.callBlocking("profiles.update", Args().profile(ref).body("fields", fields), Profile.serializer())
+
+        /**
+         * Changes the fields given and leaves the others; a field given as null is cleared (a
+         * custom attribute deleted).
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param fields The request's body: [ProfileFields].
+         */
+        @JvmOverloads
+        fun updateAsync(ref: ProfileRef, fields: ProfileFields = ProfileFields()): CompletableFuture<Profile> = javaCalls.future { update(ref, fields) }
 
         /**
          * Deletes a profile and everything Adapty holds about it.
@@ -198,6 +251,15 @@ class AdaptyClient internal constructor(
          * @throws AdaptyException The case for what failed.
          */
         fun deleteBlocking(ref: ProfileRef) = bridge.sendBlocking("profiles.delete", Args().profile(ref))
+
+        /**
+         * Deletes a profile and everything Adapty holds about it.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         */
+        fun deleteAsync(ref: ProfileRef): CompletableFuture<Unit> = javaCalls.future { delete(ref) }
 
         /**
          * Deletes many profiles, `concurrency` at a time (the API has no bulk delete); one result
@@ -222,8 +284,22 @@ class AdaptyClient internal constructor(
          * @return One [DeleteResult] per element of [refs], in order.
          * @throws AdaptyException The case for what failed.
          */
+        @JvmOverloads
         fun deleteManyBlocking(refs: List<ProfileRef>, concurrency: Int? = null): List<DeleteResult> =
             bridge.deleteResultsBlocking("profiles.deleteMany", Args().refs("refs", refs).put("concurrency", concurrency), refs)
+
+        /**
+         * Deletes many profiles, `concurrency` at a time (the API has no bulk delete); one result
+         * per input, in order.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param refs The profiles to delete.
+         * @param concurrency Deletes in flight at once. If null, the core's default: 16.
+         */
+        @JvmOverloads
+        fun deleteManyAsync(refs: List<ProfileRef>, concurrency: Int? = null): CompletableFuture<List<DeleteResult>> =
+            javaCalls.future { deleteMany(refs, concurrency) }
     }
 
     /**
@@ -260,6 +336,18 @@ class AdaptyClient internal constructor(
             bridge.callBlocking("purchases.setTransaction", Args().profile(ref).body("fields", params, TransactionParams.serializer()), Profile.serializer())
 
         /**
+         * Records a purchase made outside Adapty's SDKs (one-time or subscription); the rules
+         * between its fields are checked before sending. Returns the profile with the access it
+         * grants.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [TransactionParams].
+         */
+        fun setTransactionAsync(ref: ProfileRef, params: TransactionParams): CompletableFuture<Profile> = javaCalls.future { setTransaction(ref, params) }
+
+        /**
          * Imports a Stripe subscription (`sub_...`) or payment intent (`pi_...`) into the profile
          * with `customerUserId`, creating it if needed.
          *
@@ -280,6 +368,16 @@ class AdaptyClient internal constructor(
          */
         fun validateStripeBlocking(params: StripeValidationParams) =
             bridge.sendBlocking("purchases.validateStripe", Args().body("fields", params, StripeValidationParams.serializer()))
+
+        /**
+         * Imports a Stripe subscription (`sub_...`) or payment intent (`pi_...`) into the profile
+         * with `customerUserId`, creating it if needed.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [StripeValidationParams].
+         */
+        fun validateStripeAsync(params: StripeValidationParams): CompletableFuture<Unit> = javaCalls.future { validateStripe(params) }
 
         /**
          * Imports a Paddle transaction (`txn_...`) or subscription (`sub_...`) into the profile
@@ -304,6 +402,16 @@ class AdaptyClient internal constructor(
          */
         fun validatePaddleBlocking(params: PaddleValidationParams): Profile =
             bridge.callBlocking("purchases.validatePaddle", Args().body("fields", params, PaddleValidationParams.serializer()), Profile.serializer())
+
+        /**
+         * Imports a Paddle transaction (`txn_...`) or subscription (`sub_...`) into the profile
+         * with `customerUserId`, creating it if needed; returns the profile.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [PaddleValidationParams].
+         */
+        fun validatePaddleAsync(params: PaddleValidationParams): CompletableFuture<Profile> = javaCalls.future { validatePaddle(params) }
     }
 
     /** Access levels given or taken without a transaction (support gestures, referral bonuses). */
@@ -335,6 +443,17 @@ class AdaptyClient internal constructor(
             bridge.callBlocking("accessLevels.grant", Args().profile(ref).body("fields", params, GrantAccessParams.serializer()), Profile.serializer())
 
         /**
+         * Grants an access level without a transaction, from `startsAt` (default: now) until
+         * `expiresAt` (default: for life); returns the profile.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [GrantAccessParams].
+         */
+        fun grantAsync(ref: ProfileRef, params: GrantAccessParams): CompletableFuture<Profile> = javaCalls.future { grant(ref, params) }
+
+        /**
          * Ends an access level now, or at `revokeAt` (in the future, before its current expiry);
          * returns the profile.
          *
@@ -359,6 +478,17 @@ class AdaptyClient internal constructor(
          */
         fun revokeBlocking(ref: ProfileRef, params: RevokeAccessParams): Profile =
             bridge.callBlocking("accessLevels.revoke", Args().profile(ref).body("fields", params, RevokeAccessParams.serializer()), Profile.serializer())
+
+        /**
+         * Ends an access level now, or at `revokeAt` (in the future, before its current expiry);
+         * returns the profile.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [RevokeAccessParams].
+         */
+        fun revokeAsync(ref: ProfileRef, params: RevokeAccessParams): CompletableFuture<Profile> = javaCalls.future { revoke(ref, params) }
     }
 
     /** A profile's Refund Saver settings: how Adapty answers Apple's refund requests for it. */
@@ -386,6 +516,16 @@ class AdaptyClient internal constructor(
         fun getBlocking(ref: ProfileRef): RefundSaverSettings = bridge.callBlocking("refundSaver.get", Args().profile(ref), RefundSaverSettings.serializer())
 
         /**
+         * Reads the profile's Refund Saver settings: how Adapty answers Apple's refund requests for
+         * it.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         */
+        fun getAsync(ref: ProfileRef): CompletableFuture<RefundSaverSettings> = javaCalls.future { get(ref) }
+
+        /**
          * Changes the Refund Saver settings given (at least one); the other keeps its value.
          *
          * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
@@ -406,8 +546,21 @@ class AdaptyClient internal constructor(
          * @return The [RefundSaverSettings].
          * @throws AdaptyException The case for what failed.
          */
+        @JvmOverloads
         fun setBlocking(ref: ProfileRef, params: RefundSaverParams = RefundSaverParams()): RefundSaverSettings =
             bridge.callBlocking("refundSaver.set", Args().profile(ref).body("fields", params, RefundSaverParams.serializer()), RefundSaverSettings.serializer())
+
+        /**
+         * Changes the Refund Saver settings given (at least one); the other keeps its value.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [RefundSaverParams].
+         */
+        @JvmOverloads
+        fun setAsync(ref: ProfileRef, params: RefundSaverParams = RefundSaverParams()): CompletableFuture<RefundSaverSettings> =
+            javaCalls.future { set(ref, params) }
     }
 
     /** A profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude, ...). */
@@ -436,6 +589,16 @@ class AdaptyClient internal constructor(
             bridge.callBlocking("integrations.get", Args().profile(ref), IntegrationIdentifiers.serializer())
 
         /**
+         * Reads the profile's identifiers in third-party services (AppsFlyer, Adjust, Amplitude,
+         * ...).
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         */
+        fun getAsync(ref: ProfileRef): CompletableFuture<IntegrationIdentifiers> = javaCalls.future { get(ref) }
+
+        /**
          * Sets the integration identifiers given; the others keep their value.
          *
          * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
@@ -454,8 +617,21 @@ class AdaptyClient internal constructor(
          * @param params The request's body: [IntegrationIdentifiers].
          * @throws AdaptyException The case for what failed.
          */
+        @JvmOverloads
         fun setBlocking(ref: ProfileRef, params: IntegrationIdentifiers = IntegrationIdentifiers()) =
             bridge.sendBlocking("integrations.set", Args().profile(ref).body("fields", params, IntegrationIdentifiers.serializer()))
+
+        /**
+         * Sets the integration identifiers given; the others keep their value.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [IntegrationIdentifiers].
+         */
+        @JvmOverloads
+        fun setAsync(ref: ProfileRef, params: IntegrationIdentifiers = IntegrationIdentifiers()): CompletableFuture<Unit> =
+            javaCalls.future { set(ref, params) }
     }
 
     /** The app's paywalls: list them, read one, replace its remote configs. */
@@ -487,8 +663,24 @@ class AdaptyClient internal constructor(
          * @return The [PaywallPage].
          * @throws AdaptyException The case for what failed.
          */
+        @JvmOverloads
         fun listBlocking(page: Int? = null, pageSize: Int? = null, cursor: String? = null): PaywallPage =
             bridge.callBlocking("paywalls.list", Args().put("page", page).put("page_size", pageSize).put("cursor", cursor), PaywallPage.serializer())
+
+        /**
+         * One page of the app's paywalls; pass its `nextCursor` as `cursor` for the next (null
+         * after the last).
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param page The page number, from 1 (ignored when `cursor` is given). If null, the core's
+         *     default: 1.
+         * @param pageSize Paywalls per page, 1 to 100. If null, the core's default: 20.
+         * @param cursor A previous page's `nextCursor`: the page after it.
+         */
+        @JvmOverloads
+        fun listAsync(page: Int? = null, pageSize: Int? = null, cursor: String? = null): CompletableFuture<PaywallPage> =
+            javaCalls.future { list(page, pageSize, cursor) }
 
         /**
          * Every paywall, each page fetched as the iteration reaches it.
@@ -512,6 +704,17 @@ class AdaptyClient internal constructor(
             bridge.walkBlocking("paywalls.list", Args().put("page_size", pageSize), Paywall.serializer())
 
         /**
+         * Every paywall, each page fetched as the iteration reaches it.
+         *
+         * For Java: the blocking walk as a sequential `Stream`, each page fetched as the stream
+         * reaches it.
+         *
+         * @param pageSize Paywalls per page, 1 to 100. If null, the core's default: 20.
+         */
+        @JvmOverloads
+        fun listAllStream(pageSize: Int? = null): Stream<Paywall> = listAllBlocking(pageSize).asStream()
+
+        /**
          * Reads one paywall.
          *
          * @param paywallId The paywall's id.
@@ -530,6 +733,15 @@ class AdaptyClient internal constructor(
          * @throws AdaptyException The case for what failed.
          */
         fun getBlocking(paywallId: String): Paywall = bridge.callBlocking("paywalls.get", Args().put("paywall_id", paywallId), Paywall.serializer())
+
+        /**
+         * Reads one paywall.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param paywallId The paywall's id.
+         */
+        fun getAsync(paywallId: String): CompletableFuture<Paywall> = javaCalls.future { get(paywallId) }
 
         /**
          * Replaces all of the paywall's remote configs (read it first to keep some).
@@ -557,6 +769,16 @@ class AdaptyClient internal constructor(
             Args().put("paywall_id", paywallId).body("fields", params, PaywallUpdateParams.serializer()),
             Paywall.serializer(),
         )
+
+        /**
+         * Replaces all of the paywall's remote configs (read it first to keep some).
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param paywallId The paywall's id.
+         * @param params The request's body: [PaywallUpdateParams].
+         */
+        fun updateAsync(paywallId: String, params: PaywallUpdateParams): CompletableFuture<Paywall> = javaCalls.future { update(paywallId, params) }
     }
 
     /** A profile's virtual currency balances and their history. */
@@ -595,6 +817,7 @@ class AdaptyClient internal constructor(
          * @return The [VirtualCurrencyTransactionResult].
          * @throws AdaptyException The case for what failed.
          */
+        @JvmOverloads
         fun createTransactionBlocking(
             ref: ProfileRef,
             params: VirtualCurrencyTransactionParams,
@@ -604,6 +827,24 @@ class AdaptyClient internal constructor(
             Args().profile(ref).body("fields", params, VirtualCurrencyTransactionParams.serializer()).put("idempotency_key", idempotencyKey),
             VirtualCurrencyTransactionResult.serializer(),
         )
+
+        /**
+         * Applies every item (positive credits, negative debits) or none. Retries reuse one
+         * `Idempotency-Key` (a UUID v4 made up if not given), so a transaction is never applied
+         * twice; a later call with the same key answers as the first did.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [VirtualCurrencyTransactionParams].
+         * @param idempotencyKey A UUID v4 that makes repeating the call safe.
+         */
+        @JvmOverloads
+        fun createTransactionAsync(
+            ref: ProfileRef,
+            params: VirtualCurrencyTransactionParams,
+            idempotencyKey: String? = null,
+        ): CompletableFuture<VirtualCurrencyTransactionResult> = javaCalls.future { createTransaction(ref, params, idempotencyKey) }
 
         /**
          * One page of the profile's virtual currency history, newest first; pass its `nextCursor`
@@ -640,6 +881,7 @@ class AdaptyClient internal constructor(
          * @return The [VirtualCurrencyTransactionPage].
          * @throws AdaptyException The case for what failed.
          */
+        @JvmOverloads
         fun listTransactionsBlocking(
             ref: ProfileRef,
             currencyCode: String? = null,
@@ -650,6 +892,25 @@ class AdaptyClient internal constructor(
             Args().profile(ref).put("currency_code", currencyCode).put("limit", limit).put("cursor", cursor),
             VirtualCurrencyTransactionPage.serializer(),
         )
+
+        /**
+         * One page of the profile's virtual currency history, newest first; pass its `nextCursor`
+         * as `cursor` for the next (null after the last).
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param currencyCode Only transactions that changed this currency.
+         * @param limit Transactions per page, 1 to 100 (Adapty's default: 50).
+         * @param cursor A previous page's `nextCursor`: the page after it.
+         */
+        @JvmOverloads
+        fun listTransactionsAsync(
+            ref: ProfileRef,
+            currencyCode: String? = null,
+            limit: Int? = null,
+            cursor: String? = null,
+        ): CompletableFuture<VirtualCurrencyTransactionPage> = javaCalls.future { listTransactions(ref, currencyCode, limit, cursor) }
 
         /**
          * The profile's whole history, newest first, each page fetched as the iteration reaches it.
@@ -685,6 +946,20 @@ class AdaptyClient internal constructor(
             )
 
         /**
+         * The profile's whole history, newest first, each page fetched as the iteration reaches it.
+         *
+         * For Java: the blocking walk as a sequential `Stream`, each page fetched as the stream
+         * reaches it.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param currencyCode Only transactions that changed this currency.
+         * @param limit Transactions per page, 1 to 100 (Adapty's default: 50).
+         */
+        @JvmOverloads
+        fun listAllTransactionsStream(ref: ProfileRef, currencyCode: String? = null, limit: Int? = null): Stream<VirtualCurrencyTransaction> =
+            listAllTransactionsBlocking(ref, currencyCode, limit).asStream()
+
+        /**
          * Reads the profile's balance of every virtual currency.
          *
          * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
@@ -705,5 +980,73 @@ class AdaptyClient internal constructor(
          */
         fun balancesBlocking(ref: ProfileRef): VirtualCurrencyBalances =
             bridge.callBlocking("virtualCurrency.balances", Args().profile(ref), VirtualCurrencyBalances.serializer())
+
+        /**
+         * Reads the profile's balance of every virtual currency.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         */
+        fun balancesAsync(ref: ProfileRef): CompletableFuture<VirtualCurrencyBalances> = javaCalls.future { balances(ref) }
+    }
+
+    /** For Java: `AdaptyClient.builder().apiKey("...").baseUrl("...").build()`; a setting not given is the core's default. */
+    class Builder internal constructor() {
+        private var apiKey: String? = null
+        private var baseUrl: String? = null
+        private var apiVersion: String? = null
+        private var timeoutSeconds: Double? = null
+        private var connectTimeoutSeconds: Double? = null
+        private var maxRetries: Int? = null
+        private var proxy: String? = null
+        private var caBundle: String? = null
+        private var logLevel: String? = null
+
+        /** See [AdaptyClient]'s `apiKey`. */
+        fun apiKey(value: String?) = apply { apiKey = value }
+
+        /** See [AdaptyClient]'s `baseUrl`. */
+        fun baseUrl(value: String?) = apply { baseUrl = value }
+
+        /** See [AdaptyClient]'s `apiVersion`. */
+        fun apiVersion(value: String?) = apply { apiVersion = value }
+
+        /** See [AdaptyClient]'s `timeoutSeconds`. */
+        fun timeoutSeconds(value: Double?) = apply { timeoutSeconds = value }
+
+        /** See [AdaptyClient]'s `connectTimeoutSeconds`. */
+        fun connectTimeoutSeconds(value: Double?) = apply { connectTimeoutSeconds = value }
+
+        /** See [AdaptyClient]'s `maxRetries`. */
+        fun maxRetries(value: Int?) = apply { maxRetries = value }
+
+        /** See [AdaptyClient]'s `proxy`. */
+        fun proxy(value: String?) = apply { proxy = value }
+
+        /** See [AdaptyClient]'s `caBundle`. */
+        fun caBundle(value: String?) = apply { caBundle = value }
+
+        /** See [AdaptyClient]'s `logLevel`. */
+        fun logLevel(value: String?) = apply { logLevel = value }
+
+        /** The client; [AdaptyException.Validation] if a setting is refused. */
+        fun build() = AdaptyClient(
+            apiKey = apiKey,
+            baseUrl = baseUrl,
+            apiVersion = apiVersion,
+            timeoutSeconds = timeoutSeconds,
+            connectTimeoutSeconds = connectTimeoutSeconds,
+            maxRetries = maxRetries,
+            proxy = proxy,
+            caBundle = caBundle,
+            logLevel = logLevel,
+        )
+    }
+
+    companion object {
+        /** For Java: a [Builder] of a client. */
+        @JvmStatic
+        fun builder() = Builder()
     }
 }
