@@ -38,3 +38,10 @@ test("the README's every-operation example runs", async () => {
   assert.equal(out[0], "[ 'premium' ] 9.99");
   assert.deepEqual(out.slice(1), ['true', 'false', 'Premium Subscription', 'Onboarding Offer', 'Winback']);
 });
+
+test("the README's options, responses and events example runs", async () => {
+  const out = await runReadmeExample('Options, responses, events, logs and networks');
+  assert.ok(out.includes('200 0 user-8'), out.join('\n'));
+  assert.ok(out.includes('AbortError'), out.join('\n'));
+  assert.ok(out.includes('profiles.create 201 1') || out.includes('profiles.create 200 1'), out.join('\n'));
+});

@@ -38,3 +38,10 @@ def test_readme_every_operation_example_runs(em: Emulator, monkeypatch: pytest.M
     assert lines[1:3] == ["True", "False"]  # has_active_access before and after the revocation
     assert lines[3:6] == ["Premium Subscription", "Onboarding Offer", "Winback"]
     assert lines[6] == "access_level_id required"
+
+
+def test_readme_options_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = run_readme_example("Options, responses, events, logs and networks", em, monkeypatch)
+    assert lines[0] == "200 0 user-7"
+    assert lines[1].startswith("[('request', 'profiles.create', None), ('response', 'profiles.create', 20")
+    assert lines[2] == "extra_body.first_name"
