@@ -61,7 +61,7 @@ struct Shared {
 enum Observed {
     /// Nothing: no hook and no listener.
     Nothing,
-    /// The request id (for listeners, and a hook that reads only that).
+    /// The request id (for listeners).
     RequestId,
     /// The request id and the headers (a hook: a raw response).
     Headers,
