@@ -77,7 +77,7 @@ pub use models::json;
 pub use models::reference::{CUSTOMER_USER_ID_HEADER, CreateRef, PLATFORM_HEADER, PROFILE_ID_HEADER, ProfileRef};
 pub use models::*;
 pub use transport::pagination::BlockingPages;
-pub use transport::{events, log, retry, runtime};
+pub use transport::{events, log, retry, runtime, trace};
 
 pub mod ops {
     //! Every operation by name, with JSON in and out: what the language bindings and the command

@@ -1,13 +1,18 @@
-//! `tracing` events name each request (method, path, status, attempt) and never the API key.
+//! `tracing` events name each request (method, path, status, attempt) and never the API key;
+//! each attempt is a span, of `tracing` and of a host's tracer.
 
 mod common;
 
+use std::future::Future;
 use std::io::Write;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use adapty_server::ProfileRef;
+use adapty_server::trace::{self, AttemptSpan, CallTracer, SpanEnd, SpanStart};
 use common::{Env, KEY};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);
@@ -61,4 +66,100 @@ async fn events_describe_requests_without_secrets() {
     let closed: Vec<&str> = log.lines().filter(|l| l.contains("adapty.request{") && l.contains("close")).collect();
     assert!(closed.iter().any(|l| l.contains("http.response.status_code=503") && l.contains("error.type=\"503\"")), "{closed:?}");
     assert!(closed.iter().any(|l| l.contains("http.response.status_code=200") && !l.contains("error.type")), "{closed:?}");
+}
+
+/// A host's tracer as a binding plugs one in: records each span, and answers later (as Node's
+/// thread does) with a `traceparent` naming the attempt.
+#[derive(Default)]
+struct Recorder {
+    spans: Arc<Mutex<Vec<(Value, Option<Value>)>>>,
+}
+
+struct RecordedSpan {
+    index: usize,
+    headers: Vec<(String, String)>,
+    spans: Arc<Mutex<Vec<(Value, Option<Value>)>>>,
+}
+
+impl CallTracer for Recorder {
+    fn start(&self, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>> {
+        let mut spans = self.spans.lock().unwrap();
+        spans.push((serde_json::from_str(&span.to_json()).unwrap(), None));
+        let index = spans.len() - 1;
+        let parent = format!("00-0af7651916cd43dd8448eb211c80319c-{:016x}-01", index + 1);
+        let headers = vec![("traceparent".to_owned(), parent), ("tracestate".to_owned(), "vendor=1".to_owned())];
+        let span = RecordedSpan { index, headers, spans: self.spans.clone() };
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            Box::new(span) as Box<dyn AttemptSpan>
+        })
+    }
+}
+
+impl AttemptSpan for RecordedSpan {
+    fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    fn end(self: Box<Self>, end: &SpanEnd) {
+        self.spans.lock().unwrap()[self.index].1 = Some(serde_json::from_str(&end.to_json()).unwrap());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_tracer_spans_each_attempt_and_its_context_is_sent() {
+    let env = Env::start().await;
+    env.control.seed_user("host-traced").await;
+    env.control.fault(json!({ "method": "GET", "status": 503, "times": 1 })).await;
+    env.control.clear_journal().await;
+    let client = env.client();
+    let recorder = Recorder::default();
+    let spans = recorder.spans.clone();
+    let user = ProfileRef::customer_user_id("host-traced").unwrap();
+    trace::traced(Arc::new(recorder), async move { client.profiles().get(&user).await }).await.unwrap();
+
+    let spans = spans.lock().unwrap().clone();
+    assert_eq!(spans.len(), 2, "{spans:?}");
+    let (first, first_end) = &spans[0];
+    assert_eq!(first["name"], "GET");
+    assert_eq!(first["kind"], "client");
+    let attributes = &first["attributes"];
+    assert_eq!(attributes["http.request.method"], "GET");
+    assert_eq!(attributes["adapty.operation"], "profiles.get");
+    assert_eq!(attributes["server.address"], "127.0.0.1");
+    assert_eq!(attributes["url.full"].as_str().unwrap(), format!("{}/api/v2/server-side-api/profile/", env.base_url()));
+    assert!(attributes["server.port"].as_u64().unwrap() > 0);
+    assert!(attributes.get("http.request.resend_count").is_none(), "{attributes}");
+    assert_eq!(first_end.as_ref().unwrap()["attributes"], json!({"http.response.status_code": 503, "error.type": "503"}));
+    let (second, second_end) = &spans[1];
+    assert_eq!(second["attributes"]["http.request.resend_count"], 1);
+    assert_eq!(second_end.as_ref().unwrap()["attributes"], json!({"http.response.status_code": 200}));
+    // Each attempt carried its own span's context.
+    let sent: Vec<Value> = env.control.journal().await.into_iter().filter(|e| e["path"] == "/api/v2/server-side-api/profile/").collect();
+    let parents: Vec<&str> = sent.iter().map(|e| e["headers"]["traceparent"].as_str().unwrap()).collect();
+    assert_eq!(parents, ["00-0af7651916cd43dd8448eb211c80319c-0000000000000001-01", "00-0af7651916cd43dd8448eb211c80319c-0000000000000002-01"]);
+    assert!(sent.iter().all(|e| e["headers"]["tracestate"] == "vendor=1"), "{sent:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_call_ends_its_span_as_cancelled() {
+    let env = Env::start().await;
+    env.control.seed_user("cancelled").await;
+    env.control.fault(json!({ "method": "GET", "delay_ms": 5000, "times": 1 })).await;
+    let client = env.client();
+    let recorder = Recorder::default();
+    let spans = recorder.spans.clone();
+    let user = ProfileRef::customer_user_id("cancelled").unwrap();
+    let call = trace::traced(Arc::new(recorder), async move { client.profiles().get(&user).await });
+    assert!(tokio::time::timeout(Duration::from_millis(300), call).await.is_err(), "the call should still be waiting");
+    // The task is aborted when its handle drops; its span ends as it unwinds.
+    for _ in 0..100 {
+        if spans.lock().unwrap().first().is_some_and(|(_, end)| end.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let spans = spans.lock().unwrap().clone();
+    assert_eq!(spans.len(), 1, "{spans:?}");
+    assert_eq!(spans[0].1.as_ref().expect("the span ended")["attributes"], json!({"error.type": "cancelled"}));
 }

@@ -18,6 +18,7 @@ use crate::transport::events::{Event, Listener, Listeners, Outcome, Phase};
 use crate::transport::hook::{self, Response};
 use crate::transport::request::{ApiRequest, Replay};
 use crate::transport::retry::{Decision, decide, is_retryable_status, parse_retry_after};
+use crate::transport::trace::{self, SpanEnd, SpanStart, Started};
 use crate::transport::wire::{WIRE, wire_text};
 
 /// The `error_code` of a 409 that says an earlier request with the same key is still running.
@@ -155,6 +156,7 @@ impl Transport {
         policy.max_retries = self.options.max_retries.unwrap_or(policy.max_retries);
         let mut retry = 0u32;
         let mut outcome_unknown = false;
+        let tracer = trace::current();
         loop {
             self.wait_if_paused().await;
             let attempt = retry + 1;
@@ -166,9 +168,15 @@ impl Transport {
             if !listeners.is_empty() {
                 event(None);
             }
-            let span = attempt_span(req, &url, retry);
+            let start = SpanStart { method: req.method.as_str(), url: &url, operation: req.operation, resend_count: retry };
+            let span = attempt_span(&start);
+            let host_span = match &tracer {
+                Some(tracer) => Some(Started::start(tracer.as_ref(), &start).await),
+                None => None,
+            };
+            let trace_headers = host_span.as_ref().map_or(&[][..], Started::headers);
             let started = Instant::now();
-            let result = self.attempt(&url, req, observed).instrument(span.clone()).await;
+            let result = self.attempt(&url, req, observed, trace_headers).instrument(span.clone()).await;
             let elapsed = started.elapsed();
             let latency_ms = elapsed.as_secs_f64() * 1000.0;
             let next = match result {
@@ -202,7 +210,13 @@ impl Transport {
                     Next::after(err, decide(&policy, retry, None), false)
                 }
             };
-            record(&span, &next);
+            if !span.is_disabled() || host_span.is_some() {
+                let end = SpanEnd::of(&next.outcome(elapsed));
+                record(&span, &end);
+                if let Some(host_span) = host_span {
+                    host_span.end(&end);
+                }
+            }
             if !listeners.is_empty() {
                 event(Some(next.outcome(elapsed)));
             }
@@ -236,7 +250,14 @@ impl Transport {
         }
     }
 
-    async fn attempt(&self, url: &Url, req: &ApiRequest, observed: Observed) -> Result<RawResponse, Error> {
+    /// One attempt, with the headers that carry a host's span of it (`trace_headers`).
+    async fn attempt(
+        &self,
+        url: &Url,
+        req: &ApiRequest,
+        observed: Observed,
+        trace_headers: &[(String, String)],
+    ) -> Result<RawResponse, Error> {
         let timeout = self.options.timeout.unwrap_or(self.shared.config.timeout);
         let mut builder = self.http()?.request(req.method.clone(), url.clone()).timeout(timeout);
         for (name, value) in &self.shared.base_headers {
@@ -247,6 +268,11 @@ impl Transport {
         }
         for (name, value) in &req.headers {
             builder = builder.header(HeaderName::from_static(name), value);
+        }
+        for (name, value) in trace_headers {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+                builder = builder.header(name, value);
+            }
         }
         builder = builder.header(ACCEPT, req.media_type.header_value());
         if let Some(body) = &req.body {
@@ -292,38 +318,31 @@ impl Transport {
 /// One attempt as a `tracing` span, a CLIENT span in OpenTelemetry's HTTP client conventions
 /// (`tracing-opentelemetry` reads `otel.kind` and `otel.name`), under the caller's current span.
 /// Nothing is built unless a subscriber wants it.
-fn attempt_span(req: &ApiRequest, url: &Url, retry: u32) -> tracing::Span {
+fn attempt_span(start: &SpanStart<'_>) -> tracing::Span {
     tracing::info_span!(
         target: "adapty_server",
         "adapty.request",
         otel.kind = "client",
-        otel.name = req.method.as_str(),
-        http.request.method = req.method.as_str(),
-        url.full = url.as_str(),
-        server.address = url.host_str().unwrap_or_default(),
-        server.port = url.port_or_known_default().unwrap_or_default(),
-        adapty.operation = req.operation,
-        http.request.resend_count = (retry > 0).then_some(retry),
+        otel.name = start.name(),
+        http.request.method = start.method,
+        url.full = start.url.as_str(),
+        server.address = start.server_address(),
+        server.port = start.server_port(),
+        adapty.operation = start.operation,
+        http.request.resend_count = (start.resend_count > 0).then_some(start.resend_count),
         http.response.status_code = tracing::field::Empty,
         error.r#type = tracing::field::Empty,
     )
 }
 
-/// How the attempt ended, on its span: the status, and the kind of error (the status for an API
-/// error, as the conventions ask).
-fn record(span: &tracing::Span, next: &Next) {
-    if span.is_disabled() {
-        return;
-    }
-    let outcome = next.outcome(Duration::ZERO);
-    if let Some(status) = outcome.status {
+/// How the attempt ended, on its span.
+fn record(span: &tracing::Span, end: &SpanEnd) {
+    if let Some(status) = end.status {
         span.record("http.response.status_code", status);
     }
-    match (outcome.error_kind, outcome.status) {
-        (Some(_), Some(status)) => span.record("error.type", status.to_string()),
-        (Some(kind), None) => span.record("error.type", kind.as_str()),
-        (None, _) => span,
-    };
+    if let Some(error_type) = &end.error_type {
+        span.record("error.type", error_type.as_ref());
+    }
 }
 
 /// What follows an attempt.

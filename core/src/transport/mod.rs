@@ -1,8 +1,8 @@
 //! Sending requests: one request with its timeout, retries, call options and hooks ([`http`]),
 //! the events listeners see of each attempt ([`events`]) and the log lines made of them
 //! ([`log`]), when to retry
-//! ([`retry`]), the process-wide runtime and connection pool ([`runtime`]), walking pages
-//! ([`pagination`]), and the wire texts of `--verbose` ([`wire`]).
+//! ([`retry`]), the spans of each attempt ([`trace`]), the process-wide runtime and connection
+//! pool ([`runtime`]), walking pages ([`pagination`]), and the wire texts of `--verbose` ([`wire`]).
 //!
 //! Layer 2: imports only `models`. It knows endpoints (a method and a path) and nothing of the
 //! operations that use them; what a caller outside needs to see of each request (the command
@@ -16,4 +16,5 @@ pub(crate) mod pagination;
 pub(crate) mod request;
 pub mod retry;
 pub mod runtime;
+pub mod trace;
 pub(crate) mod wire;

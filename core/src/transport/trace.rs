@@ -1,0 +1,164 @@
+//! Spans of every attempt of a request, in OpenTelemetry's HTTP client conventions, for two
+//! kinds of tracer:
+//! - Rust's `tracing`: each attempt is the span `adapty.request` (which `tracing-opentelemetry`
+//!   turns into a CLIENT span; with the `opentelemetry` feature its context is sent along);
+//! - a host language's tracer (OpenTelemetry in Python, Node, the JVM; any tracer a Swift or
+//!   Kotlin user plugs in): a [`CallTracer`] installed for one call's task ([`traced`]), as a
+//!   hook is. The binding captures the caller's context when the call begins; the core says what
+//!   each span is ([`SpanStart`], [`SpanEnd`]: name and attributes computed here once), the host
+//!   starts it under that context and gives back the headers that carry it (`traceparent`,
+//!   `tracestate`), which the attempt sends.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use reqwest::Url;
+use serde_json::{Map, Value, json};
+
+use crate::models::error::Error;
+use crate::transport::events::Outcome;
+
+/// Starts the span of each attempt of one call, under the context the call began in.
+pub trait CallTracer: Send + Sync + 'static {
+    /// Starts the span of an attempt about to be sent. A host that must be reached on a thread
+    /// of its own (Node's) answers later; the attempt waits for it.
+    fn start(&self, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>>;
+}
+
+/// A host's span of one attempt.
+pub trait AttemptSpan: Send {
+    /// The headers that carry the span to the server: W3C `traceparent` and `tracestate`, or
+    /// whatever the host's propagator writes. A name or value that cannot be sent is left out.
+    fn headers(&self) -> &[(String, String)];
+
+    /// Ends the span with how the attempt ended.
+    fn end(self: Box<Self>, end: &SpanEnd);
+}
+
+tokio::task_local! {
+    static TRACER: Arc<dyn CallTracer>;
+}
+
+/// Runs `call` (any call of the SDK's clients) with `tracer` starting the span of each attempt
+/// of each request it makes.
+pub async fn traced<T: Send + 'static>(
+    tracer: Arc<dyn CallTracer>,
+    call: impl Future<Output = Result<T, Error>> + Send + 'static,
+) -> Result<T, Error> {
+    // On the SDK's runtime, so the whole call runs inside the scope.
+    crate::transport::runtime::spawn(TRACER.scope(tracer, call)).await
+}
+
+/// The tracer installed for the running task, if any.
+pub(crate) fn current() -> Option<Arc<dyn CallTracer>> {
+    TRACER.try_with(Arc::clone).ok()
+}
+
+/// An attempt about to be sent, as a span: a CLIENT span named by its method, with
+/// `http.request.method`, `url.full`, `server.address`, `server.port`, `adapty.operation`, and
+/// on a retry `http.request.resend_count`.
+#[derive(Debug, Clone, Copy)]
+pub struct SpanStart<'a> {
+    pub method: &'a str,
+    /// The whole URL (the key travels in a header, never here).
+    pub url: &'a Url,
+    /// The operation, as the manifest names it (`profiles.get`).
+    pub operation: &'a str,
+    /// Attempts before this one.
+    pub resend_count: u32,
+}
+
+impl SpanStart<'_> {
+    /// The span's name: the method, as the conventions ask when there is no route template.
+    pub fn name(&self) -> &str {
+        self.method
+    }
+
+    pub fn server_address(&self) -> &str {
+        self.url.host_str().unwrap_or_default()
+    }
+
+    pub fn server_port(&self) -> u16 {
+        self.url.port_or_known_default().unwrap_or_default()
+    }
+
+    /// `{"name", "kind": "client", "attributes": {...}}`, as every binding hands it to its host.
+    pub fn to_json(&self) -> String {
+        let mut attributes = Map::new();
+        attributes.insert("http.request.method".into(), self.method.into());
+        attributes.insert("url.full".into(), self.url.as_str().into());
+        attributes.insert("server.address".into(), self.server_address().into());
+        attributes.insert("server.port".into(), self.server_port().into());
+        attributes.insert("adapty.operation".into(), self.operation.into());
+        if self.resend_count > 0 {
+            attributes.insert("http.request.resend_count".into(), self.resend_count.into());
+        }
+        json!({"name": self.name(), "kind": "client", "attributes": attributes}).to_string()
+    }
+}
+
+/// How an attempt ended, as a span: `http.response.status_code` when a response came, and on
+/// failure `error.type` (the status for an error status, else the kind of error), which marks
+/// the span as failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanEnd {
+    pub status: Option<u16>,
+    pub error_type: Option<Cow<'static, str>>,
+}
+
+impl SpanEnd {
+    pub(crate) fn of(outcome: &Outcome<'_>) -> Self {
+        let error_type = match (outcome.error_kind, outcome.status) {
+            (Some(_), Some(status)) => Some(Cow::Owned(status.to_string())),
+            (Some(kind), None) => Some(Cow::Borrowed(kind.as_str())),
+            (None, _) => None,
+        };
+        Self { status: outcome.status, error_type }
+    }
+
+    /// An attempt whose call was dropped (a cancelled task, an aborted signal) before it ended.
+    pub(crate) fn cancelled() -> Self {
+        Self { status: None, error_type: Some(Cow::Borrowed("cancelled")) }
+    }
+
+    /// `{"attributes": {...}}`; a host marks the span failed when `error.type` is among them.
+    pub fn to_json(&self) -> String {
+        let mut attributes = Map::new();
+        if let Some(status) = self.status {
+            attributes.insert("http.response.status_code".into(), status.into());
+        }
+        if let Some(error_type) = &self.error_type {
+            attributes.insert("error.type".into(), Value::from(error_type.as_ref()));
+        }
+        json!({ "attributes": attributes }).to_string()
+    }
+}
+
+/// A host's span that ends when dropped if the attempt never ended (its call was cancelled).
+pub(crate) struct Started(Option<Box<dyn AttemptSpan>>);
+
+impl Started {
+    pub async fn start(tracer: &dyn CallTracer, span: &SpanStart<'_>) -> Self {
+        Self(Some(tracer.start(span).await))
+    }
+
+    pub fn headers(&self) -> &[(String, String)] {
+        self.0.as_ref().map_or(&[], |s| s.headers())
+    }
+
+    pub fn end(mut self, end: &SpanEnd) {
+        if let Some(span) = self.0.take() {
+            span.end(end);
+        }
+    }
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        if let Some(span) = self.0.take() {
+            span.end(&SpanEnd::cancelled());
+        }
+    }
+}
