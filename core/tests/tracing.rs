@@ -72,13 +72,16 @@ async fn events_describe_requests_without_secrets() {
 /// thread does) with a `traceparent` naming the attempt.
 #[derive(Default)]
 struct Recorder {
-    spans: Arc<Mutex<Vec<(Value, Option<Value>)>>>,
+    spans: Spans,
 }
+
+/// Each span's start and, once it ended, its end (their JSON).
+type Spans = Arc<Mutex<Vec<(Value, Option<Value>)>>>;
 
 struct RecordedSpan {
     index: usize,
     headers: Vec<(String, String)>,
-    spans: Arc<Mutex<Vec<(Value, Option<Value>)>>>,
+    spans: Spans,
 }
 
 impl CallTracer for Recorder {
