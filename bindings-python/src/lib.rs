@@ -9,6 +9,7 @@
 mod completions;
 mod logging;
 mod shutdown;
+mod tracing;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -66,8 +67,9 @@ impl Client {
 
     /// Runs the core operation `op` (e.g. `"profiles.get"`) with `args` (see `adapty_server::ops`)
     /// and the call's `options` (`RequestOptions::from_json`): blocking, or in the background
-    /// settling `future` (see [`run`]). With `raw`, the result is `{"data", "response"}`.
-    #[pyo3(signature = (op, args, options=None, raw=false, completions=None, future=None))]
+    /// settling `future` (see [`run`]). With `raw`, the result is `{"data", "response"}`; with a
+    /// `trace` (`adapty_server._tracing.CallTracer`), each attempt is its span.
+    #[pyo3(signature = (op, args, options=None, raw=false, completions=None, future=None, trace=None))]
     #[allow(clippy::too_many_arguments)]
     fn call(
         &self,
@@ -78,6 +80,7 @@ impl Client {
         raw: bool,
         completions: Option<Py<Completions>>,
         future: Option<Py<PyAny>>,
+        trace: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let args = py_to_json(args.as_any(), "")?;
         let client = match options {
@@ -89,7 +92,7 @@ impl Client {
         } else {
             Box::pin(async move { ops::call(&client, &op, &args).await })
         };
-        run(py, op, completions.zip(future))
+        run(py, traced(op, trace), completions.zip(future))
     }
 
     /// A client sharing this one's settings, pool and listeners, with `options` over its own.
@@ -129,11 +132,18 @@ struct Walk {
 
 #[pymethods]
 impl Walk {
-    /// Blocking, or in the background settling `future`, like `Client.call`.
-    #[pyo3(signature = (completions=None, future=None))]
-    fn next(&self, py: Python<'_>, completions: Option<Py<Completions>>, future: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
+    /// Blocking, or in the background settling `future`, traced by `trace`, like `Client.call`.
+    #[pyo3(signature = (completions=None, future=None, trace=None))]
+    fn next(
+        &self,
+        py: Python<'_>,
+        completions: Option<Py<Completions>>,
+        future: Option<Py<PyAny>>,
+        trace: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let walk = self.inner.clone();
-        run(py, Box::pin(async move { walk.next().await.map(|items| items.unwrap_or_else(ops::null)) }), completions.zip(future))
+        let op: Op = Box::pin(async move { walk.next().await.map(|items| items.unwrap_or_else(ops::null)) });
+        run(py, traced(op, trace), completions.zip(future))
     }
 }
 
@@ -150,6 +160,14 @@ impl Pending {
     fn abort(&self) {
         self.handle.abort();
         self.completions.get().forget(self.token);
+    }
+}
+
+/// `op`, each attempt of it a span of `trace` when there is one.
+fn traced(op: Op, trace: Option<Py<PyAny>>) -> Op {
+    match trace {
+        Some(trace) => Box::pin(adapty_server::trace::traced(Arc::new(tracing::PyTracer(trace)), op)),
+        None => op,
     }
 }
 

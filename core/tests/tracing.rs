@@ -140,7 +140,10 @@ async fn a_host_tracer_spans_each_attempt_and_its_context_is_sent() {
     // Each attempt carried its own span's context.
     let sent: Vec<Value> = env.control.journal().await.into_iter().filter(|e| e["path"] == "/api/v2/server-side-api/profile/").collect();
     let parents: Vec<&str> = sent.iter().map(|e| e["headers"]["traceparent"].as_str().unwrap()).collect();
-    assert_eq!(parents, ["00-0af7651916cd43dd8448eb211c80319c-0000000000000001-01", "00-0af7651916cd43dd8448eb211c80319c-0000000000000002-01"]);
+    assert_eq!(
+        parents,
+        ["00-0af7651916cd43dd8448eb211c80319c-0000000000000001-01", "00-0af7651916cd43dd8448eb211c80319c-0000000000000002-01"]
+    );
     assert!(sent.iter().all(|e| e["headers"]["tracestate"] == "vendor=1"), "{sent:?}");
 }
 

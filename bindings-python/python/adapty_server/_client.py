@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import functools
 import json
 import sys
 import weakref
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from . import _native
 from ._convert import Model
 from ._generated.exceptions import UsageError
+from ._tracing import call_tracer
 
 if TYPE_CHECKING:
     import asyncio
@@ -155,32 +157,34 @@ def _call_options(options: dict[str, Any]) -> dict[str, Any] | None:
 class _BlockingNamespace(_Namespace):
     def _run(self, op: str, args: dict[str, Any], options: dict[str, Any], parse: Callable[[Any], _T]) -> _T:
         """The result of the core's operation `op`, read by `parse`; the GIL released while it runs."""
-        return parse(self._owner._client().call(op, args, _call_options(options)))
+        return parse(self._owner._client().call(op, args, _call_options(options), False, None, None, call_tracer()))
 
     def _walk(self, op: str, args: dict[str, Any], item: Callable[[Any], _T]) -> Iterator[_T]:
         """Every item of every page of the list `op` starts, each page fetched as the iteration
         reaches it (the core's walk keeps the cursors and stops on a repeated one)."""
         walk = self._owner._client().walk(op, args)
-        while (items := walk.next()) is not None:
+        while (items := walk.next(None, None, call_tracer())) is not None:
             yield from map(item, items)
 
 
 class _BlockingRawNamespace(_Namespace):
     def _run(self, op: str, args: dict[str, Any], options: dict[str, Any], parse: Callable[[Any], _T]) -> APIResponse[_T]:
         """`_BlockingNamespace._run`, returning the response with the result."""
-        return APIResponse(self._owner._client().call(op, args, _call_options(options), True), parse)
+        return APIResponse(self._owner._client().call(op, args, _call_options(options), True, None, None, call_tracer()), parse)
 
 
 class _AsyncNamespace(_Namespace):
     async def _run(self, op: str, args: dict[str, Any], options: dict[str, Any], parse: Callable[[Any], _T]) -> _T:
         """`_BlockingNamespace._run`, awaited on the running loop."""
-        native, call_options = self._owner._client(), _call_options(options)
-        return parse(await _await(lambda completions, future: native.call(op, args, call_options, False, completions, future)))
+        native, call_options, trace = self._owner._client(), _call_options(options), call_tracer()
+        return parse(
+            await _await(lambda completions, future: native.call(op, args, call_options, False, completions, future, trace))
+        )
 
     async def _walk(self, op: str, args: dict[str, Any], item: Callable[[Any], _T]) -> AsyncIterator[_T]:
         """`_BlockingNamespace._walk` as an async iterator."""
         walk = self._owner._client().walk(op, args)
-        while (items := await _await(walk.next)) is not None:
+        while (items := await _await(functools.partial(walk.next, trace=call_tracer()))) is not None:
             for x in items:
                 yield item(x)
 
@@ -188,9 +192,9 @@ class _AsyncNamespace(_Namespace):
 class _AsyncRawNamespace(_Namespace):
     async def _run(self, op: str, args: dict[str, Any], options: dict[str, Any], parse: Callable[[Any], _T]) -> APIResponse[_T]:
         """`_AsyncNamespace._run`, returning the response with the result."""
-        native, call_options = self._owner._client(), _call_options(options)
+        native, call_options, trace = self._owner._client(), _call_options(options), call_tracer()
         return APIResponse(
-            await _await(lambda completions, future: native.call(op, args, call_options, True, completions, future)), parse
+            await _await(lambda completions, future: native.call(op, args, call_options, True, completions, future, trace)), parse
         )
 
 

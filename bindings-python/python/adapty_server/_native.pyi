@@ -4,6 +4,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from ._tracing import CallTracer
+
 CORE_VERSION: str
 
 class Completions:
@@ -14,7 +16,9 @@ class Pending:
     def abort(self) -> None: ...
 
 class Walk:
-    def next(self, completions: Completions | None = None, future: asyncio.Future[Any] | None = None) -> Any: ...
+    def next(
+        self, completions: Completions | None = None, future: asyncio.Future[Any] | None = None, trace: CallTracer | None = None
+    ) -> Any: ...
 
 class Client:
     @property
@@ -30,6 +34,7 @@ class Client:
         raw: bool = False,
         completions: Completions | None = None,
         future: asyncio.Future[Any] | None = None,
+        trace: CallTracer | None = None,
     ) -> Any: ...
     def with_options(self, options: dict[str, Any]) -> Client: ...
     def listen(self, callback: Callable[[str], None]) -> None: ...
