@@ -15,6 +15,7 @@ const { AdaptyError } = require('./adapty_error');
 const { API_KIND, BY_CODE } = require('./generated/errors');
 const { fromCore, toCore } = require('./convert');
 const { background } = require('./native');
+const { callTracer, contextHeaders } = require('./tracing');
 
 const NATIVE = Symbol('native');
 const RAW = Symbol('raw');
@@ -41,7 +42,8 @@ async function call(ns, spec, positional, input, requestOptions) {
   const { options, signal } = callOptions(requestOptions);
   const native = ns[NATIVE]();
   const raw = ns[RAW];
-  const start = (id) => native.call(spec.op, args, id, options, raw, signal != null);
+  const trace = callTracer();
+  const start = (id) => native.call(spec.op, args, id, options, raw, signal != null, trace);
   return answer(spec, positional, raw, unwrap(await background(start, signal)));
 }
 
@@ -50,7 +52,8 @@ function callSync(ns, spec, positional, input, requestOptions) {
   const args = coreArgs(spec, positional, input);
   const { options } = callOptions(requestOptions);
   const raw = ns[RAW];
-  return answer(spec, positional, raw, unwrap(JSON.parse(ns[NATIVE]().callSync(spec.op, args, options, raw))));
+  const traced = withContext(options);
+  return answer(spec, positional, raw, unwrap(JSON.parse(ns[NATIVE]().callSync(spec.op, args, traced, raw))));
 }
 
 /** The core's options of a call, and its abort signal; none (null) when none is given. */
@@ -61,6 +64,13 @@ function callOptions(requestOptions) {
   const { signal = null, ...rest } = requestOptions;
   // Required here: the generated operations require this module first.
   return { options: require('./generated/operations').coreCallOptions(rest), signal };
+}
+
+/** A blocking call's options with the headers that carry the active trace context, if any. */
+function withContext(options) {
+  const headers = contextHeaders();
+  if (headers === null) return options;
+  return { ...options, headers: { ...headers, ...options?.headers } };
 }
 
 /** A call's result, or with `raw` its response with the result. */
@@ -89,7 +99,8 @@ async function* pages(native, spec, args) {
   const walker = openWalk(native(), spec.op, args);
   for (;;) {
     native(); // a closed client throws here, as every call does
-    const items = unwrap(await background((id) => walker.next(id)));
+    const trace = callTracer();
+    const items = unwrap(await background((id) => walker.next(id, trace)));
     if (items === null) return;
     for (const data of items) yield fromCore(spec.item, data);
   }

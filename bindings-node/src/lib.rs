@@ -11,6 +11,8 @@
 //! JavaScript environment (a napi deferred makes and frees one per Promise, and settles each with
 //! a wake-up of its own).
 
+mod tracing;
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -20,7 +22,7 @@ use adapty_server::events::Event;
 use adapty_server::ops::{self, Json};
 use adapty_server::{Client, Config, Error, LogLevel, RequestOptions};
 use futures_util::FutureExt;
-use napi::bindgen_prelude::{Buffer, Either, Function};
+use napi::bindgen_prelude::{Buffer, Either, FnArgs, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::Value;
@@ -156,13 +158,28 @@ impl NativeClient {
     /// Runs the operation `op` (a name of the core's manifest) with `args` and the call's
     /// `options` (`RequestOptions::from_json`) in the background; its outcome, `{ ok }` or
     /// `{ error }`, comes to the completions' `settle` as call `id`'s. With `raw`, `ok` is
-    /// `{ data, response }`; an `abortable` call can be aborted (`NativeCompletions.abort`).
-    #[napi]
-    pub fn call(&self, op: String, args: Value, id: u32, options: Option<Value>, raw: bool, abortable: bool) {
+    /// `{ data, response }`; an `abortable` call can be aborted (`NativeCompletions.abort`); with
+    /// `trace` (`lib/tracing.js`), each attempt is its span.
+    #[napi(
+        ts_args_type = "op: string, args: any, id: number, options: any | null, raw: boolean, abortable: boolean, trace?: ((id: number, json: string) => string | undefined) | null"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    pub fn call(
+        &self,
+        op: String,
+        args: Value,
+        id: u32,
+        options: Option<Value>,
+        raw: bool,
+        abortable: bool,
+        trace: Option<Function<FnArgs<(u32, String)>, Option<String>>>,
+    ) -> napi::Result<()> {
+        let tracer = trace.map(tracing::JsTracer::new).transpose()?;
         match self.client_for(options) {
-            Ok(client) => self.completions.spawn(id, abortable, run(client, op, args, raw)),
+            Ok(client) => self.completions.spawn(id, abortable, traced(tracer, run(client, op, args, raw))),
             Err(e) => self.completions.report(id, &ops::outcome(Err(e))),
         }
+        Ok(())
     }
 
     /// The same as `call`, blocking the calling thread (and so the event loop); returns the
@@ -237,6 +254,17 @@ async fn run(client: Client, op: String, args: Value, raw: bool) -> Result<Json,
     if raw { ops::observe::call_raw(&client, &op, &args).await.map(|r| r.to_json()) } else { ops::call(&client, &op, &args).await }
 }
 
+/// `work`, each attempt of it a span of `tracer` when there is one.
+async fn traced(
+    tracer: Option<tracing::JsTracer>,
+    work: impl Future<Output = Result<Json, Error>> + Send + 'static,
+) -> Result<Json, Error> {
+    match tracer {
+        Some(tracer) => adapty_server::trace::traced(Arc::new(tracer), work).await,
+        None => work.await,
+    }
+}
+
 /// A walk over every page of a list (the core's `ops::Walk`): its cursor state and the guard
 /// against a repeated cursor live in the core.
 #[napi]
@@ -249,11 +277,14 @@ pub struct NativeWalk {
 impl NativeWalk {
     /// Fetches the next page in the background, reported as call `id`'s: `{ ok: items }` (the
     /// models' JSON), `{ ok: null }` when the walk is over, or `{ error }` (after which the walk
-    /// is over).
-    #[napi]
-    pub fn next(&self, id: u32) {
+    /// is over). With `trace`, its attempts are spans, as a call's.
+    #[napi(ts_args_type = "id: number, trace?: ((id: number, json: string) => string | undefined) | null")]
+    pub fn next(&self, id: u32, trace: Option<Function<FnArgs<(u32, String)>, Option<String>>>) -> napi::Result<()> {
+        let tracer = trace.map(tracing::JsTracer::new).transpose()?;
         let walk = self.inner.clone();
-        self.completions.spawn(id, false, async move { walk.next().await.map(|items| items.unwrap_or_else(ops::null)) });
+        let page = async move { walk.next().await.map(|items| items.unwrap_or_else(ops::null)) };
+        self.completions.spawn(id, false, traced(tracer, page));
+        Ok(())
     }
 
     /// The same as `next`, blocking the calling thread (and so the event loop); returns the

@@ -64,7 +64,7 @@ PROGRAM = textwrap.dedent(
 
 def test_each_attempt_is_a_client_span_under_the_callers_and_its_context_is_sent(em: Emulator, user: str) -> None:
     em.seed_paywalls(3)
-    em.fault({"method": "GET", "path": "/api/v2/server-side-api/profile/", "status": 503, "times": 1})
+    em.fault({"method": "GET", "path_prefix": "/api/v2/server-side-api/profile/", "status": 503, "times": 1})
     out = subprocess.run(
         [sys.executable, "-c", PROGRAM, KEY, em.base_url, user], env=os.environ, capture_output=True, text=True, timeout=60
     )

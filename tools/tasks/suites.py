@@ -165,6 +165,9 @@ def node(s: Suite) -> None:
             "typescript@5.9.3",
             "@types/node@^20",
             "express@5.3.0",
+            # OpenTelemetry's API (the package's optional peer) and SDK, to see the spans.
+            "@opentelemetry/api@1.9.0",
+            "@opentelemetry/sdk-trace-node@2.12.1",
         ],
         cwd=project,
     )
