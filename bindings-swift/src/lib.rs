@@ -11,6 +11,7 @@
 
 #[path = "generated/error_class.rs"]
 mod error_class;
+mod trace;
 
 use std::sync::{Arc, Mutex};
 
@@ -19,6 +20,7 @@ use adapty_server::{ApiErrorKind, Client, Config, Error, LogLevel, RequestOption
 pub use error_class::ErrorClass;
 use futures_util::future::{AbortHandle, abortable};
 use serde_json::Value;
+pub use trace::CallTrace;
 
 uniffi::setup_scaffolding!();
 
@@ -207,16 +209,18 @@ impl NativeClient {
 
     /// Runs the core operation `op` with JSON `args_json`; returns the result's JSON, or with
     /// `raw` `{"data": result, "response": {"status", "headers", "request_id", "retries"}}`
-    /// (`ops::observe::call_raw`). A `cancellation` cancelled meanwhile drops the request.
+    /// (`ops::observe::call_raw`). A `cancellation` cancelled meanwhile drops the request; with a
+    /// `trace`, each attempt is its span.
     pub async fn call(
         &self,
         op: String,
         args_json: String,
         raw: bool,
         cancellation: Option<Arc<Cancellation>>,
+        trace: Option<Arc<dyn CallTrace>>,
     ) -> Result<String, AdaptyError> {
         let args = parse(&args_json, "args")?;
-        let (call, abort) = abortable(run(self.inner.clone(), op, args, raw));
+        let (call, abort) = abortable(run(self.inner.clone(), op, args, raw, trace));
         if let Some(cancellation) = cancellation {
             cancellation.attach(abort);
         }
@@ -224,10 +228,16 @@ impl NativeClient {
     }
 
     /// `call`, blocking the calling thread.
-    pub fn call_blocking(&self, op: String, args_json: String, raw: bool) -> Result<String, AdaptyError> {
+    pub fn call_blocking(
+        &self,
+        op: String,
+        args_json: String,
+        raw: bool,
+        trace: Option<Arc<dyn CallTrace>>,
+    ) -> Result<String, AdaptyError> {
         let args = parse(&args_json, "args")?;
         let client = self.inner.clone();
-        adapty_server::runtime::block_on(async move { Ok(run(client, op, args, raw).await) })?
+        adapty_server::runtime::block_on(async move { Ok(run(client, op, args, raw, trace).await) })?
     }
 
     /// A client sharing this one's settings, pool and listeners, whose calls use the options
@@ -299,23 +309,26 @@ pub struct NativeWalk {
 
 #[uniffi::export]
 impl NativeWalk {
-    /// The next page's items (a JSON array of the models), or `None` when the walk is over.
-    pub async fn next(&self) -> Result<Option<String>, AdaptyError> {
-        Ok(self.inner.next().await?.map(text))
+    /// The next page's items (a JSON array of the models), or `None` when the walk is over;
+    /// with a `trace`, each attempt is its span.
+    pub async fn next(&self, trace: Option<Arc<dyn CallTrace>>) -> Result<Option<String>, AdaptyError> {
+        let walk = Arc::clone(&self.inner);
+        Ok(trace::traced(trace, Box::pin(async move { walk.next().await })).await?.map(text))
     }
 
     /// `next`, blocking the calling thread.
-    pub fn next_blocking(&self) -> Result<Option<String>, AdaptyError> {
+    pub fn next_blocking(&self, trace: Option<Arc<dyn CallTrace>>) -> Result<Option<String>, AdaptyError> {
         let walk = Arc::clone(&self.inner);
-        Ok(adapty_server::runtime::block_on(async move { walk.next().await })?.map(text))
+        Ok(adapty_server::runtime::block_on(trace::traced(trace, Box::pin(async move { walk.next().await })))?.map(text))
     }
 }
 
-/// Runs `op`: its result's JSON, or with `raw` `{ data, response }`.
-async fn run(client: Client, op: String, args: Value, raw: bool) -> Result<String, AdaptyError> {
-    let result =
-        if raw { ops::observe::call_raw(&client, &op, &args).await.map(|r| r.to_json()) } else { ops::call(&client, &op, &args).await };
-    Ok(text(result?))
+/// Runs `op`: its result's JSON, or with `raw` `{ data, response }`; traced by `trace`.
+async fn run(client: Client, op: String, args: Value, raw: bool, trace: Option<Arc<dyn CallTrace>>) -> Result<String, AdaptyError> {
+    let call: trace::Call<_> = Box::pin(async move {
+        if raw { ops::observe::call_raw(&client, &op, &args).await.map(|r| r.to_json()) } else { ops::call(&client, &op, &args).await }
+    });
+    Ok(text(trace::traced(trace, call).await?))
 }
 
 /// Cancels a call from the foreign side (Swift's task cancellation; uniffi's Swift futures

@@ -56,29 +56,38 @@ struct Args {
 final class Bridge: Sendable {
     private let native: NativeClient
     private let note: ResponseNote?
+    /// Makes the spans of each call as it begins (`AdaptyClient.withTracing`).
+    private let tracing: (@Sendable () -> CallTrace?)?
 
     init(_ options: Args) throws {
         var options = options
         options.values["language"] = ["swift", "6"]
         native = try NativeClient(optionsJson: try options.text())
         note = nil
+        tracing = nil
     }
 
-    private init(native: NativeClient, note: ResponseNote?) {
+    private init(native: NativeClient, note: ResponseNote?, tracing: (@Sendable () -> CallTrace?)?) {
         self.native = native
         self.note = note
+        self.tracing = tracing
     }
 
     var baseUrl: String { native.baseUrl() }
 
     /// A bridge whose calls use `options` (the core's JSON) over this one's.
     func withOptions(_ options: String) throws -> Bridge {
-        Bridge(native: try native.withOptions(optionsJson: options), note: note)
+        Bridge(native: try native.withOptions(optionsJson: options), note: note, tracing: tracing)
     }
 
     /// A bridge on the same native client that hands each call's response to `note`.
     func noting(_ note: ResponseNote) -> Bridge {
-        Bridge(native: native, note: note)
+        Bridge(native: native, note: note, tracing: tracing)
+    }
+
+    /// A bridge on the same native client whose calls are traced by what `tracing` makes.
+    func tracing(_ tracing: @escaping @Sendable () -> CallTrace?) -> Bridge {
+        Bridge(native: native, note: note, tracing: tracing)
     }
 
     func addListener(_ listener: EventListener) -> ListenerRegistration {
@@ -117,9 +126,10 @@ final class Bridge: Sendable {
     private func run(_ op: String, _ args: Args) async throws -> String {
         let cancellation = Cancellation()
         let text = try args.text()
+        let trace = tracing?()
         do {
             return try await withTaskCancellationHandler {
-                try await native.call(op: op, argsJson: text, raw: note != nil, cancellation: cancellation)
+                try await native.call(op: op, argsJson: text, raw: note != nil, cancellation: cancellation, trace: trace)
             } onCancel: {
                 cancellation.cancel()
             }
@@ -129,7 +139,7 @@ final class Bridge: Sendable {
     }
 
     private func runBlocking(_ op: String, _ args: Args) throws -> String {
-        try native.callBlocking(op: op, argsJson: try args.text(), raw: note != nil)
+        try native.callBlocking(op: op, argsJson: try args.text(), raw: note != nil, trace: tracing?())
     }
 
     /// The result in a call's answer; a raw answer's response is handed to the note first.
@@ -150,13 +160,13 @@ final class Bridge: Sendable {
     /// refuses a repeated one); an error making the walk surfaces at the first item.
     func walk<Item: Decodable & Sendable>(_ op: String, _ args: Args) -> AsyncThrowingStream<Item, Error> {
         let walk = nativeWalk(op, args)
-        let pages = PageWalk<Item> { try Self.items(try await walk.get().next()) }
+        let pages = PageWalk<Item> { [tracing] in try Self.items(try await walk.get().next(trace: tracing?())) }
         return AsyncThrowingStream(unfolding: { try await pages.next() })
     }
 
     func walkBlocking<Item: Decodable>(_ op: String, _ args: Args) -> BlockingPages<Item> {
         let walk = nativeWalk(op, args)
-        return BlockingPages { try Self.items(try walk.get().nextBlocking()) }
+        return BlockingPages { [tracing] in try Self.items(try walk.get().nextBlocking(trace: tracing?())) }
     }
 
     private func nativeWalk(_ op: String, _ args: Args) -> Result<NativeWalk, Error> {

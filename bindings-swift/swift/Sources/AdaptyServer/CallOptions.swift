@@ -159,6 +159,15 @@ extension AdaptyClient {
         return try note.response(with: try call(AdaptyClient(bridge: bridge.noting(note))))
     }
 
+    /// A client like this one whose every call is traced: `makeTrace` runs as each call begins,
+    /// on the caller's task (where a tracer reads its current context, e.g.
+    /// swift-distributed-tracing's `ServiceContext.current`), and returns the `CallTrace` that
+    /// starts each attempt's span (a CLIENT span in OpenTelemetry's HTTP client conventions, as
+    /// the core describes it) and gives the headers that carry it (`traceparent`), or nil.
+    public func withTracing(_ makeTrace: @escaping @Sendable () -> CallTrace?) -> AdaptyClient {
+        AdaptyClient(bridge: bridge.tracing(makeTrace))
+    }
+
     /// Calls `listener` with each request event of this client and of the clients made from it,
     /// on the thread the request runs on (keep it quick), until the registration is cancelled.
     @discardableResult

@@ -77,25 +77,26 @@ internal class Bridge private constructor(private val native: NativeClient, priv
 
     fun addListener(listener: EventListener): ListenerRegistration = native.addListener(listener)
 
-    suspend fun <T> call(op: String, args: Args, output: KSerializer<T>): T = answer(native.call(op, args.toString(), note != null, null), output)
+    suspend fun <T> call(op: String, args: Args, output: KSerializer<T>): T = answer(native.call(op, args.toString(), note != null, null, callTrace()), output)
 
-    fun <T> callBlocking(op: String, args: Args, output: KSerializer<T>): T = answer(native.callBlocking(op, args.toString(), note != null), output)
+    fun <T> callBlocking(op: String, args: Args, output: KSerializer<T>): T =
+        answer(native.callBlocking(op, args.toString(), note != null, callTrace()), output)
 
     /** An operation that returns nothing. */
     suspend fun send(op: String, args: Args) {
-        answer(native.call(op, args.toString(), note != null, null), JsonElement.serializer())
+        answer(native.call(op, args.toString(), note != null, null, callTrace()), JsonElement.serializer())
     }
 
     fun sendBlocking(op: String, args: Args) {
-        answer(native.callBlocking(op, args.toString(), note != null), JsonElement.serializer())
+        answer(native.callBlocking(op, args.toString(), note != null, callTrace()), JsonElement.serializer())
     }
 
     /** A bulk operation: one result per element of [refs] (the core's `null` or error description, made an `AdaptyException` by the native library). */
     suspend fun deleteResults(op: String, args: Args, refs: List<ProfileRef>): List<DeleteResult> =
-        results(refs, answer(native.call(op, args.toString(), note != null, null), JsonElement.serializer()))
+        results(refs, answer(native.call(op, args.toString(), note != null, null, callTrace()), JsonElement.serializer()))
 
     fun deleteResultsBlocking(op: String, args: Args, refs: List<ProfileRef>): List<DeleteResult> =
-        results(refs, answer(native.callBlocking(op, args.toString(), note != null), JsonElement.serializer()))
+        results(refs, answer(native.callBlocking(op, args.toString(), note != null, callTrace()), JsonElement.serializer()))
 
     private fun results(refs: List<ProfileRef>, errors: JsonElement) = refs.zip(resultErrors(errors.toString())) { ref, error -> DeleteResult(ref, error) }
 
@@ -108,10 +109,12 @@ internal class Bridge private constructor(private val native: NativeClient, priv
     }
 
     /** Every item of every page of [op], walked by the core (it sends each page's cursor and refuses a repeated one). */
-    fun <T> walk(op: String, args: Args, item: KSerializer<T>): Flow<T> = flow { pages(op, args, item, { it.next() }) { page -> page.forEach { emit(it) } } }
+    fun <T> walk(op: String, args: Args, item: KSerializer<T>): Flow<T> =
+        flow { pages(op, args, item, { it.next(callTrace()) }) { page -> page.forEach { emit(it) } } }
 
     /** [walk], lazily and blocking: the next page is fetched when the items before it have been iterated. */
-    fun <T> walkBlocking(op: String, args: Args, item: KSerializer<T>): Sequence<T> = sequence { pages(op, args, item, { it.nextBlocking() }) { yieldAll(it) } }
+    fun <T> walkBlocking(op: String, args: Args, item: KSerializer<T>): Sequence<T> =
+        sequence { pages(op, args, item, { it.nextBlocking(callTrace()) }) { yieldAll(it) } }
 
     /** Runs the core's walk: [next] fetches a page's items (null once the walk is over), passed decoded to [emit]. */
     private inline fun <T> pages(op: String, args: Args, item: KSerializer<T>, next: (NativeWalk) -> String?, emit: (List<T>) -> Unit) {
