@@ -40,16 +40,18 @@ def process_and_faults(
 
 @suite("rust", weight=240)
 def rust(s: Suite) -> None:
-    """The Rust tests of the workspace (core, emulator, CLI, bindings), the core's own with its `schema` feature, and the doc tests."""
+    """The Rust tests of the workspace (core, emulator, CLI, bindings), the core's own with its `schema` and `opentelemetry` features, and the doc tests."""
     toolchain.rust(s)
-    # The `schema` feature's tests hold each model's manifest name to its schema's.
-    for build_args in (["--workspace"], ["-p", "adapty-server", "--features", "schema", "--lib"]):
+    # The `schema` feature's tests hold each model's manifest name to its schema's; the
+    # `opentelemetry` feature's send an attempt's context (one build of the core for both).
+    features = ["-p", "adapty-server", "--features", "schema,opentelemetry", "--lib"]
+    for build_args in (["--workspace"], features):
         events = s.capture(["cargo", "test", *build_args, "--no-run", "--message-format=json-render-diagnostics"])
         for line in events.splitlines():
             message = json.loads(line) if line.startswith("{") else {}
             if message.get("reason") == "compiler-artifact" and message["profile"]["test"] and message.get("executable"):
                 package = message["package_id"].rsplit("#", 1)[0].rsplit("/", 1)[-1]
-                name = f"{package}.{message['target']['name']}" + (".schema" if "schema" in build_args else "")
+                name = f"{package}.{message['target']['name']}" + (".features" if build_args is features else "")
                 directory = Path(message["manifest_path"]).parent
                 # libtest's JSON is unstable: RUSTC_BOOTSTRAP lets a stable build's harness print it.
                 libtest(s, name, [message["executable"], *LIBTEST_JSON], cwd=directory, env={"RUSTC_BOOTSTRAP": "1"})

@@ -174,7 +174,9 @@ impl Transport {
                 Some(tracer) => Some(Started::start(tracer.as_ref(), &start).await),
                 None => None,
             };
-            let trace_headers = host_span.as_ref().map_or(&[][..], Started::headers);
+            // A host's span is the attempt's; else the `tracing` span, if OpenTelemetry sees it.
+            let tracing_headers = if host_span.is_none() { trace::tracing_context_headers(&span) } else { Vec::new() };
+            let trace_headers = host_span.as_ref().map_or(&tracing_headers[..], Started::headers);
             let started = Instant::now();
             let result = self.attempt(&url, req, observed, trace_headers).instrument(span.clone()).await;
             let elapsed = started.elapsed();
