@@ -45,3 +45,10 @@ test("the README's options, responses and events example runs", async () => {
   assert.ok(out.includes('AbortError'), out.join('\n'));
   assert.ok(out.includes('profiles.create 201 1') || out.includes('profiles.create 200 1'), out.join('\n'));
 });
+
+test("the README's tracing example prints the span", async () => {
+  const out = (await runReadmeExample('Tracing with OpenTelemetry')).join('\n');
+  assert.match(out, /name: 'POST'/);
+  assert.match(out, /'adapty.operation': 'profiles.create'/);
+  assert.match(out, /name: 'grant-access'/);
+});

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 from conftest import KEY, ROOT, Emulator
 
 
-def run_readme_example(section: str, em: Emulator, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Runs the one Python block of the README section `section`; returns what it printed."""
+def readme_block(section: str) -> str:
+    """The one Python block of the README section `section`."""
     readme = open(os.path.join(ROOT, "README.md")).read()
     text = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
     [code] = re.findall(r"```python\n(.*?)```", text, re.S)
+    return code
+
+
+def run_readme_example(section: str, em: Emulator, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Runs the one Python block of the README section `section`; returns what it printed."""
+    code = readme_block(section)
     monkeypatch.setenv("ADAPTY_API_KEY", KEY)
     monkeypatch.setenv("ADAPTY_BASE_URL", em.base_url)
     out = io.StringIO()
@@ -45,3 +54,17 @@ def test_readme_options_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPat
     assert lines[0] == "200 0 user-7"
     assert lines[1].startswith("[('request', 'profiles.create', None), ('response', 'profiles.create', 20")
     assert lines[2] == "extra_body.first_name"
+
+
+def test_readme_tracing_example_prints_the_span(em: Emulator) -> None:
+    """In a process of its own: it sets the process's tracer provider."""
+    env = {**os.environ, "ADAPTY_API_KEY": KEY, "ADAPTY_BASE_URL": em.base_url}
+    out = subprocess.run([sys.executable, "-c", readme_block("Tracing with OpenTelemetry")], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    spans = [json.loads(span) for span in re.findall(r"^\{.*?^\}", out.stdout, re.M | re.S)]
+    ours, handler = spans[0], spans[1]
+    assert (ours["name"], ours["kind"], handler["name"]) == ("POST", "SpanKind.CLIENT", "grant-access")
+    assert ours["attributes"]["adapty.operation"] == "profiles.create"
+    assert ours["parent_id"] == handler["context"]["span_id"]
+    (created,) = em.journal()
+    assert ours["context"]["span_id"][2:] in created["headers"]["traceparent"]

@@ -37,8 +37,10 @@ from .registry import task
 
 KEY = "secret_bench_key_0000"
 USER = "bench-user"
-PYTHON_PEERS = {"urllib3": "2.8.0", "aiohttp": "3.14.5", "httpx": "0.28.1"}
-NODE_PEERS = {"undici": "7.30.2"}
+PYTHON_PEERS = {"urllib3": "2.8.0", "aiohttp": "3.14.5", "httpx": "0.28.1", "opentelemetry-api": "1.45.2"}
+NODE_PEERS = {"undici": "7.30.2", "@opentelemetry/api": "1.9.0"}
+"""OpenTelemetry's API is installed beside the SDK, with no SDK configured: every call looks for
+one, as in a service whose libraries pull the API in (`say_overheads` times the look)."""
 NODE_DIR = TARGET / "node-bench"
 
 
@@ -254,7 +256,7 @@ def breakdown(ctx: Context, commands: dict[str, list[str]], env: dict[str, str])
         f"Rust core: the profile's response ({codec['bytes']} bytes) read into the model {codec['decode_us']:.2f} µs, "
         f"the model to the JSON text the bindings get {codec['encode_us']:.2f} µs\n"
     )
-    say_hook_cost(ctx, commands)
+    say_overheads(ctx, commands)
     ctx.run([commands["python"][0], ROOT / "bindings-python" / "bench" / "breakdown.py"], env=env)
     ctx.say("")
     ctx.run(["node", NODE_DIR / "breakdown.mjs"], env=env, cwd=NODE_DIR)
@@ -285,16 +287,49 @@ def bench(ctx: Context, args: list[str]) -> int:
                 f.seconds.append(result["seconds"])
             ctx.say(f"bench: round {r + 1} of {opts.rounds} done")
     print_table(ctx.say, figures, clients, opts.rounds)
-    if "rust" in commands:
-        say_hook_cost(ctx, commands)
+    say_overheads(ctx, commands)
     return 0
 
 
-def say_hook_cost(ctx: Context, commands: dict[str, list[str]]) -> None:
-    """What a registered request listener adds to each attempt (core/benches/throughput.rs `hooks`)."""
-    hook_ns = json.loads(ctx.capture([*commands["rust"], "hooks", "listener"]))["hook_us"] * 1000
-    verdict = "meets" if hook_ns < 1000 else "ABOVE"
-    ctx.say(f"A registered request listener per attempt: {hook_ns:.0f} ns   ({verdict} goal < 1 µs)")
+UNCONFIGURED_OTEL = {
+    "python": """
+import json, time
+import opentelemetry.trace  # the API imported, no SDK configured
+from adapty_server._tracing import call_tracer
+n = 1_000_000
+started = time.perf_counter()
+for _ in range(n):
+    call_tracer()
+print(json.dumps({"ns": (time.perf_counter() - started) / n * 1e9}))
+""",
+    "node": """
+const { callTracer } = require(require('node:path').resolve('node_modules/adapty-server/lib/tracing.js'));
+callTracer(); // the API resolved once, no SDK registered
+const n = 1e6;
+const started = process.hrtime.bigint();
+for (let i = 0; i < n; i++) callTracer();
+console.log(JSON.stringify({ ns: Number(process.hrtime.bigint() - started) / n }));
+""",
+}
+"""Per call: what the SDK does to find that no OpenTelemetry SDK records spans."""
+
+
+def say_overheads(ctx: Context, commands: dict[str, list[str]]) -> None:
+    """What a registered request listener adds to each attempt (core/benches/throughput.rs
+    `hooks`), and what an unconfigured OpenTelemetry API adds to each call."""
+
+    def verdict(ns: float) -> str:
+        return f"{ns:.0f} ns   ({'meets' if ns < 1000 else 'ABOVE'} goal < 1 µs)"
+
+    if "rust" in commands:
+        hook_ns = json.loads(ctx.capture([*commands["rust"], "hooks", "listener"]))["hook_us"] * 1000
+        ctx.say(f"A registered request listener per attempt: {verdict(hook_ns)}")
+    if "python" in commands:
+        ns = json.loads(ctx.capture([commands["python"][0], "-c", UNCONFIGURED_OTEL["python"]]))["ns"]
+        ctx.say(f"Python, an unconfigured OpenTelemetry API per call: {verdict(ns)}")
+    if "node" in commands:
+        ns = json.loads(ctx.capture(["node", "-e", UNCONFIGURED_OTEL["node"]], cwd=NODE_DIR))["ns"]
+        ctx.say(f"Node, an unconfigured OpenTelemetry API per call: {verdict(ns)}")
 
 
 @task("bench-breakdown")
