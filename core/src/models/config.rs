@@ -11,6 +11,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 use crate::models::error::{Rule, ValidationError};
+use crate::models::options::{positive, retries, seconds};
 
 /// Default API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.adapty.io";
@@ -405,16 +406,11 @@ impl ConfigBuilder {
         };
         // `timeout` in seconds, or `timeout_ms` in milliseconds, whichever the language prefers.
         let duration = |key: &'static str, ms_key: &'static str| -> Result<Option<Duration>, ValidationError> {
-            let (name, value, per_second, unit) = match (get(key), get(ms_key)) {
-                (Some(v), _) => (key, v, 1.0, "seconds"),
-                (None, Some(v)) => (ms_key, v, 1000.0, "milliseconds"),
-                (None, None) => return Ok(None),
-            };
-            let n =
-                value.as_f64().ok_or_else(|| ValidationError::new(name, Rule::Type, format!("must be a number of {unit}, got {value}")))?;
-            Duration::try_from_secs_f64(n / per_second)
-                .map(Some)
-                .map_err(|_| ValidationError::new(name, Rule::Range, format!("must be a positive number of {unit}, got {value}")))
+            match (get(key), get(ms_key)) {
+                (Some(v), _) => seconds(key, v, 1.0, "seconds").map(Some),
+                (None, Some(v)) => seconds(ms_key, v, 1000.0, "milliseconds").map(Some),
+                (None, None) => Ok(None),
+            }
         };
         if let Some(k) = text("api_key")? {
             self = self.api_key(k);
@@ -432,10 +428,7 @@ impl ConfigBuilder {
             self = self.connect_timeout(t);
         }
         if let Some(v) = get("max_retries") {
-            let n = v.as_u64().and_then(|n| u32::try_from(n).ok());
-            self = self.max_retries(
-                n.ok_or_else(|| ValidationError::new("max_retries", Rule::Range, format!("must be a whole number >= 0, got {v}")))?,
-            );
+            self = self.max_retries(retries("max_retries", v)?);
         }
         if let Some(p) = text("proxy")? {
             self = self.proxy(p);
@@ -492,12 +485,6 @@ impl ConfigBuilder {
     }
 }
 
-fn positive(field: &'static str, d: Duration) -> Result<Duration, ValidationError> {
-    if d.is_zero() {
-        return Err(ValidationError::new(field, Rule::Range, "must be greater than zero"));
-    }
-    Ok(d)
-}
 
 fn parse_proxy(raw: &str) -> Result<ProxyUrl, ValidationError> {
     let url = Url::parse(raw.trim()).map_err(|e| ValidationError::new("proxy", Rule::Format, format!("not a valid URL: {e}")))?;

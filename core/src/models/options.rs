@@ -91,11 +91,7 @@ impl RequestOptions {
             match key.as_str() {
                 "timeout" => out.timeout = Some(seconds(key, value, 1.0, "seconds")?),
                 "timeout_ms" => out.timeout = Some(seconds(key, value, 1000.0, "milliseconds")?),
-                "max_retries" => {
-                    let n = value.as_u64().and_then(|n| u32::try_from(n).ok());
-                    out.max_retries =
-                        Some(n.ok_or_else(|| ValidationError::new(key, Rule::Range, format!("must be a whole number >= 0, got {value}")))?);
-                }
+                "max_retries" => out.max_retries = Some(retries(key, value)?),
                 "headers" => out.headers = pairs(key, value)?,
                 "extra_query" => out.extra_query = pairs(key, value)?,
                 "extra_body" => {
@@ -109,11 +105,28 @@ impl RequestOptions {
     }
 }
 
-/// A number of `unit`s (`per_second` of them in a second) as a positive duration.
-fn seconds(key: &str, value: &Value, per_second: f64, unit: &str) -> Result<Duration, ValidationError> {
-    let wrong = || ValidationError::new(key, Rule::Range, format!("must be a positive number of {unit}, got {value}"));
-    let n = value.as_f64().ok_or_else(wrong)?;
-    Duration::try_from_secs_f64(n / per_second).ok().filter(|d| !d.is_zero()).ok_or_else(wrong)
+/// A number of `unit`s (`per_second` of them in a second) as a positive duration, read from the
+/// JSON option `key` (a client's or a call's): not a number is a type error, zero, negative or
+/// too large a range error.
+pub(crate) fn seconds(key: &str, value: &Value, per_second: f64, unit: &str) -> Result<Duration, ValidationError> {
+    let n = value.as_f64().ok_or_else(|| ValidationError::new(key, Rule::Type, format!("must be a number of {unit}, got {value}")))?;
+    let duration = Duration::try_from_secs_f64(n / per_second)
+        .map_err(|_| ValidationError::new(key, Rule::Range, format!("must be a positive number of {unit}, got {value}")))?;
+    positive(key, duration)
+}
+
+/// A duration given in code, refused when zero (no request could be sent in it).
+pub(crate) fn positive(key: &str, duration: Duration) -> Result<Duration, ValidationError> {
+    if duration.is_zero() {
+        return Err(ValidationError::new(key, Rule::Range, "must be greater than zero"));
+    }
+    Ok(duration)
+}
+
+/// The JSON option `key`, a count of retries: a whole number >= 0.
+pub(crate) fn retries(key: &str, value: &Value) -> Result<u32, ValidationError> {
+    let n = value.as_u64().and_then(|n| u32::try_from(n).ok());
+    n.ok_or_else(|| ValidationError::new(key, Rule::Range, format!("must be a whole number >= 0, got {value}")))
 }
 
 /// An object of scalars as (name, text) pairs.
@@ -146,8 +159,8 @@ impl CallOptions {
     /// `options` laid over these: set values replace, headers and body fields replace by name,
     /// query parameters add. Checked first; nothing is changed on an error.
     pub fn over(&self, options: &RequestOptions) -> Result<CallOptions, ValidationError> {
-        if options.timeout.is_some_and(|t| t.is_zero()) {
-            return Err(ValidationError::new("timeout", Rule::Range, "must be greater than zero"));
+        if let Some(timeout) = options.timeout {
+            positive("timeout", timeout)?;
         }
         let mut out = self.clone();
         out.timeout = options.timeout.or(self.timeout);
