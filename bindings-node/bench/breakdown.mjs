@@ -66,9 +66,9 @@ async function alternating(steps) {
 
 const client = new Adapty({ apiKey: KEY, baseUrl: BASE });
 const native = nativeClient({ api_key: KEY, base_url: BASE, language: ['node', 'bench'] });
-const nativeCall = (args) => background((id) => native.call('profiles.get', args, id));
+const nativeCall = (args) => background((id) => native.call('profiles.get', args, id, null, false, false));
 const args = { profile_id: null, customer_user_id: USER };
-const text = native.callSync('profiles.get', args);
+const text = native.callSync('profiles.get', args, null, false);
 const data = JSON.parse(text).ok;
 
 const steps = await alternating([

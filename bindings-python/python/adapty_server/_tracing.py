@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,9 @@ from ._native import CORE_VERSION
 _SCOPE = "adapty_server"
 """The instrumentation scope the spans are recorded under."""
 
+_NO_PROVIDER_IN_ENVIRONMENT = "OTEL_PYTHON_TRACER_PROVIDER" not in os.environ
+"""Whether OpenTelemetry may load a provider named in the environment (read once, at import)."""
+
 _tracers: dict[int, tuple[Any, Any]] = {}
 """The scope's tracer of each provider (by id, with the provider, which keeps the id valid)."""
 
@@ -28,7 +32,9 @@ def call_tracer() -> CallTracer | None:
     """A tracer for the call about to begin, under the current context; None when there is no
     OpenTelemetry SDK to record spans (nothing is done then)."""
     trace = sys.modules.get("opentelemetry.trace")
-    if trace is None:
+    # `get_tracer_provider()` reads the environment each time (most of a microsecond): while its
+    # global is unset and no provider is named in the environment, no provider can be returned.
+    if trace is None or (getattr(trace, "_TRACER_PROVIDER", ...) is None and _NO_PROVIDER_IN_ENVIRONMENT):
         return None
     provider = trace.get_tracer_provider()
     if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):

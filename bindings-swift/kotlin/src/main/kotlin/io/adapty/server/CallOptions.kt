@@ -96,34 +96,12 @@ internal class ResponseNote {
     }
 }
 
-/**
- * A client sharing this one's settings, connections and listeners, whose calls use [options] over its own.
- *
- * @throws AdaptyException.Validation A refused option (a header the SDK sets, e.g. `headers.Authorization`).
- */
-fun AdaptyClient.withOptions(options: RequestOptions): AdaptyClient = AdaptyClient(bridge.withOptions(options.json()))
-
-/**
- * Runs [call] on a client like this one and returns its result with its response (the last one, for a call of several
- * requests): `client.withRawResponse { profiles.get(ref) }`.
- */
-suspend fun <T> AdaptyClient.withRawResponse(call: suspend AdaptyClient.() -> T): RawResponse<T> {
-    val note = ResponseNote()
-    return note.response(AdaptyClient(bridge.noting(note)).call())
+/** Sees each request event (`AdaptyClient.addListener`): a Kotlin or a Java lambda. */
+fun interface RequestListener {
+    fun onEvent(event: RequestEvent)
 }
 
-/** The blocking twin of [withRawResponse]. */
-fun <T> AdaptyClient.withRawResponseBlocking(call: AdaptyClient.() -> T): RawResponse<T> {
-    val note = ResponseNote()
-    return note.response(AdaptyClient(bridge.noting(note)).call())
+/** The native library's listener, handing each event's JSON decoded to this one. */
+internal fun RequestListener.asEventListener() = object : EventListener {
+    override fun onEvent(eventJson: String) = this@asEventListener.onEvent(json.decodeFromString(RequestEvent.serializer(), eventJson))
 }
-
-/**
- * Calls [listener] with each request event of this client and of the clients made from it, on the thread the request runs on
- * (keep it quick), until the returned registration is cancelled.
- */
-fun AdaptyClient.addListener(listener: (RequestEvent) -> Unit): ListenerRegistration = bridge.addListener(
-    object : EventListener {
-        override fun onEvent(eventJson: String) = listener(json.decodeFromString(RequestEvent.serializer(), eventJson))
-    },
-)

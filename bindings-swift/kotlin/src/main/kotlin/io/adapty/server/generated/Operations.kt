@@ -122,6 +122,34 @@ class AdaptyClient internal constructor(
     /** Frees the native client; a call made after fails with [AdaptyException.Usage]. */
     override fun close() = bridge.close()
 
+    /**
+     * A client sharing this one's settings, connections and listeners, whose calls use [options] over its own.
+     *
+     * @throws AdaptyException.Validation A refused option (a header the SDK sets, e.g. `headers.Authorization`).
+     */
+    fun withOptions(options: RequestOptions): AdaptyClient = AdaptyClient(bridge.withOptions(options.json()))
+
+    /**
+     * Runs [call] on a client like this one and returns its result with its response (the last one, for a call of
+     * several requests): `client.withRawResponse { profiles.get(ref) }`.
+     */
+    suspend fun <T> withRawResponse(call: suspend AdaptyClient.() -> T): RawResponse<T> {
+        val note = ResponseNote()
+        return note.response(AdaptyClient(bridge.noting(note)).call())
+    }
+
+    /** The blocking twin of [withRawResponse]; from Java, `client.withRawResponseBlocking(c -> c.getProfiles().getBlocking(ref))`. */
+    fun <T> withRawResponseBlocking(call: AdaptyClient.() -> T): RawResponse<T> {
+        val note = ResponseNote()
+        return note.response(AdaptyClient(bridge.noting(note)).call())
+    }
+
+    /**
+     * Calls [listener] with each request event of this client and of the clients made from it, on the thread the request
+     * runs on (keep it quick), until the returned registration is cancelled.
+     */
+    fun addListener(listener: RequestListener): ListenerRegistration = bridge.addListener(listener.asEventListener())
+
     /** The Profile API. Address a profile by Adapty's `profileId` or your `customerUserId`. */
     class Profiles internal constructor(private val bridge: Bridge) {
         /**
