@@ -22,7 +22,7 @@ use adapty_server::events::Event;
 use adapty_server::ops::{self, Json};
 use adapty_server::{Client, Config, Error, LogLevel, RequestOptions};
 use futures_util::FutureExt;
-use napi::bindgen_prelude::{Buffer, Either, FnArgs, Function};
+use napi::bindgen_prelude::{Buffer, Either, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::Value;
@@ -172,7 +172,7 @@ impl NativeClient {
         options: Option<Value>,
         raw: bool,
         abortable: bool,
-        trace: Option<Function<FnArgs<(u32, String)>, Option<String>>>,
+        trace: Option<tracing::TraceFn<'_>>,
     ) -> napi::Result<()> {
         let tracer = trace.map(tracing::JsTracer::new).transpose()?;
         match self.client_for(options) {
@@ -279,7 +279,7 @@ impl NativeWalk {
     /// models' JSON), `{ ok: null }` when the walk is over, or `{ error }` (after which the walk
     /// is over). With `trace`, its attempts are spans, as a call's.
     #[napi(ts_args_type = "id: number, trace?: ((id: number, json: string) => string | undefined) | null")]
-    pub fn next(&self, id: u32, trace: Option<Function<FnArgs<(u32, String)>, Option<String>>>) -> napi::Result<()> {
+    pub fn next(&self, id: u32, trace: Option<tracing::TraceFn<'_>>) -> napi::Result<()> {
         let tracer = trace.map(tracing::JsTracer::new).transpose()?;
         let walk = self.inner.clone();
         let page = async move { walk.next().await.map(|items| items.unwrap_or_else(ops::null)) };

@@ -13,6 +13,9 @@ use adapty_server::trace::{AttemptSpan, CallTracer, SpanEnd, SpanStart};
 use napi::bindgen_prelude::{FnArgs, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 
+/// The function `lib/tracing.js` makes for a call.
+pub type TraceFn<'scope> = Function<'scope, FnArgs<(u32, String)>, Option<String>>;
+
 type Tell = ThreadsafeFunction<FnArgs<(u32, String)>, Option<String>, FnArgs<(u32, String)>, napi::Status, false, true>;
 
 pub struct JsTracer {
@@ -22,7 +25,7 @@ pub struct JsTracer {
 
 impl JsTracer {
     /// Weak: a span never keeps the event loop alive (the call's Promise does).
-    pub fn new(trace: Function<FnArgs<(u32, String)>, Option<String>>) -> napi::Result<Self> {
+    pub fn new(trace: TraceFn<'_>) -> napi::Result<Self> {
         let tell = trace.build_threadsafe_function::<FnArgs<(u32, String)>>().weak::<true>().build()?;
         Ok(Self { tell: Arc::new(tell), next: AtomicU32::new(0) })
     }

@@ -59,7 +59,9 @@ def test_readme_options_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPat
 def test_readme_tracing_example_prints_the_span(em: Emulator) -> None:
     """In a process of its own: it sets the process's tracer provider."""
     env = {**os.environ, "ADAPTY_API_KEY": KEY, "ADAPTY_BASE_URL": em.base_url}
-    out = subprocess.run([sys.executable, "-c", readme_block("Tracing with OpenTelemetry")], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", readme_block("Tracing with OpenTelemetry")], env=env, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     spans = [json.loads(span) for span in re.findall(r"^\{.*?^\}", out.stdout, re.M | re.S)]
     ours, handler = spans[0], spans[1]

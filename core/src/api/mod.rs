@@ -12,6 +12,8 @@ pub(crate) mod args;
 pub(crate) mod client;
 pub(crate) mod declare;
 pub mod manifest;
+#[cfg(all(test, feature = "opentelemetry"))]
+mod opentelemetry_tests;
 pub(crate) mod operations;
 pub(crate) mod paywalls;
 pub(crate) mod profiles;

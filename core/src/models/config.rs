@@ -485,7 +485,6 @@ impl ConfigBuilder {
     }
 }
 
-
 fn parse_proxy(raw: &str) -> Result<ProxyUrl, ValidationError> {
     let url = Url::parse(raw.trim()).map_err(|e| ValidationError::new("proxy", Rule::Format, format!("not a valid URL: {e}")))?;
     match url.scheme() {

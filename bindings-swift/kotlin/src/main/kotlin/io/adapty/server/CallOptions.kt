@@ -10,7 +10,6 @@ import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import uniffi.adapty_server_ffi.AdaptyException
 import uniffi.adapty_server_ffi.EventListener
-import uniffi.adapty_server_ffi.ListenerRegistration
 
 /**
  * Options of calls, over a client's: `client.withOptions(RequestOptions(timeout = 5.0))` for every call of the new client, or for

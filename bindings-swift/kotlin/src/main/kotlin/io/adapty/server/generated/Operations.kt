@@ -5,6 +5,7 @@ package io.adapty.server
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.future.future
 import uniffi.adapty_server_ffi.AdaptyException
+import uniffi.adapty_server_ffi.ListenerRegistration
 import java.util.concurrent.CompletableFuture
 import java.util.stream.Stream
 import kotlin.streams.asStream
