@@ -9,8 +9,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use adapty_server::ProfileRef;
 use adapty_server::trace::{self, AttemptSpan, CallTracer, SpanEnd, SpanStart};
+use adapty_server::{ProfileRef, RequestOptions};
 use common::{Env, KEY};
 use serde_json::{Value, json};
 
@@ -115,7 +115,8 @@ async fn a_host_tracer_spans_each_attempt_and_its_context_is_sent() {
     env.control.seed_user("host-traced").await;
     env.control.fault(json!({ "method": "GET", "status": 503, "times": 1 })).await;
     env.control.clear_journal().await;
-    let client = env.client();
+    // A context given in the options gives way to the attempt's span.
+    let client = env.client().with_options(&RequestOptions::new().header("traceparent", "00-given-by-the-caller-01")).unwrap();
     let recorder = Recorder::default();
     let spans = recorder.spans.clone();
     let user = ProfileRef::customer_user_id("host-traced").unwrap();

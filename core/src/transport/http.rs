@@ -265,7 +265,10 @@ impl Transport {
         for (name, value) in &self.shared.base_headers {
             builder = builder.header(name, value.clone());
         }
-        for (name, value) in &self.options.headers {
+        // A span's own context replaces one given in the options.
+        for (name, value) in
+            self.options.headers.iter().filter(|(n, _)| !trace_headers.iter().any(|(t, _)| n.as_str().eq_ignore_ascii_case(t)))
+        {
             builder = builder.header(name, value.clone());
         }
         for (name, value) in &req.headers {

@@ -1,6 +1,7 @@
 //! The layer in front of the API: it keeps the journal, injects the planned faults (or the ones
 //! chaos draws) and adds a `Request-Id` to every answer.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -41,14 +42,12 @@ pub async fn intercept(App(app): App, req: Request, next: Next) -> Response {
         method,
         path,
         query: parts.uri.query().map(str::to_owned),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let value = if k == "authorization" { "<redacted>".to_owned() } else { String::from_utf8_lossy(v.as_bytes()).into_owned() };
-                (k.as_str().to_owned(), value)
-            })
-            .collect(),
+        // A header sent more than once shows every value, joined as HTTP joins a list.
+        headers: parts.headers.iter().fold(BTreeMap::new(), |mut headers, (k, v)| {
+            let value = if k == "authorization" { "<redacted>".to_owned() } else { String::from_utf8_lossy(v.as_bytes()).into_owned() };
+            headers.entry(k.as_str().to_owned()).and_modify(|seen: &mut String| *seen = format!("{seen}, {value}")).or_insert(value);
+            headers
+        }),
         body: String::from_utf8_lossy(&body).into_owned(),
         status: 0,
         fault: planned.is_some(),
