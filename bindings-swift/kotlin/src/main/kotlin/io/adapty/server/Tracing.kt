@@ -28,9 +28,12 @@ private val hasOpenTelemetry: Boolean by lazy { runCatching { Class.forName("io.
 /** The spans of the call about to begin, under the current context; null when there is no OpenTelemetry to record them. */
 internal fun callTrace(): CallTrace? = if (hasOpenTelemetry) OpenTelemetryTraces.forCall() else null
 
-/** Touched only when OpenTelemetry's API is present. */
+/** Touched only when OpenTelemetry's API is present: this file's top level must name none of its classes (it is loaded
+ * without them). */
 private object OpenTelemetryTraces {
     private const val SCOPE = "adapty-server"
+
+    val headerSetter = TextMapSetter<MutableMap<String, String>> { carrier, key, value -> carrier?.put(key, value) }
 
     fun forCall(): CallTrace? {
         // `get()` before the application sets it would fix the global to a no-op for good.
@@ -39,8 +42,6 @@ private object OpenTelemetryTraces {
         return OpenTelemetryCallTrace(openTelemetry.getTracer(SCOPE), openTelemetry.propagators.textMapPropagator, Context.current())
     }
 }
-
-private val headerSetter = TextMapSetter<MutableMap<String, String>> { carrier, key, value -> carrier?.put(key, value) }
 
 /** One call's spans, by the core's attempt id; called on the thread the request runs on, so it never throws. */
 private class OpenTelemetryCallTrace(private val tracer: Tracer, private val propagator: TextMapPropagator, private val parent: Context) : CallTrace {
@@ -52,7 +53,7 @@ private class OpenTelemetryCallTrace(private val tracer: Tracer, private val pro
         attributes(description).forEach { (key, value) -> builder.attribute(key, value) }
         val span = builder.startSpan()
         spans[id] = span
-        HashMap<String, String>().also { propagator.inject(parent.with(span), it, headerSetter) }
+        HashMap<String, String>().also { propagator.inject(parent.with(span), it, OpenTelemetryTraces.headerSetter) }
     }.getOrDefault(emptyMap())
 
     override fun end(id: ULong, endJson: String) {
