@@ -5,6 +5,8 @@
 //! its `drain` settles the awaited futures. A runtime thread that finishes a call only pushes the
 //! outcome (plain Rust data) onto the queue and, if the queue was empty, writes one byte to the
 //! pipe: one wake-up of the loop, and one `drain`, for however many outcomes arrived meanwhile.
+//! A loop without `add_reader` (Windows' default, the proactor) is woken instead by one
+//! `call_soon_threadsafe` per batch, which takes the GIL on the runtime thread.
 //! Before this, each outcome took the GIL on a runtime thread (waiting for the loop's thread to
 //! let go of it, up to its switch interval, with the runtime thread stalled meanwhile) and a
 //! `call_soon_threadsafe` (a lock, a handle and a pipe write per outcome). The outcomes are
@@ -20,7 +22,7 @@ use adapty_server::ops::Json;
 use pyo3::prelude::*;
 use pyo3::{PyTraverseError, PyVisit, intern};
 
-use crate::{json_to_py, to_py_err};
+use crate::{json_to_py, shutdown, to_py_err};
 
 type Outcome = Result<Json, Error>;
 
@@ -28,13 +30,75 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// The outcomes waiting for the loop, and the pipe that wakes it. Runtime threads hold it until
-/// they have reported, so the pipe is closed only once nothing can write to it any more.
+/// The outcomes waiting for the loop, the futures they settle, and what wakes the loop. Runtime
+/// threads hold it until they have reported, so the pipe is closed only once nothing can write to
+/// it any more.
 struct Queue {
     outcomes: Mutex<Vec<(u64, Outcome)>>,
-    wake: PipeWriter,
-    /// Non-blocking: `drain` empties it without waiting.
-    woken: PipeReader,
+    /// By token. Touched only on the loop's thread (with the GIL); a lock only because the queue
+    /// is shared.
+    futures: Mutex<HashMap<u64, Py<PyAny>>>,
+    wake: Wake,
+}
+
+/// How the first outcome of a batch wakes the loop.
+enum Wake {
+    /// A byte down a pipe whose reading end the loop watches (`add_reader`).
+    Pipe {
+        wake: PipeWriter,
+        /// Non-blocking: `drain` empties it without waiting.
+        woken: PipeReader,
+    },
+    /// The loop's `call_soon_threadsafe`, called with a [`Drain`].
+    Call(Py<PyAny>),
+}
+
+impl Queue {
+    fn wake(self: &Arc<Self>) {
+        match &self.wake {
+            // The pipe holds at most a byte or two (one per wake-up `drain` has not read yet), so
+            // this never blocks; a failed write can only mean the process is going down.
+            Wake::Pipe { wake, .. } => {
+                let _ = (&*wake).write(&[1]);
+            }
+            // A closed loop refuses: nobody awaits its futures any more.
+            Wake::Call(call_soon_threadsafe) => {
+                shutdown::attach(|py| {
+                    let drain = Drain { queue: self.clone() };
+                    let _ = Py::new(py, drain).and_then(|drain| call_soon_threadsafe.call1(py, (drain,)));
+                });
+            }
+        }
+    }
+
+    /// Settles the futures whose outcomes have arrived.
+    fn drain(&self, py: Python<'_>) {
+        if let Wake::Pipe { woken, .. } = &self.wake {
+            let mut buf = [0u8; 64];
+            while matches!((&*woken).read(&mut buf), Ok(n) if n == buf.len()) {}
+        }
+        // Taken after the pipe is emptied: an outcome pushed from here on wakes the loop again.
+        let outcomes = std::mem::take(&mut *lock(&self.outcomes));
+        for (token, outcome) in outcomes {
+            let future = lock(&self.futures).remove(&token);
+            if let Some(future) = future {
+                settle(future.bind(py), outcome);
+            }
+        }
+    }
+}
+
+/// What `call_soon_threadsafe` runs on the loop's thread: the queue's `drain`.
+#[pyclass(frozen, module = "adapty_server._native")]
+pub struct Drain {
+    queue: Arc<Queue>,
+}
+
+#[pymethods]
+impl Drain {
+    fn __call__(&self, py: Python<'_>) {
+        self.queue.drain(py);
+    }
 }
 
 /// Where one call reports its outcome: moved into the task on the runtime. Dropped without
@@ -63,9 +127,7 @@ impl Reporter {
             outcomes.len() == 1
         };
         if was_empty {
-            // The pipe holds at most a byte or two (one per wake-up `drain` has not read yet), so
-            // this never blocks; a failed write can only mean the process is going down.
-            let _ = (&self.queue.wake).write(&[1]);
+            self.queue.wake();
         }
     }
 }
@@ -78,57 +140,62 @@ impl Drop for Reporter {
     }
 }
 
-/// One event loop's completions: the futures its awaits wait on, by token, and the queue.
+/// One event loop's completions: the queue its awaits' outcomes come through.
 #[pyclass(frozen, module = "adapty_server._native")]
 pub struct Completions {
     queue: Arc<Queue>,
-    /// Touched only on the loop's thread (with the GIL); a lock only because the class is shared.
-    futures: Mutex<HashMap<u64, Py<PyAny>>>,
     next_token: AtomicU64,
 }
 
 #[pymethods]
 impl Completions {
+    /// Woken through a pipe (`fileno()`, for `add_reader`), or, given the loop's
+    /// `call_soon_threadsafe`, through that.
     #[new]
-    fn new() -> PyResult<Self> {
-        let (woken, wake) = std::io::pipe()?;
-        set_nonblocking(&woken)?;
-        let queue = Arc::new(Queue { outcomes: Mutex::new(Vec::new()), wake, woken });
-        Ok(Self { queue, futures: Mutex::new(HashMap::new()), next_token: AtomicU64::new(0) })
+    #[pyo3(signature = (call_soon_threadsafe=None))]
+    fn new(call_soon_threadsafe: Option<Py<PyAny>>) -> PyResult<Self> {
+        let wake = match call_soon_threadsafe {
+            Some(call) => Wake::Call(call),
+            None => {
+                let (woken, wake) = std::io::pipe()?;
+                set_nonblocking(&woken)?;
+                Wake::Pipe { wake, woken }
+            }
+        };
+        let queue = Arc::new(Queue { outcomes: Mutex::new(Vec::new()), futures: Mutex::new(HashMap::new()), wake });
+        Ok(Self { queue, next_token: AtomicU64::new(0) })
     }
 
-    /// The file descriptor that becomes readable when outcomes are waiting (for `add_reader`).
+    /// The file descriptor that becomes readable when outcomes are waiting (for `add_reader`);
+    /// -1 for completions woken through `call_soon_threadsafe`.
     fn fileno(&self) -> i32 {
-        raw_fd(&self.queue.woken)
+        match &self.queue.wake {
+            Wake::Pipe { woken, .. } => raw_fd(woken),
+            Wake::Call(_) => -1,
+        }
     }
 
     /// Settles the futures whose outcomes have arrived: the loop's reader callback.
     fn drain(&self, py: Python<'_>) {
-        let mut buf = [0u8; 64];
-        while matches!((&self.queue.woken).read(&mut buf), Ok(n) if n == buf.len()) {}
-        // Taken after the pipe is emptied: an outcome pushed from here on writes a new byte.
-        let outcomes = std::mem::take(&mut *lock(&self.queue.outcomes));
-        for (token, outcome) in outcomes {
-            let future = lock(&self.futures).remove(&token);
-            if let Some(future) = future {
-                settle(future.bind(py), outcome);
-            }
-        }
+        self.queue.drain(py);
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         // A pending future refers to its loop, and the loop to this object (its reader): the
         // collector must see the cycle to free a loop that was dropped with awaits pending.
-        if let Ok(futures) = self.futures.try_lock() {
+        if let Ok(futures) = self.queue.futures.try_lock() {
             for future in futures.values() {
                 visit.call(future)?;
             }
+        }
+        if let Wake::Call(call) = &self.queue.wake {
+            visit.call(call)?;
         }
         Ok(())
     }
 
     fn __clear__(&self) {
-        lock(&self.futures).clear();
+        lock(&self.queue.futures).clear();
     }
 }
 
@@ -136,13 +203,13 @@ impl Completions {
     /// Registers `future`, to be settled with the outcome the returned reporter sends.
     pub fn expect(&self, future: Py<PyAny>) -> Reporter {
         let token = self.next_token.fetch_add(1, Ordering::Relaxed);
-        lock(&self.futures).insert(token, future);
+        lock(&self.queue.futures).insert(token, future);
         Reporter { queue: self.queue.clone(), token, sent: false }
     }
 
     /// Forgets the future of the call `token`, whose outcome will not come (it was aborted).
     pub fn forget(&self, token: u64) {
-        lock(&self.futures).remove(&token);
+        lock(&self.queue.futures).remove(&token);
     }
 }
 

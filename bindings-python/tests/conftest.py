@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import inspect
 import json
@@ -17,6 +18,41 @@ from adapty_server.testing import Emulator, EmulatorProcess
 KEY = "secret_python_tests_7Hq2"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR = os.environ.get("ADAPTY_EMULATOR_BIN", os.path.join(ROOT, "target", "debug", "adapty-emulator"))
+
+
+class _ReaderlessLoop(asyncio.SelectorEventLoop):
+    """A loop that watches no file descriptors, as Windows' default loop (the proactor) does."""
+
+    def add_reader(self, *args: Any) -> None:
+        raise NotImplementedError
+
+
+READERLESS = os.environ.get("ADAPTY_TEST_LOOP") == "readerless"
+"""ADAPTY_TEST_LOOP=readerless: the tests that await the SDK, on loops without `add_reader`, as on
+Windows (the suite runs once each way)."""
+
+
+if READERLESS:
+
+    def pytest_asyncio_loop_factories(
+        config: pytest.Config, item: pytest.Item
+    ) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+        """The async tests' loops."""
+        return {"readerless": _ReaderlessLoop}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Readerless, only the tests that await the SDK's async client run (those of the blocking
+    client, and plain functions, are the same either way)."""
+    if not READERLESS:
+        return
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        mode = callspec.params.get("mode") if callspec else None
+        (keep if item.get_closest_marker("asyncio") and mode != "sync" else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
 
 
 @pytest.fixture(scope="session")

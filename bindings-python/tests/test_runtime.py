@@ -59,6 +59,27 @@ def test_async_client_is_reusable_across_event_loops(em: Emulator, user: str) ->
         assert profile.customer_user_id == user
 
 
+def test_a_loop_without_add_reader_is_woken_through_call_soon_threadsafe(em: Emulator, user: str) -> None:
+    """Windows' default loop (the proactor) watches no file descriptors; its calls still settle."""
+    from adapty_server._client import _completions
+    from conftest import _ReaderlessLoop
+
+    em.seed([{"customer_user_id": user}])
+    client = a.AsyncAdapty(KEY, base_url=em.base_url)
+
+    async def calls() -> tuple[set[str | None], int]:
+        results = await asyncio.gather(*(client.profiles.get(customer_user_id=user) for _ in range(50)))
+        return {p.customer_user_id for p in results}, _completions(asyncio.get_running_loop()).fileno()
+
+    loop = _ReaderlessLoop()
+    try:
+        users, fileno = loop.run_until_complete(calls())
+    finally:
+        loop.close()
+    assert users == {user}
+    assert fileno == -1, "the loop's completions have no pipe"
+
+
 async def test_many_concurrent_calls_on_one_async_client(em: Emulator, user: str) -> None:
     em.seed([{"customer_user_id": user}])
     client = a.AsyncAdapty(KEY, base_url=em.base_url)

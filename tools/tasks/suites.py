@@ -141,6 +141,14 @@ def python(s: Suite) -> None:
     )
     report = s.report("pytest.xml")
     s.tests([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", "tests"], report, cwd=package)
+    # The async tests again on loops without `add_reader`, as Windows' default loop is.
+    readerless = s.report("pytest-readerless.xml")
+    s.tests(
+        [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junit-prefix=readerless", f"--junitxml={readerless}", "tests"],
+        readerless,
+        cwd=package,
+        env={"ADAPTY_TEST_LOOP": "readerless"},
+    )
     process_and_faults(s, "python", [str(py)], [str(py), "tests/faults/python/soak.py"], runs=50, profiles=10000)
 
 

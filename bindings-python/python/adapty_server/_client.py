@@ -221,10 +221,15 @@ _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _native.Completio
 
 def _completions(loop: asyncio.AbstractEventLoop) -> _native.Completions:
     """The loop's completions: outcomes of its native calls queue there, and the loop drains them
-    when their pipe becomes readable (one wake-up for however many arrived meanwhile)."""
+    when their pipe becomes readable (one wake-up for however many arrived meanwhile); a loop
+    that watches no file descriptors (Windows' default, the proactor) is woken through its
+    `call_soon_threadsafe` instead."""
     completions = _by_loop.get(loop)
     if completions is None:
         completions = _native.Completions()
-        loop.add_reader(completions.fileno(), completions.drain)
+        try:
+            loop.add_reader(completions.fileno(), completions.drain)
+        except NotImplementedError:
+            completions = _native.Completions(loop.call_soon_threadsafe)
         _by_loop[loop] = completions
     return completions
