@@ -4,6 +4,7 @@ one async client serves several event loops, cancellation aborts, import is quic
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 import adapty_server as a
@@ -78,6 +80,10 @@ def test_a_loop_without_add_reader_is_woken_through_call_soon_threadsafe(em: Emu
         loop.close()
     assert users == {user}
     assert fileno == -1, "the loop's completions have no pipe"
+    gone = weakref.ref(loop)
+    del loop
+    gc.collect()
+    assert gone() is None, "the loop's completions do not keep it alive"
 
 
 async def test_many_concurrent_calls_on_one_async_client(em: Emulator, user: str) -> None:

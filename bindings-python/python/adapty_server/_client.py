@@ -230,6 +230,18 @@ def _completions(loop: asyncio.AbstractEventLoop) -> _native.Completions:
         try:
             loop.add_reader(completions.fileno(), completions.drain)
         except NotImplementedError:
-            completions = _native.Completions(loop.call_soon_threadsafe)
+            completions = _native.Completions(_call_soon_threadsafe(weakref.ref(loop)))
         _by_loop[loop] = completions
     return completions
+
+
+def _call_soon_threadsafe(loop: weakref.ref[asyncio.AbstractEventLoop]) -> Callable[[Callable[[], None]], None]:
+    """`loop.call_soon_threadsafe`, holding the loop weakly: `_by_loop`'s entry for a loop must
+    not keep it alive. A closed loop raises; the core ignores it (nobody awaits there any more)."""
+
+    def call(callback: Callable[[], None]) -> None:
+        alive = loop()
+        if alive is not None:
+            alive.call_soon_threadsafe(callback)
+
+    return call
