@@ -22,16 +22,21 @@ function otel() {
   return api;
 }
 
+/** Our tracer from the SDK's provider; undefined while no SDK is registered (or no API installed). */
+function registeredTracer() {
+  // The global provider is a proxy; its delegate is the SDK's, once one is registered.
+  return otel()?.trace.getTracerProvider().getDelegateTracer?.(SCOPE, VERSION);
+}
+
 /**
  * The tracer of a call about to begin, as the addon calls it: `(id, json)` starts span `id` from
  * the core's description and returns the JSON text of the headers that carry it, or, called
  * again with the same id, ends it; null when no SDK records spans.
  */
 function callTracer() {
-  const otelApi = otel();
-  // The global provider is a proxy; its delegate is the SDK's, once one is registered.
-  const tracer = otelApi?.trace.getTracerProvider().getDelegateTracer?.(SCOPE, VERSION);
+  const tracer = registeredTracer();
   if (!tracer) return null;
+  const otelApi = otel();
   const parent = otelApi.context.active();
   const spans = new Map();
   return (id, json) => {
@@ -65,8 +70,8 @@ function end(otelApi, span, attributes) {
  * OpenTelemetry runs on, so its attempts cannot be spans of their own; null without an SDK.
  */
 function contextHeaders() {
+  if (!registeredTracer()) return null;
   const otelApi = otel();
-  if (!otelApi?.trace.getTracerProvider().getDelegateTracer?.(SCOPE, VERSION)) return null;
   const carrier = {};
   otelApi.propagation.inject(otelApi.context.active(), carrier);
   return Object.keys(carrier).length > 0 ? carrier : null;
