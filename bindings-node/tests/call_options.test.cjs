@@ -6,7 +6,7 @@ const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFile } = require('node:child_process');
 const { Adapty, ValidationError } = require('adapty-server');
-const { KEY, startEmulator, uniqueUser } = require('./helpers.cjs');
+const { KEY, script, startEmulator, uniqueUser } = require('./helpers.cjs');
 
 let em;
 before(async () => {
@@ -172,7 +172,7 @@ test('a logger receives a line per attempt, by level; ADAPTY_LOG writes them to 
     new Adapty({ apiKey: ${JSON.stringify(KEY)}, baseUrl: ${JSON.stringify(em.baseUrl)} })
       .profiles.get({ customerUserId: ${JSON.stringify(user)} }).catch(() => {});`;
   const stderr = await new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', program], { env: { ...process.env, ADAPTY_LOG: 'warn' } }, (err, _out, errText) =>
+    execFile(process.execPath, [script(program)], { env: { ...process.env, ADAPTY_LOG: 'warn' } }, (err, _out, errText) =>
       err ? reject(err) : resolve(errText),
     );
   });

@@ -1,6 +1,7 @@
 'use strict';
 // Test helpers: an emulator per test file (adapty-emulator's startEmulator) and unique users.
 
+const fs = require('node:fs');
 const path = require('node:path');
 const emulator = require('adapty-emulator');
 
@@ -16,4 +17,20 @@ let counter = 0;
 /** A customer user id no other test uses. */
 const uniqueUser = () => `node-${process.pid}-${Date.now().toString(36)}-${counter++}`;
 
-module.exports = { KEY, ROOT, startEmulator, uniqueUser };
+let scripts;
+/**
+ * `code` saved as a script beside the tests (so it resolves this project's packages); run it as
+ * `execFile(process.execPath, [script(code), ...args])`. A file runs the same under Node, Bun and
+ * Deno, whose `-e` flags differ; its arguments are `process.argv.slice(2)` in each.
+ */
+function script(code, extension = '.cjs') {
+  if (scripts === undefined) {
+    scripts = fs.mkdtempSync(path.join(__dirname, '.scripts-'));
+    process.on('exit', () => fs.rmSync(scripts, { recursive: true, force: true }));
+  }
+  const file = path.join(scripts, `${counter++}${extension}`);
+  fs.writeFileSync(file, code);
+  return file;
+}
+
+module.exports = { KEY, ROOT, script, startEmulator, uniqueUser };

@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const emulator = require('adapty-emulator');
 const { Adapty, APIConnectionError, NotFoundError, ValidationError } = require('adapty-server');
-const { KEY } = require('./helpers.cjs');
+const { KEY, script } = require('./helpers.cjs');
 
 const ca = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'adapty-tls-')), 'ca.pem');
 let em;
@@ -89,7 +89,7 @@ test('HTTPS_PROXY and SSL_CERT_FILE from the environment of a new process', asyn
   try {
     const env = { ...process.env, HTTPS_PROXY: proxy.url, SSL_CERT_FILE: ca, NO_PROXY: '' };
     const out = await new Promise((resolve, reject) => {
-      execFile(process.execPath, ['-e', program], { env }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      execFile(process.execPath, [script(program)], { env }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
     });
     assert.equal(out.trim(), '404');
     assert.deepEqual(proxy.targets, [em.baseUrl.replace('https://', '')]);

@@ -6,7 +6,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFile } = require('node:child_process');
-const { KEY, startEmulator, uniqueUser } = require('./helpers.cjs');
+const { KEY, script, startEmulator, uniqueUser } = require('./helpers.cjs');
 
 let em;
 before(async () => {
@@ -20,7 +20,7 @@ const { trace } = require('@opentelemetry/api');
 const exporter = new InMemorySpanExporter();
 new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).register();
 const { Adapty, NotFoundError } = require('adapty-server');
-const [apiKey, baseUrl, user] = process.argv.slice(1);
+const [apiKey, baseUrl, user] = process.argv.slice(2);
 const tracer = trace.getTracer('app');
 const client = new Adapty({ apiKey, baseUrl });
 const aborted = new AbortController();
@@ -62,7 +62,7 @@ const aborted = new AbortController();
 
 const run = (...args) =>
   new Promise((resolve, reject) =>
-    execFile(process.execPath, ['-e', PROGRAM, ...args], (err, stdout, stderr) =>
+    execFile(process.execPath, [script(PROGRAM), ...args], (err, stdout, stderr) =>
       err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
     ),
   );
@@ -135,11 +135,11 @@ test('without an SDK nothing is traced or sent', async () => {
   const program = `
     require('@opentelemetry/api'); // the API alone, as libraries load it: no SDK registered
     const { Adapty } = require('adapty-server');
-    const [apiKey, baseUrl, user] = process.argv.slice(1);
+    const [apiKey, baseUrl, user] = process.argv.slice(2);
     new Adapty({ apiKey, baseUrl }).profiles.create({ customerUserId: user });
   `;
   await new Promise((resolve, reject) =>
-    execFile(process.execPath, ['-e', program, KEY, em.baseUrl, user], (err) => (err ? reject(err) : resolve())),
+    execFile(process.execPath, [script(program), KEY, em.baseUrl, user], (err) => (err ? reject(err) : resolve())),
   );
   const [created] = await em.journal();
   assert.equal(created.headers.traceparent, undefined);
