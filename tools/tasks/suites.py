@@ -192,9 +192,29 @@ def node(s: Suite) -> None:
         f"--test-reporter-destination={report}",
     ]
     s.tests(["node", "--test", *reporters, *tests], report, cwd=project, env={"ADAPTY_REPO_ROOT": str(ROOT)})
+    other_runtimes(s, project, tests)
     process_and_faults(
         s, "node", ["node"], ["node", str(project / "soak.mjs")], runs=50, profiles=10000, program_dir=project / "process"
     )
+
+
+def other_runtimes(s: Suite, project: Path, tests: list[str]) -> None:
+    """The same project's tests and quickstart under Bun and Deno, which load the same addon
+    through their Node-API (Deno given every permission: the addon, the network, the emulator's
+    processes)."""
+    tools = toolchain.npm_tools(s)
+    env = {"ADAPTY_REPO_ROOT": str(ROOT), "NO_COLOR": "1"}
+    for name, test, report_to, run in (
+        ("bun", ["test", "--reporter=junit"], "--reporter-outfile", []),
+        ("deno", ["test", "-A"], "--junit-path", ["run", "-A"]),
+    ):
+        report = s.report(f"node-test-{name}.xml")
+        s.tests([tools / name, *test, f"{report_to}={report}", *tests], report, cwd=project, env=env)
+        s.check(
+            f"the quickstart under {name}, against adapty-emulator exec",
+            ["npx", "--no-install", "adapty-emulator", "exec", "--", tools / name, *run, "examples/quickstart.mjs"],
+            cwd=project,
+        )
 
 
 def copy(source: Path, target: Path) -> None:
