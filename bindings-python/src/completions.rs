@@ -13,6 +13,7 @@
 //! converted to Python objects on the loop's thread, which holds the GIL anyway.
 
 use std::collections::HashMap;
+#[cfg(unix)]
 use std::io::{PipeReader, PipeWriter, Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -43,7 +44,9 @@ struct Queue {
 
 /// How the first outcome of a batch wakes the loop.
 enum Wake {
-    /// A byte down a pipe whose reading end the loop watches (`add_reader`).
+    /// A byte down a pipe whose reading end the loop watches (`add_reader`). Unix only: the
+    /// selector loop on Windows watches sockets only.
+    #[cfg(unix)]
     Pipe {
         wake: PipeWriter,
         /// Non-blocking: `drain` empties it without waiting.
@@ -58,6 +61,7 @@ impl Queue {
         match &self.wake {
             // The pipe holds at most a byte or two (one per wake-up `drain` has not read yet), so
             // this never blocks; a failed write can only mean the process is going down.
+            #[cfg(unix)]
             Wake::Pipe { wake, .. } => {
                 let _ = (&*wake).write(&[1]);
             }
@@ -73,6 +77,7 @@ impl Queue {
 
     /// Settles the futures whose outcomes have arrived.
     fn drain(&self, py: Python<'_>) {
+        #[cfg(unix)]
         if let Wake::Pipe { woken, .. } = &self.wake {
             let mut buf = [0u8; 64];
             while matches!((&*woken).read(&mut buf), Ok(n) if n == buf.len()) {}
@@ -156,11 +161,7 @@ impl Completions {
     fn new(call_soon_threadsafe: Option<Py<PyAny>>) -> PyResult<Self> {
         let wake = match call_soon_threadsafe {
             Some(call) => Wake::Call(call),
-            None => {
-                let (woken, wake) = std::io::pipe()?;
-                set_nonblocking(&woken)?;
-                Wake::Pipe { wake, woken }
-            }
+            None => pipe_wake()?,
         };
         let queue = Arc::new(Queue { outcomes: Mutex::new(Vec::new()), futures: Mutex::new(HashMap::new()), wake });
         Ok(Self { queue, next_token: AtomicU64::new(0) })
@@ -170,7 +171,8 @@ impl Completions {
     /// -1 for completions woken through `call_soon_threadsafe`.
     fn fileno(&self) -> i32 {
         match &self.queue.wake {
-            Wake::Pipe { woken, .. } => raw_fd(woken),
+            #[cfg(unix)]
+            Wake::Pipe { woken, .. } => std::os::fd::AsRawFd::as_raw_fd(woken),
             Wake::Call(_) => -1,
         }
     }
@@ -188,8 +190,10 @@ impl Completions {
                 visit.call(future)?;
             }
         }
-        if let Wake::Call(call) = &self.queue.wake {
-            visit.call(call)?;
+        match &self.queue.wake {
+            Wake::Call(call) => visit.call(call)?,
+            #[cfg(unix)]
+            Wake::Pipe { .. } => {}
         }
         Ok(())
     }
@@ -228,17 +232,21 @@ fn settle(future: &Bound<'_, PyAny>, outcome: Outcome) {
     }
 }
 
+/// A pipe whose reading end is non-blocking, so `drain` empties it without waiting.
 #[cfg(unix)]
-fn set_nonblocking(pipe: &PipeReader) -> std::io::Result<()> {
+fn pipe_wake() -> PyResult<Wake> {
     use std::os::fd::AsRawFd;
-    let fd = pipe.as_raw_fd();
+    let (woken, wake) = std::io::pipe()?;
+    let fd = woken.as_raw_fd();
     // SAFETY: fcntl on a descriptor this process owns, with flags it read from it.
-    let ok = unsafe { libc::fcntl(fd, libc::F_SETFL, libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK) } != -1;
-    if ok { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK) } == -1 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    Ok(Wake::Pipe { wake, woken })
 }
 
-#[cfg(unix)]
-fn raw_fd(pipe: &PipeReader) -> i32 {
-    use std::os::fd::AsRawFd;
-    pipe.as_raw_fd()
+/// Refused, so the caller falls back to the loop's `call_soon_threadsafe`.
+#[cfg(not(unix))]
+fn pipe_wake() -> PyResult<Wake> {
+    Err(pyo3::exceptions::PyNotImplementedError::new_err("no pipe wake-up on this platform"))
 }

@@ -1,6 +1,7 @@
 //! A client created before `fork()` works in the child: the child gets its own runtime and
 //! connection pool instead of the parent's threads (which it does not have) and sockets (which
-//! it shares with the parent).
+//! it shares with the parent). Unix only: Windows has no `fork()`.
+#![cfg(unix)]
 
 mod common;
 

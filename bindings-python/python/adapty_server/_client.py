@@ -226,10 +226,11 @@ def _completions(loop: asyncio.AbstractEventLoop) -> _native.Completions:
     `call_soon_threadsafe` instead."""
     completions = _by_loop.get(loop)
     if completions is None:
-        completions = _native.Completions()
         try:
+            completions = _native.Completions()
             loop.add_reader(completions.fileno(), completions.drain)
-        except NotImplementedError:
+        except (NotImplementedError, OSError):
+            # The proactor has no add_reader; Windows' selector loop refuses a pipe (OSError).
             completions = _native.Completions(_call_soon_threadsafe(weakref.ref(loop)))
         _by_loop[loop] = completions
     return completions
