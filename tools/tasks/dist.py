@@ -34,14 +34,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import build, toolchain
+from . import build, cross, toolchain
 from .build import SwiftPackage
 from .context import ROOT, TARGET, Context, Failed, Suite
 from .registry import suite, task
 
 DIST = ROOT / "dist"
-GNU = "x86_64-unknown-linux-gnu"
-MUSL = "x86_64-unknown-linux-musl"
+GNU = cross.X86_64_GNU
+MUSL = cross.X86_64_MUSL
 LICENSES = ("LICENSE-MIT", "LICENSE-APACHE")
 
 
@@ -50,23 +50,6 @@ def workspace_version() -> str:
     if found is None:
         raise Failed("Cargo.toml has no workspace version")
     return found.group(1)
-
-
-def dist_tools(ctx: Context) -> Path:
-    """maturin, zig and auditwheel, pinned (bindings-python/requirements-dist.txt)."""
-    return toolchain.venv(ctx, "dist-tools", ROOT / "bindings-python" / "requirements-dist.txt")
-
-
-def zig_env(tools: Path) -> dict[str, str]:
-    """The C compiler and linker of each target: zig for the C library that target names."""
-    env = {"PATH": f"{tools}:{build.run_env()['PATH']}"}
-    for triple, zig_target in ((GNU, "x86_64-linux-gnu.2.17"), (MUSL, "x86_64-linux-musl")):
-        wrapper = tools / f"cc-{zig_target}"
-        wrapper.write_text(f'#!/bin/sh\nexec "{tools / "maturin"}" zig cc -- -target {zig_target} "$@"\n')
-        wrapper.chmod(0o755)
-        env[f"CARGO_TARGET_{triple.upper().replace('-', '_')}_LINKER"] = str(wrapper)
-        env[f"CC_{triple.replace('-', '_')}"] = str(wrapper)
-    return env
 
 
 @task("dist")
@@ -89,9 +72,8 @@ def release_dir(tree: str, triple: str) -> Path:
 
 def make_dist(ctx: Context) -> None:
     toolchain.rust(ctx)
-    toolchain.rust_target(ctx, MUSL)
-    tools = dist_tools(ctx)
-    zig = zig_env(tools)
+    tools = cross.dist_tools(ctx)
+    zig = cross.zig_env(ctx)
     shutil.rmtree(DIST, ignore_errors=True)
     for sub in ("python", "npm", "maven", "bin"):
         (DIST / sub).mkdir(parents=True)
@@ -295,7 +277,7 @@ class Check:
             subprocess.run(["tar", "-xzf", file, "-C", self.unpacked / file.name], check=True)
 
     def wheels(self) -> None:
-        s, tools = self.s, dist_tools(self.s)
+        s, tools = self.s, cross.dist_tools(self.s)
         # auditwheel's verdict: the most compatible manylinux tag the wheel's ELF files allow. The
         # binaries' wheels are static, so they are consistent with tags older than 2_17 too.
         for wheel in sorted((DIST / "python").glob("*manylinux*.whl")):
