@@ -1,5 +1,6 @@
 //! The binary as users run it: `exec` and its exit codes, `--import` and `--export-on-exit`.
 
+#[cfg(unix)]
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -21,6 +22,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 }
 
 /// A Python one-liner run against the emulator, with `u` (request), `b` (base URL) and `k` (key).
+#[cfg(unix)]
 fn python(body: &str) -> String {
     format!(
         "import os, json, urllib.request as u\nb = os.environ['ADAPTY_BASE_URL']\nk = os.environ['ADAPTY_API_KEY']\n\
@@ -32,6 +34,7 @@ fn python(body: &str) -> String {
     )
 }
 
+#[cfg(unix)] // python3 and sh: see the Windows counterpart below
 #[test]
 fn exec_runs_the_command_against_it_and_exits_with_its_code() {
     let script = python("assert call('GET', '/__emulator/health') == 200\nprint(b, k)\nraise SystemExit(7)");
@@ -44,6 +47,19 @@ fn exec_runs_the_command_against_it_and_exits_with_its_code() {
     assert_eq!(code(&emulator(&["exec", "--", "sh", "-c", "kill -KILL $$"])), 128 + 9, "killed by a signal: 128+N");
     assert_eq!(code(&emulator(&["exec", "--", "/no/such/command"])), 127);
     assert_eq!(code(&emulator(&["exec", "--", "/"])), 126, "not executable");
+}
+
+/// Windows' counterpart of the tests that run Unix programs (python3, sh): cmd.exe is given the
+/// emulator's address and key, and its exit code is exec's.
+#[cfg(windows)]
+#[test]
+fn exec_runs_a_windows_command_and_exits_with_its_code() {
+    let echo = ["cmd", "/c", "echo", "%ADAPTY_BASE_URL%", "%ADAPTY_API_KEY%&", "exit", "7"];
+    let out = emulator(&[&["exec", "--api-key", "secret_cli_key", "--"][..], &echo].concat());
+    assert_eq!(code(&out), 7, "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.starts_with("http://127.0.0.1:") && printed.trim_end().ends_with(" secret_cli_key"), "{printed}");
+    assert_eq!(code(&emulator(&["exec", "--", "C:\\no\\such\\command.exe"])), 127);
 }
 
 #[test]
@@ -77,6 +93,7 @@ fn sigterm_is_passed_on_to_the_command() {
     assert_eq!(status.code(), Some(128 + 15), "the command ended by SIGTERM, and exec with it");
 }
 
+#[cfg(unix)] // python3 and sh: see the Windows counterpart below
 #[test]
 fn export_on_exit_then_import_starts_from_the_same_state() {
     let dir = temp("roundtrip");
@@ -100,6 +117,7 @@ fn export_on_exit_then_import_starts_from_the_same_state() {
     assert_eq!(std::fs::read_to_string(&second).unwrap(), std::fs::read_to_string(&first).unwrap(), "import, export: identical");
 }
 
+#[cfg(unix)] // python3 and sh: see the Windows counterpart below
 #[test]
 fn with_an_app_per_key_export_on_exit_writes_one_file_per_app() {
     let dir = temp("per-key").join("out");

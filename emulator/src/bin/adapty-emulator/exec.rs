@@ -65,9 +65,17 @@ async fn wait_passing_signals(child: &mut tokio::process::Child) -> std::io::Res
     }
 }
 
-#[cfg(not(unix))]
+/// Windows delivers a Ctrl-C to every process of the console, the command's too: nothing to
+/// pass on, only the emulator to keep up until the command has ended.
+#[cfg(windows)]
 async fn wait_passing_signals(child: &mut tokio::process::Child) -> std::io::Result<ExitStatus> {
-    child.wait().await
+    let mut ctrl_c = tokio::signal::windows::ctrl_c()?;
+    loop {
+        tokio::select! {
+            status = child.wait() => return status,
+            _ = ctrl_c.recv() => {}
+        }
+    }
 }
 
 /// The command's exit code, or 128+N when a signal N ended it (as a shell reports it).

@@ -106,7 +106,13 @@ async fn terminate() {
     }
 }
 
-#[cfg(not(unix))]
+/// Windows' nearest to SIGTERM: the console closing, which leaves a few seconds to export.
+#[cfg(windows)]
 async fn terminate() {
-    std::future::pending().await
+    match tokio::signal::windows::ctrl_close() {
+        Ok(mut close) => {
+            close.recv().await;
+        }
+        Err(_) => std::future::pending().await,
+    }
 }
