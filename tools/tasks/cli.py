@@ -14,6 +14,7 @@ from . import (  # noqa: F401 - importing registers their tasks
     lint,
     suites,
     versions,
+    windows,
 )
 from .context import Context, Failed
 from .registry import SUITES, TASKS

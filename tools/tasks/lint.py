@@ -78,7 +78,8 @@ def compiles_elsewhere(s: Suite) -> None:
     that only their `cfg`s reach is found here, not by a release. The Node addon is left out
     for Windows' GNU ABI: napi-build links it against a libnode.dll there (release.yml builds it
     with MSVC, which has no compiler here)."""
-    env = {**cross.zig_env(s), **cross.mingw_env(s), "CARGO_TARGET_DIR": str(TARGET / "check-cross")}
+    # Warnings are errors, as in clippy's run: code only another platform compiles has no other lint.
+    env = {**cross.zig_env(s), **cross.mingw_env(s), "CARGO_TARGET_DIR": str(TARGET / "check-cross"), "RUSTFLAGS": "-D warnings"}
     check = ["cargo", "check", "--quiet", "--lib", "--bins", "--tests"]
     for triple in cross.MACOS:
         s.check(f"compiles for {triple} (cargo check)", [*check, "--target", triple, *packages(SHIPPED)], env=env)

@@ -216,9 +216,12 @@ class DebianRoot:
     cannot reach the host. It shares the host's network: a program inside reaches an emulator
     on the host's loopback."""
 
-    def __init__(self, name: str, suite: str, packages: Sequence[str], why: str) -> None:
+    def __init__(self, name: str, suite: str, packages: Sequence[str], why: str, *, arch: str | None = None) -> None:
         self.name = name
         self.suite = suite
+        #: Debian's name of a foreign architecture (`arm64`), whose programs run through
+        #: qemu-user registered with binfmt_misc; None for the host's.
+        self.arch = arch
         self.packages = list(packages)
         self.why = why
         self.path = CACHE / name
@@ -237,12 +240,15 @@ class DebianRoot:
             if os.geteuid() != 0:
                 raise Failed(f"setting up {self.why} needs root (a Debian root made with debootstrap)")
             apt(ctx, "debootstrap")
+            if self.arch is not None:
+                qemu_binfmt(ctx)
             partial = self.path.with_name(self.path.name + ".partial")
             shutil.rmtree(partial, ignore_errors=True)
             shutil.rmtree(self.path, ignore_errors=True)
             partial.parent.mkdir(parents=True, exist_ok=True)
             ctx.say(f"setting up {self.why}: Debian {self.suite} in {self.path} (once)")
-            debootstrap = ["debootstrap", "--variant=minbase", self.suite, partial, "http://deb.debian.org/debian"]
+            arch = [] if self.arch is None else [f"--arch={self.arch}"]
+            debootstrap = ["debootstrap", *arch, "--variant=minbase", self.suite, partial, "http://deb.debian.org/debian"]
             setup(ctx, f"{self.name}-debootstrap", [["rm", "-rf", partial], debootstrap])
             shutil.copy("/etc/resolv.conf", partial / "etc" / "resolv.conf")
             if self.packages:
@@ -268,6 +274,8 @@ class DebianRoot:
     def mounted(self, ctx: Context) -> Iterator[DebianRoot]:
         """The root, set up if needed, with /proc mounted while anyone uses it."""
         self.ensure(ctx)
+        if self.arch is not None:
+            qemu_binfmt(ctx)
         with _lock(f"mount-{self.name}"):
             if self._users == 0:
                 subprocess.run(["mount", "-t", "proc", "proc", self.path / "proc"], capture_output=True)
@@ -305,6 +313,17 @@ class DebianRoot:
         return target
 
 
+#: Linux arm64 under emulation: trixie's Python 3.13 and Node 20 run the arm64 artifacts.
+ARM64 = DebianRoot(
+    "arm64-trixie",
+    "trixie",
+    ["python3", "python3-venv", "nodejs", "npm", "ca-certificates"],
+    "Debian arm64 (run through qemu-user)",
+    arch="arm64",
+)
+#: Wine 10 for the Windows builds' tests: bookworm's Wine 8.0 lacks `ProcessPrng`, which Rust's
+#: standard library calls since 1.78, and trixie's Wine needs trixie's glibc, hence a root.
+WINE = DebianRoot("wine-trixie", "trixie", ["wine", "wine64", "ca-certificates"], "Wine (Debian trixie's 10.0)")
 #: Swift 6.0, from Debian stable: the package suite, swift-format and the demo.
 SWIFT = DebianRoot(
     "swift-trixie", "trixie", ["swiftlang", "libc6-dev", "ca-certificates", "python3"], "Swift (Debian trixie's 6.0)"
@@ -315,6 +334,27 @@ SWIFT = DebianRoot(
 SWIFT_62 = DebianRoot("swift-sid", "sid", ["swiftlang", "libc6-dev", "ca-certificates"], "Swift 6.2 (Debian sid's)")
 #: glibc 2.31 and Node 12: the oldest Debian the Node addon must load on.
 BULLSEYE = DebianRoot("node-bullseye", "bullseye", ["nodejs"], "Debian 11 with its Node")
+
+
+#: QEMU's aarch64 ELF magic and mask (its scripts/qemu-binfmt-conf.sh), escaped as binfmt_misc
+#: reads them. Flag F opens the interpreter when registered, so a chroot needs no copy inside.
+_AARCH64_BINFMT = (
+    r":qemu-aarch64:M::\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00"
+    r":\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff"
+    ":/usr/bin/qemu-aarch64-static:F"
+)
+
+
+@once
+def qemu_binfmt(ctx: Context) -> None:
+    """arm64 programs run by the kernel through qemu-user-static, for this boot: no init runs
+    here to register it, so the registration is written to binfmt_misc directly."""
+    apt(ctx, "qemu-user-static")
+    misc = Path("/proc/sys/fs/binfmt_misc")
+    if not (misc / "register").exists():
+        subprocess.run(["mount", "-t", "binfmt_misc", "binfmt_misc", misc], check=True)
+    if not (misc / "qemu-aarch64").exists():
+        (misc / "register").write_text(_AARCH64_BINFMT)
 
 
 def native_swift() -> bool:
