@@ -4,12 +4,15 @@ const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { Control } = require('./generated/control.js');
 
-/** The binary: $ADAPTY_EMULATOR_BIN, else this package's. */
+/** The package's binaries, one per CPU, by Node's name of the CPU (directories named as `uname -m`). */
+const MACHINES = { x64: 'x86_64', arm64: 'aarch64' };
+
+/** The binary: $ADAPTY_EMULATOR_BIN, else this package's for this machine's CPU. */
 function binaryPath() {
-  return (
-    process.env.ADAPTY_EMULATOR_BIN ||
-    path.join(__dirname, 'bin', process.platform === 'win32' ? 'adapty-emulator.exe' : 'adapty-emulator')
-  );
+  if (process.env.ADAPTY_EMULATOR_BIN) return process.env.ADAPTY_EMULATOR_BIN;
+  const machine = MACHINES[process.arch];
+  if (machine === undefined) throw new Error(`adapty-emulator has no binary for ${process.platform}-${process.arch}`);
+  return path.join(__dirname, 'bin', machine, 'adapty-emulator');
 }
 
 /** A control-plane request the emulator refused (a bad fault, a clock moved backwards, ...). */

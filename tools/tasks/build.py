@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
@@ -168,22 +169,38 @@ def pack_dir(name: str, profile: Profile) -> str:
     return name if profile == "dev" else f"{name}-release"
 
 
-def npm_binary_package(ctx: Context, package: Path, binary: Path, out: Path) -> Path:
-    """An npm package that carries one of our binaries: the files its package.json lists, the
-    license files, and the binary under bin/; packed into `out`."""
+#: This machine's CPU, as `uname -m` names it.
+HOST_MACHINE = platform.machine()
+#: Node's names of the CPUs (`process.arch`, npm's `cpu`) by their `uname -m` names.
+NODE_CPUS = {"x86_64": "x64", "aarch64": "arm64"}
+
+
+def npm_binary_package(ctx: Context, package: Path, binaries: dict[str, Path], out: Path) -> Path:
+    """An npm package that carries one of our binaries for each CPU of `binaries` (by `uname -m`
+    name): the files its package.json lists, the license files, each binary under
+    bin/MACHINE/, and bin/NAME, a launcher that runs this machine's; packed into `out`. Its `cpu`
+    names the CPUs it carries."""
     manifest = json.loads((package / "package.json").read_text())
-    stage = TARGET / f"npm-stage-{binary.name}"
+    name = next(iter(binaries.values())).name
+    stage = TARGET / f"npm-stage-{name}"
     shutil.rmtree(stage, ignore_errors=True)
     (stage / "bin").mkdir(parents=True)
     out.mkdir(parents=True, exist_ok=True)
-    for name in ["package.json", *(f for f in manifest["files"] if f != "bin/" and not f.startswith("LICENSE-"))]:
-        if name.endswith("/"):
-            shutil.copytree(package / name, stage / name)
+    for file in (f for f in manifest["files"] if f != "bin/" and not f.startswith("LICENSE-")):
+        if file.endswith("/"):
+            shutil.copytree(package / file, stage / file)
         else:
-            shutil.copy(package / name, stage / name)
-    for name in ["LICENSE-MIT", "LICENSE-APACHE"]:
-        shutil.copy(ROOT / name, stage / name)
-    shutil.copy(binary, stage / "bin" / binary.name)
+            shutil.copy(package / file, stage / file)
+    for license_file in ["LICENSE-MIT", "LICENSE-APACHE"]:
+        shutil.copy(ROOT / license_file, stage / license_file)
+    for machine, binary in binaries.items():
+        (stage / "bin" / machine).mkdir()
+        shutil.copy(binary, stage / "bin" / machine / name)
+    launcher = stage / "bin" / name
+    # exec: the binary replaces the shell, so signals and the exit code are the binary's own.
+    launcher.write_text(f'#!/bin/sh\nexec "$(dirname "$(readlink -f "$0")")/$(uname -m)/{name}" "$@"\n')
+    launcher.chmod(0o755)
+    (stage / "package.json").write_text(json.dumps({**manifest, "cpu": [NODE_CPUS[m] for m in binaries]}, indent=2) + "\n")
     for old in out.glob(f"{manifest['name']}-[0-9]*.tgz"):
         old.unlink()
     ctx.run(["npm", "pack", "--silent", "--pack-destination", out], cwd=stage)
@@ -194,7 +211,7 @@ def npm_binary_package(ctx: Context, package: Path, binary: Path, out: Path) -> 
 def emulator_npm(ctx: Context, profile: Profile = "dev") -> Path:
     """adapty-emulator's npm tarball (the binary, startEmulator(), types)."""
     return npm_binary_package(
-        ctx, ROOT / "emulator" / "npm", emulator_binary(ctx, profile), TARGET / pack_dir("emulator-pack", profile)
+        ctx, ROOT / "emulator" / "npm", {HOST_MACHINE: emulator_binary(ctx, profile)}, TARGET / pack_dir("emulator-pack", profile)
     )
 
 
@@ -206,7 +223,9 @@ def cli_binary(ctx: Context, profile: Profile = "dev") -> Path:
 
 @once
 def cli_npm(ctx: Context, profile: Profile = "dev") -> Path:
-    return npm_binary_package(ctx, ROOT / "cli" / "npm", cli_binary(ctx, profile), TARGET / pack_dir("cli-pack", profile))
+    return npm_binary_package(
+        ctx, ROOT / "cli" / "npm", {HOST_MACHINE: cli_binary(ctx, profile)}, TARGET / pack_dir("cli-pack", profile)
+    )
 
 
 def npm_project(ctx: Context, path: Path, tarballs: Sequence[Path], *more: str, module: bool = False) -> Path:

@@ -42,6 +42,8 @@ from .registry import suite, task
 DIST = ROOT / "dist"
 GNU = cross.X86_64_GNU
 MUSL = cross.X86_64_MUSL
+ARM64_GNU = cross.ARM64_GNU
+ARM64_MUSL = cross.ARM64_MUSL
 LICENSES = ("LICENSE-MIT", "LICENSE-APACHE")
 
 
@@ -75,7 +77,7 @@ def make_dist(ctx: Context) -> None:
     tools = cross.dist_tools(ctx)
     zig = cross.zig_env(ctx)
     shutil.rmtree(DIST, ignore_errors=True)
-    for sub in ("python", "npm", "maven", "bin"):
+    for sub in ("python", "npm", "maven", "bin/aarch64"):
         (DIST / sub).mkdir(parents=True)
     maturin = [tools / "maturin", "build", "--quiet", "--release", "--out", DIST / "python"]
     python = ["--manifest-path", "bindings-python/Cargo.toml"]
@@ -88,11 +90,17 @@ def make_dist(ctx: Context) -> None:
             ctx.run(["cargo", "build", *release, "-p", "adapty-server-node", "-p", "adapty-server-ffi"], env=env)
             # The Swift package's static library: the same crate and dependencies, archived.
             ctx.run(["cargo", "rustc", *release, "-p", "adapty-server-ffi", "--crate-type", "staticlib"], env=env)
-        libraries = release_dir("gnu", GNU)
+        # In the same tree: the build scripts and proc macros (host programs) are built once.
+        with ctx.step("glibc 2.17 on arm64: the Python wheel, the Node addon, the uniffi library"):
+            ctx.run([*maturin, "--target", ARM64_GNU, "--compatibility", "manylinux2014", *python], env=env)
+            release = ["--quiet", "--release", "--target", ARM64_GNU]
+            ctx.run(["cargo", "build", *release, "-p", "adapty-server-node", "-p", "adapty-server-ffi"], env=env)
         with ctx.step("the Kotlin jar, its sources and javadoc, in a Maven repository"):
-            (DIST / "jna" / "linux-x86-64").mkdir(parents=True)
-            shutil.copy(libraries / "libadapty_server_ffi.so", DIST / "jna" / "linux-x86-64")
+            for triple, jna in ((GNU, "linux-x86-64"), (ARM64_GNU, "linux-aarch64")):
+                (DIST / "jna" / jna).mkdir(parents=True)
+                shutil.copy(release_dir("gnu", triple) / "libadapty_server_ffi.so", DIST / "jna" / jna)
             kotlin_release(ctx, DIST / "jna", DIST / "maven")
+        libraries = release_dir("gnu", GNU)
         with ctx.step("the Swift package, its library a static-library artifact bundle"):
             swift_release(ctx, DIST / "swift", {GNU: libraries / "libadapty_server_ffi.a"})
 
@@ -105,14 +113,14 @@ def make_dist(ctx: Context) -> None:
 
     def musl_static() -> None:
         env = {**zig, "CARGO_TARGET_DIR": str(TREES / "static")}
-        with ctx.step("static musl: the emulator and the CLI, their wheels; the sdist"):
-            # maturin builds each binary; dist/bin takes the same files.
-            for project in ("emulator/python", "cli/python"):
-                ctx.run(
-                    [*maturin, "--target", MUSL, "--compatibility", "manylinux2014", "musllinux_1_2"], cwd=ROOT / project, env=env
-                )
-            for binary in ("adapty-emulator", "adapty"):
-                shutil.copy(release_dir("static", MUSL) / binary, DIST / "bin")
+        with ctx.step("static musl, x86-64 and arm64: the emulator and the CLI, their wheels; the sdist"):
+            # maturin builds each binary; dist/bin takes the same files (arm64's in dist/bin/aarch64).
+            for triple, bin_dir in ((MUSL, DIST / "bin"), (ARM64_MUSL, DIST / "bin" / "aarch64")):
+                for project in ("emulator/python", "cli/python"):
+                    compatibility = ["--compatibility", "manylinux2014", "musllinux_1_2"]
+                    ctx.run([*maturin, "--target", triple, *compatibility], cwd=ROOT / project, env=env)
+                for binary in ("adapty-emulator", "adapty"):
+                    shutil.copy(release_dir("static", triple) / binary, bin_dir)
             ctx.run([tools / "maturin", "sdist", *python, "--out", DIST / "python"], env=env)
 
     with ThreadPoolExecutor(3) as pool:
@@ -122,12 +130,18 @@ def make_dist(ctx: Context) -> None:
         addons = [
             f"linux-x64-gnu={release_dir('gnu', GNU) / 'libadapty_server_node.so'}",
             f"linux-x64-musl={release_dir('musl-dynamic', MUSL) / 'libadapty_server_node.so'}",
+            f"linux-arm64-gnu={release_dir('gnu', ARM64_GNU) / 'libadapty_server_node.so'}",
         ]
         ctx.run(["node", ROOT / "bindings-node" / "scripts" / "npm-dist.mjs", DIST / "npm", *addons])
         for package, binary in (("emulator/npm", "adapty-emulator"), ("cli/npm", "adapty")):
-            build.npm_binary_package(ctx, ROOT / package, DIST / "bin" / binary, DIST / "npm")
+            binaries = {"x86_64": DIST / "bin" / binary, "aarch64": DIST / "bin" / "aarch64" / binary}
+            build.npm_binary_package(ctx, ROOT / package, binaries, DIST / "npm")
     for path in sorted(DIST.rglob("*")):
-        artifact = path.suffix in (".whl", ".tgz", ".jar", ".a") or path.name.endswith(".tar.gz") or path.parent.name == "bin"
+        artifact = (
+            path.suffix in (".whl", ".tgz", ".jar", ".a")
+            or path.name.endswith(".tar.gz")
+            or "bin" in path.relative_to(DIST).parts
+        )
         if path.is_file() and artifact:
             ctx.say(f"{path.stat().st_size / 1048576:8.1f} MB  {path.relative_to(DIST)}")
 
@@ -252,6 +266,11 @@ def serving(cmd: list[str], url: str, log: Path) -> Iterator[None]:
             proc.wait()
 
 
+#: The shared vectors' tests, and what they need, run on arm64.
+PYTHON_VECTORS = ["test_vectors.py", "test_webhooks.py"]
+NODE_VECTORS = ["helpers.cjs", "vectors.test.cjs", "webhooks.test.cjs"]
+
+
 def elf_files(directory: Path) -> list[Path]:
     return [p for p in directory.rglob("*") if p.is_file() and p.open("rb").read(4) == b"\x7fELF"]
 
@@ -284,7 +303,7 @@ class Check:
             verdict = subprocess.run([tools / "auditwheel", "show", wheel], capture_output=True, text=True).stdout.replace(
                 "\n", ""
             )
-            m = re.search(r'consistent with the following platform tag:\s*"manylinux_2_(\d+)_x86_64"', verdict)
+            m = re.search(r'consistent with the following platform tag:\s*"manylinux_2_(\d+)_(x86_64|aarch64)"', verdict)
             s.checks.check(
                 f"auditwheel: {wheel.name} is manylinux_2_17 or older", m is not None and int(m.group(1)) <= 17, verdict
             )
@@ -302,16 +321,19 @@ class Check:
                 for f in elf_files(self.unpacked)
                 if "-musl-" not in str(f) and "musllinux_1_2_x86_64.whl/adapty_server" not in str(f)
             ]
-            # A static binary has no dynamic symbols (objdump -T refuses it): nothing to check there.
-            dynamic = [subprocess.run(["objdump", "-T", f], capture_output=True, text=True).stdout for f in glibc]
+            # readelf reads every architecture's ELF files (the host's objdump only its own); a static
+            # binary has no dynamic symbols.
+            dynamic = [subprocess.run(["readelf", "--dyn-syms", "-W", f], capture_output=True, text=True).stdout for f in glibc]
             symbols = re.findall(r"GLIBC_([0-9.]+)", "".join(dynamic))
             newest = max(symbols, key=lambda v: tuple(map(int, v.split("."))), default=None)
             if newest is None or tuple(map(int, newest.split("."))) > (2, 17):
                 problems.append(f"newest GLIBC symbol: {newest}")
-        with s.checks.timed("the emulator's and the CLI's binaries are static") as problems:
-            problems += [
-                f"{b.name}: {out}" for b in (DIST / "bin").iterdir() if "statically linked" not in (out := s.capture(["file", b]))
-            ]
+        with s.checks.timed("the emulator's and the CLI's binaries are static, for x86-64 and arm64") as problems:
+            for binary in (b for b in (DIST / "bin").rglob("*") if b.is_file()):
+                out = s.capture(["file", binary])
+                machine = "ARM aarch64" if binary.parent.name == "aarch64" else "x86-64"
+                if "statically linked" not in out or machine not in out:
+                    problems.append(f"{binary.relative_to(DIST)}: {out}")
 
     def contents(self) -> None:
         with self.s.checks.timed("no tests, build directories or caches in the packages") as problems:
@@ -330,44 +352,48 @@ class Check:
             if not (DIST / "swift" / "AdaptyServer" / "LICENSE-APACHE").exists():
                 problems.append("the Swift package lacks LICENSE-APACHE")
 
+    @contextmanager
+    def python_index(self, *more: Path) -> Iterator[str]:
+        """A PEP 503 index of dist/python and the files of the directories `more` on loopback,
+        while the block runs; yields its URL."""
+        index = self.work / "index" / "simple"
+        shutil.rmtree(index, ignore_errors=True)
+        for file in [*(DIST / "python").iterdir(), *(f for directory in more for f in directory.iterdir())]:
+            project = re.sub(r"^([A-Za-z0-9_]+)-[0-9].*", r"\1", file.name).replace("_", "-").lower()
+            (index / project).mkdir(parents=True, exist_ok=True)
+            shutil.copy(file, index / project)
+        for directory in index.iterdir():
+            links = "".join(f'<a href="{f.name}">{f.name}</a>' for f in sorted(directory.iterdir()) if f.name != "index.html")
+            (directory / "index.html").write_text(f"<!doctype html><html><body>{links}</body></html>")
+        port = free_port()
+        server = ["python3", "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(index.parent)]
+        with serving(server, f"http://127.0.0.1:{port}/simple/", self.work / "index.log"):
+            yield f"http://127.0.0.1:{port}/simple"
+
     def pip(self) -> None:
-        """A PEP 503 index of dist/python on loopback; pip installs from it alone."""
+        """pip installs from the local index alone."""
         s = self.s
         with s.checks.timed("pip install adapty-server[testing] adapty-cli from a local index; the quickstart runs"):
-            index = self.work / "index" / "simple"
-            for file in (DIST / "python").iterdir():
-                project = re.sub(r"^([A-Za-z0-9_]+)-[0-9].*", r"\1", file.name).replace("_", "-")
-                (index / project).mkdir(parents=True, exist_ok=True)
-                shutil.copy(file, index / project)
-            for directory in index.iterdir():
-                links = "".join(f'<a href="{f.name}">{f.name}</a>' for f in sorted(directory.iterdir()) if f.name != "index.html")
-                (directory / "index.html").write_text(f"<!doctype html><html><body>{links}</body></html>")
-            port = free_port()
-            server = ["python3", "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(index.parent)]
             venv = self.work / "venv"
-            with serving(server, f"http://127.0.0.1:{port}/simple/", self.work / "index.log"):
+            with self.python_index() as index:
                 s.run(["python3", "-m", "venv", venv])
-                pip = [
-                    venv / "bin" / "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "--index-url",
-                    f"http://127.0.0.1:{port}/simple",
-                ]
+                pip = [venv / "bin" / "pip", "install", "--quiet", "--disable-pip-version-check", "--index-url", index]
                 s.run([*pip, "adapty-server[testing]", "adapty-cli"])
             emulator = [venv / "bin" / "adapty-emulator", "exec", "--"]
             s.run([*emulator, venv / "bin" / "python", ROOT / "bindings-python" / "examples" / "quickstart.py"])
             s.run([*emulator, venv / "bin" / "adapty", "profiles", "create", "--customer-user-id", "dist-user", "-o", "json"])
 
-    def npm(self) -> None:
-        """verdaccio on loopback: our packages only from what is published to it, anything else
-        (TypeScript, @types/node) through it from npm's registry."""
+    @contextmanager
+    def npm_registry(self) -> Iterator[str]:
+        """verdaccio on loopback while the block runs, dist/npm published to it (once: its
+        storage outlives it); yields its URL. Our packages come only from what is published
+        there, anything else (TypeScript, @types/node) through it from npm's registry."""
         s = self.s
         port = free_port()
         registry = f"http://127.0.0.1:{port}"
         home = self.work / "verdaccio"
-        home.mkdir()
+        publish = not home.exists()
+        home.mkdir(exist_ok=True)
         (home / "config.yaml").write_text(
             f"storage: {home}/storage\n"
             f"auth: {{ htpasswd: {{ file: {home}/htpasswd }} }}\n"
@@ -384,13 +410,18 @@ class Check:
             "--listen",
             f"127.0.0.1:{port}",
         ]
-        project = self.work / "npm-project"
         with serving(verdaccio, f"{registry}/-/ping", self.work / "verdaccio.log"):
-            with s.checks.timed("verdaccio on loopback serves the npm packages"):
-                for tarball in sorted((DIST / "npm").glob("*.tgz")):
-                    s.run(
-                        ["npm", "publish", "--silent", "--registry", registry, f"--//127.0.0.1:{port}/:_authToken=local", tarball]
-                    )
+            if publish:
+                with s.checks.timed("verdaccio on loopback serves the npm packages"):
+                    for tarball in sorted((DIST / "npm").glob("*.tgz")):
+                        token = f"--//127.0.0.1:{port}/:_authToken=local"
+                        s.run(["npm", "publish", "--silent", "--registry", registry, token, tarball])
+            yield registry
+
+    def npm(self) -> None:
+        s = self.s
+        project = self.work / "npm-project"
+        with self.npm_registry() as registry:
             with s.checks.timed(
                 "npm install adapty-server from the local registry: the gnu addon, import, require, tsc --strict"
             ) as problems:
@@ -474,6 +505,115 @@ class Check:
             )
             s.run(root.command(["ldd", "--version"]))
             s.run(root.command(["node", "-e", load]))
+
+    def arm64(self) -> None:
+        """The arm64 artifacts on Linux arm64, through qemu-user: Debian trixie's arm64 Python and
+        Node install them from the loopback index and registry and run the quickstarts and the
+        shared vectors against the arm64 emulator their packages carry; the static binaries and
+        the jar's library run too. The smallest set that proves each artifact works: everything
+        runs emulated, about ten times slower than here."""
+        s = self.s
+        stage = self.work / "arm64"
+        for source, target in (
+            ("tests/vectors", "tests/vectors"),
+            ("bindings-python/tests", "bindings-python/tests"),
+            ("bindings-python/pyproject.toml", "bindings-python/pyproject.toml"),  # pytest's settings
+            ("bindings-python/examples/quickstart.py", "quickstart.py"),
+            ("bindings-node/examples/quickstart.mjs", "node/quickstart.mjs"),
+            *((f"bindings-node/tests/{name}", f"node/tests/{name}") for name in NODE_VECTORS),
+        ):
+            (stage / target).parent.mkdir(parents=True, exist_ok=True)
+            (shutil.copytree if (ROOT / source).is_dir() else shutil.copy)(ROOT / source, stage / target)
+        shutil.copy(DIST / "jna" / "linux-aarch64" / "libadapty_server_ffi.so", stage)
+        # pytest and what it needs (pure Python), fetched here: the root trusts only Debian's CAs,
+        # so it installs from the loopback index alone.
+        requirements = (ROOT / "bindings-python" / "requirements-test.txt").read_text().splitlines()
+        pins = [line for line in requirements if line.startswith("pytest")]
+        wheels = self.work / "test-wheels"
+        download = ["python3", "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--python-version", "3.13"]
+        s.run([*download, "--dest", wheels, *pins])
+        with toolchain.ARM64.mounted(s) as root, self.python_index(wheels) as index, self.npm_registry() as registry:
+            here = root.copy_in(stage, "arm64")
+            inside = "/work/arm64"
+            venv = f"{inside}/venv"
+            pip = [f"{venv}/bin/pip", "install", "--quiet", "--disable-pip-version-check", "--index-url", index]
+            with s.checks.timed(
+                "arm64: pip installs the aarch64 wheels; the quickstart, the CLI and the vectors run"
+            ) as problems:
+                s.run(root.command(["python3", "-m", "venv", venv]))
+                s.run(root.command([*pip, "--only-binary=:all:", *pins, "adapty-server[testing]", "adapty-cli"]))
+                native = s.capture(["file", "-L", *(here / "venv").glob("lib/python3*/site-packages/adapty_server/_native*.so")])
+                if "ARM aarch64" not in native:
+                    problems.append(f"the extension installed: {native}")
+                exec_ = [f"{venv}/bin/adapty-emulator", "exec", "--"]
+                s.run(root.command([*exec_, f"{venv}/bin/python", "quickstart.py"], cwd=inside))
+                s.run(
+                    root.command(
+                        [*exec_, f"{venv}/bin/adapty", "profiles", "create", "--customer-user-id", "arm64", "-o", "json"]
+                    )
+                )
+                tests = [f"tests/{name}" for name in PYTHON_VECTORS]
+                pytest = [
+                    f"{venv}/bin/python",
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    "--junit-xml=../python.xml",
+                    *tests,
+                ]
+                env = {"ADAPTY_EMULATOR_BIN": f"{venv}/bin/adapty-emulator"}
+                s.tests(root.command(pytest, cwd=f"{inside}/bindings-python", env=env), here / "python.xml")
+                shutil.copy(here / "python.xml", s.report("arm64-python.xml"))
+            with s.checks.timed("arm64: npm installs the arm64 addon; the quickstart, the CLI and the vectors run") as problems:
+                project = here / "node"
+                (project / "package.json").write_text('{"name": "arm64-check", "private": true}')
+                (project / ".npmrc").write_text(f"registry={registry}/\n")
+                npm_install = ["npm", "install", "--no-audit", "--no-fund", "adapty-server", "adapty-emulator", "adapty-cli"]
+                s.run(root.command(npm_install, cwd=f"{inside}/node"))
+                if not (project / "node_modules" / "adapty-server-linux-arm64-gnu").exists():
+                    problems.append(
+                        f"installed: {sorted(p.name for p in (project / 'node_modules').iterdir() if 'adapty' in p.name)}"
+                    )
+                exec_ = ["npx", "adapty-emulator", "exec", "--"]
+                s.run(root.command([*exec_, "node", "quickstart.mjs"], cwd=f"{inside}/node"))
+                s.run(
+                    root.command(
+                        [*exec_, "npx", "adapty", "profiles", "create", "--customer-user-id", "arm64-npm"], cwd=f"{inside}/node"
+                    )
+                )
+                report = ["--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=junit"]
+                node_test = [
+                    "node",
+                    "--test",
+                    *report,
+                    "--test-reporter-destination=node.xml",
+                    *(f"tests/{n}" for n in NODE_VECTORS if n.endswith("test.cjs")),
+                ]
+                s.tests(root.command(node_test, cwd=f"{inside}/node", env={"ADAPTY_REPO_ROOT": inside}), project / "node.xml")
+                shutil.copy(project / "node.xml", s.report("arm64-node.xml"))
+            with s.checks.timed("arm64: the jar's library loads and answers (ctypes, arm64 Python)") as problems:
+                load = (
+                    "import ctypes; lib = ctypes.CDLL('/work/arm64/libadapty_server_ffi.so');"
+                    "print(lib.ffi_adapty_server_ffi_uniffi_contract_version())"
+                )
+                if not s.capture(root.command(["python3", "-c", load])).strip().isdigit():
+                    problems.append("no contract version")
+        with s.checks.timed("arm64: the static emulator and CLI of dist/bin/aarch64 run (binfmt, no root)"):
+            binaries = DIST / "bin" / "aarch64"
+            s.run(
+                [
+                    binaries / "adapty-emulator",
+                    "exec",
+                    "--",
+                    binaries / "adapty",
+                    "profiles",
+                    "create",
+                    "--customer-user-id",
+                    "bin",
+                ]
+            )
 
     def maven(self) -> None:
         s = self.s
@@ -593,6 +733,7 @@ def check_dist(s: Suite) -> None:
     check.contents()
     check.pip()
     check.npm()
+    check.arm64()
     check.maven()
     check.swift()
     check.dockerfile()
