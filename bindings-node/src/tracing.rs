@@ -7,7 +7,6 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use adapty_server::trace::{AttemptSpan, CallTracer, SpanEnd, SpanStart};
 use napi::bindgen_prelude::{FnArgs, Function};
@@ -20,14 +19,13 @@ type Tell = ThreadsafeFunction<FnArgs<(u32, String)>, Option<String>, FnArgs<(u3
 
 pub struct JsTracer {
     tell: Arc<Tell>,
-    next: AtomicU32,
 }
 
 impl JsTracer {
     /// Weak: a span never keeps the event loop alive (the call's Promise does).
     pub fn new(trace: TraceFn<'_>) -> napi::Result<Self> {
         let tell = trace.build_threadsafe_function::<FnArgs<(u32, String)>>().weak::<true>().build()?;
-        Ok(Self { tell: Arc::new(tell), next: AtomicU32::new(0) })
+        Ok(Self { tell: Arc::new(tell) })
     }
 }
 
@@ -38,8 +36,7 @@ struct JsSpan {
 }
 
 impl CallTracer for JsTracer {
-    fn start(&self, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>> {
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
+    fn start(&self, id: u32, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>> {
         let (answer, answered) = tokio::sync::oneshot::channel();
         let status =
             self.tell.call_with_return_value((id, span.to_json()).into(), ThreadsafeFunctionCallMode::NonBlocking, move |headers, _| {

@@ -18,7 +18,8 @@ struct PySpan {
 }
 
 impl CallTracer for PyTracer {
-    fn start(&self, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>> {
+    /// The span's number goes unused: Python's `end` is the span's own (a closure over it).
+    fn start(&self, _: u32, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>> {
         let text = span.to_json();
         let started = shutdown::attach(|py| {
             let started = self.0.call_method1(py, "start", (text,)).and_then(|r| r.extract::<(Py<PyAny>, Vec<(String, String)>)>(py));

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::future::{Future, ready};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use adapty_server::trace::{AttemptSpan, CallTracer, SpanEnd, SpanStart};
 
@@ -28,15 +27,12 @@ pub type Call<T> = Pin<Box<dyn Future<Output = Result<T, adapty_server::Error>> 
 /// `call`, each attempt of it a span of `trace` when there is one.
 pub async fn traced<T: Send + 'static>(trace: Option<Arc<dyn CallTrace>>, call: Call<T>) -> Result<T, adapty_server::Error> {
     match trace {
-        Some(trace) => adapty_server::trace::traced(Arc::new(Foreign { trace, next: AtomicU64::new(0) }), call).await,
+        Some(trace) => adapty_server::trace::traced(Arc::new(Foreign(trace)), call).await,
         None => call.await,
     }
 }
 
-struct Foreign {
-    trace: Arc<dyn CallTrace>,
-    next: AtomicU64,
-}
+struct Foreign(Arc<dyn CallTrace>);
 
 struct ForeignSpan {
     id: u64,
@@ -45,10 +41,10 @@ struct ForeignSpan {
 }
 
 impl CallTracer for Foreign {
-    fn start(&self, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>> {
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let headers = self.trace.start(id, span.to_json()).into_iter().collect();
-        Box::pin(ready(Box::new(ForeignSpan { id, trace: self.trace.clone(), headers }) as Box<dyn AttemptSpan>))
+    fn start(&self, id: u32, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>> {
+        let id = u64::from(id);
+        let headers = self.0.start(id, span.to_json()).into_iter().collect();
+        Box::pin(ready(Box::new(ForeignSpan { id, trace: self.0.clone(), headers }) as Box<dyn AttemptSpan>))
     }
 }
 

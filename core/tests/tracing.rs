@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::io::Write;
 use std::pin::Pin;
@@ -68,30 +69,29 @@ async fn events_describe_requests_without_secrets() {
     assert!(closed.iter().any(|l| l.contains("http.response.status_code=200") && !l.contains("error.type")), "{closed:?}");
 }
 
-/// A host's tracer as a binding plugs one in: records each span, and answers later (as Node's
-/// thread does) with a `traceparent` naming the attempt.
+/// A host's tracer as a binding plugs one in: records each span by the number the core gives it,
+/// and answers later (as Node's thread does) with a `traceparent` naming that number.
 #[derive(Default)]
 struct Recorder {
     spans: Spans,
 }
 
-/// Each span's start and, once it ended, its end (their JSON).
-type Spans = Arc<Mutex<Vec<(Value, Option<Value>)>>>;
+/// Each span's start and, once it ended, its end (their JSON), by the span's number.
+type Spans = Arc<Mutex<BTreeMap<u32, (Value, Option<Value>)>>>;
 
 struct RecordedSpan {
-    index: usize,
+    id: u32,
     headers: Vec<(String, String)>,
     spans: Spans,
 }
 
 impl CallTracer for Recorder {
-    fn start(&self, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>> {
-        let mut spans = self.spans.lock().unwrap();
-        spans.push((serde_json::from_str(&span.to_json()).unwrap(), None));
-        let index = spans.len() - 1;
-        let parent = format!("00-0af7651916cd43dd8448eb211c80319c-{:016x}-01", index + 1);
+    fn start(&self, id: u32, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>> {
+        let earlier = self.spans.lock().unwrap().insert(id, (serde_json::from_str(&span.to_json()).unwrap(), None));
+        assert!(earlier.is_none(), "span {id} numbered twice");
+        let parent = format!("00-0af7651916cd43dd8448eb211c80319c-{:016x}-01", id + 1);
         let headers = vec![("traceparent".to_owned(), parent), ("tracestate".to_owned(), "vendor=1".to_owned())];
-        let span = RecordedSpan { index, headers, spans: self.spans.clone() };
+        let span = RecordedSpan { id, headers, spans: self.spans.clone() };
         Box::pin(async move {
             tokio::time::sleep(Duration::from_millis(2)).await;
             Box::new(span) as Box<dyn AttemptSpan>
@@ -105,7 +105,7 @@ impl AttemptSpan for RecordedSpan {
     }
 
     fn end(self: Box<Self>, end: &SpanEnd) {
-        self.spans.lock().unwrap()[self.index].1 = Some(serde_json::from_str(&end.to_json()).unwrap());
+        self.spans.lock().unwrap().get_mut(&self.id).unwrap().1 = Some(serde_json::from_str(&end.to_json()).unwrap());
     }
 }
 
@@ -122,7 +122,7 @@ async fn a_host_tracer_spans_each_attempt_and_its_context_is_sent() {
     let user = ProfileRef::customer_user_id("host-traced").unwrap();
     trace::traced(Arc::new(recorder), async move { client.profiles().get(&user).await }).await.unwrap();
 
-    let spans = spans.lock().unwrap().clone();
+    let spans: Vec<_> = spans.lock().unwrap().values().cloned().collect();
     assert_eq!(spans.len(), 2, "{spans:?}");
     let (first, first_end) = &spans[0];
     assert_eq!(first["name"], "GET");
@@ -161,12 +161,30 @@ async fn a_cancelled_call_ends_its_span_as_cancelled() {
     assert!(tokio::time::timeout(Duration::from_millis(300), call).await.is_err(), "the call should still be waiting");
     // The task is aborted when its handle drops; its span ends as it unwinds.
     for _ in 0..100 {
-        if spans.lock().unwrap().first().is_some_and(|(_, end)| end.is_some()) {
+        if spans.lock().unwrap().get(&0).is_some_and(|(_, end)| end.is_some()) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let spans = spans.lock().unwrap().clone();
     assert_eq!(spans.len(), 1, "{spans:?}");
-    assert_eq!(spans[0].1.as_ref().expect("the span ended")["attributes"], json!({"error.type": "cancelled"}));
+    assert_eq!(spans[&0].1.as_ref().expect("the span ended")["attributes"], json!({"error.type": "cancelled"}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_spans_of_requests_side_by_side_are_numbered_apart() {
+    let env = Env::start().await;
+    let names: Vec<String> = (0..8).map(|i| format!("numbered-{i}")).collect();
+    for name in &names {
+        env.control.seed_user(name).await;
+    }
+    let users: Vec<ProfileRef> = names.iter().map(|n| ProfileRef::customer_user_id(n.as_str()).unwrap()).collect();
+    let client = env.client();
+    let recorder = Recorder::default();
+    let spans = recorder.spans.clone();
+    let results = trace::traced(Arc::new(recorder), async move { Ok(client.profiles().delete_many(users, 4).await) }).await.unwrap();
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let spans = spans.lock().unwrap();
+    assert_eq!(spans.keys().copied().collect::<Vec<_>>(), (0..8).collect::<Vec<_>>(), "one number per attempt, none twice");
+    assert!(spans.values().all(|(_, end)| end.is_some()), "every span ended");
 }

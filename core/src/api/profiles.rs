@@ -14,7 +14,7 @@ use crate::models::error::{Error, Rule, ValidationError};
 use crate::models::reference::{CreateRef, Headers, PLATFORM_HEADER, ProfileRef};
 use crate::models::{Profile, ProfileParams};
 use crate::transport::request::{ApiRequest, Replay, method};
-use crate::transport::runtime;
+use crate::transport::{runtime, scope};
 
 /// The Profile API's path, as the manifest gives it (the client's API generation picks its own).
 const PROFILE_PATH: &str = ApiVersion::V2.profile_path();
@@ -143,7 +143,8 @@ impl Profiles<'_> {
             let mut tasks = tokio::task::JoinSet::new();
             for _ in 0..workers {
                 let (jobs, next, transport) = (jobs.clone(), next.clone(), transport.clone());
-                tasks.spawn(async move {
+                // Each worker's requests are the call's: its hook and tracer go with them.
+                tasks.spawn(scope::carried(async move {
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -155,7 +156,7 @@ impl Profiles<'_> {
                         done.push((i, result));
                     }
                     done
-                });
+                }));
             }
             let mut results: Vec<Option<Result<(), Error>>> = vec![None; n];
             while let Some(joined) = tasks.join_next().await {

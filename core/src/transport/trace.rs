@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use reqwest::Url;
 use serde_json::{Map, Value, json};
@@ -22,9 +23,11 @@ use crate::transport::events::Outcome;
 
 /// Starts the span of each attempt of one call, under the context the call began in.
 pub trait CallTracer: Send + Sync + 'static {
-    /// Starts the span of an attempt about to be sent. A host that must be reached on a thread
-    /// of its own (Node's) answers later; the attempt waits for it.
-    fn start(&self, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>>;
+    /// Starts the span of an attempt about to be sent. `id` numbers it among the call's spans
+    /// (the attempts of `delete_many`'s requests run side by side), for a host that keeps its
+    /// spans by number until they end. A host that must be reached on a thread of its own
+    /// (Node's) answers later; the attempt waits for it.
+    fn start(&self, id: u32, span: &SpanStart<'_>) -> Pin<Box<dyn Future<Output = Box<dyn AttemptSpan>> + Send>>;
 }
 
 /// A host's span of one attempt.
@@ -37,8 +40,14 @@ pub trait AttemptSpan: Send {
     fn end(self: Box<Self>, end: &SpanEnd);
 }
 
+/// The tracer of one call's task, and the number of its next span.
+pub(crate) struct Scope {
+    tracer: Arc<dyn CallTracer>,
+    spans: AtomicU32,
+}
+
 tokio::task_local! {
-    static TRACER: Arc<dyn CallTracer>;
+    static TRACER: Arc<Scope>;
 }
 
 /// Runs `call` (any call of the SDK's clients) with `tracer` starting the span of each attempt
@@ -48,12 +57,18 @@ pub async fn traced<T: Send + 'static>(
     call: impl Future<Output = Result<T, Error>> + Send + 'static,
 ) -> Result<T, Error> {
     // On the SDK's runtime, so the whole call runs inside the scope.
-    crate::transport::runtime::spawn(TRACER.scope(tracer, call)).await
+    let scope = Arc::new(Scope { tracer, spans: AtomicU32::new(0) });
+    crate::transport::runtime::spawn(TRACER.scope(scope, call)).await
 }
 
 /// The tracer installed for the running task, if any.
-pub(crate) fn current() -> Option<Arc<dyn CallTracer>> {
+pub(crate) fn current() -> Option<Arc<Scope>> {
     TRACER.try_with(Arc::clone).ok()
+}
+
+/// Runs `fut` with a call's tracer installed (on a task the call spawned).
+pub(crate) async fn within<F: Future>(scope: Arc<Scope>, fut: F) -> F::Output {
+    TRACER.scope(scope, fut).await
 }
 
 /// An attempt about to be sent, as a span: a CLIENT span named by its method, with
@@ -167,8 +182,9 @@ pub(crate) fn tracing_context_headers(_: &tracing::Span) -> Vec<(String, String)
 pub(crate) struct Started(Option<Box<dyn AttemptSpan>>);
 
 impl Started {
-    pub async fn start(tracer: &dyn CallTracer, span: &SpanStart<'_>) -> Self {
-        Self(Some(tracer.start(span).await))
+    pub async fn start(scope: &Scope, span: &SpanStart<'_>) -> Self {
+        let id = scope.spans.fetch_add(1, Ordering::Relaxed);
+        Self(Some(scope.tracer.start(id, span).await))
     }
 
     pub fn headers(&self) -> &[(String, String)] {
