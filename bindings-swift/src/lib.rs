@@ -49,8 +49,9 @@ pub enum AdaptyError {
     Timeout { detail: String },
     /// 429 from the API; `retry_after_seconds` is what the server asked to wait, if it said.
     RateLimited { retry_after_seconds: Option<f64>, error_code: Option<String>, request_id: Option<String>, body: String, detail: String },
-    /// Any other error status from the API.
-    Api { status: u16, error_code: Option<String>, errors: Vec<FieldError>, request_id: Option<String>, body: String, detail: String },
+    /// Any other error status from the API. The status is signed (`Int`, `Int32`): Kotlin's
+    /// unsigned types are value classes, whose getters Java sees under mangled names.
+    Api { status: i32, error_code: Option<String>, errors: Vec<FieldError>, request_id: Option<String>, body: String, detail: String },
     /// The SDK was used wrongly (e.g. a closed client) or failed internally.
     Usage { detail: String },
     /// A webhook's `Authorization` header is missing or not the configured secret: answer 401.
@@ -108,7 +109,7 @@ impl AdaptyError {
                 detail,
             },
             Some(ErrorClass::Api) => AdaptyError::Api {
-                status: info["status"].as_u64().and_then(|s| u16::try_from(s).ok()).unwrap_or_default(),
+                status: info["status"].as_i64().and_then(|s| i32::try_from(s).ok()).unwrap_or_default(),
                 errors: info["errors"].as_array().into_iter().flatten().map(FieldError::from_description).collect(),
                 error_code: text("error_code"),
                 request_id: text("request_id"),
@@ -136,7 +137,8 @@ impl AdaptyError {
             AdaptyError::RateLimited { .. } => ErrorClass::RateLimit,
             // The core's `api_kind` of the status (`ApiError::kind`), as Python and Node pick theirs.
             AdaptyError::Api { status, .. } => {
-                ErrorClass::from_code(ApiErrorKind::from_status(*status).as_str()).unwrap_or(ErrorClass::Api)
+                ErrorClass::from_code(ApiErrorKind::from_status(u16::try_from(*status).unwrap_or_default()).as_str())
+                    .unwrap_or(ErrorClass::Api)
             }
             AdaptyError::Usage { .. } => ErrorClass::Usage,
             AdaptyError::WebhookAuthorization { .. } => ErrorClass::WebhookAuthorization,

@@ -28,6 +28,7 @@ class JavaUsageTest {
             ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
             AdaptyException.Api api = assertInstanceOf(AdaptyException.Api.class, failed.getCause());
             assertEquals("profile_does_not_exist", api.getErrorCode());
+            assertEquals(404, api.getStatus());
 
             assertThrows(AdaptyException.Api.class, () -> client.getProfiles().getBlocking(nobody));
 

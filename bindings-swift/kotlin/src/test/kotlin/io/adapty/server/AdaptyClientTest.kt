@@ -154,7 +154,7 @@ class AdaptyClientTest {
 
         if (blocking) c.profiles.deleteBlocking(ref) else c.profiles.delete(ref)
         val e = assertThrows<AdaptyException.Api> { if (blocking) c.profiles.getBlocking(ref) else runBlocking { c.profiles.get(ref) } }
-        assertEquals(404.toUShort(), e.status)
+        assertEquals(404, e.status)
         assertEquals("profile_does_not_exist", e.errorCode)
         assertEquals(listOf("Profile not found"), e.errors.single().errors)
         assertEquals(32, e.requestId!!.length)
@@ -186,7 +186,7 @@ class AdaptyClientTest {
     fun everyErrorCase() = runBlocking {
         em.fault(obj("status" to 409, "times" to 5))
         assertEquals(
-            409.toUShort(),
+            409,
             assertThrows<AdaptyException.Api> {
                 runBlocking { client(maxRetries = 0).profiles.get(ProfileRef.CustomerUserId("x")) }
             }.status,
@@ -246,7 +246,7 @@ class AdaptyClientTest {
         val results = if (blocking) client().profiles.deleteManyBlocking(refs, 4) else client().profiles.deleteMany(refs, 4)
         assertEquals(refs, results.map { it.ref })
         assertTrue(results.take(20).all { it.ok })
-        assertEquals(404.toUShort(), (results[20].error as AdaptyException.Api).status)
+        assertEquals(404, (results[20].error as AdaptyException.Api).status)
         assertEquals("profile_id", (results[21].error as AdaptyException.Validation).field)
     }
 

@@ -37,7 +37,7 @@ class PurchasesTest : FeatureTest() {
             val gold = GrantAccessParams(accessLevelId = "gold")
             if (blocking) c.accessLevels.grantBlocking(ref, gold) else runBlocking { c.accessLevels.grant(ref, gold) }
         }
-        assertEquals(400.toUShort(), e.status)
+        assertEquals(400, e.status)
         assertEquals("paid_access_level_does_not_exist", e.errorCode)
     }
 

@@ -50,7 +50,7 @@ class VirtualCurrencyTest : FeatureTest() {
             assertThrows<AdaptyException.Api> {
                 if (blocking) c.virtualCurrency.createTransactionBlocking(ref, debit) else runBlocking { c.virtualCurrency.createTransaction(ref, debit) }
             }
-        assertEquals(400.toUShort() to "insufficient_balance", e.status to e.errorCode)
+        assertEquals(400 to "insufficient_balance", e.status to e.errorCode)
 
         repeat(4) {
             val gems = VirtualCurrencyTransactionParams(items = listOf(VirtualCurrencyItem("GEMS", 5)))
