@@ -27,7 +27,7 @@ WINE_ENV = {"WINEPREFIX": "/wine", "WINEDEBUG": "-all", "WINEDLLOVERRIDES": "msc
 
 @suite("windows", weight=210)
 def windows(s: Suite) -> None:
-    """The core's and the emulator's tests built for Windows with mingw-w64 and run under Wine 10 (Debian trixie's)."""
+    """The core's and the emulator's tests built for Windows with mingw-w64 and run under Wine 10 (Debian trixie's); the CLI against the emulator there."""
     env = {
         **cross.mingw_env(s),
         "CARGO_TARGET_DIR": str(TREE),
@@ -39,6 +39,7 @@ def windows(s: Suite) -> None:
     # benches (they read the process's CPU time through getrusage, Unix only).
     build = ["--target", cross.WINDOWS, "-p", "adapty-server", "-p", "adapty-emulator", "--lib", "--bins", "--tests"]
     events = s.capture(["cargo", "test", *build, "--no-run", "--message-format=json-render-diagnostics"], env=env)
+    s.run(["cargo", "build", "--quiet", "--target", cross.WINDOWS, "-p", "adapty-cli"], env=env)
     harnesses: list[tuple[str, Path, Path]] = []
     for line in events.splitlines():
         message = json.loads(line) if line.startswith("{") else {}
@@ -57,6 +58,13 @@ def windows(s: Suite) -> None:
         try:
             for name, executable, directory in harnesses:
                 libtest(s, f"windows.{name}", wine_command(root, [str(executable), *LIBTEST_JSON], cwd=directory))
+            with s.checks.timed("adapty.exe creates a profile in adapty-emulator.exe, under Wine") as problems:
+                cli = [str(programs / "adapty-emulator.exe"), "exec", "--", str(programs / "adapty.exe")]
+                out = s.capture(
+                    wine_command(root, [*cli, "profiles", "create", "--customer-user-id", "wine", "-o", "json"], cwd=ROOT)
+                )
+                if '"customer_user_id": "wine"' not in out:
+                    problems.append(out[-2000:])
         finally:
             subprocess.run(root.command(["wineserver", "-k"], env=WINE_ENV), capture_output=True)
             shutil.rmtree(mirrored, ignore_errors=True)
