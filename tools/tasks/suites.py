@@ -46,15 +46,10 @@ def rust(s: Suite) -> None:
     # `opentelemetry` feature's send an attempt's context (one build of the core for both).
     features = ["-p", "adapty-server", "--features", "schema,opentelemetry", "--lib"]
     for build_args in (["--workspace"], features):
-        events = s.capture(["cargo", "test", *build_args, "--no-run", "--message-format=json-render-diagnostics"])
-        for line in events.splitlines():
-            message = json.loads(line) if line.startswith("{") else {}
-            if message.get("reason") == "compiler-artifact" and message["profile"]["test"] and message.get("executable"):
-                package = message["package_id"].rsplit("#", 1)[0].rsplit("/", 1)[-1]
-                name = f"{package}.{message['target']['name']}" + (".features" if build_args is features else "")
-                directory = Path(message["manifest_path"]).parent
-                # libtest's JSON is unstable: RUSTC_BOOTSTRAP lets a stable build's harness print it.
-                libtest(s, name, [message["executable"], *LIBTEST_JSON], cwd=directory, env={"RUSTC_BOOTSTRAP": "1"})
+        for name, executable, directory in test_harnesses(s, build_args):
+            name += ".features" if build_args is features else ""
+            # libtest's JSON is unstable: RUSTC_BOOTSTRAP lets a stable build's harness print it.
+            libtest(s, name, [str(executable), *LIBTEST_JSON], cwd=directory, env={"RUSTC_BOOTSTRAP": "1"})
     # Doc tests run in a harness rustdoc builds, under `cargo test`. RUSTC_BOOTSTRAP goes to
     # rustdoc alone, through a wrapper: in cargo's environment, build scripts that watch it
     # (proc-macro2's) would run again and rebuild what depends on them.
@@ -69,6 +64,20 @@ def rust(s: Suite) -> None:
             ["cargo", "test", "--doc", "-p", package, "--", *LIBTEST_JSON],
             env={"RUSTDOC": str(wrapper)},
         )
+
+
+def test_harnesses(s: Suite, build_args: list[str], env: dict[str, str] | None = None) -> list[tuple[str, Path, Path]]:
+    """Builds the test harnesses `cargo test BUILD_ARGS` would run, without running them; each as
+    (PACKAGE.TARGET, its executable, its package's directory, where cargo would run it)."""
+    cmd = ["cargo", "test", *build_args, "--no-run", "--message-format=json-render-diagnostics"]
+    harnesses = []
+    for line in s.capture(cmd, env=env).splitlines():
+        message = json.loads(line) if line.startswith("{") else {}
+        if message.get("reason") == "compiler-artifact" and message["profile"]["test"] and message.get("executable"):
+            package = message["package_id"].rsplit("#", 1)[0].rsplit("/", 1)[-1]
+            name = f"{package}.{message['target']['name']}"
+            harnesses.append((name, Path(message["executable"]), Path(message["manifest_path"]).parent))
+    return harnesses
 
 
 #: libtest's arguments for one JSON event per line (`-Z` needs RUSTC_BOOTSTRAP on stable).

@@ -7,7 +7,6 @@ them (CARGO_MANIFEST_DIR, the emulator binary's) name the same files under Wine'
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 from . import cross, toolchain
 from .context import ROOT, TARGET, Suite
 from .registry import suite
-from .suites import LIBTEST_JSON, libtest
+from .suites import LIBTEST_JSON, libtest, test_harnesses
 
 TREE = TARGET / "windows"
 #: Wine's environment: its prefix (Windows' C: drive and registry) inside the root, made once;
@@ -38,16 +37,8 @@ def windows(s: Suite) -> None:
     # --lib --bins --tests: not the doc tests (a mingw link and a Wine start each), nor the
     # benches (they read the process's CPU time through getrusage, Unix only).
     build = ["--target", cross.WINDOWS, "-p", "adapty-server", "-p", "adapty-emulator", "--lib", "--bins", "--tests"]
-    events = s.capture(["cargo", "test", *build, "--no-run", "--message-format=json-render-diagnostics"], env=env)
+    harnesses = test_harnesses(s, build, env)
     s.run(["cargo", "build", "--quiet", "--target", cross.WINDOWS, "-p", "adapty-cli"], env=env)
-    harnesses: list[tuple[str, Path, Path]] = []
-    for line in events.splitlines():
-        message = json.loads(line) if line.startswith("{") else {}
-        if message.get("reason") == "compiler-artifact" and message["profile"]["test"] and message.get("executable"):
-            package = message["package_id"].rsplit("#", 1)[0].rsplit("/", 1)[-1]
-            harnesses.append(
-                (f"{package}.{message['target']['name']}", Path(message["executable"]), Path(message["manifest_path"]).parent)
-            )
     with toolchain.WINE.mounted(s) as root:
         prefix(s, root)
         programs = TREE / cross.WINDOWS / "debug"
