@@ -1,8 +1,6 @@
 //! The Profile API: get, create, update and delete an end user's profile, and delete many.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
+use futures_util::{StreamExt, stream};
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
 use super::args::{Args, text};
@@ -14,7 +12,7 @@ use crate::models::error::{Error, Rule, ValidationError};
 use crate::models::reference::{CreateRef, Headers, PLATFORM_HEADER, ProfileRef};
 use crate::models::{Profile, ProfileParams};
 use crate::transport::request::{ApiRequest, Replay, method};
-use crate::transport::{runtime, scope};
+use crate::transport::runtime;
 
 /// The Profile API's path, as the manifest gives it (the client's API generation picks its own).
 const PROFILE_PATH: &str = ApiVersion::V2.profile_path();
@@ -138,33 +136,18 @@ impl Profiles<'_> {
         let workers = concurrency.clamp(1, MAX_DELETE_CONCURRENCY).min(n.max(1));
         let transport = self.transport.clone();
         let run = runtime::spawn(async move {
-            let jobs = Arc::new(jobs);
-            let next = Arc::new(AtomicUsize::new(0));
-            let mut tasks = tokio::task::JoinSet::new();
-            for _ in 0..workers {
-                let (jobs, next, transport) = (jobs.clone(), next.clone(), transport.clone());
-                // Each worker's requests are the call's: its hook and tracer go with them.
-                tasks.spawn(scope::carried(async move {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break };
-                        let result = match job {
-                            Ok(req) => transport.clone().send(req.clone()).await.map(drop),
-                            Err(e) => Err(e.clone()),
-                        };
-                        done.push((i, result));
-                    }
-                    done
-                }));
-            }
-            let mut results: Vec<Option<Result<(), Error>>> = vec![None; n];
-            while let Some(joined) = tasks.join_next().await {
-                for (i, r) in joined.map_err(|_| Error::Internal { message: "a delete worker panicked".into() })? {
-                    results[i] = Some(r);
-                }
-            }
-            Ok(results.into_iter().map(|r| r.unwrap_or_else(|| Err(Error::Internal { message: "a delete was not run".into() }))).collect())
+            // The requests take turns on this one task, so they are the call's: its hook and
+            // tracer see each of them, and dropping the call drops them all.
+            let mut done: Vec<(usize, Result<(), Error>)> = stream::iter(jobs.into_iter().enumerate())
+                .map(|(i, job)| {
+                    let transport = transport.clone();
+                    async move { (i, async move { transport.send(job?).await.map(drop) }.await) }
+                })
+                .buffer_unordered(workers)
+                .collect()
+                .await;
+            done.sort_unstable_by_key(|(i, _)| *i);
+            Ok(done.into_iter().map(|(_, result)| result).collect())
         });
         run.await.unwrap_or_else(|e| vec![Err(e); n])
     }

@@ -3,13 +3,14 @@
 //! as Adapty makes it ([`deliver`]: a JSON POST with the configured `Authorization` value, a
 //! 10-second timeout). The `adapty webhooks send` and `verify` commands are these two.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
 use crate::models::WebhookEventType;
 use crate::models::error::Error;
+use crate::transport::runtime::Instant;
 
 /// How long Adapty waits for a receiver's answer before it counts the attempt as failed.
 pub const ADAPTY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -158,9 +159,12 @@ pub async fn deliver(url: &str, authorization: Option<&str>, body: &Value, timeo
             request = request.header("authorization", value);
         }
         let started = Instant::now();
-        let response = request.send().await.map_err(crate::transport::http::transport_error)?;
-        let status = response.status().as_u16();
-        let body = response.text().await.map_err(crate::transport::http::transport_error)?;
+        let (status, body) = crate::transport::runtime::local(async move {
+            let response = request.send().await?;
+            Ok::<_, reqwest::Error>((response.status().as_u16(), response.text().await?))
+        })
+        .await
+        .map_err(crate::transport::http::transport_error)?;
         Ok(Answer { status, body, elapsed: started.elapsed() })
     })
     .await

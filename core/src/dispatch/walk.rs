@@ -24,7 +24,7 @@ pub struct Walk {
     op: Op,
     args: Value,
     /// The cursors sent, and the next one to send (`None` once the walk is over).
-    state: tokio::sync::Mutex<(Cursors, Option<Option<String>>)>,
+    state: futures_util::lock::Mutex<(Cursors, Option<Option<String>>)>,
 }
 
 impl Walk {
@@ -43,7 +43,7 @@ impl Walk {
         if operation.profile != Addressing::None {
             ProfileRef::from_args(checked, "profile")?;
         }
-        let state = tokio::sync::Mutex::new((Cursors::default(), Some(None)));
+        let state = futures_util::lock::Mutex::new((Cursors::default(), Some(None)));
         Ok(Self { client: client.clone(), op: list, args, state })
     }
 

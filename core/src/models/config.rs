@@ -246,10 +246,12 @@ impl CaBundle {
     }
 
     /// The certificates, as reqwest trusts them.
+    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn certificates(&self) -> Vec<reqwest::Certificate> {
         reqwest::Certificate::from_pem_bundle(&self.pem).unwrap_or_default()
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn read(path: &str) -> Result<Self, ValidationError> {
         let wrong = |why: String| ValidationError::new("ca_bundle", Rule::Format, why);
         let pem = std::fs::read(path).map_err(|e| wrong(format!("cannot read {path}: {e}")))?;
@@ -258,6 +260,17 @@ impl CaBundle {
             Ok(_) => Err(wrong(format!("{path} holds no PEM certificate"))),
             Err(e) => Err(wrong(format!("{path} is not a PEM bundle: {e}"))),
         }
+    }
+
+    /// Refused: the WebAssembly build's requests go through the host's `fetch`, which trusts
+    /// what the host trusts (and it has no files to read).
+    #[cfg(target_arch = "wasm32")]
+    fn read(_path: &str) -> Result<Self, ValidationError> {
+        Err(ValidationError::new(
+            "ca_bundle",
+            Rule::Format,
+            "is not available in the WebAssembly build: fetch trusts the runtime's own CAs",
+        ))
     }
 }
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::models::error::Error;
 use crate::transport::request::ApiRequest;
+use crate::transport::scope::{self, Slot, scoped};
 
 /// What a hook sees of a response.
 #[derive(Debug, Clone, Copy)]
@@ -33,16 +34,16 @@ pub(crate) trait Hook: Send + Sync {
     fn on_response(&self, response: Response<'_>);
 }
 
-tokio::task_local! {
-    static HOOK: Arc<dyn Hook>;
+thread_local! {
+    static HOOK: Slot<Arc<dyn Hook>> = const { Slot::new(None) };
 }
 
 /// Runs `fut` with `hook` installed: every request `fut` makes on this task goes through it.
 pub(crate) async fn scope<F: Future>(hook: Arc<dyn Hook>, fut: F) -> F::Output {
-    HOOK.scope(hook, fut).await
+    scoped(&HOOK, hook, fut).await
 }
 
 /// The hook installed for the running task, if any.
 pub(crate) fn current() -> Option<Arc<dyn Hook>> {
-    HOOK.try_with(Arc::clone).ok()
+    scope::current(&HOOK)
 }

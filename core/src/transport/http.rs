@@ -3,7 +3,7 @@
 //! [`Error`].
 
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::Url;
@@ -18,6 +18,7 @@ use crate::transport::events::{Event, Listener, Listeners, Outcome, Phase};
 use crate::transport::hook::{self, Response};
 use crate::transport::request::{ApiRequest, Replay};
 use crate::transport::retry::{Decision, decide, is_retryable_status, parse_retry_after};
+use crate::transport::runtime::{self, Instant};
 use crate::transport::trace::{self, SpanEnd, SpanStart, Started};
 use crate::transport::wire::{WIRE, wire_text};
 
@@ -53,7 +54,7 @@ struct Shared {
     http: RwLock<Option<(u64, reqwest::Client)>>,
     /// Until when every request of this client waits: a `Retry-After` the server gave one
     /// request holds back all of them (a rate limit is the key's, not one request's).
-    paused_until: Mutex<Option<tokio::time::Instant>>,
+    paused_until: Mutex<Option<Instant>>,
     listeners: Listeners,
 }
 
@@ -108,14 +109,14 @@ impl Transport {
 
     /// The process's pool, looked up again only after a fork.
     fn http(&self) -> Result<reqwest::Client, Error> {
-        let generation = crate::transport::runtime::generation();
+        let generation = runtime::generation();
         let slot = &self.shared.http;
         if let Some((g, client)) = slot.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
             if *g == generation {
                 return Ok(client.clone());
             }
         }
-        let client = crate::transport::runtime::http_client(&self.shared.config.network)?;
+        let client = runtime::http_client(&self.shared.config.network)?;
         let earlier = slot.write().unwrap_or_else(|p| p.into_inner()).replace((generation, client.clone()));
         // A pool of an earlier generation (a parent's, before fork) is never dropped here: see
         // `runtime::shared`.
@@ -229,7 +230,7 @@ impl Transport {
                     if asked {
                         self.pause_all(delay);
                     }
-                    tokio::time::sleep(delay).await;
+                    runtime::sleep(delay).await;
                     retry += 1;
                 }
             }
@@ -238,7 +239,7 @@ impl Transport {
 
     /// Holds every request of this client back for `delay` (or longer, if already held).
     fn pause_all(&self, delay: std::time::Duration) {
-        let until = tokio::time::Instant::now() + delay;
+        let until = Instant::now() + delay;
         let mut paused = self.shared.paused_until.lock().unwrap_or_else(|p| p.into_inner());
         if paused.is_none_or(|t| t < until) {
             *paused = Some(until);
@@ -247,8 +248,11 @@ impl Transport {
 
     async fn wait_if_paused(&self) {
         let until = *self.shared.paused_until.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(until) = until.filter(|t| *t > tokio::time::Instant::now()) {
-            tokio::time::sleep_until(until).await;
+        if let Some(until) = until {
+            let left = until.saturating_duration_since(Instant::now());
+            if !left.is_zero() {
+                runtime::sleep(left).await;
+            }
         }
     }
 
@@ -297,20 +301,25 @@ impl Transport {
             tracing::trace!(target: WIRE, "{}", wire_text('>', &format!("{} {url}", req.method), &headers, req.body.as_deref()));
         }
         let started = Instant::now();
-        let resp = builder.send().await.map_err(transport_error)?;
-        let status = resp.status().as_u16();
-        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        // Held by the platform's HTTP stack until the body is read (`runtime::local`).
+        let (status, mut resp_headers, body) = runtime::local(async move {
+            let mut resp = builder.send().await?;
+            let headers = std::mem::take(resp.headers_mut());
+            Ok::<_, reqwest::Error>((resp.status().as_u16(), headers, resp.bytes().await?))
+        })
+        .await
+        .map_err(transport_error)?;
+        let header = |name: &str| resp_headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         // Failures need the request id and Retry-After; a success its request id only when observed.
         let request_id =
             (status >= 400 || observed != Observed::Nothing).then(|| header("request-id").or_else(|| header("x-request-id"))).flatten();
         let retry_after = (status >= 400).then(|| header("retry-after")).flatten();
-        let kept = (observed == Observed::Headers && status < 400).then(|| resp.headers().clone());
         let headers: Vec<(String, String)> = if wire {
-            resp.headers().iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
+            resp_headers.iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
         } else {
             Vec::new()
         };
-        let body = resp.bytes().await.map_err(transport_error)?;
+        let kept = (observed == Observed::Headers && status < 400).then(|| std::mem::take(&mut resp_headers));
         if wire {
             let line = format!("{status} ({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
             let headers: Vec<(&str, String)> = headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
@@ -393,7 +402,7 @@ struct RawResponse {
 
 impl RawResponse {
     fn into_error(self) -> ApiError {
-        let retry_after = self.retry_after.and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let retry_after = self.retry_after.and_then(|v| parse_retry_after(&v, runtime::system_now()));
         ApiError::from_response(self.status, String::from_utf8_lossy(&self.body).into_owned(), self.request_id, retry_after)
     }
 }
@@ -420,7 +429,7 @@ pub(crate) fn transport_error(e: reqwest::Error) -> Error {
 /// Sends `req` on the shared runtime and decodes the JSON body there.
 pub(crate) async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &Arc<Transport>, req: ApiRequest) -> Result<T, Error> {
     let transport = transport.clone();
-    crate::transport::runtime::spawn(async move {
+    runtime::spawn(async move {
         let resp = transport.send(req).await?;
         serde_json::from_slice(&resp.body)
             .map_err(|e| Error::Internal { message: format!("unexpected response body (HTTP {}): {e}", resp.status) })
@@ -431,5 +440,5 @@ pub(crate) async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &
 /// Sends `req` on the shared runtime for its status alone (the body is ignored).
 pub(crate) async fn send_empty(transport: &Arc<Transport>, req: ApiRequest) -> Result<(), Error> {
     let transport = transport.clone();
-    crate::transport::runtime::spawn(async move { transport.send(req).await.map(drop) }).await
+    runtime::spawn(async move { transport.send(req).await.map(drop) }).await
 }

@@ -2,7 +2,7 @@
 //! the events listeners see of each attempt ([`events`]) and the log lines made of them
 //! ([`log`]), when to retry
 //! ([`retry`]), the spans of each attempt ([`trace`]), the process-wide runtime and connection
-//! pool ([`runtime`]), a call's hook and tracer carried onto the tasks it spawns ([`scope`]), walking pages ([`pagination`]), and the wire texts of `--verbose` ([`wire`]).
+//! pool, or the JavaScript host's event loop ([`runtime`]: the one seam between the core and its platform), the values a call installs for its future, its hook and tracer ([`scope`]), walking pages ([`pagination`]), and the wire texts of `--verbose` ([`wire`]).
 //!
 //! Layer 2: imports only `models`. It knows endpoints (a method and a path) and nothing of the
 //! operations that use them; what a caller outside needs to see of each request (the command

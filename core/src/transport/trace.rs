@@ -20,6 +20,7 @@ use serde_json::{Map, Value, json};
 
 use crate::models::error::Error;
 use crate::transport::events::Outcome;
+use crate::transport::scope::{Slot, scoped};
 
 /// Starts the span of each attempt of one call, under the context the call began in.
 pub trait CallTracer: Send + Sync + 'static {
@@ -46,8 +47,8 @@ pub(crate) struct Scope {
     spans: AtomicU32,
 }
 
-tokio::task_local! {
-    static TRACER: Arc<Scope>;
+thread_local! {
+    static TRACER: Slot<Arc<Scope>> = const { Slot::new(None) };
 }
 
 /// Runs `call` (any call of the SDK's clients) with `tracer` starting the span of each attempt
@@ -58,17 +59,12 @@ pub async fn traced<T: Send + 'static>(
 ) -> Result<T, Error> {
     // On the SDK's runtime, so the whole call runs inside the scope.
     let scope = Arc::new(Scope { tracer, spans: AtomicU32::new(0) });
-    crate::transport::runtime::spawn(TRACER.scope(scope, call)).await
+    crate::transport::runtime::spawn(scoped(&TRACER, scope, call)).await
 }
 
 /// The tracer installed for the running task, if any.
 pub(crate) fn current() -> Option<Arc<Scope>> {
-    TRACER.try_with(Arc::clone).ok()
-}
-
-/// Runs `fut` with a call's tracer installed (on a task the call spawned).
-pub(crate) async fn within<F: Future>(scope: Arc<Scope>, fut: F) -> F::Output {
-    TRACER.scope(scope, fut).await
+    crate::transport::scope::current(&TRACER)
 }
 
 /// An attempt about to be sent, as a span: a CLIENT span named by its method, with

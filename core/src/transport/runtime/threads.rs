@@ -1,4 +1,5 @@
-//! The one process-wide tokio runtime and HTTP connection pool that every request runs on.
+//! Where requests run on a machine with threads: the one process-wide tokio runtime and HTTP
+//! connection pool that every request runs on.
 //!
 //! Pooled connections belong to the runtime that opened them, so mixing runtimes breaks reqwest
 //! ("dispatch task is gone"). Every request is therefore run here, whichever runtime (or thread)
@@ -113,6 +114,16 @@ pub(crate) fn http_client(network: &Network) -> Result<reqwest::Client, Error> {
     })?;
     pools.insert(network.clone(), client.clone());
     Ok(client)
+}
+
+/// Sleeps on the SDK's runtime (its timers).
+pub(crate) async fn sleep(delay: Duration) {
+    tokio::time::sleep(delay).await;
+}
+
+/// `fut` as it is: on this platform every future the transport awaits may move between threads.
+pub(crate) fn local<F: Future + Send>(fut: F) -> F {
+    fut
 }
 
 /// A handle to the SDK's runtime. Code that awaits the client from a task on this runtime (as
