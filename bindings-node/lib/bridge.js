@@ -14,7 +14,7 @@
 const { AdaptyError } = require('./adapty_error');
 const { API_KIND, BY_CODE } = require('./generated/errors');
 const { fromCore, toCore } = require('./convert');
-const { background } = require('./native');
+const { core } = require('./core');
 const { callTracer, contextHeaders } = require('./tracing');
 
 const NATIVE = Symbol('native');
@@ -44,7 +44,7 @@ async function call(ns, spec, positional, input, requestOptions) {
   const raw = ns[RAW];
   const trace = callTracer();
   const start = (id) => native.call(spec.op, args, id, options, raw, signal != null, trace);
-  return answer(spec, positional, raw, unwrap(await background(start, signal)));
+  return answer(spec, positional, raw, unwrap(await core().background(start, signal)));
 }
 
 /** The same as `call`, blocking the event loop. */
@@ -100,7 +100,7 @@ async function* pages(native, spec, args) {
   for (;;) {
     native(); // a closed client throws here, as every call does
     const trace = callTracer();
-    const items = unwrap(await background((id) => walker.next(id, trace)));
+    const items = unwrap(await core().background((id) => walker.next(id, trace)));
     if (items === null) return;
     for (const data of items) yield fromCore(spec.item, data);
   }

@@ -4,7 +4,7 @@
 
 const { BY_CODE } = require('./generated/errors');
 const { errorFrom } = require('./bridge');
-const { nativeClient } = require('./native');
+const { core } = require('./core');
 const { coreCallOptions, coreOptions, namespaces } = require('./generated/operations');
 
 /** Passed as the first constructor argument by `withOptions`, with the native client to wrap. */
@@ -26,12 +26,9 @@ class Adapty {
       const { logger } = options;
       if (logger != null && typeof logger !== 'object' && typeof logger !== 'function')
         throw new TypeError('logger must be an object');
+      const { nativeClient, runtime } = core();
       // With a logger, its lines go there instead of stderr.
-      const settings = {
-        ...coreOptions(options),
-        ...(logger ? { log_level: 'off' } : {}),
-        language: ['node', process.versions.node],
-      };
+      const settings = { ...coreOptions(options), ...(logger ? { log_level: 'off' } : {}), language: runtime };
       this.#native = native(() => nativeClient(settings));
       if (logger) native(() => this.#native.logTo(options.logLevel ?? null, (entry) => toLogger(logger, entry)));
       this.#listeners = { request: new Set(), response: new Set(), listening: false };

@@ -2,7 +2,7 @@
 // model; lib/convert.js puts them on every object it makes of that model, not enumerable). Each
 // calls the core, which holds the rule.
 
-const { nativeModule } = require('./native');
+const { core } = require('./core');
 const { errorFrom } = require('./bridge');
 const { modelToCore } = require('./convert');
 
@@ -25,7 +25,7 @@ const METHODS = {
       value: function hasActiveAccess(accessLevelId, at) {
         if (at !== undefined && at !== null && !(at instanceof Date)) throw new TypeError('at must be a Date');
         const levels = JSON.stringify(this.accessLevels.map((level) => modelToCore('AccessLevel', level)));
-        return unwrap(nativeModule.hasActiveAccess(levels, accessLevelId, at ? at.toISOString() : null));
+        return unwrap(core().nativeModule.hasActiveAccess(levels, accessLevelId, at ? at.toISOString() : null));
       },
     },
   },

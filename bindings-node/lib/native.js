@@ -73,4 +73,4 @@ function background(start, signal = null) {
   });
 }
 
-module.exports = { nativeClient, background, nativeModule: addon };
+module.exports = { nativeClient, background, nativeModule: addon, runtime: ['node', process.versions.node] };

@@ -1,7 +1,7 @@
 // Receiving Adapty's webhooks: check the Authorization header, then read the event. The core
 // does both (adapty_server::webhooks); this converts the event to the package's camelCase model.
 
-const { nativeModule } = require('./native');
+const { core } = require('./core');
 const { errorFrom } = require('./bridge');
 const { fromCore } = require('./convert');
 
@@ -31,11 +31,10 @@ function read(body, authorization, secret, { eventNames } = {}) {
   const header = typeof authorization === 'string' ? authorization : null;
   if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
     // A request that is not Adapty's is refused for its header first, whatever its body.
-    if (secret !== null) unwrap(nativeModule.webhookEvent('', header, secret, null));
+    if (secret !== null) unwrap(core().nativeModule.webhookEvent('', header, secret, null));
     throw new TypeError('body must be a string, a Buffer or a Uint8Array (the raw request body)');
   }
-  const raw = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  return fromCore('WebhookEvent', unwrap(nativeModule.webhookEvent(raw, header, secret, eventNames ?? null)));
+  return fromCore('WebhookEvent', unwrap(core().nativeModule.webhookEvent(body, header, secret, eventNames ?? null)));
 }
 
 /** The event of a native outcome's JSON text, or its error thrown. */

@@ -22,7 +22,7 @@ use adapty_server::events::Event;
 use adapty_server::ops::{self, Json};
 use adapty_server::{Client, Config, Error, LogLevel, RequestOptions};
 use futures_util::FutureExt;
-use napi::bindgen_prelude::{Buffer, Either, Function};
+use napi::bindgen_prelude::{Either, Function, Uint8Array};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::Value;
@@ -312,13 +312,13 @@ pub fn has_active_access(access_levels: String, access_level_id: String, at: Opt
 /// Returns the outcome's JSON text, `{ ok: event }` or `{ error }`, as a call does.
 #[napi]
 pub fn webhook_event(
-    body: Either<Buffer, String>,
+    body: Either<Uint8Array, String>,
     authorization: Option<String>,
     secret: Option<String>,
     event_names: Option<Value>,
 ) -> String {
     let body: &[u8] = match &body {
-        Either::A(buffer) => buffer,
+        Either::A(bytes) => bytes,
         Either::B(text) => text.as_bytes(),
     };
     let names = event_names.unwrap_or(Value::Null);

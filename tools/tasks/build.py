@@ -156,11 +156,35 @@ def node_package(ctx: Context, profile: Profile = "dev") -> Path:
         "native.d.ts",
     ]
     ctx.run([*napi, *release], cwd=package)
+    wasm_core(ctx)
     out = TARGET / pack_dir("node-pack", profile)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     ctx.run(["npm", "pack", "--silent", "--pack-destination", out], cwd=package)
     return next(out.glob("adapty-server-*.tgz"))
+
+
+#: The wasm-bindgen that writes the WebAssembly build's glue: the version bindings-wasm/Cargo.toml
+#: pins its `wasm-bindgen` crate to (the two must be the same).
+WASM_BINDGEN = "0.2.130"
+WASM_TARGET = "wasm32-unknown-unknown"
+
+
+@once
+def wasm_core(ctx: Context) -> Path:
+    """The core as WebAssembly (bindings-wasm, the `wasm` profile: one build serves the suites
+    and the release) with its wasm-bindgen glue, in bindings-node/wasm/core/; returns the module."""
+    toolchain.rust(ctx)
+    toolchain.rust_target(ctx, WASM_TARGET)
+    # Unlocked: its lockfile names a webpki-roots the registry here lacks.
+    bindgen = toolchain.cargo_tool(ctx, "wasm-bindgen-cli", WASM_BINDGEN, "wasm-bindgen", locked=False)
+    ctx.run(["cargo", "build", "-p", "adapty-server-wasm", "--target", WASM_TARGET, "--profile", "wasm"])
+    module = TARGET / WASM_TARGET / "wasm" / "adapty_server_wasm.wasm"
+    out = ROOT / "bindings-node" / "wasm" / "core"
+    ctx.run([bindgen, "--target", "web", "--no-typescript", "--out-dir", out, "--out-name", "adapty_server", module])
+    # An ES module in a CommonJS package: .mjs, so Node and bundlers read it as one.
+    (out / "adapty_server.js").replace(out / "adapty_server.mjs")
+    return out / "adapty_server_bg.wasm"
 
 
 def pack_dir(name: str, profile: Profile) -> str:

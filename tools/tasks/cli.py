@@ -9,6 +9,7 @@ from . import (  # noqa: F401 - importing registers their tasks
     bench_cli,
     dev,
     dist,
+    edge,
     fuzzing,
     generated,
     lint,

@@ -127,6 +127,7 @@ def make_dist(ctx: Context) -> None:
         for done in [pool.submit(tree) for tree in (glibc, musl_dynamic, musl_static)]:
             done.result()
     with ctx.step("npm packages"):
+        build.wasm_core(ctx)
         addons = [
             f"linux-x64-gnu={release_dir('gnu', GNU) / 'libadapty_server_node.so'}",
             f"linux-x64-musl={release_dir('musl-dynamic', MUSL) / 'libadapty_server_node.so'}",

@@ -41,7 +41,7 @@ def python_files() -> list[str]:
 
 def js_files() -> list[str]:
     found = files(
-        r"\.([cm]?js|d\.ts|ts)$", "bindings-node", "emulator/npm", "emulator/ui", "tests/process/node", "tests/faults/node"
+        r"\.([cm]?js|d\.ts|ts)$", "bindings-node", "emulator/npm", "emulator/ui", "tests/process/node", "tests/faults/node", "tests/edge"
     )
     return [f for f in found if f != "bindings-node/native.d.ts"]
 

@@ -210,22 +210,28 @@ def node(s: Suite) -> None:
 def other_runtimes(s: Suite, project: Path, tests: list[str]) -> None:
     """The same project's tests and quickstart under Bun and Deno, which load the same addon
     through their Node-API (Deno given every permission: the addon, the network, the emulator's
-    processes)."""
+    processes); then under Deno denied FFI, on the WebAssembly build, as Deno Deploy and Supabase
+    Edge Functions run it: the quickstart, the shared vectors (Promise methods: blocking ones are
+    refused there) and webhooks."""
     tools = toolchain.npm_tools(s)
     # Deno's check for a newer Deno would go through the proxy network.test.cjs sets up, and
     # the test counts what went through it.
     env = {"ADAPTY_REPO_ROOT": str(ROOT), "NO_COLOR": "1", "DENO_NO_UPDATE_CHECK": "1"}
-    for name, test, report_to, run in (
-        ("bun", ["test", "--reporter=junit"], "--reporter-outfile", []),
-        ("deno", ["test", "-A"], "--junit-path", ["run", "-A"]),
+    wasm = ["tests/core.test.cjs", "tests/vectors.test.cjs", "tests/webhooks.test.cjs"]
+    for name, test, report_to, run, their_tests, core in (
+        ("bun", ["test", "--reporter=junit"], "--reporter-outfile", [], tests, "addon"),
+        ("deno", ["test", "-A"], "--junit-path", ["run", "-A"], tests, "addon"),
+        ("deno", ["test", "-A", "--deny-ffi"], "--junit-path", ["run", "-A", "--deny-ffi"], wasm, "wasm"),
     ):
-        report = s.report(f"node-test-{name}.xml")
-        s.tests([tools / name, *test, f"{report_to}={report}", *tests], report, cwd=project, env=env)
+        label = name if core == "addon" else f"{name} on the WebAssembly build"
+        report = s.report(f"node-test-{name}{'' if core == 'addon' else '-wasm'}.xml")
+        core_env = {**env, "ADAPTY_TEST_CORE": core}
+        s.tests([tools / name, *test, f"{report_to}={report}", *their_tests], report, cwd=project, env=core_env)
         s.check(
-            f"the quickstart under {name}, against adapty-emulator exec",
+            f"the quickstart under {label}, against adapty-emulator exec",
             ["npx", "--no-install", "adapty-emulator", "exec", "--", tools / name, *run, "examples/quickstart.mjs"],
             cwd=project,
-            env=env,
+            env=core_env,
         )
 
 

@@ -113,12 +113,12 @@ def nightly(ctx: Context) -> None:
 
 
 @once
-def cargo_tool(ctx: Context, crate: str, version: str, binary: str) -> Path:
-    """A tool from crates.io at a pinned version (`cargo install --locked`), kept in
-    ~/.cargo/bin across clones."""
+def cargo_tool(ctx: Context, crate: str, version: str, binary: str, *, locked: bool = True) -> Path:
+    """A tool from crates.io at a pinned version (`cargo install --locked`, unless its lockfile
+    names a version the registry lacks), kept in ~/.cargo/bin across clones."""
     installed = subprocess.run(["cargo", "install", "--list"], capture_output=True, text=True, env=base_env()).stdout
     if f"{crate} v{version}:" not in installed.splitlines():
-        setup(ctx, crate, [["cargo", "install", "--locked", "--version", version, crate]])
+        setup(ctx, crate, [["cargo", "install", *(["--locked"] if locked else []), "--version", version, crate]])
     return CARGO_BIN / binary
 
 
