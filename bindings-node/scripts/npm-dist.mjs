@@ -4,7 +4,7 @@
 //   node bindings-node/scripts/npm-dist.mjs OUT_DIR [PLATFORM=ADDON_FILE ...]
 // e.g. linux-x64-gnu=target/x86_64-unknown-linux-gnu/release/libadapty_server_node.so
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,11 @@ function pack(pkg, copyFiles) {
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   execFileSync('npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] });
 }
+
+// The WebAssembly build is built, not kept in git: the main package must not go out without it.
+const wasmModule = join(packageDir, 'wasm', 'core', 'adapty_server_bg.wasm');
+if (!existsSync(wasmModule))
+  throw new Error(`${wasmModule} is missing: build it (make dist) or copy make dist's dist/wasm/ there`);
 
 rmSync(stageRoot, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });

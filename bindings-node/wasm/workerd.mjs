@@ -1,12 +1,6 @@
-// adapty-server in Cloudflare Workers (the `workerd` export condition): the WebAssembly build,
-// its module imported as Workers import WebAssembly (compiled at deploy, since a Worker may not
-// compile code at run time).
-import { useWasm } from '../lib/wasm.js';
-import * as wasm from './core/adapty_server.mjs';
-import module from './core/adapty_server_bg.wasm';
-
-wasm.initSync({ module });
-useWasm(wasm, 'workerd');
+// adapty-server for Cloudflare Workers (the `workerd` export condition): the WebAssembly build,
+// installed before the package's modules load (imports evaluate in order), then the package.
+import './install/workerd.mjs';
 
 export * from '../index.mjs';
 export { default } from '../index.mjs';

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import build
+from . import bench_edge, build, toolchain
 from .context import ROOT, TARGET, Context, Failed
 from .registry import task
 
@@ -71,6 +71,9 @@ CLIENTS = [
     Client("get-c1", "node", "adapty-sync", "Node Adapty getSync"),
     Client("get-c1", "node", "adapty", "Node Adapty (awaited)"),
     Client("get-c1", "node", "undici", f"Node undici {NODE_PEERS['undici']} Pool.request"),
+    Client("get-c1", "deno", "adapty", "Deno Adapty, the addon (awaited)"),
+    Client("get-c1", "deno-wasm", "adapty", "Deno Adapty, WebAssembly (awaited)"),
+    Client("get-c1", "deno", "fetch", "Deno fetch (built in)"),
     Client("get-c64", "rust", "core", "Rust core, on the SDK's runtime"),
     Client("get-c64", "rust", "core-caller", "Rust core, on the caller's runtime"),
     Client("get-c64", "rust", "ops", "Rust ops::call (the bindings' entry)"),
@@ -81,6 +84,9 @@ CLIENTS = [
     Client("get-c64", "node", "adapty", "Node Adapty (Promises)"),
     Client("get-c64", "node", "undici", f"Node undici {NODE_PEERS['undici']} Pool.request"),
     Client("get-c64", "node", "fetch", "Node fetch (built in)"),
+    Client("get-c64", "deno", "adapty", "Deno Adapty, the addon (Promises)"),
+    Client("get-c64", "deno-wasm", "adapty", "Deno Adapty, WebAssembly (Promises)"),
+    Client("get-c64", "deno", "fetch", "Deno fetch (built in)"),
     Client("delete-many", "rust", "core", "Rust core delete_many"),
     Client("delete-many", "rust", "reqwest", "bare reqwest, 64 tasks"),
     Client("import", "python", "adapty", "Python import adapty_server"),
@@ -130,6 +136,10 @@ PEERS = {
     "get-c64/rust/ops": "get-c64/rust/reqwest",
     "get-c64/python/adapty": "get-c64/python/aiohttp",
     "get-c64/node/adapty": "get-c64/node/undici",
+    "get-c1/deno/adapty": "get-c1/deno/fetch",
+    "get-c1/deno-wasm/adapty": "get-c1/deno/fetch",
+    "get-c64/deno/adapty": "get-c64/deno/fetch",
+    "get-c64/deno-wasm/adapty": "get-c64/deno/fetch",
     "delete-many/rust/core": "delete-many/rust/reqwest",
 }
 IMPORT_LIMIT_MS = 50
@@ -156,13 +166,18 @@ def prepare(ctx: Context, langs: set[str]) -> dict[str, list[str]]:
         peers = [f"{name}=={version}" for name, version in PYTHON_PEERS.items()]
         python = build.python_env(ctx, "py-bench", ["adapty-server"], extra=peers, profile="release")
         commands["python"] = [str(python), str(ROOT / "bindings-python" / "bench" / "throughput.py")]
-    if "node" in langs:
+    if langs & {"node", "deno"}:
         shutil.rmtree(NODE_DIR, ignore_errors=True)
         peers = [f"{name}@{version}" for name, version in NODE_PEERS.items()]
         build.npm_project(ctx, NODE_DIR, [build.node_package(ctx, "release")], *peers)
         for program in ("throughput.mjs", "breakdown.mjs"):
             shutil.copy(ROOT / "bindings-node" / "bench" / program, NODE_DIR)
         commands["node"] = ["node", str(NODE_DIR / "throughput.mjs")]
+    if "deno" in langs:
+        # The same program and package under Deno: on the addon, and denied FFI, on WebAssembly.
+        deno = [str(toolchain.npm_tools(ctx) / "deno"), "run", "-A"]
+        commands["deno"] = [*deno, str(NODE_DIR / "throughput.mjs")]
+        commands["deno-wasm"] = [*deno, "--deny-ffi", str(NODE_DIR / "throughput.mjs")]
     return commands
 
 
@@ -180,7 +195,8 @@ def bench_program(ctx: Context) -> Path:
 def run(client: Client, commands: dict[str, list[str]], env: dict[str, str]) -> tuple[dict[str, float], float]:
     """One run of `client`: its JSON line and its peak RSS in MB."""
     scenario = "require" if (client.lang, client.scenario) == ("node", "import") else client.scenario
-    cwd = NODE_DIR if client.lang == "node" else ROOT
+    cwd = NODE_DIR if client.lang in ("node", "deno", "deno-wasm") else ROOT
+    env = {**env, "DENO_NO_UPDATE_CHECK": "1"} if client.lang.startswith("deno") else env
     proc = subprocess.Popen([*commands[client.lang], scenario, client.name], stdout=subprocess.PIPE, env=env, cwd=cwd, text=True)
     assert proc.stdout is not None
     out = proc.stdout.read()
@@ -268,10 +284,10 @@ def bench(ctx: Context, args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="make bench ARGS=...", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "5")))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "2")))
-    parser.add_argument("--only", help="languages to run, e.g. rust,node (default: all)")
+    parser.add_argument("--only", help="languages to run, e.g. rust,node,deno,edge (default: all)")
     opts = parser.parse_args(args)
-    langs = set(opts.only.split(",")) if opts.only else {"rust", "python", "node"}
-    clients = [c for c in CLIENTS if c.lang in langs]
+    langs = set(opts.only.split(",")) if opts.only else {"rust", "python", "node", "deno", "edge"}
+    clients = [c for c in CLIENTS if c.lang.removesuffix("-wasm") in langs]
     commands = prepare(ctx, langs)
     with emulator(ctx) as base:
         env = {**os.environ, **base, "BENCH_USER": USER, "BENCH_SECONDS": str(opts.seconds)}
@@ -286,9 +302,22 @@ def bench(ctx: Context, args: list[str]) -> int:
                 f.rss_mb.append(rss)
                 f.seconds.append(result["seconds"])
             ctx.say(f"bench: round {r + 1} of {opts.rounds} done")
-    print_table(ctx.say, figures, clients, opts.rounds)
+        print_table(ctx.say, figures, clients, opts.rounds)
+        say_wasm(ctx.say, figures)
+        if "edge" in langs:
+            bench_edge.figures(ctx, env, opts.rounds)
     say_overheads(ctx, commands)
     return 0
+
+
+def say_wasm(say: Callable[[str], None], figures: dict[str, Figures]) -> None:
+    """The WebAssembly build's rate against the addon's and fetch's, in Deno."""
+    for scenario in ("get-c1", "get-c64"):
+        wasm = figures.get(f"{scenario}/deno-wasm/adapty")
+        addon, fetch = figures.get(f"{scenario}/deno/adapty"), figures.get(f"{scenario}/deno/fetch")
+        if wasm and wasm.rates:
+            say(f"  Deno, {SCENARIOS[scenario]}: WebAssembly {fmt_ratio(wasm, addon)} the addon, {fmt_ratio(wasm, fetch)} fetch")
+    say("")
 
 
 UNCONFIGURED_OTEL = {

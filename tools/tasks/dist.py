@@ -127,7 +127,9 @@ def make_dist(ctx: Context) -> None:
         for done in [pool.submit(tree) for tree in (glibc, musl_dynamic, musl_static)]:
             done.result()
     with ctx.step("npm packages"):
-        build.wasm_core(ctx)
+        # The WebAssembly build goes into the main package, and to release.yml's publishing job.
+        module = build.wasm_core(ctx)
+        shutil.copytree(module.parent, DIST / "wasm")
         addons = [
             f"linux-x64-gnu={release_dir('gnu', GNU) / 'libadapty_server_node.so'}",
             f"linux-x64-musl={release_dir('musl-dynamic', MUSL) / 'libadapty_server_node.so'}",
@@ -424,7 +426,7 @@ class Check:
         project = self.work / "npm-project"
         with self.npm_registry() as registry:
             with s.checks.timed(
-                "npm install adapty-server from the local registry: the gnu addon, import, require, tsc --strict"
+                "npm install adapty-server from the local registry: the gnu addon, the WebAssembly build, import, require, tsc --strict"
             ) as problems:
                 project.mkdir()
                 for name in ("quickstart.mjs", "typed.ts"):
@@ -453,6 +455,8 @@ class Check:
                     problems.append(f"installed: {sorted(p.name for p in modules.iterdir() if 'adapty' in p.name)}")
                 exec_ = ["npx", "adapty-emulator", "exec", "--"]
                 s.run([*exec_, "node", "quickstart.mjs"], cwd=project)
+                # The main package's WebAssembly build, as the `worker` condition picks it.
+                s.run([*exec_, "node", "--conditions=worker", "quickstart.mjs"], cwd=project)
                 smoke = (
                     "const { Adapty } = require('adapty-server');"
                     "new Adapty().profiles.create({ customerUserId: 'dist-require' })"

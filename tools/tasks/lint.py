@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import cross, generated, layers, readme, toolchain, versions
+from . import build, cross, generated, layers, readme, toolchain, versions
 from .build import SwiftPackage
 from .context import ROOT, TARGET, Context, Suite
 from .registry import suite, task
@@ -41,7 +41,13 @@ def python_files() -> list[str]:
 
 def js_files() -> list[str]:
     found = files(
-        r"\.([cm]?js|d\.ts|ts)$", "bindings-node", "emulator/npm", "emulator/ui", "tests/process/node", "tests/faults/node", "tests/edge"
+        r"\.([cm]?js|d\.ts|ts)$",
+        "bindings-node",
+        "emulator/npm",
+        "emulator/ui",
+        "tests/process/node",
+        "tests/faults/node",
+        "tests/edge",
     )
     return [f for f in found if f != "bindings-node/native.d.ts"]
 
@@ -85,6 +91,11 @@ def compiles_elsewhere(s: Suite) -> None:
         s.check(f"compiles for {triple} (cargo check)", [*check, "--target", triple, *packages(SHIPPED)], env=env)
     windows = [crate for crate in SHIPPED if crate != "adapty-server-node"]
     s.check(f"compiles for {cross.WINDOWS} (cargo check)", [*check, "--target", cross.WINDOWS, *packages(windows)], env=env)
+    # The WebAssembly build's own code (the core's runtime::host, bindings-wasm) only compiles
+    # there: clippy it there.
+    toolchain.rust_target(s, build.WASM_TARGET)
+    clippy = ["cargo", "clippy", "--quiet", "--target", build.WASM_TARGET, "-p", "adapty-server", "-p", "adapty-server-wasm"]
+    s.check(f"clippy for {build.WASM_TARGET} (the WebAssembly build)", [*clippy, "--", "-D", "warnings"], env=env)
 
 
 def packages(crates: list[str]) -> list[str]:
