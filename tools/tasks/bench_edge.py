@@ -56,7 +56,7 @@ def bundle(ctx: Context, name: str) -> Path:
 
 
 def config(out: Path, port: int, env: dict[str, str]) -> Path:
-    modules = []
+    modules: list[str] = []
     for file in sorted(out.iterdir()):
         if file.suffix == ".js":
             modules.insert(0, f'(name = "{file.name}", esModule = embed "{file.name}")')
