@@ -67,6 +67,11 @@ pub(crate) fn current() -> Option<Arc<Scope>> {
     crate::transport::scope::current(&TRACER)
 }
 
+/// Runs `fut` with a call's tracer installed (on a task the call spawned).
+pub(crate) async fn within<F: Future>(scope: Arc<Scope>, fut: F) -> F::Output {
+    scoped(&TRACER, scope, fut).await
+}
+
 /// An attempt about to be sent, as a span: a CLIENT span named by its method, with
 /// `http.request.method`, `url.full`, `server.address`, `server.port`, `adapty.operation`, and
 /// on a retry `http.request.resend_count`.

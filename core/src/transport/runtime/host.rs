@@ -43,6 +43,11 @@ pub(crate) async fn spawn<T>(fut: impl Future<Output = Result<T, Error>>) -> Res
     Box::pin(fut).await
 }
 
+/// Runs `fut` boxed, where the caller awaits it: the host has no other thread to run it on.
+pub(crate) async fn task<T>(fut: impl Future<Output = T>) -> Result<T, Error> {
+    Ok(Box::pin(fut).await)
+}
+
 /// Refuses: the host's one thread cannot block waiting for a request that needs it to run.
 pub fn block_on<T>(_fut: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
     Err(Error::Usage {

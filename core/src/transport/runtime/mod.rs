@@ -7,9 +7,10 @@
 //! - `host` (`wasm32`): the JavaScript host's event loop, its `fetch` and its timers; no threads,
 //!   no tokio, and a [`block_on`] that refuses (a host's only thread cannot wait on itself).
 //!
-//! Both give `spawn` (run a request's future where requests run), `sleep`, `http_client` (the
-//! pool for a client's network settings), `generation` (changes in a forked child) and `local`
-//! (a future of the platform's HTTP stack, as the transport may hold it).
+//! Both give `spawn` (run a request's future where requests run), `task` (run one beside others:
+//! in parallel where there are threads), `sleep`, `http_client` (the pool for a client's network
+//! settings), `generation` (changes in a forked child) and `local` (a future of the platform's
+//! HTTP stack, as the transport may hold it).
 
 #[cfg(target_arch = "wasm32")]
 mod host;
@@ -19,11 +20,11 @@ mod threads;
 #[cfg(target_arch = "wasm32")]
 pub use host::block_on;
 #[cfg(target_arch = "wasm32")]
-pub(crate) use host::{generation, http_client, local, sleep, spawn};
+pub(crate) use host::{generation, http_client, local, sleep, spawn, task};
 #[cfg(not(target_arch = "wasm32"))]
 pub use threads::{BlockingTask, block_on, handle, start_blocking};
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) use threads::{generation, http_client, local, sleep, spawn};
+pub(crate) use threads::{generation, http_client, local, sleep, spawn, task};
 
 /// A point in time for latencies and waits: `std`'s, or the host's clock where `std` has none.
 pub(crate) use web_time::Instant;

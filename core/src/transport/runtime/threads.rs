@@ -145,6 +145,13 @@ pub(crate) async fn spawn<T: Send + 'static>(fut: impl Future<Output = Result<T,
     (&mut task.0).await.unwrap_or_else(|e| Err(join_error(e)))
 }
 
+/// Runs `fut` as a task of its own on the shared runtime, so that several run in parallel on its
+/// threads (`delete_many`'s requests); the returned future awaits it, and dropping that aborts it.
+pub(crate) async fn task<T: Send + 'static>(fut: impl Future<Output = T> + Send + 'static) -> Result<T, Error> {
+    let mut task = AbortOnDrop(shared()?.runtime.spawn(fut));
+    (&mut task.0).await.map_err(join_error)
+}
+
 struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
 
 impl<T> Drop for AbortOnDrop<T> {
