@@ -292,7 +292,7 @@ def bench(ctx: Context, args: list[str]) -> int:
     with emulator(ctx) as base:
         env = {**os.environ, **base, "BENCH_USER": USER, "BENCH_SECONDS": str(opts.seconds)}
         figures = {c.key: Figures() for c in clients}
-        for r in range(opts.rounds):
+        for r in range(opts.rounds if clients else 0):
             shift = r % len(clients)
             for c in clients[shift:] + clients[:shift]:
                 result, rss = run(c, commands, env)

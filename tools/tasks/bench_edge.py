@@ -41,7 +41,7 @@ const worker :Workerd.Worker = (
 
 
 def kib(n: int) -> str:
-    return f"{n / 1024:,.0f} KiB"
+    return f"{n / 1024:,.0f} KiB" if n >= 10240 else f"{n / 1024:.2f} KiB"
 
 
 def bundle(ctx: Context, name: str) -> Path:
