@@ -2,6 +2,7 @@
 // Test helpers: an emulator per test file (adapty-emulator's startEmulator) and unique users.
 
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 const emulator = require('adapty-emulator');
 
@@ -39,4 +40,24 @@ function script(code, extension = '.cjs') {
   return file;
 }
 
-module.exports = { KEY, ROOT, WASM, script, startEmulator, uniqueUser };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `done()` is true (checked every 50 ms, for at most `seconds`); else throws, with `context()`. */
+async function waitFor(done, what, context = () => '', seconds = 15) {
+  for (let i = 0; i < seconds * 20; i++) {
+    if (await done()) return;
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}: ${context()}`);
+}
+
+/** A port nothing listens on now, on loopback. */
+async function freePort() {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+module.exports = { KEY, ROOT, WASM, freePort, script, sleep, startEmulator, uniqueUser, waitFor };

@@ -7,33 +7,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Adapty } from 'adapty-server';
 
 const require = createRequire(import.meta.url);
-const { KEY, ROOT, startEmulator } = require('./helpers.cjs');
+const { KEY, ROOT, freePort, sleep, startEmulator, waitFor } = require('./helpers.cjs');
 const SECRET = 'whsec-readme-node-8Kd2';
 const PROJECT = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(done, what, context = () => '') {
-  for (let i = 0; i < 300; i++) {
-    if (await done()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}: ${context()}`);
-}
-
-async function freePort() {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 test("the README's Express receiver handles the emulator's webhooks", async () => {
   const em = await startEmulator();

