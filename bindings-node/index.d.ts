@@ -2,17 +2,41 @@
 // Do not edit: change the operations' declarations (core/src/api/) and run `make codegen`.
 
 import type {
+  AnalyticsChart,
+  AnalyticsChartParams,
+  AttributionParams,
+  CohortParams,
+  CohortReport,
+  ConversionParams,
+  CsvExport,
+  FunnelParams,
+  FunnelReport,
   GrantAccessParams,
   IntegrationIdentifiers,
   IntegrationIdentifiersInput,
+  LegacyGrantParams,
+  LegacyProfile,
+  LegacyProfileParams,
+  LegacyRevokeParams,
+  LtvParams,
+  LtvReport,
+  MailProfileDeleteParams,
+  MailProfileParams,
+  MailTransactionEventParams,
+  MetricData,
   PaddleValidationParams,
   Paywall,
   PaywallPage,
   PaywallUpdateParams,
+  PaywallViewParams,
+  PlacementReport,
+  PlacementsParams,
   Profile,
   ProfileFields,
   RefundSaverParams,
   RefundSaverSettings,
+  RetentionParams,
+  RetentionReport,
   RevokeAccessParams,
   StripeValidationParams,
   TransactionParams,
@@ -21,6 +45,8 @@ import type {
   VirtualCurrencyTransactionPage,
   VirtualCurrencyTransactionParams,
   VirtualCurrencyTransactionResult,
+  WebPaywall,
+  WebPaywallParams,
 } from './lib/generated/models';
 
 export * from './lib/generated/models';
@@ -28,13 +54,37 @@ export * from './lib/webhooks';
 
 /** The settings of a client; each one left out is the core's default. */
 export interface AdaptyOptions {
-  /** The secret API key. Default: `process.env.ADAPTY_API_KEY`. */
+  /**
+   * The secret API key: the server-side, legacy and Export Analytics APIs. Default:
+   * `process.env.ADAPTY_API_KEY`.
+   */
   apiKey?: string;
   /**
-   * Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`. Default:
-   * `process.env.ADAPTY_BASE_URL`, then `https://api.adapty.io`.
+   * The public API key (`public_live_...`): the Web API. Default:
+   * `process.env.ADAPTY_PUBLIC_API_KEY`.
+   */
+  publicApiKey?: string;
+  /**
+   * The Adapty Mail secret key: the Mail API. A client needs one of the three keys at least.
+   * Default: `process.env.ADAPTY_MAIL_API_KEY`.
+   */
+  mailApiKey?: string;
+  /**
+   * Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`; given, also the
+   * Export Analytics and Mail APIs' unless theirs are. Default: `process.env.ADAPTY_BASE_URL`, then
+   * `https://api.adapty.io`.
    */
   baseUrl?: string;
+  /**
+   * Scheme and host of the Export Analytics API. Default: `process.env.ADAPTY_ANALYTICS_BASE_URL`,
+   * then `https://api-admin.adapty.io`.
+   */
+  analyticsBaseUrl?: string;
+  /**
+   * Scheme and host of the Mail API. Default: `process.env.ADAPTY_MAIL_BASE_URL`, then
+   * `https://api-mail.adapty.io`.
+   */
+  mailBaseUrl?: string;
   /**
    * `v2`: `/api/v2/server-side-api/profile/` (current); `v1`: the founding document's
    * `/api/v1/server-side-api/profiles/`. Default: `v2`.
@@ -722,6 +772,608 @@ export interface VirtualCurrencyWithRawResponse {
   balancesSync(ref: ProfileRef, requestOptions?: SyncRequestOptions): RawResponse<VirtualCurrencyBalances>;
 }
 
+/**
+ * The Web API, for web paywalls: the paywall of a placement, and the views and attribution its
+ * analytics count. Needs the public key (`publicApiKey`).
+ */
+export interface WebMethods {
+  /**
+   * The paywall a placement shows this user (its audience and A/B test applied), with its products
+   * and remote config, to render yourself.
+   * @param input The profile (`profileId` or `customerUserId`) and the fields of
+   * {@link WebPaywallParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  getPaywall(input: ProfileRef & WebPaywallParams, requestOptions?: RequestOptions): Promise<WebPaywall>;
+  /**
+   * Records that the user saw a paywall (its `variationId`), for conversion analytics.
+   * @param input The profile (`profileId` or `customerUserId`) and the fields of
+   * {@link PaywallViewParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  recordPaywallView(input: ProfileRef & PaywallViewParams, requestOptions?: RequestOptions): Promise<void>;
+  /**
+   * Sets where the user came from (organic, or a channel and campaign).
+   * @param input The profile (`profileId` or `customerUserId`) and the fields of
+   * {@link AttributionParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  addAttribution(input: ProfileRef & AttributionParams, requestOptions?: RequestOptions): Promise<void>;
+}
+
+/**
+ * The Web API, for web paywalls: the paywall of a placement, and the views and attribution its
+ * analytics count. Needs the public key (`publicApiKey`). Each method has a `*Sync` twin.
+ */
+export interface Web extends WebMethods {
+  /**
+   * The paywall a placement shows this user (its audience and A/B test applied), with its products
+   * and remote config, to render yourself. Blocks the event loop until done: for scripts, not
+   * servers.
+   * @param input The profile (`profileId` or `customerUserId`) and the fields of
+   * {@link WebPaywallParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  getPaywallSync(input: ProfileRef & WebPaywallParams, requestOptions?: SyncRequestOptions): WebPaywall;
+  /**
+   * Records that the user saw a paywall (its `variationId`), for conversion analytics. Blocks the
+   * event loop until done: for scripts, not servers.
+   * @param input The profile (`profileId` or `customerUserId`) and the fields of
+   * {@link PaywallViewParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  recordPaywallViewSync(input: ProfileRef & PaywallViewParams, requestOptions?: SyncRequestOptions): void;
+  /**
+   * Sets where the user came from (organic, or a channel and campaign). Blocks the event loop until
+   * done: for scripts, not servers.
+   * @param input The profile (`profileId` or `customerUserId`) and the fields of
+   * {@link AttributionParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  addAttributionSync(input: ProfileRef & AttributionParams, requestOptions?: SyncRequestOptions): void;
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: WebWithRawResponse;
+}
+
+/** `web`'s calls, each returning its response with the result. */
+export interface WebWithRawResponse {
+  getPaywall(input: ProfileRef & WebPaywallParams, requestOptions?: RequestOptions): Promise<RawResponse<WebPaywall>>;
+  getPaywallSync(input: ProfileRef & WebPaywallParams, requestOptions?: SyncRequestOptions): RawResponse<WebPaywall>;
+  recordPaywallView(input: ProfileRef & PaywallViewParams, requestOptions?: RequestOptions): Promise<RawResponse<void>>;
+  recordPaywallViewSync(input: ProfileRef & PaywallViewParams, requestOptions?: SyncRequestOptions): RawResponse<void>;
+  addAttribution(input: ProfileRef & AttributionParams, requestOptions?: RequestOptions): Promise<RawResponse<void>>;
+  addAttributionSync(input: ProfileRef & AttributionParams, requestOptions?: SyncRequestOptions): RawResponse<void>;
+}
+
+/** The options of `analytics.chartCsv`. */
+export interface AnalyticChartCsvOptions {
+  /** The file to write the CSV to (replaced once complete). */
+  path: string;
+}
+
+/** The options of `analytics.cohortsCsv`. */
+export interface AnalyticCohortsCsvOptions {
+  /** The file to write the CSV to (replaced once complete). */
+  path: string;
+}
+
+/** The options of `analytics.conversionCsv`. */
+export interface AnalyticConversionCsvOptions {
+  /** The file to write the CSV to (replaced once complete). */
+  path: string;
+}
+
+/** The options of `analytics.funnelCsv`. */
+export interface AnalyticFunnelCsvOptions {
+  /** The file to write the CSV to (replaced once complete). */
+  path: string;
+}
+
+/** The options of `analytics.ltvCsv`. */
+export interface AnalyticLtvCsvOptions {
+  /** The file to write the CSV to (replaced once complete). */
+  path: string;
+}
+
+/** The options of `analytics.retentionCsv`. */
+export interface AnalyticRetentionCsvOptions {
+  /** The file to write the CSV to (replaced once complete). */
+  path: string;
+}
+
+/** The options of `analytics.placementsCsv`. */
+export interface AnalyticPlacementsCsvOptions {
+  /** The file to write the CSV to (replaced once complete). */
+  path: string;
+}
+
+/**
+ * The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files. Uses the
+ * secret key; requests are spaced to Adapty's 2 per second per key.
+ */
+export interface AnalyticMethods {
+  /**
+   * One chart of the dashboard's Analytics (revenue, MRR, active subscriptions, trials, refunds,
+   * installs, ...), by period, optionally split by a segment.
+   * @param input The fields of {@link AnalyticsChartParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  chart(input: AnalyticsChartParams, requestOptions?: RequestOptions): Promise<AnalyticsChart>;
+  /**
+   * A chart as CSV, written to `path`.
+   * @param input The fields of {@link AnalyticsChartParams} and the options of
+   * {@link AnalyticChartCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  chartCsv(input: AnalyticsChartParams & AnalyticChartCsvOptions, requestOptions?: RequestOptions): Promise<CsvExport>;
+  /**
+   * Cohorts: each period's new payers, and what they paid in each later period.
+   * @param input The fields of {@link CohortParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  cohorts(input: CohortParams, requestOptions?: RequestOptions): Promise<CohortReport>;
+  /**
+   * Cohorts as CSV, written to `path`.
+   * @param input The fields of {@link CohortParams} and the options of
+   * {@link AnalyticCohortsCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  cohortsCsv(input: CohortParams & AnalyticCohortsCsvOptions, requestOptions?: RequestOptions): Promise<CsvExport>;
+  /**
+   * A conversion rate between two periods (install, trial, paid, renewals).
+   * @param input The fields of {@link ConversionParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  conversion(input: ConversionParams, requestOptions?: RequestOptions): Promise<MetricData>;
+  /**
+   * A conversion as CSV, written to `path`.
+   * @param input The fields of {@link ConversionParams} and the options of
+   * {@link AnalyticConversionCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  conversionCsv(input: ConversionParams & AnalyticConversionCsvOptions, requestOptions?: RequestOptions): Promise<CsvExport>;
+  /**
+   * The funnel from install through paywall, trial and payments, with the drop-off at each stage.
+   * @param input The fields of {@link FunnelParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  funnel(input: FunnelParams, requestOptions?: RequestOptions): Promise<FunnelReport>;
+  /**
+   * The funnel as CSV, written to `path`.
+   * @param input The fields of {@link FunnelParams} and the options of
+   * {@link AnalyticFunnelCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  funnelCsv(input: FunnelParams & AnalyticFunnelCsvOptions, requestOptions?: RequestOptions): Promise<CsvExport>;
+  /**
+   * Lifetime value per cohort, in revenue, proceeds and net revenue.
+   * @param input The fields of {@link LtvParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  ltv(input: LtvParams, requestOptions?: RequestOptions): Promise<LtvReport>;
+  /**
+   * LTV as CSV, written to `path`.
+   * @param input The fields of {@link LtvParams} and the options of {@link AnalyticLtvCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  ltvCsv(input: LtvParams & AnalyticLtvCsvOptions, requestOptions?: RequestOptions): Promise<CsvExport>;
+  /**
+   * Subscription retention by period.
+   * @param input The fields of {@link RetentionParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  retention(input: RetentionParams, requestOptions?: RequestOptions): Promise<RetentionReport>;
+  /**
+   * Retention as CSV, written to `path`.
+   * @param input The fields of {@link RetentionParams} and the options of
+   * {@link AnalyticRetentionCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  retentionCsv(input: RetentionParams & AnalyticRetentionCsvOptions, requestOptions?: RequestOptions): Promise<CsvExport>;
+  /**
+   * The placements, with the audience, A/B test and paywall (or onboarding) each shows.
+   * @param input The fields of {@link PlacementsParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  placements(input: PlacementsParams, requestOptions?: RequestOptions): Promise<PlacementReport>;
+  /**
+   * The placements as CSV, written to `path`.
+   * @param input The fields of {@link PlacementsParams} and the options of
+   * {@link AnalyticPlacementsCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  placementsCsv(input: PlacementsParams & AnalyticPlacementsCsvOptions, requestOptions?: RequestOptions): Promise<CsvExport>;
+}
+
+/**
+ * The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files. Uses the
+ * secret key; requests are spaced to Adapty's 2 per second per key. Each method has a `*Sync` twin.
+ */
+export interface Analytics extends AnalyticMethods {
+  /**
+   * One chart of the dashboard's Analytics (revenue, MRR, active subscriptions, trials, refunds,
+   * installs, ...), by period, optionally split by a segment. Blocks the event loop until done: for
+   * scripts, not servers.
+   * @param input The fields of {@link AnalyticsChartParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  chartSync(input: AnalyticsChartParams, requestOptions?: SyncRequestOptions): AnalyticsChart;
+  /**
+   * A chart as CSV, written to `path`. Blocks the event loop until done: for scripts, not servers.
+   * @param input The fields of {@link AnalyticsChartParams} and the options of
+   * {@link AnalyticChartCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  chartCsvSync(input: AnalyticsChartParams & AnalyticChartCsvOptions, requestOptions?: SyncRequestOptions): CsvExport;
+  /**
+   * Cohorts: each period's new payers, and what they paid in each later period. Blocks the event
+   * loop until done: for scripts, not servers.
+   * @param input The fields of {@link CohortParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  cohortsSync(input: CohortParams, requestOptions?: SyncRequestOptions): CohortReport;
+  /**
+   * Cohorts as CSV, written to `path`. Blocks the event loop until done: for scripts, not servers.
+   * @param input The fields of {@link CohortParams} and the options of
+   * {@link AnalyticCohortsCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  cohortsCsvSync(input: CohortParams & AnalyticCohortsCsvOptions, requestOptions?: SyncRequestOptions): CsvExport;
+  /**
+   * A conversion rate between two periods (install, trial, paid, renewals). Blocks the event loop
+   * until done: for scripts, not servers.
+   * @param input The fields of {@link ConversionParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  conversionSync(input: ConversionParams, requestOptions?: SyncRequestOptions): MetricData;
+  /**
+   * A conversion as CSV, written to `path`. Blocks the event loop until done: for scripts, not
+   * servers.
+   * @param input The fields of {@link ConversionParams} and the options of
+   * {@link AnalyticConversionCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  conversionCsvSync(input: ConversionParams & AnalyticConversionCsvOptions, requestOptions?: SyncRequestOptions): CsvExport;
+  /**
+   * The funnel from install through paywall, trial and payments, with the drop-off at each stage.
+   * Blocks the event loop until done: for scripts, not servers.
+   * @param input The fields of {@link FunnelParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  funnelSync(input: FunnelParams, requestOptions?: SyncRequestOptions): FunnelReport;
+  /**
+   * The funnel as CSV, written to `path`. Blocks the event loop until done: for scripts, not
+   * servers.
+   * @param input The fields of {@link FunnelParams} and the options of
+   * {@link AnalyticFunnelCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  funnelCsvSync(input: FunnelParams & AnalyticFunnelCsvOptions, requestOptions?: SyncRequestOptions): CsvExport;
+  /**
+   * Lifetime value per cohort, in revenue, proceeds and net revenue. Blocks the event loop until
+   * done: for scripts, not servers.
+   * @param input The fields of {@link LtvParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  ltvSync(input: LtvParams, requestOptions?: SyncRequestOptions): LtvReport;
+  /**
+   * LTV as CSV, written to `path`. Blocks the event loop until done: for scripts, not servers.
+   * @param input The fields of {@link LtvParams} and the options of {@link AnalyticLtvCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  ltvCsvSync(input: LtvParams & AnalyticLtvCsvOptions, requestOptions?: SyncRequestOptions): CsvExport;
+  /**
+   * Subscription retention by period. Blocks the event loop until done: for scripts, not servers.
+   * @param input The fields of {@link RetentionParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  retentionSync(input: RetentionParams, requestOptions?: SyncRequestOptions): RetentionReport;
+  /**
+   * Retention as CSV, written to `path`. Blocks the event loop until done: for scripts, not
+   * servers.
+   * @param input The fields of {@link RetentionParams} and the options of
+   * {@link AnalyticRetentionCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  retentionCsvSync(input: RetentionParams & AnalyticRetentionCsvOptions, requestOptions?: SyncRequestOptions): CsvExport;
+  /**
+   * The placements, with the audience, A/B test and paywall (or onboarding) each shows. Blocks the
+   * event loop until done: for scripts, not servers.
+   * @param input The fields of {@link PlacementsParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  placementsSync(input: PlacementsParams, requestOptions?: SyncRequestOptions): PlacementReport;
+  /**
+   * The placements as CSV, written to `path`. Blocks the event loop until done: for scripts, not
+   * servers.
+   * @param input The fields of {@link PlacementsParams} and the options of
+   * {@link AnalyticPlacementsCsvOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  placementsCsvSync(input: PlacementsParams & AnalyticPlacementsCsvOptions, requestOptions?: SyncRequestOptions): CsvExport;
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: AnalyticsWithRawResponse;
+}
+
+/** `analytics`'s calls, each returning its response with the result. */
+export interface AnalyticsWithRawResponse {
+  chart(input: AnalyticsChartParams, requestOptions?: RequestOptions): Promise<RawResponse<AnalyticsChart>>;
+  chartSync(input: AnalyticsChartParams, requestOptions?: SyncRequestOptions): RawResponse<AnalyticsChart>;
+  chartCsv(
+    input: AnalyticsChartParams & AnalyticChartCsvOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<RawResponse<CsvExport>>;
+  chartCsvSync(
+    input: AnalyticsChartParams & AnalyticChartCsvOptions,
+    requestOptions?: SyncRequestOptions,
+  ): RawResponse<CsvExport>;
+  cohorts(input: CohortParams, requestOptions?: RequestOptions): Promise<RawResponse<CohortReport>>;
+  cohortsSync(input: CohortParams, requestOptions?: SyncRequestOptions): RawResponse<CohortReport>;
+  cohortsCsv(input: CohortParams & AnalyticCohortsCsvOptions, requestOptions?: RequestOptions): Promise<RawResponse<CsvExport>>;
+  cohortsCsvSync(input: CohortParams & AnalyticCohortsCsvOptions, requestOptions?: SyncRequestOptions): RawResponse<CsvExport>;
+  conversion(input: ConversionParams, requestOptions?: RequestOptions): Promise<RawResponse<MetricData>>;
+  conversionSync(input: ConversionParams, requestOptions?: SyncRequestOptions): RawResponse<MetricData>;
+  conversionCsv(
+    input: ConversionParams & AnalyticConversionCsvOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<RawResponse<CsvExport>>;
+  conversionCsvSync(
+    input: ConversionParams & AnalyticConversionCsvOptions,
+    requestOptions?: SyncRequestOptions,
+  ): RawResponse<CsvExport>;
+  funnel(input: FunnelParams, requestOptions?: RequestOptions): Promise<RawResponse<FunnelReport>>;
+  funnelSync(input: FunnelParams, requestOptions?: SyncRequestOptions): RawResponse<FunnelReport>;
+  funnelCsv(input: FunnelParams & AnalyticFunnelCsvOptions, requestOptions?: RequestOptions): Promise<RawResponse<CsvExport>>;
+  funnelCsvSync(input: FunnelParams & AnalyticFunnelCsvOptions, requestOptions?: SyncRequestOptions): RawResponse<CsvExport>;
+  ltv(input: LtvParams, requestOptions?: RequestOptions): Promise<RawResponse<LtvReport>>;
+  ltvSync(input: LtvParams, requestOptions?: SyncRequestOptions): RawResponse<LtvReport>;
+  ltvCsv(input: LtvParams & AnalyticLtvCsvOptions, requestOptions?: RequestOptions): Promise<RawResponse<CsvExport>>;
+  ltvCsvSync(input: LtvParams & AnalyticLtvCsvOptions, requestOptions?: SyncRequestOptions): RawResponse<CsvExport>;
+  retention(input: RetentionParams, requestOptions?: RequestOptions): Promise<RawResponse<RetentionReport>>;
+  retentionSync(input: RetentionParams, requestOptions?: SyncRequestOptions): RawResponse<RetentionReport>;
+  retentionCsv(
+    input: RetentionParams & AnalyticRetentionCsvOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<RawResponse<CsvExport>>;
+  retentionCsvSync(
+    input: RetentionParams & AnalyticRetentionCsvOptions,
+    requestOptions?: SyncRequestOptions,
+  ): RawResponse<CsvExport>;
+  placements(input: PlacementsParams, requestOptions?: RequestOptions): Promise<RawResponse<PlacementReport>>;
+  placementsSync(input: PlacementsParams, requestOptions?: SyncRequestOptions): RawResponse<PlacementReport>;
+  placementsCsv(
+    input: PlacementsParams & AnalyticPlacementsCsvOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<RawResponse<CsvExport>>;
+  placementsCsvSync(
+    input: PlacementsParams & AnalyticPlacementsCsvOptions,
+    requestOptions?: SyncRequestOptions,
+  ): RawResponse<CsvExport>;
+}
+
+/**
+ * Adapty Mail: the profiles it mails and the store events that put them in its flows. Needs the
+ * Adapty Mail key (`mailApiKey`).
+ */
+export interface MailMethods {
+  /**
+   * Creates or updates (by `externalProfileId`) a profile Adapty Mail can write to.
+   * @param input The fields of {@link MailProfileParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  saveProfile(input: MailProfileParams, requestOptions?: RequestOptions): Promise<void>;
+  /**
+   * Erases a profile's personal data and cancels its emails, for good.
+   * @param input The fields of {@link MailProfileDeleteParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  deleteProfile(input: MailProfileDeleteParams, requestOptions?: RequestOptions): Promise<void>;
+  /**
+   * Sends a store transaction event (started, renewed, cancelled, billing issue, refunded, expired,
+   * ...) that moves the profile into Adapty Mail's flows.
+   * @param input The fields of {@link MailTransactionEventParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  saveTransactionEvent(input: MailTransactionEventParams, requestOptions?: RequestOptions): Promise<void>;
+}
+
+/**
+ * Adapty Mail: the profiles it mails and the store events that put them in its flows. Needs the
+ * Adapty Mail key (`mailApiKey`). Each method has a `*Sync` twin.
+ */
+export interface Mail extends MailMethods {
+  /**
+   * Creates or updates (by `externalProfileId`) a profile Adapty Mail can write to. Blocks the
+   * event loop until done: for scripts, not servers.
+   * @param input The fields of {@link MailProfileParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  saveProfileSync(input: MailProfileParams, requestOptions?: SyncRequestOptions): void;
+  /**
+   * Erases a profile's personal data and cancels its emails, for good. Blocks the event loop until
+   * done: for scripts, not servers.
+   * @param input The fields of {@link MailProfileDeleteParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  deleteProfileSync(input: MailProfileDeleteParams, requestOptions?: SyncRequestOptions): void;
+  /**
+   * Sends a store transaction event (started, renewed, cancelled, billing issue, refunded, expired,
+   * ...) that moves the profile into Adapty Mail's flows. Blocks the event loop until done: for
+   * scripts, not servers.
+   * @param input The fields of {@link MailTransactionEventParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  saveTransactionEventSync(input: MailTransactionEventParams, requestOptions?: SyncRequestOptions): void;
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: MailWithRawResponse;
+}
+
+/** `mail`'s calls, each returning its response with the result. */
+export interface MailWithRawResponse {
+  saveProfile(input: MailProfileParams, requestOptions?: RequestOptions): Promise<RawResponse<void>>;
+  saveProfileSync(input: MailProfileParams, requestOptions?: SyncRequestOptions): RawResponse<void>;
+  deleteProfile(input: MailProfileDeleteParams, requestOptions?: RequestOptions): Promise<RawResponse<void>>;
+  deleteProfileSync(input: MailProfileDeleteParams, requestOptions?: SyncRequestOptions): RawResponse<void>;
+  saveTransactionEvent(input: MailTransactionEventParams, requestOptions?: RequestOptions): Promise<RawResponse<void>>;
+  saveTransactionEventSync(input: MailTransactionEventParams, requestOptions?: SyncRequestOptions): RawResponse<void>;
+}
+
+/** The options of `legacy.grant`. */
+export interface LegacyGrantOptions {
+  /** The access level's id, e.g. `premium`. */
+  accessLevel: string;
+}
+
+/** The options of `legacy.revoke`. */
+export interface LegacyRevokeOptions {
+  /** The access level's id, e.g. `premium`. */
+  accessLevel: string;
+}
+
+/**
+ * The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it. Each
+ * method's doc names its v2 replacement.
+ */
+export interface LegacyMethods {
+  /**
+   * Reads a profile, extended (personal and integration fields included). v2: `profiles.get`.
+   * @param userId The profile's `profileId` or your `customerUserId`.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  getProfile(userId: string, requestOptions?: RequestOptions): Promise<LegacyProfile>;
+  /**
+   * Creates a profile for `customerUserId` (required here), with attributes. v2: `profiles.create`.
+   * @param input The fields of {@link LegacyProfileParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  createProfile(input: LegacyProfileParams, requestOptions?: RequestOptions): Promise<LegacyProfile>;
+  /**
+   * Sets a profile's attributes; `customAttributes` is a map here (at most 10). v2:
+   * `profiles.update`.
+   * @param userId The profile's `profileId` or your `customerUserId`.
+   * @param input The fields of {@link LegacyProfileParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  updateProfile(userId: string, input: LegacyProfileParams, requestOptions?: RequestOptions): Promise<LegacyProfile>;
+  /**
+   * Deletes a profile and its data. v2: `profiles.delete`.
+   * @param userId The profile's `profileId` or your `customerUserId`.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  deleteProfile(userId: string, requestOptions?: RequestOptions): Promise<void>;
+  /**
+   * Grants or prolongs an access level (and, given a product, transaction id and store, records the
+   * transaction). v2: `accessLevels.grant`, or `purchases.setTransaction`.
+   * @param userId The profile's `profileId` or your `customerUserId`.
+   * @param input The fields of {@link LegacyGrantParams} and the options of
+   * {@link LegacyGrantOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  grant(userId: string, input: LegacyGrantParams & LegacyGrantOptions, requestOptions?: RequestOptions): Promise<LegacyProfile>;
+  /**
+   * Ends an access level now (`isRefund`: because of a refund, its revenue then 0). v2:
+   * `accessLevels.revoke`.
+   * @param userId The profile's `profileId` or your `customerUserId`.
+   * @param input The fields of {@link LegacyRevokeParams} and the options of
+   * {@link LegacyRevokeOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  revoke(
+    userId: string,
+    input: LegacyRevokeParams & LegacyRevokeOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<LegacyProfile>;
+}
+
+/**
+ * The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it. Each
+ * method's doc names its v2 replacement. Each method has a `*Sync` twin.
+ */
+export interface Legacy extends LegacyMethods {
+  /**
+   * Reads a profile, extended (personal and integration fields included). v2: `profiles.get`.
+   * Blocks the event loop until done: for scripts, not servers.
+   * @param userId The profile's `profileId` or your `customerUserId`.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  getProfileSync(userId: string, requestOptions?: SyncRequestOptions): LegacyProfile;
+  /**
+   * Creates a profile for `customerUserId` (required here), with attributes. v2: `profiles.create`.
+   * Blocks the event loop until done: for scripts, not servers.
+   * @param input The fields of {@link LegacyProfileParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  createProfileSync(input: LegacyProfileParams, requestOptions?: SyncRequestOptions): LegacyProfile;
+  /**
+   * Sets a profile's attributes; `customAttributes` is a map here (at most 10). v2:
+   * `profiles.update`. Blocks the event loop until done: for scripts, not servers.
+   * @param userId The profile's `profileId` or your `customerUserId`.
+   * @param input The fields of {@link LegacyProfileParams}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  updateProfileSync(userId: string, input: LegacyProfileParams, requestOptions?: SyncRequestOptions): LegacyProfile;
+  /**
+   * Deletes a profile and its data. v2: `profiles.delete`. Blocks the event loop until done: for
+   * scripts, not servers.
+   * @param userId The profile's `profileId` or your `customerUserId`.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  deleteProfileSync(userId: string, requestOptions?: SyncRequestOptions): void;
+  /**
+   * Grants or prolongs an access level (and, given a product, transaction id and store, records the
+   * transaction). v2: `accessLevels.grant`, or `purchases.setTransaction`. Blocks the event loop
+   * until done: for scripts, not servers.
+   * @param userId The profile's `profileId` or your `customerUserId`.
+   * @param input The fields of {@link LegacyGrantParams} and the options of
+   * {@link LegacyGrantOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  grantSync(userId: string, input: LegacyGrantParams & LegacyGrantOptions, requestOptions?: SyncRequestOptions): LegacyProfile;
+  /**
+   * Ends an access level now (`isRefund`: because of a refund, its revenue then 0). v2:
+   * `accessLevels.revoke`. Blocks the event loop until done: for scripts, not servers.
+   * @param userId The profile's `profileId` or your `customerUserId`.
+   * @param input The fields of {@link LegacyRevokeParams} and the options of
+   * {@link LegacyRevokeOptions}.
+   * @param requestOptions Options of this call, over the client's.
+   */
+  revokeSync(userId: string, input: LegacyRevokeParams & LegacyRevokeOptions, requestOptions?: SyncRequestOptions): LegacyProfile;
+  /** The same calls, each resolving to its response with the result ({@link RawResponse}). */
+  readonly withRawResponse: LegacyWithRawResponse;
+}
+
+/** `legacy`'s calls, each returning its response with the result. */
+export interface LegacyWithRawResponse {
+  getProfile(userId: string, requestOptions?: RequestOptions): Promise<RawResponse<LegacyProfile>>;
+  getProfileSync(userId: string, requestOptions?: SyncRequestOptions): RawResponse<LegacyProfile>;
+  createProfile(input: LegacyProfileParams, requestOptions?: RequestOptions): Promise<RawResponse<LegacyProfile>>;
+  createProfileSync(input: LegacyProfileParams, requestOptions?: SyncRequestOptions): RawResponse<LegacyProfile>;
+  updateProfile(userId: string, input: LegacyProfileParams, requestOptions?: RequestOptions): Promise<RawResponse<LegacyProfile>>;
+  updateProfileSync(userId: string, input: LegacyProfileParams, requestOptions?: SyncRequestOptions): RawResponse<LegacyProfile>;
+  deleteProfile(userId: string, requestOptions?: RequestOptions): Promise<RawResponse<void>>;
+  deleteProfileSync(userId: string, requestOptions?: SyncRequestOptions): RawResponse<void>;
+  grant(
+    userId: string,
+    input: LegacyGrantParams & LegacyGrantOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<RawResponse<LegacyProfile>>;
+  grantSync(
+    userId: string,
+    input: LegacyGrantParams & LegacyGrantOptions,
+    requestOptions?: SyncRequestOptions,
+  ): RawResponse<LegacyProfile>;
+  revoke(
+    userId: string,
+    input: LegacyRevokeParams & LegacyRevokeOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<RawResponse<LegacyProfile>>;
+  revokeSync(
+    userId: string,
+    input: LegacyRevokeParams & LegacyRevokeOptions,
+    requestOptions?: SyncRequestOptions,
+  ): RawResponse<LegacyProfile>;
+}
+
 /** A client of Adapty's server-side API. Its Promise methods never block the event loop; their `*Sync` twins do. */
 export declare class Adapty {
   constructor(options?: AdaptyOptions);
@@ -744,6 +1396,26 @@ export declare class Adapty {
   readonly paywalls: Paywalls;
   /** A profile's virtual currency balances and their history. */
   readonly virtualCurrency: VirtualCurrency;
+  /**
+   * The Web API, for web paywalls: the paywall of a placement, and the views and attribution its
+   * analytics count. Needs the public key (`publicApiKey`).
+   */
+  readonly web: Web;
+  /**
+   * The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files. Uses the
+   * secret key; requests are spaced to Adapty's 2 per second per key.
+   */
+  readonly analytics: Analytics;
+  /**
+   * Adapty Mail: the profiles it mails and the store events that put them in its flows. Needs the
+   * Adapty Mail key (`mailApiKey`).
+   */
+  readonly mail: Mail;
+  /**
+   * The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it.
+   * Each method's doc names its v2 replacement.
+   */
+  readonly legacy: Legacy;
   /** A client sharing this one's settings, connections and listeners, whose calls use `options` over its own. */
   withOptions(options: ClientRequestOptions): Adapty;
   /** Calls `listener` with each request event of this client and of the clients made from it, on the event loop. */

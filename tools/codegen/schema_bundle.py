@@ -54,11 +54,25 @@ class Field:
         return self.inner.get("x-select")
 
 
+def any_as_empty(schema: Any, top: bool = True) -> Any:
+    """`schema` with each `true` (any JSON value: the analytics points and their maps) below its
+    top as `{}`, the form every generator reads as "any value". A model's own
+    `additionalProperties: true` (its fields kept as received) stays."""
+    if isinstance(schema, dict):
+        return {
+            k: ({} if v is True and k in ("items", "additionalProperties") and not top else any_as_empty(v, False))
+            for k, v in schema.items()
+        }
+    if isinstance(schema, list):
+        return [any_as_empty(v, False) for v in schema]
+    return schema
+
+
 class Bundle:
     """The `$defs` of a schema bundle: the core's models (or the error description's types)."""
 
     def __init__(self, bundle: Schema) -> None:
-        self.defs: dict[str, Schema] = bundle["$defs"]
+        self.defs: dict[str, Schema] = {name: any_as_empty(d) for name, d in bundle["$defs"].items()}
 
     def is_object(self, name: str) -> bool:
         return self.defs[name].get("type") == "object"

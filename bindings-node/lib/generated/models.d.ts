@@ -90,6 +90,43 @@ export type WebhookEventType =
   | 'unknown'
   | 'verification';
 
+export type ChartId =
+  | 'revenue'
+  | 'mrr'
+  | 'arr'
+  | 'arppu'
+  | 'subscriptions_active'
+  | 'subscriptions_new'
+  | 'subscriptions_renewal_cancelled'
+  | 'subscriptions_expired'
+  | 'trials_active'
+  | 'trials_new'
+  | 'trials_renewal_cancelled'
+  | 'trials_expired'
+  | 'grace_period'
+  | 'billing_issue'
+  | 'refund_events'
+  | 'refund_money'
+  | 'non_subscriptions'
+  | 'arpu'
+  | 'installs';
+
+export type PeriodUnit = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+export type DateType = 'purchase_date' | 'profile_install_date';
+
+export type CohortPeriodType = 'renewals' | 'days';
+
+export type CohortValueType = 'absolute' | 'relative';
+
+export type CohortValueField = 'revenue' | 'arppu' | 'arpu' | 'arpas' | 'subscribers' | 'subscriptions';
+
+export type AccountingType = 'revenue' | 'proceeds' | 'net_revenue';
+
+export type FunnelValueKind = 'absolute' | 'relative' | 'both';
+
+export type PlacementType = 'paywall' | 'onboarding';
+
 /** An end user of the app, with their access levels and purchases. */
 export interface Profile extends ProfileMethods {
   appId: string;
@@ -529,6 +566,335 @@ export interface PlayStorePurchaseToken {
   isSubscription: boolean | null;
 }
 
+/** A placement's paywall as the Web API returns it, to render yourself. */
+export interface WebPaywall {
+  placementId: string;
+  /** Send it with the paywall view and the purchase, so both count for this paywall. */
+  variationId: string;
+  paywallId: string;
+  paywallName: string;
+  abTestName: string | null;
+  products: WebPaywallProduct[];
+  remoteConfig: WebRemoteConfig | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** A product of a web paywall. */
+export interface WebPaywallProduct {
+  vendorProductId: string;
+  isConsumable: boolean;
+  title: string | null;
+  adaptyProductId: string | null;
+  introductoryOfferEligibility: boolean | null;
+  promotionalOfferEligibility: boolean | null;
+  /** A Play Store base plan or a Stripe price id. */
+  basePlanId: string | null;
+  offer: WebProductOffer | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** The offer a web paywall shows with a product. */
+export interface WebProductOffer {
+  category: OfferCategory;
+  type: OfferType;
+  id: string | null;
+}
+
+/** A web paywall's remote config: `data` is the config as JSON text (parse it again). */
+export interface WebRemoteConfig {
+  lang: string;
+  data: string;
+}
+
+/** A profile as the legacy API returns it. The legacy get asks for the extended profile, so
+ * the personal and integration fields are filled where Adapty has them. */
+export interface LegacyProfile {
+  profileId: string;
+  appId: string | null;
+  customerUserId: string | null;
+  /** Access levels by id (`premium`). */
+  paidAccessLevels: Record<string, LegacyAccess>;
+  /** Subscriptions by vendor product id. */
+  subscriptions: Record<string, LegacyAccess>;
+  /** One-time purchases by vendor product id. */
+  nonSubscriptions: Record<string, LegacyNonSubscription[]>;
+  customAttributes: Record<string, unknown> | null;
+  totalRevenueUsd: number | null;
+  createdAt: string | null;
+  email: string | null;
+  phoneNumber: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  gender: string | null;
+  birthday: string | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** An access level (in `paid_access_levels`, with its `id`) or a subscription (in
+ * `subscriptions`, with `is_sandbox`) of a legacy profile. */
+export interface LegacyAccess {
+  id: string | null;
+  isActive: boolean;
+  isLifetime: boolean;
+  expiresAt: string | null;
+  startsAt: string | null;
+  willRenew: boolean;
+  vendorProductId: string | null;
+  basePlanId: string | null;
+  vendorTransactionId: string | null;
+  vendorOriginalTransactionId: string | null;
+  store: string | null;
+  activatedAt: string | null;
+  renewedAt: string | null;
+  unsubscribedAt: string | null;
+  billingIssueDetectedAt: string | null;
+  isInGracePeriod: boolean;
+  activeIntroductoryOfferType: string | null;
+  activePromotionalOfferType: string | null;
+  activePromotionalOfferId: string | null;
+  cancellationReason: string | null;
+  isSandbox: boolean | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** A one-time purchase of a legacy profile. */
+export interface LegacyNonSubscription {
+  /** Adapty's id of the purchase: use it to count each purchase once. */
+  purchaseId: string;
+  vendorProductId: string;
+  vendorTransactionId: string | null;
+  vendorOriginalTransactionId: string | null;
+  store: string | null;
+  purchasedAt: string | null;
+  isOneTime: boolean;
+  isSandbox: boolean;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** The device a Mail profile uses. */
+export interface MailDeviceInfo {
+  /** `iOS`, `Android`, ... */
+  platform: string;
+  device: string | null;
+  os: string | null;
+  locale: string | null;
+  timezone: string | null;
+  appVersion: string | null;
+}
+
+/** The offer of a Mail transaction event (`offer_type` here, not the Web API's `type`). */
+export interface MailOffer {
+  /** `introductory`, `promotional`, `offer_code` or `win_back`. */
+  category: string;
+  /** `free_trial`, `pay_as_you_go` or `pay_up_front`. */
+  offerType: string;
+  offerId: string | null;
+}
+
+/** Which data a report covers. Every filter but `date` is a list of values, any of which
+ * matches. */
+export interface MetricsFilters {
+  /** The period, `[from, to]` (both days included). */
+  date: string[];
+  /** A period to compare with, `[from, to]`, earlier than `date`. */
+  compareDate: string[] | null;
+  /** `app_store`, `play_store`, `stripe`, or custom stores' ids. */
+  store: string[] | null;
+  /** ISO 3166-1 alpha-2 codes. */
+  country: string[] | null;
+  storeProductId: string[] | null;
+  /** `Weekly`, `Monthly`, `2 months`, `3 months`, `6 months`, `Annual`, `Lifetime`, `Uncategorized`. */
+  duration: string[] | null;
+  /** `adjust`, `airbridge`, `apple_search_ads`, `appsflyer`, `branch`, `custom`. */
+  attributionSource: string[] | null;
+  /** `organic`, `non-organic`, `unknown`. */
+  attributionStatus: string[] | null;
+  attributionChannel: string[] | null;
+  attributionCampaign: string[] | null;
+  attributionAdgroup: string[] | null;
+  attributionAdset: string[] | null;
+  attributionCreative: string[] | null;
+  /** `no_offer`, `introductory`, `promotional`, `offer_code`, `win_back`, `retention`. */
+  offerCategory: string[] | null;
+  /** `free_trial`, `pay_as_you_go`, `pay_up_front`. */
+  offerType: string[] | null;
+  offerId: string[] | null;
+}
+
+/** A chart: one [`MetricData`] per accounting type (`revenue`, `proceeds`, `net_revenue`) or,
+ * for counts, one entry. */
+export interface AnalyticsChart {
+  data: Record<string, MetricData>;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** One metric over the period: its total (`value`) and its points (`data`, as the dashboard
+ * plots them). */
+export interface MetricData {
+  /** The points, by period (and segment); their shape is not documented. */
+  data: unknown[];
+  value: number | null;
+  valueFrom: number | null;
+  valueTo: number | null;
+  compareValueFrom: number | null;
+  compareValueTo: number | null;
+  title: string | null;
+  type: string | null;
+  defaultAggregation: string | null;
+  /** HTML. */
+  description: string | null;
+  metricName: string | null;
+  isJson: boolean | null;
+  /** `USD`, `percent`, ... */
+  unit: string | null;
+  recommendedPeriod: RecommendedPeriod | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** The period the dashboard suggests for a metric. */
+export interface RecommendedPeriod {
+  dateFrom: string;
+  dateTo: string;
+  periodUnit: string;
+}
+
+/** A cohort report: the total, then one segment per cohort. */
+export interface CohortReport {
+  data: CohortSegment[];
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** One cohort (`type` `single`) or the total (`total`), with a value per period. */
+export interface CohortSegment {
+  segmentStartDate: string | null;
+  type: string | null;
+  title: string | null;
+  totalInstalls: number | null;
+  totalSubscriptions: number | null;
+  totalPaidSubscribers: number | null;
+  totalRevenueUsd: number | null;
+  totalProceedsUsd: number | null;
+  totalNetRevenueUsd: number | null;
+  /** One entry per period (`period` 1, 2, ...): revenue, subscribers, ARPU and the like. */
+  values: Record<string, unknown>[];
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** A funnel report: per segment, its stages. */
+export interface FunnelReport {
+  data: FunnelSegment[];
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+export interface FunnelSegment {
+  title: string | null;
+  type: string | null;
+  values: FunnelStage[];
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** A stage of the funnel: `period` -2 is install, -1 paywall shown, 0 trial, 1 paid, ... */
+export interface FunnelStage {
+  period: number;
+  title: string | null;
+  value: number | null;
+  valueRelative: number | null;
+  relativeChanges: number | null;
+  /** The drop-off after this stage. */
+  followingChanges: Record<string, unknown> | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** LTV in each accounting. */
+export interface LtvReport {
+  revenue: LtvMetric;
+  proceeds: LtvMetric | null;
+  netRevenue: LtvMetric | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+export interface LtvMetric {
+  data: LtvSegment[];
+  value: number | null;
+  unit: string | null;
+  title: string | null;
+  description: string | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** One cohort's LTV (or the total's), with a value per period. */
+export interface LtvSegment {
+  title: string | null;
+  type: string | null;
+  value: number | null;
+  cohortSize: number | null;
+  values: unknown[];
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** Retention by period. */
+export interface RetentionReport {
+  data: unknown[];
+  title: string | null;
+  metricName: string | null;
+  description: string | null;
+  valueType: string | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** Which placements to list. */
+export interface PlacementFilters {
+  placementType: PlacementType;
+}
+
+/** The placements report. */
+export interface PlacementReport {
+  data: PlacementRow[];
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** A placement and what it shows to one audience. */
+export interface PlacementRow {
+  /** The placement's id. */
+  developerId: string;
+  placementName: string | null;
+  audienceName: string | null;
+  /** The audience's id. */
+  segmentName: string | null;
+  crossPlacementAbTestName: string | null;
+  abTestName: string | null;
+  paywallName: string | null;
+  onboardingName: string | null;
+  /** Fields this SDK version does not know, as received (present only when there are some). */
+  extra?: Record<string, unknown>;
+}
+
+/** A CSV export written to a file: where, and how much. */
+export interface CsvExport {
+  /** The file, as given. */
+  path: string;
+  bytes: number;
+  /** Lines written, the header line included. */
+  lines: number;
+}
+
 /** `InstallationMeta` as an input: optional fields may be left out. */
 export interface InstallationMetaInput {
   deviceId: string;
@@ -569,11 +935,65 @@ export interface IntegrationIdentifiersInput {
   tenjinAnalyticsInstallationId?: string | null;
 }
 
+/** `MailDeviceInfo` as an input: optional fields may be left out. */
+export interface MailDeviceInfoInput {
+  /** `iOS`, `Android`, ... */
+  platform: string;
+  device?: string | null;
+  os?: string | null;
+  locale?: string | null;
+  timezone?: string | null;
+  appVersion?: string | null;
+}
+
+/** `MailOffer` as an input: optional fields may be left out. */
+export interface MailOfferInput {
+  /** `introductory`, `promotional`, `offer_code` or `win_back`. */
+  category: string;
+  /** `free_trial`, `pay_as_you_go` or `pay_up_front`. */
+  offerType: string;
+  offerId?: string | null;
+}
+
+/** `MetricsFilters` as an input: optional fields may be left out. */
+export interface MetricsFiltersInput {
+  /** The period, `[from, to]` (both days included). */
+  date: string[];
+  /** A period to compare with, `[from, to]`, earlier than `date`. */
+  compareDate?: string[] | null;
+  /** `app_store`, `play_store`, `stripe`, or custom stores' ids. */
+  store?: string[] | null;
+  /** ISO 3166-1 alpha-2 codes. */
+  country?: string[] | null;
+  storeProductId?: string[] | null;
+  /** `Weekly`, `Monthly`, `2 months`, `3 months`, `6 months`, `Annual`, `Lifetime`, `Uncategorized`. */
+  duration?: string[] | null;
+  /** `adjust`, `airbridge`, `apple_search_ads`, `appsflyer`, `branch`, `custom`. */
+  attributionSource?: string[] | null;
+  /** `organic`, `non-organic`, `unknown`. */
+  attributionStatus?: string[] | null;
+  attributionChannel?: string[] | null;
+  attributionCampaign?: string[] | null;
+  attributionAdgroup?: string[] | null;
+  attributionAdset?: string[] | null;
+  attributionCreative?: string[] | null;
+  /** `no_offer`, `introductory`, `promotional`, `offer_code`, `win_back`, `retention`. */
+  offerCategory?: string[] | null;
+  /** `free_trial`, `pay_as_you_go`, `pay_up_front`. */
+  offerType?: string[] | null;
+  offerId?: string[] | null;
+}
+
 /** `Offer` as an input: optional fields may be left out. */
 export interface OfferInput {
   category: OfferCategory;
   type: OfferType;
   id?: string | null;
+}
+
+/** `PlacementFilters` as an input: optional fields may be left out. */
+export interface PlacementFiltersInput {
+  placementType: PlacementType;
 }
 
 /** `RemoteConfig` as an input: optional fields may be left out. */
@@ -684,6 +1104,216 @@ export interface VirtualCurrencyItem {
   currencyCode: string;
   /** Not zero. */
   amount: number;
+}
+
+/** What the Web API's get paywall takes beside the profile. */
+export interface WebPaywallParams {
+  /** `app_store`, `play_store`, `stripe`, or a custom store's id: whose products to return. */
+  store: string;
+  /** The placement's id, as the dashboard names it. */
+  placementId: string;
+  /** The paywall's language, as `language[-region]` (e.g. `en`, `pt-BR`). */
+  locale?: string | null;
+}
+
+/** What recording a paywall view takes beside the profile. */
+export interface PaywallViewParams {
+  /** `app_store`, `play_store`, `stripe`, or a custom store's id. */
+  store: string;
+  /** The `variation_id` of the paywall shown (from get paywall). */
+  variationId: string;
+  /** When it was shown (default: when Adapty receives it). */
+  visitedAt?: string | null;
+}
+
+/** What adding attribution takes beside the profile. */
+export interface AttributionParams {
+  /** `organic`, `non_organic` or `unknown`. */
+  status: string;
+  attributionUserId?: string | null;
+  channel?: string | null;
+  campaign?: string | null;
+  adGroup?: string | null;
+  adSet?: string | null;
+  creative?: string | null;
+}
+
+/** The legacy create and update body; create requires `customer_user_id` (update ignores it).
+ * [`Field::Null`] clears a value. */
+export interface LegacyProfileParams {
+  customerUserId?: string | null;
+  email?: string | null;
+  phoneNumber?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  gender?: Gender | null;
+  birthday?: string | null;
+  ipCountry?: string | null;
+  /** Attributes by key, as v1 takes them (a map, not v2's list); a `null` value deletes one. */
+  customAttributes?: Record<string, string | number | null> | null;
+}
+
+/** The legacy grant (prolong) body: at least one of `is_lifetime`, `expires_at` and
+ * `duration_days` (that order wins). With `vendor_product_id`, `vendor_transaction_id` and
+ * `store`, Adapty also records a transaction. */
+export interface LegacyGrantParams {
+  expiresAt?: string | null;
+  /** Days added to the current subscription (from today for a user without one). */
+  durationDays?: number | null;
+  isLifetime?: boolean | null;
+  startsAt?: string | null;
+  /** Absent: `adapty_server_side_product`. */
+  vendorProductId?: string | null;
+  basePlanId?: string | null;
+  vendorOriginalTransactionId?: string | null;
+  vendorTransactionId?: string | null;
+  /** `app_store`, `play_store`, or a custom store's id (default `adapty`). */
+  store?: string | null;
+  /** `free_trial`, `pay_as_you_go` or `pay_up_front`. */
+  introductoryOfferType?: string | null;
+  price?: number | null;
+  /** ISO 4217 code of `price` (default `USD`). */
+  priceLocale?: string | null;
+  proceeds?: number | null;
+  isSandbox?: boolean | null;
+}
+
+/** The legacy revoke body. */
+export interface LegacyRevokeParams {
+  /** Whether access ends because of a refund (the transaction's revenue becomes 0). */
+  isRefund: boolean;
+}
+
+/** A profile for Adapty Mail. Saving one with the same `external_profile_id` again updates it;
+ * `email` is written once, when the profile is made. */
+export interface MailProfileParams {
+  /** Your stable user id (never a per-install one). */
+  externalProfileId: string;
+  /** When the user was created (usable in segments). */
+  externalCreatedAt: string;
+  email: string;
+  /** The id the app's Adapty SDK knows the user by, so nobody is mailed twice. */
+  customerUserId?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  gender?: string | null;
+  birthday?: string | null;
+  country?: string | null;
+  storeCountry?: string | null;
+  /** Text or number values, for segments. */
+  customAttributes?: Record<string, string | number> | null;
+  deviceInfo?: MailDeviceInfoInput | null;
+}
+
+/** Which Mail profile to delete: at least one identifier. The deletion is final. */
+export interface MailProfileDeleteParams {
+  externalProfileId?: string | null;
+  customerUserId?: string | null;
+  /** Deleting by email alone a second time is a 404: the address was erased. */
+  email?: string | null;
+}
+
+/** A store transaction event for Adapty Mail; `event_id` makes sending it again harmless. It may
+ * come before its profile: Adapty keeps it until a save names the same user. */
+export interface MailTransactionEventParams {
+  /** `subscription_started`, `subscription_renewed`, `subscription_renewal_cancelled`,
+   * `subscription_renewal_reactivated`, `billing_issue_detected`, `entered_grace_period`,
+   * `subscription_refunded`, `subscription_expired`, `non_subscription_purchase` or
+   * `non_subscription_purchase_refunded`. */
+  eventType: string;
+  eventId: string;
+  eventDatetime: string;
+  externalProfileId: string;
+  /** `app_store`, `play_store`, `stripe`, ... */
+  store: string;
+  storeProductId: string;
+  storeTransactionId: string;
+  /** The first transaction of the chain (the transaction itself on a first purchase). */
+  storeOriginalTransactionId: string;
+  purchasedAt: string;
+  originallyPurchasedAt: string;
+  /** Finds the profile when `external_profile_id` does not; not stored on the event. */
+  customerUserId?: string | null;
+  email?: string | null;
+  /** A decimal as text, e.g. `"9.99"`. */
+  priceUsd?: string | null;
+  /** Absent for one-time purchases. */
+  expiresAt?: string | null;
+  offer?: MailOfferInput | null;
+}
+
+/** One chart of the dashboard's Analytics (`retrieveAnalyticsData`). */
+export interface AnalyticsChartParams {
+  chartId: ChartId;
+  filters: MetricsFiltersInput;
+  /** Default `month`. */
+  periodUnit?: PeriodUnit | null;
+  /** Default `purchase_date`. */
+  dateType?: DateType | null;
+  /** What to split the chart by: `country`, `store`, `store_product_id`, `attribution_*`,
+   * `paywall_id`, `placement_id`, `duration`, `period`, ... (which ones depends on the chart). */
+  segmentation?: string | null;
+}
+
+/** Cohorts: what each month's (or week's) new payers paid in each later period. */
+export interface CohortParams {
+  filters: MetricsFiltersInput;
+  periodUnit?: PeriodUnit | null;
+  /** Default `renewals`. */
+  periodType?: CohortPeriodType | null;
+  /** Default `absolute`. */
+  valueType?: CohortValueType | null;
+  /** Default `revenue`. */
+  valueField?: CohortValueField | null;
+  /** Default `revenue`. */
+  accountingType?: AccountingType | null;
+  /** The days to report with `period_type` `days`. */
+  renewalDays?: number[] | null;
+  /** 3, 6, 9, 12, 18 or 24 (default 12). */
+  predictionMonths?: number | null;
+}
+
+/** A conversion rate between two periods of a user's life (`retrieveConversionData`). */
+export interface ConversionParams {
+  filters: MetricsFiltersInput;
+  /** `null` (install), `0` (trial), `1`...`4` (paid periods); sent even when null. */
+  fromPeriod?: string | null;
+  /** `0`...`5`, `6+`, `12+` or `24+`. */
+  toPeriod: string;
+  periodUnit?: PeriodUnit | null;
+  dateType?: DateType | null;
+  segmentation?: string | null;
+}
+
+/** The funnel from install to paywall, trial, payment and renewals (`retrieveFunnelData`). */
+export interface FunnelParams {
+  filters: MetricsFiltersInput;
+  periodUnit?: PeriodUnit | null;
+  showValueAs?: FunnelValueKind | null;
+  segmentation?: string | null;
+}
+
+/** Lifetime value by cohort (`retrieveLTVData`). */
+export interface LtvParams {
+  filters: MetricsFiltersInput;
+  periodUnit?: PeriodUnit | null;
+  periodType?: CohortPeriodType | null;
+  segmentation?: string | null;
+}
+
+/** Subscription retention by period (`retrieveRetentionData`). */
+export interface RetentionParams {
+  filters: MetricsFiltersInput;
+  periodUnit?: PeriodUnit | null;
+  segmentation?: string | null;
+  /** Count trials as the first period (default false). */
+  useTrial?: boolean | null;
+}
+
+/** The placements, with the audience, A/B test and paywall (or onboarding) each shows
+ * (`retrievePlacementInfo`). */
+export interface PlacementsParams {
+  filters: PlacementFiltersInput;
 }
 
 /** The fields create and update take: leave one out to keep it, pass `null` to clear it. */

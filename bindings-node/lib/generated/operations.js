@@ -4,18 +4,42 @@
 
 const { Namespace, call, callSync, walk, walkSync } = require('../bridge');
 
+/** @typedef {import('../../index').AnalyticChartCsvOptions} AnalyticChartCsvOptions */
+/** @typedef {import('../../index').AnalyticCohortsCsvOptions} AnalyticCohortsCsvOptions */
+/** @typedef {import('../../index').AnalyticConversionCsvOptions} AnalyticConversionCsvOptions */
+/** @typedef {import('../../index').AnalyticFunnelCsvOptions} AnalyticFunnelCsvOptions */
+/** @typedef {import('../../index').AnalyticLtvCsvOptions} AnalyticLtvCsvOptions */
+/** @typedef {import('../../index').AnalyticPlacementsCsvOptions} AnalyticPlacementsCsvOptions */
+/** @typedef {import('../../index').AnalyticRetentionCsvOptions} AnalyticRetentionCsvOptions */
+/** @typedef {import('../../index').AnalyticsChartParams} AnalyticsChartParams */
+/** @typedef {import('../../index').AttributionParams} AttributionParams */
+/** @typedef {import('../../index').CohortParams} CohortParams */
+/** @typedef {import('../../index').ConversionParams} ConversionParams */
 /** @typedef {import('../../index').CreateRef} CreateRef */
+/** @typedef {import('../../index').FunnelParams} FunnelParams */
 /** @typedef {import('../../index').GrantAccessParams} GrantAccessParams */
 /** @typedef {import('../../index').IntegrationIdentifiersInput} IntegrationIdentifiersInput */
+/** @typedef {import('../../index').LegacyGrantOptions} LegacyGrantOptions */
+/** @typedef {import('../../index').LegacyGrantParams} LegacyGrantParams */
+/** @typedef {import('../../index').LegacyProfileParams} LegacyProfileParams */
+/** @typedef {import('../../index').LegacyRevokeOptions} LegacyRevokeOptions */
+/** @typedef {import('../../index').LegacyRevokeParams} LegacyRevokeParams */
+/** @typedef {import('../../index').LtvParams} LtvParams */
+/** @typedef {import('../../index').MailProfileDeleteParams} MailProfileDeleteParams */
+/** @typedef {import('../../index').MailProfileParams} MailProfileParams */
+/** @typedef {import('../../index').MailTransactionEventParams} MailTransactionEventParams */
 /** @typedef {import('../../index').PaddleValidationParams} PaddleValidationParams */
 /** @typedef {import('../../index').PaywallListAllOptions} PaywallListAllOptions */
 /** @typedef {import('../../index').PaywallListOptions} PaywallListOptions */
 /** @typedef {import('../../index').PaywallUpdateParams} PaywallUpdateParams */
+/** @typedef {import('../../index').PaywallViewParams} PaywallViewParams */
+/** @typedef {import('../../index').PlacementsParams} PlacementsParams */
 /** @typedef {import('../../index').ProfileDeleteManyOptions} ProfileDeleteManyOptions */
 /** @typedef {import('../../index').ProfileFields} ProfileFields */
 /** @typedef {import('../../index').ProfileRef} ProfileRef */
 /** @typedef {import('../../index').RefundSaverParams} RefundSaverParams */
 /** @typedef {import('../../index').RequestOptions} RequestOptions */
+/** @typedef {import('../../index').RetentionParams} RetentionParams */
 /** @typedef {import('../../index').RevokeAccessParams} RevokeAccessParams */
 /** @typedef {import('../../index').StripeValidationParams} StripeValidationParams */
 /** @typedef {import('../../index').TransactionParams} TransactionParams */
@@ -23,6 +47,7 @@ const { Namespace, call, callSync, walk, walkSync } = require('../bridge');
 /** @typedef {import('../../index').VirtualCurrencyListAllTransactionsOptions} VirtualCurrencyListAllTransactionsOptions */
 /** @typedef {import('../../index').VirtualCurrencyListTransactionsOptions} VirtualCurrencyListTransactionsOptions */
 /** @typedef {import('../../index').VirtualCurrencyTransactionParams} VirtualCurrencyTransactionParams */
+/** @typedef {import('../../index').WebPaywallParams} WebPaywallParams */
 /** @typedef {import('../../index').Profiles} ProfilesApi */
 /** @typedef {import('../../index').Purchases} PurchasesApi */
 /** @typedef {import('../../index').AccessLevels} AccessLevelsApi */
@@ -30,6 +55,10 @@ const { Namespace, call, callSync, walk, walkSync } = require('../bridge');
 /** @typedef {import('../../index').Integrations} IntegrationsApi */
 /** @typedef {import('../../index').Paywalls} PaywallsApi */
 /** @typedef {import('../../index').VirtualCurrency} VirtualCurrencyApi */
+/** @typedef {import('../../index').Web} WebApi */
+/** @typedef {import('../../index').Analytics} AnalyticsApi */
+/** @typedef {import('../../index').Mail} MailApi */
+/** @typedef {import('../../index').Legacy} LegacyApi */
 /** @typedef {import('../../index').AdaptyOptions} AdaptyOptions */
 
 const PROFILES_GET = { op: 'profiles.get', profile: true, output: { kind: 'model', model: 'Profile' } };
@@ -121,6 +150,122 @@ const VIRTUAL_CURRENCY_BALANCES = {
   op: 'virtualCurrency.balances',
   profile: true,
   output: { kind: 'model', model: 'VirtualCurrencyBalances' },
+};
+const WEB_GET_PAYWALL = {
+  op: 'web.getPaywall',
+  profile: true,
+  body: 'WebPaywallParams',
+  output: { kind: 'model', model: 'WebPaywall' },
+};
+const WEB_RECORD_PAYWALL_VIEW = {
+  op: 'web.recordPaywallView',
+  profile: true,
+  body: 'PaywallViewParams',
+  output: { kind: 'nothing' },
+};
+const WEB_ADD_ATTRIBUTION = { op: 'web.addAttribution', profile: true, body: 'AttributionParams', output: { kind: 'nothing' } };
+const ANALYTICS_CHART = {
+  op: 'analytics.chart',
+  body: 'AnalyticsChartParams',
+  output: { kind: 'model', model: 'AnalyticsChart' },
+};
+const ANALYTICS_CHART_CSV = {
+  op: 'analytics.chartCsv',
+  args: { path: 'path' },
+  body: 'AnalyticsChartParams',
+  output: { kind: 'model', model: 'CsvExport' },
+};
+const ANALYTICS_COHORTS = { op: 'analytics.cohorts', body: 'CohortParams', output: { kind: 'model', model: 'CohortReport' } };
+const ANALYTICS_COHORTS_CSV = {
+  op: 'analytics.cohortsCsv',
+  args: { path: 'path' },
+  body: 'CohortParams',
+  output: { kind: 'model', model: 'CsvExport' },
+};
+const ANALYTICS_CONVERSION = {
+  op: 'analytics.conversion',
+  body: 'ConversionParams',
+  output: { kind: 'model', model: 'MetricData' },
+};
+const ANALYTICS_CONVERSION_CSV = {
+  op: 'analytics.conversionCsv',
+  args: { path: 'path' },
+  body: 'ConversionParams',
+  output: { kind: 'model', model: 'CsvExport' },
+};
+const ANALYTICS_FUNNEL = { op: 'analytics.funnel', body: 'FunnelParams', output: { kind: 'model', model: 'FunnelReport' } };
+const ANALYTICS_FUNNEL_CSV = {
+  op: 'analytics.funnelCsv',
+  args: { path: 'path' },
+  body: 'FunnelParams',
+  output: { kind: 'model', model: 'CsvExport' },
+};
+const ANALYTICS_LTV = { op: 'analytics.ltv', body: 'LtvParams', output: { kind: 'model', model: 'LtvReport' } };
+const ANALYTICS_LTV_CSV = {
+  op: 'analytics.ltvCsv',
+  args: { path: 'path' },
+  body: 'LtvParams',
+  output: { kind: 'model', model: 'CsvExport' },
+};
+const ANALYTICS_RETENTION = {
+  op: 'analytics.retention',
+  body: 'RetentionParams',
+  output: { kind: 'model', model: 'RetentionReport' },
+};
+const ANALYTICS_RETENTION_CSV = {
+  op: 'analytics.retentionCsv',
+  args: { path: 'path' },
+  body: 'RetentionParams',
+  output: { kind: 'model', model: 'CsvExport' },
+};
+const ANALYTICS_PLACEMENTS = {
+  op: 'analytics.placements',
+  body: 'PlacementsParams',
+  output: { kind: 'model', model: 'PlacementReport' },
+};
+const ANALYTICS_PLACEMENTS_CSV = {
+  op: 'analytics.placementsCsv',
+  args: { path: 'path' },
+  body: 'PlacementsParams',
+  output: { kind: 'model', model: 'CsvExport' },
+};
+const MAIL_SAVE_PROFILE = { op: 'mail.saveProfile', body: 'MailProfileParams', output: { kind: 'nothing' } };
+const MAIL_DELETE_PROFILE = { op: 'mail.deleteProfile', body: 'MailProfileDeleteParams', output: { kind: 'nothing' } };
+const MAIL_SAVE_TRANSACTION_EVENT = {
+  op: 'mail.saveTransactionEvent',
+  body: 'MailTransactionEventParams',
+  output: { kind: 'nothing' },
+};
+const LEGACY_GET_PROFILE = {
+  op: 'legacy.getProfile',
+  positional: [['user_id', 'text']],
+  output: { kind: 'model', model: 'LegacyProfile' },
+};
+const LEGACY_CREATE_PROFILE = {
+  op: 'legacy.createProfile',
+  body: 'LegacyProfileParams',
+  output: { kind: 'model', model: 'LegacyProfile' },
+};
+const LEGACY_UPDATE_PROFILE = {
+  op: 'legacy.updateProfile',
+  positional: [['user_id', 'text']],
+  body: 'LegacyProfileParams',
+  output: { kind: 'model', model: 'LegacyProfile' },
+};
+const LEGACY_DELETE_PROFILE = { op: 'legacy.deleteProfile', positional: [['user_id', 'text']], output: { kind: 'nothing' } };
+const LEGACY_GRANT = {
+  op: 'legacy.grant',
+  positional: [['user_id', 'text']],
+  args: { accessLevel: 'access_level' },
+  body: 'LegacyGrantParams',
+  output: { kind: 'model', model: 'LegacyProfile' },
+};
+const LEGACY_REVOKE = {
+  op: 'legacy.revoke',
+  positional: [['user_id', 'text']],
+  args: { accessLevel: 'access_level' },
+  body: 'LegacyRevokeParams',
+  output: { kind: 'model', model: 'LegacyProfile' },
 };
 
 /** @implements {ProfilesApi} */
@@ -451,6 +596,392 @@ class VirtualCurrency extends Namespace {
   }
 }
 
+/** @implements {WebApi} */
+class Web extends Namespace {
+  /**
+   * @param {ProfileRef & WebPaywallParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  getPaywall(input, requestOptions) {
+    return call(this, WEB_GET_PAYWALL, [], input, requestOptions);
+  }
+  /**
+   * @param {ProfileRef & WebPaywallParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  getPaywallSync(input, requestOptions) {
+    return callSync(this, WEB_GET_PAYWALL, [], input, requestOptions);
+  }
+  /**
+   * @param {ProfileRef & PaywallViewParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  recordPaywallView(input, requestOptions) {
+    return call(this, WEB_RECORD_PAYWALL_VIEW, [], input, requestOptions);
+  }
+  /**
+   * @param {ProfileRef & PaywallViewParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  recordPaywallViewSync(input, requestOptions) {
+    return callSync(this, WEB_RECORD_PAYWALL_VIEW, [], input, requestOptions);
+  }
+  /**
+   * @param {ProfileRef & AttributionParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  addAttribution(input, requestOptions) {
+    return call(this, WEB_ADD_ATTRIBUTION, [], input, requestOptions);
+  }
+  /**
+   * @param {ProfileRef & AttributionParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  addAttributionSync(input, requestOptions) {
+    return callSync(this, WEB_ADD_ATTRIBUTION, [], input, requestOptions);
+  }
+}
+
+/** @implements {AnalyticsApi} */
+class Analytics extends Namespace {
+  /**
+   * @param {AnalyticsChartParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  chart(input, requestOptions) {
+    return call(this, ANALYTICS_CHART, [], input, requestOptions);
+  }
+  /**
+   * @param {AnalyticsChartParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  chartSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_CHART, [], input, requestOptions);
+  }
+  /**
+   * @param {AnalyticsChartParams & AnalyticChartCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  chartCsv(input, requestOptions) {
+    return call(this, ANALYTICS_CHART_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {AnalyticsChartParams & AnalyticChartCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  chartCsvSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_CHART_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {CohortParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  cohorts(input, requestOptions) {
+    return call(this, ANALYTICS_COHORTS, [], input, requestOptions);
+  }
+  /**
+   * @param {CohortParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  cohortsSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_COHORTS, [], input, requestOptions);
+  }
+  /**
+   * @param {CohortParams & AnalyticCohortsCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  cohortsCsv(input, requestOptions) {
+    return call(this, ANALYTICS_COHORTS_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {CohortParams & AnalyticCohortsCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  cohortsCsvSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_COHORTS_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {ConversionParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  conversion(input, requestOptions) {
+    return call(this, ANALYTICS_CONVERSION, [], input, requestOptions);
+  }
+  /**
+   * @param {ConversionParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  conversionSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_CONVERSION, [], input, requestOptions);
+  }
+  /**
+   * @param {ConversionParams & AnalyticConversionCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  conversionCsv(input, requestOptions) {
+    return call(this, ANALYTICS_CONVERSION_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {ConversionParams & AnalyticConversionCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  conversionCsvSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_CONVERSION_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {FunnelParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  funnel(input, requestOptions) {
+    return call(this, ANALYTICS_FUNNEL, [], input, requestOptions);
+  }
+  /**
+   * @param {FunnelParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  funnelSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_FUNNEL, [], input, requestOptions);
+  }
+  /**
+   * @param {FunnelParams & AnalyticFunnelCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  funnelCsv(input, requestOptions) {
+    return call(this, ANALYTICS_FUNNEL_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {FunnelParams & AnalyticFunnelCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  funnelCsvSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_FUNNEL_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {LtvParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  ltv(input, requestOptions) {
+    return call(this, ANALYTICS_LTV, [], input, requestOptions);
+  }
+  /**
+   * @param {LtvParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  ltvSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_LTV, [], input, requestOptions);
+  }
+  /**
+   * @param {LtvParams & AnalyticLtvCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  ltvCsv(input, requestOptions) {
+    return call(this, ANALYTICS_LTV_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {LtvParams & AnalyticLtvCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  ltvCsvSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_LTV_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {RetentionParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  retention(input, requestOptions) {
+    return call(this, ANALYTICS_RETENTION, [], input, requestOptions);
+  }
+  /**
+   * @param {RetentionParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  retentionSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_RETENTION, [], input, requestOptions);
+  }
+  /**
+   * @param {RetentionParams & AnalyticRetentionCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  retentionCsv(input, requestOptions) {
+    return call(this, ANALYTICS_RETENTION_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {RetentionParams & AnalyticRetentionCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  retentionCsvSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_RETENTION_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {PlacementsParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  placements(input, requestOptions) {
+    return call(this, ANALYTICS_PLACEMENTS, [], input, requestOptions);
+  }
+  /**
+   * @param {PlacementsParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  placementsSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_PLACEMENTS, [], input, requestOptions);
+  }
+  /**
+   * @param {PlacementsParams & AnalyticPlacementsCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  placementsCsv(input, requestOptions) {
+    return call(this, ANALYTICS_PLACEMENTS_CSV, [], input, requestOptions);
+  }
+  /**
+   * @param {PlacementsParams & AnalyticPlacementsCsvOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  placementsCsvSync(input, requestOptions) {
+    return callSync(this, ANALYTICS_PLACEMENTS_CSV, [], input, requestOptions);
+  }
+}
+
+/** @implements {MailApi} */
+class Mail extends Namespace {
+  /**
+   * @param {MailProfileParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  saveProfile(input, requestOptions) {
+    return call(this, MAIL_SAVE_PROFILE, [], input, requestOptions);
+  }
+  /**
+   * @param {MailProfileParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  saveProfileSync(input, requestOptions) {
+    return callSync(this, MAIL_SAVE_PROFILE, [], input, requestOptions);
+  }
+  /**
+   * @param {MailProfileDeleteParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  deleteProfile(input, requestOptions) {
+    return call(this, MAIL_DELETE_PROFILE, [], input, requestOptions);
+  }
+  /**
+   * @param {MailProfileDeleteParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  deleteProfileSync(input, requestOptions) {
+    return callSync(this, MAIL_DELETE_PROFILE, [], input, requestOptions);
+  }
+  /**
+   * @param {MailTransactionEventParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  saveTransactionEvent(input, requestOptions) {
+    return call(this, MAIL_SAVE_TRANSACTION_EVENT, [], input, requestOptions);
+  }
+  /**
+   * @param {MailTransactionEventParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  saveTransactionEventSync(input, requestOptions) {
+    return callSync(this, MAIL_SAVE_TRANSACTION_EVENT, [], input, requestOptions);
+  }
+}
+
+/** @implements {LegacyApi} */
+class Legacy extends Namespace {
+  /**
+   * @param {string} userId
+   * @param {RequestOptions} [requestOptions]
+   */
+  getProfile(userId, requestOptions) {
+    return call(this, LEGACY_GET_PROFILE, [userId], undefined, requestOptions);
+  }
+  /**
+   * @param {string} userId
+   * @param {RequestOptions} [requestOptions]
+   */
+  getProfileSync(userId, requestOptions) {
+    return callSync(this, LEGACY_GET_PROFILE, [userId], undefined, requestOptions);
+  }
+  /**
+   * @param {LegacyProfileParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  createProfile(input, requestOptions) {
+    return call(this, LEGACY_CREATE_PROFILE, [], input, requestOptions);
+  }
+  /**
+   * @param {LegacyProfileParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  createProfileSync(input, requestOptions) {
+    return callSync(this, LEGACY_CREATE_PROFILE, [], input, requestOptions);
+  }
+  /**
+   * @param {string} userId
+   * @param {LegacyProfileParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  updateProfile(userId, input, requestOptions) {
+    return call(this, LEGACY_UPDATE_PROFILE, [userId], input, requestOptions);
+  }
+  /**
+   * @param {string} userId
+   * @param {LegacyProfileParams} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  updateProfileSync(userId, input, requestOptions) {
+    return callSync(this, LEGACY_UPDATE_PROFILE, [userId], input, requestOptions);
+  }
+  /**
+   * @param {string} userId
+   * @param {RequestOptions} [requestOptions]
+   */
+  deleteProfile(userId, requestOptions) {
+    return call(this, LEGACY_DELETE_PROFILE, [userId], undefined, requestOptions);
+  }
+  /**
+   * @param {string} userId
+   * @param {RequestOptions} [requestOptions]
+   */
+  deleteProfileSync(userId, requestOptions) {
+    return callSync(this, LEGACY_DELETE_PROFILE, [userId], undefined, requestOptions);
+  }
+  /**
+   * @param {string} userId
+   * @param {LegacyGrantParams & LegacyGrantOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  grant(userId, input, requestOptions) {
+    return call(this, LEGACY_GRANT, [userId], input, requestOptions);
+  }
+  /**
+   * @param {string} userId
+   * @param {LegacyGrantParams & LegacyGrantOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  grantSync(userId, input, requestOptions) {
+    return callSync(this, LEGACY_GRANT, [userId], input, requestOptions);
+  }
+  /**
+   * @param {string} userId
+   * @param {LegacyRevokeParams & LegacyRevokeOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  revoke(userId, input, requestOptions) {
+    return call(this, LEGACY_REVOKE, [userId], input, requestOptions);
+  }
+  /**
+   * @param {string} userId
+   * @param {LegacyRevokeParams & LegacyRevokeOptions} input
+   * @param {RequestOptions} [requestOptions]
+   */
+  revokeSync(userId, input, requestOptions) {
+    return callSync(this, LEGACY_REVOKE, [userId], input, requestOptions);
+  }
+}
+
 /**
  * The core's settings for the client options `options` (unset ones null: the core applies its
  * defaults and the environment variables).
@@ -459,7 +990,11 @@ class VirtualCurrency extends Namespace {
 function coreOptions(options) {
   return {
     api_key: options.apiKey ?? null,
+    public_api_key: options.publicApiKey ?? null,
+    mail_api_key: options.mailApiKey ?? null,
     base_url: options.baseUrl ?? null,
+    analytics_base_url: options.analyticsBaseUrl ?? null,
+    mail_base_url: options.mailBaseUrl ?? null,
     api_version: options.apiVersion ?? null,
     timeout_ms: options.timeoutMs ?? null,
     connect_timeout_ms: options.connectTimeoutMs ?? null,
@@ -497,6 +1032,10 @@ function namespaces(native) {
     integrations: new Integrations(native),
     paywalls: new Paywalls(native),
     virtualCurrency: new VirtualCurrency(native),
+    web: new Web(native),
+    analytics: new Analytics(native),
+    mail: new Mail(native),
+    legacy: new Legacy(native),
   };
 }
 

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use crate::models::error::Error;
 use crate::models::{
-    DataEnvelope, IntegrationIdentifiers, Paywall, Profile, RefundSaverSettings, VirtualCurrencyBalances, VirtualCurrencyTransactionResult,
+    AnalyticsChart, CohortReport, DataEnvelope, FunnelReport, IntegrationIdentifiers, LegacyProfile, LtvReport, MetricData, Paywall,
+    PlacementReport, Profile, RefundSaverSettings, RetentionReport, VirtualCurrencyBalances, VirtualCurrencyTransactionResult, WebPaywall,
 };
 use crate::transport::http::{Transport, send_empty, send_json};
 use crate::transport::request::ApiRequest;
@@ -31,6 +32,13 @@ impl Answer for Profile {
     }
 }
 
+/// The legacy API wraps its profile the same way.
+impl Answer for LegacyProfile {
+    async fn receive(transport: &Arc<Transport>, request: ApiRequest) -> Result<LegacyProfile, Error> {
+        send_json::<DataEnvelope<LegacyProfile>>(transport, request).await.map(|e| e.data)
+    }
+}
+
 /// Models the response body is, as it is.
 macro_rules! plain {
     ($($model:ty),+ $(,)?) => {
@@ -42,4 +50,18 @@ macro_rules! plain {
     };
 }
 
-plain!(RefundSaverSettings, IntegrationIdentifiers, Paywall, VirtualCurrencyTransactionResult, VirtualCurrencyBalances);
+plain!(
+    RefundSaverSettings,
+    IntegrationIdentifiers,
+    Paywall,
+    VirtualCurrencyTransactionResult,
+    VirtualCurrencyBalances,
+    WebPaywall,
+    AnalyticsChart,
+    MetricData,
+    CohortReport,
+    FunnelReport,
+    LtvReport,
+    RetentionReport,
+    PlacementReport,
+);

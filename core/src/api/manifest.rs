@@ -202,13 +202,47 @@ pub const CALL_OPTIONS: &[CallOption] = &[
 
 /// Every client setting [`crate::models::config::Config::from_json`] reads, in the order constructors take them.
 pub const CLIENT_OPTIONS: &[ClientOption] = &[
-    ClientOption { name: "api_key", kind: OptionKind::Text, default: None, env: Some("ADAPTY_API_KEY"), doc: "The secret API key." },
+    ClientOption {
+        name: "api_key",
+        kind: OptionKind::Text,
+        default: None,
+        env: Some("ADAPTY_API_KEY"),
+        doc: "The secret API key: the server-side, legacy and Export Analytics APIs.",
+    },
+    ClientOption {
+        name: "public_api_key",
+        kind: OptionKind::Text,
+        default: None,
+        env: Some("ADAPTY_PUBLIC_API_KEY"),
+        doc: "The public API key (`public_live_...`): the Web API.",
+    },
+    ClientOption {
+        name: "mail_api_key",
+        kind: OptionKind::Text,
+        default: None,
+        env: Some("ADAPTY_MAIL_API_KEY"),
+        doc: "The Adapty Mail secret key: the Mail API. A client needs one of the three keys at least.",
+    },
     ClientOption {
         name: "base_url",
         kind: OptionKind::Text,
         default: Some(Default::Text(crate::models::config::DEFAULT_BASE_URL)),
         env: Some("ADAPTY_BASE_URL"),
-        doc: "Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`.",
+        doc: "Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`; given, also the Export Analytics and Mail APIs' unless theirs are.",
+    },
+    ClientOption {
+        name: "analytics_base_url",
+        kind: OptionKind::Text,
+        default: Some(Default::Text(crate::models::config::DEFAULT_ANALYTICS_BASE_URL)),
+        env: Some("ADAPTY_ANALYTICS_BASE_URL"),
+        doc: "Scheme and host of the Export Analytics API.",
+    },
+    ClientOption {
+        name: "mail_base_url",
+        kind: OptionKind::Text,
+        default: Some(Default::Text(crate::models::config::DEFAULT_MAIL_BASE_URL)),
+        env: Some("ADAPTY_MAIL_BASE_URL"),
+        doc: "Scheme and host of the Mail API.",
     },
     ClientOption {
         name: "api_version",

@@ -7,10 +7,13 @@
 //! name) or `schema`. Inside it, the files depend on each other in this order, lowest first:
 //! `manifest`, `args`, `answer`, `client`, `declare`, the namespaces, `operations`.
 
+pub(crate) mod analytics;
 pub(crate) mod answer;
 pub(crate) mod args;
 pub(crate) mod client;
 pub(crate) mod declare;
+pub(crate) mod legacy;
+pub(crate) mod mail;
 pub mod manifest;
 #[cfg(all(test, feature = "opentelemetry"))]
 mod opentelemetry_tests;
@@ -20,5 +23,6 @@ pub(crate) mod profiles;
 pub(crate) mod purchases;
 pub(crate) mod settings;
 pub(crate) mod virtual_currency;
+pub(crate) mod web;
 pub mod webhook_testing;
 pub mod webhooks;

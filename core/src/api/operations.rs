@@ -5,13 +5,17 @@
 //! A new operation is declared in its namespace's file and appears here by itself; a new
 //! namespace is one line below.
 
+use super::analytics::AnalyticsOp;
 use super::declare::Visit;
+use super::legacy::LegacyOp;
+use super::mail::MailOp;
 use super::manifest::Operation;
 use super::paywalls::PaywallsOp;
 use super::profiles::ProfilesOp;
 use super::purchases::{AccessLevelsOp, PurchasesOp};
 use super::settings::{IntegrationsOp, RefundSaverOp};
 use super::virtual_currency::VirtualCurrencyOp;
+use super::web::WebOp;
 
 macro_rules! namespaces {
     ($($variant:ident($ns:ident)),+ $(,)?) => {
@@ -60,6 +64,10 @@ namespaces!(
     Integrations(IntegrationsOp),
     Paywalls(PaywallsOp),
     VirtualCurrency(VirtualCurrencyOp),
+    Web(WebOp),
+    Analytics(AnalyticsOp),
+    Mail(MailOp),
+    Legacy(LegacyOp),
 );
 
 impl Op {

@@ -1,8 +1,9 @@
-//! Client configuration: the API key, where requests go, timeouts and retries.
+//! Client configuration: the API keys, where requests go, timeouts and retries.
 //!
-//! [`Config::builder`] reads `ADAPTY_API_KEY` and `ADAPTY_BASE_URL` when the caller gives no value,
-//! and checks everything before a client exists, so a bad setting fails at construction, not on
-//! the first request.
+//! [`Config::builder`] reads `ADAPTY_API_KEY`, `ADAPTY_PUBLIC_API_KEY`, `ADAPTY_MAIL_API_KEY`,
+//! `ADAPTY_BASE_URL`, `ADAPTY_ANALYTICS_BASE_URL` and `ADAPTY_MAIL_BASE_URL` when the caller gives
+//! no value, and checks everything before a client exists, so a bad setting fails at
+//! construction, not on the first request.
 
 use std::fmt;
 use std::str::FromStr;
@@ -13,8 +14,12 @@ use reqwest::Url;
 use crate::models::error::{Rule, ValidationError};
 use crate::models::options::{positive, retries, seconds};
 
-/// Default API host.
+/// Default API host: the server-side API (both generations), the legacy API and the Web API.
 pub const DEFAULT_BASE_URL: &str = "https://api.adapty.io";
+/// Default host of the Export Analytics API.
+pub const DEFAULT_ANALYTICS_BASE_URL: &str = "https://api-admin.adapty.io";
+/// Default host of the Mail API.
+pub const DEFAULT_MAIL_BASE_URL: &str = "https://api-mail.adapty.io";
 /// Time allowed for one attempt, unless configured.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Time allowed to open a connection, unless configured.
@@ -24,31 +29,101 @@ pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The SDK's version, sent in the `User-Agent` header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The secret API key. Its `Debug` and `Display` never show the value.
-#[derive(Clone, PartialEq, Eq)]
+/// An API key. Its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ApiKey(String);
 
 impl ApiKey {
-    /// Checks that the key can be sent in a header (non-empty, printable ASCII, no spaces).
+    /// Checks that the secret key can be sent in a header (non-empty, printable ASCII, no spaces).
     pub fn new(key: impl Into<String>) -> Result<Self, ValidationError> {
-        let key = key.into();
+        Self::checked(KeyKind::Secret, key.into())
+    }
+
+    /// `key` as the key `kind`, checked the same way; an error names that kind's option.
+    fn checked(kind: KeyKind, key: String) -> Result<Self, ValidationError> {
         let key = key.trim();
         if key.is_empty() {
-            return Err(ValidationError::new("api_key", Rule::Required, "an API key is required (pass it or set ADAPTY_API_KEY)"));
+            let message = format!("{} is required (pass it or set {})", kind.describe(), kind.env());
+            return Err(ValidationError::new(kind.option(), Rule::Required, message));
         }
         if !key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(ValidationError::new(
-                "api_key",
+                kind.option(),
                 Rule::Format,
-                "the API key may hold only printable ASCII characters without spaces",
+                "an API key may hold only printable ASCII characters without spaces",
             ));
         }
         Ok(Self(key.to_owned()))
     }
 
-    /// The `Authorization` header value. Crate-private so the secret cannot leak through the API.
-    pub(crate) fn header_value(&self) -> String {
-        format!("Api-Key {}", self.0)
+    /// The `Authorization` header value for `api`. Crate-private so the secret cannot leak
+    /// through the API.
+    pub(crate) fn header_value(&self, api: Api) -> String {
+        match api {
+            Api::Mail => format!("Bearer {}", self.0),
+            Api::ServerSide | Api::Web | Api::Analytics => format!("Api-Key {}", self.0),
+        }
+    }
+}
+
+/// Adapty's APIs, by the host and the key a request to each needs. The legacy `/api/v1/sdk/` API
+/// is the server-side API's host and key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Api {
+    /// The server-side API (`api.adapty.io`, the secret key), and the legacy API.
+    ServerSide,
+    /// The Web API (`api.adapty.io`, the public key).
+    Web,
+    /// The Export Analytics API (`api-admin.adapty.io`, the secret key).
+    Analytics,
+    /// The Mail API (`api-mail.adapty.io`, the Adapty Mail key, sent as `Bearer`).
+    Mail,
+}
+
+impl Api {
+    /// The key this API is called with.
+    pub fn key_kind(self) -> KeyKind {
+        match self {
+            Api::ServerSide | Api::Analytics => KeyKind::Secret,
+            Api::Web => KeyKind::Public,
+            Api::Mail => KeyKind::Mail,
+        }
+    }
+}
+
+/// The three keys Adapty gives: the app's secret and public keys, and Adapty Mail's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyKind {
+    Secret,
+    Public,
+    Mail,
+}
+
+impl KeyKind {
+    /// The client option that holds it.
+    pub fn option(self) -> &'static str {
+        match self {
+            KeyKind::Secret => "api_key",
+            KeyKind::Public => "public_api_key",
+            KeyKind::Mail => "mail_api_key",
+        }
+    }
+
+    /// The environment variable read when the option is not given.
+    pub fn env(self) -> &'static str {
+        match self {
+            KeyKind::Secret => "ADAPTY_API_KEY",
+            KeyKind::Public => "ADAPTY_PUBLIC_API_KEY",
+            KeyKind::Mail => "ADAPTY_MAIL_API_KEY",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            KeyKind::Secret => "the secret API key",
+            KeyKind::Public => "the public API key (App settings, General; the Web API's)",
+            KeyKind::Mail => "the Adapty Mail secret key (Adapty Mail, Settings)",
+        }
     }
 }
 
@@ -183,8 +258,11 @@ impl Default for RetryPolicy {
 /// A checked client configuration. Build it with [`Config::builder`].
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub(crate) api_key: ApiKey,
+    /// The secret, public and Mail keys, those given (at least one).
+    keys: Keys,
     pub(crate) base_url: Url,
+    analytics_base_url: Url,
+    mail_base_url: Url,
     pub(crate) api_version: ApiVersion,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
@@ -192,6 +270,24 @@ pub struct Config {
     pub(crate) network: Network,
     /// Lines to stderr of this level and above; `None`: none.
     pub(crate) log_level: Option<LogLevel>,
+}
+
+/// The keys a client holds, by kind.
+#[derive(Debug, Clone, Default)]
+struct Keys {
+    secret: Option<ApiKey>,
+    public: Option<ApiKey>,
+    mail: Option<ApiKey>,
+}
+
+impl Keys {
+    fn get(&self, kind: KeyKind) -> Option<&ApiKey> {
+        match kind {
+            KeyKind::Secret => self.secret.as_ref(),
+            KeyKind::Public => self.public.as_ref(),
+            KeyKind::Mail => self.mail.as_ref(),
+        }
+    }
 }
 
 /// How connections are made: what the connection pool is built with (clients with the same
@@ -298,6 +394,29 @@ impl Config {
     pub fn base_url_text(&self) -> &str {
         self.base_url.as_str().trim_end_matches('/')
     }
+
+    /// Where requests to `api` go.
+    pub fn base_url_of(&self, api: Api) -> &Url {
+        match api {
+            Api::ServerSide | Api::Web => &self.base_url,
+            Api::Analytics => &self.analytics_base_url,
+            Api::Mail => &self.mail_base_url,
+        }
+    }
+
+    /// Whether the client holds the key `kind`.
+    pub fn has_key(&self, kind: KeyKind) -> bool {
+        self.keys.get(kind).is_some()
+    }
+
+    /// The key requests to `api` are sent with; an error naming its option when the client was
+    /// built without it.
+    pub(crate) fn key_for(&self, api: Api) -> Result<&ApiKey, ValidationError> {
+        let kind = api.key_kind();
+        self.keys.get(kind).ok_or_else(|| {
+            ValidationError::new(kind.option(), Rule::Required, format!("{} is required for this API (pass it or set {})", kind.describe(), kind.env()))
+        })
+    }
     pub fn api_version(&self) -> ApiVersion {
         self.api_version
     }
@@ -330,7 +449,11 @@ impl Config {
 #[derive(Debug, Clone, Default)]
 pub struct ConfigBuilder {
     api_key: Option<String>,
+    public_api_key: Option<String>,
+    mail_api_key: Option<String>,
     base_url: Option<String>,
+    analytics_base_url: Option<String>,
+    mail_base_url: Option<String>,
     api_version: Option<ApiVersion>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
@@ -347,9 +470,31 @@ impl ConfigBuilder {
         self.api_key = Some(key.into());
         self
     }
+    /// The public key (`public_live_...`), which the Web API takes.
+    pub fn public_api_key(mut self, key: impl Into<String>) -> Self {
+        self.public_api_key = Some(key.into());
+        self
+    }
+    /// The Adapty Mail secret key, which the Mail API takes.
+    pub fn mail_api_key(mut self, key: impl Into<String>) -> Self {
+        self.mail_api_key = Some(key.into());
+        self
+    }
     /// Scheme and host, e.g. `https://api.adapty.io` or an emulator's `http://127.0.0.1:PORT`.
+    /// Given (or `ADAPTY_BASE_URL`), it is also where the Export Analytics and Mail APIs go unless
+    /// their own are: an emulator serves them all.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+    /// The Export Analytics API's scheme and host (default `https://api-admin.adapty.io`).
+    pub fn analytics_base_url(mut self, url: impl Into<String>) -> Self {
+        self.analytics_base_url = Some(url.into());
+        self
+    }
+    /// The Mail API's scheme and host (default `https://api-mail.adapty.io`).
+    pub fn mail_base_url(mut self, url: impl Into<String>) -> Self {
+        self.mail_base_url = Some(url.into());
         self
     }
     pub fn api_version(mut self, version: ApiVersion) -> Self {
@@ -404,7 +549,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// Applies settings given as JSON (what bindings pass): `api_key`, `base_url`,
+    /// Applies settings given as JSON (what bindings pass): `api_key`, `public_api_key`,
+    /// `mail_api_key`, `base_url`, `analytics_base_url`, `mail_base_url`,
     /// `api_version` ("v1"/"v2"), `timeout` and `connect_timeout` (seconds; or `timeout_ms` and
     /// `connect_timeout_ms`), `max_retries`, `proxy`, `ca_bundle`, `log_level`,
     /// `allow_insecure_http`, and `language` (`[name, runtime version]`). Absent or null keys
@@ -428,8 +574,20 @@ impl ConfigBuilder {
         if let Some(k) = text("api_key")? {
             self = self.api_key(k);
         }
+        if let Some(k) = text("public_api_key")? {
+            self = self.public_api_key(k);
+        }
+        if let Some(k) = text("mail_api_key")? {
+            self = self.mail_api_key(k);
+        }
         if let Some(u) = text("base_url")? {
             self = self.base_url(u);
+        }
+        if let Some(u) = text("analytics_base_url")? {
+            self = self.analytics_base_url(u);
+        }
+        if let Some(u) = text("mail_base_url")? {
+            self = self.mail_base_url(u);
         }
         if let Some(v) = text("api_version")? {
             self = self.api_version(v.parse()?);
@@ -466,16 +624,27 @@ impl ConfigBuilder {
     }
 
     pub fn build(self) -> Result<Config, ValidationError> {
-        let key = match self.api_key {
-            Some(key) => key,
-            None => std::env::var("ADAPTY_API_KEY").unwrap_or_default(),
+        let keys = Keys {
+            secret: key(KeyKind::Secret, self.api_key)?,
+            public: key(KeyKind::Public, self.public_api_key)?,
+            mail: key(KeyKind::Mail, self.mail_api_key)?,
         };
-        let api_key = ApiKey::new(key)?;
-        let base = match self.base_url {
-            Some(url) => url,
-            None => std::env::var("ADAPTY_BASE_URL").unwrap_or_else(|_| DEFAULT_BASE_URL.to_owned()),
+        if keys.secret.is_none() && keys.public.is_none() && keys.mail.is_none() {
+            // No key at all: the secret one is the one most clients need.
+            return Err(ApiKey::checked(KeyKind::Secret, String::new()).unwrap_err());
+        }
+        let insecure = self.allow_insecure_http;
+        let given = self.base_url.or_else(|| env_var("ADAPTY_BASE_URL"));
+        let base_url = parse_base_url("base_url", given.as_deref().unwrap_or(DEFAULT_BASE_URL), insecure)?;
+        // A base URL given (an emulator, a gateway) is every API's unless one has its own.
+        let other = |option: &'static str, own: Option<String>, env: &str, default: &str| match own.or_else(|| env_var(env)) {
+            Some(url) => parse_base_url(option, &url, insecure),
+            None if given.is_some() => Ok(base_url.clone()),
+            None => parse_base_url(option, default, insecure),
         };
-        let base_url = parse_base_url(&base, self.allow_insecure_http)?;
+        let analytics_base_url =
+            other("analytics_base_url", self.analytics_base_url, "ADAPTY_ANALYTICS_BASE_URL", DEFAULT_ANALYTICS_BASE_URL)?;
+        let mail_base_url = other("mail_base_url", self.mail_base_url, "ADAPTY_MAIL_BASE_URL", DEFAULT_MAIL_BASE_URL)?;
         let connect_timeout =
             positive("connect_timeout", self.connect_timeout.unwrap_or(Duration::from_secs(DEFAULT_CONNECT_TIMEOUT_SECS)))?;
         let timeout = positive("timeout", self.timeout.unwrap_or(Duration::from_secs(DEFAULT_TIMEOUT_SECS)))?;
@@ -486,8 +655,10 @@ impl ConfigBuilder {
         let proxy = self.proxy.as_deref().map(parse_proxy).transpose()?;
         let ca_bundle = self.ca_bundle.as_deref().map(CaBundle::read).transpose()?;
         Ok(Config {
-            api_key,
+            keys,
             base_url,
+            analytics_base_url,
+            mail_base_url,
             api_version: self.api_version.unwrap_or_default(),
             timeout,
             retry: self.retry,
@@ -496,6 +667,16 @@ impl ConfigBuilder {
             log_level: self.log_level.or_else(LogLevel::from_env).filter(|l| *l != LogLevel::Off),
         })
     }
+}
+
+/// The key `kind`: `given`, else its environment variable; `None` when neither is set.
+fn key(kind: KeyKind, given: Option<String>) -> Result<Option<ApiKey>, ValidationError> {
+    given.or_else(|| env_var(kind.env())).map(|k| ApiKey::checked(kind, k)).transpose()
+}
+
+/// An environment variable's value, unless unset or blank.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 fn parse_proxy(raw: &str) -> Result<ProxyUrl, ValidationError> {
@@ -509,9 +690,9 @@ fn parse_proxy(raw: &str) -> Result<ProxyUrl, ValidationError> {
     }
 }
 
-fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url, ValidationError> {
-    let url = Url::parse(raw.trim()).map_err(|e| ValidationError::new("base_url", Rule::Format, format!("not a valid URL: {e}")))?;
-    let host = url.host().ok_or_else(|| ValidationError::new("base_url", Rule::Format, "the URL has no host"))?;
+fn parse_base_url(option: &'static str, raw: &str, allow_insecure_http: bool) -> Result<Url, ValidationError> {
+    let url = Url::parse(raw.trim()).map_err(|e| ValidationError::new(option, Rule::Format, format!("not a valid URL: {e}")))?;
+    let host = url.host().ok_or_else(|| ValidationError::new(option, Rule::Format, "the URL has no host"))?;
     let loopback = match host {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(ip) => ip.is_loopback(),
@@ -522,15 +703,15 @@ fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url, Validatio
         "http" if loopback || allow_insecure_http => {}
         "http" => {
             return Err(ValidationError::new(
-                "base_url",
+                option,
                 Rule::Format,
                 "plain http:// is refused for a non-loopback host (the API key would travel in clear); use https:// or allow insecure http explicitly",
             ));
         }
-        other => return Err(ValidationError::new("base_url", Rule::Format, format!("unsupported scheme {other:?}; use https://"))),
+        other => return Err(ValidationError::new(option, Rule::Format, format!("unsupported scheme {other:?}; use https://"))),
     }
     if url.path() != "/" || url.query().is_some() {
-        return Err(ValidationError::new("base_url", Rule::Format, "give only scheme, host and port (no path or query)"));
+        return Err(ValidationError::new(option, Rule::Format, "give only scheme, host and port (no path or query)"));
     }
     Ok(url)
 }

@@ -207,6 +207,78 @@ open_enum! {
     }
 }
 
+closed_enum! {
+    /// An Export Analytics chart (`retrieveAnalyticsData`'s `chart_id`).
+    ChartId {
+        Revenue = "revenue",
+        Mrr = "mrr",
+        Arr = "arr",
+        Arppu = "arppu",
+        SubscriptionsActive = "subscriptions_active",
+        SubscriptionsNew = "subscriptions_new",
+        SubscriptionsRenewalCancelled = "subscriptions_renewal_cancelled",
+        SubscriptionsExpired = "subscriptions_expired",
+        TrialsActive = "trials_active",
+        TrialsNew = "trials_new",
+        TrialsRenewalCancelled = "trials_renewal_cancelled",
+        TrialsExpired = "trials_expired",
+        GracePeriod = "grace_period",
+        BillingIssue = "billing_issue",
+        RefundEvents = "refund_events",
+        RefundMoney = "refund_money",
+        NonSubscriptions = "non_subscriptions",
+        Arpu = "arpu",
+        Installs = "installs",
+    }
+}
+
+closed_enum! {
+    /// The period an Export Analytics report groups by.
+    PeriodUnit { Day = "day", Week = "week", Month = "month", Quarter = "quarter", Year = "year" }
+}
+
+closed_enum! {
+    /// Which date counts as a user's joining date in an Export Analytics report.
+    DateType { PurchaseDate = "purchase_date", ProfileInstallDate = "profile_install_date" }
+}
+
+closed_enum! {
+    /// Whether cohort and LTV periods count renewals or days.
+    CohortPeriodType { Renewals = "renewals", Days = "days" }
+}
+
+closed_enum! {
+    /// Cohort values as counts, or relative to the first period (100%).
+    CohortValueType { Absolute = "absolute", Relative = "relative" }
+}
+
+closed_enum! {
+    /// What a cohort report counts.
+    CohortValueField {
+        Revenue = "revenue",
+        Arppu = "arppu",
+        Arpu = "arpu",
+        Arpas = "arpas",
+        Subscribers = "subscribers",
+        Subscriptions = "subscriptions",
+    }
+}
+
+closed_enum! {
+    /// Which money a cohort report counts: what users paid, after the store's fee, or after taxes too.
+    AccountingType { Revenue = "revenue", Proceeds = "proceeds", NetRevenue = "net_revenue" }
+}
+
+closed_enum! {
+    /// How a funnel report shows its stages.
+    FunnelValueKind { Absolute = "absolute", Relative = "relative", Both = "both" }
+}
+
+closed_enum! {
+    /// Which placements an Export Analytics placements report lists.
+    PlacementType { Paywall = "paywall", Onboarding = "onboarding" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

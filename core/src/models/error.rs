@@ -398,13 +398,16 @@ impl From<ValidationError> for Error {
 }
 
 /// Reads `error_code` and `errors` from any body Adapty documents, never failing:
-/// nested `[{source, errors: [..]}]`, a flat list of strings, a `{field: [..]}` dict, and the
-/// JSON:API `[{detail, source: {pointer}}]` of Stripe validation. Unknown shapes give no entries.
+/// nested `[{source, errors: [..]}]`, a flat list of strings, a `{field: [..]}` dict, the
+/// JSON:API `[{detail, source: {pointer}}]` of Stripe validation, and the Mail API's
+/// `[{message, error_code, field_name}]` (its code is the first item's). Unknown shapes give no
+/// entries.
 pub fn parse_error_body(body: &str) -> (Option<String>, Vec<FieldError>) {
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(body) else {
         return (None, Vec::new());
     };
-    let code = map.get("error_code").and_then(Value::as_str).map(str::to_owned);
+    let item_code = || map.get("errors")?.as_array()?.first()?.get("error_code")?.as_str();
+    let code = map.get("error_code").and_then(Value::as_str).or_else(item_code).map(str::to_owned);
     let errors = match map.get("errors") {
         Some(Value::Array(items)) => items.iter().filter_map(field_error_from_item).collect(),
         Some(Value::Object(dict)) => dict.iter().map(|(k, v)| FieldError { source: Some(k.clone()), errors: messages(v) }).collect(),
@@ -421,7 +424,7 @@ fn field_error_from_item(item: &Value) -> Option<FieldError> {
     match item {
         Value::String(s) => Some(FieldError { source: None, errors: vec![s.clone()] }),
         Value::Object(obj) => {
-            let source = match obj.get("source") {
+            let source = match obj.get("source").or_else(|| obj.get("field_name")) {
                 Some(Value::String(s)) => Some(s.clone()),
                 Some(Value::Object(src)) => src.get("pointer").or_else(|| src.get("parameter")).and_then(Value::as_str).map(str::to_owned),
                 _ => None,
@@ -489,6 +492,11 @@ mod tests {
         let (code, errs) = parse_error_body(jsonapi);
         assert_eq!(code, None);
         assert_eq!(errs[0].source.as_deref(), Some("/data/attributes/stripe_token"));
+
+        let mail = r#"{"errors": [{"message": "Field required", "error_code": "base_error", "status_code": 400, "field_name": "email"}]}"#;
+        let (code, errs) = parse_error_body(mail);
+        assert_eq!(code.as_deref(), Some("base_error"));
+        assert_eq!(errs, vec![FieldError { source: Some("email".into()), errors: vec!["Field required".into()] }]);
 
         for odd in ["", "not json", "[]", "null", r#"{"errors": 5}"#, r#"{"errors": [1, null, {"x": 1}]}"#, r#"{"error_code": 7}"#] {
             let _ = parse_error_body(odd);

@@ -5,6 +5,7 @@
 //! (`error`), a client's configuration (`config`) and which profile a request is about
 //! (`reference`). Nothing here imports another layer of the crate.
 
+mod analytics;
 mod attributes;
 pub(crate) mod config;
 mod datetime;
@@ -12,6 +13,8 @@ mod enums;
 pub(crate) mod error;
 mod field;
 pub mod json;
+mod legacy;
+mod mail;
 mod named;
 pub(crate) mod options;
 mod params;
@@ -22,10 +25,18 @@ pub(crate) mod reference;
 mod settings;
 mod virtual_currency;
 pub(crate) mod webhooks;
+mod web;
 
+pub(crate) use analytics::Report;
+pub use analytics::{
+    AnalyticsChart, AnalyticsChartParams, CONVERSIONS, CohortParams, CohortReport, CohortSegment, ConversionParams, CsvExport,
+    FunnelParams, FunnelReport, FunnelSegment, FunnelStage, LtvMetric, LtvParams, LtvReport, LtvSegment, MetricData, MetricsFilters,
+    PlacementFilters, PlacementReport, PlacementRow, PlacementsParams, RecommendedPeriod, RetentionParams, RetentionReport,
+};
 pub use attributes::{AttributeValue, CustomAttribute, CustomAttributes, MAX_CUSTOM_ATTRIBUTE_KEY_LEN, MAX_CUSTOM_ATTRIBUTES};
 pub use datetime::Timestamp;
 pub use enums::{
+    AccountingType, ChartId, CohortPeriodType, CohortValueField, CohortValueType, DateType, FunnelValueKind, PeriodUnit, PlacementType,
     CancellationReason, Environment, Gender, OfferCategory, OfferType, PaywallState, Platform, ProductSet, PurchaseType, RefundPreference,
     Store, VirtualCurrencyTransactionType,
 };
@@ -33,6 +44,11 @@ pub use field::Field;
 #[cfg(feature = "schema")]
 pub(crate) use named::define_named;
 pub(crate) use named::{Body, Model};
+pub use legacy::{
+    LegacyAccess, LegacyGrantParams, LegacyNonSubscription, LegacyProfile, LegacyProfileParams, LegacyRevokeParams,
+    MAX_LEGACY_ATTRIBUTE_VALUE_LEN, MAX_LEGACY_CUSTOM_ATTRIBUTES,
+};
+pub use mail::{MAIL_EVENT_TYPES, MailDeviceInfo, MailOffer, MailProfileDeleteParams, MailProfileParams, MailTransactionEventParams};
 pub use options::{OWNED_HEADERS, RequestOptions};
 pub use params::{AttStatus, CountryCode, Date, InstallationMeta, ProfileParams};
 pub use paywalls::{
@@ -49,6 +65,10 @@ pub use virtual_currency::{
     HistoryRequest, MAX_VC_ITEMS, MAX_VC_METADATA_KEYS, MAX_VC_PAGE_LIMIT, VirtualCurrencyBalance, VirtualCurrencyBalanceChange,
     VirtualCurrencyBalances, VirtualCurrencyItem, VirtualCurrencyTransaction, VirtualCurrencyTransactionPage,
     VirtualCurrencyTransactionParams, VirtualCurrencyTransactionResult,
+};
+pub use web::{
+    ATTRIBUTION_STATUSES, AttributionParams, PaywallViewParams, WebPaywall, WebPaywallParams, WebPaywallProduct, WebProductOffer,
+    WebRemoteConfig,
 };
 pub use webhooks::{
     AccessLevelUpdatedProperties, Attribution, EventProperties, PlayStorePurchaseToken, SharingProfile, WebhookEvent, WebhookEventType,

@@ -5,11 +5,18 @@
 
 use serde::de::DeserializeOwned;
 
+use super::analytics::{
+    AnalyticsChart, AnalyticsChartParams, CohortParams, CohortReport, ConversionParams, CsvExport, FunnelParams, FunnelReport, LtvParams,
+    LtvReport, MetricData, PlacementReport, PlacementsParams, RetentionParams, RetentionReport,
+};
+use super::legacy::{LegacyGrantParams, LegacyProfile, LegacyProfileParams, LegacyRevokeParams};
+use super::mail::{MailProfileDeleteParams, MailProfileParams, MailTransactionEventParams};
 use super::params::ProfileParams;
 use super::paywalls::{Paywall, PaywallPage, PaywallUpdateParams};
 use super::profile::Profile;
 use super::purchases::{GrantAccessParams, RevokeAccessParams, TransactionParams};
 use super::settings::{IntegrationIdentifiers, PaddleValidationParams, RefundSaverParams, RefundSaverSettings, StripeValidationParams};
+use super::web::{AttributionParams, PaywallViewParams, WebPaywall, WebPaywallParams};
 use super::virtual_currency::{
     VirtualCurrencyBalances, VirtualCurrencyTransaction, VirtualCurrencyTransactionPage, VirtualCurrencyTransactionParams,
     VirtualCurrencyTransactionResult,
@@ -66,7 +73,33 @@ named!(
         VirtualCurrencyTransactionResult,
         VirtualCurrencyBalances,
         VirtualCurrencyTransaction,
-        VirtualCurrencyTransactionPage;
+        VirtualCurrencyTransactionPage,
+        WebPaywallParams,
+        WebPaywall,
+        PaywallViewParams,
+        AttributionParams,
+        LegacyProfile,
+        LegacyProfileParams,
+        LegacyGrantParams,
+        LegacyRevokeParams,
+        MailProfileParams,
+        MailProfileDeleteParams,
+        MailTransactionEventParams,
+        AnalyticsChartParams,
+        AnalyticsChart,
+        MetricData,
+        CohortParams,
+        CohortReport,
+        ConversionParams,
+        FunnelParams,
+        FunnelReport,
+        LtvParams,
+        LtvReport,
+        RetentionParams,
+        RetentionReport,
+        PlacementsParams,
+        PlacementReport,
+        CsvExport;
     bodies:
         ProfileParams,
         TransactionParams,
@@ -78,4 +111,20 @@ named!(
         IntegrationIdentifiers,
         PaywallUpdateParams,
         VirtualCurrencyTransactionParams,
+        WebPaywallParams,
+        PaywallViewParams,
+        AttributionParams,
+        LegacyProfileParams,
+        LegacyGrantParams,
+        LegacyRevokeParams,
+        MailProfileParams,
+        MailProfileDeleteParams,
+        MailTransactionEventParams,
+        AnalyticsChartParams,
+        CohortParams,
+        ConversionParams,
+        FunnelParams,
+        LtvParams,
+        RetentionParams,
+        PlacementsParams,
 );

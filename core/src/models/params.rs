@@ -200,12 +200,8 @@ impl ProfileParams {
             }
             _ => {}
         }
-        if let Field::Value(email) = &self.email {
-            let valid = email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'))
-                && !email.chars().any(char::is_whitespace);
-            if !valid {
-                return Err(ValidationError::new("email", Rule::Format, format!("{email:?} is not an email address")));
-            }
+        if let Field::Value(address) = &self.email {
+            email("email", address)?;
         }
         Ok(())
     }
@@ -214,4 +210,11 @@ impl ProfileParams {
     pub fn from_json(value: serde_json::Value) -> Result<Self, ValidationError> {
         crate::models::json::from_value(value)
     }
+}
+
+/// An email address, roughly: one `@`, a dot in the host, no spaces.
+pub(crate) fn email(field: &str, value: &str) -> Result<(), ValidationError> {
+    let valid = value.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'))
+        && !value.chars().any(char::is_whitespace);
+    if valid { Ok(()) } else { Err(ValidationError::new(field, Rule::Format, format!("{value:?} is not an email address"))) }
 }

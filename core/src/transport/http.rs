@@ -11,11 +11,13 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::models::config::Config;
+use crate::models::config::{Api, Config};
 use crate::models::error::{ApiError, Error, Rule, ValidationError};
 use crate::models::options::{CallOptions, RequestOptions};
 use crate::transport::events::{Event, Listener, Listeners, Outcome, Phase};
+use crate::transport::download::{self, Saved};
 use crate::transport::hook::{self, Response};
+use crate::transport::limit::{ANALYTICS_SPACING, Lane};
 use crate::transport::request::{ApiRequest, Replay};
 use crate::transport::retry::{Decision, decide, is_retryable_status, parse_retry_after};
 use crate::transport::runtime::{self, Instant};
@@ -36,6 +38,8 @@ pub(crate) struct ApiResponse {
     /// Attempts before the one that succeeded.
     pub retries: u32,
     pub body: Bytes,
+    /// What was written, when the request saves its body to a file (the body is then empty).
+    pub saved: Option<Saved>,
 }
 
 /// Everything needed to send requests for one client: its settings, the shared pool, and the
@@ -48,8 +52,11 @@ pub(crate) struct Transport {
 /// What every client made from one client shares.
 struct Shared {
     config: Config,
-    /// Authorization and User-Agent, built once.
-    base_headers: [(HeaderName, HeaderValue); 2],
+    /// The `Authorization` of each API the client holds a key for, built once.
+    authorization: Authorization,
+    user_agent: HeaderValue,
+    /// The secret key's turn on the Export Analytics API, whose limit is per key.
+    analytics_lane: Option<Lane>,
     /// The shared pool as of a process generation (see `runtime::generation`).
     http: RwLock<Option<(u64, reqwest::Client)>>,
     /// Until when every request of this client waits: a `Retry-After` the server gave one
@@ -69,17 +76,47 @@ enum Observed {
     Headers,
 }
 
+/// The `Authorization` value of each API, `None` where the client holds no key for it.
+struct Authorization([Option<HeaderValue>; 4]);
+
+impl Authorization {
+    const APIS: [Api; 4] = [Api::ServerSide, Api::Web, Api::Analytics, Api::Mail];
+
+    fn new(config: &Config) -> Result<Self, ValidationError> {
+        let mut values = [None, None, None, None];
+        for (slot, api) in values.iter_mut().zip(Self::APIS) {
+            let Ok(key) = config.key_for(api) else { continue };
+            let mut value = HeaderValue::from_str(&key.header_value(api))
+                .map_err(|_| ValidationError::new(api.key_kind().option(), Rule::Format, "cannot be sent in a header"))?;
+            // Keeps the value out of reqwest's and hyper's debug output.
+            value.set_sensitive(true);
+            *slot = Some(value);
+        }
+        Ok(Self(values))
+    }
+
+    /// `api`'s value; an error naming the key's option when the client has none.
+    fn of(&self, config: &Config, api: Api) -> Result<&HeaderValue, ValidationError> {
+        let slot = Self::APIS.iter().position(|a| *a == api).and_then(|i| self.0[i].as_ref());
+        slot.ok_or_else(|| config.key_for(api).err().unwrap_or_else(|| ValidationError::new("api_key", Rule::Required, "is required")))
+    }
+}
+
 impl Transport {
     pub fn new(config: Config) -> Result<Self, Error> {
-        let mut auth = HeaderValue::from_str(&config.api_key.header_value())
-            .map_err(|_| ValidationError::new("api_key", Rule::Format, "cannot be sent in a header"))?;
-        // Keeps the value out of reqwest's and hyper's debug output.
-        auth.set_sensitive(true);
-        let ua = HeaderValue::from_str(&config.user_agent)
+        let authorization = Authorization::new(&config)?;
+        let user_agent = HeaderValue::from_str(&config.user_agent)
             .map_err(|_| ValidationError::new("user_agent", Rule::Format, "cannot be sent in a header"))?;
-        let base_headers = [(AUTHORIZATION, auth), (USER_AGENT, ua)];
-        let shared =
-            Shared { config, base_headers, http: RwLock::new(None), paused_until: Mutex::new(None), listeners: Listeners::default() };
+        let analytics_lane = config.key_for(Api::Analytics).ok().map(Lane::of);
+        let shared = Shared {
+            config,
+            authorization,
+            user_agent,
+            analytics_lane,
+            http: RwLock::new(None),
+            paused_until: Mutex::new(None),
+            listeners: Listeners::default(),
+        };
         Ok(Self { shared: Arc::new(shared), options: CallOptions::default() })
     }
 
@@ -97,9 +134,10 @@ impl Transport {
         &self.shared.listeners
     }
 
-    /// The base URL with `path` and `query`; `set_path` skips re-parsing the host on every request.
-    fn url(&self, path: &str, query: &[(&str, String)], extra: &[(String, String)]) -> Url {
-        let mut url = self.shared.config.base_url.clone();
+    /// `api`'s base URL with `path` and `query`; `set_path` skips re-parsing the host on every
+    /// request.
+    fn url(&self, api: Api, path: &str, query: &[(&str, String)], extra: &[(String, String)]) -> Url {
+        let mut url = self.shared.config.base_url_of(api).clone();
         url.set_path(path);
         if !query.is_empty() || !extra.is_empty() {
             url.query_pairs_mut().extend_pairs(query).extend_pairs(extra);
@@ -128,6 +166,8 @@ impl Transport {
     /// policy allow, through the running task's hook if it has one.
     pub async fn send(self: Arc<Self>, req: ApiRequest) -> Result<ApiResponse, Error> {
         let req = if self.options.extra_body.is_empty() { req } else { req.with_extra_body(&self.options)? };
+        // A key the client lacks fails before any I/O, naming its option.
+        self.shared.authorization.of(&self.shared.config, req.api)?;
         let listeners = self.shared.listeners.current();
         let Some(hook) = hook::current() else {
             let observed = if listeners.is_empty() { Observed::Nothing } else { Observed::RequestId };
@@ -152,7 +192,7 @@ impl Transport {
 
     /// Sends `req` until it succeeds or may not be retried, telling `listeners` of each attempt.
     async fn send_with_retries(&self, req: &ApiRequest, observed: Observed, listeners: &[Arc<dyn Listener>]) -> Result<ApiResponse, Error> {
-        let url = self.url(&req.path, &req.query, &self.options.extra_query);
+        let url = self.url(req.api, &req.path, &req.query, &self.options.extra_query);
         let mut policy = self.shared.config.retry;
         policy.max_retries = self.options.max_retries.unwrap_or(policy.max_retries);
         let mut retry = 0u32;
@@ -160,6 +200,9 @@ impl Transport {
         let tracer = trace::current();
         loop {
             self.wait_if_paused().await;
+            if let (Api::Analytics, Some(lane)) = (req.api, self.shared.analytics_lane) {
+                lane.wait_turn(ANALYTICS_SPACING).await;
+            }
             let attempt = retry + 1;
             let event = |outcome: Option<Outcome<'_>>| {
                 let phase = if outcome.is_some() { Phase::Response } else { Phase::Request };
@@ -197,7 +240,8 @@ impl Transport {
                     let in_flight = req.replay == Replay::IdempotencyKey
                         && err.status == 409
                         && err.error_code.as_deref() == Some(IDEMPOTENCY_IN_FLIGHT);
-                    if !is_retryable_status(err.status) && !in_flight {
+                    let unsafe_repeat = req.replay == Replay::Once && err.status != 429;
+                    if (!is_retryable_status(err.status) && !in_flight) || unsafe_repeat {
                         Next::Done(Err(Error::Api(err)))
                     } else {
                         // A 5xx may come after the server made the change (a gateway's 502 or
@@ -210,7 +254,11 @@ impl Transport {
                 Err(err) => {
                     tracing::debug!(target: "adapty_server", parent: &span, method = %req.method, path = %req.path, error = %err, latency_ms, attempt, "request failed");
                     outcome_unknown = true;
-                    Next::after(err, decide(&policy, retry, None), false)
+                    if req.replay == Replay::Once || matches!(err, Error::Validation(_) | Error::Usage { .. }) {
+                        Next::Done(Err(err))
+                    } else {
+                        Next::after(err, decide(&policy, retry, None), false)
+                    }
                 }
             };
             if !span.is_disabled() || host_span.is_some() {
@@ -265,10 +313,9 @@ impl Transport {
         trace_headers: &[(String, String)],
     ) -> Result<RawResponse, Error> {
         let timeout = self.options.timeout.unwrap_or(self.shared.config.timeout);
+        let authorization = self.shared.authorization.of(&self.shared.config, req.api)?.clone();
         let mut builder = self.http()?.request(req.method.clone(), url.clone()).timeout(timeout);
-        for (name, value) in &self.shared.base_headers {
-            builder = builder.header(name, value.clone());
-        }
+        builder = builder.header(AUTHORIZATION, authorization).header(USER_AGENT, self.shared.user_agent.clone());
         // A span's own context replaces one given in the options.
         for (name, value) in
             self.options.headers.iter().filter(|(n, _)| !trace_headers.iter().any(|(t, _)| n.as_str().eq_ignore_ascii_case(t)))
@@ -283,32 +330,38 @@ impl Transport {
                 builder = builder.header(name, value);
             }
         }
-        builder = builder.header(ACCEPT, req.media_type.header_value());
+        builder = builder.header(ACCEPT, req.media_type.accept());
         if let Some(body) = &req.body {
-            builder = builder.header(CONTENT_TYPE, req.media_type.header_value()).body(body.clone());
+            builder = builder.header(CONTENT_TYPE, req.media_type.content_type()).body(body.clone());
         }
         let wire = tracing::enabled!(target: WIRE, tracing::Level::TRACE);
         if wire {
             let mut headers: Vec<(&str, String)> = vec![(AUTHORIZATION.as_str(), "<redacted>".into())];
-            let given = self.shared.base_headers.iter().skip(1).chain(&self.options.headers);
-            headers.extend(given.map(|(n, v)| (n.as_str(), v.to_str().unwrap_or_default().to_owned())));
+            headers.push((USER_AGENT.as_str(), self.shared.user_agent.to_str().unwrap_or_default().to_owned()));
+            headers.extend(self.options.headers.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap_or_default().to_owned())));
             headers.extend(req.headers.iter().map(|(n, v)| (*n, v.clone())));
-            let media_type = req.media_type.header_value().to_str().unwrap_or_default().to_owned();
-            headers.push((ACCEPT.as_str(), media_type.clone()));
+            headers.push((ACCEPT.as_str(), req.media_type.accept().to_str().unwrap_or_default().to_owned()));
             if req.body.is_some() {
-                headers.push((CONTENT_TYPE.as_str(), media_type));
+                headers.push((CONTENT_TYPE.as_str(), req.media_type.content_type().to_str().unwrap_or_default().to_owned()));
             }
             tracing::trace!(target: WIRE, "{}", wire_text('>', &format!("{} {url}", req.method), &headers, req.body.as_deref()));
         }
         let started = Instant::now();
         // Held by the platform's HTTP stack until the body is read (`runtime::local`).
-        let (status, mut resp_headers, body) = runtime::local(async move {
-            let mut resp = builder.send().await?;
+        let save_to = req.save_to.clone();
+        let (status, mut resp_headers, body, saved) = runtime::local(async move {
+            let mut resp = builder.send().await.map_err(transport_error)?;
             let headers = std::mem::take(resp.headers_mut());
-            Ok::<_, reqwest::Error>((resp.status().as_u16(), headers, resp.bytes().await?))
+            let status = resp.status().as_u16();
+            match save_to {
+                Some(path) if status < 400 => {
+                    let saved = download::save(&mut resp, &path).await?;
+                    Ok::<_, Error>((status, headers, Bytes::new(), Some(saved)))
+                }
+                _ => Ok((status, headers, resp.bytes().await.map_err(transport_error)?, None)),
+            }
         })
-        .await
-        .map_err(transport_error)?;
+        .await?;
         let header = |name: &str| resp_headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         // Failures need the request id and Retry-After; a success its request id only when observed.
         let request_id =
@@ -325,7 +378,7 @@ impl Transport {
             let headers: Vec<(&str, String)> = headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
             tracing::trace!(target: WIRE, "{}", wire_text('<', &line, &headers, Some(&body)));
         }
-        Ok(RawResponse { status, request_id, retry_after, headers: kept, body })
+        Ok(RawResponse { status, request_id, retry_after, headers: kept, body, saved })
     }
 }
 
@@ -398,6 +451,7 @@ struct RawResponse {
     retry_after: Option<String>,
     headers: Option<HeaderMap>,
     body: Bytes,
+    saved: Option<Saved>,
 }
 
 impl RawResponse {
@@ -410,7 +464,8 @@ impl RawResponse {
 impl RawResponse {
     /// The response of a request that succeeded after `retries` retries.
     fn into_response(self, retries: u32) -> ApiResponse {
-        ApiResponse { status: self.status, request_id: self.request_id, headers: self.headers, retries, body: self.body }
+        let RawResponse { status, request_id, headers, body, saved, .. } = self;
+        ApiResponse { status, request_id, headers, retries, body, saved }
     }
 }
 
@@ -441,4 +496,14 @@ pub(crate) async fn send_json<T: DeserializeOwned + Send + 'static>(transport: &
 pub(crate) async fn send_empty(transport: &Arc<Transport>, req: ApiRequest) -> Result<(), Error> {
     let transport = transport.clone();
     runtime::spawn(async move { transport.send(req).await.map(drop) }).await
+}
+
+/// Sends `req`, which saves its body to a file, on the shared runtime: what was written.
+pub(crate) async fn send_saved(transport: &Arc<Transport>, req: ApiRequest) -> Result<Saved, Error> {
+    let transport = transport.clone();
+    runtime::spawn(async move {
+        let resp = transport.send(req).await?;
+        resp.saved.ok_or_else(|| Error::Internal { message: format!("HTTP {} answered, but nothing was saved", resp.status) })
+    })
+    .await
 }

@@ -9,6 +9,7 @@ use reqwest::header::HeaderValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::models::config::Api;
 use crate::models::error::{Error, Rule, ValidationError};
 use crate::models::options::CallOptions;
 use crate::models::reference::Headers;
@@ -52,6 +53,9 @@ pub(crate) enum Replay {
     /// Made repeatable by an `Idempotency-Key` header sent unchanged on every attempt; a 409
     /// `idempotency_in_flight` (the first attempt is still running) is waited out and retried.
     IdempotencyKey,
+    /// Not safe to repeat (a second one would act again): sent again only after a 429, which
+    /// says the request was not acted on.
+    Once,
 }
 
 /// The media type an endpoint documents for its bodies, both ways: sent as `Accept` and, with a
@@ -62,14 +66,26 @@ pub(crate) enum MediaType {
     Json,
     /// `application/vnd.api+json` (JSON:API): the legacy SDK API's Stripe validation.
     JsonApi,
+    /// A JSON body answered with `text/csv`: Export Analytics' CSV exports.
+    Csv,
 }
 
 impl MediaType {
-    pub fn header_value(self) -> HeaderValue {
+    /// What `Accept` asks for.
+    pub fn accept(self) -> HeaderValue {
         HeaderValue::from_static(match self {
             MediaType::Json => "application/json",
             MediaType::JsonApi => "application/vnd.api+json",
+            MediaType::Csv => "text/csv",
         })
+    }
+
+    /// What a body is sent as.
+    pub fn content_type(self) -> HeaderValue {
+        match self {
+            MediaType::Csv => MediaType::Json.accept(),
+            other => other.accept(),
+        }
     }
 }
 
@@ -78,6 +94,8 @@ impl MediaType {
 pub(crate) struct ApiRequest {
     /// The operation it is made for (`profiles.get`), as events and spans name it.
     pub operation: &'static str,
+    /// The API it goes to: its host and key.
+    pub api: Api,
     pub method: Method,
     pub path: Cow<'static, str>,
     pub query: Vec<(&'static str, String)>,
@@ -85,6 +103,8 @@ pub(crate) struct ApiRequest {
     pub media_type: MediaType,
     pub body: Option<Bytes>,
     pub replay: Replay,
+    /// Where a successful response's body is written as it arrives, instead of being read.
+    pub save_to: Option<std::sync::Arc<std::path::Path>>,
     /// Whether the body's model has a field of this name (a body built from a model's value).
     body_knows: Option<fn(&str) -> bool>,
 }
@@ -93,6 +113,7 @@ impl ApiRequest {
     pub fn new(method: Method, path: impl Into<Cow<'static, str>>, replay: Replay) -> Self {
         Self {
             operation: "",
+            api: Api::ServerSide,
             method,
             path: path.into(),
             query: Vec::new(),
@@ -100,6 +121,7 @@ impl ApiRequest {
             media_type: MediaType::Json,
             body: None,
             replay,
+            save_to: None,
             body_knows: None,
         }
     }
@@ -112,6 +134,12 @@ impl ApiRequest {
     /// Names the operation the request is made for.
     pub fn operation(mut self, name: &'static str) -> Self {
         self.operation = name;
+        self
+    }
+
+    /// Sends it to `api` (its host, with its key).
+    pub fn api(mut self, api: Api) -> Self {
+        self.api = api;
         self
     }
 
@@ -154,6 +182,12 @@ impl ApiRequest {
             body.insert(key.clone(), value.clone());
         }
         self.json(&body)
+    }
+
+    /// Writes a successful response's body to `path` as it arrives.
+    pub fn save_to(mut self, path: &std::path::Path) -> Self {
+        self.save_to = Some(path.into());
+        self
     }
 
     pub fn media_type(mut self, media_type: MediaType) -> Self {

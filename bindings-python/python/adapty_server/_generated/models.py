@@ -6,7 +6,7 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
-from .._convert import Model, datetime_from_json, datetime_to_json
+from .._convert import Model, date_from_json, date_to_json, datetime_from_json, datetime_to_json
 from .._methods import ProfileMethods
 
 _new = object.__new__
@@ -69,6 +69,44 @@ WebhookEventType = Literal[
     "unknown",
     "verification",
 ]
+
+ChartId = Literal[
+    "revenue",
+    "mrr",
+    "arr",
+    "arppu",
+    "subscriptions_active",
+    "subscriptions_new",
+    "subscriptions_renewal_cancelled",
+    "subscriptions_expired",
+    "trials_active",
+    "trials_new",
+    "trials_renewal_cancelled",
+    "trials_expired",
+    "grace_period",
+    "billing_issue",
+    "refund_events",
+    "refund_money",
+    "non_subscriptions",
+    "arpu",
+    "installs",
+]
+
+PeriodUnit = Literal["day", "week", "month", "quarter", "year"]
+
+DateType = Literal["purchase_date", "profile_install_date"]
+
+CohortPeriodType = Literal["renewals", "days"]
+
+CohortValueType = Literal["absolute", "relative"]
+
+CohortValueField = Literal["revenue", "arppu", "arpu", "arpas", "subscribers", "subscriptions"]
+
+AccountingType = Literal["revenue", "proceeds", "net_revenue"]
+
+FunnelValueKind = Literal["absolute", "relative", "both"]
+
+PlacementType = Literal["paywall", "onboarding"]
 
 
 class Profile(Model, ProfileMethods):
@@ -2573,6 +2611,1827 @@ class PlayStorePurchaseToken(Model):
         return out
 
 
+class WebPaywall(Model):
+    """A placement's paywall as the Web API returns it, to render yourself."""
+
+    __slots__ = (
+        "placement_id",
+        "variation_id",
+        "paywall_id",
+        "paywall_name",
+        "ab_test_name",
+        "products",
+        "remote_config",
+        "extra",
+    )
+    _FIELDS = ("placement_id", "variation_id", "paywall_id", "paywall_name", "ab_test_name", "products", "remote_config")
+    _KEYS = frozenset(_FIELDS)
+
+    placement_id: str
+    variation_id: str
+    paywall_id: str
+    paywall_name: str
+    ab_test_name: str | None
+    products: list[WebPaywallProduct]
+    remote_config: WebRemoteConfig | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        placement_id: str,
+        variation_id: str,
+        paywall_id: str,
+        paywall_name: str,
+        ab_test_name: str | None = None,
+        products: Iterable[WebPaywallProduct] = (),
+        remote_config: WebRemoteConfig | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "placement_id", placement_id)
+        init(self, "variation_id", variation_id)
+        init(self, "paywall_id", paywall_id)
+        init(self, "paywall_name", paywall_name)
+        init(self, "ab_test_name", ab_test_name)
+        init(self, "products", list(products))
+        init(self, "remote_config", remote_config)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WebPaywall:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "placement_id", data["placement_id"])
+        init(self, "variation_id", data["variation_id"])
+        init(self, "paywall_id", data["paywall_id"])
+        init(self, "paywall_name", data["paywall_name"])
+        init(self, "ab_test_name", get("ab_test_name"))
+        init(self, "products", [WebPaywallProduct.from_dict(x) for x in get("products") or ()])
+        init(self, "remote_config", None if (v := get("remote_config")) is None else WebRemoteConfig.from_dict(v))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "placement_id": self.placement_id,
+            "variation_id": self.variation_id,
+            "paywall_id": self.paywall_id,
+            "paywall_name": self.paywall_name,
+            "ab_test_name": self.ab_test_name,
+            "products": [x.to_dict() for x in self.products],
+            "remote_config": None if self.remote_config is None else self.remote_config.to_dict(),
+        }
+        out.update(self.extra)
+        return out
+
+
+class WebPaywallProduct(Model):
+    """A product of a web paywall."""
+
+    __slots__ = (
+        "vendor_product_id",
+        "is_consumable",
+        "title",
+        "adapty_product_id",
+        "introductory_offer_eligibility",
+        "promotional_offer_eligibility",
+        "base_plan_id",
+        "offer",
+        "extra",
+    )
+    _FIELDS = (
+        "vendor_product_id",
+        "is_consumable",
+        "title",
+        "adapty_product_id",
+        "introductory_offer_eligibility",
+        "promotional_offer_eligibility",
+        "base_plan_id",
+        "offer",
+    )
+    _KEYS = frozenset(_FIELDS)
+
+    vendor_product_id: str
+    is_consumable: bool
+    title: str | None
+    adapty_product_id: str | None
+    introductory_offer_eligibility: bool | None
+    promotional_offer_eligibility: bool | None
+    base_plan_id: str | None
+    offer: WebProductOffer | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        vendor_product_id: str,
+        is_consumable: bool = False,
+        title: str | None = None,
+        adapty_product_id: str | None = None,
+        introductory_offer_eligibility: bool | None = None,
+        promotional_offer_eligibility: bool | None = None,
+        base_plan_id: str | None = None,
+        offer: WebProductOffer | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "vendor_product_id", vendor_product_id)
+        init(self, "is_consumable", is_consumable)
+        init(self, "title", title)
+        init(self, "adapty_product_id", adapty_product_id)
+        init(self, "introductory_offer_eligibility", introductory_offer_eligibility)
+        init(self, "promotional_offer_eligibility", promotional_offer_eligibility)
+        init(self, "base_plan_id", base_plan_id)
+        init(self, "offer", offer)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WebPaywallProduct:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "vendor_product_id", data["vendor_product_id"])
+        init(self, "is_consumable", get("is_consumable", False))
+        init(self, "title", get("title"))
+        init(self, "adapty_product_id", get("adapty_product_id"))
+        init(self, "introductory_offer_eligibility", get("introductory_offer_eligibility"))
+        init(self, "promotional_offer_eligibility", get("promotional_offer_eligibility"))
+        init(self, "base_plan_id", get("base_plan_id"))
+        init(self, "offer", None if (v := get("offer")) is None else WebProductOffer.from_dict(v))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "vendor_product_id": self.vendor_product_id,
+            "is_consumable": self.is_consumable,
+            "title": self.title,
+            "adapty_product_id": self.adapty_product_id,
+            "introductory_offer_eligibility": self.introductory_offer_eligibility,
+            "promotional_offer_eligibility": self.promotional_offer_eligibility,
+            "base_plan_id": self.base_plan_id,
+            "offer": None if self.offer is None else self.offer.to_dict(),
+        }
+        out.update(self.extra)
+        return out
+
+
+class WebProductOffer(Model):
+    """The offer a web paywall shows with a product."""
+
+    __slots__ = ("category", "type", "id")
+    _FIELDS = ("category", "type", "id")
+
+    category: OfferCategory
+    type: OfferType
+    id: str | None
+
+    def __init__(self, *, category: OfferCategory, type: OfferType, id: str | None = None) -> None:
+        init = object.__setattr__
+        init(self, "category", category)
+        init(self, "type", type)
+        init(self, "id", id)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WebProductOffer:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "category", data["category"])
+        init(self, "type", data["type"])
+        init(self, "id", get("id"))
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "category": self.category,
+            "type": self.type,
+            "id": self.id,
+        }
+        return out
+
+
+class WebRemoteConfig(Model):
+    """A web paywall's remote config: `data` is the config as JSON text (parse it again)."""
+
+    __slots__ = ("lang", "data")
+    _FIELDS = ("lang", "data")
+
+    lang: str
+    data: str
+
+    def __init__(self, *, lang: str, data: str) -> None:
+        init = object.__setattr__
+        init(self, "lang", lang)
+        init(self, "data", data)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WebRemoteConfig:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init = _init
+        init(self, "lang", data["lang"])
+        init(self, "data", data["data"])
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "lang": self.lang,
+            "data": self.data,
+        }
+        return out
+
+
+class LegacyProfile(Model):
+    """A profile as the legacy API returns it. The legacy get asks for the extended profile, so
+    the personal and integration fields are filled where Adapty has them."""
+
+    __slots__ = (
+        "profile_id",
+        "app_id",
+        "customer_user_id",
+        "paid_access_levels",
+        "subscriptions",
+        "non_subscriptions",
+        "custom_attributes",
+        "total_revenue_usd",
+        "created_at",
+        "email",
+        "phone_number",
+        "first_name",
+        "last_name",
+        "gender",
+        "birthday",
+        "extra",
+    )
+    _FIELDS = (
+        "profile_id",
+        "app_id",
+        "customer_user_id",
+        "paid_access_levels",
+        "subscriptions",
+        "non_subscriptions",
+        "custom_attributes",
+        "total_revenue_usd",
+        "created_at",
+        "email",
+        "phone_number",
+        "first_name",
+        "last_name",
+        "gender",
+        "birthday",
+    )
+    _KEYS = frozenset(_FIELDS)
+
+    profile_id: str
+    app_id: str | None
+    customer_user_id: str | None
+    paid_access_levels: dict[str, LegacyAccess] | None
+    subscriptions: dict[str, LegacyAccess] | None
+    non_subscriptions: dict[str, list[LegacyNonSubscription]] | None
+    custom_attributes: dict[str, Any] | None
+    total_revenue_usd: float | None
+    created_at: _dt.datetime | None
+    email: str | None
+    phone_number: str | None
+    first_name: str | None
+    last_name: str | None
+    gender: str | None
+    birthday: str | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        profile_id: str,
+        app_id: str | None = None,
+        customer_user_id: str | None = None,
+        paid_access_levels: dict[str, LegacyAccess] | None = None,
+        subscriptions: dict[str, LegacyAccess] | None = None,
+        non_subscriptions: dict[str, list[LegacyNonSubscription]] | None = None,
+        custom_attributes: dict[str, Any] | None = None,
+        total_revenue_usd: float | None = None,
+        created_at: _dt.datetime | None = None,
+        email: str | None = None,
+        phone_number: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        gender: str | None = None,
+        birthday: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "profile_id", profile_id)
+        init(self, "app_id", app_id)
+        init(self, "customer_user_id", customer_user_id)
+        init(self, "paid_access_levels", paid_access_levels)
+        init(self, "subscriptions", subscriptions)
+        init(self, "non_subscriptions", non_subscriptions)
+        init(self, "custom_attributes", custom_attributes)
+        init(self, "total_revenue_usd", total_revenue_usd)
+        init(self, "created_at", created_at)
+        init(self, "email", email)
+        init(self, "phone_number", phone_number)
+        init(self, "first_name", first_name)
+        init(self, "last_name", last_name)
+        init(self, "gender", gender)
+        init(self, "birthday", birthday)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LegacyProfile:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "profile_id", data["profile_id"])
+        init(self, "app_id", get("app_id"))
+        init(self, "customer_user_id", get("customer_user_id"))
+        init(
+            self,
+            "paid_access_levels",
+            None if (v := get("paid_access_levels")) is None else {k: LegacyAccess.from_dict(x) for k, x in (v or {}).items()},
+        )
+        init(
+            self,
+            "subscriptions",
+            None if (v := get("subscriptions")) is None else {k: LegacyAccess.from_dict(x) for k, x in (v or {}).items()},
+        )
+        init(self, "non_subscriptions", get("non_subscriptions"))
+        init(self, "custom_attributes", get("custom_attributes"))
+        init(self, "total_revenue_usd", get("total_revenue_usd"))
+        init(self, "created_at", None if (v := get("created_at")) is None else datetime_from_json(v))
+        init(self, "email", get("email"))
+        init(self, "phone_number", get("phone_number"))
+        init(self, "first_name", get("first_name"))
+        init(self, "last_name", get("last_name"))
+        init(self, "gender", get("gender"))
+        init(self, "birthday", get("birthday"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "profile_id": self.profile_id,
+            "app_id": self.app_id,
+            "customer_user_id": self.customer_user_id,
+            "paid_access_levels": None
+            if self.paid_access_levels is None
+            else {k: x.to_dict() for k, x in self.paid_access_levels.items()},
+            "subscriptions": None if self.subscriptions is None else {k: x.to_dict() for k, x in self.subscriptions.items()},
+            "non_subscriptions": self.non_subscriptions,
+            "custom_attributes": self.custom_attributes,
+            "total_revenue_usd": self.total_revenue_usd,
+            "created_at": None if self.created_at is None else datetime_to_json(self.created_at),
+            "email": self.email,
+            "phone_number": self.phone_number,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "gender": self.gender,
+            "birthday": self.birthday,
+        }
+        out.update(self.extra)
+        return out
+
+
+class LegacyAccess(Model):
+    """An access level (in `paid_access_levels`, with its `id`) or a subscription (in
+    `subscriptions`, with `is_sandbox`) of a legacy profile."""
+
+    __slots__ = (
+        "id",
+        "is_active",
+        "is_lifetime",
+        "expires_at",
+        "starts_at",
+        "will_renew",
+        "vendor_product_id",
+        "base_plan_id",
+        "vendor_transaction_id",
+        "vendor_original_transaction_id",
+        "store",
+        "activated_at",
+        "renewed_at",
+        "unsubscribed_at",
+        "billing_issue_detected_at",
+        "is_in_grace_period",
+        "active_introductory_offer_type",
+        "active_promotional_offer_type",
+        "active_promotional_offer_id",
+        "cancellation_reason",
+        "is_sandbox",
+        "extra",
+    )
+    _FIELDS = (
+        "id",
+        "is_active",
+        "is_lifetime",
+        "expires_at",
+        "starts_at",
+        "will_renew",
+        "vendor_product_id",
+        "base_plan_id",
+        "vendor_transaction_id",
+        "vendor_original_transaction_id",
+        "store",
+        "activated_at",
+        "renewed_at",
+        "unsubscribed_at",
+        "billing_issue_detected_at",
+        "is_in_grace_period",
+        "active_introductory_offer_type",
+        "active_promotional_offer_type",
+        "active_promotional_offer_id",
+        "cancellation_reason",
+        "is_sandbox",
+    )
+    _KEYS = frozenset(_FIELDS)
+
+    id: str | None
+    is_active: bool
+    is_lifetime: bool
+    expires_at: _dt.datetime | None
+    starts_at: _dt.datetime | None
+    will_renew: bool
+    vendor_product_id: str | None
+    base_plan_id: str | None
+    vendor_transaction_id: str | None
+    vendor_original_transaction_id: str | None
+    store: str | None
+    activated_at: _dt.datetime | None
+    renewed_at: _dt.datetime | None
+    unsubscribed_at: _dt.datetime | None
+    billing_issue_detected_at: _dt.datetime | None
+    is_in_grace_period: bool
+    active_introductory_offer_type: str | None
+    active_promotional_offer_type: str | None
+    active_promotional_offer_id: str | None
+    cancellation_reason: str | None
+    is_sandbox: bool | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        is_active: bool,
+        is_lifetime: bool = False,
+        expires_at: _dt.datetime | None = None,
+        starts_at: _dt.datetime | None = None,
+        will_renew: bool = False,
+        vendor_product_id: str | None = None,
+        base_plan_id: str | None = None,
+        vendor_transaction_id: str | None = None,
+        vendor_original_transaction_id: str | None = None,
+        store: str | None = None,
+        activated_at: _dt.datetime | None = None,
+        renewed_at: _dt.datetime | None = None,
+        unsubscribed_at: _dt.datetime | None = None,
+        billing_issue_detected_at: _dt.datetime | None = None,
+        is_in_grace_period: bool = False,
+        active_introductory_offer_type: str | None = None,
+        active_promotional_offer_type: str | None = None,
+        active_promotional_offer_id: str | None = None,
+        cancellation_reason: str | None = None,
+        is_sandbox: bool | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "id", id)
+        init(self, "is_active", is_active)
+        init(self, "is_lifetime", is_lifetime)
+        init(self, "expires_at", expires_at)
+        init(self, "starts_at", starts_at)
+        init(self, "will_renew", will_renew)
+        init(self, "vendor_product_id", vendor_product_id)
+        init(self, "base_plan_id", base_plan_id)
+        init(self, "vendor_transaction_id", vendor_transaction_id)
+        init(self, "vendor_original_transaction_id", vendor_original_transaction_id)
+        init(self, "store", store)
+        init(self, "activated_at", activated_at)
+        init(self, "renewed_at", renewed_at)
+        init(self, "unsubscribed_at", unsubscribed_at)
+        init(self, "billing_issue_detected_at", billing_issue_detected_at)
+        init(self, "is_in_grace_period", is_in_grace_period)
+        init(self, "active_introductory_offer_type", active_introductory_offer_type)
+        init(self, "active_promotional_offer_type", active_promotional_offer_type)
+        init(self, "active_promotional_offer_id", active_promotional_offer_id)
+        init(self, "cancellation_reason", cancellation_reason)
+        init(self, "is_sandbox", is_sandbox)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LegacyAccess:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "id", get("id"))
+        init(self, "is_active", data["is_active"])
+        init(self, "is_lifetime", get("is_lifetime", False))
+        init(self, "expires_at", None if (v := get("expires_at")) is None else datetime_from_json(v))
+        init(self, "starts_at", None if (v := get("starts_at")) is None else datetime_from_json(v))
+        init(self, "will_renew", get("will_renew", False))
+        init(self, "vendor_product_id", get("vendor_product_id"))
+        init(self, "base_plan_id", get("base_plan_id"))
+        init(self, "vendor_transaction_id", get("vendor_transaction_id"))
+        init(self, "vendor_original_transaction_id", get("vendor_original_transaction_id"))
+        init(self, "store", get("store"))
+        init(self, "activated_at", None if (v := get("activated_at")) is None else datetime_from_json(v))
+        init(self, "renewed_at", None if (v := get("renewed_at")) is None else datetime_from_json(v))
+        init(self, "unsubscribed_at", None if (v := get("unsubscribed_at")) is None else datetime_from_json(v))
+        init(
+            self, "billing_issue_detected_at", None if (v := get("billing_issue_detected_at")) is None else datetime_from_json(v)
+        )
+        init(self, "is_in_grace_period", get("is_in_grace_period", False))
+        init(self, "active_introductory_offer_type", get("active_introductory_offer_type"))
+        init(self, "active_promotional_offer_type", get("active_promotional_offer_type"))
+        init(self, "active_promotional_offer_id", get("active_promotional_offer_id"))
+        init(self, "cancellation_reason", get("cancellation_reason"))
+        init(self, "is_sandbox", get("is_sandbox"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "is_active": self.is_active,
+            "is_lifetime": self.is_lifetime,
+            "expires_at": None if self.expires_at is None else datetime_to_json(self.expires_at),
+            "starts_at": None if self.starts_at is None else datetime_to_json(self.starts_at),
+            "will_renew": self.will_renew,
+            "vendor_product_id": self.vendor_product_id,
+            "base_plan_id": self.base_plan_id,
+            "vendor_transaction_id": self.vendor_transaction_id,
+            "vendor_original_transaction_id": self.vendor_original_transaction_id,
+            "store": self.store,
+            "activated_at": None if self.activated_at is None else datetime_to_json(self.activated_at),
+            "renewed_at": None if self.renewed_at is None else datetime_to_json(self.renewed_at),
+            "unsubscribed_at": None if self.unsubscribed_at is None else datetime_to_json(self.unsubscribed_at),
+            "billing_issue_detected_at": None
+            if self.billing_issue_detected_at is None
+            else datetime_to_json(self.billing_issue_detected_at),
+            "is_in_grace_period": self.is_in_grace_period,
+            "active_introductory_offer_type": self.active_introductory_offer_type,
+            "active_promotional_offer_type": self.active_promotional_offer_type,
+            "active_promotional_offer_id": self.active_promotional_offer_id,
+            "cancellation_reason": self.cancellation_reason,
+            "is_sandbox": self.is_sandbox,
+        }
+        out.update(self.extra)
+        return out
+
+
+class LegacyNonSubscription(Model):
+    """A one-time purchase of a legacy profile."""
+
+    __slots__ = (
+        "purchase_id",
+        "vendor_product_id",
+        "vendor_transaction_id",
+        "vendor_original_transaction_id",
+        "store",
+        "purchased_at",
+        "is_one_time",
+        "is_sandbox",
+        "extra",
+    )
+    _FIELDS = (
+        "purchase_id",
+        "vendor_product_id",
+        "vendor_transaction_id",
+        "vendor_original_transaction_id",
+        "store",
+        "purchased_at",
+        "is_one_time",
+        "is_sandbox",
+    )
+    _KEYS = frozenset(_FIELDS)
+
+    purchase_id: str
+    vendor_product_id: str
+    vendor_transaction_id: str | None
+    vendor_original_transaction_id: str | None
+    store: str | None
+    purchased_at: _dt.datetime | None
+    is_one_time: bool
+    is_sandbox: bool
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        purchase_id: str,
+        vendor_product_id: str,
+        vendor_transaction_id: str | None = None,
+        vendor_original_transaction_id: str | None = None,
+        store: str | None = None,
+        purchased_at: _dt.datetime | None = None,
+        is_one_time: bool = False,
+        is_sandbox: bool = False,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "purchase_id", purchase_id)
+        init(self, "vendor_product_id", vendor_product_id)
+        init(self, "vendor_transaction_id", vendor_transaction_id)
+        init(self, "vendor_original_transaction_id", vendor_original_transaction_id)
+        init(self, "store", store)
+        init(self, "purchased_at", purchased_at)
+        init(self, "is_one_time", is_one_time)
+        init(self, "is_sandbox", is_sandbox)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LegacyNonSubscription:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "purchase_id", data["purchase_id"])
+        init(self, "vendor_product_id", data["vendor_product_id"])
+        init(self, "vendor_transaction_id", get("vendor_transaction_id"))
+        init(self, "vendor_original_transaction_id", get("vendor_original_transaction_id"))
+        init(self, "store", get("store"))
+        init(self, "purchased_at", None if (v := get("purchased_at")) is None else datetime_from_json(v))
+        init(self, "is_one_time", get("is_one_time", False))
+        init(self, "is_sandbox", get("is_sandbox", False))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "purchase_id": self.purchase_id,
+            "vendor_product_id": self.vendor_product_id,
+            "vendor_transaction_id": self.vendor_transaction_id,
+            "vendor_original_transaction_id": self.vendor_original_transaction_id,
+            "store": self.store,
+            "purchased_at": None if self.purchased_at is None else datetime_to_json(self.purchased_at),
+            "is_one_time": self.is_one_time,
+            "is_sandbox": self.is_sandbox,
+        }
+        out.update(self.extra)
+        return out
+
+
+class MailDeviceInfo(Model):
+    """The device a Mail profile uses."""
+
+    __slots__ = ("platform", "device", "os", "locale", "timezone", "app_version")
+    _FIELDS = ("platform", "device", "os", "locale", "timezone", "app_version")
+
+    platform: str
+    device: str | None
+    os: str | None
+    locale: str | None
+    timezone: str | None
+    app_version: str | None
+
+    def __init__(
+        self,
+        *,
+        platform: str,
+        device: str | None = None,
+        os: str | None = None,
+        locale: str | None = None,
+        timezone: str | None = None,
+        app_version: str | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "platform", platform)
+        init(self, "device", device)
+        init(self, "os", os)
+        init(self, "locale", locale)
+        init(self, "timezone", timezone)
+        init(self, "app_version", app_version)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MailDeviceInfo:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "platform", data["platform"])
+        init(self, "device", get("device"))
+        init(self, "os", get("os"))
+        init(self, "locale", get("locale"))
+        init(self, "timezone", get("timezone"))
+        init(self, "app_version", get("app_version"))
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "platform": self.platform,
+            "device": self.device,
+            "os": self.os,
+            "locale": self.locale,
+            "timezone": self.timezone,
+            "app_version": self.app_version,
+        }
+        return out
+
+
+class MailOffer(Model):
+    """The offer of a Mail transaction event (`offer_type` here, not the Web API's `type`)."""
+
+    __slots__ = ("category", "offer_type", "offer_id")
+    _FIELDS = ("category", "offer_type", "offer_id")
+
+    category: str
+    offer_type: str
+    offer_id: str | None
+
+    def __init__(self, *, category: str, offer_type: str, offer_id: str | None = None) -> None:
+        init = object.__setattr__
+        init(self, "category", category)
+        init(self, "offer_type", offer_type)
+        init(self, "offer_id", offer_id)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MailOffer:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "category", data["category"])
+        init(self, "offer_type", data["offer_type"])
+        init(self, "offer_id", get("offer_id"))
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "category": self.category,
+            "offer_type": self.offer_type,
+            "offer_id": self.offer_id,
+        }
+        return out
+
+
+class MetricsFilters(Model):
+    """Which data a report covers. Every filter but `date` is a list of values, any of which
+    matches."""
+
+    __slots__ = (
+        "date",
+        "compare_date",
+        "store",
+        "country",
+        "store_product_id",
+        "duration",
+        "attribution_source",
+        "attribution_status",
+        "attribution_channel",
+        "attribution_campaign",
+        "attribution_adgroup",
+        "attribution_adset",
+        "attribution_creative",
+        "offer_category",
+        "offer_type",
+        "offer_id",
+    )
+    _FIELDS = (
+        "date",
+        "compare_date",
+        "store",
+        "country",
+        "store_product_id",
+        "duration",
+        "attribution_source",
+        "attribution_status",
+        "attribution_channel",
+        "attribution_campaign",
+        "attribution_adgroup",
+        "attribution_adset",
+        "attribution_creative",
+        "offer_category",
+        "offer_type",
+        "offer_id",
+    )
+
+    date: list[_dt.date]
+    compare_date: list[_dt.date]
+    store: list[str]
+    country: list[str]
+    store_product_id: list[str]
+    duration: list[str]
+    attribution_source: list[str]
+    attribution_status: list[str]
+    attribution_channel: list[str]
+    attribution_campaign: list[str]
+    attribution_adgroup: list[str]
+    attribution_adset: list[str]
+    attribution_creative: list[str]
+    offer_category: list[str]
+    offer_type: list[str]
+    offer_id: list[str]
+
+    def __init__(
+        self,
+        *,
+        date: list[_dt.date],
+        compare_date: Iterable[_dt.date] = (),
+        store: Iterable[str] = (),
+        country: Iterable[str] = (),
+        store_product_id: Iterable[str] = (),
+        duration: Iterable[str] = (),
+        attribution_source: Iterable[str] = (),
+        attribution_status: Iterable[str] = (),
+        attribution_channel: Iterable[str] = (),
+        attribution_campaign: Iterable[str] = (),
+        attribution_adgroup: Iterable[str] = (),
+        attribution_adset: Iterable[str] = (),
+        attribution_creative: Iterable[str] = (),
+        offer_category: Iterable[str] = (),
+        offer_type: Iterable[str] = (),
+        offer_id: Iterable[str] = (),
+    ) -> None:
+        init = object.__setattr__
+        init(self, "date", list(date))
+        init(self, "compare_date", list(compare_date))
+        init(self, "store", list(store))
+        init(self, "country", list(country))
+        init(self, "store_product_id", list(store_product_id))
+        init(self, "duration", list(duration))
+        init(self, "attribution_source", list(attribution_source))
+        init(self, "attribution_status", list(attribution_status))
+        init(self, "attribution_channel", list(attribution_channel))
+        init(self, "attribution_campaign", list(attribution_campaign))
+        init(self, "attribution_adgroup", list(attribution_adgroup))
+        init(self, "attribution_adset", list(attribution_adset))
+        init(self, "attribution_creative", list(attribution_creative))
+        init(self, "offer_category", list(offer_category))
+        init(self, "offer_type", list(offer_type))
+        init(self, "offer_id", list(offer_id))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MetricsFilters:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "date", [date_from_json(x) for x in data["date"] or ()])
+        init(self, "compare_date", [date_from_json(x) for x in get("compare_date") or ()])
+        init(self, "store", list(get("store") or ()))
+        init(self, "country", list(get("country") or ()))
+        init(self, "store_product_id", list(get("store_product_id") or ()))
+        init(self, "duration", list(get("duration") or ()))
+        init(self, "attribution_source", list(get("attribution_source") or ()))
+        init(self, "attribution_status", list(get("attribution_status") or ()))
+        init(self, "attribution_channel", list(get("attribution_channel") or ()))
+        init(self, "attribution_campaign", list(get("attribution_campaign") or ()))
+        init(self, "attribution_adgroup", list(get("attribution_adgroup") or ()))
+        init(self, "attribution_adset", list(get("attribution_adset") or ()))
+        init(self, "attribution_creative", list(get("attribution_creative") or ()))
+        init(self, "offer_category", list(get("offer_category") or ()))
+        init(self, "offer_type", list(get("offer_type") or ()))
+        init(self, "offer_id", list(get("offer_id") or ()))
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "date": [date_to_json(x) for x in self.date],
+            "compare_date": [date_to_json(x) for x in self.compare_date],
+            "store": list(self.store),
+            "country": list(self.country),
+            "store_product_id": list(self.store_product_id),
+            "duration": list(self.duration),
+            "attribution_source": list(self.attribution_source),
+            "attribution_status": list(self.attribution_status),
+            "attribution_channel": list(self.attribution_channel),
+            "attribution_campaign": list(self.attribution_campaign),
+            "attribution_adgroup": list(self.attribution_adgroup),
+            "attribution_adset": list(self.attribution_adset),
+            "attribution_creative": list(self.attribution_creative),
+            "offer_category": list(self.offer_category),
+            "offer_type": list(self.offer_type),
+            "offer_id": list(self.offer_id),
+        }
+        return out
+
+
+class AnalyticsChart(Model):
+    """A chart: one [`MetricData`] per accounting type (`revenue`, `proceeds`, `net_revenue`) or,
+    for counts, one entry."""
+
+    __slots__ = ("data", "extra")
+    _FIELDS = ("data",)
+    _KEYS = frozenset(_FIELDS)
+
+    data: dict[str, MetricData] | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, data: dict[str, MetricData] | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "data", data)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AnalyticsChart:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "data", None if (v := get("data")) is None else {k: MetricData.from_dict(x) for k, x in (v or {}).items()})
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "data": None if self.data is None else {k: x.to_dict() for k, x in self.data.items()},
+        }
+        out.update(self.extra)
+        return out
+
+
+class MetricData(Model):
+    """One metric over the period: its total (`value`) and its points (`data`, as the dashboard
+    plots them)."""
+
+    __slots__ = (
+        "data",
+        "value",
+        "value_from",
+        "value_to",
+        "compare_value_from",
+        "compare_value_to",
+        "title",
+        "type",
+        "default_aggregation",
+        "description",
+        "metric_name",
+        "is_json",
+        "unit",
+        "recommended_period",
+        "extra",
+    )
+    _FIELDS = (
+        "data",
+        "value",
+        "value_from",
+        "value_to",
+        "compare_value_from",
+        "compare_value_to",
+        "title",
+        "type",
+        "default_aggregation",
+        "description",
+        "metric_name",
+        "is_json",
+        "unit",
+        "recommended_period",
+    )
+    _KEYS = frozenset(_FIELDS)
+
+    data: list[Any]
+    value: float | None
+    value_from: float | None
+    value_to: float | None
+    compare_value_from: float | None
+    compare_value_to: float | None
+    title: str | None
+    type: str | None
+    default_aggregation: str | None
+    description: str | None
+    metric_name: str | None
+    is_json: bool | None
+    unit: str | None
+    recommended_period: RecommendedPeriod | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        data: Iterable[Any] = (),
+        value: float | None = None,
+        value_from: float | None = None,
+        value_to: float | None = None,
+        compare_value_from: float | None = None,
+        compare_value_to: float | None = None,
+        title: str | None = None,
+        type: str | None = None,
+        default_aggregation: str | None = None,
+        description: str | None = None,
+        metric_name: str | None = None,
+        is_json: bool | None = None,
+        unit: str | None = None,
+        recommended_period: RecommendedPeriod | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "data", list(data))
+        init(self, "value", value)
+        init(self, "value_from", value_from)
+        init(self, "value_to", value_to)
+        init(self, "compare_value_from", compare_value_from)
+        init(self, "compare_value_to", compare_value_to)
+        init(self, "title", title)
+        init(self, "type", type)
+        init(self, "default_aggregation", default_aggregation)
+        init(self, "description", description)
+        init(self, "metric_name", metric_name)
+        init(self, "is_json", is_json)
+        init(self, "unit", unit)
+        init(self, "recommended_period", recommended_period)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MetricData:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "data", list(get("data") or ()))
+        init(self, "value", get("value"))
+        init(self, "value_from", get("value_from"))
+        init(self, "value_to", get("value_to"))
+        init(self, "compare_value_from", get("compare_value_from"))
+        init(self, "compare_value_to", get("compare_value_to"))
+        init(self, "title", get("title"))
+        init(self, "type", get("type"))
+        init(self, "default_aggregation", get("default_aggregation"))
+        init(self, "description", get("description"))
+        init(self, "metric_name", get("metric_name"))
+        init(self, "is_json", get("is_json"))
+        init(self, "unit", get("unit"))
+        init(self, "recommended_period", None if (v := get("recommended_period")) is None else RecommendedPeriod.from_dict(v))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "data": list(self.data),
+            "value": self.value,
+            "value_from": self.value_from,
+            "value_to": self.value_to,
+            "compare_value_from": self.compare_value_from,
+            "compare_value_to": self.compare_value_to,
+            "title": self.title,
+            "type": self.type,
+            "default_aggregation": self.default_aggregation,
+            "description": self.description,
+            "metric_name": self.metric_name,
+            "is_json": self.is_json,
+            "unit": self.unit,
+            "recommended_period": None if self.recommended_period is None else self.recommended_period.to_dict(),
+        }
+        out.update(self.extra)
+        return out
+
+
+class RecommendedPeriod(Model):
+    """The period the dashboard suggests for a metric."""
+
+    __slots__ = ("date_from", "date_to", "period_unit")
+    _FIELDS = ("date_from", "date_to", "period_unit")
+
+    date_from: str
+    date_to: str
+    period_unit: str
+
+    def __init__(self, *, date_from: str, date_to: str, period_unit: str) -> None:
+        init = object.__setattr__
+        init(self, "date_from", date_from)
+        init(self, "date_to", date_to)
+        init(self, "period_unit", period_unit)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RecommendedPeriod:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init = _init
+        init(self, "date_from", data["date_from"])
+        init(self, "date_to", data["date_to"])
+        init(self, "period_unit", data["period_unit"])
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "period_unit": self.period_unit,
+        }
+        return out
+
+
+class CohortReport(Model):
+    """A cohort report: the total, then one segment per cohort."""
+
+    __slots__ = ("data", "extra")
+    _FIELDS = ("data",)
+    _KEYS = frozenset(_FIELDS)
+
+    data: list[CohortSegment]
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, data: Iterable[CohortSegment] = (), extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "data", list(data))
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CohortReport:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "data", [CohortSegment.from_dict(x) for x in get("data") or ()])
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "data": [x.to_dict() for x in self.data],
+        }
+        out.update(self.extra)
+        return out
+
+
+class CohortSegment(Model):
+    """One cohort (`type` `single`) or the total (`total`), with a value per period."""
+
+    __slots__ = (
+        "segment_start_date",
+        "type",
+        "title",
+        "total_installs",
+        "total_subscriptions",
+        "total_paid_subscribers",
+        "total_revenue_usd",
+        "total_proceeds_usd",
+        "total_net_revenue_usd",
+        "values",
+        "extra",
+    )
+    _FIELDS = (
+        "segment_start_date",
+        "type",
+        "title",
+        "total_installs",
+        "total_subscriptions",
+        "total_paid_subscribers",
+        "total_revenue_usd",
+        "total_proceeds_usd",
+        "total_net_revenue_usd",
+        "values",
+    )
+    _KEYS = frozenset(_FIELDS)
+
+    segment_start_date: str | None
+    type: str | None
+    title: str | None
+    total_installs: float | None
+    total_subscriptions: float | None
+    total_paid_subscribers: float | None
+    total_revenue_usd: float | None
+    total_proceeds_usd: float | None
+    total_net_revenue_usd: float | None
+    values: list[dict[str, Any]]
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        segment_start_date: str | None = None,
+        type: str | None = None,
+        title: str | None = None,
+        total_installs: float | None = None,
+        total_subscriptions: float | None = None,
+        total_paid_subscribers: float | None = None,
+        total_revenue_usd: float | None = None,
+        total_proceeds_usd: float | None = None,
+        total_net_revenue_usd: float | None = None,
+        values: Iterable[dict[str, Any]] = (),
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "segment_start_date", segment_start_date)
+        init(self, "type", type)
+        init(self, "title", title)
+        init(self, "total_installs", total_installs)
+        init(self, "total_subscriptions", total_subscriptions)
+        init(self, "total_paid_subscribers", total_paid_subscribers)
+        init(self, "total_revenue_usd", total_revenue_usd)
+        init(self, "total_proceeds_usd", total_proceeds_usd)
+        init(self, "total_net_revenue_usd", total_net_revenue_usd)
+        init(self, "values", list(values))
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CohortSegment:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "segment_start_date", get("segment_start_date"))
+        init(self, "type", get("type"))
+        init(self, "title", get("title"))
+        init(self, "total_installs", get("total_installs"))
+        init(self, "total_subscriptions", get("total_subscriptions"))
+        init(self, "total_paid_subscribers", get("total_paid_subscribers"))
+        init(self, "total_revenue_usd", get("total_revenue_usd"))
+        init(self, "total_proceeds_usd", get("total_proceeds_usd"))
+        init(self, "total_net_revenue_usd", get("total_net_revenue_usd"))
+        init(self, "values", list(get("values") or ()))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "segment_start_date": self.segment_start_date,
+            "type": self.type,
+            "title": self.title,
+            "total_installs": self.total_installs,
+            "total_subscriptions": self.total_subscriptions,
+            "total_paid_subscribers": self.total_paid_subscribers,
+            "total_revenue_usd": self.total_revenue_usd,
+            "total_proceeds_usd": self.total_proceeds_usd,
+            "total_net_revenue_usd": self.total_net_revenue_usd,
+            "values": list(self.values),
+        }
+        out.update(self.extra)
+        return out
+
+
+class FunnelReport(Model):
+    """A funnel report: per segment, its stages."""
+
+    __slots__ = ("data", "extra")
+    _FIELDS = ("data",)
+    _KEYS = frozenset(_FIELDS)
+
+    data: list[FunnelSegment]
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, data: Iterable[FunnelSegment] = (), extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "data", list(data))
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FunnelReport:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "data", [FunnelSegment.from_dict(x) for x in get("data") or ()])
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "data": [x.to_dict() for x in self.data],
+        }
+        out.update(self.extra)
+        return out
+
+
+class FunnelSegment(Model):
+    """FunnelSegment"""
+
+    __slots__ = ("title", "type", "values", "extra")
+    _FIELDS = ("title", "type", "values")
+    _KEYS = frozenset(_FIELDS)
+
+    title: str | None
+    type: str | None
+    values: list[FunnelStage]
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        title: str | None = None,
+        type: str | None = None,
+        values: Iterable[FunnelStage] = (),
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "title", title)
+        init(self, "type", type)
+        init(self, "values", list(values))
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FunnelSegment:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "title", get("title"))
+        init(self, "type", get("type"))
+        init(self, "values", [FunnelStage.from_dict(x) for x in get("values") or ()])
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "title": self.title,
+            "type": self.type,
+            "values": [x.to_dict() for x in self.values],
+        }
+        out.update(self.extra)
+        return out
+
+
+class FunnelStage(Model):
+    """A stage of the funnel: `period` -2 is install, -1 paywall shown, 0 trial, 1 paid, ..."""
+
+    __slots__ = ("period", "title", "value", "value_relative", "relative_changes", "following_changes", "extra")
+    _FIELDS = ("period", "title", "value", "value_relative", "relative_changes", "following_changes")
+    _KEYS = frozenset(_FIELDS)
+
+    period: int
+    title: str | None
+    value: float | None
+    value_relative: float | None
+    relative_changes: float | None
+    following_changes: dict[str, Any] | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        period: int,
+        title: str | None = None,
+        value: float | None = None,
+        value_relative: float | None = None,
+        relative_changes: float | None = None,
+        following_changes: dict[str, Any] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "period", period)
+        init(self, "title", title)
+        init(self, "value", value)
+        init(self, "value_relative", value_relative)
+        init(self, "relative_changes", relative_changes)
+        init(self, "following_changes", following_changes)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FunnelStage:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "period", data["period"])
+        init(self, "title", get("title"))
+        init(self, "value", get("value"))
+        init(self, "value_relative", get("value_relative"))
+        init(self, "relative_changes", get("relative_changes"))
+        init(self, "following_changes", get("following_changes"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "period": self.period,
+            "title": self.title,
+            "value": self.value,
+            "value_relative": self.value_relative,
+            "relative_changes": self.relative_changes,
+            "following_changes": self.following_changes,
+        }
+        out.update(self.extra)
+        return out
+
+
+class LtvReport(Model):
+    """LTV in each accounting."""
+
+    __slots__ = ("revenue", "proceeds", "net_revenue", "extra")
+    _FIELDS = ("revenue", "proceeds", "net_revenue")
+    _KEYS = frozenset(_FIELDS)
+
+    revenue: LtvMetric
+    proceeds: LtvMetric | None
+    net_revenue: LtvMetric | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        revenue: LtvMetric,
+        proceeds: LtvMetric | None = None,
+        net_revenue: LtvMetric | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "revenue", revenue)
+        init(self, "proceeds", proceeds)
+        init(self, "net_revenue", net_revenue)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LtvReport:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "revenue", LtvMetric.from_dict(data["revenue"]))
+        init(self, "proceeds", None if (v := get("proceeds")) is None else LtvMetric.from_dict(v))
+        init(self, "net_revenue", None if (v := get("net_revenue")) is None else LtvMetric.from_dict(v))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "revenue": self.revenue.to_dict(),
+            "proceeds": None if self.proceeds is None else self.proceeds.to_dict(),
+            "net_revenue": None if self.net_revenue is None else self.net_revenue.to_dict(),
+        }
+        out.update(self.extra)
+        return out
+
+
+class LtvMetric(Model):
+    """LtvMetric"""
+
+    __slots__ = ("data", "value", "unit", "title", "description", "extra")
+    _FIELDS = ("data", "value", "unit", "title", "description")
+    _KEYS = frozenset(_FIELDS)
+
+    data: list[LtvSegment]
+    value: float | None
+    unit: str | None
+    title: str | None
+    description: str | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        data: Iterable[LtvSegment] = (),
+        value: float | None = None,
+        unit: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "data", list(data))
+        init(self, "value", value)
+        init(self, "unit", unit)
+        init(self, "title", title)
+        init(self, "description", description)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LtvMetric:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "data", [LtvSegment.from_dict(x) for x in get("data") or ()])
+        init(self, "value", get("value"))
+        init(self, "unit", get("unit"))
+        init(self, "title", get("title"))
+        init(self, "description", get("description"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "data": [x.to_dict() for x in self.data],
+            "value": self.value,
+            "unit": self.unit,
+            "title": self.title,
+            "description": self.description,
+        }
+        out.update(self.extra)
+        return out
+
+
+class LtvSegment(Model):
+    """One cohort's LTV (or the total's), with a value per period."""
+
+    __slots__ = ("title", "type", "value", "cohort_size", "values", "extra")
+    _FIELDS = ("title", "type", "value", "cohort_size", "values")
+    _KEYS = frozenset(_FIELDS)
+
+    title: str | None
+    type: str | None
+    value: float | None
+    cohort_size: float | None
+    values: list[Any]
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        title: str | None = None,
+        type: str | None = None,
+        value: float | None = None,
+        cohort_size: float | None = None,
+        values: Iterable[Any] = (),
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "title", title)
+        init(self, "type", type)
+        init(self, "value", value)
+        init(self, "cohort_size", cohort_size)
+        init(self, "values", list(values))
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LtvSegment:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "title", get("title"))
+        init(self, "type", get("type"))
+        init(self, "value", get("value"))
+        init(self, "cohort_size", get("cohort_size"))
+        init(self, "values", list(get("values") or ()))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "title": self.title,
+            "type": self.type,
+            "value": self.value,
+            "cohort_size": self.cohort_size,
+            "values": list(self.values),
+        }
+        out.update(self.extra)
+        return out
+
+
+class RetentionReport(Model):
+    """Retention by period."""
+
+    __slots__ = ("data", "title", "metric_name", "description", "value_type", "extra")
+    _FIELDS = ("data", "title", "metric_name", "description", "value_type")
+    _KEYS = frozenset(_FIELDS)
+
+    data: list[Any]
+    title: str | None
+    metric_name: str | None
+    description: str | None
+    value_type: str | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        data: Iterable[Any] = (),
+        title: str | None = None,
+        metric_name: str | None = None,
+        description: str | None = None,
+        value_type: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "data", list(data))
+        init(self, "title", title)
+        init(self, "metric_name", metric_name)
+        init(self, "description", description)
+        init(self, "value_type", value_type)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RetentionReport:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "data", list(get("data") or ()))
+        init(self, "title", get("title"))
+        init(self, "metric_name", get("metric_name"))
+        init(self, "description", get("description"))
+        init(self, "value_type", get("value_type"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "data": list(self.data),
+            "title": self.title,
+            "metric_name": self.metric_name,
+            "description": self.description,
+            "value_type": self.value_type,
+        }
+        out.update(self.extra)
+        return out
+
+
+class PlacementFilters(Model):
+    """Which placements to list."""
+
+    __slots__ = ("placement_type",)
+    _FIELDS = ("placement_type",)
+
+    placement_type: PlacementType
+
+    def __init__(self, *, placement_type: PlacementType) -> None:
+        init = object.__setattr__
+        init(self, "placement_type", placement_type)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PlacementFilters:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init = _init
+        init(self, "placement_type", data["placement_type"])
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "placement_type": self.placement_type,
+        }
+        return out
+
+
+class PlacementReport(Model):
+    """The placements report."""
+
+    __slots__ = ("data", "extra")
+    _FIELDS = ("data",)
+    _KEYS = frozenset(_FIELDS)
+
+    data: list[PlacementRow]
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(self, *, data: Iterable[PlacementRow] = (), extra: Mapping[str, Any] | None = None) -> None:
+        init = object.__setattr__
+        init(self, "data", list(data))
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PlacementReport:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "data", [PlacementRow.from_dict(x) for x in get("data") or ()])
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "data": [x.to_dict() for x in self.data],
+        }
+        out.update(self.extra)
+        return out
+
+
+class PlacementRow(Model):
+    """A placement and what it shows to one audience."""
+
+    __slots__ = (
+        "developer_id",
+        "placement_name",
+        "audience_name",
+        "segment_name",
+        "cross_placement_ab_test_name",
+        "ab_test_name",
+        "paywall_name",
+        "onboarding_name",
+        "extra",
+    )
+    _FIELDS = (
+        "developer_id",
+        "placement_name",
+        "audience_name",
+        "segment_name",
+        "cross_placement_ab_test_name",
+        "ab_test_name",
+        "paywall_name",
+        "onboarding_name",
+    )
+    _KEYS = frozenset(_FIELDS)
+
+    developer_id: str
+    placement_name: str | None
+    audience_name: str | None
+    segment_name: str | None
+    cross_placement_ab_test_name: str | None
+    ab_test_name: str | None
+    paywall_name: str | None
+    onboarding_name: str | None
+    extra: dict[str, Any]
+    """Fields this SDK version does not know, as received (not compared by ==)."""
+
+    def __init__(
+        self,
+        *,
+        developer_id: str,
+        placement_name: str | None = None,
+        audience_name: str | None = None,
+        segment_name: str | None = None,
+        cross_placement_ab_test_name: str | None = None,
+        ab_test_name: str | None = None,
+        paywall_name: str | None = None,
+        onboarding_name: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "developer_id", developer_id)
+        init(self, "placement_name", placement_name)
+        init(self, "audience_name", audience_name)
+        init(self, "segment_name", segment_name)
+        init(self, "cross_placement_ab_test_name", cross_placement_ab_test_name)
+        init(self, "ab_test_name", ab_test_name)
+        init(self, "paywall_name", paywall_name)
+        init(self, "onboarding_name", onboarding_name)
+        init(self, "extra", dict(extra or {}))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PlacementRow:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init, get = _init, data.get
+        init(self, "developer_id", data["developer_id"])
+        init(self, "placement_name", get("placement_name"))
+        init(self, "audience_name", get("audience_name"))
+        init(self, "segment_name", get("segment_name"))
+        init(self, "cross_placement_ab_test_name", get("cross_placement_ab_test_name"))
+        init(self, "ab_test_name", get("ab_test_name"))
+        init(self, "paywall_name", get("paywall_name"))
+        init(self, "onboarding_name", get("onboarding_name"))
+        init(self, "extra", {} if data.keys() <= cls._KEYS else {k: v for k, v in data.items() if k not in cls._KEYS})
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "developer_id": self.developer_id,
+            "placement_name": self.placement_name,
+            "audience_name": self.audience_name,
+            "segment_name": self.segment_name,
+            "cross_placement_ab_test_name": self.cross_placement_ab_test_name,
+            "ab_test_name": self.ab_test_name,
+            "paywall_name": self.paywall_name,
+            "onboarding_name": self.onboarding_name,
+        }
+        out.update(self.extra)
+        return out
+
+
+class CsvExport(Model):
+    """A CSV export written to a file: where, and how much."""
+
+    __slots__ = ("path", "bytes", "lines")
+    _FIELDS = ("path", "bytes", "lines")
+
+    path: str
+    bytes: int
+    lines: int
+
+    def __init__(self, *, path: str, bytes: int, lines: int) -> None:
+        init = object.__setattr__
+        init(self, "path", path)
+        init(self, "bytes", bytes)
+        init(self, "lines", lines)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CsvExport:
+        """Builds the model from the JSON shape the core returns."""
+        self = _new(cls)
+        init = _init
+        init(self, "path", data["path"])
+        init(self, "bytes", data["bytes"])
+        init(self, "lines", data["lines"])
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's JSON shape of this model (datetimes as ISO 8601 text)."""
+        out: dict[str, Any] = {
+            "path": self.path,
+            "bytes": self.bytes,
+            "lines": self.lines,
+        }
+        return out
+
+
 class _InstallationMetaDictRequired(TypedDict):
     """The keys `InstallationMetaDict` requires."""
 
@@ -2622,6 +4481,82 @@ class IntegrationIdentifiersDict(TypedDict, total=False):
     tenjin_analytics_installation_id: str | None
 
 
+class _MailDeviceInfoDictRequired(TypedDict):
+    """The keys `MailDeviceInfoDict` requires."""
+
+    platform: str
+
+
+class MailDeviceInfoDict(_MailDeviceInfoDictRequired, total=False):
+    """`MailDeviceInfo` as a plain mapping.
+
+    `platform`: `iOS`, `Android`, ...
+    """
+
+    device: str | None
+    os: str | None
+    locale: str | None
+    timezone: str | None
+    app_version: str | None
+
+
+class _MailOfferDictRequired(TypedDict):
+    """The keys `MailOfferDict` requires."""
+
+    category: str
+    offer_type: str
+
+
+class MailOfferDict(_MailOfferDictRequired, total=False):
+    """`MailOffer` as a plain mapping.
+
+    `category`: `introductory`, `promotional`, `offer_code` or `win_back`.
+    `offer_type`: `free_trial`, `pay_as_you_go` or `pay_up_front`.
+    """
+
+    offer_id: str | None
+
+
+class _MetricsFiltersDictRequired(TypedDict):
+    """The keys `MetricsFiltersDict` requires."""
+
+    date: Sequence[_dt.date | str]
+
+
+class MetricsFiltersDict(_MetricsFiltersDictRequired, total=False):
+    """`MetricsFilters` as a plain mapping.
+
+    `date`: The period, `[from, to]` (both days included).
+    `compare_date`: A period to compare with, `[from, to]`, earlier than `date`.
+    `store`: `app_store`, `play_store`, `stripe`, or custom stores' ids.
+    `country`: ISO 3166-1 alpha-2 codes.
+    `duration`: `Weekly`, `Monthly`, `2 months`, `3 months`, `6 months`, `Annual`, `Lifetime`,
+    `Uncategorized`.
+    `attribution_source`: `adjust`, `airbridge`, `apple_search_ads`, `appsflyer`, `branch`,
+    `custom`.
+    `attribution_status`: `organic`, `non-organic`, `unknown`.
+    `offer_category`: `no_offer`, `introductory`, `promotional`, `offer_code`, `win_back`,
+    `retention`.
+    `offer_type`: `free_trial`, `pay_as_you_go`, `pay_up_front`.
+    """
+
+    compare_date: Sequence[_dt.date | str] | None
+    store: Sequence[str] | None
+    country: Sequence[str] | None
+    store_product_id: Sequence[str] | None
+    duration: Sequence[str] | None
+    attribution_source: Sequence[str] | None
+    attribution_status: Sequence[str] | None
+    attribution_channel: Sequence[str] | None
+    attribution_campaign: Sequence[str] | None
+    attribution_adgroup: Sequence[str] | None
+    attribution_adset: Sequence[str] | None
+    attribution_creative: Sequence[str] | None
+    offer_category: Sequence[str] | None
+    offer_type: Sequence[str] | None
+    offer_id: Sequence[str] | None
+
+
 class _OfferDictRequired(TypedDict):
     """The keys `OfferDict` requires."""
 
@@ -2633,6 +4568,12 @@ class OfferDict(_OfferDictRequired, total=False):
     """`Offer` as a plain mapping."""
 
     id: str | None
+
+
+class PlacementFiltersDict(TypedDict):
+    """`PlacementFilters` as a plain mapping."""
+
+    placement_type: PlacementType
 
 
 class RemoteConfigDict(TypedDict):
@@ -2819,6 +4760,320 @@ class VirtualCurrencyItem(TypedDict):
     amount: int
 
 
+class _WebPaywallParamsRequired(TypedDict):
+    """The keys `WebPaywallParams` requires."""
+
+    store: str
+    placement_id: str
+
+
+class WebPaywallParams(_WebPaywallParamsRequired, total=False):
+    """What the Web API's get paywall takes beside the profile.
+
+    `store`: `app_store`, `play_store`, `stripe`, or a custom store's id: whose products to
+    return.
+    `placement_id`: The placement's id, as the dashboard names it.
+    `locale`: The paywall's language, as `language[-region]` (e.g. `en`, `pt-BR`).
+    """
+
+    locale: str | None
+
+
+class _PaywallViewParamsRequired(TypedDict):
+    """The keys `PaywallViewParams` requires."""
+
+    store: str
+    variation_id: str
+
+
+class PaywallViewParams(_PaywallViewParamsRequired, total=False):
+    """What recording a paywall view takes beside the profile.
+
+    `store`: `app_store`, `play_store`, `stripe`, or a custom store's id.
+    `variation_id`: The `variation_id` of the paywall shown (from get paywall).
+    `visited_at`: When it was shown (default: when Adapty receives it).
+    """
+
+    visited_at: _dt.datetime | str | None
+
+
+class _AttributionParamsRequired(TypedDict):
+    """The keys `AttributionParams` requires."""
+
+    status: str
+
+
+class AttributionParams(_AttributionParamsRequired, total=False):
+    """What adding attribution takes beside the profile.
+
+    `status`: `organic`, `non_organic` or `unknown`.
+    """
+
+    attribution_user_id: str | None
+    channel: str | None
+    campaign: str | None
+    ad_group: str | None
+    ad_set: str | None
+    creative: str | None
+
+
+class LegacyProfileParams(TypedDict, total=False):
+    """The legacy create and update body; create requires `customer_user_id` (update ignores it).
+    [`Field::Null`] clears a value.
+
+    `custom_attributes`: Attributes by key, as v1 takes them (a map, not v2's list); a `null`
+    value deletes one.
+    """
+
+    customer_user_id: str | None
+    email: str | None
+    phone_number: str | None
+    first_name: str | None
+    last_name: str | None
+    gender: Gender | None
+    birthday: _dt.date | str | None
+    ip_country: str | None
+    custom_attributes: Mapping[str, str | float | None] | None
+
+
+class LegacyGrantParams(TypedDict, total=False):
+    """The legacy grant (prolong) body: at least one of `is_lifetime`, `expires_at` and
+    `duration_days` (that order wins). With `vendor_product_id`, `vendor_transaction_id` and
+    `store`, Adapty also records a transaction.
+
+    `duration_days`: Days added to the current subscription (from today for a user without one).
+    `vendor_product_id`: Absent: `adapty_server_side_product`.
+    `store`: `app_store`, `play_store`, or a custom store's id (default `adapty`).
+    `introductory_offer_type`: `free_trial`, `pay_as_you_go` or `pay_up_front`.
+    `price_locale`: ISO 4217 code of `price` (default `USD`).
+    """
+
+    expires_at: _dt.datetime | str | None
+    duration_days: int | None
+    is_lifetime: bool | None
+    starts_at: _dt.datetime | str | None
+    vendor_product_id: str | None
+    base_plan_id: str | None
+    vendor_original_transaction_id: str | None
+    vendor_transaction_id: str | None
+    store: str | None
+    introductory_offer_type: str | None
+    price: float | None
+    price_locale: str | None
+    proceeds: float | None
+    is_sandbox: bool | None
+
+
+class LegacyRevokeParams(TypedDict):
+    """The legacy revoke body.
+
+    `is_refund`: Whether access ends because of a refund (the transaction's revenue becomes 0).
+    """
+
+    is_refund: bool
+
+
+class _MailProfileParamsRequired(TypedDict):
+    """The keys `MailProfileParams` requires."""
+
+    external_profile_id: str
+    external_created_at: _dt.datetime | str
+    email: str
+
+
+class MailProfileParams(_MailProfileParamsRequired, total=False):
+    """A profile for Adapty Mail. Saving one with the same `external_profile_id` again updates it;
+    `email` is written once, when the profile is made.
+
+    `external_profile_id`: Your stable user id (never a per-install one).
+    `external_created_at`: When the user was created (usable in segments).
+    `customer_user_id`: The id the app's Adapty SDK knows the user by, so nobody is mailed
+    twice.
+    `custom_attributes`: Text or number values, for segments.
+    """
+
+    customer_user_id: str | None
+    first_name: str | None
+    last_name: str | None
+    gender: str | None
+    birthday: _dt.date | str | None
+    country: str | None
+    store_country: str | None
+    custom_attributes: Mapping[str, str | float] | None
+    device_info: MailDeviceInfo | MailDeviceInfoDict | None
+
+
+class MailProfileDeleteParams(TypedDict, total=False):
+    """Which Mail profile to delete: at least one identifier. The deletion is final.
+
+    `email`: Deleting by email alone a second time is a 404: the address was erased.
+    """
+
+    external_profile_id: str | None
+    customer_user_id: str | None
+    email: str | None
+
+
+class _MailTransactionEventParamsRequired(TypedDict):
+    """The keys `MailTransactionEventParams` requires."""
+
+    event_type: str
+    event_id: str
+    event_datetime: _dt.datetime | str
+    external_profile_id: str
+    store: str
+    store_product_id: str
+    store_transaction_id: str
+    store_original_transaction_id: str
+    purchased_at: _dt.datetime | str
+    originally_purchased_at: _dt.datetime | str
+
+
+class MailTransactionEventParams(_MailTransactionEventParamsRequired, total=False):
+    """A store transaction event for Adapty Mail; `event_id` makes sending it again harmless. It
+    may come before its profile: Adapty keeps it until a save names the same user.
+
+    `event_type`: `subscription_started`, `subscription_renewed`,
+    `subscription_renewal_cancelled`, `subscription_renewal_reactivated`,
+    `billing_issue_detected`, `entered_grace_period`, `subscription_refunded`,
+    `subscription_expired`, `non_subscription_purchase` or
+    `non_subscription_purchase_refunded`.
+    `store`: `app_store`, `play_store`, `stripe`, ...
+    `store_original_transaction_id`: The first transaction of the chain (the transaction itself
+    on a first purchase).
+    `customer_user_id`: Finds the profile when `external_profile_id` does not; not stored on the
+    event.
+    `price_usd`: A decimal as text, e.g. `"9.99"`.
+    `expires_at`: Absent for one-time purchases.
+    """
+
+    customer_user_id: str | None
+    email: str | None
+    price_usd: str | None
+    expires_at: _dt.datetime | str | None
+    offer: MailOffer | MailOfferDict | None
+
+
+class _AnalyticsChartParamsRequired(TypedDict):
+    """The keys `AnalyticsChartParams` requires."""
+
+    chart_id: ChartId
+    filters: MetricsFilters | MetricsFiltersDict
+
+
+class AnalyticsChartParams(_AnalyticsChartParamsRequired, total=False):
+    """One chart of the dashboard's Analytics (`retrieveAnalyticsData`).
+
+    `period_unit`: Default `month`.
+    `date_type`: Default `purchase_date`.
+    `segmentation`: What to split the chart by: `country`, `store`, `store_product_id`,
+    `attribution_*`, `paywall_id`, `placement_id`, `duration`, `period`, ... (which ones
+    depends on the chart).
+    """
+
+    period_unit: PeriodUnit | None
+    date_type: DateType | None
+    segmentation: str | None
+
+
+class _CohortParamsRequired(TypedDict):
+    """The keys `CohortParams` requires."""
+
+    filters: MetricsFilters | MetricsFiltersDict
+
+
+class CohortParams(_CohortParamsRequired, total=False):
+    """Cohorts: what each month's (or week's) new payers paid in each later period.
+
+    `period_type`: Default `renewals`.
+    `value_type`: Default `absolute`.
+    `value_field`: Default `revenue`.
+    `accounting_type`: Default `revenue`.
+    `renewal_days`: The days to report with `period_type` `days`.
+    `prediction_months`: 3, 6, 9, 12, 18 or 24 (default 12).
+    """
+
+    period_unit: PeriodUnit | None
+    period_type: CohortPeriodType | None
+    value_type: CohortValueType | None
+    value_field: CohortValueField | None
+    accounting_type: AccountingType | None
+    renewal_days: Sequence[int] | None
+    prediction_months: int | None
+
+
+class _ConversionParamsRequired(TypedDict):
+    """The keys `ConversionParams` requires."""
+
+    filters: MetricsFilters | MetricsFiltersDict
+    to_period: str
+
+
+class ConversionParams(_ConversionParamsRequired, total=False):
+    """A conversion rate between two periods of a user's life (`retrieveConversionData`).
+
+    `from_period`: `null` (install), `0` (trial), `1`...`4` (paid periods); sent even when null.
+    `to_period`: `0`...`5`, `6+`, `12+` or `24+`.
+    """
+
+    from_period: str | None
+    period_unit: PeriodUnit | None
+    date_type: DateType | None
+    segmentation: str | None
+
+
+class _FunnelParamsRequired(TypedDict):
+    """The keys `FunnelParams` requires."""
+
+    filters: MetricsFilters | MetricsFiltersDict
+
+
+class FunnelParams(_FunnelParamsRequired, total=False):
+    """The funnel from install to paywall, trial, payment and renewals (`retrieveFunnelData`)."""
+
+    period_unit: PeriodUnit | None
+    show_value_as: FunnelValueKind | None
+    segmentation: str | None
+
+
+class _LtvParamsRequired(TypedDict):
+    """The keys `LtvParams` requires."""
+
+    filters: MetricsFilters | MetricsFiltersDict
+
+
+class LtvParams(_LtvParamsRequired, total=False):
+    """Lifetime value by cohort (`retrieveLTVData`)."""
+
+    period_unit: PeriodUnit | None
+    period_type: CohortPeriodType | None
+    segmentation: str | None
+
+
+class _RetentionParamsRequired(TypedDict):
+    """The keys `RetentionParams` requires."""
+
+    filters: MetricsFilters | MetricsFiltersDict
+
+
+class RetentionParams(_RetentionParamsRequired, total=False):
+    """Subscription retention by period (`retrieveRetentionData`).
+
+    `use_trial`: Count trials as the first period (default false).
+    """
+
+    period_unit: PeriodUnit | None
+    segmentation: str | None
+    use_trial: bool | None
+
+
+class PlacementsParams(TypedDict):
+    """The placements, with the audience, A/B test and paywall (or onboarding) each shows
+    (`retrievePlacementInfo`)."""
+
+    filters: PlacementFilters | PlacementFiltersDict
+
+
 __all__ = [
     "Store",
     "OfferCategory",
@@ -2833,6 +5088,15 @@ __all__ = [
     "ProductSet",
     "VirtualCurrencyTransactionType",
     "WebhookEventType",
+    "ChartId",
+    "PeriodUnit",
+    "DateType",
+    "CohortPeriodType",
+    "CohortValueType",
+    "CohortValueField",
+    "AccountingType",
+    "FunnelValueKind",
+    "PlacementType",
     "Profile",
     "AccessLevel",
     "Offer",
@@ -2860,9 +5124,39 @@ __all__ = [
     "SharingProfile",
     "Attribution",
     "PlayStorePurchaseToken",
+    "WebPaywall",
+    "WebPaywallProduct",
+    "WebProductOffer",
+    "WebRemoteConfig",
+    "LegacyProfile",
+    "LegacyAccess",
+    "LegacyNonSubscription",
+    "MailDeviceInfo",
+    "MailOffer",
+    "MetricsFilters",
+    "AnalyticsChart",
+    "MetricData",
+    "RecommendedPeriod",
+    "CohortReport",
+    "CohortSegment",
+    "FunnelReport",
+    "FunnelSegment",
+    "FunnelStage",
+    "LtvReport",
+    "LtvMetric",
+    "LtvSegment",
+    "RetentionReport",
+    "PlacementFilters",
+    "PlacementReport",
+    "PlacementRow",
+    "CsvExport",
     "InstallationMetaDict",
     "IntegrationIdentifiersDict",
+    "MailDeviceInfoDict",
+    "MailOfferDict",
+    "MetricsFiltersDict",
     "OfferDict",
+    "PlacementFiltersDict",
     "RemoteConfigDict",
     "ProfileFields",
     "TransactionParams",
@@ -2875,4 +5169,20 @@ __all__ = [
     "PaywallUpdateParams",
     "VirtualCurrencyTransactionParams",
     "VirtualCurrencyItem",
+    "WebPaywallParams",
+    "PaywallViewParams",
+    "AttributionParams",
+    "LegacyProfileParams",
+    "LegacyGrantParams",
+    "LegacyRevokeParams",
+    "MailProfileParams",
+    "MailProfileDeleteParams",
+    "MailTransactionEventParams",
+    "AnalyticsChartParams",
+    "CohortParams",
+    "ConversionParams",
+    "FunnelParams",
+    "LtvParams",
+    "RetentionParams",
+    "PlacementsParams",
 ]

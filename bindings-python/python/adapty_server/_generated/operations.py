@@ -22,31 +22,57 @@ from .._client import (
 )
 from .exceptions import AdaptyError, _from_core
 from .models import (
+    AnalyticsChart,
+    CohortReport,
+    CsvExport,
+    FunnelReport,
     IntegrationIdentifiers,
+    LegacyProfile,
+    LtvReport,
+    MetricData,
     Paywall,
     PaywallPage,
+    PlacementReport,
     Profile,
     RefundSaverSettings,
+    RetentionReport,
     VirtualCurrencyBalances,
     VirtualCurrencyTransaction,
     VirtualCurrencyTransactionPage,
     VirtualCurrencyTransactionResult,
+    WebPaywall,
 )
 
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
     from .models import (
+        AnalyticsChartParams,
+        AttributionParams,
+        CohortParams,
+        ConversionParams,
+        FunnelParams,
         GrantAccessParams,
         IntegrationIdentifiersDict,
+        LegacyGrantParams,
+        LegacyProfileParams,
+        LegacyRevokeParams,
+        LtvParams,
+        MailProfileDeleteParams,
+        MailProfileParams,
+        MailTransactionEventParams,
         PaddleValidationParams,
         PaywallUpdateParams,
+        PaywallViewParams,
+        PlacementsParams,
         ProfileFields,
         RefundSaverParams,
+        RetentionParams,
         RevokeAccessParams,
         StripeValidationParams,
         TransactionParams,
         VirtualCurrencyTransactionParams,
+        WebPaywallParams,
     )
 
 __all__ = [
@@ -59,6 +85,10 @@ __all__ = [
     "Integrations",
     "Paywalls",
     "VirtualCurrency",
+    "Web",
+    "Analytics",
+    "Mail",
+    "Legacy",
     "AsyncProfiles",
     "AsyncPurchases",
     "AsyncAccessLevels",
@@ -66,6 +96,10 @@ __all__ = [
     "AsyncIntegrations",
     "AsyncPaywalls",
     "AsyncVirtualCurrency",
+    "AsyncWeb",
+    "AsyncAnalytics",
+    "AsyncMail",
+    "AsyncLegacy",
     "ProfilesWithRawResponse",
     "PurchasesWithRawResponse",
     "AccessLevelsWithRawResponse",
@@ -73,6 +107,10 @@ __all__ = [
     "IntegrationsWithRawResponse",
     "PaywallsWithRawResponse",
     "VirtualCurrencyWithRawResponse",
+    "WebWithRawResponse",
+    "AnalyticsWithRawResponse",
+    "MailWithRawResponse",
+    "LegacyWithRawResponse",
     "AsyncProfilesWithRawResponse",
     "AsyncPurchasesWithRawResponse",
     "AsyncAccessLevelsWithRawResponse",
@@ -80,6 +118,10 @@ __all__ = [
     "AsyncIntegrationsWithRawResponse",
     "AsyncPaywallsWithRawResponse",
     "AsyncVirtualCurrencyWithRawResponse",
+    "AsyncWebWithRawResponse",
+    "AsyncAnalyticsWithRawResponse",
+    "AsyncMailWithRawResponse",
+    "AsyncLegacyWithRawResponse",
     "ProfileRef",
     "DeleteResult",
     "ApiVersion",
@@ -143,12 +185,24 @@ class Adapty(_BlockingClient):
     """The app's paywalls: list them, read one, replace its remote configs."""
     virtual_currency: VirtualCurrency
     """A profile's virtual currency balances and their history."""
+    web: Web
+    """The Web API, for web paywalls: the paywall of a placement, and the views and attribution its analytics count. Needs the public key (`public_api_key`)."""
+    analytics: Analytics
+    """The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files. Uses the secret key; requests are spaced to Adapty's 2 per second per key."""
+    mail: Mail
+    """Adapty Mail: the profiles it mails and the store events that put them in its flows. Needs the Adapty Mail key (`mail_api_key`)."""
+    legacy: Legacy
+    """The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it. Each method's doc names its v2 replacement."""
 
     def __init__(
         self,
         api_key: str | None = None,
         *,
+        public_api_key: str | None = None,
+        mail_api_key: str | None = None,
         base_url: str | None = None,
+        analytics_base_url: str | None = None,
+        mail_base_url: str | None = None,
         api_version: ApiVersion | None = None,
         timeout: float | None = None,
         connect_timeout: float | None = None,
@@ -162,9 +216,19 @@ class Adapty(_BlockingClient):
         default.
 
         Args:
-            api_key: The secret API key. Unset: the environment variable `ADAPTY_API_KEY`.
-            base_url: Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`.
-                Unset: the environment variable `ADAPTY_BASE_URL`, else `https://api.adapty.io`.
+            api_key: The secret API key: the server-side, legacy and Export Analytics APIs. Unset:
+                the environment variable `ADAPTY_API_KEY`.
+            public_api_key: The public API key (`public_live_...`): the Web API. Unset: the
+                environment variable `ADAPTY_PUBLIC_API_KEY`.
+            mail_api_key: The Adapty Mail secret key: the Mail API. A client needs one of the three
+                keys at least. Unset: the environment variable `ADAPTY_MAIL_API_KEY`.
+            base_url: Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`;
+                given, also the Export Analytics and Mail APIs' unless theirs are. Unset: the
+                environment variable `ADAPTY_BASE_URL`, else `https://api.adapty.io`.
+            analytics_base_url: Scheme and host of the Export Analytics API. Unset: the environment
+                variable `ADAPTY_ANALYTICS_BASE_URL`, else `https://api-admin.adapty.io`.
+            mail_base_url: Scheme and host of the Mail API. Unset: the environment variable
+                `ADAPTY_MAIL_BASE_URL`, else `https://api-mail.adapty.io`.
             api_version: `v2`: `/api/v2/server-side-api/profile/` (current); `v1`: the founding
                 document's `/api/v1/server-side-api/profiles/`. Default (the core's): `v2`.
             timeout: Time allowed for one attempt of a request. In seconds. Default (the core's):
@@ -188,7 +252,11 @@ class Adapty(_BlockingClient):
         super().__init__(
             {
                 "api_key": api_key,
+                "public_api_key": public_api_key,
+                "mail_api_key": mail_api_key,
                 "base_url": base_url,
+                "analytics_base_url": analytics_base_url,
+                "mail_base_url": mail_base_url,
                 "api_version": api_version,
                 "timeout": timeout,
                 "connect_timeout": connect_timeout,
@@ -206,6 +274,10 @@ class Adapty(_BlockingClient):
         self.integrations = Integrations(self)
         self.paywalls = Paywalls(self)
         self.virtual_currency = VirtualCurrency(self)
+        self.web = Web(self)
+        self.analytics = Analytics(self)
+        self.mail = Mail(self)
+        self.legacy = Legacy(self)
 
     def with_options(
         self,
@@ -243,12 +315,24 @@ class AsyncAdapty(_AsyncClient):
     """The app's paywalls: list them, read one, replace its remote configs."""
     virtual_currency: AsyncVirtualCurrency
     """A profile's virtual currency balances and their history."""
+    web: AsyncWeb
+    """The Web API, for web paywalls: the paywall of a placement, and the views and attribution its analytics count. Needs the public key (`public_api_key`)."""
+    analytics: AsyncAnalytics
+    """The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files. Uses the secret key; requests are spaced to Adapty's 2 per second per key."""
+    mail: AsyncMail
+    """Adapty Mail: the profiles it mails and the store events that put them in its flows. Needs the Adapty Mail key (`mail_api_key`)."""
+    legacy: AsyncLegacy
+    """The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it. Each method's doc names its v2 replacement."""
 
     def __init__(
         self,
         api_key: str | None = None,
         *,
+        public_api_key: str | None = None,
+        mail_api_key: str | None = None,
         base_url: str | None = None,
+        analytics_base_url: str | None = None,
+        mail_base_url: str | None = None,
         api_version: ApiVersion | None = None,
         timeout: float | None = None,
         connect_timeout: float | None = None,
@@ -262,9 +346,19 @@ class AsyncAdapty(_AsyncClient):
         default.
 
         Args:
-            api_key: The secret API key. Unset: the environment variable `ADAPTY_API_KEY`.
-            base_url: Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`.
-                Unset: the environment variable `ADAPTY_BASE_URL`, else `https://api.adapty.io`.
+            api_key: The secret API key: the server-side, legacy and Export Analytics APIs. Unset:
+                the environment variable `ADAPTY_API_KEY`.
+            public_api_key: The public API key (`public_live_...`): the Web API. Unset: the
+                environment variable `ADAPTY_PUBLIC_API_KEY`.
+            mail_api_key: The Adapty Mail secret key: the Mail API. A client needs one of the three
+                keys at least. Unset: the environment variable `ADAPTY_MAIL_API_KEY`.
+            base_url: Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`;
+                given, also the Export Analytics and Mail APIs' unless theirs are. Unset: the
+                environment variable `ADAPTY_BASE_URL`, else `https://api.adapty.io`.
+            analytics_base_url: Scheme and host of the Export Analytics API. Unset: the environment
+                variable `ADAPTY_ANALYTICS_BASE_URL`, else `https://api-admin.adapty.io`.
+            mail_base_url: Scheme and host of the Mail API. Unset: the environment variable
+                `ADAPTY_MAIL_BASE_URL`, else `https://api-mail.adapty.io`.
             api_version: `v2`: `/api/v2/server-side-api/profile/` (current); `v1`: the founding
                 document's `/api/v1/server-side-api/profiles/`. Default (the core's): `v2`.
             timeout: Time allowed for one attempt of a request. In seconds. Default (the core's):
@@ -288,7 +382,11 @@ class AsyncAdapty(_AsyncClient):
         super().__init__(
             {
                 "api_key": api_key,
+                "public_api_key": public_api_key,
+                "mail_api_key": mail_api_key,
                 "base_url": base_url,
+                "analytics_base_url": analytics_base_url,
+                "mail_base_url": mail_base_url,
                 "api_version": api_version,
                 "timeout": timeout,
                 "connect_timeout": connect_timeout,
@@ -306,6 +404,10 @@ class AsyncAdapty(_AsyncClient):
         self.integrations = AsyncIntegrations(self)
         self.paywalls = AsyncPaywalls(self)
         self.virtual_currency = AsyncVirtualCurrency(self)
+        self.web = AsyncWeb(self)
+        self.analytics = AsyncAnalytics(self)
+        self.mail = AsyncMail(self)
+        self.legacy = AsyncLegacy(self)
 
     def with_options(
         self,
@@ -3432,4 +3534,3688 @@ class AsyncVirtualCurrencyWithRawResponse(_AsyncRawNamespace):
                 "extra_body": extra_body,
             },
             VirtualCurrencyBalances.from_dict,
+        )
+
+
+class Web(_BlockingNamespace):
+    """The Web API, for web paywalls: the paywall of a placement, and the views and attribution its
+    analytics count.
+
+    Needs the public key (`public_api_key`).
+    """
+
+    @property
+    def with_raw_response(self) -> WebWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return WebWithRawResponse(self._owner)
+
+    def get_paywall(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[WebPaywallParams],
+    ) -> WebPaywall:
+        """The paywall a placement shows this user (its audience and A/B test applied), with its
+        products and remote config, to render yourself.
+
+        Give exactly one of `profile_id` and `customer_user_id`.
+
+        Args:
+            profile_id: Adapty's id of the profile.
+            customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `WebPaywallParams`.
+                store (str, required): `app_store`, `play_store`, `stripe`, or a custom store's id:
+                    whose products to return.
+                placement_id (str, required): The placement's id, as the dashboard names it.
+                locale (str | None): The paywall's language, as `language[-region]` (e.g. `en`,
+                    `pt-BR`).
+        """
+        return self._run(
+            "web.getPaywall",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            WebPaywall.from_dict,
+        )
+
+    def record_paywall_view(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaywallViewParams],
+    ) -> None:
+        """Records that the user saw a paywall (its `variation_id`), for conversion analytics.
+
+        Give exactly one of `profile_id` and `customer_user_id`.
+
+        Args:
+            profile_id: Adapty's id of the profile.
+            customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `PaywallViewParams`.
+                store (str, required): `app_store`, `play_store`, `stripe`, or a custom store's id.
+                variation_id (str, required): The `variation_id` of the paywall shown (from get
+                    paywall).
+                visited_at (datetime.datetime | str | None): When it was shown (default: when Adapty
+                    receives it).
+        """
+        self._run(
+            "web.recordPaywallView",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    def add_attribution(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AttributionParams],
+    ) -> None:
+        """Sets where the user came from (organic, or a channel and campaign).
+
+        Give exactly one of `profile_id` and `customer_user_id`.
+
+        Args:
+            profile_id: Adapty's id of the profile.
+            customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `AttributionParams`.
+                status (str, required): `organic`, `non_organic` or `unknown`.
+                attribution_user_id (str | None)
+                channel (str | None)
+                campaign (str | None)
+                ad_group (str | None)
+                ad_set (str | None)
+                creative (str | None)
+        """
+        self._run(
+            "web.addAttribution",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+
+class WebWithRawResponse(_BlockingRawNamespace):
+    """`Web`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def get_paywall(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[WebPaywallParams],
+    ) -> APIResponse[WebPaywall]:
+        """`Web.get_paywall`, returning its response with the result."""
+        return self._run(
+            "web.getPaywall",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            WebPaywall.from_dict,
+        )
+
+    def record_paywall_view(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaywallViewParams],
+    ) -> APIResponse[None]:
+        """`Web.record_paywall_view`, returning its response with the result."""
+        return self._run(
+            "web.recordPaywallView",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    def add_attribution(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AttributionParams],
+    ) -> APIResponse[None]:
+        """`Web.add_attribution`, returning its response with the result."""
+        return self._run(
+            "web.addAttribution",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+
+class AsyncWeb(_AsyncNamespace):
+    """The Web API, for web paywalls: the paywall of a placement, and the views and attribution its
+    analytics count.
+
+    Needs the public key (`public_api_key`).
+
+    Its methods are coroutines.
+    """
+
+    @property
+    def with_raw_response(self) -> AsyncWebWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncWebWithRawResponse(self._owner)
+
+    async def get_paywall(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[WebPaywallParams],
+    ) -> WebPaywall:
+        """The paywall a placement shows this user (its audience and A/B test applied), with its
+        products and remote config, to render yourself.
+
+        Give exactly one of `profile_id` and `customer_user_id`.
+
+        Args:
+            profile_id: Adapty's id of the profile.
+            customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `WebPaywallParams`.
+                store (str, required): `app_store`, `play_store`, `stripe`, or a custom store's id:
+                    whose products to return.
+                placement_id (str, required): The placement's id, as the dashboard names it.
+                locale (str | None): The paywall's language, as `language[-region]` (e.g. `en`,
+                    `pt-BR`).
+        """
+        return await self._run(
+            "web.getPaywall",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            WebPaywall.from_dict,
+        )
+
+    async def record_paywall_view(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaywallViewParams],
+    ) -> None:
+        """Records that the user saw a paywall (its `variation_id`), for conversion analytics.
+
+        Give exactly one of `profile_id` and `customer_user_id`.
+
+        Args:
+            profile_id: Adapty's id of the profile.
+            customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `PaywallViewParams`.
+                store (str, required): `app_store`, `play_store`, `stripe`, or a custom store's id.
+                variation_id (str, required): The `variation_id` of the paywall shown (from get
+                    paywall).
+                visited_at (datetime.datetime | str | None): When it was shown (default: when Adapty
+                    receives it).
+        """
+        await self._run(
+            "web.recordPaywallView",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    async def add_attribution(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AttributionParams],
+    ) -> None:
+        """Sets where the user came from (organic, or a channel and campaign).
+
+        Give exactly one of `profile_id` and `customer_user_id`.
+
+        Args:
+            profile_id: Adapty's id of the profile.
+            customer_user_id: Your id of the profile.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `AttributionParams`.
+                status (str, required): `organic`, `non_organic` or `unknown`.
+                attribution_user_id (str | None)
+                channel (str | None)
+                campaign (str | None)
+                ad_group (str | None)
+                ad_set (str | None)
+                creative (str | None)
+        """
+        await self._run(
+            "web.addAttribution",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+
+class AsyncWebWithRawResponse(_AsyncRawNamespace):
+    """`AsyncWeb`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def get_paywall(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[WebPaywallParams],
+    ) -> APIResponse[WebPaywall]:
+        """`AsyncWeb.get_paywall`, returning its response with the result."""
+        return await self._run(
+            "web.getPaywall",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            WebPaywall.from_dict,
+        )
+
+    async def record_paywall_view(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PaywallViewParams],
+    ) -> APIResponse[None]:
+        """`AsyncWeb.record_paywall_view`, returning its response with the result."""
+        return await self._run(
+            "web.recordPaywallView",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    async def add_attribution(
+        self,
+        *,
+        profile_id: str | None = None,
+        customer_user_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AttributionParams],
+    ) -> APIResponse[None]:
+        """`AsyncWeb.add_attribution`, returning its response with the result."""
+        return await self._run(
+            "web.addAttribution",
+            {"profile_id": profile_id, "customer_user_id": customer_user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+
+class Analytics(_BlockingNamespace):
+    """The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files.
+
+    Uses the secret key; requests are spaced to Adapty's 2 per second per key.
+    """
+
+    @property
+    def with_raw_response(self) -> AnalyticsWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AnalyticsWithRawResponse(self._owner)
+
+    def chart(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AnalyticsChartParams],
+    ) -> AnalyticsChart:
+        """One chart of the dashboard's Analytics (revenue, MRR, active subscriptions, trials,
+        refunds, installs, ...), by period, optionally split by a segment.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `AnalyticsChartParams`.
+                chart_id (ChartId, required)
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None): Default `month`.
+                date_type (DateType | None): Default `purchase_date`.
+                segmentation (str | None): What to split the chart by: `country`, `store`,
+                    `store_product_id`, `attribution_*`, `paywall_id`, `placement_id`, `duration`,
+                    `period`, ... (which ones depends on the chart).
+        """
+        return self._run(
+            "analytics.chart",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            AnalyticsChart.from_dict,
+        )
+
+    def chart_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AnalyticsChartParams],
+    ) -> CsvExport:
+        """A chart as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `AnalyticsChartParams`.
+                chart_id (ChartId, required)
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None): Default `month`.
+                date_type (DateType | None): Default `purchase_date`.
+                segmentation (str | None): What to split the chart by: `country`, `store`,
+                    `store_product_id`, `attribution_*`, `paywall_id`, `placement_id`, `duration`,
+                    `period`, ... (which ones depends on the chart).
+        """
+        return self._run(
+            "analytics.chartCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def cohorts(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[CohortParams],
+    ) -> CohortReport:
+        """Cohorts: each period's new payers, and what they paid in each later period.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `CohortParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                period_type (CohortPeriodType | None): Default `renewals`.
+                value_type (CohortValueType | None): Default `absolute`.
+                value_field (CohortValueField | None): Default `revenue`.
+                accounting_type (AccountingType | None): Default `revenue`.
+                renewal_days (Sequence[int] | None): The days to report with `period_type` `days`.
+                prediction_months (int | None): 3, 6, 9, 12, 18 or 24 (default 12).
+        """
+        return self._run(
+            "analytics.cohorts",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CohortReport.from_dict,
+        )
+
+    def cohorts_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[CohortParams],
+    ) -> CsvExport:
+        """Cohorts as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `CohortParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                period_type (CohortPeriodType | None): Default `renewals`.
+                value_type (CohortValueType | None): Default `absolute`.
+                value_field (CohortValueField | None): Default `revenue`.
+                accounting_type (AccountingType | None): Default `revenue`.
+                renewal_days (Sequence[int] | None): The days to report with `period_type` `days`.
+                prediction_months (int | None): 3, 6, 9, 12, 18 or 24 (default 12).
+        """
+        return self._run(
+            "analytics.cohortsCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def conversion(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ConversionParams],
+    ) -> MetricData:
+        """A conversion rate between two periods (install, trial, paid, renewals).
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `ConversionParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                from_period (str | None): `null` (install), `0` (trial), `1`...`4` (paid periods);
+                    sent even when null.
+                to_period (str, required): `0`...`5`, `6+`, `12+` or `24+`.
+                period_unit (PeriodUnit | None)
+                date_type (DateType | None)
+                segmentation (str | None)
+        """
+        return self._run(
+            "analytics.conversion",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            MetricData.from_dict,
+        )
+
+    def conversion_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ConversionParams],
+    ) -> CsvExport:
+        """A conversion as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `ConversionParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                from_period (str | None): `null` (install), `0` (trial), `1`...`4` (paid periods);
+                    sent even when null.
+                to_period (str, required): `0`...`5`, `6+`, `12+` or `24+`.
+                period_unit (PeriodUnit | None)
+                date_type (DateType | None)
+                segmentation (str | None)
+        """
+        return self._run(
+            "analytics.conversionCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def funnel(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[FunnelParams],
+    ) -> FunnelReport:
+        """The funnel from install through paywall, trial and payments, with the drop-off at each
+        stage.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `FunnelParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                show_value_as (FunnelValueKind | None)
+                segmentation (str | None)
+        """
+        return self._run(
+            "analytics.funnel",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            FunnelReport.from_dict,
+        )
+
+    def funnel_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[FunnelParams],
+    ) -> CsvExport:
+        """The funnel as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `FunnelParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                show_value_as (FunnelValueKind | None)
+                segmentation (str | None)
+        """
+        return self._run(
+            "analytics.funnelCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def ltv(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LtvParams],
+    ) -> LtvReport:
+        """Lifetime value per cohort, in revenue, proceeds and net revenue.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LtvParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                period_type (CohortPeriodType | None)
+                segmentation (str | None)
+        """
+        return self._run(
+            "analytics.ltv",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LtvReport.from_dict,
+        )
+
+    def ltv_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LtvParams],
+    ) -> CsvExport:
+        """LTV as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LtvParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                period_type (CohortPeriodType | None)
+                segmentation (str | None)
+        """
+        return self._run(
+            "analytics.ltvCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def retention(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RetentionParams],
+    ) -> RetentionReport:
+        """Subscription retention by period.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `RetentionParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                segmentation (str | None)
+                use_trial (bool | None): Count trials as the first period (default false).
+        """
+        return self._run(
+            "analytics.retention",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RetentionReport.from_dict,
+        )
+
+    def retention_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RetentionParams],
+    ) -> CsvExport:
+        """Retention as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `RetentionParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                segmentation (str | None)
+                use_trial (bool | None): Count trials as the first period (default false).
+        """
+        return self._run(
+            "analytics.retentionCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def placements(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PlacementsParams],
+    ) -> PlacementReport:
+        """The placements, with the audience, A/B test and paywall (or onboarding) each shows.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `PlacementsParams`.
+                filters (PlacementFilters | PlacementFiltersDict, required)
+        """
+        return self._run(
+            "analytics.placements",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            PlacementReport.from_dict,
+        )
+
+    def placements_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PlacementsParams],
+    ) -> CsvExport:
+        """The placements as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `PlacementsParams`.
+                filters (PlacementFilters | PlacementFiltersDict, required)
+        """
+        return self._run(
+            "analytics.placementsCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+
+class AnalyticsWithRawResponse(_BlockingRawNamespace):
+    """`Analytics`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def chart(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AnalyticsChartParams],
+    ) -> APIResponse[AnalyticsChart]:
+        """`Analytics.chart`, returning its response with the result."""
+        return self._run(
+            "analytics.chart",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            AnalyticsChart.from_dict,
+        )
+
+    def chart_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AnalyticsChartParams],
+    ) -> APIResponse[CsvExport]:
+        """`Analytics.chart_csv`, returning its response with the result."""
+        return self._run(
+            "analytics.chartCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def cohorts(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[CohortParams],
+    ) -> APIResponse[CohortReport]:
+        """`Analytics.cohorts`, returning its response with the result."""
+        return self._run(
+            "analytics.cohorts",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CohortReport.from_dict,
+        )
+
+    def cohorts_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[CohortParams],
+    ) -> APIResponse[CsvExport]:
+        """`Analytics.cohorts_csv`, returning its response with the result."""
+        return self._run(
+            "analytics.cohortsCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def conversion(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ConversionParams],
+    ) -> APIResponse[MetricData]:
+        """`Analytics.conversion`, returning its response with the result."""
+        return self._run(
+            "analytics.conversion",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            MetricData.from_dict,
+        )
+
+    def conversion_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ConversionParams],
+    ) -> APIResponse[CsvExport]:
+        """`Analytics.conversion_csv`, returning its response with the result."""
+        return self._run(
+            "analytics.conversionCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def funnel(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[FunnelParams],
+    ) -> APIResponse[FunnelReport]:
+        """`Analytics.funnel`, returning its response with the result."""
+        return self._run(
+            "analytics.funnel",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            FunnelReport.from_dict,
+        )
+
+    def funnel_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[FunnelParams],
+    ) -> APIResponse[CsvExport]:
+        """`Analytics.funnel_csv`, returning its response with the result."""
+        return self._run(
+            "analytics.funnelCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def ltv(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LtvParams],
+    ) -> APIResponse[LtvReport]:
+        """`Analytics.ltv`, returning its response with the result."""
+        return self._run(
+            "analytics.ltv",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LtvReport.from_dict,
+        )
+
+    def ltv_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LtvParams],
+    ) -> APIResponse[CsvExport]:
+        """`Analytics.ltv_csv`, returning its response with the result."""
+        return self._run(
+            "analytics.ltvCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def retention(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RetentionParams],
+    ) -> APIResponse[RetentionReport]:
+        """`Analytics.retention`, returning its response with the result."""
+        return self._run(
+            "analytics.retention",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RetentionReport.from_dict,
+        )
+
+    def retention_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RetentionParams],
+    ) -> APIResponse[CsvExport]:
+        """`Analytics.retention_csv`, returning its response with the result."""
+        return self._run(
+            "analytics.retentionCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    def placements(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PlacementsParams],
+    ) -> APIResponse[PlacementReport]:
+        """`Analytics.placements`, returning its response with the result."""
+        return self._run(
+            "analytics.placements",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            PlacementReport.from_dict,
+        )
+
+    def placements_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PlacementsParams],
+    ) -> APIResponse[CsvExport]:
+        """`Analytics.placements_csv`, returning its response with the result."""
+        return self._run(
+            "analytics.placementsCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+
+class AsyncAnalytics(_AsyncNamespace):
+    """The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files.
+
+    Uses the secret key; requests are spaced to Adapty's 2 per second per key.
+
+    Its methods are coroutines.
+    """
+
+    @property
+    def with_raw_response(self) -> AsyncAnalyticsWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncAnalyticsWithRawResponse(self._owner)
+
+    async def chart(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AnalyticsChartParams],
+    ) -> AnalyticsChart:
+        """One chart of the dashboard's Analytics (revenue, MRR, active subscriptions, trials,
+        refunds, installs, ...), by period, optionally split by a segment.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `AnalyticsChartParams`.
+                chart_id (ChartId, required)
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None): Default `month`.
+                date_type (DateType | None): Default `purchase_date`.
+                segmentation (str | None): What to split the chart by: `country`, `store`,
+                    `store_product_id`, `attribution_*`, `paywall_id`, `placement_id`, `duration`,
+                    `period`, ... (which ones depends on the chart).
+        """
+        return await self._run(
+            "analytics.chart",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            AnalyticsChart.from_dict,
+        )
+
+    async def chart_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AnalyticsChartParams],
+    ) -> CsvExport:
+        """A chart as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `AnalyticsChartParams`.
+                chart_id (ChartId, required)
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None): Default `month`.
+                date_type (DateType | None): Default `purchase_date`.
+                segmentation (str | None): What to split the chart by: `country`, `store`,
+                    `store_product_id`, `attribution_*`, `paywall_id`, `placement_id`, `duration`,
+                    `period`, ... (which ones depends on the chart).
+        """
+        return await self._run(
+            "analytics.chartCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def cohorts(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[CohortParams],
+    ) -> CohortReport:
+        """Cohorts: each period's new payers, and what they paid in each later period.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `CohortParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                period_type (CohortPeriodType | None): Default `renewals`.
+                value_type (CohortValueType | None): Default `absolute`.
+                value_field (CohortValueField | None): Default `revenue`.
+                accounting_type (AccountingType | None): Default `revenue`.
+                renewal_days (Sequence[int] | None): The days to report with `period_type` `days`.
+                prediction_months (int | None): 3, 6, 9, 12, 18 or 24 (default 12).
+        """
+        return await self._run(
+            "analytics.cohorts",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CohortReport.from_dict,
+        )
+
+    async def cohorts_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[CohortParams],
+    ) -> CsvExport:
+        """Cohorts as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `CohortParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                period_type (CohortPeriodType | None): Default `renewals`.
+                value_type (CohortValueType | None): Default `absolute`.
+                value_field (CohortValueField | None): Default `revenue`.
+                accounting_type (AccountingType | None): Default `revenue`.
+                renewal_days (Sequence[int] | None): The days to report with `period_type` `days`.
+                prediction_months (int | None): 3, 6, 9, 12, 18 or 24 (default 12).
+        """
+        return await self._run(
+            "analytics.cohortsCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def conversion(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ConversionParams],
+    ) -> MetricData:
+        """A conversion rate between two periods (install, trial, paid, renewals).
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `ConversionParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                from_period (str | None): `null` (install), `0` (trial), `1`...`4` (paid periods);
+                    sent even when null.
+                to_period (str, required): `0`...`5`, `6+`, `12+` or `24+`.
+                period_unit (PeriodUnit | None)
+                date_type (DateType | None)
+                segmentation (str | None)
+        """
+        return await self._run(
+            "analytics.conversion",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            MetricData.from_dict,
+        )
+
+    async def conversion_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ConversionParams],
+    ) -> CsvExport:
+        """A conversion as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `ConversionParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                from_period (str | None): `null` (install), `0` (trial), `1`...`4` (paid periods);
+                    sent even when null.
+                to_period (str, required): `0`...`5`, `6+`, `12+` or `24+`.
+                period_unit (PeriodUnit | None)
+                date_type (DateType | None)
+                segmentation (str | None)
+        """
+        return await self._run(
+            "analytics.conversionCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def funnel(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[FunnelParams],
+    ) -> FunnelReport:
+        """The funnel from install through paywall, trial and payments, with the drop-off at each
+        stage.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `FunnelParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                show_value_as (FunnelValueKind | None)
+                segmentation (str | None)
+        """
+        return await self._run(
+            "analytics.funnel",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            FunnelReport.from_dict,
+        )
+
+    async def funnel_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[FunnelParams],
+    ) -> CsvExport:
+        """The funnel as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `FunnelParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                show_value_as (FunnelValueKind | None)
+                segmentation (str | None)
+        """
+        return await self._run(
+            "analytics.funnelCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def ltv(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LtvParams],
+    ) -> LtvReport:
+        """Lifetime value per cohort, in revenue, proceeds and net revenue.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LtvParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                period_type (CohortPeriodType | None)
+                segmentation (str | None)
+        """
+        return await self._run(
+            "analytics.ltv",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LtvReport.from_dict,
+        )
+
+    async def ltv_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LtvParams],
+    ) -> CsvExport:
+        """LTV as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LtvParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                period_type (CohortPeriodType | None)
+                segmentation (str | None)
+        """
+        return await self._run(
+            "analytics.ltvCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def retention(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RetentionParams],
+    ) -> RetentionReport:
+        """Subscription retention by period.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `RetentionParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                segmentation (str | None)
+                use_trial (bool | None): Count trials as the first period (default false).
+        """
+        return await self._run(
+            "analytics.retention",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RetentionReport.from_dict,
+        )
+
+    async def retention_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RetentionParams],
+    ) -> CsvExport:
+        """Retention as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `RetentionParams`.
+                filters (MetricsFilters | MetricsFiltersDict, required)
+                period_unit (PeriodUnit | None)
+                segmentation (str | None)
+                use_trial (bool | None): Count trials as the first period (default false).
+        """
+        return await self._run(
+            "analytics.retentionCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def placements(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PlacementsParams],
+    ) -> PlacementReport:
+        """The placements, with the audience, A/B test and paywall (or onboarding) each shows.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `PlacementsParams`.
+                filters (PlacementFilters | PlacementFiltersDict, required)
+        """
+        return await self._run(
+            "analytics.placements",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            PlacementReport.from_dict,
+        )
+
+    async def placements_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PlacementsParams],
+    ) -> CsvExport:
+        """The placements as CSV, written to `path`.
+
+        Args:
+            path: The file to write the CSV to (replaced once complete).
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `PlacementsParams`.
+                filters (PlacementFilters | PlacementFiltersDict, required)
+        """
+        return await self._run(
+            "analytics.placementsCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+
+class AsyncAnalyticsWithRawResponse(_AsyncRawNamespace):
+    """`AsyncAnalytics`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def chart(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AnalyticsChartParams],
+    ) -> APIResponse[AnalyticsChart]:
+        """`AsyncAnalytics.chart`, returning its response with the result."""
+        return await self._run(
+            "analytics.chart",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            AnalyticsChart.from_dict,
+        )
+
+    async def chart_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[AnalyticsChartParams],
+    ) -> APIResponse[CsvExport]:
+        """`AsyncAnalytics.chart_csv`, returning its response with the result."""
+        return await self._run(
+            "analytics.chartCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def cohorts(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[CohortParams],
+    ) -> APIResponse[CohortReport]:
+        """`AsyncAnalytics.cohorts`, returning its response with the result."""
+        return await self._run(
+            "analytics.cohorts",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CohortReport.from_dict,
+        )
+
+    async def cohorts_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[CohortParams],
+    ) -> APIResponse[CsvExport]:
+        """`AsyncAnalytics.cohorts_csv`, returning its response with the result."""
+        return await self._run(
+            "analytics.cohortsCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def conversion(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ConversionParams],
+    ) -> APIResponse[MetricData]:
+        """`AsyncAnalytics.conversion`, returning its response with the result."""
+        return await self._run(
+            "analytics.conversion",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            MetricData.from_dict,
+        )
+
+    async def conversion_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[ConversionParams],
+    ) -> APIResponse[CsvExport]:
+        """`AsyncAnalytics.conversion_csv`, returning its response with the result."""
+        return await self._run(
+            "analytics.conversionCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def funnel(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[FunnelParams],
+    ) -> APIResponse[FunnelReport]:
+        """`AsyncAnalytics.funnel`, returning its response with the result."""
+        return await self._run(
+            "analytics.funnel",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            FunnelReport.from_dict,
+        )
+
+    async def funnel_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[FunnelParams],
+    ) -> APIResponse[CsvExport]:
+        """`AsyncAnalytics.funnel_csv`, returning its response with the result."""
+        return await self._run(
+            "analytics.funnelCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def ltv(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LtvParams],
+    ) -> APIResponse[LtvReport]:
+        """`AsyncAnalytics.ltv`, returning its response with the result."""
+        return await self._run(
+            "analytics.ltv",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LtvReport.from_dict,
+        )
+
+    async def ltv_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LtvParams],
+    ) -> APIResponse[CsvExport]:
+        """`AsyncAnalytics.ltv_csv`, returning its response with the result."""
+        return await self._run(
+            "analytics.ltvCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def retention(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RetentionParams],
+    ) -> APIResponse[RetentionReport]:
+        """`AsyncAnalytics.retention`, returning its response with the result."""
+        return await self._run(
+            "analytics.retention",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            RetentionReport.from_dict,
+        )
+
+    async def retention_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[RetentionParams],
+    ) -> APIResponse[CsvExport]:
+        """`AsyncAnalytics.retention_csv`, returning its response with the result."""
+        return await self._run(
+            "analytics.retentionCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+    async def placements(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PlacementsParams],
+    ) -> APIResponse[PlacementReport]:
+        """`AsyncAnalytics.placements`, returning its response with the result."""
+        return await self._run(
+            "analytics.placements",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            PlacementReport.from_dict,
+        )
+
+    async def placements_csv(
+        self,
+        path: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[PlacementsParams],
+    ) -> APIResponse[CsvExport]:
+        """`AsyncAnalytics.placements_csv`, returning its response with the result."""
+        return await self._run(
+            "analytics.placementsCsv",
+            {"path": path, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            CsvExport.from_dict,
+        )
+
+
+class Mail(_BlockingNamespace):
+    """Adapty Mail: the profiles it mails and the store events that put them in its flows.
+
+    Needs the Adapty Mail key (`mail_api_key`).
+    """
+
+    @property
+    def with_raw_response(self) -> MailWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return MailWithRawResponse(self._owner)
+
+    def save_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailProfileParams],
+    ) -> None:
+        """Creates or updates (by `external_profile_id`) a profile Adapty Mail can write to.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `MailProfileParams`.
+                external_profile_id (str, required): Your stable user id (never a per-install one).
+                external_created_at (datetime.datetime | str, required): When the user was created
+                    (usable in segments).
+                email (str, required)
+                customer_user_id (str | None): The id the app's Adapty SDK knows the user by, so
+                    nobody is mailed twice.
+                first_name (str | None)
+                last_name (str | None)
+                gender (str | None)
+                birthday (datetime.date | str | None)
+                country (str | None)
+                store_country (str | None)
+                custom_attributes (Mapping[str, str | float] | None): Text or number values, for
+                    segments.
+                device_info (MailDeviceInfo | MailDeviceInfoDict | None)
+        """
+        self._run(
+            "mail.saveProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    def delete_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailProfileDeleteParams],
+    ) -> None:
+        """Erases a profile's personal data and cancels its emails, for good.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `MailProfileDeleteParams`.
+                external_profile_id (str | None)
+                customer_user_id (str | None)
+                email (str | None): Deleting by email alone a second time is a 404: the address was
+                    erased.
+        """
+        self._run(
+            "mail.deleteProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    def save_transaction_event(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailTransactionEventParams],
+    ) -> None:
+        """Sends a store transaction event (started, renewed, cancelled, billing issue, refunded,
+        expired, ...) that moves the profile into Adapty Mail's flows.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of
+                `MailTransactionEventParams`.
+                event_type (str, required): `subscription_started`, `subscription_renewed`,
+                    `subscription_renewal_cancelled`, `subscription_renewal_reactivated`,
+                    `billing_issue_detected`, `entered_grace_period`, `subscription_refunded`,
+                    `subscription_expired`, `non_subscription_purchase` or
+                    `non_subscription_purchase_refunded`.
+                event_id (str, required)
+                event_datetime (datetime.datetime | str, required)
+                external_profile_id (str, required)
+                store (str, required): `app_store`, `play_store`, `stripe`, ...
+                store_product_id (str, required)
+                store_transaction_id (str, required)
+                store_original_transaction_id (str, required): The first transaction of the chain
+                    (the transaction itself on a first purchase).
+                purchased_at (datetime.datetime | str, required)
+                originally_purchased_at (datetime.datetime | str, required)
+                customer_user_id (str | None): Finds the profile when `external_profile_id` does
+                    not; not stored on the event.
+                email (str | None)
+                price_usd (str | None): A decimal as text, e.g. `"9.99"`.
+                expires_at (datetime.datetime | str | None): Absent for one-time purchases.
+                offer (MailOffer | MailOfferDict | None)
+        """
+        self._run(
+            "mail.saveTransactionEvent",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+
+class MailWithRawResponse(_BlockingRawNamespace):
+    """`Mail`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def save_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailProfileParams],
+    ) -> APIResponse[None]:
+        """`Mail.save_profile`, returning its response with the result."""
+        return self._run(
+            "mail.saveProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    def delete_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailProfileDeleteParams],
+    ) -> APIResponse[None]:
+        """`Mail.delete_profile`, returning its response with the result."""
+        return self._run(
+            "mail.deleteProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    def save_transaction_event(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailTransactionEventParams],
+    ) -> APIResponse[None]:
+        """`Mail.save_transaction_event`, returning its response with the result."""
+        return self._run(
+            "mail.saveTransactionEvent",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+
+class AsyncMail(_AsyncNamespace):
+    """Adapty Mail: the profiles it mails and the store events that put them in its flows.
+
+    Needs the Adapty Mail key (`mail_api_key`).
+
+    Its methods are coroutines.
+    """
+
+    @property
+    def with_raw_response(self) -> AsyncMailWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncMailWithRawResponse(self._owner)
+
+    async def save_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailProfileParams],
+    ) -> None:
+        """Creates or updates (by `external_profile_id`) a profile Adapty Mail can write to.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `MailProfileParams`.
+                external_profile_id (str, required): Your stable user id (never a per-install one).
+                external_created_at (datetime.datetime | str, required): When the user was created
+                    (usable in segments).
+                email (str, required)
+                customer_user_id (str | None): The id the app's Adapty SDK knows the user by, so
+                    nobody is mailed twice.
+                first_name (str | None)
+                last_name (str | None)
+                gender (str | None)
+                birthday (datetime.date | str | None)
+                country (str | None)
+                store_country (str | None)
+                custom_attributes (Mapping[str, str | float] | None): Text or number values, for
+                    segments.
+                device_info (MailDeviceInfo | MailDeviceInfoDict | None)
+        """
+        await self._run(
+            "mail.saveProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    async def delete_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailProfileDeleteParams],
+    ) -> None:
+        """Erases a profile's personal data and cancels its emails, for good.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `MailProfileDeleteParams`.
+                external_profile_id (str | None)
+                customer_user_id (str | None)
+                email (str | None): Deleting by email alone a second time is a 404: the address was
+                    erased.
+        """
+        await self._run(
+            "mail.deleteProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    async def save_transaction_event(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailTransactionEventParams],
+    ) -> None:
+        """Sends a store transaction event (started, renewed, cancelled, billing issue, refunded,
+        expired, ...) that moves the profile into Adapty Mail's flows.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of
+                `MailTransactionEventParams`.
+                event_type (str, required): `subscription_started`, `subscription_renewed`,
+                    `subscription_renewal_cancelled`, `subscription_renewal_reactivated`,
+                    `billing_issue_detected`, `entered_grace_period`, `subscription_refunded`,
+                    `subscription_expired`, `non_subscription_purchase` or
+                    `non_subscription_purchase_refunded`.
+                event_id (str, required)
+                event_datetime (datetime.datetime | str, required)
+                external_profile_id (str, required)
+                store (str, required): `app_store`, `play_store`, `stripe`, ...
+                store_product_id (str, required)
+                store_transaction_id (str, required)
+                store_original_transaction_id (str, required): The first transaction of the chain
+                    (the transaction itself on a first purchase).
+                purchased_at (datetime.datetime | str, required)
+                originally_purchased_at (datetime.datetime | str, required)
+                customer_user_id (str | None): Finds the profile when `external_profile_id` does
+                    not; not stored on the event.
+                email (str | None)
+                price_usd (str | None): A decimal as text, e.g. `"9.99"`.
+                expires_at (datetime.datetime | str | None): Absent for one-time purchases.
+                offer (MailOffer | MailOfferDict | None)
+        """
+        await self._run(
+            "mail.saveTransactionEvent",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+
+class AsyncMailWithRawResponse(_AsyncRawNamespace):
+    """`AsyncMail`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def save_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailProfileParams],
+    ) -> APIResponse[None]:
+        """`AsyncMail.save_profile`, returning its response with the result."""
+        return await self._run(
+            "mail.saveProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    async def delete_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailProfileDeleteParams],
+    ) -> APIResponse[None]:
+        """`AsyncMail.delete_profile`, returning its response with the result."""
+        return await self._run(
+            "mail.deleteProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    async def save_transaction_event(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[MailTransactionEventParams],
+    ) -> APIResponse[None]:
+        """`AsyncMail.save_transaction_event`, returning its response with the result."""
+        return await self._run(
+            "mail.saveTransactionEvent",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+
+class Legacy(_BlockingNamespace):
+    """The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it.
+
+    Each method's doc names its v2 replacement.
+    """
+
+    @property
+    def with_raw_response(self) -> LegacyWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return LegacyWithRawResponse(self._owner)
+
+    def get_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> LegacyProfile:
+        """Reads a profile, extended (personal and integration fields included). v2: `profiles.get`.
+
+        Args:
+            user_id: The profile's `profile_id` or your `customer_user_id`.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+        """
+        return self._run(
+            "legacy.getProfile",
+            {"user_id": user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    def create_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyProfileParams],
+    ) -> LegacyProfile:
+        """Creates a profile for `customer_user_id` (required here), with attributes. v2:
+        `profiles.create`.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LegacyProfileParams`.
+                customer_user_id (str | None)
+                email (str | None)
+                phone_number (str | None)
+                first_name (str | None)
+                last_name (str | None)
+                gender (Gender | None)
+                birthday (datetime.date | str | None)
+                ip_country (str | None)
+                custom_attributes (Mapping[str, str | float | None] | None): Attributes by key, as
+                    v1 takes them (a map, not v2's list); a `null` value deletes one.
+        """
+        return self._run(
+            "legacy.createProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    def update_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyProfileParams],
+    ) -> LegacyProfile:
+        """Sets a profile's attributes; `custom_attributes` is a map here (at most 10). v2:
+        `profiles.update`.
+
+        Args:
+            user_id: The profile's `profile_id` or your `customer_user_id`.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LegacyProfileParams`.
+                customer_user_id (str | None)
+                email (str | None)
+                phone_number (str | None)
+                first_name (str | None)
+                last_name (str | None)
+                gender (Gender | None)
+                birthday (datetime.date | str | None)
+                ip_country (str | None)
+                custom_attributes (Mapping[str, str | float | None] | None): Attributes by key, as
+                    v1 takes them (a map, not v2's list); a `null` value deletes one.
+        """
+        return self._run(
+            "legacy.updateProfile",
+            {"user_id": user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    def delete_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Deletes a profile and its data. v2: `profiles.delete`.
+
+        Args:
+            user_id: The profile's `profile_id` or your `customer_user_id`.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+        """
+        self._run(
+            "legacy.deleteProfile",
+            {"user_id": user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    def grant(
+        self,
+        user_id: str,
+        access_level: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyGrantParams],
+    ) -> LegacyProfile:
+        """Grants or prolongs an access level (and, given a product, transaction id and store,
+        records the transaction). v2: `accessLevels.grant`, or `purchases.setTransaction`.
+
+        Args:
+            user_id: The profile's `profile_id` or your `customer_user_id`.
+            access_level: The access level's id, e.g. `premium`.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LegacyGrantParams`.
+                expires_at (datetime.datetime | str | None)
+                duration_days (int | None): Days added to the current subscription (from today for a
+                    user without one).
+                is_lifetime (bool | None)
+                starts_at (datetime.datetime | str | None)
+                vendor_product_id (str | None): Absent: `adapty_server_side_product`.
+                base_plan_id (str | None)
+                vendor_original_transaction_id (str | None)
+                vendor_transaction_id (str | None)
+                store (str | None): `app_store`, `play_store`, or a custom store's id (default
+                    `adapty`).
+                introductory_offer_type (str | None): `free_trial`, `pay_as_you_go` or
+                    `pay_up_front`.
+                price (float | None)
+                price_locale (str | None): ISO 4217 code of `price` (default `USD`).
+                proceeds (float | None)
+                is_sandbox (bool | None)
+        """
+        return self._run(
+            "legacy.grant",
+            {"user_id": user_id, "access_level": access_level, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    def revoke(
+        self,
+        user_id: str,
+        access_level: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyRevokeParams],
+    ) -> LegacyProfile:
+        """Ends an access level now (`is_refund`: because of a refund, its revenue then 0). v2:
+        `accessLevels.revoke`.
+
+        Args:
+            user_id: The profile's `profile_id` or your `customer_user_id`.
+            access_level: The access level's id, e.g. `premium`.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LegacyRevokeParams`.
+                is_refund (bool, required): Whether access ends because of a refund (the
+                    transaction's revenue becomes 0).
+        """
+        return self._run(
+            "legacy.revoke",
+            {"user_id": user_id, "access_level": access_level, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+
+class LegacyWithRawResponse(_BlockingRawNamespace):
+    """`Legacy`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    def get_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[LegacyProfile]:
+        """`Legacy.get_profile`, returning its response with the result."""
+        return self._run(
+            "legacy.getProfile",
+            {"user_id": user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    def create_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyProfileParams],
+    ) -> APIResponse[LegacyProfile]:
+        """`Legacy.create_profile`, returning its response with the result."""
+        return self._run(
+            "legacy.createProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    def update_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyProfileParams],
+    ) -> APIResponse[LegacyProfile]:
+        """`Legacy.update_profile`, returning its response with the result."""
+        return self._run(
+            "legacy.updateProfile",
+            {"user_id": user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    def delete_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[None]:
+        """`Legacy.delete_profile`, returning its response with the result."""
+        return self._run(
+            "legacy.deleteProfile",
+            {"user_id": user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    def grant(
+        self,
+        user_id: str,
+        access_level: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyGrantParams],
+    ) -> APIResponse[LegacyProfile]:
+        """`Legacy.grant`, returning its response with the result."""
+        return self._run(
+            "legacy.grant",
+            {"user_id": user_id, "access_level": access_level, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    def revoke(
+        self,
+        user_id: str,
+        access_level: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyRevokeParams],
+    ) -> APIResponse[LegacyProfile]:
+        """`Legacy.revoke`, returning its response with the result."""
+        return self._run(
+            "legacy.revoke",
+            {"user_id": user_id, "access_level": access_level, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+
+class AsyncLegacy(_AsyncNamespace):
+    """The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it.
+
+    Each method's doc names its v2 replacement.
+
+    Its methods are coroutines.
+    """
+
+    @property
+    def with_raw_response(self) -> AsyncLegacyWithRawResponse:
+        """The same calls, each returning its response (`APIResponse`) instead of its result."""
+        return AsyncLegacyWithRawResponse(self._owner)
+
+    async def get_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> LegacyProfile:
+        """Reads a profile, extended (personal and integration fields included). v2: `profiles.get`.
+
+        Args:
+            user_id: The profile's `profile_id` or your `customer_user_id`.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+        """
+        return await self._run(
+            "legacy.getProfile",
+            {"user_id": user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    async def create_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyProfileParams],
+    ) -> LegacyProfile:
+        """Creates a profile for `customer_user_id` (required here), with attributes. v2:
+        `profiles.create`.
+
+        Args:
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LegacyProfileParams`.
+                customer_user_id (str | None)
+                email (str | None)
+                phone_number (str | None)
+                first_name (str | None)
+                last_name (str | None)
+                gender (Gender | None)
+                birthday (datetime.date | str | None)
+                ip_country (str | None)
+                custom_attributes (Mapping[str, str | float | None] | None): Attributes by key, as
+                    v1 takes them (a map, not v2's list); a `null` value deletes one.
+        """
+        return await self._run(
+            "legacy.createProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    async def update_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyProfileParams],
+    ) -> LegacyProfile:
+        """Sets a profile's attributes; `custom_attributes` is a map here (at most 10). v2:
+        `profiles.update`.
+
+        Args:
+            user_id: The profile's `profile_id` or your `customer_user_id`.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LegacyProfileParams`.
+                customer_user_id (str | None)
+                email (str | None)
+                phone_number (str | None)
+                first_name (str | None)
+                last_name (str | None)
+                gender (Gender | None)
+                birthday (datetime.date | str | None)
+                ip_country (str | None)
+                custom_attributes (Mapping[str, str | float | None] | None): Attributes by key, as
+                    v1 takes them (a map, not v2's list); a `null` value deletes one.
+        """
+        return await self._run(
+            "legacy.updateProfile",
+            {"user_id": user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    async def delete_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Deletes a profile and its data. v2: `profiles.delete`.
+
+        Args:
+            user_id: The profile's `profile_id` or your `customer_user_id`.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+        """
+        await self._run(
+            "legacy.deleteProfile",
+            {"user_id": user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    async def grant(
+        self,
+        user_id: str,
+        access_level: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyGrantParams],
+    ) -> LegacyProfile:
+        """Grants or prolongs an access level (and, given a product, transaction id and store,
+        records the transaction). v2: `accessLevels.grant`, or `purchases.setTransaction`.
+
+        Args:
+            user_id: The profile's `profile_id` or your `customer_user_id`.
+            access_level: The access level's id, e.g. `premium`.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LegacyGrantParams`.
+                expires_at (datetime.datetime | str | None)
+                duration_days (int | None): Days added to the current subscription (from today for a
+                    user without one).
+                is_lifetime (bool | None)
+                starts_at (datetime.datetime | str | None)
+                vendor_product_id (str | None): Absent: `adapty_server_side_product`.
+                base_plan_id (str | None)
+                vendor_original_transaction_id (str | None)
+                vendor_transaction_id (str | None)
+                store (str | None): `app_store`, `play_store`, or a custom store's id (default
+                    `adapty`).
+                introductory_offer_type (str | None): `free_trial`, `pay_as_you_go` or
+                    `pay_up_front`.
+                price (float | None)
+                price_locale (str | None): ISO 4217 code of `price` (default `USD`).
+                proceeds (float | None)
+                is_sandbox (bool | None)
+        """
+        return await self._run(
+            "legacy.grant",
+            {"user_id": user_id, "access_level": access_level, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    async def revoke(
+        self,
+        user_id: str,
+        access_level: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyRevokeParams],
+    ) -> LegacyProfile:
+        """Ends an access level now (`is_refund`: because of a refund, its revenue then 0). v2:
+        `accessLevels.revoke`.
+
+        Args:
+            user_id: The profile's `profile_id` or your `customer_user_id`.
+            access_level: The access level's id, e.g. `premium`.
+            timeout: Time allowed for one attempt, instead of the client's. In seconds.
+            max_retries: Retries after the first attempt, instead of the client's.
+            extra_headers: Extra headers; those the SDK sets (`Authorization`, the profile and
+                idempotency headers) are refused.
+            extra_query: Extra query parameters.
+            extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
+                (give it as one, where it is checked).
+            **fields: The request body, as keyword arguments: the keys of `LegacyRevokeParams`.
+                is_refund (bool, required): Whether access ends because of a refund (the
+                    transaction's revenue becomes 0).
+        """
+        return await self._run(
+            "legacy.revoke",
+            {"user_id": user_id, "access_level": access_level, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+
+class AsyncLegacyWithRawResponse(_AsyncRawNamespace):
+    """`AsyncLegacy`'s calls, each returning its response (`APIResponse`): status, headers, request id, retries,
+    and `parse()` for the result."""
+
+    async def get_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[LegacyProfile]:
+        """`AsyncLegacy.get_profile`, returning its response with the result."""
+        return await self._run(
+            "legacy.getProfile",
+            {"user_id": user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    async def create_profile(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyProfileParams],
+    ) -> APIResponse[LegacyProfile]:
+        """`AsyncLegacy.create_profile`, returning its response with the result."""
+        return await self._run(
+            "legacy.createProfile",
+            {"fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    async def update_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyProfileParams],
+    ) -> APIResponse[LegacyProfile]:
+        """`AsyncLegacy.update_profile`, returning its response with the result."""
+        return await self._run(
+            "legacy.updateProfile",
+            {"user_id": user_id, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    async def delete_profile(
+        self,
+        user_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> APIResponse[None]:
+        """`AsyncLegacy.delete_profile`, returning its response with the result."""
+        return await self._run(
+            "legacy.deleteProfile",
+            {"user_id": user_id},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            _nothing,
+        )
+
+    async def grant(
+        self,
+        user_id: str,
+        access_level: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyGrantParams],
+    ) -> APIResponse[LegacyProfile]:
+        """`AsyncLegacy.grant`, returning its response with the result."""
+        return await self._run(
+            "legacy.grant",
+            {"user_id": user_id, "access_level": access_level, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
+        )
+
+    async def revoke(
+        self,
+        user_id: str,
+        access_level: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str | int | float | bool] | None = None,
+        extra_query: Mapping[str, str | int | float | bool] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Unpack[LegacyRevokeParams],
+    ) -> APIResponse[LegacyProfile]:
+        """`AsyncLegacy.revoke`, returning its response with the result."""
+        return await self._run(
+            "legacy.revoke",
+            {"user_id": user_id, "access_level": access_level, "fields": _jsonable(fields)},
+            {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "headers": extra_headers,
+                "extra_query": extra_query,
+                "extra_body": extra_body,
+            },
+            LegacyProfile.from_dict,
         )

@@ -47,6 +47,77 @@ public enum WebhookEventType: String, Codable, Sendable, CaseIterable {
     case verification = "verification"
 }
 
+public enum ChartId: String, Codable, Sendable, CaseIterable {
+    case revenue = "revenue"
+    case mrr = "mrr"
+    case arr = "arr"
+    case arppu = "arppu"
+    case subscriptionsActive = "subscriptions_active"
+    case subscriptionsNew = "subscriptions_new"
+    case subscriptionsRenewalCancelled = "subscriptions_renewal_cancelled"
+    case subscriptionsExpired = "subscriptions_expired"
+    case trialsActive = "trials_active"
+    case trialsNew = "trials_new"
+    case trialsRenewalCancelled = "trials_renewal_cancelled"
+    case trialsExpired = "trials_expired"
+    case gracePeriod = "grace_period"
+    case billingIssue = "billing_issue"
+    case refundEvents = "refund_events"
+    case refundMoney = "refund_money"
+    case nonSubscriptions = "non_subscriptions"
+    case arpu = "arpu"
+    case installs = "installs"
+}
+
+public enum PeriodUnit: String, Codable, Sendable, CaseIterable {
+    case day = "day"
+    case week = "week"
+    case month = "month"
+    case quarter = "quarter"
+    case year = "year"
+}
+
+public enum DateType: String, Codable, Sendable, CaseIterable {
+    case purchaseDate = "purchase_date"
+    case profileInstallDate = "profile_install_date"
+}
+
+public enum CohortPeriodType: String, Codable, Sendable, CaseIterable {
+    case renewals = "renewals"
+    case days = "days"
+}
+
+public enum CohortValueType: String, Codable, Sendable, CaseIterable {
+    case absolute = "absolute"
+    case relative = "relative"
+}
+
+public enum CohortValueField: String, Codable, Sendable, CaseIterable {
+    case revenue = "revenue"
+    case arppu = "arppu"
+    case arpu = "arpu"
+    case arpas = "arpas"
+    case subscribers = "subscribers"
+    case subscriptions = "subscriptions"
+}
+
+public enum AccountingType: String, Codable, Sendable, CaseIterable {
+    case revenue = "revenue"
+    case proceeds = "proceeds"
+    case netRevenue = "net_revenue"
+}
+
+public enum FunnelValueKind: String, Codable, Sendable, CaseIterable {
+    case absolute = "absolute"
+    case relative = "relative"
+    case both = "both"
+}
+
+public enum PlacementType: String, Codable, Sendable, CaseIterable {
+    case paywall = "paywall"
+    case onboarding = "onboarding"
+}
+
 /// An end user of the app, with their access levels and purchases.
 public struct Profile: Codable, Equatable, Sendable {
     public let appId: String
@@ -1575,6 +1646,1109 @@ public struct PlayStorePurchaseToken: Codable, Equatable, Sendable {
     }
 }
 
+/// A placement's paywall as the Web API returns it, to render yourself.
+public struct WebPaywall: Codable, Equatable, Sendable {
+    public let placementId: String
+    /// Send it with the paywall view and the purchase, so both count for this paywall.
+    public let variationId: String
+    public let paywallId: String
+    public let paywallName: String
+    public let abTestName: String?
+    public let products: [WebPaywallProduct]
+    public let remoteConfig: WebRemoteConfig?
+
+    enum CodingKeys: String, CodingKey {
+        case placementId = "placement_id"
+        case variationId = "variation_id"
+        case paywallId = "paywall_id"
+        case paywallName = "paywall_name"
+        case abTestName = "ab_test_name"
+        case products = "products"
+        case remoteConfig = "remote_config"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        placementId = try c.decode(String.self, forKey: .placementId)
+        variationId = try c.decode(String.self, forKey: .variationId)
+        paywallId = try c.decode(String.self, forKey: .paywallId)
+        paywallName = try c.decode(String.self, forKey: .paywallName)
+        abTestName = try c.decodeIfPresent(String.self, forKey: .abTestName)
+        products = try c.decodeIfPresent([WebPaywallProduct].self, forKey: .products) ?? []
+        remoteConfig = try c.decodeIfPresent(WebRemoteConfig.self, forKey: .remoteConfig)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(placementId, forKey: .placementId)
+        try c.encode(variationId, forKey: .variationId)
+        try c.encode(paywallId, forKey: .paywallId)
+        try c.encode(paywallName, forKey: .paywallName)
+        try c.encodeIfPresent(abTestName, forKey: .abTestName)
+        try c.encode(products, forKey: .products)
+        try c.encodeIfPresent(remoteConfig, forKey: .remoteConfig)
+    }
+}
+
+/// A product of a web paywall.
+public struct WebPaywallProduct: Codable, Equatable, Sendable {
+    public let vendorProductId: String
+    public let isConsumable: Bool
+    public let title: String?
+    public let adaptyProductId: String?
+    public let introductoryOfferEligibility: Bool?
+    public let promotionalOfferEligibility: Bool?
+    /// A Play Store base plan or a Stripe price id.
+    public let basePlanId: String?
+    public let offer: WebProductOffer?
+
+    enum CodingKeys: String, CodingKey {
+        case vendorProductId = "vendor_product_id"
+        case isConsumable = "is_consumable"
+        case title = "title"
+        case adaptyProductId = "adapty_product_id"
+        case introductoryOfferEligibility = "introductory_offer_eligibility"
+        case promotionalOfferEligibility = "promotional_offer_eligibility"
+        case basePlanId = "base_plan_id"
+        case offer = "offer"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        vendorProductId = try c.decode(String.self, forKey: .vendorProductId)
+        isConsumable = try c.decodeIfPresent(Bool.self, forKey: .isConsumable) ?? false
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        adaptyProductId = try c.decodeIfPresent(String.self, forKey: .adaptyProductId)
+        introductoryOfferEligibility = try c.decodeIfPresent(Bool.self, forKey: .introductoryOfferEligibility)
+        promotionalOfferEligibility = try c.decodeIfPresent(Bool.self, forKey: .promotionalOfferEligibility)
+        basePlanId = try c.decodeIfPresent(String.self, forKey: .basePlanId)
+        offer = try c.decodeIfPresent(WebProductOffer.self, forKey: .offer)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(vendorProductId, forKey: .vendorProductId)
+        try c.encode(isConsumable, forKey: .isConsumable)
+        try c.encodeIfPresent(title, forKey: .title)
+        try c.encodeIfPresent(adaptyProductId, forKey: .adaptyProductId)
+        try c.encodeIfPresent(introductoryOfferEligibility, forKey: .introductoryOfferEligibility)
+        try c.encodeIfPresent(promotionalOfferEligibility, forKey: .promotionalOfferEligibility)
+        try c.encodeIfPresent(basePlanId, forKey: .basePlanId)
+        try c.encodeIfPresent(offer, forKey: .offer)
+    }
+}
+
+/// The offer a web paywall shows with a product.
+public struct WebProductOffer: Codable, Equatable, Sendable {
+    public let category: String
+    public let `type`: String
+    public let id: String?
+
+    enum CodingKeys: String, CodingKey {
+        case category = "category"
+        case `type` = "type"
+        case id = "id"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        category = try c.decode(String.self, forKey: .category)
+        type = try c.decode(String.self, forKey: .type)
+        id = try c.decodeIfPresent(String.self, forKey: .id)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(category, forKey: .category)
+        try c.encode(type, forKey: .type)
+        try c.encodeIfPresent(id, forKey: .id)
+    }
+}
+
+/// A web paywall's remote config: `data` is the config as JSON text (parse it again).
+public struct WebRemoteConfig: Codable, Equatable, Sendable {
+    public let lang: String
+    public let data: String
+
+    enum CodingKeys: String, CodingKey {
+        case lang = "lang"
+        case data = "data"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lang = try c.decode(String.self, forKey: .lang)
+        data = try c.decode(String.self, forKey: .data)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(lang, forKey: .lang)
+        try c.encode(data, forKey: .data)
+    }
+}
+
+/// A profile as the legacy API returns it. The legacy get asks for the extended profile, so
+/// the personal and integration fields are filled where Adapty has them.
+public struct LegacyProfile: Codable, Equatable, Sendable {
+    public let profileId: String
+    public let appId: String?
+    public let customerUserId: String?
+    /// Access levels by id (`premium`).
+    public let paidAccessLevels: [String: LegacyAccess]?
+    /// Subscriptions by vendor product id.
+    public let subscriptions: [String: LegacyAccess]?
+    /// One-time purchases by vendor product id.
+    public let nonSubscriptions: [String: [LegacyNonSubscription]]?
+    public let customAttributes: String?
+    public let totalRevenueUsd: Double?
+    public let createdAt: Date?
+    public let email: String?
+    public let phoneNumber: String?
+    public let firstName: String?
+    public let lastName: String?
+    public let gender: String?
+    public let birthday: String?
+
+    enum CodingKeys: String, CodingKey {
+        case profileId = "profile_id"
+        case appId = "app_id"
+        case customerUserId = "customer_user_id"
+        case paidAccessLevels = "paid_access_levels"
+        case subscriptions = "subscriptions"
+        case nonSubscriptions = "non_subscriptions"
+        case customAttributes = "custom_attributes"
+        case totalRevenueUsd = "total_revenue_usd"
+        case createdAt = "created_at"
+        case email = "email"
+        case phoneNumber = "phone_number"
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case gender = "gender"
+        case birthday = "birthday"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        profileId = try c.decode(String.self, forKey: .profileId)
+        appId = try c.decodeIfPresent(String.self, forKey: .appId)
+        customerUserId = try c.decodeIfPresent(String.self, forKey: .customerUserId)
+        paidAccessLevels = try c.decodeIfPresent([String: LegacyAccess].self, forKey: .paidAccessLevels)
+        subscriptions = try c.decodeIfPresent([String: LegacyAccess].self, forKey: .subscriptions)
+        nonSubscriptions = try c.decodeIfPresent([String: [LegacyNonSubscription]].self, forKey: .nonSubscriptions)
+        customAttributes = try c.decodeIfPresent(String.self, forKey: .customAttributes)
+        totalRevenueUsd = try c.decodeIfPresent(Double.self, forKey: .totalRevenueUsd)
+        createdAt = try c.decodeIfPresent(Date.self, forKey: .createdAt)
+        email = try c.decodeIfPresent(String.self, forKey: .email)
+        phoneNumber = try c.decodeIfPresent(String.self, forKey: .phoneNumber)
+        firstName = try c.decodeIfPresent(String.self, forKey: .firstName)
+        lastName = try c.decodeIfPresent(String.self, forKey: .lastName)
+        gender = try c.decodeIfPresent(String.self, forKey: .gender)
+        birthday = try c.decodeIfPresent(String.self, forKey: .birthday)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(profileId, forKey: .profileId)
+        try c.encodeIfPresent(appId, forKey: .appId)
+        try c.encodeIfPresent(customerUserId, forKey: .customerUserId)
+        try c.encodeIfPresent(paidAccessLevels, forKey: .paidAccessLevels)
+        try c.encodeIfPresent(subscriptions, forKey: .subscriptions)
+        try c.encodeIfPresent(nonSubscriptions, forKey: .nonSubscriptions)
+        try c.encodeIfPresent(customAttributes, forKey: .customAttributes)
+        try c.encodeIfPresent(totalRevenueUsd, forKey: .totalRevenueUsd)
+        try c.encodeIfPresent(createdAt, forKey: .createdAt)
+        try c.encodeIfPresent(email, forKey: .email)
+        try c.encodeIfPresent(phoneNumber, forKey: .phoneNumber)
+        try c.encodeIfPresent(firstName, forKey: .firstName)
+        try c.encodeIfPresent(lastName, forKey: .lastName)
+        try c.encodeIfPresent(gender, forKey: .gender)
+        try c.encodeIfPresent(birthday, forKey: .birthday)
+    }
+}
+
+/// An access level (in `paid_access_levels`, with its `id`) or a subscription (in
+/// `subscriptions`, with `is_sandbox`) of a legacy profile.
+public struct LegacyAccess: Codable, Equatable, Sendable {
+    public let id: String?
+    public let isActive: Bool
+    public let isLifetime: Bool
+    public let expiresAt: Date?
+    public let startsAt: Date?
+    public let willRenew: Bool
+    public let vendorProductId: String?
+    public let basePlanId: String?
+    public let vendorTransactionId: String?
+    public let vendorOriginalTransactionId: String?
+    public let store: String?
+    public let activatedAt: Date?
+    public let renewedAt: Date?
+    public let unsubscribedAt: Date?
+    public let billingIssueDetectedAt: Date?
+    public let isInGracePeriod: Bool
+    public let activeIntroductoryOfferType: String?
+    public let activePromotionalOfferType: String?
+    public let activePromotionalOfferId: String?
+    public let cancellationReason: String?
+    public let isSandbox: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "id"
+        case isActive = "is_active"
+        case isLifetime = "is_lifetime"
+        case expiresAt = "expires_at"
+        case startsAt = "starts_at"
+        case willRenew = "will_renew"
+        case vendorProductId = "vendor_product_id"
+        case basePlanId = "base_plan_id"
+        case vendorTransactionId = "vendor_transaction_id"
+        case vendorOriginalTransactionId = "vendor_original_transaction_id"
+        case store = "store"
+        case activatedAt = "activated_at"
+        case renewedAt = "renewed_at"
+        case unsubscribedAt = "unsubscribed_at"
+        case billingIssueDetectedAt = "billing_issue_detected_at"
+        case isInGracePeriod = "is_in_grace_period"
+        case activeIntroductoryOfferType = "active_introductory_offer_type"
+        case activePromotionalOfferType = "active_promotional_offer_type"
+        case activePromotionalOfferId = "active_promotional_offer_id"
+        case cancellationReason = "cancellation_reason"
+        case isSandbox = "is_sandbox"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decodeIfPresent(String.self, forKey: .id)
+        isActive = try c.decode(Bool.self, forKey: .isActive)
+        isLifetime = try c.decodeIfPresent(Bool.self, forKey: .isLifetime) ?? false
+        expiresAt = try c.decodeIfPresent(Date.self, forKey: .expiresAt)
+        startsAt = try c.decodeIfPresent(Date.self, forKey: .startsAt)
+        willRenew = try c.decodeIfPresent(Bool.self, forKey: .willRenew) ?? false
+        vendorProductId = try c.decodeIfPresent(String.self, forKey: .vendorProductId)
+        basePlanId = try c.decodeIfPresent(String.self, forKey: .basePlanId)
+        vendorTransactionId = try c.decodeIfPresent(String.self, forKey: .vendorTransactionId)
+        vendorOriginalTransactionId = try c.decodeIfPresent(String.self, forKey: .vendorOriginalTransactionId)
+        store = try c.decodeIfPresent(String.self, forKey: .store)
+        activatedAt = try c.decodeIfPresent(Date.self, forKey: .activatedAt)
+        renewedAt = try c.decodeIfPresent(Date.self, forKey: .renewedAt)
+        unsubscribedAt = try c.decodeIfPresent(Date.self, forKey: .unsubscribedAt)
+        billingIssueDetectedAt = try c.decodeIfPresent(Date.self, forKey: .billingIssueDetectedAt)
+        isInGracePeriod = try c.decodeIfPresent(Bool.self, forKey: .isInGracePeriod) ?? false
+        activeIntroductoryOfferType = try c.decodeIfPresent(String.self, forKey: .activeIntroductoryOfferType)
+        activePromotionalOfferType = try c.decodeIfPresent(String.self, forKey: .activePromotionalOfferType)
+        activePromotionalOfferId = try c.decodeIfPresent(String.self, forKey: .activePromotionalOfferId)
+        cancellationReason = try c.decodeIfPresent(String.self, forKey: .cancellationReason)
+        isSandbox = try c.decodeIfPresent(Bool.self, forKey: .isSandbox)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(id, forKey: .id)
+        try c.encode(isActive, forKey: .isActive)
+        try c.encode(isLifetime, forKey: .isLifetime)
+        try c.encodeIfPresent(expiresAt, forKey: .expiresAt)
+        try c.encodeIfPresent(startsAt, forKey: .startsAt)
+        try c.encode(willRenew, forKey: .willRenew)
+        try c.encodeIfPresent(vendorProductId, forKey: .vendorProductId)
+        try c.encodeIfPresent(basePlanId, forKey: .basePlanId)
+        try c.encodeIfPresent(vendorTransactionId, forKey: .vendorTransactionId)
+        try c.encodeIfPresent(vendorOriginalTransactionId, forKey: .vendorOriginalTransactionId)
+        try c.encodeIfPresent(store, forKey: .store)
+        try c.encodeIfPresent(activatedAt, forKey: .activatedAt)
+        try c.encodeIfPresent(renewedAt, forKey: .renewedAt)
+        try c.encodeIfPresent(unsubscribedAt, forKey: .unsubscribedAt)
+        try c.encodeIfPresent(billingIssueDetectedAt, forKey: .billingIssueDetectedAt)
+        try c.encode(isInGracePeriod, forKey: .isInGracePeriod)
+        try c.encodeIfPresent(activeIntroductoryOfferType, forKey: .activeIntroductoryOfferType)
+        try c.encodeIfPresent(activePromotionalOfferType, forKey: .activePromotionalOfferType)
+        try c.encodeIfPresent(activePromotionalOfferId, forKey: .activePromotionalOfferId)
+        try c.encodeIfPresent(cancellationReason, forKey: .cancellationReason)
+        try c.encodeIfPresent(isSandbox, forKey: .isSandbox)
+    }
+}
+
+/// A one-time purchase of a legacy profile.
+public struct LegacyNonSubscription: Codable, Equatable, Sendable {
+    /// Adapty's id of the purchase: use it to count each purchase once.
+    public let purchaseId: String
+    public let vendorProductId: String
+    public let vendorTransactionId: String?
+    public let vendorOriginalTransactionId: String?
+    public let store: String?
+    public let purchasedAt: Date?
+    public let isOneTime: Bool
+    public let isSandbox: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case purchaseId = "purchase_id"
+        case vendorProductId = "vendor_product_id"
+        case vendorTransactionId = "vendor_transaction_id"
+        case vendorOriginalTransactionId = "vendor_original_transaction_id"
+        case store = "store"
+        case purchasedAt = "purchased_at"
+        case isOneTime = "is_one_time"
+        case isSandbox = "is_sandbox"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        purchaseId = try c.decode(String.self, forKey: .purchaseId)
+        vendorProductId = try c.decode(String.self, forKey: .vendorProductId)
+        vendorTransactionId = try c.decodeIfPresent(String.self, forKey: .vendorTransactionId)
+        vendorOriginalTransactionId = try c.decodeIfPresent(String.self, forKey: .vendorOriginalTransactionId)
+        store = try c.decodeIfPresent(String.self, forKey: .store)
+        purchasedAt = try c.decodeIfPresent(Date.self, forKey: .purchasedAt)
+        isOneTime = try c.decodeIfPresent(Bool.self, forKey: .isOneTime) ?? false
+        isSandbox = try c.decodeIfPresent(Bool.self, forKey: .isSandbox) ?? false
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(purchaseId, forKey: .purchaseId)
+        try c.encode(vendorProductId, forKey: .vendorProductId)
+        try c.encodeIfPresent(vendorTransactionId, forKey: .vendorTransactionId)
+        try c.encodeIfPresent(vendorOriginalTransactionId, forKey: .vendorOriginalTransactionId)
+        try c.encodeIfPresent(store, forKey: .store)
+        try c.encodeIfPresent(purchasedAt, forKey: .purchasedAt)
+        try c.encode(isOneTime, forKey: .isOneTime)
+        try c.encode(isSandbox, forKey: .isSandbox)
+    }
+}
+
+/// The device a Mail profile uses.
+public struct MailDeviceInfo: Codable, Equatable, Sendable {
+    /// `iOS`, `Android`, ...
+    public let platform: String
+    public let device: String?
+    public let os: String?
+    public let locale: String?
+    public let timezone: String?
+    public let appVersion: String?
+
+    enum CodingKeys: String, CodingKey {
+        case platform = "platform"
+        case device = "device"
+        case os = "os"
+        case locale = "locale"
+        case timezone = "timezone"
+        case appVersion = "app_version"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        platform = try c.decode(String.self, forKey: .platform)
+        device = try c.decodeIfPresent(String.self, forKey: .device)
+        os = try c.decodeIfPresent(String.self, forKey: .os)
+        locale = try c.decodeIfPresent(String.self, forKey: .locale)
+        timezone = try c.decodeIfPresent(String.self, forKey: .timezone)
+        appVersion = try c.decodeIfPresent(String.self, forKey: .appVersion)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(platform, forKey: .platform)
+        try c.encodeIfPresent(device, forKey: .device)
+        try c.encodeIfPresent(os, forKey: .os)
+        try c.encodeIfPresent(locale, forKey: .locale)
+        try c.encodeIfPresent(timezone, forKey: .timezone)
+        try c.encodeIfPresent(appVersion, forKey: .appVersion)
+    }
+
+    public init(
+        platform: String, device: String? = nil, os: String? = nil, locale: String? = nil, timezone: String? = nil,
+        appVersion: String? = nil
+    ) {
+        self.platform = platform
+        self.device = device
+        self.os = os
+        self.locale = locale
+        self.timezone = timezone
+        self.appVersion = appVersion
+    }
+}
+
+/// The offer of a Mail transaction event (`offer_type` here, not the Web API's `type`).
+public struct MailOffer: Codable, Equatable, Sendable {
+    /// `introductory`, `promotional`, `offer_code` or `win_back`.
+    public let category: String
+    /// `free_trial`, `pay_as_you_go` or `pay_up_front`.
+    public let offerType: String
+    public let offerId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case category = "category"
+        case offerType = "offer_type"
+        case offerId = "offer_id"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        category = try c.decode(String.self, forKey: .category)
+        offerType = try c.decode(String.self, forKey: .offerType)
+        offerId = try c.decodeIfPresent(String.self, forKey: .offerId)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(category, forKey: .category)
+        try c.encode(offerType, forKey: .offerType)
+        try c.encodeIfPresent(offerId, forKey: .offerId)
+    }
+
+    public init(category: String, offerType: String, offerId: String? = nil) {
+        self.category = category
+        self.offerType = offerType
+        self.offerId = offerId
+    }
+}
+
+/// Which data a report covers. Every filter but `date` is a list of values, any of which
+/// matches.
+public struct MetricsFilters: Codable, Equatable, Sendable {
+    /// The period, `[from, to]` (both days included).
+    public let date: [String]
+    /// A period to compare with, `[from, to]`, earlier than `date`.
+    public let compareDate: [String]?
+    /// `app_store`, `play_store`, `stripe`, or custom stores' ids.
+    public let store: [String]?
+    /// ISO 3166-1 alpha-2 codes.
+    public let country: [String]?
+    public let storeProductId: [String]?
+    /// `Weekly`, `Monthly`, `2 months`, `3 months`, `6 months`, `Annual`, `Lifetime`, `Uncategorized`.
+    public let duration: [String]?
+    /// `adjust`, `airbridge`, `apple_search_ads`, `appsflyer`, `branch`, `custom`.
+    public let attributionSource: [String]?
+    /// `organic`, `non-organic`, `unknown`.
+    public let attributionStatus: [String]?
+    public let attributionChannel: [String]?
+    public let attributionCampaign: [String]?
+    public let attributionAdgroup: [String]?
+    public let attributionAdset: [String]?
+    public let attributionCreative: [String]?
+    /// `no_offer`, `introductory`, `promotional`, `offer_code`, `win_back`, `retention`.
+    public let offerCategory: [String]?
+    /// `free_trial`, `pay_as_you_go`, `pay_up_front`.
+    public let offerType: [String]?
+    public let offerId: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case date = "date"
+        case compareDate = "compare_date"
+        case store = "store"
+        case country = "country"
+        case storeProductId = "store_product_id"
+        case duration = "duration"
+        case attributionSource = "attribution_source"
+        case attributionStatus = "attribution_status"
+        case attributionChannel = "attribution_channel"
+        case attributionCampaign = "attribution_campaign"
+        case attributionAdgroup = "attribution_adgroup"
+        case attributionAdset = "attribution_adset"
+        case attributionCreative = "attribution_creative"
+        case offerCategory = "offer_category"
+        case offerType = "offer_type"
+        case offerId = "offer_id"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        date = try c.decode([String].self, forKey: .date)
+        compareDate = try c.decodeIfPresent([String].self, forKey: .compareDate)
+        store = try c.decodeIfPresent([String].self, forKey: .store)
+        country = try c.decodeIfPresent([String].self, forKey: .country)
+        storeProductId = try c.decodeIfPresent([String].self, forKey: .storeProductId)
+        duration = try c.decodeIfPresent([String].self, forKey: .duration)
+        attributionSource = try c.decodeIfPresent([String].self, forKey: .attributionSource)
+        attributionStatus = try c.decodeIfPresent([String].self, forKey: .attributionStatus)
+        attributionChannel = try c.decodeIfPresent([String].self, forKey: .attributionChannel)
+        attributionCampaign = try c.decodeIfPresent([String].self, forKey: .attributionCampaign)
+        attributionAdgroup = try c.decodeIfPresent([String].self, forKey: .attributionAdgroup)
+        attributionAdset = try c.decodeIfPresent([String].self, forKey: .attributionAdset)
+        attributionCreative = try c.decodeIfPresent([String].self, forKey: .attributionCreative)
+        offerCategory = try c.decodeIfPresent([String].self, forKey: .offerCategory)
+        offerType = try c.decodeIfPresent([String].self, forKey: .offerType)
+        offerId = try c.decodeIfPresent([String].self, forKey: .offerId)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(date, forKey: .date)
+        try c.encodeIfPresent(compareDate, forKey: .compareDate)
+        try c.encodeIfPresent(store, forKey: .store)
+        try c.encodeIfPresent(country, forKey: .country)
+        try c.encodeIfPresent(storeProductId, forKey: .storeProductId)
+        try c.encodeIfPresent(duration, forKey: .duration)
+        try c.encodeIfPresent(attributionSource, forKey: .attributionSource)
+        try c.encodeIfPresent(attributionStatus, forKey: .attributionStatus)
+        try c.encodeIfPresent(attributionChannel, forKey: .attributionChannel)
+        try c.encodeIfPresent(attributionCampaign, forKey: .attributionCampaign)
+        try c.encodeIfPresent(attributionAdgroup, forKey: .attributionAdgroup)
+        try c.encodeIfPresent(attributionAdset, forKey: .attributionAdset)
+        try c.encodeIfPresent(attributionCreative, forKey: .attributionCreative)
+        try c.encodeIfPresent(offerCategory, forKey: .offerCategory)
+        try c.encodeIfPresent(offerType, forKey: .offerType)
+        try c.encodeIfPresent(offerId, forKey: .offerId)
+    }
+
+    public init(
+        date: [String], compareDate: [String]? = nil, store: [String]? = nil, country: [String]? = nil, storeProductId: [String]? = nil,
+        duration: [String]? = nil, attributionSource: [String]? = nil, attributionStatus: [String]? = nil,
+        attributionChannel: [String]? = nil, attributionCampaign: [String]? = nil, attributionAdgroup: [String]? = nil,
+        attributionAdset: [String]? = nil, attributionCreative: [String]? = nil, offerCategory: [String]? = nil, offerType: [String]? = nil,
+        offerId: [String]? = nil
+    ) {
+        self.date = date
+        self.compareDate = compareDate
+        self.store = store
+        self.country = country
+        self.storeProductId = storeProductId
+        self.duration = duration
+        self.attributionSource = attributionSource
+        self.attributionStatus = attributionStatus
+        self.attributionChannel = attributionChannel
+        self.attributionCampaign = attributionCampaign
+        self.attributionAdgroup = attributionAdgroup
+        self.attributionAdset = attributionAdset
+        self.attributionCreative = attributionCreative
+        self.offerCategory = offerCategory
+        self.offerType = offerType
+        self.offerId = offerId
+    }
+}
+
+/// A chart: one [`MetricData`] per accounting type (`revenue`, `proceeds`, `net_revenue`) or,
+/// for counts, one entry.
+public struct AnalyticsChart: Codable, Equatable, Sendable {
+    public let data: [String: MetricData]?
+
+    enum CodingKeys: String, CodingKey {
+        case data = "data"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decodeIfPresent([String: MetricData].self, forKey: .data)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(data, forKey: .data)
+    }
+}
+
+/// One metric over the period: its total (`value`) and its points (`data`, as the dashboard
+/// plots them).
+public struct MetricData: Codable, Equatable, Sendable {
+    /// The points, by period (and segment); their shape is not documented.
+    public let data: [String]
+    public let value: Double?
+    public let valueFrom: Double?
+    public let valueTo: Double?
+    public let compareValueFrom: Double?
+    public let compareValueTo: Double?
+    public let title: String?
+    public let `type`: String?
+    public let defaultAggregation: String?
+    /// HTML.
+    public let description: String?
+    public let metricName: String?
+    public let isJson: Bool?
+    /// `USD`, `percent`, ...
+    public let unit: String?
+    public let recommendedPeriod: RecommendedPeriod?
+
+    enum CodingKeys: String, CodingKey {
+        case data = "data"
+        case value = "value"
+        case valueFrom = "value_from"
+        case valueTo = "value_to"
+        case compareValueFrom = "compare_value_from"
+        case compareValueTo = "compare_value_to"
+        case title = "title"
+        case `type` = "type"
+        case defaultAggregation = "default_aggregation"
+        case description = "description"
+        case metricName = "metric_name"
+        case isJson = "is_json"
+        case unit = "unit"
+        case recommendedPeriod = "recommended_period"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decodeIfPresent([String].self, forKey: .data) ?? []
+        value = try c.decodeIfPresent(Double.self, forKey: .value)
+        valueFrom = try c.decodeIfPresent(Double.self, forKey: .valueFrom)
+        valueTo = try c.decodeIfPresent(Double.self, forKey: .valueTo)
+        compareValueFrom = try c.decodeIfPresent(Double.self, forKey: .compareValueFrom)
+        compareValueTo = try c.decodeIfPresent(Double.self, forKey: .compareValueTo)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        type = try c.decodeIfPresent(String.self, forKey: .type)
+        defaultAggregation = try c.decodeIfPresent(String.self, forKey: .defaultAggregation)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        metricName = try c.decodeIfPresent(String.self, forKey: .metricName)
+        isJson = try c.decodeIfPresent(Bool.self, forKey: .isJson)
+        unit = try c.decodeIfPresent(String.self, forKey: .unit)
+        recommendedPeriod = try c.decodeIfPresent(RecommendedPeriod.self, forKey: .recommendedPeriod)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(data, forKey: .data)
+        try c.encodeIfPresent(value, forKey: .value)
+        try c.encodeIfPresent(valueFrom, forKey: .valueFrom)
+        try c.encodeIfPresent(valueTo, forKey: .valueTo)
+        try c.encodeIfPresent(compareValueFrom, forKey: .compareValueFrom)
+        try c.encodeIfPresent(compareValueTo, forKey: .compareValueTo)
+        try c.encodeIfPresent(title, forKey: .title)
+        try c.encodeIfPresent(type, forKey: .type)
+        try c.encodeIfPresent(defaultAggregation, forKey: .defaultAggregation)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(metricName, forKey: .metricName)
+        try c.encodeIfPresent(isJson, forKey: .isJson)
+        try c.encodeIfPresent(unit, forKey: .unit)
+        try c.encodeIfPresent(recommendedPeriod, forKey: .recommendedPeriod)
+    }
+}
+
+/// The period the dashboard suggests for a metric.
+public struct RecommendedPeriod: Codable, Equatable, Sendable {
+    public let dateFrom: String
+    public let dateTo: String
+    public let periodUnit: String
+
+    enum CodingKeys: String, CodingKey {
+        case dateFrom = "date_from"
+        case dateTo = "date_to"
+        case periodUnit = "period_unit"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dateFrom = try c.decode(String.self, forKey: .dateFrom)
+        dateTo = try c.decode(String.self, forKey: .dateTo)
+        periodUnit = try c.decode(String.self, forKey: .periodUnit)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(dateFrom, forKey: .dateFrom)
+        try c.encode(dateTo, forKey: .dateTo)
+        try c.encode(periodUnit, forKey: .periodUnit)
+    }
+}
+
+/// A cohort report: the total, then one segment per cohort.
+public struct CohortReport: Codable, Equatable, Sendable {
+    public let data: [CohortSegment]
+
+    enum CodingKeys: String, CodingKey {
+        case data = "data"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decodeIfPresent([CohortSegment].self, forKey: .data) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(data, forKey: .data)
+    }
+}
+
+/// One cohort (`type` `single`) or the total (`total`), with a value per period.
+public struct CohortSegment: Codable, Equatable, Sendable {
+    public let segmentStartDate: String?
+    public let `type`: String?
+    public let title: String?
+    public let totalInstalls: Double?
+    public let totalSubscriptions: Double?
+    public let totalPaidSubscribers: Double?
+    public let totalRevenueUsd: Double?
+    public let totalProceedsUsd: Double?
+    public let totalNetRevenueUsd: Double?
+    /// One entry per period (`period` 1, 2, ...): revenue, subscribers, ARPU and the like.
+    public let values: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case segmentStartDate = "segment_start_date"
+        case `type` = "type"
+        case title = "title"
+        case totalInstalls = "total_installs"
+        case totalSubscriptions = "total_subscriptions"
+        case totalPaidSubscribers = "total_paid_subscribers"
+        case totalRevenueUsd = "total_revenue_usd"
+        case totalProceedsUsd = "total_proceeds_usd"
+        case totalNetRevenueUsd = "total_net_revenue_usd"
+        case values = "values"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        segmentStartDate = try c.decodeIfPresent(String.self, forKey: .segmentStartDate)
+        type = try c.decodeIfPresent(String.self, forKey: .type)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        totalInstalls = try c.decodeIfPresent(Double.self, forKey: .totalInstalls)
+        totalSubscriptions = try c.decodeIfPresent(Double.self, forKey: .totalSubscriptions)
+        totalPaidSubscribers = try c.decodeIfPresent(Double.self, forKey: .totalPaidSubscribers)
+        totalRevenueUsd = try c.decodeIfPresent(Double.self, forKey: .totalRevenueUsd)
+        totalProceedsUsd = try c.decodeIfPresent(Double.self, forKey: .totalProceedsUsd)
+        totalNetRevenueUsd = try c.decodeIfPresent(Double.self, forKey: .totalNetRevenueUsd)
+        values = try c.decodeIfPresent([String].self, forKey: .values) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(segmentStartDate, forKey: .segmentStartDate)
+        try c.encodeIfPresent(type, forKey: .type)
+        try c.encodeIfPresent(title, forKey: .title)
+        try c.encodeIfPresent(totalInstalls, forKey: .totalInstalls)
+        try c.encodeIfPresent(totalSubscriptions, forKey: .totalSubscriptions)
+        try c.encodeIfPresent(totalPaidSubscribers, forKey: .totalPaidSubscribers)
+        try c.encodeIfPresent(totalRevenueUsd, forKey: .totalRevenueUsd)
+        try c.encodeIfPresent(totalProceedsUsd, forKey: .totalProceedsUsd)
+        try c.encodeIfPresent(totalNetRevenueUsd, forKey: .totalNetRevenueUsd)
+        try c.encode(values, forKey: .values)
+    }
+}
+
+/// A funnel report: per segment, its stages.
+public struct FunnelReport: Codable, Equatable, Sendable {
+    public let data: [FunnelSegment]
+
+    enum CodingKeys: String, CodingKey {
+        case data = "data"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decodeIfPresent([FunnelSegment].self, forKey: .data) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(data, forKey: .data)
+    }
+}
+
+public struct FunnelSegment: Codable, Equatable, Sendable {
+    public let title: String?
+    public let `type`: String?
+    public let values: [FunnelStage]
+
+    enum CodingKeys: String, CodingKey {
+        case title = "title"
+        case `type` = "type"
+        case values = "values"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        type = try c.decodeIfPresent(String.self, forKey: .type)
+        values = try c.decodeIfPresent([FunnelStage].self, forKey: .values) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(title, forKey: .title)
+        try c.encodeIfPresent(type, forKey: .type)
+        try c.encode(values, forKey: .values)
+    }
+}
+
+/// A stage of the funnel: `period` -2 is install, -1 paywall shown, 0 trial, 1 paid, ...
+public struct FunnelStage: Codable, Equatable, Sendable {
+    public let period: Int64
+    public let title: String?
+    public let value: Double?
+    public let valueRelative: Double?
+    public let relativeChanges: Double?
+    /// The drop-off after this stage.
+    public let followingChanges: String?
+
+    enum CodingKeys: String, CodingKey {
+        case period = "period"
+        case title = "title"
+        case value = "value"
+        case valueRelative = "value_relative"
+        case relativeChanges = "relative_changes"
+        case followingChanges = "following_changes"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        period = try c.decode(Int64.self, forKey: .period)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        value = try c.decodeIfPresent(Double.self, forKey: .value)
+        valueRelative = try c.decodeIfPresent(Double.self, forKey: .valueRelative)
+        relativeChanges = try c.decodeIfPresent(Double.self, forKey: .relativeChanges)
+        followingChanges = try c.decodeIfPresent(String.self, forKey: .followingChanges)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(period, forKey: .period)
+        try c.encodeIfPresent(title, forKey: .title)
+        try c.encodeIfPresent(value, forKey: .value)
+        try c.encodeIfPresent(valueRelative, forKey: .valueRelative)
+        try c.encodeIfPresent(relativeChanges, forKey: .relativeChanges)
+        try c.encodeIfPresent(followingChanges, forKey: .followingChanges)
+    }
+}
+
+/// LTV in each accounting.
+public struct LtvReport: Codable, Equatable, Sendable {
+    public let revenue: LtvMetric
+    public let proceeds: LtvMetric?
+    public let netRevenue: LtvMetric?
+
+    enum CodingKeys: String, CodingKey {
+        case revenue = "revenue"
+        case proceeds = "proceeds"
+        case netRevenue = "net_revenue"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        revenue = try c.decode(LtvMetric.self, forKey: .revenue)
+        proceeds = try c.decodeIfPresent(LtvMetric.self, forKey: .proceeds)
+        netRevenue = try c.decodeIfPresent(LtvMetric.self, forKey: .netRevenue)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(revenue, forKey: .revenue)
+        try c.encodeIfPresent(proceeds, forKey: .proceeds)
+        try c.encodeIfPresent(netRevenue, forKey: .netRevenue)
+    }
+}
+
+public struct LtvMetric: Codable, Equatable, Sendable {
+    public let data: [LtvSegment]
+    public let value: Double?
+    public let unit: String?
+    public let title: String?
+    public let description: String?
+
+    enum CodingKeys: String, CodingKey {
+        case data = "data"
+        case value = "value"
+        case unit = "unit"
+        case title = "title"
+        case description = "description"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decodeIfPresent([LtvSegment].self, forKey: .data) ?? []
+        value = try c.decodeIfPresent(Double.self, forKey: .value)
+        unit = try c.decodeIfPresent(String.self, forKey: .unit)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(data, forKey: .data)
+        try c.encodeIfPresent(value, forKey: .value)
+        try c.encodeIfPresent(unit, forKey: .unit)
+        try c.encodeIfPresent(title, forKey: .title)
+        try c.encodeIfPresent(description, forKey: .description)
+    }
+}
+
+/// One cohort's LTV (or the total's), with a value per period.
+public struct LtvSegment: Codable, Equatable, Sendable {
+    public let title: String?
+    public let `type`: String?
+    public let value: Double?
+    public let cohortSize: Double?
+    public let values: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case title = "title"
+        case `type` = "type"
+        case value = "value"
+        case cohortSize = "cohort_size"
+        case values = "values"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        type = try c.decodeIfPresent(String.self, forKey: .type)
+        value = try c.decodeIfPresent(Double.self, forKey: .value)
+        cohortSize = try c.decodeIfPresent(Double.self, forKey: .cohortSize)
+        values = try c.decodeIfPresent([String].self, forKey: .values) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(title, forKey: .title)
+        try c.encodeIfPresent(type, forKey: .type)
+        try c.encodeIfPresent(value, forKey: .value)
+        try c.encodeIfPresent(cohortSize, forKey: .cohortSize)
+        try c.encode(values, forKey: .values)
+    }
+}
+
+/// Retention by period.
+public struct RetentionReport: Codable, Equatable, Sendable {
+    public let data: [String]
+    public let title: String?
+    public let metricName: String?
+    public let description: String?
+    public let valueType: String?
+
+    enum CodingKeys: String, CodingKey {
+        case data = "data"
+        case title = "title"
+        case metricName = "metric_name"
+        case description = "description"
+        case valueType = "value_type"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decodeIfPresent([String].self, forKey: .data) ?? []
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        metricName = try c.decodeIfPresent(String.self, forKey: .metricName)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        valueType = try c.decodeIfPresent(String.self, forKey: .valueType)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(data, forKey: .data)
+        try c.encodeIfPresent(title, forKey: .title)
+        try c.encodeIfPresent(metricName, forKey: .metricName)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(valueType, forKey: .valueType)
+    }
+}
+
+/// Which placements to list.
+public struct PlacementFilters: Codable, Equatable, Sendable {
+    public let placementType: PlacementType
+
+    enum CodingKeys: String, CodingKey {
+        case placementType = "placement_type"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        placementType = try c.decode(PlacementType.self, forKey: .placementType)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(placementType, forKey: .placementType)
+    }
+
+    public init(placementType: PlacementType) {
+        self.placementType = placementType
+    }
+}
+
+/// The placements report.
+public struct PlacementReport: Codable, Equatable, Sendable {
+    public let data: [PlacementRow]
+
+    enum CodingKeys: String, CodingKey {
+        case data = "data"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decodeIfPresent([PlacementRow].self, forKey: .data) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(data, forKey: .data)
+    }
+}
+
+/// A placement and what it shows to one audience.
+public struct PlacementRow: Codable, Equatable, Sendable {
+    /// The placement's id.
+    public let developerId: String
+    public let placementName: String?
+    public let audienceName: String?
+    /// The audience's id.
+    public let segmentName: String?
+    public let crossPlacementAbTestName: String?
+    public let abTestName: String?
+    public let paywallName: String?
+    public let onboardingName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case developerId = "developer_id"
+        case placementName = "placement_name"
+        case audienceName = "audience_name"
+        case segmentName = "segment_name"
+        case crossPlacementAbTestName = "cross_placement_ab_test_name"
+        case abTestName = "ab_test_name"
+        case paywallName = "paywall_name"
+        case onboardingName = "onboarding_name"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        developerId = try c.decode(String.self, forKey: .developerId)
+        placementName = try c.decodeIfPresent(String.self, forKey: .placementName)
+        audienceName = try c.decodeIfPresent(String.self, forKey: .audienceName)
+        segmentName = try c.decodeIfPresent(String.self, forKey: .segmentName)
+        crossPlacementAbTestName = try c.decodeIfPresent(String.self, forKey: .crossPlacementAbTestName)
+        abTestName = try c.decodeIfPresent(String.self, forKey: .abTestName)
+        paywallName = try c.decodeIfPresent(String.self, forKey: .paywallName)
+        onboardingName = try c.decodeIfPresent(String.self, forKey: .onboardingName)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(developerId, forKey: .developerId)
+        try c.encodeIfPresent(placementName, forKey: .placementName)
+        try c.encodeIfPresent(audienceName, forKey: .audienceName)
+        try c.encodeIfPresent(segmentName, forKey: .segmentName)
+        try c.encodeIfPresent(crossPlacementAbTestName, forKey: .crossPlacementAbTestName)
+        try c.encodeIfPresent(abTestName, forKey: .abTestName)
+        try c.encodeIfPresent(paywallName, forKey: .paywallName)
+        try c.encodeIfPresent(onboardingName, forKey: .onboardingName)
+    }
+}
+
+/// A CSV export written to a file: where, and how much.
+public struct CsvExport: Codable, Equatable, Sendable {
+    /// The file, as given.
+    public let path: String
+    public let bytes: Int64
+    /// Lines written, the header line included.
+    public let lines: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case path = "path"
+        case bytes = "bytes"
+        case lines = "lines"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode(String.self, forKey: .path)
+        bytes = try c.decode(Int64.self, forKey: .bytes)
+        lines = try c.decode(Int64.self, forKey: .lines)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(lines, forKey: .lines)
+    }
+}
+
 // Request bodies (and their parts) the operations take.
 
 /// One purchase to record: a one-time purchase or a subscription (`purchase_type` tells which).
@@ -1819,6 +2993,538 @@ public struct VirtualCurrencyItem: Encodable, Equatable, Sendable {
     public init(currencyCode: String, amount: Int64) {
         self.currencyCode = currencyCode
         self.amount = amount
+    }
+}
+
+/// What the Web API's get paywall takes beside the profile.
+public struct WebPaywallParams: Encodable, Equatable, Sendable {
+    /// `app_store`, `play_store`, `stripe`, or a custom store's id: whose products to return.
+    public var store: String
+    /// The placement's id, as the dashboard names it.
+    public var placementId: String
+    /// The paywall's language, as `language[-region]` (e.g. `en`, `pt-BR`).
+    public var locale: String?
+
+    enum CodingKeys: String, CodingKey {
+        case store = "store"
+        case placementId = "placement_id"
+        case locale = "locale"
+    }
+
+    public init(store: String, placementId: String, locale: String? = nil) {
+        self.store = store
+        self.placementId = placementId
+        self.locale = locale
+    }
+}
+
+/// What recording a paywall view takes beside the profile.
+public struct PaywallViewParams: Encodable, Equatable, Sendable {
+    /// `app_store`, `play_store`, `stripe`, or a custom store's id.
+    public var store: String
+    /// The `variation_id` of the paywall shown (from get paywall).
+    public var variationId: String
+    /// When it was shown (default: when Adapty receives it).
+    public var visitedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case store = "store"
+        case variationId = "variation_id"
+        case visitedAt = "visited_at"
+    }
+
+    public init(store: String, variationId: String, visitedAt: Date? = nil) {
+        self.store = store
+        self.variationId = variationId
+        self.visitedAt = visitedAt
+    }
+}
+
+/// What adding attribution takes beside the profile.
+public struct AttributionParams: Encodable, Equatable, Sendable {
+    /// `organic`, `non_organic` or `unknown`.
+    public var status: String
+    public var attributionUserId: String?
+    public var channel: String?
+    public var campaign: String?
+    public var adGroup: String?
+    public var adSet: String?
+    public var creative: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status = "status"
+        case attributionUserId = "attribution_user_id"
+        case channel = "channel"
+        case campaign = "campaign"
+        case adGroup = "ad_group"
+        case adSet = "ad_set"
+        case creative = "creative"
+    }
+
+    public init(
+        status: String, attributionUserId: String? = nil, channel: String? = nil, campaign: String? = nil, adGroup: String? = nil,
+        adSet: String? = nil, creative: String? = nil
+    ) {
+        self.status = status
+        self.attributionUserId = attributionUserId
+        self.channel = channel
+        self.campaign = campaign
+        self.adGroup = adGroup
+        self.adSet = adSet
+        self.creative = creative
+    }
+}
+
+/// The legacy create and update body; create requires `customer_user_id` (update ignores it).
+/// [`Field::Null`] clears a value.
+public struct LegacyProfileParams: Encodable, Equatable, Sendable {
+    public var customerUserId: String?
+    public var email: String?
+    public var phoneNumber: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var gender: Gender?
+    public var birthday: String?
+    public var ipCountry: String?
+    /// Attributes by key, as v1 takes them (a map, not v2's list); a `null` value deletes one.
+    public var customAttributes: [String: AttributeValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case customerUserId = "customer_user_id"
+        case email = "email"
+        case phoneNumber = "phone_number"
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case gender = "gender"
+        case birthday = "birthday"
+        case ipCountry = "ip_country"
+        case customAttributes = "custom_attributes"
+    }
+
+    public init(
+        customerUserId: String? = nil, email: String? = nil, phoneNumber: String? = nil, firstName: String? = nil, lastName: String? = nil,
+        gender: Gender? = nil, birthday: String? = nil, ipCountry: String? = nil, customAttributes: [String: AttributeValue]? = nil
+    ) {
+        self.customerUserId = customerUserId
+        self.email = email
+        self.phoneNumber = phoneNumber
+        self.firstName = firstName
+        self.lastName = lastName
+        self.gender = gender
+        self.birthday = birthday
+        self.ipCountry = ipCountry
+        self.customAttributes = customAttributes
+    }
+}
+
+/// The legacy grant (prolong) body: at least one of `is_lifetime`, `expires_at` and
+/// `duration_days` (that order wins). With `vendor_product_id`, `vendor_transaction_id` and
+/// `store`, Adapty also records a transaction.
+public struct LegacyGrantParams: Encodable, Equatable, Sendable {
+    public var expiresAt: Date?
+    /// Days added to the current subscription (from today for a user without one).
+    public var durationDays: Int64?
+    public var isLifetime: Bool?
+    public var startsAt: Date?
+    /// Absent: `adapty_server_side_product`.
+    public var vendorProductId: String?
+    public var basePlanId: String?
+    public var vendorOriginalTransactionId: String?
+    public var vendorTransactionId: String?
+    /// `app_store`, `play_store`, or a custom store's id (default `adapty`).
+    public var store: String?
+    /// `free_trial`, `pay_as_you_go` or `pay_up_front`.
+    public var introductoryOfferType: String?
+    public var price: Double?
+    /// ISO 4217 code of `price` (default `USD`).
+    public var priceLocale: String?
+    public var proceeds: Double?
+    public var isSandbox: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case expiresAt = "expires_at"
+        case durationDays = "duration_days"
+        case isLifetime = "is_lifetime"
+        case startsAt = "starts_at"
+        case vendorProductId = "vendor_product_id"
+        case basePlanId = "base_plan_id"
+        case vendorOriginalTransactionId = "vendor_original_transaction_id"
+        case vendorTransactionId = "vendor_transaction_id"
+        case store = "store"
+        case introductoryOfferType = "introductory_offer_type"
+        case price = "price"
+        case priceLocale = "price_locale"
+        case proceeds = "proceeds"
+        case isSandbox = "is_sandbox"
+    }
+
+    public init(
+        expiresAt: Date? = nil, durationDays: Int64? = nil, isLifetime: Bool? = nil, startsAt: Date? = nil, vendorProductId: String? = nil,
+        basePlanId: String? = nil, vendorOriginalTransactionId: String? = nil, vendorTransactionId: String? = nil, store: String? = nil,
+        introductoryOfferType: String? = nil, price: Double? = nil, priceLocale: String? = nil, proceeds: Double? = nil,
+        isSandbox: Bool? = nil
+    ) {
+        self.expiresAt = expiresAt
+        self.durationDays = durationDays
+        self.isLifetime = isLifetime
+        self.startsAt = startsAt
+        self.vendorProductId = vendorProductId
+        self.basePlanId = basePlanId
+        self.vendorOriginalTransactionId = vendorOriginalTransactionId
+        self.vendorTransactionId = vendorTransactionId
+        self.store = store
+        self.introductoryOfferType = introductoryOfferType
+        self.price = price
+        self.priceLocale = priceLocale
+        self.proceeds = proceeds
+        self.isSandbox = isSandbox
+    }
+}
+
+/// The legacy revoke body.
+public struct LegacyRevokeParams: Encodable, Equatable, Sendable {
+    /// Whether access ends because of a refund (the transaction's revenue becomes 0).
+    public var isRefund: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case isRefund = "is_refund"
+    }
+
+    public init(isRefund: Bool) {
+        self.isRefund = isRefund
+    }
+}
+
+/// A profile for Adapty Mail. Saving one with the same `external_profile_id` again updates it;
+/// `email` is written once, when the profile is made.
+public struct MailProfileParams: Encodable, Equatable, Sendable {
+    /// Your stable user id (never a per-install one).
+    public var externalProfileId: String
+    /// When the user was created (usable in segments).
+    public var externalCreatedAt: Date
+    public var email: String
+    /// The id the app's Adapty SDK knows the user by, so nobody is mailed twice.
+    public var customerUserId: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var gender: String?
+    public var birthday: String?
+    public var country: String?
+    public var storeCountry: String?
+    /// Text or number values, for segments.
+    public var customAttributes: [String: AttributeValue]?
+    public var deviceInfo: MailDeviceInfo?
+
+    enum CodingKeys: String, CodingKey {
+        case externalProfileId = "external_profile_id"
+        case externalCreatedAt = "external_created_at"
+        case email = "email"
+        case customerUserId = "customer_user_id"
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case gender = "gender"
+        case birthday = "birthday"
+        case country = "country"
+        case storeCountry = "store_country"
+        case customAttributes = "custom_attributes"
+        case deviceInfo = "device_info"
+    }
+
+    public init(
+        externalProfileId: String, externalCreatedAt: Date, email: String, customerUserId: String? = nil, firstName: String? = nil,
+        lastName: String? = nil, gender: String? = nil, birthday: String? = nil, country: String? = nil, storeCountry: String? = nil,
+        customAttributes: [String: AttributeValue]? = nil, deviceInfo: MailDeviceInfo? = nil
+    ) {
+        self.externalProfileId = externalProfileId
+        self.externalCreatedAt = externalCreatedAt
+        self.email = email
+        self.customerUserId = customerUserId
+        self.firstName = firstName
+        self.lastName = lastName
+        self.gender = gender
+        self.birthday = birthday
+        self.country = country
+        self.storeCountry = storeCountry
+        self.customAttributes = customAttributes
+        self.deviceInfo = deviceInfo
+    }
+}
+
+/// Which Mail profile to delete: at least one identifier. The deletion is final.
+public struct MailProfileDeleteParams: Encodable, Equatable, Sendable {
+    public var externalProfileId: String?
+    public var customerUserId: String?
+    /// Deleting by email alone a second time is a 404: the address was erased.
+    public var email: String?
+
+    enum CodingKeys: String, CodingKey {
+        case externalProfileId = "external_profile_id"
+        case customerUserId = "customer_user_id"
+        case email = "email"
+    }
+
+    public init(externalProfileId: String? = nil, customerUserId: String? = nil, email: String? = nil) {
+        self.externalProfileId = externalProfileId
+        self.customerUserId = customerUserId
+        self.email = email
+    }
+}
+
+/// A store transaction event for Adapty Mail; `event_id` makes sending it again harmless. It may
+/// come before its profile: Adapty keeps it until a save names the same user.
+public struct MailTransactionEventParams: Encodable, Equatable, Sendable {
+    /// `subscription_started`, `subscription_renewed`, `subscription_renewal_cancelled`,
+    /// `subscription_renewal_reactivated`, `billing_issue_detected`, `entered_grace_period`,
+    /// `subscription_refunded`, `subscription_expired`, `non_subscription_purchase` or
+    /// `non_subscription_purchase_refunded`.
+    public var eventType: String
+    public var eventId: String
+    public var eventDatetime: Date
+    public var externalProfileId: String
+    /// `app_store`, `play_store`, `stripe`, ...
+    public var store: String
+    public var storeProductId: String
+    public var storeTransactionId: String
+    /// The first transaction of the chain (the transaction itself on a first purchase).
+    public var storeOriginalTransactionId: String
+    public var purchasedAt: Date
+    public var originallyPurchasedAt: Date
+    /// Finds the profile when `external_profile_id` does not; not stored on the event.
+    public var customerUserId: String?
+    public var email: String?
+    /// A decimal as text, e.g. `"9.99"`.
+    public var priceUsd: String?
+    /// Absent for one-time purchases.
+    public var expiresAt: Date?
+    public var offer: MailOffer?
+
+    enum CodingKeys: String, CodingKey {
+        case eventType = "event_type"
+        case eventId = "event_id"
+        case eventDatetime = "event_datetime"
+        case externalProfileId = "external_profile_id"
+        case store = "store"
+        case storeProductId = "store_product_id"
+        case storeTransactionId = "store_transaction_id"
+        case storeOriginalTransactionId = "store_original_transaction_id"
+        case purchasedAt = "purchased_at"
+        case originallyPurchasedAt = "originally_purchased_at"
+        case customerUserId = "customer_user_id"
+        case email = "email"
+        case priceUsd = "price_usd"
+        case expiresAt = "expires_at"
+        case offer = "offer"
+    }
+
+    public init(
+        eventType: String, eventId: String, eventDatetime: Date, externalProfileId: String, store: String, storeProductId: String,
+        storeTransactionId: String, storeOriginalTransactionId: String, purchasedAt: Date, originallyPurchasedAt: Date,
+        customerUserId: String? = nil, email: String? = nil, priceUsd: String? = nil, expiresAt: Date? = nil, offer: MailOffer? = nil
+    ) {
+        self.eventType = eventType
+        self.eventId = eventId
+        self.eventDatetime = eventDatetime
+        self.externalProfileId = externalProfileId
+        self.store = store
+        self.storeProductId = storeProductId
+        self.storeTransactionId = storeTransactionId
+        self.storeOriginalTransactionId = storeOriginalTransactionId
+        self.purchasedAt = purchasedAt
+        self.originallyPurchasedAt = originallyPurchasedAt
+        self.customerUserId = customerUserId
+        self.email = email
+        self.priceUsd = priceUsd
+        self.expiresAt = expiresAt
+        self.offer = offer
+    }
+}
+
+/// One chart of the dashboard's Analytics (`retrieveAnalyticsData`).
+public struct AnalyticsChartParams: Encodable, Equatable, Sendable {
+    public var chartId: ChartId
+    public var filters: MetricsFilters
+    /// Default `month`.
+    public var periodUnit: PeriodUnit?
+    /// Default `purchase_date`.
+    public var dateType: DateType?
+    /// What to split the chart by: `country`, `store`, `store_product_id`, `attribution_*`,
+    /// `paywall_id`, `placement_id`, `duration`, `period`, ... (which ones depends on the chart).
+    public var segmentation: String?
+
+    enum CodingKeys: String, CodingKey {
+        case chartId = "chart_id"
+        case filters = "filters"
+        case periodUnit = "period_unit"
+        case dateType = "date_type"
+        case segmentation = "segmentation"
+    }
+
+    public init(
+        chartId: ChartId, filters: MetricsFilters, periodUnit: PeriodUnit? = nil, dateType: DateType? = nil, segmentation: String? = nil
+    ) {
+        self.chartId = chartId
+        self.filters = filters
+        self.periodUnit = periodUnit
+        self.dateType = dateType
+        self.segmentation = segmentation
+    }
+}
+
+/// Cohorts: what each month's (or week's) new payers paid in each later period.
+public struct CohortParams: Encodable, Equatable, Sendable {
+    public var filters: MetricsFilters
+    public var periodUnit: PeriodUnit?
+    /// Default `renewals`.
+    public var periodType: CohortPeriodType?
+    /// Default `absolute`.
+    public var valueType: CohortValueType?
+    /// Default `revenue`.
+    public var valueField: CohortValueField?
+    /// Default `revenue`.
+    public var accountingType: AccountingType?
+    /// The days to report with `period_type` `days`.
+    public var renewalDays: [Int64]?
+    /// 3, 6, 9, 12, 18 or 24 (default 12).
+    public var predictionMonths: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case filters = "filters"
+        case periodUnit = "period_unit"
+        case periodType = "period_type"
+        case valueType = "value_type"
+        case valueField = "value_field"
+        case accountingType = "accounting_type"
+        case renewalDays = "renewal_days"
+        case predictionMonths = "prediction_months"
+    }
+
+    public init(
+        filters: MetricsFilters, periodUnit: PeriodUnit? = nil, periodType: CohortPeriodType? = nil, valueType: CohortValueType? = nil,
+        valueField: CohortValueField? = nil, accountingType: AccountingType? = nil, renewalDays: [Int64]? = nil,
+        predictionMonths: Int64? = nil
+    ) {
+        self.filters = filters
+        self.periodUnit = periodUnit
+        self.periodType = periodType
+        self.valueType = valueType
+        self.valueField = valueField
+        self.accountingType = accountingType
+        self.renewalDays = renewalDays
+        self.predictionMonths = predictionMonths
+    }
+}
+
+/// A conversion rate between two periods of a user's life (`retrieveConversionData`).
+public struct ConversionParams: Encodable, Equatable, Sendable {
+    public var filters: MetricsFilters
+    /// `null` (install), `0` (trial), `1`...`4` (paid periods); sent even when null.
+    public var fromPeriod: String?
+    /// `0`...`5`, `6+`, `12+` or `24+`.
+    public var toPeriod: String
+    public var periodUnit: PeriodUnit?
+    public var dateType: DateType?
+    public var segmentation: String?
+
+    enum CodingKeys: String, CodingKey {
+        case filters = "filters"
+        case fromPeriod = "from_period"
+        case toPeriod = "to_period"
+        case periodUnit = "period_unit"
+        case dateType = "date_type"
+        case segmentation = "segmentation"
+    }
+
+    public init(
+        filters: MetricsFilters, fromPeriod: String? = nil, toPeriod: String, periodUnit: PeriodUnit? = nil, dateType: DateType? = nil,
+        segmentation: String? = nil
+    ) {
+        self.filters = filters
+        self.fromPeriod = fromPeriod
+        self.toPeriod = toPeriod
+        self.periodUnit = periodUnit
+        self.dateType = dateType
+        self.segmentation = segmentation
+    }
+}
+
+/// The funnel from install to paywall, trial, payment and renewals (`retrieveFunnelData`).
+public struct FunnelParams: Encodable, Equatable, Sendable {
+    public var filters: MetricsFilters
+    public var periodUnit: PeriodUnit?
+    public var showValueAs: FunnelValueKind?
+    public var segmentation: String?
+
+    enum CodingKeys: String, CodingKey {
+        case filters = "filters"
+        case periodUnit = "period_unit"
+        case showValueAs = "show_value_as"
+        case segmentation = "segmentation"
+    }
+
+    public init(filters: MetricsFilters, periodUnit: PeriodUnit? = nil, showValueAs: FunnelValueKind? = nil, segmentation: String? = nil) {
+        self.filters = filters
+        self.periodUnit = periodUnit
+        self.showValueAs = showValueAs
+        self.segmentation = segmentation
+    }
+}
+
+/// Lifetime value by cohort (`retrieveLTVData`).
+public struct LtvParams: Encodable, Equatable, Sendable {
+    public var filters: MetricsFilters
+    public var periodUnit: PeriodUnit?
+    public var periodType: CohortPeriodType?
+    public var segmentation: String?
+
+    enum CodingKeys: String, CodingKey {
+        case filters = "filters"
+        case periodUnit = "period_unit"
+        case periodType = "period_type"
+        case segmentation = "segmentation"
+    }
+
+    public init(filters: MetricsFilters, periodUnit: PeriodUnit? = nil, periodType: CohortPeriodType? = nil, segmentation: String? = nil) {
+        self.filters = filters
+        self.periodUnit = periodUnit
+        self.periodType = periodType
+        self.segmentation = segmentation
+    }
+}
+
+/// Subscription retention by period (`retrieveRetentionData`).
+public struct RetentionParams: Encodable, Equatable, Sendable {
+    public var filters: MetricsFilters
+    public var periodUnit: PeriodUnit?
+    public var segmentation: String?
+    /// Count trials as the first period (default false).
+    public var useTrial: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case filters = "filters"
+        case periodUnit = "period_unit"
+        case segmentation = "segmentation"
+        case useTrial = "use_trial"
+    }
+
+    public init(filters: MetricsFilters, periodUnit: PeriodUnit? = nil, segmentation: String? = nil, useTrial: Bool? = nil) {
+        self.filters = filters
+        self.periodUnit = periodUnit
+        self.segmentation = segmentation
+        self.useTrial = useTrial
+    }
+}
+
+/// The placements, with the audience, A/B test and paywall (or onboarding) each shows
+/// (`retrievePlacementInfo`).
+public struct PlacementsParams: Encodable, Equatable, Sendable {
+    public var filters: PlacementFilters
+
+    enum CodingKeys: String, CodingKey {
+        case filters = "filters"
+    }
+
+    public init(filters: PlacementFilters) {
+        self.filters = filters
     }
 }
 

@@ -61,12 +61,38 @@ public final class AdaptyClient: Sendable {
     /// A profile's virtual currency balances and their history.
     public let virtualCurrency: VirtualCurrency
 
+    /// The Web API, for web paywalls: the paywall of a placement, and the views and attribution its
+    /// analytics count. Needs the public key (`publicApiKey`).
+    public let web: Web
+
+    /// The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files. Uses the
+    /// secret key; requests are spaced to Adapty's 2 per second per key.
+    public let analytics: Analytics
+
+    /// Adapty Mail: the profiles it mails and the store events that put them in its flows. Needs
+    /// the Adapty Mail key (`mailApiKey`).
+    public let mail: Mail
+
+    /// The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it.
+    /// Each method's doc names its v2 replacement.
+    public let legacy: Legacy
+
     /// Makes a client; an option left nil is the core's default.
     ///
     /// - Parameters:
-    ///   - apiKey: The secret API key. If nil, `ADAPTY_API_KEY`.
-    ///   - baseUrl: Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`. If
-    ///     nil, `ADAPTY_BASE_URL`, then `https://api.adapty.io`.
+    ///   - apiKey: The secret API key: the server-side, legacy and Export Analytics APIs. If nil,
+    ///     `ADAPTY_API_KEY`.
+    ///   - publicApiKey: The public API key (`public_live_...`): the Web API. If nil,
+    ///     `ADAPTY_PUBLIC_API_KEY`.
+    ///   - mailApiKey: The Adapty Mail secret key: the Mail API. A client needs one of the three
+    ///     keys at least. If nil, `ADAPTY_MAIL_API_KEY`.
+    ///   - baseUrl: Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`;
+    ///     given, also the Export Analytics and Mail APIs' unless theirs are. If nil,
+    ///     `ADAPTY_BASE_URL`, then `https://api.adapty.io`.
+    ///   - analyticsBaseUrl: Scheme and host of the Export Analytics API. If nil,
+    ///     `ADAPTY_ANALYTICS_BASE_URL`, then `https://api-admin.adapty.io`.
+    ///   - mailBaseUrl: Scheme and host of the Mail API. If nil, `ADAPTY_MAIL_BASE_URL`, then
+    ///     `https://api-mail.adapty.io`.
     ///   - apiVersion: `v2`: `/api/v2/server-side-api/profile/` (current); `v1`: the founding
     ///     document's `/api/v1/server-side-api/profiles/`. If nil, the core's default: `v2`.
     ///   - timeout: Time allowed for one attempt of a request, in seconds. If nil, the core's
@@ -86,7 +112,11 @@ public final class AdaptyClient: Sendable {
     /// - Throws: ``AdaptyError/Validation(field:rule:errorCode:detail:)`` if an option is refused.
     public convenience init(
         apiKey: String? = nil,
+        publicApiKey: String? = nil,
+        mailApiKey: String? = nil,
         baseUrl: String? = nil,
+        analyticsBaseUrl: String? = nil,
+        mailBaseUrl: String? = nil,
         apiVersion: String? = nil,
         timeout: TimeInterval? = nil,
         connectTimeout: TimeInterval? = nil,
@@ -99,7 +129,11 @@ public final class AdaptyClient: Sendable {
             bridge: try Bridge(
                 Args()
                     .put("api_key", apiKey)
+                    .put("public_api_key", publicApiKey)
+                    .put("mail_api_key", mailApiKey)
                     .put("base_url", baseUrl)
+                    .put("analytics_base_url", analyticsBaseUrl)
+                    .put("mail_base_url", mailBaseUrl)
                     .put("api_version", apiVersion)
                     .put("timeout", timeout)
                     .put("connect_timeout", connectTimeout)
@@ -119,6 +153,10 @@ public final class AdaptyClient: Sendable {
         integrations = Integrations(bridge: bridge)
         paywalls = Paywalls(bridge: bridge)
         virtualCurrency = VirtualCurrency(bridge: bridge)
+        web = Web(bridge: bridge)
+        analytics = Analytics(bridge: bridge)
+        mail = Mail(bridge: bridge)
+        legacy = Legacy(bridge: bridge)
     }
 
     /// The base URL requests go to.
@@ -735,6 +773,646 @@ public final class AdaptyClient: Sendable {
         /// - Throws: The ``AdaptyError`` case for what failed.
         public func balancesBlocking(_ ref: ProfileRef) throws -> VirtualCurrencyBalances {
             try bridge.callBlocking("virtualCurrency.balances", Args().profile(ref))
+        }
+    }
+
+    /// The Web API, for web paywalls: the paywall of a placement, and the views and attribution its
+    /// analytics count. Needs the public key (`publicApiKey`).
+    public struct Web: Sendable {
+        /// The native client the calls go to.
+        let bridge: Bridge
+
+        /// The paywall a placement shows this user (its audience and A/B test applied), with its
+        /// products and remote config, to render yourself.
+        ///
+        /// - Parameters:
+        ///   - ref: The profile: `.profileId(_:)` or `.customerUserId(_:)`.
+        ///   - params: The request's body: ``WebPaywallParams``.
+        /// - Returns: The ``WebPaywall``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func getPaywall(_ ref: ProfileRef, _ params: WebPaywallParams) async throws -> WebPaywall {
+            try await bridge.call("web.getPaywall", Args().profile(ref).body("fields", params))
+        }
+
+        /// The paywall a placement shows this user (its audience and A/B test applied), with its
+        /// products and remote config, to render yourself.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - ref: The profile: `.profileId(_:)` or `.customerUserId(_:)`.
+        ///   - params: The request's body: ``WebPaywallParams``.
+        /// - Returns: The ``WebPaywall``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func getPaywallBlocking(_ ref: ProfileRef, _ params: WebPaywallParams) throws -> WebPaywall {
+            try bridge.callBlocking("web.getPaywall", Args().profile(ref).body("fields", params))
+        }
+
+        /// Records that the user saw a paywall (its `variationId`), for conversion analytics.
+        ///
+        /// - Parameters:
+        ///   - ref: The profile: `.profileId(_:)` or `.customerUserId(_:)`.
+        ///   - params: The request's body: ``PaywallViewParams``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func recordPaywallView(_ ref: ProfileRef, _ params: PaywallViewParams) async throws {
+            try await bridge.send("web.recordPaywallView", Args().profile(ref).body("fields", params))
+        }
+
+        /// Records that the user saw a paywall (its `variationId`), for conversion analytics.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - ref: The profile: `.profileId(_:)` or `.customerUserId(_:)`.
+        ///   - params: The request's body: ``PaywallViewParams``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func recordPaywallViewBlocking(_ ref: ProfileRef, _ params: PaywallViewParams) throws {
+            try bridge.sendBlocking("web.recordPaywallView", Args().profile(ref).body("fields", params))
+        }
+
+        /// Sets where the user came from (organic, or a channel and campaign).
+        ///
+        /// - Parameters:
+        ///   - ref: The profile: `.profileId(_:)` or `.customerUserId(_:)`.
+        ///   - params: The request's body: ``AttributionParams``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func addAttribution(_ ref: ProfileRef, _ params: AttributionParams) async throws {
+            try await bridge.send("web.addAttribution", Args().profile(ref).body("fields", params))
+        }
+
+        /// Sets where the user came from (organic, or a channel and campaign).
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - ref: The profile: `.profileId(_:)` or `.customerUserId(_:)`.
+        ///   - params: The request's body: ``AttributionParams``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func addAttributionBlocking(_ ref: ProfileRef, _ params: AttributionParams) throws {
+            try bridge.sendBlocking("web.addAttribution", Args().profile(ref).body("fields", params))
+        }
+    }
+
+    /// The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files. Uses the
+    /// secret key; requests are spaced to Adapty's 2 per second per key.
+    public struct Analytics: Sendable {
+        /// The native client the calls go to.
+        let bridge: Bridge
+
+        /// One chart of the dashboard's Analytics (revenue, MRR, active subscriptions, trials,
+        /// refunds, installs, ...), by period, optionally split by a segment.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``AnalyticsChartParams``.
+        /// - Returns: The ``AnalyticsChart``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func chart(_ params: AnalyticsChartParams) async throws -> AnalyticsChart {
+            try await bridge.call("analytics.chart", Args().body("fields", params))
+        }
+
+        /// One chart of the dashboard's Analytics (revenue, MRR, active subscriptions, trials,
+        /// refunds, installs, ...), by period, optionally split by a segment.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``AnalyticsChartParams``.
+        /// - Returns: The ``AnalyticsChart``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func chartBlocking(_ params: AnalyticsChartParams) throws -> AnalyticsChart {
+            try bridge.callBlocking("analytics.chart", Args().body("fields", params))
+        }
+
+        /// A chart as CSV, written to `path`.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``AnalyticsChartParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func chartCsv(_ path: String, _ params: AnalyticsChartParams) async throws -> CsvExport {
+            try await bridge.call("analytics.chartCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// A chart as CSV, written to `path`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``AnalyticsChartParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func chartCsvBlocking(_ path: String, _ params: AnalyticsChartParams) throws -> CsvExport {
+            try bridge.callBlocking("analytics.chartCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// Cohorts: each period's new payers, and what they paid in each later period.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``CohortParams``.
+        /// - Returns: The ``CohortReport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func cohorts(_ params: CohortParams) async throws -> CohortReport {
+            try await bridge.call("analytics.cohorts", Args().body("fields", params))
+        }
+
+        /// Cohorts: each period's new payers, and what they paid in each later period.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``CohortParams``.
+        /// - Returns: The ``CohortReport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func cohortsBlocking(_ params: CohortParams) throws -> CohortReport {
+            try bridge.callBlocking("analytics.cohorts", Args().body("fields", params))
+        }
+
+        /// Cohorts as CSV, written to `path`.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``CohortParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func cohortsCsv(_ path: String, _ params: CohortParams) async throws -> CsvExport {
+            try await bridge.call("analytics.cohortsCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// Cohorts as CSV, written to `path`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``CohortParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func cohortsCsvBlocking(_ path: String, _ params: CohortParams) throws -> CsvExport {
+            try bridge.callBlocking("analytics.cohortsCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// A conversion rate between two periods (install, trial, paid, renewals).
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``ConversionParams``.
+        /// - Returns: The ``MetricData``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func conversion(_ params: ConversionParams) async throws -> MetricData {
+            try await bridge.call("analytics.conversion", Args().body("fields", params))
+        }
+
+        /// A conversion rate between two periods (install, trial, paid, renewals).
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``ConversionParams``.
+        /// - Returns: The ``MetricData``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func conversionBlocking(_ params: ConversionParams) throws -> MetricData {
+            try bridge.callBlocking("analytics.conversion", Args().body("fields", params))
+        }
+
+        /// A conversion as CSV, written to `path`.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``ConversionParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func conversionCsv(_ path: String, _ params: ConversionParams) async throws -> CsvExport {
+            try await bridge.call("analytics.conversionCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// A conversion as CSV, written to `path`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``ConversionParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func conversionCsvBlocking(_ path: String, _ params: ConversionParams) throws -> CsvExport {
+            try bridge.callBlocking("analytics.conversionCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// The funnel from install through paywall, trial and payments, with the drop-off at each
+        /// stage.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``FunnelParams``.
+        /// - Returns: The ``FunnelReport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func funnel(_ params: FunnelParams) async throws -> FunnelReport {
+            try await bridge.call("analytics.funnel", Args().body("fields", params))
+        }
+
+        /// The funnel from install through paywall, trial and payments, with the drop-off at each
+        /// stage.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``FunnelParams``.
+        /// - Returns: The ``FunnelReport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func funnelBlocking(_ params: FunnelParams) throws -> FunnelReport {
+            try bridge.callBlocking("analytics.funnel", Args().body("fields", params))
+        }
+
+        /// The funnel as CSV, written to `path`.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``FunnelParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func funnelCsv(_ path: String, _ params: FunnelParams) async throws -> CsvExport {
+            try await bridge.call("analytics.funnelCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// The funnel as CSV, written to `path`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``FunnelParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func funnelCsvBlocking(_ path: String, _ params: FunnelParams) throws -> CsvExport {
+            try bridge.callBlocking("analytics.funnelCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// Lifetime value per cohort, in revenue, proceeds and net revenue.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``LtvParams``.
+        /// - Returns: The ``LtvReport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func ltv(_ params: LtvParams) async throws -> LtvReport {
+            try await bridge.call("analytics.ltv", Args().body("fields", params))
+        }
+
+        /// Lifetime value per cohort, in revenue, proceeds and net revenue.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``LtvParams``.
+        /// - Returns: The ``LtvReport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func ltvBlocking(_ params: LtvParams) throws -> LtvReport {
+            try bridge.callBlocking("analytics.ltv", Args().body("fields", params))
+        }
+
+        /// LTV as CSV, written to `path`.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``LtvParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func ltvCsv(_ path: String, _ params: LtvParams) async throws -> CsvExport {
+            try await bridge.call("analytics.ltvCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// LTV as CSV, written to `path`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``LtvParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func ltvCsvBlocking(_ path: String, _ params: LtvParams) throws -> CsvExport {
+            try bridge.callBlocking("analytics.ltvCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// Subscription retention by period.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``RetentionParams``.
+        /// - Returns: The ``RetentionReport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func retention(_ params: RetentionParams) async throws -> RetentionReport {
+            try await bridge.call("analytics.retention", Args().body("fields", params))
+        }
+
+        /// Subscription retention by period.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``RetentionParams``.
+        /// - Returns: The ``RetentionReport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func retentionBlocking(_ params: RetentionParams) throws -> RetentionReport {
+            try bridge.callBlocking("analytics.retention", Args().body("fields", params))
+        }
+
+        /// Retention as CSV, written to `path`.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``RetentionParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func retentionCsv(_ path: String, _ params: RetentionParams) async throws -> CsvExport {
+            try await bridge.call("analytics.retentionCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// Retention as CSV, written to `path`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``RetentionParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func retentionCsvBlocking(_ path: String, _ params: RetentionParams) throws -> CsvExport {
+            try bridge.callBlocking("analytics.retentionCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// The placements, with the audience, A/B test and paywall (or onboarding) each shows.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``PlacementsParams``.
+        /// - Returns: The ``PlacementReport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func placements(_ params: PlacementsParams) async throws -> PlacementReport {
+            try await bridge.call("analytics.placements", Args().body("fields", params))
+        }
+
+        /// The placements, with the audience, A/B test and paywall (or onboarding) each shows.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``PlacementsParams``.
+        /// - Returns: The ``PlacementReport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func placementsBlocking(_ params: PlacementsParams) throws -> PlacementReport {
+            try bridge.callBlocking("analytics.placements", Args().body("fields", params))
+        }
+
+        /// The placements as CSV, written to `path`.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``PlacementsParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func placementsCsv(_ path: String, _ params: PlacementsParams) async throws -> CsvExport {
+            try await bridge.call("analytics.placementsCsv", Args().put("path", path).body("fields", params))
+        }
+
+        /// The placements as CSV, written to `path`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - path: The file to write the CSV to (replaced once complete).
+        ///   - params: The request's body: ``PlacementsParams``.
+        /// - Returns: The ``CsvExport``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func placementsCsvBlocking(_ path: String, _ params: PlacementsParams) throws -> CsvExport {
+            try bridge.callBlocking("analytics.placementsCsv", Args().put("path", path).body("fields", params))
+        }
+    }
+
+    /// Adapty Mail: the profiles it mails and the store events that put them in its flows. Needs
+    /// the Adapty Mail key (`mailApiKey`).
+    public struct Mail: Sendable {
+        /// The native client the calls go to.
+        let bridge: Bridge
+
+        /// Creates or updates (by `externalProfileId`) a profile Adapty Mail can write to.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``MailProfileParams``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func saveProfile(_ params: MailProfileParams) async throws {
+            try await bridge.send("mail.saveProfile", Args().body("fields", params))
+        }
+
+        /// Creates or updates (by `externalProfileId`) a profile Adapty Mail can write to.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``MailProfileParams``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func saveProfileBlocking(_ params: MailProfileParams) throws {
+            try bridge.sendBlocking("mail.saveProfile", Args().body("fields", params))
+        }
+
+        /// Erases a profile's personal data and cancels its emails, for good.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``MailProfileDeleteParams``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func deleteProfile(_ params: MailProfileDeleteParams = MailProfileDeleteParams()) async throws {
+            try await bridge.send("mail.deleteProfile", Args().body("fields", params))
+        }
+
+        /// Erases a profile's personal data and cancels its emails, for good.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``MailProfileDeleteParams``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func deleteProfileBlocking(_ params: MailProfileDeleteParams = MailProfileDeleteParams()) throws {
+            try bridge.sendBlocking("mail.deleteProfile", Args().body("fields", params))
+        }
+
+        /// Sends a store transaction event (started, renewed, cancelled, billing issue, refunded,
+        /// expired, ...) that moves the profile into Adapty Mail's flows.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``MailTransactionEventParams``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func saveTransactionEvent(_ params: MailTransactionEventParams) async throws {
+            try await bridge.send("mail.saveTransactionEvent", Args().body("fields", params))
+        }
+
+        /// Sends a store transaction event (started, renewed, cancelled, billing issue, refunded,
+        /// expired, ...) that moves the profile into Adapty Mail's flows.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``MailTransactionEventParams``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func saveTransactionEventBlocking(_ params: MailTransactionEventParams) throws {
+            try bridge.sendBlocking("mail.saveTransactionEvent", Args().body("fields", params))
+        }
+    }
+
+    /// The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it.
+    /// Each method's doc names its v2 replacement.
+    public struct Legacy: Sendable {
+        /// The native client the calls go to.
+        let bridge: Bridge
+
+        /// Reads a profile, extended (personal and integration fields included). v2:
+        /// `profiles.get`.
+        ///
+        /// - Parameters:
+        ///   - userId: The profile's `profileId` or your `customerUserId`.
+        /// - Returns: The ``LegacyProfile``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func getProfile(_ userId: String) async throws -> LegacyProfile {
+            try await bridge.call("legacy.getProfile", Args().put("user_id", userId))
+        }
+
+        /// Reads a profile, extended (personal and integration fields included). v2:
+        /// `profiles.get`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - userId: The profile's `profileId` or your `customerUserId`.
+        /// - Returns: The ``LegacyProfile``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func getProfileBlocking(_ userId: String) throws -> LegacyProfile {
+            try bridge.callBlocking("legacy.getProfile", Args().put("user_id", userId))
+        }
+
+        /// Creates a profile for `customerUserId` (required here), with attributes. v2:
+        /// `profiles.create`.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``LegacyProfileParams``.
+        /// - Returns: The ``LegacyProfile``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func createProfile(_ params: LegacyProfileParams = LegacyProfileParams()) async throws -> LegacyProfile {
+            try await bridge.call("legacy.createProfile", Args().body("fields", params))
+        }
+
+        /// Creates a profile for `customerUserId` (required here), with attributes. v2:
+        /// `profiles.create`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - params: The request's body: ``LegacyProfileParams``.
+        /// - Returns: The ``LegacyProfile``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func createProfileBlocking(_ params: LegacyProfileParams = LegacyProfileParams()) throws -> LegacyProfile {
+            try bridge.callBlocking("legacy.createProfile", Args().body("fields", params))
+        }
+
+        /// Sets a profile's attributes; `customAttributes` is a map here (at most 10). v2:
+        /// `profiles.update`.
+        ///
+        /// - Parameters:
+        ///   - userId: The profile's `profileId` or your `customerUserId`.
+        ///   - params: The request's body: ``LegacyProfileParams``.
+        /// - Returns: The ``LegacyProfile``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func updateProfile(_ userId: String, _ params: LegacyProfileParams = LegacyProfileParams()) async throws -> LegacyProfile {
+            try await bridge.call("legacy.updateProfile", Args().put("user_id", userId).body("fields", params))
+        }
+
+        /// Sets a profile's attributes; `customAttributes` is a map here (at most 10). v2:
+        /// `profiles.update`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - userId: The profile's `profileId` or your `customerUserId`.
+        ///   - params: The request's body: ``LegacyProfileParams``.
+        /// - Returns: The ``LegacyProfile``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func updateProfileBlocking(_ userId: String, _ params: LegacyProfileParams = LegacyProfileParams()) throws -> LegacyProfile {
+            try bridge.callBlocking("legacy.updateProfile", Args().put("user_id", userId).body("fields", params))
+        }
+
+        /// Deletes a profile and its data. v2: `profiles.delete`.
+        ///
+        /// - Parameters:
+        ///   - userId: The profile's `profileId` or your `customerUserId`.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func deleteProfile(_ userId: String) async throws {
+            try await bridge.send("legacy.deleteProfile", Args().put("user_id", userId))
+        }
+
+        /// Deletes a profile and its data. v2: `profiles.delete`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - userId: The profile's `profileId` or your `customerUserId`.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func deleteProfileBlocking(_ userId: String) throws {
+            try bridge.sendBlocking("legacy.deleteProfile", Args().put("user_id", userId))
+        }
+
+        /// Grants or prolongs an access level (and, given a product, transaction id and store,
+        /// records the transaction). v2: `accessLevels.grant`, or `purchases.setTransaction`.
+        ///
+        /// - Parameters:
+        ///   - userId: The profile's `profileId` or your `customerUserId`.
+        ///   - accessLevel: The access level's id, e.g. `premium`.
+        ///   - params: The request's body: ``LegacyGrantParams``.
+        /// - Returns: The ``LegacyProfile``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func grant(_ userId: String, _ accessLevel: String, _ params: LegacyGrantParams = LegacyGrantParams()) async throws
+            -> LegacyProfile
+        {
+            try await bridge.call("legacy.grant", Args().put("user_id", userId).put("access_level", accessLevel).body("fields", params))
+        }
+
+        /// Grants or prolongs an access level (and, given a product, transaction id and store,
+        /// records the transaction). v2: `accessLevels.grant`, or `purchases.setTransaction`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - userId: The profile's `profileId` or your `customerUserId`.
+        ///   - accessLevel: The access level's id, e.g. `premium`.
+        ///   - params: The request's body: ``LegacyGrantParams``.
+        /// - Returns: The ``LegacyProfile``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func grantBlocking(_ userId: String, _ accessLevel: String, _ params: LegacyGrantParams = LegacyGrantParams()) throws
+            -> LegacyProfile
+        {
+            try bridge.callBlocking("legacy.grant", Args().put("user_id", userId).put("access_level", accessLevel).body("fields", params))
+        }
+
+        /// Ends an access level now (`isRefund`: because of a refund, its revenue then 0). v2:
+        /// `accessLevels.revoke`.
+        ///
+        /// - Parameters:
+        ///   - userId: The profile's `profileId` or your `customerUserId`.
+        ///   - accessLevel: The access level's id, e.g. `premium`.
+        ///   - params: The request's body: ``LegacyRevokeParams``.
+        /// - Returns: The ``LegacyProfile``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func revoke(_ userId: String, _ accessLevel: String, _ params: LegacyRevokeParams) async throws -> LegacyProfile {
+            try await bridge.call("legacy.revoke", Args().put("user_id", userId).put("access_level", accessLevel).body("fields", params))
+        }
+
+        /// Ends an access level now (`isRefund`: because of a refund, its revenue then 0). v2:
+        /// `accessLevels.revoke`.
+        ///
+        /// Blocks the calling thread until it is done.
+        ///
+        /// - Parameters:
+        ///   - userId: The profile's `profileId` or your `customerUserId`.
+        ///   - accessLevel: The access level's id, e.g. `premium`.
+        ///   - params: The request's body: ``LegacyRevokeParams``.
+        /// - Returns: The ``LegacyProfile``.
+        /// - Throws: The ``AdaptyError`` case for what failed.
+        public func revokeBlocking(_ userId: String, _ accessLevel: String, _ params: LegacyRevokeParams) throws -> LegacyProfile {
+            try bridge.callBlocking("legacy.revoke", Args().put("user_id", userId).put("access_level", accessLevel).body("fields", params))
         }
     }
 }

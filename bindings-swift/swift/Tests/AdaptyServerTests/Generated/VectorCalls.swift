@@ -16,7 +16,15 @@ let modelKeys: [String: Set<String>] = [
         "one_signal_player_id", "one_signal_subscription_id", "posthog_distinct_user_id", "pushwoosh_hwid",
         "tenjin_analytics_installation_id",
     ],
+    "MailDeviceInfo": ["platform", "device", "os", "locale", "timezone", "app_version"],
+    "MailOffer": ["category", "offer_type", "offer_id"],
+    "MetricsFilters": [
+        "date", "compare_date", "store", "country", "store_product_id", "duration", "attribution_source", "attribution_status",
+        "attribution_channel", "attribution_campaign", "attribution_adgroup", "attribution_adset", "attribution_creative", "offer_category",
+        "offer_type", "offer_id",
+    ],
     "Offer": ["category", "type", "id"],
+    "PlacementFilters": ["placement_type"],
     "RemoteConfig": ["locale", "data"],
 ]
 
@@ -177,6 +185,257 @@ extension VirtualCurrencyItem: Decodable {
     }
 }
 
+extension WebPaywallParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["store", "placement_id", "locale"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            store: try c.decode(String.self, forKey: AnyKey("store")),
+            placementId: try c.decode(String.self, forKey: AnyKey("placement_id")),
+            locale: try c.decodeIfPresent(String.self, forKey: AnyKey("locale")))
+    }
+}
+
+extension PaywallViewParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["store", "variation_id", "visited_at"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            store: try c.decode(String.self, forKey: AnyKey("store")),
+            variationId: try c.decode(String.self, forKey: AnyKey("variation_id")),
+            visitedAt: try c.decodeIfPresent(Date.self, forKey: AnyKey("visited_at")))
+    }
+}
+
+extension AttributionParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["status", "attribution_user_id", "channel", "campaign", "ad_group", "ad_set", "creative"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            status: try c.decode(String.self, forKey: AnyKey("status")),
+            attributionUserId: try c.decodeIfPresent(String.self, forKey: AnyKey("attribution_user_id")),
+            channel: try c.decodeIfPresent(String.self, forKey: AnyKey("channel")),
+            campaign: try c.decodeIfPresent(String.self, forKey: AnyKey("campaign")),
+            adGroup: try c.decodeIfPresent(String.self, forKey: AnyKey("ad_group")),
+            adSet: try c.decodeIfPresent(String.self, forKey: AnyKey("ad_set")),
+            creative: try c.decodeIfPresent(String.self, forKey: AnyKey("creative")))
+    }
+}
+
+extension LegacyProfileParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(
+            decoder,
+            [
+                "customer_user_id", "email", "phone_number", "first_name", "last_name", "gender", "birthday", "ip_country",
+                "custom_attributes",
+            ])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            customerUserId: try c.decodeIfPresent(String.self, forKey: AnyKey("customer_user_id")),
+            email: try c.decodeIfPresent(String.self, forKey: AnyKey("email")),
+            phoneNumber: try c.decodeIfPresent(String.self, forKey: AnyKey("phone_number")),
+            firstName: try c.decodeIfPresent(String.self, forKey: AnyKey("first_name")),
+            lastName: try c.decodeIfPresent(String.self, forKey: AnyKey("last_name")),
+            gender: try c.decodeIfPresent(Gender.self, forKey: AnyKey("gender")),
+            birthday: try c.decodeIfPresent(String.self, forKey: AnyKey("birthday")),
+            ipCountry: try c.decodeIfPresent(String.self, forKey: AnyKey("ip_country")),
+            customAttributes: try c.decodeIfPresent([String: AttributeValue].self, forKey: AnyKey("custom_attributes")))
+    }
+}
+
+extension LegacyGrantParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(
+            decoder,
+            [
+                "expires_at", "duration_days", "is_lifetime", "starts_at", "vendor_product_id", "base_plan_id",
+                "vendor_original_transaction_id", "vendor_transaction_id", "store", "introductory_offer_type", "price", "price_locale",
+                "proceeds", "is_sandbox",
+            ])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            expiresAt: try c.decodeIfPresent(Date.self, forKey: AnyKey("expires_at")),
+            durationDays: try c.decodeIfPresent(Int64.self, forKey: AnyKey("duration_days")),
+            isLifetime: try c.decodeIfPresent(Bool.self, forKey: AnyKey("is_lifetime")),
+            startsAt: try c.decodeIfPresent(Date.self, forKey: AnyKey("starts_at")),
+            vendorProductId: try c.decodeIfPresent(String.self, forKey: AnyKey("vendor_product_id")),
+            basePlanId: try c.decodeIfPresent(String.self, forKey: AnyKey("base_plan_id")),
+            vendorOriginalTransactionId: try c.decodeIfPresent(String.self, forKey: AnyKey("vendor_original_transaction_id")),
+            vendorTransactionId: try c.decodeIfPresent(String.self, forKey: AnyKey("vendor_transaction_id")),
+            store: try c.decodeIfPresent(String.self, forKey: AnyKey("store")),
+            introductoryOfferType: try c.decodeIfPresent(String.self, forKey: AnyKey("introductory_offer_type")),
+            price: try c.decodeIfPresent(Double.self, forKey: AnyKey("price")),
+            priceLocale: try c.decodeIfPresent(String.self, forKey: AnyKey("price_locale")),
+            proceeds: try c.decodeIfPresent(Double.self, forKey: AnyKey("proceeds")),
+            isSandbox: try c.decodeIfPresent(Bool.self, forKey: AnyKey("is_sandbox")))
+    }
+}
+
+extension LegacyRevokeParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["is_refund"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            isRefund: try c.decode(Bool.self, forKey: AnyKey("is_refund")))
+    }
+}
+
+extension MailProfileParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(
+            decoder,
+            [
+                "external_profile_id", "external_created_at", "email", "customer_user_id", "first_name", "last_name", "gender", "birthday",
+                "country", "store_country", "custom_attributes", "device_info",
+            ])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            externalProfileId: try c.decode(String.self, forKey: AnyKey("external_profile_id")),
+            externalCreatedAt: try c.decode(Date.self, forKey: AnyKey("external_created_at")),
+            email: try c.decode(String.self, forKey: AnyKey("email")),
+            customerUserId: try c.decodeIfPresent(String.self, forKey: AnyKey("customer_user_id")),
+            firstName: try c.decodeIfPresent(String.self, forKey: AnyKey("first_name")),
+            lastName: try c.decodeIfPresent(String.self, forKey: AnyKey("last_name")),
+            gender: try c.decodeIfPresent(String.self, forKey: AnyKey("gender")),
+            birthday: try c.decodeIfPresent(String.self, forKey: AnyKey("birthday")),
+            country: try c.decodeIfPresent(String.self, forKey: AnyKey("country")),
+            storeCountry: try c.decodeIfPresent(String.self, forKey: AnyKey("store_country")),
+            customAttributes: try c.decodeIfPresent([String: AttributeValue].self, forKey: AnyKey("custom_attributes")),
+            deviceInfo: try c.decodeIfPresent(Strict<MailDeviceInfo>.self, forKey: AnyKey("device_info"))?.value)
+    }
+}
+
+extension MailProfileDeleteParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["external_profile_id", "customer_user_id", "email"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            externalProfileId: try c.decodeIfPresent(String.self, forKey: AnyKey("external_profile_id")),
+            customerUserId: try c.decodeIfPresent(String.self, forKey: AnyKey("customer_user_id")),
+            email: try c.decodeIfPresent(String.self, forKey: AnyKey("email")))
+    }
+}
+
+extension MailTransactionEventParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(
+            decoder,
+            [
+                "event_type", "event_id", "event_datetime", "external_profile_id", "store", "store_product_id", "store_transaction_id",
+                "store_original_transaction_id", "purchased_at", "originally_purchased_at", "customer_user_id", "email", "price_usd",
+                "expires_at", "offer",
+            ])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            eventType: try c.decode(String.self, forKey: AnyKey("event_type")),
+            eventId: try c.decode(String.self, forKey: AnyKey("event_id")),
+            eventDatetime: try c.decode(Date.self, forKey: AnyKey("event_datetime")),
+            externalProfileId: try c.decode(String.self, forKey: AnyKey("external_profile_id")),
+            store: try c.decode(String.self, forKey: AnyKey("store")),
+            storeProductId: try c.decode(String.self, forKey: AnyKey("store_product_id")),
+            storeTransactionId: try c.decode(String.self, forKey: AnyKey("store_transaction_id")),
+            storeOriginalTransactionId: try c.decode(String.self, forKey: AnyKey("store_original_transaction_id")),
+            purchasedAt: try c.decode(Date.self, forKey: AnyKey("purchased_at")),
+            originallyPurchasedAt: try c.decode(Date.self, forKey: AnyKey("originally_purchased_at")),
+            customerUserId: try c.decodeIfPresent(String.self, forKey: AnyKey("customer_user_id")),
+            email: try c.decodeIfPresent(String.self, forKey: AnyKey("email")),
+            priceUsd: try c.decodeIfPresent(String.self, forKey: AnyKey("price_usd")),
+            expiresAt: try c.decodeIfPresent(Date.self, forKey: AnyKey("expires_at")),
+            offer: try c.decodeIfPresent(Strict<MailOffer>.self, forKey: AnyKey("offer"))?.value)
+    }
+}
+
+extension AnalyticsChartParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["chart_id", "filters", "period_unit", "date_type", "segmentation"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            chartId: try c.decode(ChartId.self, forKey: AnyKey("chart_id")),
+            filters: try c.decode(Strict<MetricsFilters>.self, forKey: AnyKey("filters")).value,
+            periodUnit: try c.decodeIfPresent(PeriodUnit.self, forKey: AnyKey("period_unit")),
+            dateType: try c.decodeIfPresent(DateType.self, forKey: AnyKey("date_type")),
+            segmentation: try c.decodeIfPresent(String.self, forKey: AnyKey("segmentation")))
+    }
+}
+
+extension CohortParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(
+            decoder,
+            ["filters", "period_unit", "period_type", "value_type", "value_field", "accounting_type", "renewal_days", "prediction_months"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            filters: try c.decode(Strict<MetricsFilters>.self, forKey: AnyKey("filters")).value,
+            periodUnit: try c.decodeIfPresent(PeriodUnit.self, forKey: AnyKey("period_unit")),
+            periodType: try c.decodeIfPresent(CohortPeriodType.self, forKey: AnyKey("period_type")),
+            valueType: try c.decodeIfPresent(CohortValueType.self, forKey: AnyKey("value_type")),
+            valueField: try c.decodeIfPresent(CohortValueField.self, forKey: AnyKey("value_field")),
+            accountingType: try c.decodeIfPresent(AccountingType.self, forKey: AnyKey("accounting_type")),
+            renewalDays: try c.decodeIfPresent([Int64].self, forKey: AnyKey("renewal_days")),
+            predictionMonths: try c.decodeIfPresent(Int64.self, forKey: AnyKey("prediction_months")))
+    }
+}
+
+extension ConversionParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["filters", "from_period", "to_period", "period_unit", "date_type", "segmentation"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            filters: try c.decode(Strict<MetricsFilters>.self, forKey: AnyKey("filters")).value,
+            fromPeriod: try c.decodeIfPresent(String.self, forKey: AnyKey("from_period")),
+            toPeriod: try c.decode(String.self, forKey: AnyKey("to_period")),
+            periodUnit: try c.decodeIfPresent(PeriodUnit.self, forKey: AnyKey("period_unit")),
+            dateType: try c.decodeIfPresent(DateType.self, forKey: AnyKey("date_type")),
+            segmentation: try c.decodeIfPresent(String.self, forKey: AnyKey("segmentation")))
+    }
+}
+
+extension FunnelParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["filters", "period_unit", "show_value_as", "segmentation"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            filters: try c.decode(Strict<MetricsFilters>.self, forKey: AnyKey("filters")).value,
+            periodUnit: try c.decodeIfPresent(PeriodUnit.self, forKey: AnyKey("period_unit")),
+            showValueAs: try c.decodeIfPresent(FunnelValueKind.self, forKey: AnyKey("show_value_as")),
+            segmentation: try c.decodeIfPresent(String.self, forKey: AnyKey("segmentation")))
+    }
+}
+
+extension LtvParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["filters", "period_unit", "period_type", "segmentation"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            filters: try c.decode(Strict<MetricsFilters>.self, forKey: AnyKey("filters")).value,
+            periodUnit: try c.decodeIfPresent(PeriodUnit.self, forKey: AnyKey("period_unit")),
+            periodType: try c.decodeIfPresent(CohortPeriodType.self, forKey: AnyKey("period_type")),
+            segmentation: try c.decodeIfPresent(String.self, forKey: AnyKey("segmentation")))
+    }
+}
+
+extension RetentionParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["filters", "period_unit", "segmentation", "use_trial"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            filters: try c.decode(Strict<MetricsFilters>.self, forKey: AnyKey("filters")).value,
+            periodUnit: try c.decodeIfPresent(PeriodUnit.self, forKey: AnyKey("period_unit")),
+            segmentation: try c.decodeIfPresent(String.self, forKey: AnyKey("segmentation")),
+            useTrial: try c.decodeIfPresent(Bool.self, forKey: AnyKey("use_trial")))
+    }
+}
+
+extension PlacementsParams: Decodable {
+    public init(from decoder: Decoder) throws {
+        try refuseUnknownKeys(decoder, ["filters"])
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        self.init(
+            filters: try c.decode(Strict<PlacementFilters>.self, forKey: AnyKey("filters")).value)
+    }
+}
+
 /// Runs `operation` on `client` with a shared vector's `input`: the public namespaced method, or
 /// with `blocking` its `...Blocking` twin. Returns what the method returns (a model, `Void`, or
 /// one `DeleteResult` per input); throws `Inexpressible` for an input its parameters cannot hold,
@@ -302,6 +561,151 @@ func callVector(_ client: AdaptyClient, _ operation: String, _ input: [String: A
         try args.end()
         if blocking { return try client.virtualCurrency.balancesBlocking(ref) }
         return try await client.virtualCurrency.balances(ref)
+    case "web.getPaywall":
+        let ref = try args.profile()
+        let params = try args.body("fields", WebPaywallParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.web.getPaywallBlocking(ref, params) }
+        return try await client.web.getPaywall(ref, params)
+    case "web.recordPaywallView":
+        let ref = try args.profile()
+        let params = try args.body("fields", PaywallViewParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.web.recordPaywallViewBlocking(ref, params) }
+        return try await client.web.recordPaywallView(ref, params)
+    case "web.addAttribution":
+        let ref = try args.profile()
+        let params = try args.body("fields", AttributionParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.web.addAttributionBlocking(ref, params) }
+        return try await client.web.addAttribution(ref, params)
+    case "analytics.chart":
+        let params = try args.body("fields", AnalyticsChartParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.chartBlocking(params) }
+        return try await client.analytics.chart(params)
+    case "analytics.chartCsv":
+        let path = try args.text("path") ?? args.missing("path")
+        let params = try args.body("fields", AnalyticsChartParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.chartCsvBlocking(path, params) }
+        return try await client.analytics.chartCsv(path, params)
+    case "analytics.cohorts":
+        let params = try args.body("fields", CohortParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.cohortsBlocking(params) }
+        return try await client.analytics.cohorts(params)
+    case "analytics.cohortsCsv":
+        let path = try args.text("path") ?? args.missing("path")
+        let params = try args.body("fields", CohortParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.cohortsCsvBlocking(path, params) }
+        return try await client.analytics.cohortsCsv(path, params)
+    case "analytics.conversion":
+        let params = try args.body("fields", ConversionParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.conversionBlocking(params) }
+        return try await client.analytics.conversion(params)
+    case "analytics.conversionCsv":
+        let path = try args.text("path") ?? args.missing("path")
+        let params = try args.body("fields", ConversionParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.conversionCsvBlocking(path, params) }
+        return try await client.analytics.conversionCsv(path, params)
+    case "analytics.funnel":
+        let params = try args.body("fields", FunnelParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.funnelBlocking(params) }
+        return try await client.analytics.funnel(params)
+    case "analytics.funnelCsv":
+        let path = try args.text("path") ?? args.missing("path")
+        let params = try args.body("fields", FunnelParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.funnelCsvBlocking(path, params) }
+        return try await client.analytics.funnelCsv(path, params)
+    case "analytics.ltv":
+        let params = try args.body("fields", LtvParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.ltvBlocking(params) }
+        return try await client.analytics.ltv(params)
+    case "analytics.ltvCsv":
+        let path = try args.text("path") ?? args.missing("path")
+        let params = try args.body("fields", LtvParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.ltvCsvBlocking(path, params) }
+        return try await client.analytics.ltvCsv(path, params)
+    case "analytics.retention":
+        let params = try args.body("fields", RetentionParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.retentionBlocking(params) }
+        return try await client.analytics.retention(params)
+    case "analytics.retentionCsv":
+        let path = try args.text("path") ?? args.missing("path")
+        let params = try args.body("fields", RetentionParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.retentionCsvBlocking(path, params) }
+        return try await client.analytics.retentionCsv(path, params)
+    case "analytics.placements":
+        let params = try args.body("fields", PlacementsParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.placementsBlocking(params) }
+        return try await client.analytics.placements(params)
+    case "analytics.placementsCsv":
+        let path = try args.text("path") ?? args.missing("path")
+        let params = try args.body("fields", PlacementsParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.analytics.placementsCsvBlocking(path, params) }
+        return try await client.analytics.placementsCsv(path, params)
+    case "mail.saveProfile":
+        let params = try args.body("fields", MailProfileParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.mail.saveProfileBlocking(params) }
+        return try await client.mail.saveProfile(params)
+    case "mail.deleteProfile":
+        let params = try args.body("fields", MailProfileDeleteParams.self) ?? MailProfileDeleteParams()
+        try args.end()
+        if blocking { return try client.mail.deleteProfileBlocking(params) }
+        return try await client.mail.deleteProfile(params)
+    case "mail.saveTransactionEvent":
+        let params = try args.body("fields", MailTransactionEventParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.mail.saveTransactionEventBlocking(params) }
+        return try await client.mail.saveTransactionEvent(params)
+    case "legacy.getProfile":
+        let userId = try args.text("user_id") ?? args.missing("user_id")
+        try args.end()
+        if blocking { return try client.legacy.getProfileBlocking(userId) }
+        return try await client.legacy.getProfile(userId)
+    case "legacy.createProfile":
+        let params = try args.body("fields", LegacyProfileParams.self) ?? LegacyProfileParams()
+        try args.end()
+        if blocking { return try client.legacy.createProfileBlocking(params) }
+        return try await client.legacy.createProfile(params)
+    case "legacy.updateProfile":
+        let userId = try args.text("user_id") ?? args.missing("user_id")
+        let params = try args.body("fields", LegacyProfileParams.self) ?? LegacyProfileParams()
+        try args.end()
+        if blocking { return try client.legacy.updateProfileBlocking(userId, params) }
+        return try await client.legacy.updateProfile(userId, params)
+    case "legacy.deleteProfile":
+        let userId = try args.text("user_id") ?? args.missing("user_id")
+        try args.end()
+        if blocking { return try client.legacy.deleteProfileBlocking(userId) }
+        return try await client.legacy.deleteProfile(userId)
+    case "legacy.grant":
+        let userId = try args.text("user_id") ?? args.missing("user_id")
+        let accessLevel = try args.text("access_level") ?? args.missing("access_level")
+        let params = try args.body("fields", LegacyGrantParams.self) ?? LegacyGrantParams()
+        try args.end()
+        if blocking { return try client.legacy.grantBlocking(userId, accessLevel, params) }
+        return try await client.legacy.grant(userId, accessLevel, params)
+    case "legacy.revoke":
+        let userId = try args.text("user_id") ?? args.missing("user_id")
+        let accessLevel = try args.text("access_level") ?? args.missing("access_level")
+        let params = try args.body("fields", LegacyRevokeParams.self) ?? args.missing("fields")
+        try args.end()
+        if blocking { return try client.legacy.revokeBlocking(userId, accessLevel, params) }
+        return try await client.legacy.revoke(userId, accessLevel, params)
     default:
         fatalError("no operation \(operation) in the manifest")
     }

@@ -7,6 +7,7 @@ package io.adapty.server
 import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.encodeToJsonElement
@@ -121,6 +122,165 @@ enum class WebhookEventType(val wire: String) {
 
     @SerialName("verification")
     Verification("verification"),
+}
+
+@Serializable
+enum class ChartId(val wire: String) {
+    @SerialName("revenue")
+    Revenue("revenue"),
+
+    @SerialName("mrr")
+    Mrr("mrr"),
+
+    @SerialName("arr")
+    Arr("arr"),
+
+    @SerialName("arppu")
+    Arppu("arppu"),
+
+    @SerialName("subscriptions_active")
+    SubscriptionsActive("subscriptions_active"),
+
+    @SerialName("subscriptions_new")
+    SubscriptionsNew("subscriptions_new"),
+
+    @SerialName("subscriptions_renewal_cancelled")
+    SubscriptionsRenewalCancelled("subscriptions_renewal_cancelled"),
+
+    @SerialName("subscriptions_expired")
+    SubscriptionsExpired("subscriptions_expired"),
+
+    @SerialName("trials_active")
+    TrialsActive("trials_active"),
+
+    @SerialName("trials_new")
+    TrialsNew("trials_new"),
+
+    @SerialName("trials_renewal_cancelled")
+    TrialsRenewalCancelled("trials_renewal_cancelled"),
+
+    @SerialName("trials_expired")
+    TrialsExpired("trials_expired"),
+
+    @SerialName("grace_period")
+    GracePeriod("grace_period"),
+
+    @SerialName("billing_issue")
+    BillingIssue("billing_issue"),
+
+    @SerialName("refund_events")
+    RefundEvents("refund_events"),
+
+    @SerialName("refund_money")
+    RefundMoney("refund_money"),
+
+    @SerialName("non_subscriptions")
+    NonSubscriptions("non_subscriptions"),
+
+    @SerialName("arpu")
+    Arpu("arpu"),
+
+    @SerialName("installs")
+    Installs("installs"),
+}
+
+@Serializable
+enum class PeriodUnit(val wire: String) {
+    @SerialName("day")
+    Day("day"),
+
+    @SerialName("week")
+    Week("week"),
+
+    @SerialName("month")
+    Month("month"),
+
+    @SerialName("quarter")
+    Quarter("quarter"),
+
+    @SerialName("year")
+    Year("year"),
+}
+
+@Serializable
+enum class DateType(val wire: String) {
+    @SerialName("purchase_date")
+    PurchaseDate("purchase_date"),
+
+    @SerialName("profile_install_date")
+    ProfileInstallDate("profile_install_date"),
+}
+
+@Serializable
+enum class CohortPeriodType(val wire: String) {
+    @SerialName("renewals")
+    Renewals("renewals"),
+
+    @SerialName("days")
+    Days("days"),
+}
+
+@Serializable
+enum class CohortValueType(val wire: String) {
+    @SerialName("absolute")
+    Absolute("absolute"),
+
+    @SerialName("relative")
+    Relative("relative"),
+}
+
+@Serializable
+enum class CohortValueField(val wire: String) {
+    @SerialName("revenue")
+    Revenue("revenue"),
+
+    @SerialName("arppu")
+    Arppu("arppu"),
+
+    @SerialName("arpu")
+    Arpu("arpu"),
+
+    @SerialName("arpas")
+    Arpas("arpas"),
+
+    @SerialName("subscribers")
+    Subscribers("subscribers"),
+
+    @SerialName("subscriptions")
+    Subscriptions("subscriptions"),
+}
+
+@Serializable
+enum class AccountingType(val wire: String) {
+    @SerialName("revenue")
+    Revenue("revenue"),
+
+    @SerialName("proceeds")
+    Proceeds("proceeds"),
+
+    @SerialName("net_revenue")
+    NetRevenue("net_revenue"),
+}
+
+@Serializable
+enum class FunnelValueKind(val wire: String) {
+    @SerialName("absolute")
+    Absolute("absolute"),
+
+    @SerialName("relative")
+    Relative("relative"),
+
+    @SerialName("both")
+    Both("both"),
+}
+
+@Serializable
+enum class PlacementType(val wire: String) {
+    @SerialName("paywall")
+    Paywall("paywall"),
+
+    @SerialName("onboarding")
+    Onboarding("onboarding"),
 }
 
 /** An end user of the app, with their access levels and purchases. */
@@ -552,6 +712,308 @@ data class PlayStorePurchaseToken(
     @SerialName("is_subscription") val isSubscription: Boolean? = null,
 )
 
+/** A placement's paywall as the Web API returns it, to render yourself. */
+@Serializable
+data class WebPaywall(
+    @SerialName("placement_id") val placementId: String,
+    /** Send it with the paywall view and the purchase, so both count for this paywall. */
+    @SerialName("variation_id") val variationId: String,
+    @SerialName("paywall_id") val paywallId: String,
+    @SerialName("paywall_name") val paywallName: String,
+    @SerialName("ab_test_name") val abTestName: String? = null,
+    @SerialName("products") val products: List<WebPaywallProduct> = emptyList(),
+    @SerialName("remote_config") val remoteConfig: WebRemoteConfig? = null,
+)
+
+/** A product of a web paywall. */
+@Serializable
+data class WebPaywallProduct(
+    @SerialName("vendor_product_id") val vendorProductId: String,
+    @SerialName("is_consumable") val isConsumable: Boolean = false,
+    @SerialName("title") val title: String? = null,
+    @SerialName("adapty_product_id") val adaptyProductId: String? = null,
+    @SerialName("introductory_offer_eligibility") val introductoryOfferEligibility: Boolean? = null,
+    @SerialName("promotional_offer_eligibility") val promotionalOfferEligibility: Boolean? = null,
+    /** A Play Store base plan or a Stripe price id. */
+    @SerialName("base_plan_id") val basePlanId: String? = null,
+    @SerialName("offer") val offer: WebProductOffer? = null,
+)
+
+/** The offer a web paywall shows with a product. */
+@Serializable
+data class WebProductOffer(@SerialName("category") val category: String, @SerialName("type") val type: String, @SerialName("id") val id: String? = null)
+
+/** A web paywall's remote config: `data` is the config as JSON text (parse it again). */
+@Serializable
+data class WebRemoteConfig(@SerialName("lang") val lang: String, @SerialName("data") val data: String)
+
+/** A profile as the legacy API returns it. The legacy get asks for the extended profile, so
+ * the personal and integration fields are filled where Adapty has them. */
+@Serializable
+data class LegacyProfile(
+    @SerialName("profile_id") val profileId: String,
+    @SerialName("app_id") val appId: String? = null,
+    @SerialName("customer_user_id") val customerUserId: String? = null,
+    /** Access levels by id (`premium`). */
+    @SerialName("paid_access_levels") val paidAccessLevels: Map<String, LegacyAccess>? = null,
+    /** Subscriptions by vendor product id. */
+    @SerialName("subscriptions") val subscriptions: Map<String, LegacyAccess>? = null,
+    /** One-time purchases by vendor product id. */
+    @SerialName("non_subscriptions") val nonSubscriptions: Map<String, List<LegacyNonSubscription>>? = null,
+    @SerialName("custom_attributes") val customAttributes: JsonElement? = null,
+    @SerialName("total_revenue_usd") val totalRevenueUsd: Double? = null,
+    @SerialName("created_at") @Serializable(with = OffsetDateTimeSerializer::class) val createdAt: OffsetDateTime? = null,
+    @SerialName("email") val email: String? = null,
+    @SerialName("phone_number") val phoneNumber: String? = null,
+    @SerialName("first_name") val firstName: String? = null,
+    @SerialName("last_name") val lastName: String? = null,
+    @SerialName("gender") val gender: String? = null,
+    @SerialName("birthday") val birthday: String? = null,
+)
+
+/** An access level (in `paid_access_levels`, with its `id`) or a subscription (in
+ * `subscriptions`, with `is_sandbox`) of a legacy profile. */
+@Serializable
+data class LegacyAccess(
+    @SerialName("id") val id: String? = null,
+    @SerialName("is_active") val isActive: Boolean,
+    @SerialName("is_lifetime") val isLifetime: Boolean = false,
+    @SerialName("expires_at") @Serializable(with = OffsetDateTimeSerializer::class) val expiresAt: OffsetDateTime? = null,
+    @SerialName("starts_at") @Serializable(with = OffsetDateTimeSerializer::class) val startsAt: OffsetDateTime? = null,
+    @SerialName("will_renew") val willRenew: Boolean = false,
+    @SerialName("vendor_product_id") val vendorProductId: String? = null,
+    @SerialName("base_plan_id") val basePlanId: String? = null,
+    @SerialName("vendor_transaction_id") val vendorTransactionId: String? = null,
+    @SerialName("vendor_original_transaction_id") val vendorOriginalTransactionId: String? = null,
+    @SerialName("store") val store: String? = null,
+    @SerialName("activated_at") @Serializable(with = OffsetDateTimeSerializer::class) val activatedAt: OffsetDateTime? = null,
+    @SerialName("renewed_at") @Serializable(with = OffsetDateTimeSerializer::class) val renewedAt: OffsetDateTime? = null,
+    @SerialName("unsubscribed_at") @Serializable(with = OffsetDateTimeSerializer::class) val unsubscribedAt: OffsetDateTime? = null,
+    @SerialName("billing_issue_detected_at") @Serializable(with = OffsetDateTimeSerializer::class) val billingIssueDetectedAt: OffsetDateTime? = null,
+    @SerialName("is_in_grace_period") val isInGracePeriod: Boolean = false,
+    @SerialName("active_introductory_offer_type") val activeIntroductoryOfferType: String? = null,
+    @SerialName("active_promotional_offer_type") val activePromotionalOfferType: String? = null,
+    @SerialName("active_promotional_offer_id") val activePromotionalOfferId: String? = null,
+    @SerialName("cancellation_reason") val cancellationReason: String? = null,
+    @SerialName("is_sandbox") val isSandbox: Boolean? = null,
+)
+
+/** A one-time purchase of a legacy profile. */
+@Serializable
+data class LegacyNonSubscription(
+    /** Adapty's id of the purchase: use it to count each purchase once. */
+    @SerialName("purchase_id") val purchaseId: String,
+    @SerialName("vendor_product_id") val vendorProductId: String,
+    @SerialName("vendor_transaction_id") val vendorTransactionId: String? = null,
+    @SerialName("vendor_original_transaction_id") val vendorOriginalTransactionId: String? = null,
+    @SerialName("store") val store: String? = null,
+    @SerialName("purchased_at") @Serializable(with = OffsetDateTimeSerializer::class) val purchasedAt: OffsetDateTime? = null,
+    @SerialName("is_one_time") val isOneTime: Boolean = false,
+    @SerialName("is_sandbox") val isSandbox: Boolean = false,
+)
+
+/** The device a Mail profile uses. */
+@Serializable
+data class MailDeviceInfo(
+    /** `iOS`, `Android`, ... */
+    @SerialName("platform") val platform: String,
+    @SerialName("device") val device: String? = null,
+    @SerialName("os") val os: String? = null,
+    @SerialName("locale") val locale: String? = null,
+    @SerialName("timezone") val timezone: String? = null,
+    @SerialName("app_version") val appVersion: String? = null,
+)
+
+/** The offer of a Mail transaction event (`offer_type` here, not the Web API's `type`). */
+@Serializable
+data class MailOffer(
+    /** `introductory`, `promotional`, `offer_code` or `win_back`. */
+    @SerialName("category") val category: String,
+    /** `free_trial`, `pay_as_you_go` or `pay_up_front`. */
+    @SerialName("offer_type") val offerType: String,
+    @SerialName("offer_id") val offerId: String? = null,
+)
+
+/** Which data a report covers. Every filter but `date` is a list of values, any of which
+ * matches. */
+@Serializable
+data class MetricsFilters(
+    /** The period, `[from, to]` (both days included). */
+    @SerialName("date") val date: List<String> = emptyList(),
+    /** A period to compare with, `[from, to]`, earlier than `date`. */
+    @SerialName("compare_date") val compareDate: List<String>? = null,
+    /** `app_store`, `play_store`, `stripe`, or custom stores' ids. */
+    @SerialName("store") val store: List<String>? = null,
+    /** ISO 3166-1 alpha-2 codes. */
+    @SerialName("country") val country: List<String>? = null,
+    @SerialName("store_product_id") val storeProductId: List<String>? = null,
+    /** `Weekly`, `Monthly`, `2 months`, `3 months`, `6 months`, `Annual`, `Lifetime`, `Uncategorized`. */
+    @SerialName("duration") val duration: List<String>? = null,
+    /** `adjust`, `airbridge`, `apple_search_ads`, `appsflyer`, `branch`, `custom`. */
+    @SerialName("attribution_source") val attributionSource: List<String>? = null,
+    /** `organic`, `non-organic`, `unknown`. */
+    @SerialName("attribution_status") val attributionStatus: List<String>? = null,
+    @SerialName("attribution_channel") val attributionChannel: List<String>? = null,
+    @SerialName("attribution_campaign") val attributionCampaign: List<String>? = null,
+    @SerialName("attribution_adgroup") val attributionAdgroup: List<String>? = null,
+    @SerialName("attribution_adset") val attributionAdset: List<String>? = null,
+    @SerialName("attribution_creative") val attributionCreative: List<String>? = null,
+    /** `no_offer`, `introductory`, `promotional`, `offer_code`, `win_back`, `retention`. */
+    @SerialName("offer_category") val offerCategory: List<String>? = null,
+    /** `free_trial`, `pay_as_you_go`, `pay_up_front`. */
+    @SerialName("offer_type") val offerType: List<String>? = null,
+    @SerialName("offer_id") val offerId: List<String>? = null,
+)
+
+/** A chart: one [`MetricData`] per accounting type (`revenue`, `proceeds`, `net_revenue`) or,
+ * for counts, one entry. */
+@Serializable
+data class AnalyticsChart(@SerialName("data") val data: Map<String, MetricData>? = null)
+
+/** One metric over the period: its total (`value`) and its points (`data`, as the dashboard
+ * plots them). */
+@Serializable
+data class MetricData(
+    /** The points, by period (and segment); their shape is not documented. */
+    @SerialName("data") val data: List<JsonElement> = emptyList(),
+    @SerialName("value") val value: Double? = null,
+    @SerialName("value_from") val valueFrom: Double? = null,
+    @SerialName("value_to") val valueTo: Double? = null,
+    @SerialName("compare_value_from") val compareValueFrom: Double? = null,
+    @SerialName("compare_value_to") val compareValueTo: Double? = null,
+    @SerialName("title") val title: String? = null,
+    @SerialName("type") val type: String? = null,
+    @SerialName("default_aggregation") val defaultAggregation: String? = null,
+    /** HTML. */
+    @SerialName("description") val description: String? = null,
+    @SerialName("metric_name") val metricName: String? = null,
+    @SerialName("is_json") val isJson: Boolean? = null,
+    /** `USD`, `percent`, ... */
+    @SerialName("unit") val unit: String? = null,
+    @SerialName("recommended_period") val recommendedPeriod: RecommendedPeriod? = null,
+)
+
+/** The period the dashboard suggests for a metric. */
+@Serializable
+data class RecommendedPeriod(
+    @SerialName("date_from") val dateFrom: String,
+    @SerialName("date_to") val dateTo: String,
+    @SerialName("period_unit") val periodUnit: String,
+)
+
+/** A cohort report: the total, then one segment per cohort. */
+@Serializable
+data class CohortReport(@SerialName("data") val data: List<CohortSegment> = emptyList())
+
+/** One cohort (`type` `single`) or the total (`total`), with a value per period. */
+@Serializable
+data class CohortSegment(
+    @SerialName("segment_start_date") val segmentStartDate: String? = null,
+    @SerialName("type") val type: String? = null,
+    @SerialName("title") val title: String? = null,
+    @SerialName("total_installs") val totalInstalls: Double? = null,
+    @SerialName("total_subscriptions") val totalSubscriptions: Double? = null,
+    @SerialName("total_paid_subscribers") val totalPaidSubscribers: Double? = null,
+    @SerialName("total_revenue_usd") val totalRevenueUsd: Double? = null,
+    @SerialName("total_proceeds_usd") val totalProceedsUsd: Double? = null,
+    @SerialName("total_net_revenue_usd") val totalNetRevenueUsd: Double? = null,
+    /** One entry per period (`period` 1, 2, ...): revenue, subscribers, ARPU and the like. */
+    @SerialName("values") val values: List<JsonElement> = emptyList(),
+)
+
+/** A funnel report: per segment, its stages. */
+@Serializable
+data class FunnelReport(@SerialName("data") val data: List<FunnelSegment> = emptyList())
+
+@Serializable
+data class FunnelSegment(
+    @SerialName("title") val title: String? = null,
+    @SerialName("type") val type: String? = null,
+    @SerialName("values") val values: List<FunnelStage> = emptyList(),
+)
+
+/** A stage of the funnel: `period` -2 is install, -1 paywall shown, 0 trial, 1 paid, ... */
+@Serializable
+data class FunnelStage(
+    @SerialName("period") val period: Long,
+    @SerialName("title") val title: String? = null,
+    @SerialName("value") val value: Double? = null,
+    @SerialName("value_relative") val valueRelative: Double? = null,
+    @SerialName("relative_changes") val relativeChanges: Double? = null,
+    /** The drop-off after this stage. */
+    @SerialName("following_changes") val followingChanges: JsonElement? = null,
+)
+
+/** LTV in each accounting. */
+@Serializable
+data class LtvReport(
+    @SerialName("revenue") val revenue: LtvMetric,
+    @SerialName("proceeds") val proceeds: LtvMetric? = null,
+    @SerialName("net_revenue") val netRevenue: LtvMetric? = null,
+)
+
+@Serializable
+data class LtvMetric(
+    @SerialName("data") val data: List<LtvSegment> = emptyList(),
+    @SerialName("value") val value: Double? = null,
+    @SerialName("unit") val unit: String? = null,
+    @SerialName("title") val title: String? = null,
+    @SerialName("description") val description: String? = null,
+)
+
+/** One cohort's LTV (or the total's), with a value per period. */
+@Serializable
+data class LtvSegment(
+    @SerialName("title") val title: String? = null,
+    @SerialName("type") val type: String? = null,
+    @SerialName("value") val value: Double? = null,
+    @SerialName("cohort_size") val cohortSize: Double? = null,
+    @SerialName("values") val values: List<JsonElement> = emptyList(),
+)
+
+/** Retention by period. */
+@Serializable
+data class RetentionReport(
+    @SerialName("data") val data: List<JsonElement> = emptyList(),
+    @SerialName("title") val title: String? = null,
+    @SerialName("metric_name") val metricName: String? = null,
+    @SerialName("description") val description: String? = null,
+    @SerialName("value_type") val valueType: String? = null,
+)
+
+/** Which placements to list. */
+@Serializable
+data class PlacementFilters(@SerialName("placement_type") val placementType: PlacementType)
+
+/** The placements report. */
+@Serializable
+data class PlacementReport(@SerialName("data") val data: List<PlacementRow> = emptyList())
+
+/** A placement and what it shows to one audience. */
+@Serializable
+data class PlacementRow(
+    /** The placement's id. */
+    @SerialName("developer_id") val developerId: String,
+    @SerialName("placement_name") val placementName: String? = null,
+    @SerialName("audience_name") val audienceName: String? = null,
+    /** The audience's id. */
+    @SerialName("segment_name") val segmentName: String? = null,
+    @SerialName("cross_placement_ab_test_name") val crossPlacementAbTestName: String? = null,
+    @SerialName("ab_test_name") val abTestName: String? = null,
+    @SerialName("paywall_name") val paywallName: String? = null,
+    @SerialName("onboarding_name") val onboardingName: String? = null,
+)
+
+/** A CSV export written to a file: where, and how much. */
+@Serializable
+data class CsvExport(
+    /** The file, as given. */
+    @SerialName("path") val path: String,
+    @SerialName("bytes") val bytes: Long,
+    /** Lines written, the header line included. */
+    @SerialName("lines") val lines: Long,
+)
+
 // Request bodies (and their parts) the operations take.
 
 /** One purchase to record: a one-time purchase or a subscription (`purchase_type` tells which).
@@ -658,6 +1120,230 @@ data class VirtualCurrencyItem(
     /** Not zero. */
     @SerialName("amount") val amount: Long,
 )
+
+/** What the Web API's get paywall takes beside the profile. */
+@Serializable
+data class WebPaywallParams(
+    /** `app_store`, `play_store`, `stripe`, or a custom store's id: whose products to return. */
+    @SerialName("store") val store: String,
+    /** The placement's id, as the dashboard names it. */
+    @SerialName("placement_id") val placementId: String,
+    /** The paywall's language, as `language[-region]` (e.g. `en`, `pt-BR`). */
+    @SerialName("locale") val locale: String? = null,
+)
+
+/** What recording a paywall view takes beside the profile. */
+@Serializable
+data class PaywallViewParams(
+    /** `app_store`, `play_store`, `stripe`, or a custom store's id. */
+    @SerialName("store") val store: String,
+    /** The `variation_id` of the paywall shown (from get paywall). */
+    @SerialName("variation_id") val variationId: String,
+    /** When it was shown (default: when Adapty receives it). */
+    @SerialName("visited_at") @Serializable(with = OffsetDateTimeSerializer::class) val visitedAt: OffsetDateTime? = null,
+)
+
+/** What adding attribution takes beside the profile. */
+@Serializable
+data class AttributionParams(
+    /** `organic`, `non_organic` or `unknown`. */
+    @SerialName("status") val status: String,
+    @SerialName("attribution_user_id") val attributionUserId: String? = null,
+    @SerialName("channel") val channel: String? = null,
+    @SerialName("campaign") val campaign: String? = null,
+    @SerialName("ad_group") val adGroup: String? = null,
+    @SerialName("ad_set") val adSet: String? = null,
+    @SerialName("creative") val creative: String? = null,
+)
+
+/** The legacy create and update body; create requires `customer_user_id` (update ignores it).
+ * [`Field::Null`] clears a value. */
+@Serializable
+data class LegacyProfileParams(
+    @SerialName("customer_user_id") val customerUserId: String? = null,
+    @SerialName("email") val email: String? = null,
+    @SerialName("phone_number") val phoneNumber: String? = null,
+    @SerialName("first_name") val firstName: String? = null,
+    @SerialName("last_name") val lastName: String? = null,
+    @SerialName("gender") val gender: Gender? = null,
+    @SerialName("birthday") val birthday: String? = null,
+    @SerialName("ip_country") val ipCountry: String? = null,
+    /** Attributes by key, as v1 takes them (a map, not v2's list); a `null` value deletes one. */
+    @SerialName("custom_attributes") @Serializable(with = AttributeMapSerializer::class) val customAttributes: Map<String, AttributeValue>? = null,
+)
+
+/** The legacy grant (prolong) body: at least one of `is_lifetime`, `expires_at` and
+ * `duration_days` (that order wins). With `vendor_product_id`, `vendor_transaction_id` and
+ * `store`, Adapty also records a transaction. */
+@Serializable
+data class LegacyGrantParams(
+    @SerialName("expires_at") @Serializable(with = OffsetDateTimeSerializer::class) val expiresAt: OffsetDateTime? = null,
+    /** Days added to the current subscription (from today for a user without one). */
+    @SerialName("duration_days") val durationDays: Long? = null,
+    @SerialName("is_lifetime") val isLifetime: Boolean? = null,
+    @SerialName("starts_at") @Serializable(with = OffsetDateTimeSerializer::class) val startsAt: OffsetDateTime? = null,
+    /** Absent: `adapty_server_side_product`. */
+    @SerialName("vendor_product_id") val vendorProductId: String? = null,
+    @SerialName("base_plan_id") val basePlanId: String? = null,
+    @SerialName("vendor_original_transaction_id") val vendorOriginalTransactionId: String? = null,
+    @SerialName("vendor_transaction_id") val vendorTransactionId: String? = null,
+    /** `app_store`, `play_store`, or a custom store's id (default `adapty`). */
+    @SerialName("store") val store: String? = null,
+    /** `free_trial`, `pay_as_you_go` or `pay_up_front`. */
+    @SerialName("introductory_offer_type") val introductoryOfferType: String? = null,
+    @SerialName("price") val price: Double? = null,
+    /** ISO 4217 code of `price` (default `USD`). */
+    @SerialName("price_locale") val priceLocale: String? = null,
+    @SerialName("proceeds") val proceeds: Double? = null,
+    @SerialName("is_sandbox") val isSandbox: Boolean? = null,
+)
+
+/** The legacy revoke body. */
+@Serializable
+data class LegacyRevokeParams(
+    /** Whether access ends because of a refund (the transaction's revenue becomes 0). */
+    @SerialName("is_refund") val isRefund: Boolean,
+)
+
+/** A profile for Adapty Mail. Saving one with the same `external_profile_id` again updates it;
+ * `email` is written once, when the profile is made. */
+@Serializable
+data class MailProfileParams(
+    /** Your stable user id (never a per-install one). */
+    @SerialName("external_profile_id") val externalProfileId: String,
+    /** When the user was created (usable in segments). */
+    @SerialName("external_created_at") @Serializable(with = OffsetDateTimeSerializer::class) val externalCreatedAt: OffsetDateTime,
+    @SerialName("email") val email: String,
+    /** The id the app's Adapty SDK knows the user by, so nobody is mailed twice. */
+    @SerialName("customer_user_id") val customerUserId: String? = null,
+    @SerialName("first_name") val firstName: String? = null,
+    @SerialName("last_name") val lastName: String? = null,
+    @SerialName("gender") val gender: String? = null,
+    @SerialName("birthday") val birthday: String? = null,
+    @SerialName("country") val country: String? = null,
+    @SerialName("store_country") val storeCountry: String? = null,
+    /** Text or number values, for segments. */
+    @SerialName("custom_attributes") @Serializable(with = AttributeMapSerializer::class) val customAttributes: Map<String, AttributeValue>? = null,
+    @SerialName("device_info") val deviceInfo: MailDeviceInfo? = null,
+)
+
+/** Which Mail profile to delete: at least one identifier. The deletion is final. */
+@Serializable
+data class MailProfileDeleteParams(
+    @SerialName("external_profile_id") val externalProfileId: String? = null,
+    @SerialName("customer_user_id") val customerUserId: String? = null,
+    /** Deleting by email alone a second time is a 404: the address was erased. */
+    @SerialName("email") val email: String? = null,
+)
+
+/** A store transaction event for Adapty Mail; `event_id` makes sending it again harmless. It may
+ * come before its profile: Adapty keeps it until a save names the same user. */
+@Serializable
+data class MailTransactionEventParams(
+    /** `subscription_started`, `subscription_renewed`, `subscription_renewal_cancelled`,
+     * `subscription_renewal_reactivated`, `billing_issue_detected`, `entered_grace_period`,
+     * `subscription_refunded`, `subscription_expired`, `non_subscription_purchase` or
+     * `non_subscription_purchase_refunded`. */
+    @SerialName("event_type") val eventType: String,
+    @SerialName("event_id") val eventId: String,
+    @SerialName("event_datetime") @Serializable(with = OffsetDateTimeSerializer::class) val eventDatetime: OffsetDateTime,
+    @SerialName("external_profile_id") val externalProfileId: String,
+    /** `app_store`, `play_store`, `stripe`, ... */
+    @SerialName("store") val store: String,
+    @SerialName("store_product_id") val storeProductId: String,
+    @SerialName("store_transaction_id") val storeTransactionId: String,
+    /** The first transaction of the chain (the transaction itself on a first purchase). */
+    @SerialName("store_original_transaction_id") val storeOriginalTransactionId: String,
+    @SerialName("purchased_at") @Serializable(with = OffsetDateTimeSerializer::class) val purchasedAt: OffsetDateTime,
+    @SerialName("originally_purchased_at") @Serializable(with = OffsetDateTimeSerializer::class) val originallyPurchasedAt: OffsetDateTime,
+    /** Finds the profile when `external_profile_id` does not; not stored on the event. */
+    @SerialName("customer_user_id") val customerUserId: String? = null,
+    @SerialName("email") val email: String? = null,
+    /** A decimal as text, e.g. `"9.99"`. */
+    @SerialName("price_usd") val priceUsd: String? = null,
+    /** Absent for one-time purchases. */
+    @SerialName("expires_at") @Serializable(with = OffsetDateTimeSerializer::class) val expiresAt: OffsetDateTime? = null,
+    @SerialName("offer") val offer: MailOffer? = null,
+)
+
+/** One chart of the dashboard's Analytics (`retrieveAnalyticsData`). */
+@Serializable
+data class AnalyticsChartParams(
+    @SerialName("chart_id") val chartId: ChartId,
+    @SerialName("filters") val filters: MetricsFilters,
+    /** Default `month`. */
+    @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
+    /** Default `purchase_date`. */
+    @SerialName("date_type") val dateType: DateType? = null,
+    /** What to split the chart by: `country`, `store`, `store_product_id`, `attribution_*`,
+     * `paywall_id`, `placement_id`, `duration`, `period`, ... (which ones depends on the chart). */
+    @SerialName("segmentation") val segmentation: String? = null,
+)
+
+/** Cohorts: what each month's (or week's) new payers paid in each later period. */
+@Serializable
+data class CohortParams(
+    @SerialName("filters") val filters: MetricsFilters,
+    @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
+    /** Default `renewals`. */
+    @SerialName("period_type") val periodType: CohortPeriodType? = null,
+    /** Default `absolute`. */
+    @SerialName("value_type") val valueType: CohortValueType? = null,
+    /** Default `revenue`. */
+    @SerialName("value_field") val valueField: CohortValueField? = null,
+    /** Default `revenue`. */
+    @SerialName("accounting_type") val accountingType: AccountingType? = null,
+    /** The days to report with `period_type` `days`. */
+    @SerialName("renewal_days") val renewalDays: List<Long>? = null,
+    /** 3, 6, 9, 12, 18 or 24 (default 12). */
+    @SerialName("prediction_months") val predictionMonths: Long? = null,
+)
+
+/** A conversion rate between two periods of a user's life (`retrieveConversionData`). */
+@Serializable
+data class ConversionParams(
+    @SerialName("filters") val filters: MetricsFilters,
+    /** `null` (install), `0` (trial), `1`...`4` (paid periods); sent even when null. */
+    @SerialName("from_period") val fromPeriod: String? = null,
+    /** `0`...`5`, `6+`, `12+` or `24+`. */
+    @SerialName("to_period") val toPeriod: String,
+    @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
+    @SerialName("date_type") val dateType: DateType? = null,
+    @SerialName("segmentation") val segmentation: String? = null,
+)
+
+/** The funnel from install to paywall, trial, payment and renewals (`retrieveFunnelData`). */
+@Serializable
+data class FunnelParams(
+    @SerialName("filters") val filters: MetricsFilters,
+    @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
+    @SerialName("show_value_as") val showValueAs: FunnelValueKind? = null,
+    @SerialName("segmentation") val segmentation: String? = null,
+)
+
+/** Lifetime value by cohort (`retrieveLTVData`). */
+@Serializable
+data class LtvParams(
+    @SerialName("filters") val filters: MetricsFilters,
+    @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
+    @SerialName("period_type") val periodType: CohortPeriodType? = null,
+    @SerialName("segmentation") val segmentation: String? = null,
+)
+
+/** Subscription retention by period (`retrieveRetentionData`). */
+@Serializable
+data class RetentionParams(
+    @SerialName("filters") val filters: MetricsFilters,
+    @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
+    @SerialName("segmentation") val segmentation: String? = null,
+    /** Count trials as the first period (default false). */
+    @SerialName("use_trial") val useTrial: Boolean? = null,
+)
+
+/** The placements, with the audience, A/B test and paywall (or onboarding) each shows
+ * (`retrievePlacementInfo`). */
+@Serializable
+data class PlacementsParams(@SerialName("filters") val filters: PlacementFilters)
 
 /** The fields create and update take: [Field.Unset] leaves one as it is, [Field.Null] clears it. */
 data class ProfileFields(

@@ -42,9 +42,19 @@ data class DeleteResult(val ref: ProfileRef, val error: AdaptyException?) {
  * and list walks are a [Flow] and, blocking, a lazy [Sequence]. Failures are [AdaptyException]
  * cases. One client is safe to share between threads and coroutines; [close] frees it.
  *
- * @param apiKey The secret API key. If null, `ADAPTY_API_KEY`.
- * @param baseUrl Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`. If
- *     null, `ADAPTY_BASE_URL`, then `https://api.adapty.io`.
+ * @param apiKey The secret API key: the server-side, legacy and Export Analytics APIs. If null,
+ *     `ADAPTY_API_KEY`.
+ * @param publicApiKey The public API key (`public_live_...`): the Web API. If null,
+ *     `ADAPTY_PUBLIC_API_KEY`.
+ * @param mailApiKey The Adapty Mail secret key: the Mail API. A client needs one of the three keys
+ *     at least. If null, `ADAPTY_MAIL_API_KEY`.
+ * @param baseUrl Scheme and host requests go to, e.g. an emulator's `http://127.0.0.1:8080`; given,
+ *     also the Export Analytics and Mail APIs' unless theirs are. If null, `ADAPTY_BASE_URL`, then
+ *     `https://api.adapty.io`.
+ * @param analyticsBaseUrl Scheme and host of the Export Analytics API. If null,
+ *     `ADAPTY_ANALYTICS_BASE_URL`, then `https://api-admin.adapty.io`.
+ * @param mailBaseUrl Scheme and host of the Mail API. If null, `ADAPTY_MAIL_BASE_URL`, then
+ *     `https://api-mail.adapty.io`.
  * @param apiVersion `v2`: `/api/v2/server-side-api/profile/` (current); `v1`: the founding
  *     document's `/api/v1/server-side-api/profiles/`. If null, the core's default: `v2`.
  * @param timeoutSeconds Time allowed for one attempt of a request, in seconds. If null, the core's
@@ -70,7 +80,11 @@ class AdaptyClient internal constructor(
     @JvmOverloads
     constructor(
         apiKey: String? = null,
+        publicApiKey: String? = null,
+        mailApiKey: String? = null,
         baseUrl: String? = null,
+        analyticsBaseUrl: String? = null,
+        mailBaseUrl: String? = null,
         apiVersion: String? = null,
         timeoutSeconds: Double? = null,
         connectTimeoutSeconds: Double? = null,
@@ -82,7 +96,11 @@ class AdaptyClient internal constructor(
         Bridge(
             Args()
                 .put("api_key", apiKey)
+                .put("public_api_key", publicApiKey)
+                .put("mail_api_key", mailApiKey)
                 .put("base_url", baseUrl)
+                .put("analytics_base_url", analyticsBaseUrl)
+                .put("mail_base_url", mailBaseUrl)
                 .put("api_version", apiVersion)
                 .put("timeout", timeoutSeconds)
                 .put("connect_timeout", connectTimeoutSeconds)
@@ -116,6 +134,30 @@ class AdaptyClient internal constructor(
 
     /** A profile's virtual currency balances and their history. */
     val virtualCurrency: VirtualCurrency = VirtualCurrency(bridge)
+
+    /**
+     * The Web API, for web paywalls: the paywall of a placement, and the views and attribution its
+     * analytics count. Needs the public key (`publicApiKey`).
+     */
+    val web: Web = Web(bridge)
+
+    /**
+     * The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files. Uses the
+     * secret key; requests are spaced to Adapty's 2 per second per key.
+     */
+    val analytics: Analytics = Analytics(bridge)
+
+    /**
+     * Adapty Mail: the profiles it mails and the store events that put them in its flows. Needs the
+     * Adapty Mail key (`mailApiKey`).
+     */
+    val mail: Mail = Mail(bridge)
+
+    /**
+     * The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it.
+     * Each method's doc names its v2 replacement.
+     */
+    val legacy: Legacy = Legacy(bridge)
 
     /** The base URL requests go to. */
     val baseUrl: String get() = bridge.baseUrl
@@ -1020,10 +1062,937 @@ class AdaptyClient internal constructor(
         fun balancesAsync(ref: ProfileRef): CompletableFuture<VirtualCurrencyBalances> = javaCalls.future { balances(ref) }
     }
 
+    /**
+     * The Web API, for web paywalls: the paywall of a placement, and the views and attribution its
+     * analytics count. Needs the public key (`publicApiKey`).
+     */
+    class Web internal constructor(private val bridge: Bridge) {
+        /**
+         * The paywall a placement shows this user (its audience and A/B test applied), with its
+         * products and remote config, to render yourself.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [WebPaywallParams].
+         * @return The [WebPaywall].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun getPaywall(ref: ProfileRef, params: WebPaywallParams): WebPaywall =
+            bridge.call("web.getPaywall", Args().profile(ref).body("fields", params, WebPaywallParams.serializer()), WebPaywall.serializer())
+
+        /**
+         * The paywall a placement shows this user (its audience and A/B test applied), with its
+         * products and remote config, to render yourself.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [WebPaywallParams].
+         * @return The [WebPaywall].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun getPaywallBlocking(ref: ProfileRef, params: WebPaywallParams): WebPaywall =
+            bridge.callBlocking("web.getPaywall", Args().profile(ref).body("fields", params, WebPaywallParams.serializer()), WebPaywall.serializer())
+
+        /**
+         * The paywall a placement shows this user (its audience and A/B test applied), with its
+         * products and remote config, to render yourself.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [WebPaywallParams].
+         */
+        fun getPaywallAsync(ref: ProfileRef, params: WebPaywallParams): CompletableFuture<WebPaywall> = javaCalls.future { getPaywall(ref, params) }
+
+        /**
+         * Records that the user saw a paywall (its `variationId`), for conversion analytics.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [PaywallViewParams].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun recordPaywallView(ref: ProfileRef, params: PaywallViewParams) =
+            bridge.send("web.recordPaywallView", Args().profile(ref).body("fields", params, PaywallViewParams.serializer()))
+
+        /**
+         * Records that the user saw a paywall (its `variationId`), for conversion analytics.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [PaywallViewParams].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun recordPaywallViewBlocking(ref: ProfileRef, params: PaywallViewParams) =
+            bridge.sendBlocking("web.recordPaywallView", Args().profile(ref).body("fields", params, PaywallViewParams.serializer()))
+
+        /**
+         * Records that the user saw a paywall (its `variationId`), for conversion analytics.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [PaywallViewParams].
+         */
+        fun recordPaywallViewAsync(ref: ProfileRef, params: PaywallViewParams): CompletableFuture<Unit> = javaCalls.future { recordPaywallView(ref, params) }
+
+        /**
+         * Sets where the user came from (organic, or a channel and campaign).
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [AttributionParams].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun addAttribution(ref: ProfileRef, params: AttributionParams) =
+            bridge.send("web.addAttribution", Args().profile(ref).body("fields", params, AttributionParams.serializer()))
+
+        /**
+         * Sets where the user came from (organic, or a channel and campaign).
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [AttributionParams].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun addAttributionBlocking(ref: ProfileRef, params: AttributionParams) =
+            bridge.sendBlocking("web.addAttribution", Args().profile(ref).body("fields", params, AttributionParams.serializer()))
+
+        /**
+         * Sets where the user came from (organic, or a channel and campaign).
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param ref The profile: [ProfileRef.ProfileId] or [ProfileRef.CustomerUserId].
+         * @param params The request's body: [AttributionParams].
+         */
+        fun addAttributionAsync(ref: ProfileRef, params: AttributionParams): CompletableFuture<Unit> = javaCalls.future { addAttribution(ref, params) }
+    }
+
+    /**
+     * The Export Analytics API: the dashboard's charts and reports, as JSON or CSV files. Uses the
+     * secret key; requests are spaced to Adapty's 2 per second per key.
+     */
+    class Analytics internal constructor(private val bridge: Bridge) {
+        /**
+         * One chart of the dashboard's Analytics (revenue, MRR, active subscriptions, trials,
+         * refunds, installs, ...), by period, optionally split by a segment.
+         *
+         * @param params The request's body: [AnalyticsChartParams].
+         * @return The [AnalyticsChart].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun chart(params: AnalyticsChartParams): AnalyticsChart =
+            bridge.call("analytics.chart", Args().body("fields", params, AnalyticsChartParams.serializer()), AnalyticsChart.serializer())
+
+        /**
+         * One chart of the dashboard's Analytics (revenue, MRR, active subscriptions, trials,
+         * refunds, installs, ...), by period, optionally split by a segment.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [AnalyticsChartParams].
+         * @return The [AnalyticsChart].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun chartBlocking(params: AnalyticsChartParams): AnalyticsChart =
+            bridge.callBlocking("analytics.chart", Args().body("fields", params, AnalyticsChartParams.serializer()), AnalyticsChart.serializer())
+
+        /**
+         * One chart of the dashboard's Analytics (revenue, MRR, active subscriptions, trials,
+         * refunds, installs, ...), by period, optionally split by a segment.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [AnalyticsChartParams].
+         */
+        fun chartAsync(params: AnalyticsChartParams): CompletableFuture<AnalyticsChart> = javaCalls.future { chart(params) }
+
+        /**
+         * A chart as CSV, written to `path`.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [AnalyticsChartParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun chartCsv(path: String, params: AnalyticsChartParams): CsvExport =
+            bridge.call("analytics.chartCsv", Args().put("path", path).body("fields", params, AnalyticsChartParams.serializer()), CsvExport.serializer())
+
+        /**
+         * A chart as CSV, written to `path`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [AnalyticsChartParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun chartCsvBlocking(path: String, params: AnalyticsChartParams): CsvExport = bridge.callBlocking(
+            "analytics.chartCsv",
+            Args().put("path", path).body("fields", params, AnalyticsChartParams.serializer()),
+            CsvExport.serializer(),
+        )
+
+        /**
+         * A chart as CSV, written to `path`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [AnalyticsChartParams].
+         */
+        fun chartCsvAsync(path: String, params: AnalyticsChartParams): CompletableFuture<CsvExport> = javaCalls.future { chartCsv(path, params) }
+
+        /**
+         * Cohorts: each period's new payers, and what they paid in each later period.
+         *
+         * @param params The request's body: [CohortParams].
+         * @return The [CohortReport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun cohorts(params: CohortParams): CohortReport =
+            bridge.call("analytics.cohorts", Args().body("fields", params, CohortParams.serializer()), CohortReport.serializer())
+
+        /**
+         * Cohorts: each period's new payers, and what they paid in each later period.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [CohortParams].
+         * @return The [CohortReport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun cohortsBlocking(params: CohortParams): CohortReport =
+            bridge.callBlocking("analytics.cohorts", Args().body("fields", params, CohortParams.serializer()), CohortReport.serializer())
+
+        /**
+         * Cohorts: each period's new payers, and what they paid in each later period.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [CohortParams].
+         */
+        fun cohortsAsync(params: CohortParams): CompletableFuture<CohortReport> = javaCalls.future { cohorts(params) }
+
+        /**
+         * Cohorts as CSV, written to `path`.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [CohortParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun cohortsCsv(path: String, params: CohortParams): CsvExport =
+            bridge.call("analytics.cohortsCsv", Args().put("path", path).body("fields", params, CohortParams.serializer()), CsvExport.serializer())
+
+        /**
+         * Cohorts as CSV, written to `path`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [CohortParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun cohortsCsvBlocking(path: String, params: CohortParams): CsvExport =
+            bridge.callBlocking("analytics.cohortsCsv", Args().put("path", path).body("fields", params, CohortParams.serializer()), CsvExport.serializer())
+
+        /**
+         * Cohorts as CSV, written to `path`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [CohortParams].
+         */
+        fun cohortsCsvAsync(path: String, params: CohortParams): CompletableFuture<CsvExport> = javaCalls.future { cohortsCsv(path, params) }
+
+        /**
+         * A conversion rate between two periods (install, trial, paid, renewals).
+         *
+         * @param params The request's body: [ConversionParams].
+         * @return The [MetricData].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun conversion(params: ConversionParams): MetricData =
+            bridge.call("analytics.conversion", Args().body("fields", params, ConversionParams.serializer()), MetricData.serializer())
+
+        /**
+         * A conversion rate between two periods (install, trial, paid, renewals).
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [ConversionParams].
+         * @return The [MetricData].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun conversionBlocking(params: ConversionParams): MetricData =
+            bridge.callBlocking("analytics.conversion", Args().body("fields", params, ConversionParams.serializer()), MetricData.serializer())
+
+        /**
+         * A conversion rate between two periods (install, trial, paid, renewals).
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [ConversionParams].
+         */
+        fun conversionAsync(params: ConversionParams): CompletableFuture<MetricData> = javaCalls.future { conversion(params) }
+
+        /**
+         * A conversion as CSV, written to `path`.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [ConversionParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun conversionCsv(path: String, params: ConversionParams): CsvExport =
+            bridge.call("analytics.conversionCsv", Args().put("path", path).body("fields", params, ConversionParams.serializer()), CsvExport.serializer())
+
+        /**
+         * A conversion as CSV, written to `path`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [ConversionParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun conversionCsvBlocking(path: String, params: ConversionParams): CsvExport = bridge.callBlocking(
+            "analytics.conversionCsv",
+            Args().put("path", path).body("fields", params, ConversionParams.serializer()),
+            CsvExport.serializer(),
+        )
+
+        /**
+         * A conversion as CSV, written to `path`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [ConversionParams].
+         */
+        fun conversionCsvAsync(path: String, params: ConversionParams): CompletableFuture<CsvExport> = javaCalls.future { conversionCsv(path, params) }
+
+        /**
+         * The funnel from install through paywall, trial and payments, with the drop-off at each
+         * stage.
+         *
+         * @param params The request's body: [FunnelParams].
+         * @return The [FunnelReport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun funnel(params: FunnelParams): FunnelReport =
+            bridge.call("analytics.funnel", Args().body("fields", params, FunnelParams.serializer()), FunnelReport.serializer())
+
+        /**
+         * The funnel from install through paywall, trial and payments, with the drop-off at each
+         * stage.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [FunnelParams].
+         * @return The [FunnelReport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun funnelBlocking(params: FunnelParams): FunnelReport =
+            bridge.callBlocking("analytics.funnel", Args().body("fields", params, FunnelParams.serializer()), FunnelReport.serializer())
+
+        /**
+         * The funnel from install through paywall, trial and payments, with the drop-off at each
+         * stage.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [FunnelParams].
+         */
+        fun funnelAsync(params: FunnelParams): CompletableFuture<FunnelReport> = javaCalls.future { funnel(params) }
+
+        /**
+         * The funnel as CSV, written to `path`.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [FunnelParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun funnelCsv(path: String, params: FunnelParams): CsvExport =
+            bridge.call("analytics.funnelCsv", Args().put("path", path).body("fields", params, FunnelParams.serializer()), CsvExport.serializer())
+
+        /**
+         * The funnel as CSV, written to `path`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [FunnelParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun funnelCsvBlocking(path: String, params: FunnelParams): CsvExport =
+            bridge.callBlocking("analytics.funnelCsv", Args().put("path", path).body("fields", params, FunnelParams.serializer()), CsvExport.serializer())
+
+        /**
+         * The funnel as CSV, written to `path`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [FunnelParams].
+         */
+        fun funnelCsvAsync(path: String, params: FunnelParams): CompletableFuture<CsvExport> = javaCalls.future { funnelCsv(path, params) }
+
+        /**
+         * Lifetime value per cohort, in revenue, proceeds and net revenue.
+         *
+         * @param params The request's body: [LtvParams].
+         * @return The [LtvReport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun ltv(params: LtvParams): LtvReport =
+            bridge.call("analytics.ltv", Args().body("fields", params, LtvParams.serializer()), LtvReport.serializer())
+
+        /**
+         * Lifetime value per cohort, in revenue, proceeds and net revenue.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [LtvParams].
+         * @return The [LtvReport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun ltvBlocking(params: LtvParams): LtvReport =
+            bridge.callBlocking("analytics.ltv", Args().body("fields", params, LtvParams.serializer()), LtvReport.serializer())
+
+        /**
+         * Lifetime value per cohort, in revenue, proceeds and net revenue.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [LtvParams].
+         */
+        fun ltvAsync(params: LtvParams): CompletableFuture<LtvReport> = javaCalls.future { ltv(params) }
+
+        /**
+         * LTV as CSV, written to `path`.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [LtvParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun ltvCsv(path: String, params: LtvParams): CsvExport =
+            bridge.call("analytics.ltvCsv", Args().put("path", path).body("fields", params, LtvParams.serializer()), CsvExport.serializer())
+
+        /**
+         * LTV as CSV, written to `path`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [LtvParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun ltvCsvBlocking(path: String, params: LtvParams): CsvExport =
+            bridge.callBlocking("analytics.ltvCsv", Args().put("path", path).body("fields", params, LtvParams.serializer()), CsvExport.serializer())
+
+        /**
+         * LTV as CSV, written to `path`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [LtvParams].
+         */
+        fun ltvCsvAsync(path: String, params: LtvParams): CompletableFuture<CsvExport> = javaCalls.future { ltvCsv(path, params) }
+
+        /**
+         * Subscription retention by period.
+         *
+         * @param params The request's body: [RetentionParams].
+         * @return The [RetentionReport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun retention(params: RetentionParams): RetentionReport =
+            bridge.call("analytics.retention", Args().body("fields", params, RetentionParams.serializer()), RetentionReport.serializer())
+
+        /**
+         * Subscription retention by period.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [RetentionParams].
+         * @return The [RetentionReport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun retentionBlocking(params: RetentionParams): RetentionReport =
+            bridge.callBlocking("analytics.retention", Args().body("fields", params, RetentionParams.serializer()), RetentionReport.serializer())
+
+        /**
+         * Subscription retention by period.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [RetentionParams].
+         */
+        fun retentionAsync(params: RetentionParams): CompletableFuture<RetentionReport> = javaCalls.future { retention(params) }
+
+        /**
+         * Retention as CSV, written to `path`.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [RetentionParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun retentionCsv(path: String, params: RetentionParams): CsvExport =
+            bridge.call("analytics.retentionCsv", Args().put("path", path).body("fields", params, RetentionParams.serializer()), CsvExport.serializer())
+
+        /**
+         * Retention as CSV, written to `path`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [RetentionParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun retentionCsvBlocking(path: String, params: RetentionParams): CsvExport =
+            bridge.callBlocking("analytics.retentionCsv", Args().put("path", path).body("fields", params, RetentionParams.serializer()), CsvExport.serializer())
+
+        /**
+         * Retention as CSV, written to `path`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [RetentionParams].
+         */
+        fun retentionCsvAsync(path: String, params: RetentionParams): CompletableFuture<CsvExport> = javaCalls.future { retentionCsv(path, params) }
+
+        /**
+         * The placements, with the audience, A/B test and paywall (or onboarding) each shows.
+         *
+         * @param params The request's body: [PlacementsParams].
+         * @return The [PlacementReport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun placements(params: PlacementsParams): PlacementReport =
+            bridge.call("analytics.placements", Args().body("fields", params, PlacementsParams.serializer()), PlacementReport.serializer())
+
+        /**
+         * The placements, with the audience, A/B test and paywall (or onboarding) each shows.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [PlacementsParams].
+         * @return The [PlacementReport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun placementsBlocking(params: PlacementsParams): PlacementReport =
+            bridge.callBlocking("analytics.placements", Args().body("fields", params, PlacementsParams.serializer()), PlacementReport.serializer())
+
+        /**
+         * The placements, with the audience, A/B test and paywall (or onboarding) each shows.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [PlacementsParams].
+         */
+        fun placementsAsync(params: PlacementsParams): CompletableFuture<PlacementReport> = javaCalls.future { placements(params) }
+
+        /**
+         * The placements as CSV, written to `path`.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [PlacementsParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun placementsCsv(path: String, params: PlacementsParams): CsvExport =
+            bridge.call("analytics.placementsCsv", Args().put("path", path).body("fields", params, PlacementsParams.serializer()), CsvExport.serializer())
+
+        /**
+         * The placements as CSV, written to `path`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [PlacementsParams].
+         * @return The [CsvExport].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun placementsCsvBlocking(path: String, params: PlacementsParams): CsvExport = bridge.callBlocking(
+            "analytics.placementsCsv",
+            Args().put("path", path).body("fields", params, PlacementsParams.serializer()),
+            CsvExport.serializer(),
+        )
+
+        /**
+         * The placements as CSV, written to `path`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param path The file to write the CSV to (replaced once complete).
+         * @param params The request's body: [PlacementsParams].
+         */
+        fun placementsCsvAsync(path: String, params: PlacementsParams): CompletableFuture<CsvExport> = javaCalls.future { placementsCsv(path, params) }
+    }
+
+    /**
+     * Adapty Mail: the profiles it mails and the store events that put them in its flows. Needs the
+     * Adapty Mail key (`mailApiKey`).
+     */
+    class Mail internal constructor(private val bridge: Bridge) {
+        /**
+         * Creates or updates (by `externalProfileId`) a profile Adapty Mail can write to.
+         *
+         * @param params The request's body: [MailProfileParams].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun saveProfile(params: MailProfileParams) = bridge.send("mail.saveProfile", Args().body("fields", params, MailProfileParams.serializer()))
+
+        /**
+         * Creates or updates (by `externalProfileId`) a profile Adapty Mail can write to.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [MailProfileParams].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun saveProfileBlocking(params: MailProfileParams) =
+            bridge.sendBlocking("mail.saveProfile", Args().body("fields", params, MailProfileParams.serializer()))
+
+        /**
+         * Creates or updates (by `externalProfileId`) a profile Adapty Mail can write to.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [MailProfileParams].
+         */
+        fun saveProfileAsync(params: MailProfileParams): CompletableFuture<Unit> = javaCalls.future { saveProfile(params) }
+
+        /**
+         * Erases a profile's personal data and cancels its emails, for good.
+         *
+         * @param params The request's body: [MailProfileDeleteParams].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun deleteProfile(params: MailProfileDeleteParams = MailProfileDeleteParams()) =
+            bridge.send("mail.deleteProfile", Args().body("fields", params, MailProfileDeleteParams.serializer()))
+
+        /**
+         * Erases a profile's personal data and cancels its emails, for good.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [MailProfileDeleteParams].
+         * @throws AdaptyException The case for what failed.
+         */
+        @JvmOverloads
+        fun deleteProfileBlocking(params: MailProfileDeleteParams = MailProfileDeleteParams()) =
+            bridge.sendBlocking("mail.deleteProfile", Args().body("fields", params, MailProfileDeleteParams.serializer()))
+
+        /**
+         * Erases a profile's personal data and cancels its emails, for good.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [MailProfileDeleteParams].
+         */
+        @JvmOverloads
+        fun deleteProfileAsync(params: MailProfileDeleteParams = MailProfileDeleteParams()): CompletableFuture<Unit> =
+            javaCalls.future { deleteProfile(params) }
+
+        /**
+         * Sends a store transaction event (started, renewed, cancelled, billing issue, refunded,
+         * expired, ...) that moves the profile into Adapty Mail's flows.
+         *
+         * @param params The request's body: [MailTransactionEventParams].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun saveTransactionEvent(params: MailTransactionEventParams) =
+            bridge.send("mail.saveTransactionEvent", Args().body("fields", params, MailTransactionEventParams.serializer()))
+
+        /**
+         * Sends a store transaction event (started, renewed, cancelled, billing issue, refunded,
+         * expired, ...) that moves the profile into Adapty Mail's flows.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [MailTransactionEventParams].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun saveTransactionEventBlocking(params: MailTransactionEventParams) =
+            bridge.sendBlocking("mail.saveTransactionEvent", Args().body("fields", params, MailTransactionEventParams.serializer()))
+
+        /**
+         * Sends a store transaction event (started, renewed, cancelled, billing issue, refunded,
+         * expired, ...) that moves the profile into Adapty Mail's flows.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [MailTransactionEventParams].
+         */
+        fun saveTransactionEventAsync(params: MailTransactionEventParams): CompletableFuture<Unit> = javaCalls.future { saveTransactionEvent(params) }
+    }
+
+    /**
+     * The legacy server-side API (`/api/v1/sdk/`): still supported, kept for code moving from it.
+     * Each method's doc names its v2 replacement.
+     */
+    class Legacy internal constructor(private val bridge: Bridge) {
+        /**
+         * Reads a profile, extended (personal and integration fields included). v2: `profiles.get`.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @return The [LegacyProfile].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun getProfile(userId: String): LegacyProfile = bridge.call("legacy.getProfile", Args().put("user_id", userId), LegacyProfile.serializer())
+
+        /**
+         * Reads a profile, extended (personal and integration fields included). v2: `profiles.get`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @return The [LegacyProfile].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun getProfileBlocking(userId: String): LegacyProfile =
+            bridge.callBlocking("legacy.getProfile", Args().put("user_id", userId), LegacyProfile.serializer())
+
+        /**
+         * Reads a profile, extended (personal and integration fields included). v2: `profiles.get`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         */
+        fun getProfileAsync(userId: String): CompletableFuture<LegacyProfile> = javaCalls.future { getProfile(userId) }
+
+        /**
+         * Creates a profile for `customerUserId` (required here), with attributes. v2:
+         * `profiles.create`.
+         *
+         * @param params The request's body: [LegacyProfileParams].
+         * @return The [LegacyProfile].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun createProfile(params: LegacyProfileParams = LegacyProfileParams()): LegacyProfile =
+            bridge.call("legacy.createProfile", Args().body("fields", params, LegacyProfileParams.serializer()), LegacyProfile.serializer())
+
+        /**
+         * Creates a profile for `customerUserId` (required here), with attributes. v2:
+         * `profiles.create`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param params The request's body: [LegacyProfileParams].
+         * @return The [LegacyProfile].
+         * @throws AdaptyException The case for what failed.
+         */
+        @JvmOverloads
+        fun createProfileBlocking(params: LegacyProfileParams = LegacyProfileParams()): LegacyProfile =
+            bridge.callBlocking("legacy.createProfile", Args().body("fields", params, LegacyProfileParams.serializer()), LegacyProfile.serializer())
+
+        /**
+         * Creates a profile for `customerUserId` (required here), with attributes. v2:
+         * `profiles.create`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param params The request's body: [LegacyProfileParams].
+         */
+        @JvmOverloads
+        fun createProfileAsync(params: LegacyProfileParams = LegacyProfileParams()): CompletableFuture<LegacyProfile> =
+            javaCalls.future { createProfile(params) }
+
+        /**
+         * Sets a profile's attributes; `customAttributes` is a map here (at most 10). v2:
+         * `profiles.update`.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @param params The request's body: [LegacyProfileParams].
+         * @return The [LegacyProfile].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun updateProfile(userId: String, params: LegacyProfileParams = LegacyProfileParams()): LegacyProfile = bridge.call(
+            "legacy.updateProfile",
+            Args().put("user_id", userId).body("fields", params, LegacyProfileParams.serializer()),
+            LegacyProfile.serializer(),
+        )
+
+        /**
+         * Sets a profile's attributes; `customAttributes` is a map here (at most 10). v2:
+         * `profiles.update`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @param params The request's body: [LegacyProfileParams].
+         * @return The [LegacyProfile].
+         * @throws AdaptyException The case for what failed.
+         */
+        @JvmOverloads
+        fun updateProfileBlocking(userId: String, params: LegacyProfileParams = LegacyProfileParams()): LegacyProfile = bridge.callBlocking(
+            "legacy.updateProfile",
+            Args().put("user_id", userId).body("fields", params, LegacyProfileParams.serializer()),
+            LegacyProfile.serializer(),
+        )
+
+        /**
+         * Sets a profile's attributes; `customAttributes` is a map here (at most 10). v2:
+         * `profiles.update`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @param params The request's body: [LegacyProfileParams].
+         */
+        @JvmOverloads
+        fun updateProfileAsync(userId: String, params: LegacyProfileParams = LegacyProfileParams()): CompletableFuture<LegacyProfile> =
+            javaCalls.future { updateProfile(userId, params) }
+
+        /**
+         * Deletes a profile and its data. v2: `profiles.delete`.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun deleteProfile(userId: String) = bridge.send("legacy.deleteProfile", Args().put("user_id", userId))
+
+        /**
+         * Deletes a profile and its data. v2: `profiles.delete`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @throws AdaptyException The case for what failed.
+         */
+        fun deleteProfileBlocking(userId: String) = bridge.sendBlocking("legacy.deleteProfile", Args().put("user_id", userId))
+
+        /**
+         * Deletes a profile and its data. v2: `profiles.delete`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         */
+        fun deleteProfileAsync(userId: String): CompletableFuture<Unit> = javaCalls.future { deleteProfile(userId) }
+
+        /**
+         * Grants or prolongs an access level (and, given a product, transaction id and store,
+         * records the transaction). v2: `accessLevels.grant`, or `purchases.setTransaction`.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @param accessLevel The access level's id, e.g. `premium`.
+         * @param params The request's body: [LegacyGrantParams].
+         * @return The [LegacyProfile].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun grant(userId: String, accessLevel: String, params: LegacyGrantParams = LegacyGrantParams()): LegacyProfile = bridge.call(
+            "legacy.grant",
+            Args().put("user_id", userId).put("access_level", accessLevel).body("fields", params, LegacyGrantParams.serializer()),
+            LegacyProfile.serializer(),
+        )
+
+        /**
+         * Grants or prolongs an access level (and, given a product, transaction id and store,
+         * records the transaction). v2: `accessLevels.grant`, or `purchases.setTransaction`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @param accessLevel The access level's id, e.g. `premium`.
+         * @param params The request's body: [LegacyGrantParams].
+         * @return The [LegacyProfile].
+         * @throws AdaptyException The case for what failed.
+         */
+        @JvmOverloads
+        fun grantBlocking(userId: String, accessLevel: String, params: LegacyGrantParams = LegacyGrantParams()): LegacyProfile = bridge.callBlocking(
+            "legacy.grant",
+            Args().put("user_id", userId).put("access_level", accessLevel).body("fields", params, LegacyGrantParams.serializer()),
+            LegacyProfile.serializer(),
+        )
+
+        /**
+         * Grants or prolongs an access level (and, given a product, transaction id and store,
+         * records the transaction). v2: `accessLevels.grant`, or `purchases.setTransaction`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @param accessLevel The access level's id, e.g. `premium`.
+         * @param params The request's body: [LegacyGrantParams].
+         */
+        @JvmOverloads
+        fun grantAsync(userId: String, accessLevel: String, params: LegacyGrantParams = LegacyGrantParams()): CompletableFuture<LegacyProfile> =
+            javaCalls.future { grant(userId, accessLevel, params) }
+
+        /**
+         * Ends an access level now (`isRefund`: because of a refund, its revenue then 0). v2:
+         * `accessLevels.revoke`.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @param accessLevel The access level's id, e.g. `premium`.
+         * @param params The request's body: [LegacyRevokeParams].
+         * @return The [LegacyProfile].
+         * @throws AdaptyException The case for what failed.
+         */
+        suspend fun revoke(userId: String, accessLevel: String, params: LegacyRevokeParams): LegacyProfile = bridge.call(
+            "legacy.revoke",
+            Args().put("user_id", userId).put("access_level", accessLevel).body("fields", params, LegacyRevokeParams.serializer()),
+            LegacyProfile.serializer(),
+        )
+
+        /**
+         * Ends an access level now (`isRefund`: because of a refund, its revenue then 0). v2:
+         * `accessLevels.revoke`.
+         *
+         * Blocks the calling thread until it is done.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @param accessLevel The access level's id, e.g. `premium`.
+         * @param params The request's body: [LegacyRevokeParams].
+         * @return The [LegacyProfile].
+         * @throws AdaptyException The case for what failed.
+         */
+        fun revokeBlocking(userId: String, accessLevel: String, params: LegacyRevokeParams): LegacyProfile = bridge.callBlocking(
+            "legacy.revoke",
+            Args().put("user_id", userId).put("access_level", accessLevel).body("fields", params, LegacyRevokeParams.serializer()),
+            LegacyProfile.serializer(),
+        )
+
+        /**
+         * Ends an access level now (`isRefund`: because of a refund, its revenue then 0). v2:
+         * `accessLevels.revoke`.
+         *
+         * For Java: a `CompletableFuture` of the result; cancelling it cancels the call.
+         *
+         * @param userId The profile's `profileId` or your `customerUserId`.
+         * @param accessLevel The access level's id, e.g. `premium`.
+         * @param params The request's body: [LegacyRevokeParams].
+         */
+        fun revokeAsync(userId: String, accessLevel: String, params: LegacyRevokeParams): CompletableFuture<LegacyProfile> =
+            javaCalls.future { revoke(userId, accessLevel, params) }
+    }
+
     /** For Java: `AdaptyClient.builder().apiKey("...").baseUrl("...").build()`; a setting not given is the core's default. */
     class Builder internal constructor() {
         private var apiKey: String? = null
+        private var publicApiKey: String? = null
+        private var mailApiKey: String? = null
         private var baseUrl: String? = null
+        private var analyticsBaseUrl: String? = null
+        private var mailBaseUrl: String? = null
         private var apiVersion: String? = null
         private var timeoutSeconds: Double? = null
         private var connectTimeoutSeconds: Double? = null
@@ -1035,8 +2004,20 @@ class AdaptyClient internal constructor(
         /** See [AdaptyClient]'s `apiKey`. */
         fun apiKey(value: String?) = apply { apiKey = value }
 
+        /** See [AdaptyClient]'s `publicApiKey`. */
+        fun publicApiKey(value: String?) = apply { publicApiKey = value }
+
+        /** See [AdaptyClient]'s `mailApiKey`. */
+        fun mailApiKey(value: String?) = apply { mailApiKey = value }
+
         /** See [AdaptyClient]'s `baseUrl`. */
         fun baseUrl(value: String?) = apply { baseUrl = value }
+
+        /** See [AdaptyClient]'s `analyticsBaseUrl`. */
+        fun analyticsBaseUrl(value: String?) = apply { analyticsBaseUrl = value }
+
+        /** See [AdaptyClient]'s `mailBaseUrl`. */
+        fun mailBaseUrl(value: String?) = apply { mailBaseUrl = value }
 
         /** See [AdaptyClient]'s `apiVersion`. */
         fun apiVersion(value: String?) = apply { apiVersion = value }
@@ -1062,7 +2043,11 @@ class AdaptyClient internal constructor(
         /** The client; [AdaptyException.Validation] if a setting is refused. */
         fun build() = AdaptyClient(
             apiKey = apiKey,
+            publicApiKey = publicApiKey,
+            mailApiKey = mailApiKey,
             baseUrl = baseUrl,
+            analyticsBaseUrl = analyticsBaseUrl,
+            mailBaseUrl = mailBaseUrl,
             apiVersion = apiVersion,
             timeoutSeconds = timeoutSeconds,
             connectTimeoutSeconds = connectTimeoutSeconds,

@@ -187,6 +187,151 @@ suspend fun callVector(client: AdaptyClient, operation: String, input: JsonObjec
             args.end()
             if (blocking) client.virtualCurrency.balancesBlocking(ref) else client.virtualCurrency.balances(ref)
         }
+        "web.getPaywall" -> {
+            val ref = args.profile()
+            val params = args.body("fields", WebPaywallParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.web.getPaywallBlocking(ref, params) else client.web.getPaywall(ref, params)
+        }
+        "web.recordPaywallView" -> {
+            val ref = args.profile()
+            val params = args.body("fields", PaywallViewParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.web.recordPaywallViewBlocking(ref, params) else client.web.recordPaywallView(ref, params)
+        }
+        "web.addAttribution" -> {
+            val ref = args.profile()
+            val params = args.body("fields", AttributionParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.web.addAttributionBlocking(ref, params) else client.web.addAttribution(ref, params)
+        }
+        "analytics.chart" -> {
+            val params = args.body("fields", AnalyticsChartParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.chartBlocking(params) else client.analytics.chart(params)
+        }
+        "analytics.chartCsv" -> {
+            val path = args.text("path") ?: args.missing("path")
+            val params = args.body("fields", AnalyticsChartParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.chartCsvBlocking(path, params) else client.analytics.chartCsv(path, params)
+        }
+        "analytics.cohorts" -> {
+            val params = args.body("fields", CohortParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.cohortsBlocking(params) else client.analytics.cohorts(params)
+        }
+        "analytics.cohortsCsv" -> {
+            val path = args.text("path") ?: args.missing("path")
+            val params = args.body("fields", CohortParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.cohortsCsvBlocking(path, params) else client.analytics.cohortsCsv(path, params)
+        }
+        "analytics.conversion" -> {
+            val params = args.body("fields", ConversionParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.conversionBlocking(params) else client.analytics.conversion(params)
+        }
+        "analytics.conversionCsv" -> {
+            val path = args.text("path") ?: args.missing("path")
+            val params = args.body("fields", ConversionParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.conversionCsvBlocking(path, params) else client.analytics.conversionCsv(path, params)
+        }
+        "analytics.funnel" -> {
+            val params = args.body("fields", FunnelParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.funnelBlocking(params) else client.analytics.funnel(params)
+        }
+        "analytics.funnelCsv" -> {
+            val path = args.text("path") ?: args.missing("path")
+            val params = args.body("fields", FunnelParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.funnelCsvBlocking(path, params) else client.analytics.funnelCsv(path, params)
+        }
+        "analytics.ltv" -> {
+            val params = args.body("fields", LtvParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.ltvBlocking(params) else client.analytics.ltv(params)
+        }
+        "analytics.ltvCsv" -> {
+            val path = args.text("path") ?: args.missing("path")
+            val params = args.body("fields", LtvParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.ltvCsvBlocking(path, params) else client.analytics.ltvCsv(path, params)
+        }
+        "analytics.retention" -> {
+            val params = args.body("fields", RetentionParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.retentionBlocking(params) else client.analytics.retention(params)
+        }
+        "analytics.retentionCsv" -> {
+            val path = args.text("path") ?: args.missing("path")
+            val params = args.body("fields", RetentionParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.retentionCsvBlocking(path, params) else client.analytics.retentionCsv(path, params)
+        }
+        "analytics.placements" -> {
+            val params = args.body("fields", PlacementsParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.placementsBlocking(params) else client.analytics.placements(params)
+        }
+        "analytics.placementsCsv" -> {
+            val path = args.text("path") ?: args.missing("path")
+            val params = args.body("fields", PlacementsParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.analytics.placementsCsvBlocking(path, params) else client.analytics.placementsCsv(path, params)
+        }
+        "mail.saveProfile" -> {
+            val params = args.body("fields", MailProfileParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.mail.saveProfileBlocking(params) else client.mail.saveProfile(params)
+        }
+        "mail.deleteProfile" -> {
+            val params = args.body("fields", MailProfileDeleteParams.serializer()) ?: MailProfileDeleteParams()
+            args.end()
+            if (blocking) client.mail.deleteProfileBlocking(params) else client.mail.deleteProfile(params)
+        }
+        "mail.saveTransactionEvent" -> {
+            val params = args.body("fields", MailTransactionEventParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.mail.saveTransactionEventBlocking(params) else client.mail.saveTransactionEvent(params)
+        }
+        "legacy.getProfile" -> {
+            val userId = args.text("user_id") ?: args.missing("user_id")
+            args.end()
+            if (blocking) client.legacy.getProfileBlocking(userId) else client.legacy.getProfile(userId)
+        }
+        "legacy.createProfile" -> {
+            val params = args.body("fields", LegacyProfileParams.serializer()) ?: LegacyProfileParams()
+            args.end()
+            if (blocking) client.legacy.createProfileBlocking(params) else client.legacy.createProfile(params)
+        }
+        "legacy.updateProfile" -> {
+            val userId = args.text("user_id") ?: args.missing("user_id")
+            val params = args.body("fields", LegacyProfileParams.serializer()) ?: LegacyProfileParams()
+            args.end()
+            if (blocking) client.legacy.updateProfileBlocking(userId, params) else client.legacy.updateProfile(userId, params)
+        }
+        "legacy.deleteProfile" -> {
+            val userId = args.text("user_id") ?: args.missing("user_id")
+            args.end()
+            if (blocking) client.legacy.deleteProfileBlocking(userId) else client.legacy.deleteProfile(userId)
+        }
+        "legacy.grant" -> {
+            val userId = args.text("user_id") ?: args.missing("user_id")
+            val accessLevel = args.text("access_level") ?: args.missing("access_level")
+            val params = args.body("fields", LegacyGrantParams.serializer()) ?: LegacyGrantParams()
+            args.end()
+            if (blocking) client.legacy.grantBlocking(userId, accessLevel, params) else client.legacy.grant(userId, accessLevel, params)
+        }
+        "legacy.revoke" -> {
+            val userId = args.text("user_id") ?: args.missing("user_id")
+            val accessLevel = args.text("access_level") ?: args.missing("access_level")
+            val params = args.body("fields", LegacyRevokeParams.serializer()) ?: args.missing("fields")
+            args.end()
+            if (blocking) client.legacy.revokeBlocking(userId, accessLevel, params) else client.legacy.revoke(userId, accessLevel, params)
+        }
         else -> throw IllegalArgumentException("no operation $operation in the manifest")
     }
 }
