@@ -123,7 +123,8 @@ async function given(c) {
   await em.clearJournal();
 }
 
-const client = (c) => new sdk.Adapty({ apiKey: KEY, baseUrl: em.baseUrl, apiVersion: c.api_version, maxRetries: 0 });
+const client = (c) =>
+  new sdk.Adapty({ apiKey: KEY, publicApiKey: 'public_node_tests_Wb52', mailApiKey: 'secret_mail_node_tests_Ml27', baseUrl: em.baseUrl, apiVersion: c.api_version, maxRetries: 0 });
 
 for (const mode of WASM ? ['promise'] : ['promise', 'sync']) {
   for (const file of ['profiles.json', 'operations.json']) {

@@ -16,6 +16,9 @@ import pytest
 from adapty_server.testing import Emulator, EmulatorProcess
 
 KEY = "secret_python_tests_7Hq2"
+# The public (Web API) and Adapty Mail keys the test clients hold beside it.
+PUBLIC_KEY = "public_python_tests_Wb52"
+MAIL_KEY = "secret_mail_python_tests_Ml27"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR = os.environ.get("ADAPTY_EMULATOR_BIN", os.path.join(ROOT, "target", "debug", "adapty-emulator"))
 
@@ -78,6 +81,8 @@ def user() -> str:
 
 def make_client(em: Emulator, mode: str, **options: Any) -> Any:
     options.setdefault("api_key", KEY)
+    options.setdefault("public_api_key", PUBLIC_KEY)
+    options.setdefault("mail_api_key", MAIL_KEY)
     options.setdefault("base_url", em.base_url)
     return adapty_server.Adapty(**options) if mode == "sync" else adapty_server.AsyncAdapty(**options)
 

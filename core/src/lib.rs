@@ -59,16 +59,20 @@ pub mod models;
 pub mod schema;
 mod transport;
 
+pub use api::analytics::{Analytics, BlockingAnalytics};
 pub use api::client::{BlockingClient, Client};
+pub use api::legacy::{BlockingLegacy, Legacy};
+pub use api::mail::{BlockingMail, Mail};
 pub use api::paywalls::{BlockingPaywalls, Paywalls};
 pub use api::profiles::{BlockingProfiles, BulkItem, DEFAULT_DELETE_CONCURRENCY, MAX_DELETE_CONCURRENCY, Profiles};
 pub use api::purchases::{AccessLevels, BlockingAccessLevels, BlockingPurchases, Purchases};
 pub use api::settings::{BlockingIntegrations, BlockingRefundSaver, Integrations, RefundSaver};
 pub use api::virtual_currency::{BlockingVirtualCurrency, IDEMPOTENCY_KEY_HEADER, VirtualCurrency, check_idempotency_key};
+pub use api::web::{BlockingWeb, Web};
 pub use api::{webhook_testing, webhooks};
 pub use models::config::{
-    ApiKey, ApiVersion, CaBundle, Config, ConfigBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT_SECS, LogLevel, ProxyUrl, RetryPolicy, VERSION,
+    Api, ApiKey, ApiVersion, CaBundle, Config, ConfigBuilder, DEFAULT_ANALYTICS_BASE_URL, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT_SECS,
+    DEFAULT_MAIL_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECS, KeyKind, LogLevel, ProxyUrl, RetryPolicy, VERSION,
 };
 pub use models::error::{
     ApiError, ApiErrorKind, ApiInfo, Error, ErrorInfo, ErrorKind, FieldError, Rule, ValidationError, ValidationInfo, parse_error_body,
@@ -90,6 +94,9 @@ pub mod ops {
         //! its declaration), its namespaces, the client options and the error classes: what the
         //! schema bundle exports and every language's generated surface is built from.
 
+        pub use crate::api::analytics::analytics::*;
+        pub use crate::api::legacy::legacy::*;
+        pub use crate::api::mail::mail::*;
         pub use crate::api::manifest::*;
         pub use crate::api::operations::{NAMESPACES, OPERATIONS, find};
         pub use crate::api::paywalls::paywalls::*;
@@ -97,6 +104,7 @@ pub mod ops {
         pub use crate::api::purchases::{access_levels::*, purchases::*};
         pub use crate::api::settings::{integrations::*, refund_saver::*};
         pub use crate::api::virtual_currency::virtual_currency::*;
+        pub use crate::api::web::web::*;
     }
 }
 

@@ -116,7 +116,7 @@ async fn shared_vectors() {
     let ctl = &env.control;
     let clients =
         [ApiVersion::V1, ApiVersion::V2].map(|v| Client::new(env.config().api_version(v).max_retries(0).build().unwrap()).unwrap());
-    let files = [("profiles.json", 51), ("operations.json", 64)];
+    let files = [("profiles.json", 51), ("operations.json", 109)];
     let mut covered = std::collections::BTreeSet::new();
     let mut problems = Vec::new();
     let mut total = 0;

@@ -13,6 +13,9 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 pub const KEY: &str = "secret_test_Zq81Kx0wPp";
+/// The public key (the Web API's) and the Adapty Mail key the test clients hold beside it.
+pub const PUBLIC_KEY: &str = "public_test_Wb52";
+pub const MAIL_KEY: &str = "secret_mail_test_Ml27";
 
 /// Retries fast enough for tests.
 pub fn fast_retries(max_retries: u32) -> RetryPolicy {
@@ -42,7 +45,7 @@ impl Env {
     }
 
     pub fn config(&self) -> ConfigBuilder {
-        Config::builder().api_key(KEY).base_url(self.base_url()).retry_policy(fast_retries(2))
+        Config::builder().api_key(KEY).public_api_key(PUBLIC_KEY).mail_api_key(MAIL_KEY).base_url(self.base_url()).retry_policy(fast_retries(2))
     }
 
     pub fn client(&self) -> Client {
@@ -74,7 +77,7 @@ impl ThreadEnv {
     }
 
     pub fn config(&self) -> ConfigBuilder {
-        Config::builder().api_key(KEY).base_url(self.base_url.clone()).retry_policy(fast_retries(2))
+        Config::builder().api_key(KEY).public_api_key(PUBLIC_KEY).mail_api_key(MAIL_KEY).base_url(self.base_url.clone()).retry_policy(fast_retries(2))
     }
 
     pub fn client(&self) -> BlockingClient {

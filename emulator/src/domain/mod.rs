@@ -11,7 +11,9 @@
 pub mod catalog;
 pub mod chaos;
 pub mod clock;
+pub mod legacy;
 pub mod lifecycle;
+pub mod mail;
 pub mod paywalls;
 pub mod profiles;
 pub mod purchases;
@@ -19,5 +21,6 @@ pub mod settings;
 pub mod setup;
 pub mod tenants;
 pub mod virtual_currency;
+pub mod web;
 pub mod webhook_events;
 pub mod webhooks;

@@ -17,11 +17,27 @@ pub fn nested_body(status: StatusCode, code: &str, source: Option<&str>, message
 }
 
 /// The errors Adapty's examples show as a flat list of strings (`{"errors": ["..."], ...}`: the
-/// `unauthorized` 401, Refund Saver, Paddle, integration identifiers). The spec's
-/// `ErrorResponse` schema, which those same endpoints name, only allows `{source, errors}`
-/// objects, so they are sent nested with `source: null` (the SDK reads both shapes).
+/// `unauthorized` 401, Refund Saver, Paddle, integration identifiers), sent as the examples show
+/// them, although the spec's `ErrorResponse` schema, which those endpoints name, allows only
+/// `{source, errors}` objects: a client must survive what production sends (docs/EMULATOR.md).
 pub fn sourceless(status: StatusCode, code: &str, messages: &[&str]) -> Response {
-    nested(status, code, None, messages)
+    (status, Json(json!({ "errors": messages, "error_code": code, "status_code": status.as_u16() }))).into_response()
+}
+
+/// The Mail API's envelope: `{"errors": [{message, error_code, status_code, field_name}]}`.
+pub fn mail(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
+    let item = json!({ "message": message, "error_code": code, "status_code": status.as_u16(), "field_name": field });
+    (status, Json(json!({ "errors": [item] }))).into_response()
+}
+
+/// A path no API serves, as Django REST framework words it.
+pub fn no_route() -> Response {
+    nested(StatusCode::NOT_FOUND, "not_found", None, &["Not found."])
+}
+
+/// A method the path does not take, as Django REST framework words it.
+pub fn wrong_method(method: &str) -> Response {
+    nested(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None, &[&format!("Method \"{method}\" not allowed.")])
 }
 
 pub fn not_authenticated() -> Response {

@@ -12,6 +12,7 @@ use crate::state::catalog::Catalog;
 use crate::state::chaos::Chaos;
 use crate::state::clock::Clock;
 use crate::state::journal::{Fault, JournalEntry};
+use crate::state::mail::Mail;
 use crate::state::profile::StoredProfile;
 use crate::state::schedule::Schedule;
 use crate::state::webhooks::Log;
@@ -43,6 +44,9 @@ pub struct Inner {
     pub vc_requests: VecDeque<DateTime<Utc>>,
     /// Every webhook sent or to send, with its attempts.
     pub webhooks: Log,
+    /// Adapty Mail's profiles and transaction events (the Mail API's).
+    #[serde(default)]
+    pub mail: Mail,
     pub journal: VecDeque<JournalEntry>,
 }
 
@@ -60,6 +64,7 @@ impl Inner {
             catalog: Catalog::default(),
             vc_requests: VecDeque::new(),
             webhooks: Log::default(),
+            mail: Mail::default(),
             schedule: Schedule::new(clock.now()),
             clock,
         }

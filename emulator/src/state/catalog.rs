@@ -105,6 +105,27 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
+/// A placement: where an app shows a paywall, to an audience (the Web API's `placement_id`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Placement {
+    /// The placement's id, as the dashboard names it (`developer_id` in exports).
+    pub developer_id: String,
+    pub name: String,
+    /// The paywall it shows (a catalog paywall's id).
+    pub paywall_id: String,
+    #[serde(default = "all_users")]
+    pub audience_name: String,
+    #[serde(default)]
+    pub ab_test_name: Option<String>,
+    /// The store products the paywall offers.
+    pub store_product_ids: Vec<String>,
+}
+
+fn all_users() -> String {
+    "All Users".into()
+}
+
 /// A virtual currency of the app.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Currency {
@@ -148,6 +169,25 @@ pub struct Config {
     /// Events renamed in the integration's settings: Adapty's name to the name sent.
     #[serde(default)]
     pub webhook_event_names: BTreeMap<String, String>,
+    /// Where paywalls are shown (the Web API's and the placements export's).
+    #[serde(default = "default_placements")]
+    pub placements: Vec<Placement>,
+}
+
+/// Two placements of the default paywalls: `premium` (paywall 1) and `onboarding` (paywall 2).
+fn default_placements() -> Vec<Placement> {
+    let placement = |id: &str, name: &str, paywall: u32, products: &[&str]| Placement {
+        developer_id: id.into(),
+        name: name.into(),
+        paywall_id: make_paywall(paywall, "", PaywallState::Live, None).paywall_id,
+        audience_name: all_users(),
+        ab_test_name: None,
+        store_product_ids: products.iter().map(|p| (*p).into()).collect(),
+    };
+    vec![
+        placement("premium", "Premium", 1, &["premium_monthly", "premium_annual", "premium_lifetime"]),
+        placement("onboarding", "Onboarding", 2, &["premium_monthly", "premium_annual"]),
+    ]
 }
 
 fn default_webhook_timeout() -> f64 {
@@ -192,6 +232,7 @@ impl Default for Config {
             webhook_retry_schedule_seconds: adapty_retry_schedule(),
             webhook_timeout_seconds: default_webhook_timeout(),
             webhook_event_names: BTreeMap::new(),
+            placements: default_placements(),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Layer 1, the state: what the emulator holds (its apps, their profiles, catalog, clock, journal,
+//! Layer 1, the state: what the emulator holds (its apps, their profiles, Adapty Mail's, catalog, clock, journal,
 //! faults, chaos, webhook log and schedule) as plain data, with the serialization a snapshot is.
 //!
 //! Rule: a file here imports only from this layer, with no two files importing each other,
@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod chaos;
 pub mod clock;
 pub mod journal;
+pub mod mail;
 pub mod profile;
 pub mod schedule;
 pub mod snapshot;

@@ -42,10 +42,25 @@ pub struct StoredProfile {
     pub balances: BTreeMap<String, i64>,
     /// Virtual currency history, oldest first (API JSON).
     pub vc_history: Vec<Value>,
+    /// Paywall views the Web API recorded, oldest first.
+    #[serde(default)]
+    pub paywall_views: Vec<PaywallView>,
+    /// The attribution the Web API set last (its body's fields, the profile's id left out).
+    #[serde(default)]
+    pub attribution: Option<Map<String, Value>>,
     /// Idempotency keys of virtual currency transactions of the last hour (in a snapshot, the
     /// answered ones).
     #[serde(serialize_with = "answered")]
     pub idempotency: BTreeMap<String, Idempotent>,
+}
+
+/// A paywall view the Web API recorded.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaywallView {
+    pub variation_id: String,
+    pub store: String,
+    pub visited_at: Timestamp,
 }
 
 /// What an `Idempotency-Key` stands for: a request still running, or its stored answer.
@@ -83,6 +98,8 @@ impl StoredProfile {
             integration_ids: Map::new(),
             balances: BTreeMap::new(),
             vc_history: Vec::new(),
+            paywall_views: Vec::new(),
+            attribution: None,
             idempotency: BTreeMap::new(),
         }
     }

@@ -290,7 +290,9 @@ final class AdaptyServerTests: XCTestCase {
         if let config = c["given_config"] { try em.control("POST", "config", config) }
         if let given = c["given_profiles"] { try em.control("POST", "profiles", ["profiles": given]) }
         try em.control("DELETE", "journal")
-        let client = try AdaptyClient(apiKey: key, baseUrl: em.baseUrl, apiVersion: c["api_version"] as? String, maxRetries: 0)
+        let client = try AdaptyClient(
+            apiKey: key, publicApiKey: "public_swift_tests_Wb52", mailApiKey: "secret_mail_swift_tests_Ml27", baseUrl: em.baseUrl,
+            apiVersion: c["api_version"] as? String, maxRetries: 0)
         let expect = c["expect"] as! [String: Any]
         var outcome: Any
         do {

@@ -33,23 +33,30 @@ fn checked_request<T: serde::de::DeserializeOwned>(
 
 /// The profile after the change, or Adapty's answer to why nothing changed.
 fn answer(result: Result<adapty_server::Profile, Error>) -> Response {
-    let f = |t: Timestamp| t.0.format("%Y-%m-%d %H:%M:%S%:z").to_string();
     match result {
         Ok(profile) => ok(profile),
-        Err(Error::ProfileNotFound) => errors::profile_does_not_exist_400(),
-        Err(Error::UnknownAccessLevel(id)) => errors::nested(
+        Err(e) => refusal(e),
+    }
+}
+
+/// Adapty's answer to why a purchase or access change did nothing.
+pub fn refusal(e: Error) -> Response {
+    let f = |t: Timestamp| t.0.format("%Y-%m-%d %H:%M:%S%:z").to_string();
+    match e {
+        Error::ProfileNotFound => errors::profile_does_not_exist_400(),
+        Error::UnknownAccessLevel(id) => errors::nested(
             StatusCode::BAD_REQUEST,
             "paid_access_level_does_not_exist",
             Some("non_field_errors"),
             &[&format!("Paid access level `{id}` does not exist")],
         ),
-        Err(Error::NotGranted { profile_id, access_level_id }) => errors::nested(
+        Error::NotGranted { profile_id, access_level_id } => errors::nested(
             StatusCode::BAD_REQUEST,
             "profile_paid_access_level_does_not_exist",
             Some("non_field_errors"),
             &[&format!("Profile `{profile_id}` has no `{access_level_id}` access level")],
         ),
-        Err(Error::RevokeAfterExpiry { revoke_at, expires_at }) => errors::nested(
+        Error::RevokeAfterExpiry { revoke_at, expires_at } => errors::nested(
             StatusCode::BAD_REQUEST,
             "revocation_date_more_than_expiration_date",
             Some("revoke_at"),

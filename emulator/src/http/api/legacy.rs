@@ -1,0 +1,322 @@
+//! The legacy server-side API (`/api/v1/sdk/profiles/...`) over the same profiles as v2: the user
+//! in the path (Base64URL-decoded with `is_user_id_base64url_encoded=1`), its profile keyed by
+//! access level and product, timestamps as v1 wrote them (`2020-02-21T16:30:34.000000+0000`).
+//! Adapty documents no legacy error bodies; these answer in v2's nested shape.
+
+use std::collections::{BTreeMap, HashMap};
+
+use adapty_server::{
+    AccessLevel, CustomAttribute, CustomAttributes, Field, GrantAccessParams, LegacyGrantParams, LegacyProfileParams, LegacyRevokeParams,
+    OfferCategory, ProfileParams, RevokeAccessParams, Subscription, Timestamp,
+};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use crate::domain::profiles::{self, Ids, Write};
+use crate::domain::{legacy, purchases};
+use crate::http::api::purchases::refusal;
+use crate::http::errors;
+use crate::http::request::{authenticate, json_body};
+use crate::http::tenant::App;
+use crate::state::profile::StoredProfile;
+use crate::state::tenants::Tenant;
+
+/// The path's user id, decoded when the query says it is Base64URL.
+fn user_id(raw: &str, query: &HashMap<String, String>) -> Result<String, Response> {
+    if query.get("is_user_id_base64url_encoded").is_none_or(|v| v != "1" && v != "true") {
+        return Ok(raw.to_owned());
+    }
+    decode_base64url(raw)
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| errors::validation("is_user_id_base64url_encoded", &format!("'{raw}' is not a Base64URL-encoded user id")))
+}
+
+/// Base64URL, with or without `=` padding; plain Base64's `+` and `/` are refused.
+fn decode_base64url(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text
+        .trim_end_matches('=')
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' => Some(b - b'A'),
+            b'a'..=b'z' => Some(b - b'a' + 26),
+            b'0'..=b'9' => Some(b - b'0' + 52),
+            b'-' => Some(62),
+            b'_' => Some(63),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    if digits.len() % 4 == 1 {
+        return None;
+    }
+    let bits = digits.iter().fold(Vec::new(), |mut out, d| {
+        out.extend((0..6).rev().map(|i| (d >> i) & 1));
+        out
+    });
+    Some(bits.chunks_exact(8).map(|byte| byte.iter().fold(0u8, |n, b| n << 1 | b)).collect())
+}
+
+/// v1's timestamps: microseconds and a `+0000` offset.
+fn time(t: Option<Timestamp>) -> Value {
+    t.map_or(Value::Null, |t| Value::String(t.0.format("%Y-%m-%dT%H:%M:%S%.6f%z").to_string()))
+}
+
+/// The fields an access level and a subscription share, as v1 names them.
+#[allow(clippy::too_many_arguments)]
+fn access(
+    store: &str,
+    product: &str,
+    base_plan: &Option<String>,
+    txn: &Option<String>,
+    original: &Option<String>,
+    offer: &Option<adapty_server::Offer>,
+    dates: [Option<Timestamp>; 5],
+    in_grace: bool,
+    reason: Option<String>,
+    now: Timestamp,
+) -> Map<String, Value> {
+    let [starts_at, purchased_at, originally_purchased_at, expires_at, renewal_cancelled_at] = dates;
+    let of = |category: OfferCategory| offer.as_ref().filter(|o| o.category == category);
+    let is_active = expires_at.is_none_or(|end| end > now) && starts_at.is_none_or(|start| start <= now);
+    let fields = json!({
+        "is_active": is_active,
+        "is_lifetime": expires_at.is_none(),
+        "expires_at": time(expires_at),
+        "starts_at": time(starts_at),
+        "will_renew": is_active && expires_at.is_some() && renewal_cancelled_at.is_none(),
+        "vendor_product_id": product,
+        "base_plan_id": base_plan,
+        "vendor_transaction_id": txn,
+        "vendor_original_transaction_id": original,
+        "store": store,
+        "activated_at": time(originally_purchased_at),
+        "renewed_at": time(purchased_at),
+        "unsubscribed_at": time(renewal_cancelled_at),
+        "billing_issue_detected_at": Value::Null,
+        "is_in_grace_period": in_grace,
+        "active_introductory_offer_type": of(OfferCategory::Introductory).map(|o| o.offer_type.to_string()),
+        "active_promotional_offer_type": of(OfferCategory::Promotional).map(|o| o.offer_type.to_string()),
+        "active_promotional_offer_id": of(OfferCategory::Promotional).and_then(|o| o.id.clone()),
+        "cancellation_reason": reason,
+    });
+    match fields {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+fn access_level(l: &AccessLevel, now: Timestamp) -> Value {
+    let dates = [l.starts_at, l.purchased_at, l.originally_purchased_at, l.expires_at, l.renewal_cancelled_at];
+    let reason = l.cancellation_reason.as_ref().map(ToString::to_string);
+    let store = l.store.to_string();
+    let txn = (&l.store_transaction_id, &l.store_original_transaction_id);
+    let mut item =
+        access(&store, &l.store_product_id, &l.store_base_plan_id, txn.0, txn.1, &l.offer, dates, l.is_in_grace_period, reason, now);
+    item.insert("id".into(), json!(l.access_level_id));
+    item.insert("billing_issue_detected_at".into(), time(l.billing_issue_detected_at));
+    Value::Object(item)
+}
+
+fn subscription(s: &Subscription, now: Timestamp) -> Value {
+    let dates = [None, s.purchased_at, s.originally_purchased_at, s.expires_at, s.renewal_cancelled_at];
+    let reason = s.cancellation_reason.as_ref().map(ToString::to_string);
+    let store = s.store.to_string();
+    let txn = (&s.store_transaction_id, &s.store_original_transaction_id);
+    let mut item =
+        access(&store, &s.store_product_id, &s.store_base_plan_id, txn.0, txn.1, &s.offer, dates, s.is_in_grace_period, reason, now);
+    item.insert("billing_issue_detected_at".into(), time(s.billing_issue_detected_at));
+    item.insert("is_sandbox".into(), json!(s.environment.as_ref().is_some_and(|e| e.as_str() == "Sandbox")));
+    Value::Object(item)
+}
+
+/// The profile as v1 answers it, extended (`extended` adds the personal fields).
+fn profile_json(app: &Tenant, stored: &StoredProfile, now: Timestamp, extended: bool) -> Response {
+    let api = stored.to_api(app.settings.app_id, now);
+    let levels: BTreeMap<&str, Value> = api.access_levels.iter().map(|l| (l.access_level_id.as_str(), access_level(l, now))).collect();
+    let subscriptions: BTreeMap<&str, Value> = api.subscriptions.iter().map(|s| (s.store_product_id.as_str(), subscription(s, now))).collect();
+    let mut one_time: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for n in &api.non_subscriptions {
+        one_time.entry(n.store_product_id.as_str()).or_default().push(json!({
+            "purchase_id": n.purchase_id,
+            "vendor_product_id": n.store_product_id,
+            "vendor_transaction_id": n.store_transaction_id,
+            "vendor_original_transaction_id": n.store_original_transaction_id,
+            "store": n.store.to_string(),
+            "purchased_at": time(n.purchased_at),
+            "is_one_time": n.is_consumable,
+            "is_sandbox": n.environment.as_ref().is_some_and(|e| e.as_str() == "Sandbox"),
+        }));
+    }
+    let attributes: Map<String, Value> =
+        api.custom_attributes.iter().map(|a| (a.key.clone(), serde_json::to_value(&a.value).unwrap_or(Value::Null))).collect();
+    let mut data = json!({
+        "app_id": api.app_id,
+        "profile_id": api.profile_id,
+        "customer_user_id": api.customer_user_id,
+        "paid_access_levels": levels,
+        "subscriptions": subscriptions,
+        "non_subscriptions": if one_time.is_empty() { Value::Null } else { json!(one_time) },
+        "custom_attributes": attributes,
+        "total_revenue_usd": api.total_revenue_usd,
+    });
+    if extended {
+        for key in ["email", "phone_number", "first_name", "last_name", "gender", "birthday"] {
+            data[key] = stored.fields.get(key).cloned().unwrap_or(Value::Null);
+        }
+        data["created_at"] = time(Some(now));
+    }
+    Json(json!({ "data": data })).into_response()
+}
+
+/// The profile `ids` names, as v1 answers it.
+fn answer(app: &Tenant, ids: &Ids, extended: bool) -> Response {
+    let state = app.lock();
+    match profiles::get(&state, ids) {
+        Ok(stored) => profile_json(app, stored, state.now(), extended),
+        Err(_) => errors::profile_not_found(),
+    }
+}
+
+/// Authenticates and reads the path's user.
+fn prelude(app: &Tenant, headers: &HeaderMap, raw: &str, query: &HashMap<String, String>) -> Result<Ids, Response> {
+    authenticate(app, headers)?;
+    let user = user_id(raw, query)?;
+    Ok(legacy::ids(&app.lock(), &user))
+}
+
+/// v1's profile fields as v2's: the same fields, the attributes a map.
+fn v2_fields(params: LegacyProfileParams) -> ProfileParams {
+    let attributes = params.custom_attributes.map(|map| CustomAttributes(map.into_iter().map(|(key, value)| CustomAttribute { key, value }).collect()));
+    ProfileParams {
+        email: params.email,
+        phone_number: params.phone_number,
+        first_name: params.first_name,
+        last_name: params.last_name,
+        gender: params.gender,
+        birthday: params.birthday,
+        ip_country: params.ip_country,
+        custom_attributes: attributes.map_or(Field::Unset, Field::Value),
+        ..ProfileParams::default()
+    }
+}
+
+/// `GET`, `PATCH /profiles/{user}/`.
+pub async fn profile(
+    App(app): App,
+    method: axum::http::Method,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let ids = match prelude(&app, &headers, &raw, &query) {
+        Ok(ids) => ids,
+        Err(resp) => return resp,
+    };
+    if method == axum::http::Method::GET {
+        return answer(&app, &ids, query.contains_key("extended"));
+    }
+    let params = match json_body::<LegacyProfileParams>(&body) {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    if let Err(e) = params.validate() {
+        return errors::rule(&e);
+    }
+    let written = profiles::write(&mut app.lock(), &ids, Write::Update, v2_fields(params), None).map(drop);
+    match written {
+        Ok(()) => answer(&app, &ids, false),
+        Err(_) => errors::profile_not_found(),
+    }
+}
+
+/// `POST /profiles/`: creates (or finds) the profile of `customer_user_id`.
+pub async fn create(App(app): App, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(resp) = authenticate(&app, &headers) {
+        return resp;
+    }
+    let params = match json_body::<LegacyProfileParams>(&body) {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    if let Err(e) = params.validate_create() {
+        return errors::rule(&e);
+    }
+    let ids = Ids { profile_id: None, customer_user_id: params.customer_user_id.clone() };
+    // The lock is let go before `answer` takes it again.
+    let written = profiles::write(&mut app.lock(), &ids, Write::Create, v2_fields(params), None).map(drop);
+    match written {
+        Ok(()) => answer(&app, &ids, false),
+        Err(_) => errors::validation("customer_user_id", "cannot create this profile"),
+    }
+}
+
+/// `DELETE /profiles/{user}/delete`: 204.
+pub async fn delete(App(app): App, headers: HeaderMap, Path(raw): Path<String>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let ids = match prelude(&app, &headers, &raw, &query) {
+        Ok(ids) => ids,
+        Err(resp) => return resp,
+    };
+    match profiles::delete(&mut app.lock(), &ids) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(_) => errors::profile_not_found(),
+    }
+}
+
+/// `POST /profiles/{user}/paid-access-levels/{level}/grant/`.
+pub async fn grant(
+    App(app): App,
+    headers: HeaderMap,
+    Path((raw, level)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let ids = match prelude(&app, &headers, &raw, &query) {
+        Ok(ids) => ids,
+        Err(resp) => return resp,
+    };
+    let params = match json_body::<LegacyGrantParams>(&body) {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    if let Err(e) = params.validate() {
+        return errors::rule(&e);
+    }
+    let expires_at = legacy::grant_end(&app.lock(), &ids, &level, &params);
+    let grant = GrantAccessParams { access_level_id: level, starts_at: params.starts_at, expires_at };
+    match purchases::grant(&app, &ids, &grant) {
+        Ok(_) => answer(&app, &ids, false),
+        Err(e) => refusal(e),
+    }
+}
+
+/// `POST /profiles/{user}/paid-access-levels/{level}/revoke/`.
+pub async fn revoke(
+    App(app): App,
+    headers: HeaderMap,
+    Path((raw, level)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let ids = match prelude(&app, &headers, &raw, &query) {
+        Ok(ids) => ids,
+        Err(resp) => return resp,
+    };
+    let params = match json_body::<LegacyRevokeParams>(&body) {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    let revoke = RevokeAccessParams { access_level_id: level.clone(), revoke_at: None };
+    match purchases::revoke(&app, &ids, &revoke) {
+        Ok(_) => {
+            if params.is_refund {
+                legacy::refund(&mut app.lock(), &ids, &level);
+            }
+            answer(&app, &ids, false)
+        }
+        Err(e) => refusal(e),
+    }
+}
