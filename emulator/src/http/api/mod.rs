@@ -1,6 +1,7 @@
 //! Adapty's server-side API: one file of handlers per part of it, and `routes`, which serves
 //! each at the paths of the SDK's manifest.
 
+pub mod analytics;
 pub mod paywalls;
 pub mod profiles;
 pub mod purchases;
