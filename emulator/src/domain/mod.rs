@@ -8,6 +8,7 @@
 //! like on the wire is decided above.
 //! Outbound webhook deliveries (`webhooks`) are the domain's own I/O.
 
+pub mod analytics;
 pub mod catalog;
 pub mod chaos;
 pub mod clock;

@@ -2,6 +2,7 @@
 //! in a fixed order, profiles sorted by id, maps by key) that reads back to the same state.
 
 use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
 
 use adapty_server::Timestamp;
 use chrono::{DateTime, Utc};
@@ -42,6 +43,10 @@ pub struct Inner {
     pub chaos: Option<Chaos>,
     /// When each virtual currency request of the last minute arrived (the rate limit's window).
     pub vc_requests: VecDeque<DateTime<Utc>>,
+    /// When each Export Analytics request of the last second arrived, per API key, in real time
+    /// (the rate limit's window; not in a snapshot).
+    #[serde(skip)]
+    pub analytics_requests: HashMap<String, VecDeque<Instant>>,
     /// Every webhook sent or to send, with its attempts.
     pub webhooks: Log,
     /// Adapty Mail's profiles and transaction events (the Mail API's).
@@ -63,6 +68,7 @@ impl Inner {
             chaos: None,
             catalog: Catalog::default(),
             vc_requests: VecDeque::new(),
+            analytics_requests: HashMap::new(),
             webhooks: Log::default(),
             mail: Mail::default(),
             schedule: Schedule::new(clock.now()),

@@ -34,6 +34,7 @@ pub fn router(app: Arc<AppState>) -> Router<Arc<AppState>> {
     }
     api.route_layer(from_fn(media::json))
         .merge(json_api.route_layer(from_fn(media::json_api)))
+        .merge(crate::http::api::analytics::router(spellings))
         .fallback(|| async { errors::no_route() })
         .layer(from_fn_with_state(app, intercept::intercept))
 }
