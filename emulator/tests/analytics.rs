@@ -302,20 +302,20 @@ async fn every_report_reads_as_the_sdks_model_and_as_csv() {
 }
 
 #[tokio::test]
-async fn placements_one_per_live_paywall_in_the_documented_columns() {
+async fn placements_from_the_catalog_in_the_documented_columns() {
     let t = T::start(None).await;
     let body = json!({ "filters": { "placement_type": "paywall" } });
     let csv = export_csv(request(&t, &fresh_key(), PLACEMENTS, &body).header("accept", "text/csv")).await;
     assert_eq!(
         csv,
         "developer_id,placement_name,audience_name,segment_name,cross_placement_ab_test_name,ab_test_name,paywall_name\n\
-         premium_subscription,Premium Subscription,All Users,All Users,,,Premium Subscription\n\
-         onboarding_offer,Onboarding Offer,All Users,All Users,,,Onboarding Offer\n"
+         premium,Premium,All Users,All Users,,,Premium Subscription\n\
+         onboarding,Onboarding,All Users,All Users,,,Onboarding Offer\n"
     );
     let (status, json) = t.send(request(&t, &fresh_key(), PLACEMENTS, &body).header("accept", "application/json")).await;
     assert_eq!(status, 200);
     let report: PlacementReport = from_value_lenient(json.clone()).unwrap();
-    assert_eq!(report.data.len(), 2, "the draft paywall has no placement");
+    assert_eq!(report.data.len(), 2, "the catalog's two placements");
     assert_eq!(json["data"][0]["ab_test_name"], Value::Null);
     let (_, onboardings) = export(&t, PLACEMENTS, json!({ "filters": { "placement_type": "onboarding" } }), None).await;
     assert_eq!(onboardings, json!({ "data": [] }));
