@@ -4,6 +4,7 @@
 //! waits for its profile until a save names the same user.
 
 use adapty_server::{MailProfileDeleteParams, MailProfileParams, MailTransactionEventParams};
+use serde_json::Value;
 
 use crate::state::app::Inner;
 use crate::state::mail::{Mail, MailEvent, MailProfile};
@@ -18,15 +19,23 @@ pub fn save_profile(state: &mut Inner, params: MailProfileParams) {
     match mail.profiles.get_mut(&id) {
         // Deleted for good: a save does not bring it back.
         Some(MailProfile { saved: None }) => return,
-        Some(MailProfile { saved: Some(saved) }) => {
-            let email = std::mem::take(&mut saved.email);
-            *saved = MailProfileParams { email, ..params };
-        }
+        Some(MailProfile { saved: Some(saved) }) => *saved = updated(saved, params),
         None => {
             mail.profiles.insert(id.clone(), MailProfile { saved: Some(params) });
         }
     }
     link_events(mail, &id);
+}
+
+/// `saved` updated by a later save: the fields it gives replace, the others stay, and the email
+/// stays the first save's (Adapty writes it once). The docs say "updates"; keeping what a save
+/// leaves out is the emulator's reading.
+fn updated(saved: &MailProfileParams, later: MailProfileParams) -> MailProfileParams {
+    let (Ok(Value::Object(mut fields)), Ok(Value::Object(given))) = (serde_json::to_value(saved), serde_json::to_value(&later)) else {
+        return saved.clone();
+    };
+    fields.extend(given.into_iter().filter(|(key, value)| key != "email" && !value.is_null()));
+    serde_json::from_value(Value::Object(fields)).unwrap_or_else(|_| saved.clone())
 }
 
 fn deleted(mail: &Mail, id: &str) -> bool {

@@ -2,7 +2,7 @@
 //! control plane's `{"error": "..."}`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -35,8 +35,8 @@ pub fn no_route() -> Response {
     nested(StatusCode::NOT_FOUND, "not_found", None, &["Not found."])
 }
 
-/// A method the path does not take, as Django REST framework words it.
-pub fn wrong_method(method: &str) -> Response {
+/// A method the path does not take, as Django REST framework words it (a route's fallback).
+pub async fn wrong_method(method: Method) -> Response {
     nested(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None, &[&format!("Method \"{method}\" not allowed.")])
 }
 

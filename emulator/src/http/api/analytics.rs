@@ -53,7 +53,7 @@ pub fn router(spellings: impl Fn(&str) -> Vec<String>) -> Router<Arc<AppState>> 
     routes()
         .into_iter()
         .flat_map(|(path, handler)| spellings(path).into_iter().map(move |p| (p, handler.clone())))
-        .fold(Router::new(), |router, (path, handler)| router.route(&path, handler))
+        .fold(Router::new(), |router, (path, handler)| router.route(&path, handler.fallback(errors::wrong_method)))
 }
 
 /// How a report is answered.

@@ -18,6 +18,9 @@ use crate::http::errors;
 use crate::http::request::header;
 use crate::http::tenant::App;
 
+/// Adapty's words for a deletion naming no one.
+const MISSING_IDENTIFIER: &str = "At least one of external_profile_id, customer_user_id or email must be provided";
+
 /// The key of `Authorization: Bearer <key>`; any non-empty one is accepted.
 fn authenticate(headers: &HeaderMap) -> Result<(), Response> {
     match header(headers, "authorization").and_then(|v| v.strip_prefix("Bearer ")).map(str::trim) {
@@ -39,8 +42,8 @@ fn read<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8], validate: fn(&T) 
         .map_err(|e| errors::mail(StatusCode::BAD_REQUEST, "base_error", &format!("JSON decode error: {e}"), None))?;
     let params: T = adapty_server::json::from_value_lenient(value).map_err(|e| base_error(&e))?;
     validate(&params).map_err(|e| match e.api_code {
-        Some(code) => errors::mail(StatusCode::BAD_REQUEST, code, &e.message, None),
-        None => base_error(&e),
+        Some(code @ "missing_identifier") => errors::mail(StatusCode::BAD_REQUEST, code, MISSING_IDENTIFIER, None),
+        _ => base_error(&e),
     })?;
     Ok(params)
 }

@@ -41,7 +41,7 @@ pub async fn endpoint(App(app): App, method: Method, uri: Uri, headers: HeaderMa
         }
         Method::POST => Write::Create,
         Method::PATCH => Write::Update,
-        _ => return StatusCode::METHOD_NOT_ALLOWED.into_response(),
+        other => return errors::wrong_method(other).await,
     };
     let params = match parse_params(&body, version) {
         Ok(p) => p,

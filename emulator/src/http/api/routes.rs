@@ -10,7 +10,6 @@ use std::sync::Arc;
 use adapty_server::ops::manifest as ops;
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::http::Method;
 use axum::routing::{MethodRouter, any, delete, get, post};
 
 use crate::http::api::{legacy, mail, paywalls, profiles, purchases, settings, virtual_currency, web};
@@ -25,12 +24,12 @@ pub fn router(app: Arc<AppState>) -> Router<Arc<AppState>> {
     }
     for (endpoint, handler) in endpoints() {
         for path in spellings(endpoint) {
-            api = api.route(&path, handler.clone().fallback(wrong_method));
+            api = api.route(&path, handler.clone().fallback(errors::wrong_method));
         }
     }
     let mut json_api = Router::new();
     for path in spellings(ops::PURCHASES_VALIDATE_STRIPE.http.path) {
-        json_api = json_api.route(&path, post(purchases::validate_stripe));
+        json_api = json_api.route(&path, post(purchases::validate_stripe).fallback(errors::wrong_method));
     }
     api.route_layer(from_fn(media::json))
         .merge(json_api.route_layer(from_fn(media::json_api)))
@@ -39,9 +38,6 @@ pub fn router(app: Arc<AppState>) -> Router<Arc<AppState>> {
         .layer(from_fn_with_state(app, intercept::intercept))
 }
 
-async fn wrong_method(method: Method) -> axum::response::Response {
-    errors::wrong_method(method.as_str())
-}
 
 /// Every operation that speaks `application/json`, but the Profile API's.
 fn endpoints() -> Vec<(&'static str, MethodRouter<Arc<AppState>>)> {
