@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -14,15 +15,21 @@ const { KEY, ROOT, script, startEmulator } = require('./helpers.cjs');
 // single quotes, Bun and Deno double).
 
 /** Runs the one js block of the README section `section` against a fresh emulator; returns its output lines. */
-async function runReadmeExample(section) {
+async function runReadmeExample(section, cwd = path.dirname(path.dirname(new URL(import.meta.url).pathname))) {
   const em = await startEmulator();
   after(() => em.stop());
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const text = readme.split(`\n## ${section}\n`)[1].split('\n## ')[0];
   const [, code] = text.match(/```js\n([\s\S]*?)```/);
   return execFileSync(process.execPath, [script(code, '.mjs')], {
-    cwd: path.dirname(path.dirname(new URL(import.meta.url).pathname)),
-    env: { ...process.env, ADAPTY_API_KEY: KEY, ADAPTY_BASE_URL: em.baseUrl },
+    cwd,
+    env: {
+      ...process.env,
+      ADAPTY_API_KEY: KEY,
+      ADAPTY_PUBLIC_API_KEY: 'public_live_readme',
+      ADAPTY_MAIL_API_KEY: 'secret_live_mail_readme',
+      ADAPTY_BASE_URL: em.baseUrl,
+    },
     timeout: 20_000,
   })
     .toString()
@@ -54,4 +61,14 @@ test("the README's tracing example prints the span", async () => {
   assert.match(out, /name: (['"])POST\1/);
   assert.match(out, /(['"])adapty.operation\1: (['"])profiles.create\2/);
   assert.match(out, /name: (['"])grant-access\1/);
+});
+
+test("the README's other-APIs example runs", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-apis-'));
+  const out = await runReadmeExample("Adapty's other APIs: Web, Export Analytics, Mail, legacy", dir);
+  assert.match(out[0], /^Premium Subscription \[ ['"]premium_monthly['"], ['"]premium_annual['"], ['"]premium_lifetime['"] \]$/);
+  assert.equal(Number(out[1]), 0); // nothing was bought in January 2024
+  assert.equal(out[2], 'cohorts.csv true');
+  assert.ok(fs.readFileSync(path.join(dir, 'cohorts.csv'), 'utf8').split('\n').length > 2);
+  assert.equal(out[3], 'true');
 });

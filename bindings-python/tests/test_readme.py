@@ -49,6 +49,24 @@ def test_readme_every_operation_example_runs(em: Emulator, monkeypatch: pytest.M
     assert lines[6] == "access_level_id required"
 
 
+def test_readme_other_apis_example_runs(
+    em: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory
+) -> None:
+    """The Web API flow, an export (its CSV in the working directory), Adapty Mail and a legacy read."""
+    em.reset()
+    monkeypatch.setenv("ADAPTY_PUBLIC_API_KEY", "public_live_readme")
+    monkeypatch.setenv("ADAPTY_MAIL_API_KEY", "secret_live_mail_readme")
+    monkeypatch.chdir(tmp_path)
+    lines = run_readme_example("Adapty's other APIs: Web, Export Analytics, Mail, legacy", em, monkeypatch)
+    assert lines[0] == "Premium Subscription ['premium_monthly', 'premium_annual', 'premium_lifetime']"
+    assert float(lines[1]) == 0.0  # nothing was bought in January 2024
+    assert lines[2] == "cohorts.csv True"
+    assert (tmp_path / "cohorts.csv").read_text().count("\n") > 1
+    assert lines[3] == "True"
+    views = [p["paywall_views"] for p in em.snapshot()["profiles"]]
+    assert len(views[0]) == 1
+
+
 def test_readme_options_example_runs(em: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = run_readme_example("Options, responses, events, logs and networks", em, monkeypatch)
     assert lines[0] == "200 0 user-7"

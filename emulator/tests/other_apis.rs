@@ -47,8 +47,9 @@ fn mail_error(status: u16, code: &str, message: &str, field: Value) -> Value {
 async fn the_web_api_serves_a_placements_paywall_and_records_views_and_attribution() {
     let t = T::start(Some(KEY)).await;
     t.create("web-user").await;
-    let (status, paywall) =
-        t.web("/paywall/", json!({ "store": "app_store", "placement_id": "premium", "locale": "en", "customer_user_id": "web-user" })).await;
+    let (status, paywall) = t
+        .web("/paywall/", json!({ "store": "app_store", "placement_id": "premium", "locale": "en", "customer_user_id": "web-user" }))
+        .await;
     assert_eq!(status, 200, "{paywall}");
     assert_eq!(paywall["placement_id"], "premium");
     assert_eq!(paywall["paywall_name"], "Premium Subscription");
@@ -74,7 +75,8 @@ async fn the_web_api_serves_a_placements_paywall_and_records_views_and_attributi
 async fn the_web_api_answers_its_documented_errors_verbatim() {
     let t = T::start(Some(KEY)).await;
     t.create("web-user").await;
-    let missing = t.web("/paywall/", json!({ "store": "app_store", "placement_id": "example_onboarding", "customer_user_id": "web-user" })).await;
+    let missing =
+        t.web("/paywall/", json!({ "store": "app_store", "placement_id": "example_onboarding", "customer_user_id": "web-user" })).await;
     let body = nested(404, "VARIATION_DOES_NOT_EXIST_ERROR", Value::Null, &["Variation for example_onboarding does not exist."]);
     assert_eq!(missing, (404, body));
     let bad_time = t.web("/paywall/visit/", json!({ "store": "app_store", "variation_id": "00000000-0000-0000-0000-000000000000", "visited_at": "yesterday", "customer_user_id": "web-user" })).await;

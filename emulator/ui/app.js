@@ -311,6 +311,18 @@ function profileDetail(profile, stored) {
     ),
     el('h3', {}, 'Virtual currency balances'),
     entries(stored.balances, ['Currency', 'Balance'], 'No balances.'),
+    el('h3', {}, 'Paywall views (Web API)'),
+    table(
+      stored.paywall_views ?? [],
+      [
+        ['Variation', 'variation_id'],
+        ['Store', 'store'],
+        ['Seen', (v) => time(v.visited_at)],
+      ],
+      'No paywall views.',
+    ),
+    el('h3', {}, 'Attribution (Web API)'),
+    entries(stored.attribution, ['Field', 'Value'], 'No attribution.'),
     el('details', {}, el('summary', {}, 'Everything the emulator keeps (JSON)'), el('pre', {}, JSON.stringify(stored, null, 2))),
   ];
 }

@@ -105,6 +105,14 @@ def buy_monthly(app: Emulator, user: str) -> None:
     )
 
 
+def see_paywall(app: Emulator, user: str) -> None:
+    """The Web API's part of the web paywall flow: a view, and where the user came from."""
+    web = app.client(public_api_key="public_ui_test").web
+    paywall = web.get_paywall(customer_user_id=user, store="app_store", placement_id="premium")
+    web.record_paywall_view(customer_user_id=user, store="app_store", variation_id=paywall.variation_id)
+    web.add_attribution(customer_user_id=user, status="non_organic", channel="ui-test-channel")
+
+
 class Flows:
     """The flows, in order; each leaves the page where the next one expects it."""
 
@@ -138,7 +146,8 @@ class Flows:
         click(d, "#profile-list li a")
         wait(d, "alice's detail", lambda d: d.find_element(By.CSS_SELECTOR, "#profile-detail h2").text == "alice")
         detail = texts(d, "#profile-detail")[0]
-        for shown in ["premium", "premium_monthly", "active", "app_store", "alice-1", "9.99", "plan", '"gold"', "seats"]:
+        shown_by_web = ["Paywall views (Web API)", "ui-test-channel", "non_organic"]
+        for shown in ["premium", "premium_monthly", "active", "app_store", "alice-1", "9.99", "plan", '"gold"', "seats", *shown_by_web]:
             assert shown in detail, f"{shown!r} not in the detail:\n{detail}"
         search.clear()
         search.send_keys("bulk-29")
@@ -147,14 +156,16 @@ class Flows:
     def requests(self) -> None:
         d = self.driver
         open_tab(d, "requests")
-        wait(d, "the journal's rows", lambda d: len(texts(d, "#journal tr")) == 3)
+        # alice's create, update and purchase, then the Web API's paywall, view and attribution.
+        wait(d, "the journal's rows", lambda d: len(texts(d, "#journal tr")) == 6)
         rows = texts(d, "#journal tr")
-        assert "POST /api/v2/server-side-api/purchase/set/transaction/ 200" in rows[0], rows
+        assert "POST /api/v2/web-api/attribution/ 201" in rows[0], rows
+        assert "POST /api/v2/server-side-api/purchase/set/transaction/ 200" in rows[3], rows
         # Live: a request made while the page is open shows up without a reload.
         self.a.client().profiles.get(customer_user_id="alice")
-        wait(d, "the new request", lambda d: len(texts(d, "#journal tr")) == 4, timeout=5)
+        wait(d, "the new request", lambda d: len(texts(d, "#journal tr")) == 7, timeout=5)
         assert "GET /api/v2/server-side-api/profile/ 200" in texts(d, "#journal tr")[0]
-        click(d, "#journal tr:nth-child(2)")
+        click(d, "#journal tr:nth-child(5)")
         wait(
             d,
             "the request's detail",
@@ -279,6 +290,7 @@ def main() -> int:
         a, b = emulator.app(KEY_A), emulator.app(KEY_B)
         a.configure(webhook_url=f"http://127.0.0.1:{receiver.server_address[1]}/adapty", webhook_authorization="secret")
         buy_monthly(a, "alice")
+        see_paywall(a, "alice")
         a.seed([{"customer_user_id": f"bulk-{n}"} for n in range(301)])
         b.seed([{"customer_user_id": "bob"}])
         driver = browser(pathlib.Path(downloads))

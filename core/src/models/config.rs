@@ -414,7 +414,11 @@ impl Config {
     pub(crate) fn key_for(&self, api: Api) -> Result<&ApiKey, ValidationError> {
         let kind = api.key_kind();
         self.keys.get(kind).ok_or_else(|| {
-            ValidationError::new(kind.option(), Rule::Required, format!("{} is required for this API (pass it or set {})", kind.describe(), kind.env()))
+            ValidationError::new(
+                kind.option(),
+                Rule::Required,
+                format!("{} is required for this API (pass it or set {})", kind.describe(), kind.env()),
+            )
         })
     }
     pub fn api_version(&self) -> ApiVersion {

@@ -24,8 +24,8 @@ mod purchases;
 pub(crate) mod reference;
 mod settings;
 mod virtual_currency;
-pub(crate) mod webhooks;
 mod web;
+pub(crate) mod webhooks;
 
 pub(crate) use analytics::Report;
 pub use analytics::{
@@ -36,19 +36,19 @@ pub use analytics::{
 pub use attributes::{AttributeValue, CustomAttribute, CustomAttributes, MAX_CUSTOM_ATTRIBUTE_KEY_LEN, MAX_CUSTOM_ATTRIBUTES};
 pub use datetime::Timestamp;
 pub use enums::{
-    AccountingType, ChartId, CohortPeriodType, CohortValueField, CohortValueType, DateType, FunnelValueKind, PeriodUnit, PlacementType,
-    CancellationReason, Environment, Gender, OfferCategory, OfferType, PaywallState, Platform, ProductSet, PurchaseType, RefundPreference,
-    Store, VirtualCurrencyTransactionType,
+    AccountingType, CancellationReason, ChartId, CohortPeriodType, CohortValueField, CohortValueType, DateType, Environment,
+    FunnelValueKind, Gender, OfferCategory, OfferType, PaywallState, PeriodUnit, PlacementType, Platform, ProductSet, PurchaseType,
+    RefundPreference, Store, VirtualCurrencyTransactionType,
 };
 pub use field::Field;
-#[cfg(feature = "schema")]
-pub(crate) use named::define_named;
-pub(crate) use named::{Body, Model};
 pub use legacy::{
     LegacyAccess, LegacyGrantParams, LegacyNonSubscription, LegacyProfile, LegacyProfileParams, LegacyRevokeParams,
     MAX_LEGACY_ATTRIBUTE_VALUE_LEN, MAX_LEGACY_CUSTOM_ATTRIBUTES,
 };
 pub use mail::{MAIL_EVENT_TYPES, MailDeviceInfo, MailOffer, MailProfileDeleteParams, MailProfileParams, MailTransactionEventParams};
+#[cfg(feature = "schema")]
+pub(crate) use named::define_named;
+pub(crate) use named::{Body, Model};
 pub use options::{OWNED_HEADERS, RequestOptions};
 pub use params::{AttStatus, CountryCode, Date, InstallationMeta, ProfileParams};
 pub use paywalls::{

@@ -16,11 +16,11 @@ use super::paywalls::{Paywall, PaywallPage, PaywallUpdateParams};
 use super::profile::Profile;
 use super::purchases::{GrantAccessParams, RevokeAccessParams, TransactionParams};
 use super::settings::{IntegrationIdentifiers, PaddleValidationParams, RefundSaverParams, RefundSaverSettings, StripeValidationParams};
-use super::web::{AttributionParams, PaywallViewParams, WebPaywall, WebPaywallParams};
 use super::virtual_currency::{
     VirtualCurrencyBalances, VirtualCurrencyTransaction, VirtualCurrencyTransactionPage, VirtualCurrencyTransactionParams,
     VirtualCurrencyTransactionResult,
 };
+use super::web::{AttributionParams, PaywallViewParams, WebPaywall, WebPaywallParams};
 
 /// A model the manifest names.
 pub(crate) trait Model {

@@ -11,9 +11,9 @@
 pub(crate) mod carry;
 pub(crate) mod download;
 pub mod events;
-pub mod limit;
 pub(crate) mod hook;
 pub(crate) mod http;
+pub mod limit;
 pub mod log;
 pub(crate) mod pagination;
 pub(crate) mod request;

@@ -45,7 +45,12 @@ impl Env {
     }
 
     pub fn config(&self) -> ConfigBuilder {
-        Config::builder().api_key(KEY).public_api_key(PUBLIC_KEY).mail_api_key(MAIL_KEY).base_url(self.base_url()).retry_policy(fast_retries(2))
+        Config::builder()
+            .api_key(KEY)
+            .public_api_key(PUBLIC_KEY)
+            .mail_api_key(MAIL_KEY)
+            .base_url(self.base_url())
+            .retry_policy(fast_retries(2))
     }
 
     pub fn client(&self) -> Client {
@@ -77,7 +82,12 @@ impl ThreadEnv {
     }
 
     pub fn config(&self) -> ConfigBuilder {
-        Config::builder().api_key(KEY).public_api_key(PUBLIC_KEY).mail_api_key(MAIL_KEY).base_url(self.base_url.clone()).retry_policy(fast_retries(2))
+        Config::builder()
+            .api_key(KEY)
+            .public_api_key(PUBLIC_KEY)
+            .mail_api_key(MAIL_KEY)
+            .base_url(self.base_url.clone())
+            .retry_policy(fast_retries(2))
     }
 
     pub fn client(&self) -> BlockingClient {

@@ -49,7 +49,9 @@ fn find(mail: &Mail, external_profile_id: Option<&str>, customer_user_id: Option
         .filter(|id| mail.profiles.get(*id).is_some_and(|p| p.saved.is_some()))
         .map(str::to_owned)
         .or_else(|| {
-            live.clone().find(|(_, s)| customer_user_id.is_some() && s.customer_user_id.as_deref() == customer_user_id).map(|(id, _)| id.clone())
+            live.clone()
+                .find(|(_, s)| customer_user_id.is_some() && s.customer_user_id.as_deref() == customer_user_id)
+                .map(|(id, _)| id.clone())
         })
         .or_else(|| live.clone().find(|(_, s)| email.is_some() && Some(s.email.as_str()) == email).map(|(id, _)| id.clone()))
 }

@@ -64,70 +64,107 @@ fn time(t: Option<Timestamp>) -> Value {
     t.map_or(Value::Null, |t| Value::String(t.0.format("%Y-%m-%dT%H:%M:%S%.6f%z").to_string()))
 }
 
-/// The fields an access level and a subscription share, as v1 names them.
-#[allow(clippy::too_many_arguments)]
-fn access(
-    store: &str,
-    product: &str,
-    base_plan: &Option<String>,
-    txn: &Option<String>,
-    original: &Option<String>,
-    offer: &Option<adapty_server::Offer>,
-    dates: [Option<Timestamp>; 5],
+/// What an access level and a subscription share, to write as v1 names it.
+struct Held<'a> {
+    store: String,
+    product: &'a str,
+    base_plan: &'a Option<String>,
+    transaction: &'a Option<String>,
+    original: &'a Option<String>,
+    offer: &'a Option<adapty_server::Offer>,
+    starts_at: Option<Timestamp>,
+    purchased_at: Option<Timestamp>,
+    originally_purchased_at: Option<Timestamp>,
+    expires_at: Option<Timestamp>,
+    renewal_cancelled_at: Option<Timestamp>,
+    billing_issue_detected_at: Option<Timestamp>,
     in_grace: bool,
     reason: Option<String>,
-    now: Timestamp,
-) -> Map<String, Value> {
-    let [starts_at, purchased_at, originally_purchased_at, expires_at, renewal_cancelled_at] = dates;
-    let of = |category: OfferCategory| offer.as_ref().filter(|o| o.category == category);
-    let is_active = expires_at.is_none_or(|end| end > now) && starts_at.is_none_or(|start| start <= now);
-    let fields = json!({
-        "is_active": is_active,
-        "is_lifetime": expires_at.is_none(),
-        "expires_at": time(expires_at),
-        "starts_at": time(starts_at),
-        "will_renew": is_active && expires_at.is_some() && renewal_cancelled_at.is_none(),
-        "vendor_product_id": product,
-        "base_plan_id": base_plan,
-        "vendor_transaction_id": txn,
-        "vendor_original_transaction_id": original,
-        "store": store,
-        "activated_at": time(originally_purchased_at),
-        "renewed_at": time(purchased_at),
-        "unsubscribed_at": time(renewal_cancelled_at),
-        "billing_issue_detected_at": Value::Null,
-        "is_in_grace_period": in_grace,
-        "active_introductory_offer_type": of(OfferCategory::Introductory).map(|o| o.offer_type.to_string()),
-        "active_promotional_offer_type": of(OfferCategory::Promotional).map(|o| o.offer_type.to_string()),
-        "active_promotional_offer_id": of(OfferCategory::Promotional).and_then(|o| o.id.clone()),
-        "cancellation_reason": reason,
-    });
-    match fields {
-        Value::Object(map) => map,
-        _ => Map::new(),
+}
+
+impl<'a> From<&'a AccessLevel> for Held<'a> {
+    fn from(l: &'a AccessLevel) -> Self {
+        Held {
+            store: l.store.to_string(),
+            product: &l.store_product_id,
+            base_plan: &l.store_base_plan_id,
+            transaction: &l.store_transaction_id,
+            original: &l.store_original_transaction_id,
+            offer: &l.offer,
+            starts_at: l.starts_at,
+            purchased_at: l.purchased_at,
+            originally_purchased_at: l.originally_purchased_at,
+            expires_at: l.expires_at,
+            renewal_cancelled_at: l.renewal_cancelled_at,
+            billing_issue_detected_at: l.billing_issue_detected_at,
+            in_grace: l.is_in_grace_period,
+            reason: l.cancellation_reason.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
+impl<'a> From<&'a Subscription> for Held<'a> {
+    fn from(s: &'a Subscription) -> Self {
+        Held {
+            store: s.store.to_string(),
+            product: &s.store_product_id,
+            base_plan: &s.store_base_plan_id,
+            transaction: &s.store_transaction_id,
+            original: &s.store_original_transaction_id,
+            offer: &s.offer,
+            starts_at: None,
+            purchased_at: s.purchased_at,
+            originally_purchased_at: s.originally_purchased_at,
+            expires_at: s.expires_at,
+            renewal_cancelled_at: s.renewal_cancelled_at,
+            billing_issue_detected_at: s.billing_issue_detected_at,
+            in_grace: s.is_in_grace_period,
+            reason: s.cancellation_reason.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
+impl Held<'_> {
+    /// v1's fields at `now`.
+    fn json(&self, now: Timestamp) -> Map<String, Value> {
+        let of = |category: OfferCategory| self.offer.as_ref().filter(|o| o.category == category);
+        let is_active = self.expires_at.is_none_or(|end| end > now) && self.starts_at.is_none_or(|start| start <= now);
+        let fields = json!({
+            "is_active": is_active,
+            "is_lifetime": self.expires_at.is_none(),
+            "expires_at": time(self.expires_at),
+            "starts_at": time(self.starts_at),
+            "will_renew": is_active && self.expires_at.is_some() && self.renewal_cancelled_at.is_none(),
+            "vendor_product_id": self.product,
+            "base_plan_id": self.base_plan,
+            "vendor_transaction_id": self.transaction,
+            "vendor_original_transaction_id": self.original,
+            "store": self.store,
+            "activated_at": time(self.originally_purchased_at),
+            "renewed_at": time(self.purchased_at),
+            "unsubscribed_at": time(self.renewal_cancelled_at),
+            "billing_issue_detected_at": time(self.billing_issue_detected_at),
+            "is_in_grace_period": self.in_grace,
+            "active_introductory_offer_type": of(OfferCategory::Introductory).map(|o| o.offer_type.to_string()),
+            "active_promotional_offer_type": of(OfferCategory::Promotional).map(|o| o.offer_type.to_string()),
+            "active_promotional_offer_id": of(OfferCategory::Promotional).and_then(|o| o.id.clone()),
+            "cancellation_reason": self.reason,
+        });
+        match fields {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
     }
 }
 
 fn access_level(l: &AccessLevel, now: Timestamp) -> Value {
-    let dates = [l.starts_at, l.purchased_at, l.originally_purchased_at, l.expires_at, l.renewal_cancelled_at];
-    let reason = l.cancellation_reason.as_ref().map(ToString::to_string);
-    let store = l.store.to_string();
-    let txn = (&l.store_transaction_id, &l.store_original_transaction_id);
-    let mut item =
-        access(&store, &l.store_product_id, &l.store_base_plan_id, txn.0, txn.1, &l.offer, dates, l.is_in_grace_period, reason, now);
+    let mut item = Held::from(l).json(now);
     item.insert("id".into(), json!(l.access_level_id));
-    item.insert("billing_issue_detected_at".into(), time(l.billing_issue_detected_at));
     Value::Object(item)
 }
 
 fn subscription(s: &Subscription, now: Timestamp) -> Value {
-    let dates = [None, s.purchased_at, s.originally_purchased_at, s.expires_at, s.renewal_cancelled_at];
-    let reason = s.cancellation_reason.as_ref().map(ToString::to_string);
-    let store = s.store.to_string();
-    let txn = (&s.store_transaction_id, &s.store_original_transaction_id);
-    let mut item =
-        access(&store, &s.store_product_id, &s.store_base_plan_id, txn.0, txn.1, &s.offer, dates, s.is_in_grace_period, reason, now);
-    item.insert("billing_issue_detected_at".into(), time(s.billing_issue_detected_at));
+    let mut item = Held::from(s).json(now);
     item.insert("is_sandbox".into(), json!(s.environment.as_ref().is_some_and(|e| e.as_str() == "Sandbox")));
     Value::Object(item)
 }
@@ -136,7 +173,8 @@ fn subscription(s: &Subscription, now: Timestamp) -> Value {
 fn profile_json(app: &Tenant, stored: &StoredProfile, now: Timestamp, extended: bool) -> Response {
     let api = stored.to_api(app.settings.app_id, now);
     let levels: BTreeMap<&str, Value> = api.access_levels.iter().map(|l| (l.access_level_id.as_str(), access_level(l, now))).collect();
-    let subscriptions: BTreeMap<&str, Value> = api.subscriptions.iter().map(|s| (s.store_product_id.as_str(), subscription(s, now))).collect();
+    let subscriptions: BTreeMap<&str, Value> =
+        api.subscriptions.iter().map(|s| (s.store_product_id.as_str(), subscription(s, now))).collect();
     let mut one_time: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     for n in &api.non_subscriptions {
         one_time.entry(n.store_product_id.as_str()).or_default().push(json!({
@@ -189,7 +227,8 @@ fn prelude(app: &Tenant, headers: &HeaderMap, raw: &str, query: &HashMap<String,
 
 /// v1's profile fields as v2's: the same fields, the attributes a map.
 fn v2_fields(params: LegacyProfileParams) -> ProfileParams {
-    let attributes = params.custom_attributes.map(|map| CustomAttributes(map.into_iter().map(|(key, value)| CustomAttribute { key, value }).collect()));
+    let attributes =
+        params.custom_attributes.map(|map| CustomAttributes(map.into_iter().map(|(key, value)| CustomAttribute { key, value }).collect()));
     ProfileParams {
         email: params.email,
         phone_number: params.phone_number,

@@ -38,7 +38,6 @@ pub fn router(app: Arc<AppState>) -> Router<Arc<AppState>> {
         .layer(from_fn_with_state(app, intercept::intercept))
 }
 
-
 /// Every operation that speaks `application/json`, but the Profile API's.
 fn endpoints() -> Vec<(&'static str, MethodRouter<Arc<AppState>>)> {
     vec![
