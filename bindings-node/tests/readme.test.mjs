@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 
@@ -69,6 +69,6 @@ test("the README's other-APIs example runs", async () => {
   assert.match(out[0], /^Premium Subscription \[ ['"]premium_monthly['"], ['"]premium_annual['"], ['"]premium_lifetime['"] \]$/);
   assert.equal(Number(out[1]), 0); // nothing was bought in January 2024
   assert.equal(out[2], 'cohorts.csv true');
-  assert.ok(fs.readFileSync(path.join(dir, 'cohorts.csv'), 'utf8').split('\n').length > 2);
+  assert.ok(fs.readFileSync(path.join(dir, 'cohorts.csv'), 'utf8').startsWith('segment_start_date,'));
   assert.equal(out[3], 'true');
 });

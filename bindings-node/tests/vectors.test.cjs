@@ -49,7 +49,16 @@ function same(x, y) {
 }
 
 /** Methods whose first parameter is an id or a list rather than part of the input object. */
-const POSITIONAL = { 'paywalls.get': 'paywall_id', 'paywalls.update': 'paywall_id', 'profiles.deleteMany': 'refs' };
+const POSITIONAL = {
+  'paywalls.get': 'paywall_id',
+  'paywalls.update': 'paywall_id',
+  'profiles.deleteMany': 'refs',
+  'legacy.getProfile': 'user_id',
+  'legacy.updateProfile': 'user_id',
+  'legacy.deleteProfile': 'user_id',
+  'legacy.grant': 'user_id',
+  'legacy.revoke': 'user_id',
+};
 
 /**
  * The Node call for the core operation `operation` with the core's arguments `input`: the
@@ -124,7 +133,14 @@ async function given(c) {
 }
 
 const client = (c) =>
-  new sdk.Adapty({ apiKey: KEY, publicApiKey: 'public_node_tests_Wb52', mailApiKey: 'secret_mail_node_tests_Ml27', baseUrl: em.baseUrl, apiVersion: c.api_version, maxRetries: 0 });
+  new sdk.Adapty({
+    apiKey: KEY,
+    publicApiKey: 'public_node_tests_Wb52',
+    mailApiKey: 'secret_mail_node_tests_Ml27',
+    baseUrl: em.baseUrl,
+    apiVersion: c.api_version,
+    maxRetries: 0,
+  });
 
 for (const mode of WASM ? ['promise'] : ['promise', 'sync']) {
   for (const file of ['profiles.json', 'operations.json']) {

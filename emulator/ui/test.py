@@ -147,7 +147,18 @@ class Flows:
         wait(d, "alice's detail", lambda d: d.find_element(By.CSS_SELECTOR, "#profile-detail h2").text == "alice")
         detail = texts(d, "#profile-detail")[0]
         shown_by_web = ["Paywall views (Web API)", "ui-test-channel", "non_organic"]
-        for shown in ["premium", "premium_monthly", "active", "app_store", "alice-1", "9.99", "plan", '"gold"', "seats", *shown_by_web]:
+        for shown in [
+            "premium",
+            "premium_monthly",
+            "active",
+            "app_store",
+            "alice-1",
+            "9.99",
+            "plan",
+            '"gold"',
+            "seats",
+            *shown_by_web,
+        ]:
             assert shown in detail, f"{shown!r} not in the detail:\n{detail}"
         search.clear()
         search.send_keys("bulk-29")

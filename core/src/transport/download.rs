@@ -13,8 +13,10 @@ pub(crate) struct Saved {
     pub lines: u64,
 }
 
+/// Writes `resp`'s body to `path`; a failure to read it is `read_error`'s (the transport's own
+/// mapping of a reqwest failure).
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) async fn save(resp: &mut reqwest::Response, path: &Path) -> Result<Saved, Error> {
+pub(crate) async fn save(resp: &mut reqwest::Response, path: &Path, read_error: fn(reqwest::Error) -> Error) -> Result<Saved, Error> {
     use std::io::Write;
 
     let failed = |e: std::io::Error| Error::Usage { message: format!("cannot write {}: {e}", path.display()) };
@@ -25,7 +27,7 @@ pub(crate) async fn save(resp: &mut reqwest::Response, path: &Path) -> Result<Sa
     let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(failed)?);
     let mut saved = Saved { bytes: 0, lines: 0 };
     let mut last = b'\n';
-    while let Some(chunk) = resp.chunk().await.map_err(super::http::transport_error)? {
+    while let Some(chunk) = resp.chunk().await.map_err(read_error)? {
         // Chunks are small (the connection's reads); writing them blocks only briefly.
         file.write_all(&chunk).map_err(failed)?;
         saved.bytes += chunk.len() as u64;
@@ -42,6 +44,6 @@ pub(crate) async fn save(resp: &mut reqwest::Response, path: &Path) -> Result<Sa
 
 /// WebAssembly has no files; requests that save are refused before they are built.
 #[cfg(target_arch = "wasm32")]
-pub(crate) async fn save(_: &mut reqwest::Response, path: &Path) -> Result<Saved, Error> {
+pub(crate) async fn save(_: &mut reqwest::Response, path: &Path, _: fn(reqwest::Error) -> Error) -> Result<Saved, Error> {
     Err(Error::Usage { message: format!("cannot write {}: the WebAssembly build has no files", path.display()) })
 }

@@ -355,7 +355,7 @@ impl Transport {
             let status = resp.status().as_u16();
             match save_to {
                 Some(path) if status < 400 => {
-                    let saved = download::save(&mut resp, &path).await?;
+                    let saved = download::save(&mut resp, &path, transport_error).await?;
                     Ok::<_, Error>((status, headers, Bytes::new(), Some(saved)))
                 }
                 _ => Ok((status, headers, resp.bytes().await.map_err(transport_error)?, None)),

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use adapty_server::{
     AnalyticsChart, AnalyticsChartParams, CONVERSIONS, ChartId, CohortParams, CohortPeriodType, CohortValueField, CohortValueType,
     ConversionParams, Date, FunnelParams, FunnelValueKind, LtvParams, MetricData, MetricsFilters, PeriodUnit, PlacementType,
-    RetentionParams, Rule, TransactionParams, ValidationError,
+    RecommendedPeriod, RetentionParams, Rule, TransactionParams, ValidationError,
 };
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -617,7 +617,13 @@ pub fn chart(state: &Inner, params: &AnalyticsChartParams, tz: Tz) -> Result<Rep
         };
         data.insert(accounting, metric);
     }
-    let json = serde_json::to_value(AnalyticsChart { data, extra: Map::new() }).unwrap_or_default();
+    let mut json = serde_json::to_value(AnalyticsChart { data, extra: Map::new() }).unwrap_or_default();
+    // A count has no unit: the key is left out (the spec's `unit` is a string, never null).
+    for metric in json["data"].as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+        if let Some(fields) = metric.as_object_mut().filter(|f| f.get("unit").is_some_and(Value::is_null)) {
+            fields.remove("unit");
+        }
+    }
     Ok(Report { json, header: vec!["metric", "date", "segment", "value"], rows })
 }
 
@@ -870,7 +876,13 @@ pub fn conversion(state: &Inner, params: &ConversionParams, tz: Tz) -> Result<Re
         metric_name: Some(format!("from_{from_name}_to_{to_name}_conversion")),
         is_json: Some(true),
         unit: Some("percent".into()),
-        recommended_period: None,
+        // The spec's conversion answer always has one (Adapty's example: the app's whole history
+        // by month); the emulator suggests the period asked for.
+        recommended_period: Some(RecommendedPeriod {
+            date_from: scope.frame.from.to_string(),
+            date_to: scope.frame.to.to_string(),
+            period_unit: scope.frame.unit.to_string(),
+        }),
         extra: Map::new(),
     };
     let json = serde_json::to_value(metric).unwrap_or_default();

@@ -3,6 +3,9 @@
 //! access level and product, timestamps as v1 wrote them (`2020-02-21T16:30:34.000000+0000`).
 //! Adapty documents no legacy error bodies; these answer in v2's nested shape.
 
+// Readers return the HTTP answer itself as their error; boxing it would buy nothing here.
+#![allow(clippy::result_large_err)]
+
 use std::collections::{BTreeMap, HashMap};
 
 use adapty_server::{
@@ -24,6 +27,22 @@ use crate::http::request::{authenticate, json_body};
 use crate::http::tenant::App;
 use crate::state::profile::StoredProfile;
 use crate::state::tenants::Tenant;
+
+/// The fields `extended` adds that the emulator keeps no value for.
+const LEGACY_EXTENDED_UNKEPT: [&str; 12] = [
+    "att_status",
+    "username",
+    "idfa",
+    "idfv",
+    "advertising_id",
+    "appsflyer_id",
+    "amplitude_user_id",
+    "amplitude_device_id",
+    "mixpanel_user_id",
+    "appmetrica_profile_id",
+    "appmetrica_device_id",
+    "facebook_anonymous_id",
+];
 
 /// The path's user id, decoded when the query says it is Base64URL.
 fn user_id(raw: &str, query: &HashMap<String, String>) -> Result<String, Response> {
@@ -203,6 +222,11 @@ fn profile_json(app: &Tenant, stored: &StoredProfile, now: Timestamp, extended: 
     if extended {
         for key in ["email", "phone_number", "first_name", "last_name", "gender", "birthday"] {
             data[key] = stored.fields.get(key).cloned().unwrap_or(Value::Null);
+        }
+        // What the emulator does not keep (device and integration ids) is null, as Adapty's is
+        // for a profile without them.
+        for key in LEGACY_EXTENDED_UNKEPT {
+            data[key] = Value::Null;
         }
         data["created_at"] = time(Some(now));
     }

@@ -92,15 +92,21 @@ fn paywall_json(shown: &Shown<'_>, locale: Option<&str>) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut paywall = json!({
         "placement_id": shown.placement.developer_id,
         "variation_id": shown.variation_id,
         "paywall_id": shown.paywall.paywall_id,
-        "ab_test_name": shown.placement.ab_test_name,
         "paywall_name": shown.paywall.title,
         "products": products,
-        "remote_config": config,
-    })
+    });
+    // Optional in the spec, and never null in Adapty's examples: left out when there is none.
+    if let Some(name) = &shown.placement.ab_test_name {
+        paywall["ab_test_name"] = json!(name);
+    }
+    if let Some(config) = config {
+        paywall["remote_config"] = config;
+    }
+    paywall
 }
 
 /// `POST /paywall/visit/`: records the view; 201 with no body.

@@ -311,7 +311,14 @@ class AdaptyClientTest {
         em.control("DELETE", "journal")
         val expect = c["expect"]!!.jsonObject
         val apiVersion = c["api_version"]?.jsonPrimitive?.content
-        val outcome: JsonElement = AdaptyClient(apiKey = KEY, publicApiKey = "public_kotlin_tests_Wb52", mailApiKey = "secret_mail_kotlin_tests_Ml27", baseUrl = em.baseUrl, apiVersion = apiVersion, maxRetries = 0).use { client ->
+        val outcome: JsonElement = AdaptyClient(
+            apiKey = KEY,
+            publicApiKey = "public_kotlin_tests_Wb52",
+            mailApiKey = "secret_mail_kotlin_tests_Ml27",
+            baseUrl = em.baseUrl,
+            apiVersion = apiVersion,
+            maxRetries = 0,
+        ).use { client ->
             try {
                 when (val result = runBlocking { callVector(client, c["operation"]!!.jsonPrimitive.content, c["input"]!!.jsonObject, blocking) }) {
                     // One result per input (DeleteResult): each input's outcome.
