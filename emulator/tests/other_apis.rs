@@ -177,3 +177,22 @@ async fn a_path_or_method_no_api_serves_is_a_json_404_or_405() {
     let (status, body) = t.send(t.req(Method::DELETE, "/api/v2/web-api/paywall/")).await;
     assert_eq!((status, body), (405, nested(405, "method_not_allowed", Value::Null, &["Method \"DELETE\" not allowed."])));
 }
+
+#[tokio::test]
+async fn map_form_attributes_are_the_legacy_apis_and_refused_on_v2() {
+    let t = T::start(Some(KEY)).await;
+    let map_form = json!({ "custom_attributes": { "grade": 10 } });
+    let (status, body) = t.send(t.req(Method::POST, V2).header("adapty-customer-user-id", "m").pipe_json(&map_form)).await;
+    let message = "Expected a list of items but got type \"dict\".";
+    assert_eq!((status, body), (400, nested(400, "validation_error", json!("custom_attributes"), &[message])));
+    let founding = "/api/v1/server-side-api/profiles/";
+    let (status, body) = t.send(t.req(Method::POST, founding).header("adapty-customer-user-id", "m").pipe_json(&map_form)).await;
+    assert_eq!(
+        (status, &body["data"]["custom_attributes"]),
+        (200, &json!([{ "key": "grade", "value": 10.0 }])),
+        "the founding document's table says dictionary"
+    );
+    let list_form = json!({ "custom_attributes": [{ "key": "grade", "value": 11 }] });
+    let (status, _) = t.send(t.req(Method::PATCH, V2).header("adapty-customer-user-id", "m").pipe_json(&list_form)).await;
+    assert_eq!(status, 200);
+}

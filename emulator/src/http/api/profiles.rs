@@ -78,6 +78,13 @@ fn error(e: Error) -> Response {
 /// Reads and checks a body with the SDK's own rules for the API's generation.
 #[allow(clippy::result_large_err)]
 fn parse_params(body: &[u8], version: ApiVersion) -> Result<ProfileParams, Response> {
+    // v2 takes attributes as a list of `{key, value}` only: its spec, examples and error bodies
+    // all do. The map form is the legacy API's (and the founding document's table's), and a
+    // client sending it to v2 is refused here rather than in production.
+    let map_form = serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v["custom_attributes"].is_object());
+    if version == ApiVersion::V2 && map_form {
+        return Err(errors::validation("custom_attributes", "Expected a list of items but got type \"dict\"."));
+    }
     let params: ProfileParams = json_body(body)?;
     params.validate(version).map_err(|e| errors::validation(&e.field, &e.message))?;
     Ok(params)
