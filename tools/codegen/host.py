@@ -34,6 +34,8 @@ class Dialect:
     """A value kept as received (an `x-select` field)."""
     other: str
     """A schema no other rule types."""
+    any_value: str
+    """Any JSON value (the empty schema: an analytics chart's points)."""
     seconds: str
     """A duration in seconds (a client option)."""
     null: str
@@ -55,9 +57,11 @@ def type_of(b: Bundle, s: Schema, d: Dialect) -> str:
         return d.map("AttributeValue?")
     if "anyOf" in s:
         return "AttributeValue"
+    if not s:
+        return d.any_value
     values = s.get("additionalProperties")
-    if s.get("type") == "object" and isinstance(values, dict) and values:
-        return d.map(type_of(b, values, d))
+    if s.get("type") == "object" and isinstance(values, dict):
+        return d.map(type_of(b, values, d) if values else d.any_value)
     kind = scalar(s)
     if kind in d.scalars:
         return d.scalars[kind]

@@ -35,6 +35,7 @@ DIALECT = host.Dialect(
     list=lambda t: f"List<{t}>",
     map=lambda v: f"Map<String, {v}>",
     json_object="JsonObject",
+    any_value="JsonElement",
     other="JsonElement",
     seconds="Double",
     null="null",

@@ -37,6 +37,7 @@ DIALECT = host.Dialect(
     list=lambda t: f"[{t}]",
     map=lambda v: f"[String: {v}]",
     json_object="[String: JSONValue]",
+    any_value="JSONValue",
     other="String",
     seconds="TimeInterval",
     null="nil",

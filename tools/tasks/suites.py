@@ -362,6 +362,9 @@ def kotlin(s: Suite) -> None:
     # incrementally and never removes them.
     for stale in ("classes", "test-classes", "surefire-reports"):
         shutil.rmtree(project / "target" / stale, ignore_errors=True)
+    # A jar of an earlier build would be run by the process suite if this one fails its tests.
+    for jar in (project / "target").glob("adapty-server-*.jar"):
+        jar.unlink()
     # `package` runs the tests, then builds the jar with the native library inside.
     code = s.run(["mvn", "-B", "--no-transfer-progress", "-Dstyle.color=never", "package"], cwd=project, check=False)
     surefire = sorted((project / "target" / "surefire-reports").glob("TEST-*.xml"))

@@ -129,14 +129,19 @@ let encoder: JSONEncoder = {
     return e
 }()
 
-/// Reads the core's RFC 3339 date-times, with or without fractional seconds.
+/// Reads the core's RFC 3339 date-times, with or without fractional seconds, and the legacy
+/// API's offsets without a colon (`2020-01-15T15:10:36.517975+0000`).
 let decoder: JSONDecoder = {
     let d = JSONDecoder()
     d.dateDecodingStrategy = .custom { decoder in
         let text = try decoder.singleValueContainer().decode(String.self)
         let withFraction = ISO8601DateFormatter()
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = withFraction.date(from: text) ?? ISO8601DateFormatter().date(from: text) {
+        let compactOffset = ISO8601DateFormatter()
+        compactOffset.formatOptions = [
+            .withFullDate, .withTime, .withDashSeparatorInDate, .withColonSeparatorInTime, .withTimeZone, .withFractionalSeconds,
+        ]
+        if let date = withFraction.date(from: text) ?? ISO8601DateFormatter().date(from: text) ?? compactOffset.date(from: text) {
             return date
         }
         throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 date-time: \(text)"))

@@ -1800,7 +1800,7 @@ public struct LegacyProfile: Codable, Equatable, Sendable {
     public let subscriptions: [String: LegacyAccess]?
     /// One-time purchases by vendor product id.
     public let nonSubscriptions: [String: [LegacyNonSubscription]]?
-    public let customAttributes: String?
+    public let customAttributes: [String: JSONValue]?
     public let totalRevenueUsd: Double?
     public let createdAt: Date?
     public let email: String?
@@ -1836,7 +1836,7 @@ public struct LegacyProfile: Codable, Equatable, Sendable {
         paidAccessLevels = try c.decodeIfPresent([String: LegacyAccess].self, forKey: .paidAccessLevels)
         subscriptions = try c.decodeIfPresent([String: LegacyAccess].self, forKey: .subscriptions)
         nonSubscriptions = try c.decodeIfPresent([String: [LegacyNonSubscription]].self, forKey: .nonSubscriptions)
-        customAttributes = try c.decodeIfPresent(String.self, forKey: .customAttributes)
+        customAttributes = try c.decodeIfPresent([String: JSONValue].self, forKey: .customAttributes)
         totalRevenueUsd = try c.decodeIfPresent(Double.self, forKey: .totalRevenueUsd)
         createdAt = try c.decodeIfPresent(Date.self, forKey: .createdAt)
         email = try c.decodeIfPresent(String.self, forKey: .email)
@@ -2240,7 +2240,7 @@ public struct AnalyticsChart: Codable, Equatable, Sendable {
 /// plots them).
 public struct MetricData: Codable, Equatable, Sendable {
     /// The points, by period (and segment); their shape is not documented.
-    public let data: [String]
+    public let data: [JSONValue]
     public let value: Double?
     public let valueFrom: Double?
     public let valueTo: Double?
@@ -2276,7 +2276,7 @@ public struct MetricData: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        data = try c.decodeIfPresent([String].self, forKey: .data) ?? []
+        data = try c.decodeIfPresent([JSONValue].self, forKey: .data) ?? []
         value = try c.decodeIfPresent(Double.self, forKey: .value)
         valueFrom = try c.decodeIfPresent(Double.self, forKey: .valueFrom)
         valueTo = try c.decodeIfPresent(Double.self, forKey: .valueTo)
@@ -2369,7 +2369,7 @@ public struct CohortSegment: Codable, Equatable, Sendable {
     public let totalProceedsUsd: Double?
     public let totalNetRevenueUsd: Double?
     /// One entry per period (`period` 1, 2, ...): revenue, subscribers, ARPU and the like.
-    public let values: [String]
+    public let values: [[String: JSONValue]]
 
     enum CodingKeys: String, CodingKey {
         case segmentStartDate = "segment_start_date"
@@ -2395,7 +2395,7 @@ public struct CohortSegment: Codable, Equatable, Sendable {
         totalRevenueUsd = try c.decodeIfPresent(Double.self, forKey: .totalRevenueUsd)
         totalProceedsUsd = try c.decodeIfPresent(Double.self, forKey: .totalProceedsUsd)
         totalNetRevenueUsd = try c.decodeIfPresent(Double.self, forKey: .totalNetRevenueUsd)
-        values = try c.decodeIfPresent([String].self, forKey: .values) ?? []
+        values = try c.decodeIfPresent([[String: JSONValue]].self, forKey: .values) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -2466,7 +2466,7 @@ public struct FunnelStage: Codable, Equatable, Sendable {
     public let valueRelative: Double?
     public let relativeChanges: Double?
     /// The drop-off after this stage.
-    public let followingChanges: String?
+    public let followingChanges: [String: JSONValue]?
 
     enum CodingKeys: String, CodingKey {
         case period = "period"
@@ -2484,7 +2484,7 @@ public struct FunnelStage: Codable, Equatable, Sendable {
         value = try c.decodeIfPresent(Double.self, forKey: .value)
         valueRelative = try c.decodeIfPresent(Double.self, forKey: .valueRelative)
         relativeChanges = try c.decodeIfPresent(Double.self, forKey: .relativeChanges)
-        followingChanges = try c.decodeIfPresent(String.self, forKey: .followingChanges)
+        followingChanges = try c.decodeIfPresent([String: JSONValue].self, forKey: .followingChanges)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -2565,7 +2565,7 @@ public struct LtvSegment: Codable, Equatable, Sendable {
     public let `type`: String?
     public let value: Double?
     public let cohortSize: Double?
-    public let values: [String]
+    public let values: [JSONValue]
 
     enum CodingKeys: String, CodingKey {
         case title = "title"
@@ -2581,7 +2581,7 @@ public struct LtvSegment: Codable, Equatable, Sendable {
         type = try c.decodeIfPresent(String.self, forKey: .type)
         value = try c.decodeIfPresent(Double.self, forKey: .value)
         cohortSize = try c.decodeIfPresent(Double.self, forKey: .cohortSize)
-        values = try c.decodeIfPresent([String].self, forKey: .values) ?? []
+        values = try c.decodeIfPresent([JSONValue].self, forKey: .values) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -2596,7 +2596,7 @@ public struct LtvSegment: Codable, Equatable, Sendable {
 
 /// Retention by period.
 public struct RetentionReport: Codable, Equatable, Sendable {
-    public let data: [String]
+    public let data: [JSONValue]
     public let title: String?
     public let metricName: String?
     public let description: String?
@@ -2612,7 +2612,7 @@ public struct RetentionReport: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        data = try c.decodeIfPresent([String].self, forKey: .data) ?? []
+        data = try c.decodeIfPresent([JSONValue].self, forKey: .data) ?? []
         title = try c.decodeIfPresent(String.self, forKey: .title)
         metricName = try c.decodeIfPresent(String.self, forKey: .metricName)
         description = try c.decodeIfPresent(String.self, forKey: .description)

@@ -26,6 +26,8 @@ import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import java.time.OffsetDateTime
 import java.time.format.DateTimeFormatter
+import java.time.format.DateTimeFormatterBuilder
+import java.time.format.DateTimeParseException
 
 /** One field of an update: left as it is ([Unset]), cleared ([Null]), or set ([Set]). */
 sealed interface Field<out T> {
@@ -81,9 +83,20 @@ internal fun buildFields(block: FieldsBuilder.() -> Unit): JsonObject = JsonObje
 object OffsetDateTimeSerializer : KSerializer<OffsetDateTime> {
     override val descriptor: SerialDescriptor = PrimitiveSerialDescriptor("OffsetDateTime", PrimitiveKind.STRING)
 
+    /** The legacy API's offsets have no colon (`2020-01-15T15:10:36.517975+0000`), which ISO's parser refuses. */
+    private val compactOffset: DateTimeFormatter =
+        DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE_TIME).appendOffset("+HHMM", "Z").toFormatter()
+
     override fun serialize(encoder: Encoder, value: OffsetDateTime) = encoder.encodeString(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(value))
 
-    override fun deserialize(decoder: Decoder): OffsetDateTime = OffsetDateTime.parse(decoder.decodeString())
+    override fun deserialize(decoder: Decoder): OffsetDateTime {
+        val text = decoder.decodeString()
+        return try {
+            OffsetDateTime.parse(text)
+        } catch (_: DateTimeParseException) {
+            OffsetDateTime.parse(text, compactOffset)
+        }
+    }
 }
 
 @Serializable

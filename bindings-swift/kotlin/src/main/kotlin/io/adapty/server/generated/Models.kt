@@ -760,7 +760,7 @@ data class LegacyProfile(
     @SerialName("subscriptions") val subscriptions: Map<String, LegacyAccess>? = null,
     /** One-time purchases by vendor product id. */
     @SerialName("non_subscriptions") val nonSubscriptions: Map<String, List<LegacyNonSubscription>>? = null,
-    @SerialName("custom_attributes") val customAttributes: JsonElement? = null,
+    @SerialName("custom_attributes") val customAttributes: Map<String, JsonElement>? = null,
     @SerialName("total_revenue_usd") val totalRevenueUsd: Double? = null,
     @SerialName("created_at") @Serializable(with = OffsetDateTimeSerializer::class) val createdAt: OffsetDateTime? = null,
     @SerialName("email") val email: String? = null,
@@ -918,7 +918,7 @@ data class CohortSegment(
     @SerialName("total_proceeds_usd") val totalProceedsUsd: Double? = null,
     @SerialName("total_net_revenue_usd") val totalNetRevenueUsd: Double? = null,
     /** One entry per period (`period` 1, 2, ...): revenue, subscribers, ARPU and the like. */
-    @SerialName("values") val values: List<JsonElement> = emptyList(),
+    @SerialName("values") val values: List<Map<String, JsonElement>> = emptyList(),
 )
 
 /** A funnel report: per segment, its stages. */
@@ -941,7 +941,7 @@ data class FunnelStage(
     @SerialName("value_relative") val valueRelative: Double? = null,
     @SerialName("relative_changes") val relativeChanges: Double? = null,
     /** The drop-off after this stage. */
-    @SerialName("following_changes") val followingChanges: JsonElement? = null,
+    @SerialName("following_changes") val followingChanges: Map<String, JsonElement>? = null,
 )
 
 /** LTV in each accounting. */
