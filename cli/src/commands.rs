@@ -47,6 +47,10 @@ pub fn destructive(op: &'static Operation) -> bool {
     matches!(single(op).name, "profiles.delete" | "accessLevels.revoke")
 }
 
+/// The command's name, as Cargo builds it (the `[[bin]]` of Cargo.toml): `adapty-server`, beside
+/// Adapty's own Developer CLI, `adapty`.
+pub const BIN: &str = env!("CARGO_BIN_NAME");
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every request (every input of a bulk job) succeeded
@@ -57,7 +61,7 @@ Exit codes:
 
 /// The whole command line.
 pub fn build() -> Command {
-    let mut root = Command::new("adapty")
+    let mut root = Command::new(BIN)
         .version(env!("CARGO_PKG_VERSION"))
         .about("Adapty's server-side API from the command line: every operation, resumable bulk jobs.")
         .long_about(
@@ -65,9 +69,9 @@ pub fn build() -> Command {
              profiles that resume after a crash, output as a table, JSON, JSON lines or CSV.",
         )
         .after_help(format!(
-            "Examples:\n  adapty profiles get --customer-user-id user-1\n  adapty access-levels grant --customer-user-id user-1 \
-             --access-level-id premium --expires-at 2027-01-01T00:00:00Z\n  adapty paywalls list --all --output jsonl\n  \
-             adapty profiles delete-many --from ids.csv --checkpoint gdpr.ckpt --report gdpr.jsonl\n\n{EXIT_CODES}"
+            "Examples:\n  {BIN} profiles get --customer-user-id user-1\n  {BIN} access-levels grant --customer-user-id user-1 \
+             --access-level-id premium --expires-at 2027-01-01T00:00:00Z\n  {BIN} paywalls list --all --output jsonl\n  \
+             {BIN} profiles delete-many --from ids.csv --checkpoint gdpr.ckpt --report gdpr.jsonl\n\n{EXIT_CODES}"
         ))
         .subcommand_required(true)
         .arg_required_else_help(true)
@@ -82,10 +86,10 @@ pub fn build() -> Command {
     root.subcommand(crate::webhooks::command())
         .subcommand(
             Command::new("completion")
-                .about("Prints a shell completion script: adapty completion bash > /etc/bash_completion.d/adapty")
+                .about(format!("Prints a shell completion script: {BIN} completion bash > /etc/bash_completion.d/{BIN}"))
                 .arg(Arg::new("shell").required(true).value_parser(["bash", "zsh", "fish", "elvish", "powershell"])),
         )
-        .subcommand(Command::new("man").about("Prints the manual page (roff): adapty man > adapty.1"))
+        .subcommand(Command::new("man").about(format!("Prints the manual page (roff): {BIN} man > {BIN}.1")))
 }
 
 fn global_args() -> Vec<Arg> {
@@ -227,7 +231,7 @@ fn bulk_args(list_only: bool) -> Vec<Arg> {
 
 /// Examples for a command's help, made from its description.
 fn examples(op: &Operation) -> String {
-    let mut line = format!("adapty {} {}", kebab(op.namespace), kebab(op.method));
+    let mut line = format!("{BIN} {} {}", kebab(op.namespace), kebab(op.method));
     let takes_list = op.params.iter().any(|p| p.kind == ParamKind::ProfileRefs);
     if op.profile != Addressing::None && !takes_list {
         line.push_str(" --customer-user-id user-1");
@@ -254,11 +258,11 @@ fn examples(op: &Operation) -> String {
         let ns = kebab(op.namespace);
         let cmd = kebab(op.method);
         text.push_str(&format!(
-            "\n  adapty {ns} {cmd} --from inputs.jsonl --checkpoint job.ckpt --report report.jsonl   # one request per line"
+            "\n  {BIN} {ns} {cmd} --from inputs.jsonl --checkpoint job.ckpt --report report.jsonl   # one request per line"
         ));
     }
     if op.walk.is_some() {
-        text.push_str(&format!("\n  adapty {} {} --all --output jsonl", kebab(op.namespace), kebab(op.method)));
+        text.push_str(&format!("\n  {BIN} {} {} --all --output jsonl", kebab(op.namespace), kebab(op.method)));
     }
     format!("{text}\n\n{EXIT_CODES}")
 }

@@ -1,4 +1,4 @@
-//! `adapty`: Adapty's server-side API from the command line, on the SDK's core (its client,
+//! `adapty-server`: Adapty's server-side APIs from the command line, on the SDK's core (its client,
 //! validation, retries and errors; no HTTP code here). Every operation of the core's manifest is
 //! a command (`commands`), each profile operation also a resumable bulk job (`bulk`).
 
@@ -41,7 +41,7 @@ fn run(matches: &ArgMatches) -> Result<Exit, Failure> {
         "completion" => {
             let shell: clap_complete::Shell =
                 sub.get_one::<String>("shell").and_then(|s| s.parse().ok()).unwrap_or(clap_complete::Shell::Bash);
-            clap_complete::generate(shell, &mut commands::build(), "adapty", &mut std::io::stdout());
+            clap_complete::generate(shell, &mut commands::build(), commands::BIN, &mut std::io::stdout());
             return Ok(Exit::Ok);
         }
         "man" => {
@@ -81,7 +81,7 @@ fn run(matches: &ArgMatches) -> Result<Exit, Failure> {
     Ok(Exit::Ok)
 }
 
-/// A write to stdout that failed: a reader that stopped reading (`adapty ... | head`) is no
+/// A write to stdout that failed: a reader that stopped reading (`adapty-server ... | head`) is no
 /// failure of ours.
 fn written(e: std::io::Error) -> Result<(), Failure> {
     if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(Failure::Other(e.to_string())) }

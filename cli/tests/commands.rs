@@ -1,4 +1,4 @@
-//! Every command of `adapty` against the emulator, run as a process; exit codes, output formats,
+//! Every command of `adapty-server` against the emulator, run as a process; exit codes, output formats,
 //! the key never printed, completions and the manual page.
 
 mod common;
@@ -115,7 +115,7 @@ fn every_operation_runs() {
     for (name, args) in &calls {
         let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
         args.extend(["-o", "json"]);
-        let mut cmd = emu.adapty(&args);
+        let mut cmd = emu.cli(&args);
         let ran = if *name == "profiles.deleteMany" {
             use std::io::Write;
             let mut child = cmd
@@ -166,7 +166,7 @@ fn flags_become_the_request_body() {
         .json(0);
     assert_eq!(granted["access_levels"][0]["expires_at"], "2031-05-01T00:00:00Z");
     // --json gives the body; a flag overrides its key.
-    let dir = std::env::temp_dir().join(format!("adapty-cli-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("adapty-server-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let body = dir.join("body.json");
     std::fs::write(&body, r#"{"first_name": "From file", "last_name": "Kept"}"#).unwrap();
@@ -206,10 +206,10 @@ fn exit_codes_say_what_went_wrong() {
     let bad_time = emu.run(&["access-levels", "grant", "--customer-user-id", "a", "--access-level-id", "p", "--expires-at", "tomorrow"]);
     assert_eq!(bad_time.code, 2);
     assert!(bad_time.stderr.contains("--expires-at"), "{}", bad_time.stderr);
-    let no_key = emu.adapty(&["profiles", "get", "--customer-user-id", "a"]).env_remove("ADAPTY_API_KEY").output().unwrap();
+    let no_key = emu.cli(&["profiles", "get", "--customer-user-id", "a"]).env_remove("ADAPTY_API_KEY").output().unwrap();
     assert_eq!(no_key.status.code(), Some(2));
     // 3: the key refused.
-    let refused = emu.adapty(&["profiles", "get", "--customer-user-id", "a"]).env("ADAPTY_API_KEY", "secret_wrong_key").output().unwrap();
+    let refused = emu.cli(&["profiles", "get", "--customer-user-id", "a"]).env("ADAPTY_API_KEY", "secret_wrong_key").output().unwrap();
     assert_eq!(refused.status.code(), Some(3));
     assert!(emu.control("GET", "journal", None).as_array().unwrap().len() == 2, "only the 404 and the 401 were sent");
 }
@@ -217,12 +217,12 @@ fn exit_codes_say_what_went_wrong() {
 #[test]
 fn the_key_is_never_printed() {
     let emu = Emu::start();
-    let dir = std::env::temp_dir().join(format!("adapty-cli-key-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("adapty-server-cli-key-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let key_file = dir.join("key");
     std::fs::write(&key_file, format!("{KEY}\n")).unwrap();
     let ran = emu
-        .adapty(&["-v", "profiles", "create", "--customer-user-id", "v-1", "--api-key-file", key_file.to_str().unwrap()])
+        .cli(&["-v", "profiles", "create", "--customer-user-id", "v-1", "--api-key-file", key_file.to_str().unwrap()])
         .env_remove("ADAPTY_API_KEY")
         .output()
         .unwrap();
@@ -272,7 +272,7 @@ fn completions_and_the_manual_come_from_the_same_commands() {
         assert!(out.code == 0 && out.stdout.contains("delete-many"), "{shell}");
     }
     let man = emu.run(&["man"]);
-    assert!(man.stdout.starts_with(".ie") || man.stdout.contains(".TH adapty"), "{}", &man.stdout[..200.min(man.stdout.len())]);
+    assert!(man.stdout.starts_with(".ie") || man.stdout.contains(".TH adapty-server"), "{}", &man.stdout[..200.min(man.stdout.len())]);
     let help = emu.run(&["access-levels", "grant", "--help"]);
     assert!(help.stdout.contains("Example:") && help.stdout.contains("--access-level-id") && help.stdout.contains("Exit codes:"));
 }

@@ -1,4 +1,4 @@
-//! What the CLI's test files share: an in-process emulator, its control plane, and `adapty`
+//! What the CLI's test files share: an in-process emulator, its control plane, and `adapty-server`
 //! run as a user runs it (its own process, the key and URL in its environment).
 
 // Each test file uses a different part of this module.
@@ -40,20 +40,20 @@ impl Emu {
         })
     }
 
-    /// `adapty ARGS` against this emulator, not yet started.
-    pub fn adapty(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_adapty"));
+    /// `adapty-server ARGS` against this emulator, not yet started.
+    pub fn cli(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_adapty-server"));
         cmd.args(args).env("ADAPTY_BASE_URL", self.emulator.base_url()).env("ADAPTY_API_KEY", KEY).env_remove("NO_COLOR");
         cmd
     }
 
-    /// Runs `adapty ARGS` to its end.
+    /// Runs `adapty-server ARGS` to its end.
     pub fn run(&self, args: &[&str]) -> Ran {
-        Ran::from(self.adapty(args).output().unwrap())
+        Ran::from(self.cli(args).output().unwrap())
     }
 }
 
-/// A finished `adapty`.
+/// A finished `adapty-server`.
 #[derive(Debug)]
 pub struct Ran {
     pub code: i32,
