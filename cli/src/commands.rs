@@ -3,7 +3,7 @@
 //! of its request body (`--access-level-id`). A new operation in the manifest is a new command
 //! here with no code of its own.
 
-use adapty_server::ops::manifest::{Addressing, NAMESPACES, OPERATIONS, Operation, ParamKind};
+use adapty_server::ops::manifest::{Addressing, CLIENT_OPTIONS, NAMESPACES, OPERATIONS, Operation, Param, ParamKind};
 use clap::{Arg, ArgAction, Command, value_parser};
 
 use crate::bodies;
@@ -92,25 +92,42 @@ pub fn build() -> Command {
         .subcommand(Command::new("man").about(format!("Prints the manual page (roff): {BIN} man > {BIN}.1")))
 }
 
+/// The client options given as flags (`--api-key`, by the core's names in kebab case, which are
+/// also their ids): each API's key (also read from a file) and each API's host. Their
+/// environment variables and docs are the core's (`CLIENT_OPTIONS`), so a key or host the core
+/// adds needs only its name here.
+pub const KEYS: [&str; 3] = ["api_key", "public_api_key", "mail_api_key"];
+pub const URLS: [&str; 3] = ["base_url", "analytics_base_url", "mail_base_url"];
+
+/// `--api-key-file` for `api_key`.
+pub fn file_flag(key: &str) -> String {
+    format!("{}-file", kebab(key))
+}
+
 fn global_args() -> Vec<Arg> {
     let global = |arg: Arg| arg.global(true).help_heading("Connection and output");
-    vec![
-        global(
-            Arg::new("api-key")
-                .long("api-key")
-                .env("ADAPTY_API_KEY")
-                .hide_env_values(true)
-                .value_name("KEY")
-                .help("The secret API key (prefer ADAPTY_API_KEY or --api-key-file: a flag shows in the process list). Never printed."),
-        ),
-        global(Arg::new("api-key-file").long("api-key-file").value_name("FILE").help("Read the key from FILE (its first line).")),
-        global(
-            Arg::new("base-url")
-                .long("base-url")
-                .env("ADAPTY_BASE_URL")
-                .value_name("URL")
-                .help("Where requests go (default https://api.adapty.io; an emulator's URL for tests)."),
-        ),
+    let mut args = Vec::new();
+    for option in CLIENT_OPTIONS.iter().filter(|o| KEYS.contains(&o.name)) {
+        let (flag, file) = (kebab(option.name), file_flag(option.name));
+        let mut key = Arg::new(flag.clone())
+            .long(flag.clone())
+            .value_name("KEY")
+            .hide_env_values(true)
+            .help(format!("{} Prefer the variable or --{file} (a flag shows in the process list). Never printed.", option.doc));
+        if let Some(env) = option.env {
+            key = key.env(env);
+        }
+        args.push(global(key));
+        args.push(global(Arg::new(file.clone()).long(file).value_name("FILE").help(format!("Read --{flag} from FILE (its first line)."))));
+    }
+    for option in CLIENT_OPTIONS.iter().filter(|o| URLS.contains(&o.name)) {
+        let mut url = Arg::new(kebab(option.name)).long(kebab(option.name)).value_name("URL").help(option.doc);
+        if let Some(env) = option.env {
+            url = url.env(env);
+        }
+        args.push(global(url));
+    }
+    args.extend([
         global(Arg::new("api-version").long("api-version").value_parser(["v1", "v2"]).help("The Profile API's generation (default v2).")),
         global(
             Arg::new("timeout")
@@ -140,7 +157,8 @@ fn global_args() -> Vec<Arg> {
                 .action(ArgAction::SetTrue)
                 .help("Print each request and response on stderr, as curl -v does (the key redacted)."),
         ),
-    ]
+    ]);
+    args
 }
 
 fn command(op: &'static Operation) -> Command {
@@ -152,11 +170,15 @@ fn command(op: &'static Operation) -> Command {
             .arg(Arg::new("profile_id").long("profile-id").value_name("UUID").help("Adapty's id of the profile."))
             .arg(Arg::new("customer_user_id").long("customer-user-id").value_name("ID").help("Your id of the profile."));
     }
-    if let Some(p) = &op.path_param {
-        cmd = cmd.arg(Arg::new(p.name).long(kebab(p.name)).value_name("ID").required(true).help(p.doc));
+    for p in positional(op) {
+        let name = p.name.to_uppercase();
+        cmd = cmd.arg(Arg::new(p.name).value_name(name.clone()).required_unless_present(flag_id(p)).help(p.doc)).arg(
+            Arg::new(flag_id(p)).long(kebab(p.name)).value_name(name.clone()).conflicts_with(p.name).help(format!("{name}, as a flag.")),
+        );
     }
-    for p in op.params.iter().filter(|p| p.kind != ParamKind::ProfileRefs && p.name != "concurrency") {
-        let arg = Arg::new(p.name).long(kebab(p.name)).help(p.doc);
+    let rest = |p: &&Param| !(p.required && p.kind == ParamKind::Text) && p.kind != ParamKind::ProfileRefs && p.name != "concurrency";
+    for p in op.params.iter().filter(rest) {
+        let arg = Arg::new(p.name).long(kebab(p.name)).required(p.required).help(p.doc);
         cmd = cmd.arg(match p.kind {
             ParamKind::Count => arg.value_name("N").value_parser(value_parser!(u32)),
             _ => arg.value_name("TEXT"),
@@ -189,6 +211,19 @@ fn command(op: &'static Operation) -> Command {
         cmd = cmd.args(bulk_args(takes_list));
     }
     cmd
+}
+
+/// The text arguments `op` cannot run without, in the order of the endpoint's path: the path
+/// parameter, then the required ones. Each is given by position (`legacy grant USER premium`,
+/// `paywalls get ID`) or by its flag (`--user-id USER --access-level premium`).
+pub fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.path_param.iter().chain(op.params.iter().filter(|p| p.required && p.kind == ParamKind::Text))
+}
+
+/// The id of a positional argument's flag: its spelling (`--user-id`), which no other argument's
+/// id (snake case) can be.
+pub fn flag_id(p: &Param) -> String {
+    format!("--{}", kebab(p.name))
 }
 
 /// The flags of a bulk job; `--from` is required when the command only takes a list.
@@ -236,8 +271,8 @@ fn examples(op: &Operation) -> String {
     if op.profile != Addressing::None && !takes_list {
         line.push_str(" --customer-user-id user-1");
     }
-    if let Some(p) = &op.path_param {
-        line.push_str(&format!(" --{} ID", kebab(p.name)));
+    for p in positional(op) {
+        line.push_str(&format!(" {}", p.name.to_uppercase()));
     }
     for field in op.body.map(bodies::fields).unwrap_or_default().iter().filter(|f| f.required) {
         let sample = match field.kind {

@@ -8,16 +8,8 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Emu, Ran};
+use common::{Emu, Ran, scratch};
 use serde_json::{Value, json};
-
-/// A scratch directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("adapty-server-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// `count` profiles seeded as `{prefix}0`, `{prefix}1`, ..., and a file of their ids, one per line.
 fn seeded(emu: &Emu, dir: &std::path::Path, prefix: &str, count: usize) -> PathBuf {
