@@ -17,7 +17,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 /// The file format's name and version, in the first line.
-const FORMAT: &str = "adapty-cli-checkpoint/1";
+const FORMAT: &str = "adapty-server-cli-checkpoint/1";
 
 /// What became of one input (also its line of the report).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -147,7 +147,7 @@ fn read(file: &File, job: &str) -> Result<(Earlier, u64, bool), String> {
             Ok(r) => r,
             // Only the last line can be cut short (by a crash during its write).
             Err(_) if last => break,
-            Err(e) => return Err(format!("not a checkpoint of adapty ({e})")),
+            Err(e) => return Err(format!("not a checkpoint of adapty-server ({e})")),
         };
         match record {
             Record::Header { checkpoint, job: recorded, .. } => {
@@ -173,7 +173,7 @@ fn read(file: &File, job: &str) -> Result<(Earlier, u64, bool), String> {
         good_len += line.len() as u64 + 1;
     }
     if !header && good_len > 0 {
-        return Err("not a checkpoint of adapty (no header)".into());
+        return Err("not a checkpoint of adapty-server (no header)".into());
     }
     Ok((earlier, good_len, header))
 }

@@ -3,7 +3,7 @@
 //! of its request body (`--access-level-id`). A new operation in the manifest is a new command
 //! here with no code of its own.
 
-use adapty_server::ops::manifest::{Addressing, NAMESPACES, OPERATIONS, Operation, ParamKind};
+use adapty_server::ops::manifest::{Addressing, CLIENT_OPTIONS, NAMESPACES, OPERATIONS, Operation, Param, ParamKind};
 use clap::{Arg, ArgAction, Command, value_parser};
 
 use crate::bodies;
@@ -47,6 +47,10 @@ pub fn destructive(op: &'static Operation) -> bool {
     matches!(single(op).name, "profiles.delete" | "accessLevels.revoke")
 }
 
+/// The command's name, as Cargo builds it (the `[[bin]]` of Cargo.toml): `adapty-server`, beside
+/// Adapty's own Developer CLI, `adapty`.
+pub const BIN: &str = env!("CARGO_BIN_NAME");
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every request (every input of a bulk job) succeeded
@@ -57,7 +61,7 @@ Exit codes:
 
 /// The whole command line.
 pub fn build() -> Command {
-    let mut root = Command::new("adapty")
+    let mut root = Command::new(BIN)
         .version(env!("CARGO_PKG_VERSION"))
         .about("Adapty's server-side API from the command line: every operation, resumable bulk jobs.")
         .long_about(
@@ -65,9 +69,9 @@ pub fn build() -> Command {
              profiles that resume after a crash, output as a table, JSON, JSON lines or CSV.",
         )
         .after_help(format!(
-            "Examples:\n  adapty profiles get --customer-user-id user-1\n  adapty access-levels grant --customer-user-id user-1 \
-             --access-level-id premium --expires-at 2027-01-01T00:00:00Z\n  adapty paywalls list --all --output jsonl\n  \
-             adapty profiles delete-many --from ids.csv --checkpoint gdpr.ckpt --report gdpr.jsonl\n\n{EXIT_CODES}"
+            "Examples:\n  {BIN} profiles get --customer-user-id user-1\n  {BIN} access-levels grant --customer-user-id user-1 \
+             --access-level-id premium --expires-at 2027-01-01T00:00:00Z\n  {BIN} paywalls list --all --output jsonl\n  \
+             {BIN} profiles delete-many --from ids.csv --checkpoint gdpr.ckpt --report gdpr.jsonl\n\n{EXIT_CODES}"
         ))
         .subcommand_required(true)
         .arg_required_else_help(true)
@@ -82,31 +86,48 @@ pub fn build() -> Command {
     root.subcommand(crate::webhooks::command())
         .subcommand(
             Command::new("completion")
-                .about("Prints a shell completion script: adapty completion bash > /etc/bash_completion.d/adapty")
+                .about(format!("Prints a shell completion script: {BIN} completion bash > /etc/bash_completion.d/{BIN}"))
                 .arg(Arg::new("shell").required(true).value_parser(["bash", "zsh", "fish", "elvish", "powershell"])),
         )
-        .subcommand(Command::new("man").about("Prints the manual page (roff): adapty man > adapty.1"))
+        .subcommand(Command::new("man").about(format!("Prints the manual page (roff): {BIN} man > {BIN}.1")))
+}
+
+/// The client options given as flags (`--api-key`, by the core's names in kebab case, which are
+/// also their ids): each API's key (also read from a file) and each API's host. Their
+/// environment variables and docs are the core's (`CLIENT_OPTIONS`), so a key or host the core
+/// adds needs only its name here.
+pub const KEYS: [&str; 3] = ["api_key", "public_api_key", "mail_api_key"];
+pub const URLS: [&str; 3] = ["base_url", "analytics_base_url", "mail_base_url"];
+
+/// `--api-key-file` for `api_key`.
+pub fn file_flag(key: &str) -> String {
+    format!("{}-file", kebab(key))
 }
 
 fn global_args() -> Vec<Arg> {
     let global = |arg: Arg| arg.global(true).help_heading("Connection and output");
-    vec![
-        global(
-            Arg::new("api-key")
-                .long("api-key")
-                .env("ADAPTY_API_KEY")
-                .hide_env_values(true)
-                .value_name("KEY")
-                .help("The secret API key (prefer ADAPTY_API_KEY or --api-key-file: a flag shows in the process list). Never printed."),
-        ),
-        global(Arg::new("api-key-file").long("api-key-file").value_name("FILE").help("Read the key from FILE (its first line).")),
-        global(
-            Arg::new("base-url")
-                .long("base-url")
-                .env("ADAPTY_BASE_URL")
-                .value_name("URL")
-                .help("Where requests go (default https://api.adapty.io; an emulator's URL for tests)."),
-        ),
+    let mut args = Vec::new();
+    for option in CLIENT_OPTIONS.iter().filter(|o| KEYS.contains(&o.name)) {
+        let (flag, file) = (kebab(option.name), file_flag(option.name));
+        let mut key = Arg::new(flag.clone())
+            .long(flag.clone())
+            .value_name("KEY")
+            .hide_env_values(true)
+            .help(format!("{} Prefer the variable or --{file} (a flag shows in the process list). Never printed.", option.doc));
+        if let Some(env) = option.env {
+            key = key.env(env);
+        }
+        args.push(global(key));
+        args.push(global(Arg::new(file.clone()).long(file).value_name("FILE").help(format!("Read --{flag} from FILE (its first line)."))));
+    }
+    for option in CLIENT_OPTIONS.iter().filter(|o| URLS.contains(&o.name)) {
+        let mut url = Arg::new(kebab(option.name)).long(kebab(option.name)).value_name("URL").help(option.doc);
+        if let Some(env) = option.env {
+            url = url.env(env);
+        }
+        args.push(global(url));
+    }
+    args.extend([
         global(Arg::new("api-version").long("api-version").value_parser(["v1", "v2"]).help("The Profile API's generation (default v2).")),
         global(
             Arg::new("timeout")
@@ -136,7 +157,8 @@ fn global_args() -> Vec<Arg> {
                 .action(ArgAction::SetTrue)
                 .help("Print each request and response on stderr, as curl -v does (the key redacted)."),
         ),
-    ]
+    ]);
+    args
 }
 
 fn command(op: &'static Operation) -> Command {
@@ -148,11 +170,15 @@ fn command(op: &'static Operation) -> Command {
             .arg(Arg::new("profile_id").long("profile-id").value_name("UUID").help("Adapty's id of the profile."))
             .arg(Arg::new("customer_user_id").long("customer-user-id").value_name("ID").help("Your id of the profile."));
     }
-    if let Some(p) = &op.path_param {
-        cmd = cmd.arg(Arg::new(p.name).long(kebab(p.name)).value_name("ID").required(true).help(p.doc));
+    for p in positional(op) {
+        let name = p.name.to_uppercase();
+        cmd = cmd.arg(Arg::new(p.name).value_name(name.clone()).required_unless_present(flag_id(p)).help(p.doc)).arg(
+            Arg::new(flag_id(p)).long(kebab(p.name)).value_name(name.clone()).conflicts_with(p.name).help(format!("{name}, as a flag.")),
+        );
     }
-    for p in op.params.iter().filter(|p| p.kind != ParamKind::ProfileRefs && p.name != "concurrency") {
-        let arg = Arg::new(p.name).long(kebab(p.name)).help(p.doc);
+    let rest = |p: &&Param| !(p.required && p.kind == ParamKind::Text) && p.kind != ParamKind::ProfileRefs && p.name != "concurrency";
+    for p in op.params.iter().filter(rest) {
+        let arg = Arg::new(p.name).long(kebab(p.name)).required(p.required).help(p.doc);
         cmd = cmd.arg(match p.kind {
             ParamKind::Count => arg.value_name("N").value_parser(value_parser!(u32)),
             _ => arg.value_name("TEXT"),
@@ -185,6 +211,19 @@ fn command(op: &'static Operation) -> Command {
         cmd = cmd.args(bulk_args(takes_list));
     }
     cmd
+}
+
+/// The text arguments `op` cannot run without, in the order of the endpoint's path: the path
+/// parameter, then the required ones. Each is given by position (`legacy grant USER premium`,
+/// `paywalls get ID`) or by its flag (`--user-id USER --access-level premium`).
+pub fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.path_param.iter().chain(op.params.iter().filter(|p| p.required && p.kind == ParamKind::Text))
+}
+
+/// The id of a positional argument's flag: its spelling (`--user-id`), which no other argument's
+/// id (snake case) can be.
+pub fn flag_id(p: &Param) -> String {
+    format!("--{}", kebab(p.name))
 }
 
 /// The flags of a bulk job; `--from` is required when the command only takes a list.
@@ -227,13 +266,13 @@ fn bulk_args(list_only: bool) -> Vec<Arg> {
 
 /// Examples for a command's help, made from its description.
 fn examples(op: &Operation) -> String {
-    let mut line = format!("adapty {} {}", kebab(op.namespace), kebab(op.method));
+    let mut line = format!("{BIN} {} {}", kebab(op.namespace), kebab(op.method));
     let takes_list = op.params.iter().any(|p| p.kind == ParamKind::ProfileRefs);
     if op.profile != Addressing::None && !takes_list {
         line.push_str(" --customer-user-id user-1");
     }
-    if let Some(p) = &op.path_param {
-        line.push_str(&format!(" --{} ID", kebab(p.name)));
+    for p in positional(op) {
+        line.push_str(&format!(" {}", p.name.to_uppercase()));
     }
     for field in op.body.map(bodies::fields).unwrap_or_default().iter().filter(|f| f.required) {
         let sample = match field.kind {
@@ -254,11 +293,11 @@ fn examples(op: &Operation) -> String {
         let ns = kebab(op.namespace);
         let cmd = kebab(op.method);
         text.push_str(&format!(
-            "\n  adapty {ns} {cmd} --from inputs.jsonl --checkpoint job.ckpt --report report.jsonl   # one request per line"
+            "\n  {BIN} {ns} {cmd} --from inputs.jsonl --checkpoint job.ckpt --report report.jsonl   # one request per line"
         ));
     }
     if op.walk.is_some() {
-        text.push_str(&format!("\n  adapty {} {} --all --output jsonl", kebab(op.namespace), kebab(op.method)));
+        text.push_str(&format!("\n  {BIN} {} {} --all --output jsonl", kebab(op.namespace), kebab(op.method)));
     }
     format!("{text}\n\n{EXIT_CODES}")
 }

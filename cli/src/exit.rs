@@ -1,6 +1,6 @@
-//! How `adapty` ends: its exit codes, and the failures that end it early.
+//! How `adapty-server` ends: its exit codes, and the failures that end it early.
 
-/// The exit codes, as `adapty --help` lists them.
+/// The exit codes, as `adapty-server --help` lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Every request (every input) succeeded.
@@ -31,7 +31,7 @@ impl Failure {
             Failure::Auth(m) => (Exit::Auth, m),
             Failure::Other(m) => (Exit::Failed, m),
         };
-        eprintln!("adapty: {message}");
+        eprintln!("{}: {message}", crate::commands::BIN);
         exit
     }
 }

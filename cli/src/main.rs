@@ -1,4 +1,4 @@
-//! `adapty`: Adapty's server-side API from the command line, on the SDK's core (its client,
+//! `adapty-server`: Adapty's server-side APIs from the command line, on the SDK's core (its client,
 //! validation, retries and errors; no HTTP code here). Every operation of the core's manifest is
 //! a command (`commands`), each profile operation also a resumable bulk job (`bulk`).
 
@@ -41,7 +41,7 @@ fn run(matches: &ArgMatches) -> Result<Exit, Failure> {
         "completion" => {
             let shell: clap_complete::Shell =
                 sub.get_one::<String>("shell").and_then(|s| s.parse().ok()).unwrap_or(clap_complete::Shell::Bash);
-            clap_complete::generate(shell, &mut commands::build(), "adapty", &mut std::io::stdout());
+            clap_complete::generate(shell, &mut commands::build(), commands::BIN, &mut std::io::stdout());
             return Ok(Exit::Ok);
         }
         "man" => {
@@ -81,31 +81,35 @@ fn run(matches: &ArgMatches) -> Result<Exit, Failure> {
     Ok(Exit::Ok)
 }
 
-/// A write to stdout that failed: a reader that stopped reading (`adapty ... | head`) is no
+/// A write to stdout that failed: a reader that stopped reading (`adapty-server ... | head`) is no
 /// failure of ours.
 fn written(e: std::io::Error) -> Result<(), Failure> {
     if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(Failure::Other(e.to_string())) }
 }
 
-/// The client the global flags (and environment) configure.
+/// The client the global flags (and environment) configure: any of the three keys is enough
+/// (the core refuses a call whose API's key is missing, naming it).
 fn client(matches: &ArgMatches) -> Result<Client, Failure> {
     let mut options = Map::new();
-    let key = match (matches.get_one::<String>("api-key"), matches.get_one::<String>("api-key-file")) {
-        (_, Some(file)) => std::fs::read_to_string(file)
-            .map_err(|e| Failure::Usage(format!("--api-key-file {file}: {e}")))?
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
-        (Some(key), None) => key.clone(),
-        (None, None) => return Err(Failure::Usage("no API key: set ADAPTY_API_KEY, or give --api-key-file FILE".into())),
-    };
-    options.insert("api_key".into(), Value::String(key));
-    for (flag, option) in [("base-url", "base_url"), ("api-version", "api_version")] {
-        if let Some(v) = matches.get_one::<String>(flag) {
-            options.insert(option.into(), Value::String(v.clone()));
+    for name in commands::KEYS {
+        if let Some(key) = key(matches, name)? {
+            options.insert(name.into(), Value::String(key));
         }
+    }
+    if options.is_empty() {
+        return Err(Failure::Usage(
+            "no API key: set ADAPTY_API_KEY (ADAPTY_PUBLIC_API_KEY for the Web API, ADAPTY_MAIL_API_KEY for the Mail API), \
+             or give --api-key-file FILE"
+                .into(),
+        ));
+    }
+    for name in commands::URLS {
+        if let Some(v) = matches.get_one::<String>(&commands::kebab(name)) {
+            options.insert(name.into(), Value::String(v.clone()));
+        }
+    }
+    if let Some(v) = matches.get_one::<String>("api-version") {
+        options.insert("api_version".into(), Value::String(v.clone()));
     }
     if let Some(t) = matches.get_one::<f64>("timeout") {
         options.insert("timeout".into(), json!(t));
@@ -116,6 +120,19 @@ fn client(matches: &ArgMatches) -> Result<Client, Failure> {
     options.insert("language".into(), json!(["cli", env!("CARGO_PKG_VERSION")]));
     let config = Config::from_json(&Value::Object(options)).map_err(|e| Failure::Usage(e.to_string()))?;
     Client::new(config).map_err(Failure::from)
+}
+
+/// The key `name` (a client option): the first line of its `--*-file` if given, else its flag or
+/// environment variable.
+fn key(matches: &ArgMatches, name: &str) -> Result<Option<String>, Failure> {
+    let file_flag = commands::file_flag(name);
+    match matches.get_one::<String>(&file_flag) {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).map_err(|e| Failure::Usage(format!("--{file_flag} {file}: {e}")))?;
+            Ok(Some(text.lines().next().unwrap_or_default().trim().to_owned()))
+        }
+        None => Ok(matches.get_one::<String>(&commands::kebab(name)).cloned()),
+    }
 }
 
 /// Every item of every page of a list operation.

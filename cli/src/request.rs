@@ -7,7 +7,7 @@ use adapty_server::ops::manifest::{Addressing, Operation, ParamKind};
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 
-use crate::bodies;
+use crate::{bodies, commands};
 
 /// The profile's ids, as flags and input lines name them.
 pub const PROFILE_KEYS: [&str; 2] = ["profile_id", "customer_user_id"];
@@ -38,7 +38,8 @@ impl Template {
         for p in op.params.iter().chain(&op.path_param).filter(|p| p.kind != ParamKind::ProfileRefs && p.name != "concurrency") {
             let value = match p.kind {
                 ParamKind::Count => m.get_one::<u32>(p.name).map(|n| Value::from(*n)),
-                _ => text(p.name).map(Value::String),
+                // A positional argument, or its flag.
+                _ => text(p.name).or_else(|| text(&commands::flag_id(p))).map(Value::String),
             };
             if let Some(v) = value {
                 args.insert(p.name.into(), v);

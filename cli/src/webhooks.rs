@@ -1,4 +1,4 @@
-//! `adapty webhooks send|verify`: a receiver tested without Adapty, with the core's samples and
+//! `adapty-server webhooks send|verify`: a receiver tested without Adapty, with the core's samples and
 //! delivery (`adapty_server::webhook_testing`).
 
 use std::time::Duration;
@@ -37,7 +37,7 @@ pub fn command() -> Command {
                     "Overrides a field, by its path: customer_user_id=u1, event_properties.price_usd=4.99 (JSON values, or text).",
                 ))
                 .after_help(
-                    "Example:\n  adapty webhooks send --type subscription_renewed --to http://localhost:8000/adapty \\\n    --authorization \"$SECRET\" --set customer_user_id=user-1 --set event_properties.price_usd=4.99\n\nExit codes: 0 delivered (an answer in 200-404: Adapty would not retry), 1 not delivered, 2 usage.",
+                    "Example:\n  adapty-server webhooks send --type subscription_renewed --to http://localhost:8000/adapty \\\n    --authorization \"$SECRET\" --set customer_user_id=user-1 --set event_properties.price_usd=4.99\n\nExit codes: 0 delivered (an answer in 200-404: Adapty would not retry), 1 not delivered, 2 usage.",
                 ),
         )
         .subcommand(

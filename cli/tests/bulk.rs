@@ -8,16 +8,8 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Emu, Ran};
+use common::{Emu, Ran, scratch};
 use serde_json::{Value, json};
-
-/// A scratch directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("adapty-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// `count` profiles seeded as `{prefix}0`, `{prefix}1`, ..., and a file of their ids, one per line.
 fn seeded(emu: &Emu, dir: &std::path::Path, prefix: &str, count: usize) -> PathBuf {
@@ -77,7 +69,7 @@ fn a_killed_job_resumes_with_nothing_sent_twice() {
         "4",
     ];
 
-    let mut first = emu.adapty(&args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut first = emu.cli(&args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     while finished(&checkpoint).len() < PROFILES / 2 {
         assert!(Instant::now() < deadline && first.try_wait().unwrap().is_none(), "the job ended before half way");
@@ -164,7 +156,7 @@ fn ctrl_c_stops_and_the_same_command_continues() {
     emu.control("POST", "faults", Some(json!({ "method": "DELETE", "delay_ms": 20, "times": 400 })));
     let checkpoint = dir.join("job.ckpt");
     let args = ["profiles", "delete-many", "--from", path(&input), "--checkpoint", path(&checkpoint), "--yes", "--concurrency", "4"];
-    let child = emu.adapty(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let child = emu.cli(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     while finished(&checkpoint).len() < 100 {
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -231,7 +223,7 @@ fn a_destructive_job_needs_yes_off_a_terminal() {
     emu.control("POST", "profiles", Some(json!({ "profiles": [{ "customer_user_id": "keep" }] })));
     let input = dir.join("ids.txt");
     std::fs::write(&input, "keep\n").unwrap();
-    let ran = Ran::from(emu.adapty(&["profiles", "delete-many", "--from", path(&input)]).stdin(Stdio::null()).output().unwrap());
+    let ran = Ran::from(emu.cli(&["profiles", "delete-many", "--from", path(&input)]).stdin(Stdio::null()).output().unwrap());
     assert_eq!(ran.code, 2, "{ran:?}");
     assert!(ran.stderr.contains("--yes"), "{}", ran.stderr);
     assert_eq!(emu.control("GET", "profiles", None)["total"], 1);
@@ -281,8 +273,8 @@ fn progress_is_a_bar_on_a_terminal_and_plain_in_a_pipe() {
     // The same job under a pseudo-terminal (util-linux `script`), on profiles seeded again.
     seeded(&emu, &dir, "p-", 200);
     emu.control("POST", "faults", Some(json!({ "method": "DELETE", "delay_ms": 5, "times": 200 })));
-    let command = format!("{} profiles delete-many --from {} --yes --concurrency 4", env!("CARGO_BIN_EXE_adapty"), path(&input));
-    let tty = emu.adapty(&[]).get_envs().map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned()))).collect::<Vec<_>>();
+    let command = format!("{} profiles delete-many --from {} --yes --concurrency 4", env!("CARGO_BIN_EXE_adapty-server"), path(&input));
+    let tty = emu.cli(&[]).get_envs().map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned()))).collect::<Vec<_>>();
     let mut script = std::process::Command::new("script");
     script.args(["-qfec", &command, "/dev/null"]);
     for (k, v) in tty {

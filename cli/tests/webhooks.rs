@@ -1,4 +1,4 @@
-//! `adapty webhooks send|verify` against a receiver on loopback: what it receives is what
+//! `adapty-server webhooks send|verify` against a receiver on loopback: what it receives is what
 //! Adapty sends (the SDK's own parser reads it as the type asked for), and the exit code says
 //! whether Adapty would count it delivered.
 
@@ -50,14 +50,14 @@ fn receiver(status: u16) -> (String, mpsc::Receiver<(Option<String>, String)>) {
     (url, rx)
 }
 
-fn adapty(args: &[&str]) -> Ran {
-    Ran::from(std::process::Command::new(env!("CARGO_BIN_EXE_adapty")).args(args).env_remove("ADAPTY_API_KEY").output().unwrap())
+fn cli(args: &[&str]) -> Ran {
+    Ran::from(std::process::Command::new(env!("CARGO_BIN_EXE_adapty-server")).args(args).env_remove("ADAPTY_API_KEY").output().unwrap())
 }
 
 #[test]
 fn send_delivers_what_adapty_would_send() {
     let (url, received) = receiver(200);
-    let ran = adapty(&[
+    let ran = cli(&[
         "webhooks",
         "send",
         "--type",
@@ -91,26 +91,26 @@ fn send_delivers_what_adapty_would_send() {
 fn every_type_is_sent_and_verify_sends_the_empty_object() {
     let (url, received) = receiver(204);
     for event_type in WebhookEventType::ALL {
-        let ran = adapty(&["webhooks", "send", "--type", event_type.as_str(), "--to", &url, "-o", "json"]);
+        let ran = cli(&["webhooks", "send", "--type", event_type.as_str(), "--to", &url, "-o", "json"]);
         assert_eq!(ran.code, 0, "{event_type:?}: {ran:?}");
         let (_, body) = received.recv().unwrap();
         let event = adapty_server::webhooks::parse_event(body.as_bytes(), &EventNames::default()).unwrap();
         assert_eq!(event.event_type, *event_type);
     }
-    assert_eq!(adapty(&["webhooks", "verify", "--to", &url]).code, 0);
+    assert_eq!(cli(&["webhooks", "verify", "--to", &url]).code, 0);
     assert_eq!(received.recv().unwrap().1, "{}");
     // Without --to the event is printed.
-    let printed = adapty(&["webhooks", "send", "--type", "trial_started"]).json(0);
+    let printed = cli(&["webhooks", "send", "--type", "trial_started"]).json(0);
     assert_eq!(printed["event_type"], "trial_started");
 }
 
 #[test]
 fn an_answer_adapty_would_retry_exits_1() {
     let (url, _received) = receiver(500);
-    let ran = adapty(&["webhooks", "send", "--type", "access_level_updated", "--to", &url, "-o", "json"]);
+    let ran = cli(&["webhooks", "send", "--type", "access_level_updated", "--to", &url, "-o", "json"]);
     assert_eq!(ran.code, 1, "{ran:?}");
     assert!(ran.stderr.contains("Adapty would retry"), "{}", ran.stderr);
     let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let unreachable = adapty(&["webhooks", "verify", "--to", &format!("http://{closed}/")]);
+    let unreachable = cli(&["webhooks", "verify", "--to", &format!("http://{closed}/")]);
     assert_eq!(unreachable.code, 1, "{unreachable:?}");
 }

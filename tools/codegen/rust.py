@@ -1,6 +1,6 @@
 """Rust's generated files, for `templates/rust/`:
 
-- `cli/src/generated/bodies.rs`: each request body's fields as the `adapty` command line offers them (one
+- `cli/src/generated/bodies.rs`: each request body's fields as the `adapty-server` command line offers them (one
   `--flag` each).
 - `bindings-swift/src/generated/error_class.rs`: the error taxonomy as a uniffi enum (`ErrorClass`), which
   uniffi turns into Swift's and Kotlin's, with each class's doc, parent, status and name; the

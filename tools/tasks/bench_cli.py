@@ -1,7 +1,7 @@
 """The CLI's bulk delete against `delete_many` from Rust (`make bench-cli`), on release builds and
 one release emulator on loopback, with figures and ratios:
 
-- 10,000 deletes, 64 in flight: `adapty profiles delete-many` with and without `--checkpoint`
+- 10,000 deletes, 64 in flight: `adapty-server profiles delete-many` with and without `--checkpoint`
   (the cost of durability), and the core's `delete_many` (core/benches/throughput.rs);
 - 10,000 deletes with 10% of requests faulted, killed with SIGKILL half way and resumed: every
   input reported once, nothing finished before the kill sent again, no profile deleted twice.
@@ -83,7 +83,7 @@ def finished(checkpoint: str) -> set[int]:
 @task("bench-cli")
 def bench_cli(ctx: Context, args: list[str]) -> int:
     """The CLI's bulk delete vs the core's delete_many (release builds), and a 10,000-delete job under 10% faults killed half way and resumed."""
-    adapty, emulator_bin, bench = build.cli_binary(ctx, "release"), build.emulator_binary(ctx, "release"), bench_program(ctx)
+    cli_bin, emulator_bin, bench = build.cli_binary(ctx, "release"), build.emulator_binary(ctx, "release"), bench_program(ctx)
     emu = Emulator(emulator_bin)
     env = dict(os.environ, ADAPTY_BASE_URL=emu.url, ADAPTY_API_KEY=KEY)
     rows: list[tuple[str, float]] = []
@@ -91,15 +91,15 @@ def bench_cli(ctx: Context, args: list[str]) -> int:
 
         def cli(ids: str, *extra: str) -> float:
             started = time.monotonic()
-            args = [str(adapty), "profiles", "delete-many", "--from", ids, "--yes", "--concurrency", "64", *extra]
+            args = [str(cli_bin), "profiles", "delete-many", "--from", ids, "--yes", "--concurrency", "64", *extra]
             subprocess.run(args, env=env, check=True, stderr=subprocess.DEVNULL)
             return COUNT / (time.monotonic() - started)
 
-        rows.append(("adapty delete-many, 64 in flight", cli(emu.seed("plain-", tmp))))
+        rows.append(("adapty-server delete-many, 64 in flight", cli(emu.seed("plain-", tmp))))
         checkpoint = os.path.join(tmp, "clean.ckpt")
         rows.append(
             (
-                "adapty delete-many --checkpoint --report, 64 in flight",
+                "adapty-server delete-many --checkpoint --report, 64 in flight",
                 cli(emu.seed("durable-", tmp), "--checkpoint", checkpoint, "--report", os.path.join(tmp, "clean.jsonl")),
             )
         )
@@ -119,7 +119,7 @@ def bench_cli(ctx: Context, args: list[str]) -> int:
         emu.control("POST", "chaos", {"seed": 11, "rates": CHAOS, "retry_after": "0.05"})
         checkpoint, report = os.path.join(tmp, "faults.ckpt"), os.path.join(tmp, "faults.jsonl")
         args = [
-            str(adapty),
+            str(cli_bin),
             "profiles",
             "delete-many",
             "--from",
@@ -142,7 +142,7 @@ def bench_cli(ctx: Context, args: list[str]) -> int:
         emu.control("DELETE", "journal")
         resumed = subprocess.run(args, env=env, stderr=subprocess.PIPE, text=True)
         total = time.monotonic() - started
-        rows.append(("adapty delete-many, 10% faults, killed at half and resumed", COUNT / total))
+        rows.append(("adapty-server delete-many, 10% faults, killed at half and resumed", COUNT / total))
         journal = emu.control("GET", "journal")
         chaos = emu.control("GET", "chaos")
         with open(report) as f:

@@ -84,7 +84,7 @@ def maturin(ctx: Context) -> Path:
 WHEELS = {
     "adapty-server": (ROOT / "bindings-python", "adapty_server-"),
     "adapty-emulator": (ROOT / "emulator" / "python", "adapty_emulator-"),
-    "adapty-cli": (ROOT / "cli" / "python", "adapty_cli-"),
+    "adapty-server-cli": (ROOT / "cli" / "python", "adapty_server_cli-"),
 }
 
 
@@ -241,8 +241,8 @@ def emulator_npm(ctx: Context, profile: Profile = "dev") -> Path:
 
 @once
 def cli_binary(ctx: Context, profile: Profile = "dev") -> Path:
-    cargo_build(ctx, "-p", "adapty-cli", profile=profile)
-    return profile_dir(profile) / "adapty"
+    cargo_build(ctx, "-p", "adapty-server-cli", profile=profile)
+    return profile_dir(profile) / "adapty-server"
 
 
 @once

@@ -4,16 +4,16 @@ machines see them (`make dist-check`); `make test` runs both as the `dist` suite
 `make dist` builds, into dist/:
 - python/  adapty-server: an abi3 wheel for glibc 2.17 (manylinux_2_17: Debian 11, Ubuntu 20.04,
            RHEL 8, Amazon Linux 2), one for musl (musllinux_1_2: Alpine), and its sdist;
-           adapty-emulator and adapty-cli: wheels of their static binaries;
+           adapty-emulator and adapty-server-cli: wheels of their static binaries;
 - npm/     adapty-server (JavaScript and types) and its platform packages adapty-server-linux-x64-gnu
            (glibc 2.17) and -linux-x64-musl, laid out as napi-rs publishes them; adapty-emulator and
-           adapty-cli with their static binaries;
+           adapty-server-cli with their static binaries;
 - maven/   a Maven repository holding io.adapty.server:adapty-server: the jar (the glibc 2.17
            library under JNA's linux-x86-64/), its sources and javadoc jars, the pom;
 - jna/     that library under JNA's resource prefix (release.yml adds the other platforms' to the jar);
 - swift/   AdaptyServer, the Swift package for Swift >= 6.2: its library a static-library artifact
            bundle (SE-0482), so packages depending on it build with no linker flags;
-- bin/     adapty-emulator and adapty, static musl binaries that run on any Linux (what
+- bin/     adapty-emulator and adapty-server, static musl binaries that run on any Linux (what
            emulator/Dockerfile copies).
 zig (the ziglang wheel, through maturin's `zig cc` front end) links every glibc build against glibc
 2.17 and every musl build against musl. The other platforms come from .github/workflows/release.yml.
@@ -119,7 +119,7 @@ def make_dist(ctx: Context) -> None:
                 for project in ("emulator/python", "cli/python"):
                     compatibility = ["--compatibility", "manylinux2014", "musllinux_1_2"]
                     ctx.run([*maturin, "--target", triple, *compatibility], cwd=ROOT / project, env=env)
-                for binary in ("adapty-emulator", "adapty"):
+                for binary in ("adapty-emulator", "adapty-server"):
                     shutil.copy(release_dir("static", triple) / binary, bin_dir)
             ctx.run([tools / "maturin", "sdist", *python, "--out", DIST / "python"], env=env)
 
@@ -136,7 +136,7 @@ def make_dist(ctx: Context) -> None:
             f"linux-arm64-gnu={release_dir('gnu', ARM64_GNU) / 'libadapty_server_node.so'}",
         ]
         ctx.run(["node", ROOT / "bindings-node" / "scripts" / "npm-dist.mjs", DIST / "npm", *addons])
-        for package, binary in (("emulator/npm", "adapty-emulator"), ("cli/npm", "adapty")):
+        for package, binary in (("emulator/npm", "adapty-emulator"), ("cli/npm", "adapty-server")):
             binaries = {"x86_64": DIST / "bin" / binary, "aarch64": DIST / "bin" / "aarch64" / binary}
             build.npm_binary_package(ctx, ROOT / package, binaries, DIST / "npm")
     for path in sorted(DIST.rglob("*")):
@@ -322,7 +322,7 @@ class Check:
             glibc = [
                 f
                 for f in elf_files(self.unpacked)
-                if "-musl-" not in str(f) and "musllinux_1_2_x86_64.whl/adapty_server" not in str(f)
+                if "-musl-" not in str(f) and "musllinux_1_2_x86_64.whl/adapty_server/" not in str(f)
             ]
             # readelf reads every architecture's ELF files (the host's objdump only its own); a static
             # binary has no dynamic symbols.
@@ -376,15 +376,17 @@ class Check:
     def pip(self) -> None:
         """pip installs from the local index alone."""
         s = self.s
-        with s.checks.timed("pip install adapty-server[testing] adapty-cli from a local index; the quickstart runs"):
+        with s.checks.timed("pip install adapty-server[testing] adapty-server-cli from a local index; the quickstart runs"):
             venv = self.work / "venv"
             with self.python_index() as index:
                 s.run(["python3", "-m", "venv", venv])
                 pip = [venv / "bin" / "pip", "install", "--quiet", "--disable-pip-version-check", "--index-url", index]
-                s.run([*pip, "adapty-server[testing]", "adapty-cli"])
+                s.run([*pip, "adapty-server[testing]", "adapty-server-cli"])
             emulator = [venv / "bin" / "adapty-emulator", "exec", "--"]
             s.run([*emulator, venv / "bin" / "python", ROOT / "bindings-python" / "examples" / "quickstart.py"])
-            s.run([*emulator, venv / "bin" / "adapty", "profiles", "create", "--customer-user-id", "dist-user", "-o", "json"])
+            s.run(
+                [*emulator, venv / "bin" / "adapty-server", "profiles", "create", "--customer-user-id", "dist-user", "-o", "json"]
+            )
 
     @contextmanager
     def npm_registry(self) -> Iterator[str]:
@@ -441,7 +443,7 @@ class Check:
                         "--no-fund",
                         "adapty-server",
                         "adapty-emulator",
-                        "adapty-cli",
+                        "adapty-server-cli",
                         "typescript@5.9.3",
                         "@types/node@20",
                     ],
@@ -464,7 +466,8 @@ class Check:
                 )
                 s.run([*exec_, "node", "-e", smoke], cwd=project)
                 s.run(
-                    [*exec_, "npx", "adapty", "profiles", "create", "--customer-user-id", "dist-cli", "-o", "json"], cwd=project
+                    [*exec_, "npx", "adapty-server", "profiles", "create", "--customer-user-id", "dist-cli", "-o", "json"],
+                    cwd=project,
                 )
                 tsc = [
                     "npx",
@@ -546,7 +549,7 @@ class Check:
                 "arm64: pip installs the aarch64 wheels; the quickstart, the CLI and the vectors run"
             ) as problems:
                 s.run(root.command(["python3", "-m", "venv", venv]))
-                s.run(root.command([*pip, "--only-binary=:all:", *pins, "adapty-server[testing]", "adapty-cli"]))
+                s.run(root.command([*pip, "--only-binary=:all:", *pins, "adapty-server[testing]", "adapty-server-cli"]))
                 native = s.capture(["file", "-L", *(here / "venv").glob("lib/python3*/site-packages/adapty_server/_native*.so")])
                 if "ARM aarch64" not in native:
                     problems.append(f"the extension installed: {native}")
@@ -554,7 +557,7 @@ class Check:
                 s.run(root.command([*exec_, f"{venv}/bin/python", "quickstart.py"], cwd=inside))
                 s.run(
                     root.command(
-                        [*exec_, f"{venv}/bin/adapty", "profiles", "create", "--customer-user-id", "arm64", "-o", "json"]
+                        [*exec_, f"{venv}/bin/adapty-server", "profiles", "create", "--customer-user-id", "arm64", "-o", "json"]
                     )
                 )
                 tests = [f"tests/{name}" for name in PYTHON_VECTORS]
@@ -575,7 +578,15 @@ class Check:
                 project = here / "node"
                 (project / "package.json").write_text('{"name": "arm64-check", "private": true}')
                 (project / ".npmrc").write_text(f"registry={registry}/\n")
-                npm_install = ["npm", "install", "--no-audit", "--no-fund", "adapty-server", "adapty-emulator", "adapty-cli"]
+                npm_install = [
+                    "npm",
+                    "install",
+                    "--no-audit",
+                    "--no-fund",
+                    "adapty-server",
+                    "adapty-emulator",
+                    "adapty-server-cli",
+                ]
                 s.run(root.command(npm_install, cwd=f"{inside}/node"))
                 if not (project / "node_modules" / "adapty-server-linux-arm64-gnu").exists():
                     problems.append(
@@ -585,7 +596,8 @@ class Check:
                 s.run(root.command([*exec_, "node", "quickstart.mjs"], cwd=f"{inside}/node"))
                 s.run(
                     root.command(
-                        [*exec_, "npx", "adapty", "profiles", "create", "--customer-user-id", "arm64-npm"], cwd=f"{inside}/node"
+                        [*exec_, "npx", "adapty-server", "profiles", "create", "--customer-user-id", "arm64-npm"],
+                        cwd=f"{inside}/node",
                     )
                 )
                 report = ["--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=junit"]
@@ -612,7 +624,7 @@ class Check:
                     binaries / "adapty-emulator",
                     "exec",
                     "--",
-                    binaries / "adapty",
+                    binaries / "adapty-server",
                     "profiles",
                     "create",
                     "--customer-user-id",

@@ -76,7 +76,14 @@ def shell_files() -> list[str]:
 
 
 #: The shipped crates, checked for every platform release.yml builds for.
-SHIPPED = ["adapty-server", "adapty-emulator", "adapty-cli", "adapty-server-python", "adapty-server-node", "adapty-server-ffi"]
+SHIPPED = [
+    "adapty-server",
+    "adapty-emulator",
+    "adapty-server-cli",
+    "adapty-server-python",
+    "adapty-server-node",
+    "adapty-server-ffi",
+]
 
 
 def compiles_elsewhere(s: Suite) -> None:
@@ -149,7 +156,9 @@ def lint(s: Suite) -> None:
     # runs with bash.
     examples = TARGET / "readme-shell"
     shutil.rmtree(examples, ignore_errors=True)
-    shell = [str(examples / name) for name in readme.named_files("The `adapty` command line", examples) if name.endswith(".sh")]
+    shell = [
+        str(examples / name) for name in readme.named_files("The `adapty-server` command line", examples) if name.endswith(".sh")
+    ]
     s.check("shellcheck (the README's shell examples)", ["shellcheck", "--shell=bash", *shell])
 
     python = python_files()

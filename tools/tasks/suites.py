@@ -294,7 +294,7 @@ def emulator(s: Suite) -> None:
 
 @suite("cli", weight=60)
 def cli(s: Suite) -> None:
-    """The adapty command line as users get it: cargo install --path cli, the README's CLI examples as written, the wheel and the npm package."""
+    """The adapty-server command line as users get it: cargo install --path cli, the README's CLI examples as written, the wheel and the npm package."""
     install = TARGET / "cli-install"
     cargo_install = [
         "cargo",
@@ -311,12 +311,12 @@ def cli(s: Suite) -> None:
         "--force",
     ]
     if s.check("cargo install --path cli", cargo_install):
-        s.check("the installed adapty runs", [install / "bin" / "adapty", "--version"])
+        s.check("the installed adapty-server runs", [install / "bin" / "adapty-server", "--version"])
     emulator_bin = build.emulator_binary(s)
 
     examples = TARGET / "cli-readme"
     shutil.rmtree(examples, ignore_errors=True)
-    readme.named_files("The `adapty` command line", examples)
+    readme.named_files("The `adapty-server` command line", examples)
     with s.checks.timed("the README's CLI examples, as written") as problems:
         path = f"{install / 'bin'}:{build.run_env()['PATH']}"
         with build.emulator(s, binary=emulator_bin, api_key=None) as env:
@@ -330,20 +330,22 @@ def cli(s: Suite) -> None:
         if (examples / "promo-report.jsonl").read_text().count('"ok":true') != 2:
             problems.append("promo-report.jsonl does not show both grants working")
 
-    # pip and npm: the sibling packages of the emulator's put `adapty` on a Python or Node user's PATH.
-    with s.checks.timed("pip install adapty-cli (the wheel) puts adapty on the venv's PATH") as problems:
-        py = build.python_env(s, "py-cli", ["adapty-server", "adapty-cli"])
+    # pip and npm: the sibling packages of the emulator's put `adapty-server` on a Python or Node user's PATH.
+    with s.checks.timed("pip install adapty-server-cli (the wheel) puts adapty-server on the venv's PATH") as problems:
+        py = build.python_env(s, "py-cli", ["adapty-server", "adapty-server-cli"])
         with build.emulator(s, binary=emulator_bin, api_key=None) as env:
-            out = s.capture([py.parent / "adapty", "profiles", "create", "--customer-user-id", "pip-user", "-o", "json"], env=env)
+            out = s.capture(
+                [py.parent / "adapty-server", "profiles", "create", "--customer-user-id", "pip-user", "-o", "json"], env=env
+            )
         if '"customer_user_id": "pip-user"' not in out:
             problems.append(f"unexpected output: {out[:500]}")
-    with s.checks.timed("npm install adapty-cli (the tarball): npx adapty") as problems:
+    with s.checks.timed("npm install adapty-server-cli (the tarball): npx adapty-server") as problems:
         project = TARGET / "node-cli-user"
         shutil.rmtree(project, ignore_errors=True)
         build.npm_project(s, project, [build.cli_npm(s)])
         with build.emulator(s, binary=emulator_bin, api_key=None) as env:
             out = s.capture(
-                ["npx", "--no-install", "adapty", "profiles", "create", "--customer-user-id", "npm-user", "-o", "json"],
+                ["npx", "--no-install", "adapty-server", "profiles", "create", "--customer-user-id", "npm-user", "-o", "json"],
                 cwd=project,
                 env=env,
             )

@@ -38,7 +38,7 @@ def windows(s: Suite) -> None:
     # benches (they read the process's CPU time through getrusage, Unix only).
     build = ["--target", cross.WINDOWS, "-p", "adapty-server", "-p", "adapty-emulator", "--lib", "--bins", "--tests"]
     harnesses = test_harnesses(s, build, env)
-    s.run(["cargo", "build", "--quiet", "--target", cross.WINDOWS, "-p", "adapty-cli"], env=env)
+    s.run(["cargo", "build", "--quiet", "--target", cross.WINDOWS, "-p", "adapty-server-cli"], env=env)
     with toolchain.WINE.mounted(s) as root:
         prefix(s, root)
         programs = TREE / cross.WINDOWS / "debug"
@@ -50,7 +50,7 @@ def windows(s: Suite) -> None:
             for name, executable, directory in harnesses:
                 libtest(s, f"windows.{name}", wine_command(root, [str(executable), *LIBTEST_JSON], cwd=directory))
             with s.checks.timed("adapty.exe creates a profile in adapty-emulator.exe, under Wine") as problems:
-                cli = [str(programs / "adapty-emulator.exe"), "exec", "--", str(programs / "adapty.exe")]
+                cli = [str(programs / "adapty-emulator.exe"), "exec", "--", str(programs / "adapty-server.exe")]
                 out = s.capture(
                     wine_command(root, [*cli, "profiles", "create", "--customer-user-id", "wine", "-o", "json"], cwd=ROOT)
                 )

@@ -1,15 +1,20 @@
-//! What the CLI's test files share: an in-process emulator, its control plane, and `adapty`
+//! What the CLI's test files share: an in-process emulator, its control plane, and `adapty-server`
 //! run as a user runs it (its own process, the key and URL in its environment).
 
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use adapty_emulator::Emulator;
 use serde_json::Value;
 
 pub const KEY: &str = "secret_cli_test_key_1234";
+/// The Web API's key and the Mail API's: the emulator accepts any, as it does the secret one
+/// unless given one.
+pub const PUBLIC_KEY: &str = "public_live_cli_test_5678";
+pub const MAIL_KEY: &str = "secret_mail_cli_test_9012";
 
 pub struct Emu {
     pub emulator: Emulator,
@@ -40,20 +45,27 @@ impl Emu {
         })
     }
 
-    /// `adapty ARGS` against this emulator, not yet started.
-    pub fn adapty(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_adapty"));
-        cmd.args(args).env("ADAPTY_BASE_URL", self.emulator.base_url()).env("ADAPTY_API_KEY", KEY).env_remove("NO_COLOR");
+    /// `adapty-server ARGS` against this emulator, with every API's key, not yet started.
+    pub fn cli(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_adapty-server"));
+        cmd.args(args)
+            .env("ADAPTY_BASE_URL", self.emulator.base_url())
+            .env("ADAPTY_API_KEY", KEY)
+            .env("ADAPTY_PUBLIC_API_KEY", PUBLIC_KEY)
+            .env("ADAPTY_MAIL_API_KEY", MAIL_KEY)
+            .env_remove("ADAPTY_ANALYTICS_BASE_URL")
+            .env_remove("ADAPTY_MAIL_BASE_URL")
+            .env_remove("NO_COLOR");
         cmd
     }
 
-    /// Runs `adapty ARGS` to its end.
+    /// Runs `adapty-server ARGS` to its end.
     pub fn run(&self, args: &[&str]) -> Ran {
-        Ran::from(self.adapty(args).output().unwrap())
+        Ran::from(self.cli(args).output().unwrap())
     }
 }
 
-/// A finished `adapty`.
+/// A finished `adapty-server`.
 #[derive(Debug)]
 pub struct Ran {
     pub code: i32,
@@ -77,4 +89,12 @@ impl Ran {
         assert_eq!(self.code, code, "exit code; stderr: {}", self.stderr);
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
+}
+
+/// A scratch directory for one test's files, empty.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("adapty-server-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }

@@ -1,7 +1,7 @@
 //! Testing a webhook receiver without Adapty: a realistic event of any type ([`sample_event`]:
 //! Adapty's envelope and the docs' fields for that type, with fresh ids and times) and a delivery
 //! as Adapty makes it ([`deliver`]: a JSON POST with the configured `Authorization` value, a
-//! 10-second timeout). The `adapty webhooks send` and `verify` commands are these two.
+//! 10-second timeout). The `adapty-server webhooks send` and `verify` commands are these two.
 
 use std::time::Duration;
 
