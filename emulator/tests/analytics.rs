@@ -256,6 +256,13 @@ async fn the_time_zone_moves_a_purchase_near_midnight_to_another_day() {
 async fn every_report_reads_as_the_sdks_model_and_as_csv() {
     let t = T::start(None).await;
     thirty_days(&t).await;
+    // The trial's user saw the paywall (the Web API) before starting it.
+    let view = json!({
+        "store": "app_store", "variation_id": "00000000-0000-0000-0000-000000000000",
+        "visited_at": "2031-02-26T23:00:00Z", "customer_user_id": "trial",
+    });
+    let seen = t.http.post(format!("{}/api/v2/web-api/paywall/visit/", t.emulator.base_url())).header("authorization", "Api-Key public_x");
+    assert_eq!(t.send(seen.pipe_json(&view)).await.0, 201);
     let filters = json!({ "date": ["2031-02-01", "2031-03-31"] });
     let reports = [
         ("cohort", json!({ "filters": filters, "value_field": "subscriptions" })),
@@ -276,7 +283,8 @@ async fn every_report_reads_as_the_sdks_model_and_as_csv() {
             "funnel" => {
                 let funnel: FunnelReport = from_value_lenient(report).unwrap();
                 let stages: Vec<(i64, Option<f64>)> = funnel.data[0].values.iter().map(|s| (s.period, s.value)).collect();
-                assert_eq!(stages[..3], [(-2, Some(4.0)), (0, Some(1.0)), (1, Some(3.0))], "users, trials, payers");
+                let expected = [(-2, Some(4.0)), (-1, Some(1.0)), (0, Some(1.0)), (1, Some(3.0))];
+                assert_eq!(stages[..4], expected, "users, those who saw a paywall, trials, payers");
             }
             "ltv" => drop(from_value_lenient::<LtvReport>(report).unwrap()),
             _ => drop(from_value_lenient::<RetentionReport>(report).unwrap()),

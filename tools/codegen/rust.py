@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .manifest import ErrorClass, Manifest
+from .manifest import ErrorClass, Manifest, split_doc
 from .schema_bundle import Bundle, Field, ref_name, scalar
 
 
@@ -47,7 +47,7 @@ def cli_bodies(manifest: Manifest) -> dict[str, Any]:
             (
                 name,
                 [
-                    (f, kind(b, f), (f.schema.get("description") or f.inner.get("description") or "").split("\n")[0])
+                    (f, kind(b, f), split_doc(" ".join((f.schema.get("description") or f.inner.get("description") or "").split()))[0])
                     for f in b.fields(name, inputs=True)
                 ],
             )

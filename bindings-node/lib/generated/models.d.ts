@@ -1244,11 +1244,14 @@ export interface MailTransactionEventParams {
 
 /** One chart of the dashboard's Analytics (`retrieveAnalyticsData`). */
 export interface AnalyticsChartParams {
+  /** The chart: `revenue`, `mrr`, `arr`, `arppu`, `arpu`, `subscriptions_active`, `trials_new`,
+   * `refund_money`, `installs`, ... */
   chartId: ChartId;
+  /** Which data the chart covers: `date` (`[from, to]`) and optional filters. */
   filters: MetricsFiltersInput;
-  /** Default `month`. */
+  /** `day`, `week`, `month` (default), `quarter` or `year`. */
   periodUnit?: PeriodUnit | null;
-  /** Default `purchase_date`. */
+  /** Which date is a user's start: `purchase_date` (default) or `profile_install_date`. */
   dateType?: DateType | null;
   /** What to split the chart by: `country`, `store`, `store_product_id`, `attribution_*`,
    * `paywall_id`, `placement_id`, `duration`, `period`, ... (which ones depends on the chart). */
@@ -1257,7 +1260,9 @@ export interface AnalyticsChartParams {
 
 /** Cohorts: what each month's (or week's) new payers paid in each later period. */
 export interface CohortParams {
+  /** Which data the report covers: `date` (`[from, to]`) and optional filters. */
   filters: MetricsFiltersInput;
+  /** `day`, `week`, `month` (default), `quarter` or `year`. */
   periodUnit?: PeriodUnit | null;
   /** Default `renewals`. */
   periodType?: CohortPeriodType | null;
@@ -1275,36 +1280,51 @@ export interface CohortParams {
 
 /** A conversion rate between two periods of a user's life (`retrieveConversionData`). */
 export interface ConversionParams {
+  /** Which data the report covers: `date` (`[from, to]`) and optional filters. */
   filters: MetricsFiltersInput;
   /** `null` (install), `0` (trial), `1`...`4` (paid periods); sent even when null. */
   fromPeriod?: string | null;
   /** `0`...`5`, `6+`, `12+` or `24+`. */
   toPeriod: string;
+  /** `day`, `week`, `month`, `quarter` or `year`. */
   periodUnit?: PeriodUnit | null;
+  /** Which date is a user's start: `purchase_date` (default) or `profile_install_date`. */
   dateType?: DateType | null;
+  /** What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ... */
   segmentation?: string | null;
 }
 
 /** The funnel from install to paywall, trial, payment and renewals (`retrieveFunnelData`). */
 export interface FunnelParams {
+  /** Which data the report covers: `date` (`[from, to]`) and optional filters. */
   filters: MetricsFiltersInput;
+  /** `day`, `week`, `month`, `quarter` or `year`. */
   periodUnit?: PeriodUnit | null;
+  /** `absolute`, `relative` or `both`. */
   showValueAs?: FunnelValueKind | null;
+  /** What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ... */
   segmentation?: string | null;
 }
 
 /** Lifetime value by cohort (`retrieveLTVData`). */
 export interface LtvParams {
+  /** Which data the report covers: `date` (`[from, to]`) and optional filters. */
   filters: MetricsFiltersInput;
+  /** `day`, `week`, `month`, `quarter` or `year`. */
   periodUnit?: PeriodUnit | null;
+  /** Periods as `renewals` or `days`. */
   periodType?: CohortPeriodType | null;
+  /** What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ... */
   segmentation?: string | null;
 }
 
 /** Subscription retention by period (`retrieveRetentionData`). */
 export interface RetentionParams {
+  /** Which data the report covers: `date` (`[from, to]`) and optional filters. */
   filters: MetricsFiltersInput;
+  /** `day`, `week`, `month`, `quarter` or `year`. */
   periodUnit?: PeriodUnit | null;
+  /** What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ... */
   segmentation?: string | null;
   /** Count trials as the first period (default false). */
   useTrial?: boolean | null;
@@ -1313,6 +1333,7 @@ export interface RetentionParams {
 /** The placements, with the audience, A/B test and paywall (or onboarding) each shows
  * (`retrievePlacementInfo`). */
 export interface PlacementsParams {
+  /** Which placements: `{"placement_type": "paywall"}` or `"onboarding"`. */
   filters: PlacementFiltersInput;
 }
 

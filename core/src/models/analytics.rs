@@ -98,12 +98,15 @@ pub(crate) trait Report {
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalyticsChartParams {
+    /// The chart: `revenue`, `mrr`, `arr`, `arppu`, `arpu`, `subscriptions_active`, `trials_new`,
+    /// `refund_money`, `installs`, ...
     pub chart_id: ChartId,
+    /// Which data the chart covers: `date` (`[from, to]`) and optional filters.
     pub filters: MetricsFilters,
-    /// Default `month`.
+    /// `day`, `week`, `month` (default), `quarter` or `year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<PeriodUnit>,
-    /// Default `purchase_date`.
+    /// Which date is a user's start: `purchase_date` (default) or `profile_install_date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_type: Option<DateType>,
     /// What to split the chart by: `country`, `store`, `store_product_id`, `attribution_*`,
@@ -123,7 +126,9 @@ impl Report for AnalyticsChartParams {
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohortParams {
+    /// Which data the report covers: `date` (`[from, to]`) and optional filters.
     pub filters: MetricsFilters,
+    /// `day`, `week`, `month` (default), `quarter` or `year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<PeriodUnit>,
     /// Default `renewals`.
@@ -182,16 +187,20 @@ pub const CONVERSIONS: &[(Option<&str>, &str)] = &[
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConversionParams {
+    /// Which data the report covers: `date` (`[from, to]`) and optional filters.
     pub filters: MetricsFilters,
     /// `null` (install), `0` (trial), `1`...`4` (paid periods); sent even when null.
     #[serde(default)]
     pub from_period: Option<String>,
     /// `0`...`5`, `6+`, `12+` or `24+`.
     pub to_period: String,
+    /// `day`, `week`, `month`, `quarter` or `year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<PeriodUnit>,
+    /// Which date is a user's start: `purchase_date` (default) or `profile_install_date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_type: Option<DateType>,
+    /// What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segmentation: Option<String>,
 }
@@ -217,11 +226,15 @@ impl Report for ConversionParams {
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunnelParams {
+    /// Which data the report covers: `date` (`[from, to]`) and optional filters.
     pub filters: MetricsFilters,
+    /// `day`, `week`, `month`, `quarter` or `year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<PeriodUnit>,
+    /// `absolute`, `relative` or `both`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_value_as: Option<FunnelValueKind>,
+    /// What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segmentation: Option<String>,
 }
@@ -237,11 +250,15 @@ impl Report for FunnelParams {
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LtvParams {
+    /// Which data the report covers: `date` (`[from, to]`) and optional filters.
     pub filters: MetricsFilters,
+    /// `day`, `week`, `month`, `quarter` or `year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<PeriodUnit>,
+    /// Periods as `renewals` or `days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_type: Option<CohortPeriodType>,
+    /// What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segmentation: Option<String>,
 }
@@ -257,9 +274,12 @@ impl Report for LtvParams {
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetentionParams {
+    /// Which data the report covers: `date` (`[from, to]`) and optional filters.
     pub filters: MetricsFilters,
+    /// `day`, `week`, `month`, `quarter` or `year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<PeriodUnit>,
+    /// What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segmentation: Option<String>,
     /// Count trials as the first period (default false).
@@ -279,6 +299,7 @@ impl Report for RetentionParams {
 #[cfg_attr(feature = "schema", schemars(extend("x-input" = true)))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementsParams {
+    /// Which placements: `{"placement_type": "paywall"}` or `"onboarding"`.
     pub filters: PlacementFilters,
 }
 

@@ -933,7 +933,16 @@ pub fn funnel(state: &Inner, params: &FunnelParams, tz: Tz) -> Result<Report, Va
     let users: HashSet<Uuid> =
         ledger.first_payments().into_iter().filter(|p| scope.frame.index(p.at).is_some()).map(|p| p.profile).collect();
     let last = ledger.chains.iter().map(Chain::last_stage).max().unwrap_or(0).max(1);
-    let mut stages = vec![(-2_i64, "Install".to_owned(), users.len())];
+    // The Web API's paywall views (the SDKs' are not played): the installs that saw a paywall
+    // within the range.
+    let saw_paywall = users
+        .iter()
+        .filter(|id| {
+            let views = state.profiles.get(id).map_or(&[][..], |p| &p.paywall_views[..]);
+            views.iter().any(|v| scope.frame.index(v.visited_at.0.with_timezone(&Utc)).is_some())
+        })
+        .count();
+    let mut stages = vec![(-2_i64, "Install".to_owned(), users.len()), (-1, "Paywall displayed".to_owned(), saw_paywall)];
     for n in 0..=last {
         let reached: HashSet<Uuid> = ledger
             .chains

@@ -4964,8 +4964,12 @@ class _AnalyticsChartParamsRequired(TypedDict):
 class AnalyticsChartParams(_AnalyticsChartParamsRequired, total=False):
     """One chart of the dashboard's Analytics (`retrieveAnalyticsData`).
 
-    `period_unit`: Default `month`.
-    `date_type`: Default `purchase_date`.
+    `chart_id`: The chart: `revenue`, `mrr`, `arr`, `arppu`, `arpu`, `subscriptions_active`,
+    `trials_new`, `refund_money`, `installs`, ...
+    `filters`: Which data the chart covers: `date` (`[from, to]`) and optional filters.
+    `period_unit`: `day`, `week`, `month` (default), `quarter` or `year`.
+    `date_type`: Which date is a user's start: `purchase_date` (default) or
+    `profile_install_date`.
     `segmentation`: What to split the chart by: `country`, `store`, `store_product_id`,
     `attribution_*`, `paywall_id`, `placement_id`, `duration`, `period`, ... (which ones
     depends on the chart).
@@ -4985,6 +4989,8 @@ class _CohortParamsRequired(TypedDict):
 class CohortParams(_CohortParamsRequired, total=False):
     """Cohorts: what each month's (or week's) new payers paid in each later period.
 
+    `filters`: Which data the report covers: `date` (`[from, to]`) and optional filters.
+    `period_unit`: `day`, `week`, `month` (default), `quarter` or `year`.
     `period_type`: Default `renewals`.
     `value_type`: Default `absolute`.
     `value_field`: Default `revenue`.
@@ -5012,8 +5018,14 @@ class _ConversionParamsRequired(TypedDict):
 class ConversionParams(_ConversionParamsRequired, total=False):
     """A conversion rate between two periods of a user's life (`retrieveConversionData`).
 
+    `filters`: Which data the report covers: `date` (`[from, to]`) and optional filters.
     `from_period`: `null` (install), `0` (trial), `1`...`4` (paid periods); sent even when null.
     `to_period`: `0`...`5`, `6+`, `12+` or `24+`.
+    `period_unit`: `day`, `week`, `month`, `quarter` or `year`.
+    `date_type`: Which date is a user's start: `purchase_date` (default) or
+    `profile_install_date`.
+    `segmentation`: What to split the report by: `country`, `store`, `store_product_id`,
+    `duration`, `attribution_*`, ...
     """
 
     from_period: str | None
@@ -5029,7 +5041,14 @@ class _FunnelParamsRequired(TypedDict):
 
 
 class FunnelParams(_FunnelParamsRequired, total=False):
-    """The funnel from install to paywall, trial, payment and renewals (`retrieveFunnelData`)."""
+    """The funnel from install to paywall, trial, payment and renewals (`retrieveFunnelData`).
+
+    `filters`: Which data the report covers: `date` (`[from, to]`) and optional filters.
+    `period_unit`: `day`, `week`, `month`, `quarter` or `year`.
+    `show_value_as`: `absolute`, `relative` or `both`.
+    `segmentation`: What to split the report by: `country`, `store`, `store_product_id`,
+    `duration`, `attribution_*`, ...
+    """
 
     period_unit: PeriodUnit | None
     show_value_as: FunnelValueKind | None
@@ -5043,7 +5062,14 @@ class _LtvParamsRequired(TypedDict):
 
 
 class LtvParams(_LtvParamsRequired, total=False):
-    """Lifetime value by cohort (`retrieveLTVData`)."""
+    """Lifetime value by cohort (`retrieveLTVData`).
+
+    `filters`: Which data the report covers: `date` (`[from, to]`) and optional filters.
+    `period_unit`: `day`, `week`, `month`, `quarter` or `year`.
+    `period_type`: Periods as `renewals` or `days`.
+    `segmentation`: What to split the report by: `country`, `store`, `store_product_id`,
+    `duration`, `attribution_*`, ...
+    """
 
     period_unit: PeriodUnit | None
     period_type: CohortPeriodType | None
@@ -5059,6 +5085,10 @@ class _RetentionParamsRequired(TypedDict):
 class RetentionParams(_RetentionParamsRequired, total=False):
     """Subscription retention by period (`retrieveRetentionData`).
 
+    `filters`: Which data the report covers: `date` (`[from, to]`) and optional filters.
+    `period_unit`: `day`, `week`, `month`, `quarter` or `year`.
+    `segmentation`: What to split the report by: `country`, `store`, `store_product_id`,
+    `duration`, `attribution_*`, ...
     `use_trial`: Count trials as the first period (default false).
     """
 
@@ -5069,7 +5099,10 @@ class RetentionParams(_RetentionParamsRequired, total=False):
 
 class PlacementsParams(TypedDict):
     """The placements, with the audience, A/B test and paywall (or onboarding) each shows
-    (`retrievePlacementInfo`)."""
+    (`retrievePlacementInfo`).
+
+    `filters`: Which placements: `{"placement_type": "paywall"}` or `"onboarding"`.
+    """
 
     filters: PlacementFilters | PlacementFiltersDict
 

@@ -4046,10 +4046,14 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `AnalyticsChartParams`.
-                chart_id (ChartId, required)
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None): Default `month`.
-                date_type (DateType | None): Default `purchase_date`.
+                chart_id (ChartId, required): The chart: `revenue`, `mrr`, `arr`, `arppu`, `arpu`,
+                    `subscriptions_active`, `trials_new`, `refund_money`, `installs`, ...
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the chart
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month` (default), `quarter` or
+                    `year`.
+                date_type (DateType | None): Which date is a user's start: `purchase_date` (default)
+                    or `profile_install_date`.
                 segmentation (str | None): What to split the chart by: `country`, `store`,
                     `store_product_id`, `attribution_*`, `paywall_id`, `placement_id`, `duration`,
                     `period`, ... (which ones depends on the chart).
@@ -4090,10 +4094,14 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `AnalyticsChartParams`.
-                chart_id (ChartId, required)
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None): Default `month`.
-                date_type (DateType | None): Default `purchase_date`.
+                chart_id (ChartId, required): The chart: `revenue`, `mrr`, `arr`, `arppu`, `arpu`,
+                    `subscriptions_active`, `trials_new`, `refund_money`, `installs`, ...
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the chart
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month` (default), `quarter` or
+                    `year`.
+                date_type (DateType | None): Which date is a user's start: `purchase_date` (default)
+                    or `profile_install_date`.
                 segmentation (str | None): What to split the chart by: `country`, `store`,
                     `store_product_id`, `attribution_*`, `paywall_id`, `placement_id`, `duration`,
                     `period`, ... (which ones depends on the chart).
@@ -4132,8 +4140,10 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `CohortParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month` (default), `quarter` or
+                    `year`.
                 period_type (CohortPeriodType | None): Default `renewals`.
                 value_type (CohortValueType | None): Default `absolute`.
                 value_field (CohortValueField | None): Default `revenue`.
@@ -4177,8 +4187,10 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `CohortParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month` (default), `quarter` or
+                    `year`.
                 period_type (CohortPeriodType | None): Default `renewals`.
                 value_type (CohortValueType | None): Default `absolute`.
                 value_field (CohortValueField | None): Default `revenue`.
@@ -4220,13 +4232,16 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `ConversionParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
                 from_period (str | None): `null` (install), `0` (trial), `1`...`4` (paid periods);
                     sent even when null.
                 to_period (str, required): `0`...`5`, `6+`, `12+` or `24+`.
-                period_unit (PeriodUnit | None)
-                date_type (DateType | None)
-                segmentation (str | None)
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                date_type (DateType | None): Which date is a user's start: `purchase_date` (default)
+                    or `profile_install_date`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return self._run(
             "analytics.conversion",
@@ -4264,13 +4279,16 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `ConversionParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
                 from_period (str | None): `null` (install), `0` (trial), `1`...`4` (paid periods);
                     sent even when null.
                 to_period (str, required): `0`...`5`, `6+`, `12+` or `24+`.
-                period_unit (PeriodUnit | None)
-                date_type (DateType | None)
-                segmentation (str | None)
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                date_type (DateType | None): Which date is a user's start: `purchase_date` (default)
+                    or `profile_install_date`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return self._run(
             "analytics.conversionCsv",
@@ -4307,10 +4325,12 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `FunnelParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                show_value_as (FunnelValueKind | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                show_value_as (FunnelValueKind | None): `absolute`, `relative` or `both`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return self._run(
             "analytics.funnel",
@@ -4348,10 +4368,12 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `FunnelParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                show_value_as (FunnelValueKind | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                show_value_as (FunnelValueKind | None): `absolute`, `relative` or `both`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return self._run(
             "analytics.funnelCsv",
@@ -4387,10 +4409,12 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `LtvParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                period_type (CohortPeriodType | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                period_type (CohortPeriodType | None): Periods as `renewals` or `days`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return self._run(
             "analytics.ltv",
@@ -4428,10 +4452,12 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `LtvParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                period_type (CohortPeriodType | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                period_type (CohortPeriodType | None): Periods as `renewals` or `days`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return self._run(
             "analytics.ltvCsv",
@@ -4467,9 +4493,11 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `RetentionParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
                 use_trial (bool | None): Count trials as the first period (default false).
         """
         return self._run(
@@ -4508,9 +4536,11 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `RetentionParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
                 use_trial (bool | None): Count trials as the first period (default false).
         """
         return self._run(
@@ -4547,7 +4577,8 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `PlacementsParams`.
-                filters (PlacementFilters | PlacementFiltersDict, required)
+                filters (PlacementFilters | PlacementFiltersDict, required): Which placements:
+                    `{"placement_type": "paywall"}` or `"onboarding"`.
         """
         return self._run(
             "analytics.placements",
@@ -4585,7 +4616,8 @@ class Analytics(_BlockingNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `PlacementsParams`.
-                filters (PlacementFilters | PlacementFiltersDict, required)
+                filters (PlacementFilters | PlacementFiltersDict, required): Which placements:
+                    `{"placement_type": "paywall"}` or `"onboarding"`.
         """
         return self._run(
             "analytics.placementsCsv",
@@ -4984,10 +5016,14 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `AnalyticsChartParams`.
-                chart_id (ChartId, required)
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None): Default `month`.
-                date_type (DateType | None): Default `purchase_date`.
+                chart_id (ChartId, required): The chart: `revenue`, `mrr`, `arr`, `arppu`, `arpu`,
+                    `subscriptions_active`, `trials_new`, `refund_money`, `installs`, ...
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the chart
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month` (default), `quarter` or
+                    `year`.
+                date_type (DateType | None): Which date is a user's start: `purchase_date` (default)
+                    or `profile_install_date`.
                 segmentation (str | None): What to split the chart by: `country`, `store`,
                     `store_product_id`, `attribution_*`, `paywall_id`, `placement_id`, `duration`,
                     `period`, ... (which ones depends on the chart).
@@ -5028,10 +5064,14 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `AnalyticsChartParams`.
-                chart_id (ChartId, required)
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None): Default `month`.
-                date_type (DateType | None): Default `purchase_date`.
+                chart_id (ChartId, required): The chart: `revenue`, `mrr`, `arr`, `arppu`, `arpu`,
+                    `subscriptions_active`, `trials_new`, `refund_money`, `installs`, ...
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the chart
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month` (default), `quarter` or
+                    `year`.
+                date_type (DateType | None): Which date is a user's start: `purchase_date` (default)
+                    or `profile_install_date`.
                 segmentation (str | None): What to split the chart by: `country`, `store`,
                     `store_product_id`, `attribution_*`, `paywall_id`, `placement_id`, `duration`,
                     `period`, ... (which ones depends on the chart).
@@ -5070,8 +5110,10 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `CohortParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month` (default), `quarter` or
+                    `year`.
                 period_type (CohortPeriodType | None): Default `renewals`.
                 value_type (CohortValueType | None): Default `absolute`.
                 value_field (CohortValueField | None): Default `revenue`.
@@ -5115,8 +5157,10 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `CohortParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month` (default), `quarter` or
+                    `year`.
                 period_type (CohortPeriodType | None): Default `renewals`.
                 value_type (CohortValueType | None): Default `absolute`.
                 value_field (CohortValueField | None): Default `revenue`.
@@ -5158,13 +5202,16 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `ConversionParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
                 from_period (str | None): `null` (install), `0` (trial), `1`...`4` (paid periods);
                     sent even when null.
                 to_period (str, required): `0`...`5`, `6+`, `12+` or `24+`.
-                period_unit (PeriodUnit | None)
-                date_type (DateType | None)
-                segmentation (str | None)
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                date_type (DateType | None): Which date is a user's start: `purchase_date` (default)
+                    or `profile_install_date`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return await self._run(
             "analytics.conversion",
@@ -5202,13 +5249,16 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `ConversionParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
                 from_period (str | None): `null` (install), `0` (trial), `1`...`4` (paid periods);
                     sent even when null.
                 to_period (str, required): `0`...`5`, `6+`, `12+` or `24+`.
-                period_unit (PeriodUnit | None)
-                date_type (DateType | None)
-                segmentation (str | None)
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                date_type (DateType | None): Which date is a user's start: `purchase_date` (default)
+                    or `profile_install_date`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return await self._run(
             "analytics.conversionCsv",
@@ -5245,10 +5295,12 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `FunnelParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                show_value_as (FunnelValueKind | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                show_value_as (FunnelValueKind | None): `absolute`, `relative` or `both`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return await self._run(
             "analytics.funnel",
@@ -5286,10 +5338,12 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `FunnelParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                show_value_as (FunnelValueKind | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                show_value_as (FunnelValueKind | None): `absolute`, `relative` or `both`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return await self._run(
             "analytics.funnelCsv",
@@ -5325,10 +5379,12 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `LtvParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                period_type (CohortPeriodType | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                period_type (CohortPeriodType | None): Periods as `renewals` or `days`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return await self._run(
             "analytics.ltv",
@@ -5366,10 +5422,12 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `LtvParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                period_type (CohortPeriodType | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                period_type (CohortPeriodType | None): Periods as `renewals` or `days`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
         """
         return await self._run(
             "analytics.ltvCsv",
@@ -5405,9 +5463,11 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `RetentionParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
                 use_trial (bool | None): Count trials as the first period (default false).
         """
         return await self._run(
@@ -5446,9 +5506,11 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `RetentionParams`.
-                filters (MetricsFilters | MetricsFiltersDict, required)
-                period_unit (PeriodUnit | None)
-                segmentation (str | None)
+                filters (MetricsFilters | MetricsFiltersDict, required): Which data the report
+                    covers: `date` (`[from, to]`) and optional filters.
+                period_unit (PeriodUnit | None): `day`, `week`, `month`, `quarter` or `year`.
+                segmentation (str | None): What to split the report by: `country`, `store`,
+                    `store_product_id`, `duration`, `attribution_*`, ...
                 use_trial (bool | None): Count trials as the first period (default false).
         """
         return await self._run(
@@ -5485,7 +5547,8 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `PlacementsParams`.
-                filters (PlacementFilters | PlacementFiltersDict, required)
+                filters (PlacementFilters | PlacementFiltersDict, required): Which placements:
+                    `{"placement_type": "paywall"}` or `"onboarding"`.
         """
         return await self._run(
             "analytics.placements",
@@ -5523,7 +5586,8 @@ class AsyncAnalytics(_AsyncNamespace):
             extra_body: Extra body fields the SDK does not know yet; a field it knows is refused
                 (give it as one, where it is checked).
             **fields: The request body, as keyword arguments: the keys of `PlacementsParams`.
-                filters (PlacementFilters | PlacementFiltersDict, required)
+                filters (PlacementFilters | PlacementFiltersDict, required): Which placements:
+                    `{"placement_type": "paywall"}` or `"onboarding"`.
         """
         return await self._run(
             "analytics.placementsCsv",

@@ -3341,11 +3341,14 @@ public struct MailTransactionEventParams: Encodable, Equatable, Sendable {
 
 /// One chart of the dashboard's Analytics (`retrieveAnalyticsData`).
 public struct AnalyticsChartParams: Encodable, Equatable, Sendable {
+    /// The chart: `revenue`, `mrr`, `arr`, `arppu`, `arpu`, `subscriptions_active`, `trials_new`,
+    /// `refund_money`, `installs`, ...
     public var chartId: ChartId
+    /// Which data the chart covers: `date` (`[from, to]`) and optional filters.
     public var filters: MetricsFilters
-    /// Default `month`.
+    /// `day`, `week`, `month` (default), `quarter` or `year`.
     public var periodUnit: PeriodUnit?
-    /// Default `purchase_date`.
+    /// Which date is a user's start: `purchase_date` (default) or `profile_install_date`.
     public var dateType: DateType?
     /// What to split the chart by: `country`, `store`, `store_product_id`, `attribution_*`,
     /// `paywall_id`, `placement_id`, `duration`, `period`, ... (which ones depends on the chart).
@@ -3372,7 +3375,9 @@ public struct AnalyticsChartParams: Encodable, Equatable, Sendable {
 
 /// Cohorts: what each month's (or week's) new payers paid in each later period.
 public struct CohortParams: Encodable, Equatable, Sendable {
+    /// Which data the report covers: `date` (`[from, to]`) and optional filters.
     public var filters: MetricsFilters
+    /// `day`, `week`, `month` (default), `quarter` or `year`.
     public var periodUnit: PeriodUnit?
     /// Default `renewals`.
     public var periodType: CohortPeriodType?
@@ -3416,13 +3421,17 @@ public struct CohortParams: Encodable, Equatable, Sendable {
 
 /// A conversion rate between two periods of a user's life (`retrieveConversionData`).
 public struct ConversionParams: Encodable, Equatable, Sendable {
+    /// Which data the report covers: `date` (`[from, to]`) and optional filters.
     public var filters: MetricsFilters
     /// `null` (install), `0` (trial), `1`...`4` (paid periods); sent even when null.
     public var fromPeriod: String?
     /// `0`...`5`, `6+`, `12+` or `24+`.
     public var toPeriod: String
+    /// `day`, `week`, `month`, `quarter` or `year`.
     public var periodUnit: PeriodUnit?
+    /// Which date is a user's start: `purchase_date` (default) or `profile_install_date`.
     public var dateType: DateType?
+    /// What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ...
     public var segmentation: String?
 
     enum CodingKeys: String, CodingKey {
@@ -3449,9 +3458,13 @@ public struct ConversionParams: Encodable, Equatable, Sendable {
 
 /// The funnel from install to paywall, trial, payment and renewals (`retrieveFunnelData`).
 public struct FunnelParams: Encodable, Equatable, Sendable {
+    /// Which data the report covers: `date` (`[from, to]`) and optional filters.
     public var filters: MetricsFilters
+    /// `day`, `week`, `month`, `quarter` or `year`.
     public var periodUnit: PeriodUnit?
+    /// `absolute`, `relative` or `both`.
     public var showValueAs: FunnelValueKind?
+    /// What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ...
     public var segmentation: String?
 
     enum CodingKeys: String, CodingKey {
@@ -3471,9 +3484,13 @@ public struct FunnelParams: Encodable, Equatable, Sendable {
 
 /// Lifetime value by cohort (`retrieveLTVData`).
 public struct LtvParams: Encodable, Equatable, Sendable {
+    /// Which data the report covers: `date` (`[from, to]`) and optional filters.
     public var filters: MetricsFilters
+    /// `day`, `week`, `month`, `quarter` or `year`.
     public var periodUnit: PeriodUnit?
+    /// Periods as `renewals` or `days`.
     public var periodType: CohortPeriodType?
+    /// What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ...
     public var segmentation: String?
 
     enum CodingKeys: String, CodingKey {
@@ -3493,8 +3510,11 @@ public struct LtvParams: Encodable, Equatable, Sendable {
 
 /// Subscription retention by period (`retrieveRetentionData`).
 public struct RetentionParams: Encodable, Equatable, Sendable {
+    /// Which data the report covers: `date` (`[from, to]`) and optional filters.
     public var filters: MetricsFilters
+    /// `day`, `week`, `month`, `quarter` or `year`.
     public var periodUnit: PeriodUnit?
+    /// What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ...
     public var segmentation: String?
     /// Count trials as the first period (default false).
     public var useTrial: Bool?
@@ -3517,6 +3537,7 @@ public struct RetentionParams: Encodable, Equatable, Sendable {
 /// The placements, with the audience, A/B test and paywall (or onboarding) each shows
 /// (`retrievePlacementInfo`).
 public struct PlacementsParams: Encodable, Equatable, Sendable {
+    /// Which placements: `{"placement_type": "paywall"}` or `"onboarding"`.
     public var filters: PlacementFilters
 
     enum CodingKeys: String, CodingKey {

@@ -1269,11 +1269,14 @@ data class MailTransactionEventParams(
 /** One chart of the dashboard's Analytics (`retrieveAnalyticsData`). */
 @Serializable
 data class AnalyticsChartParams(
+    /** The chart: `revenue`, `mrr`, `arr`, `arppu`, `arpu`, `subscriptions_active`, `trials_new`,
+     * `refund_money`, `installs`, ... */
     @SerialName("chart_id") val chartId: ChartId,
+    /** Which data the chart covers: `date` (`[from, to]`) and optional filters. */
     @SerialName("filters") val filters: MetricsFilters,
-    /** Default `month`. */
+    /** `day`, `week`, `month` (default), `quarter` or `year`. */
     @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
-    /** Default `purchase_date`. */
+    /** Which date is a user's start: `purchase_date` (default) or `profile_install_date`. */
     @SerialName("date_type") val dateType: DateType? = null,
     /** What to split the chart by: `country`, `store`, `store_product_id`, `attribution_*`,
      * `paywall_id`, `placement_id`, `duration`, `period`, ... (which ones depends on the chart). */
@@ -1283,7 +1286,9 @@ data class AnalyticsChartParams(
 /** Cohorts: what each month's (or week's) new payers paid in each later period. */
 @Serializable
 data class CohortParams(
+    /** Which data the report covers: `date` (`[from, to]`) and optional filters. */
     @SerialName("filters") val filters: MetricsFilters,
+    /** `day`, `week`, `month` (default), `quarter` or `year`. */
     @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
     /** Default `renewals`. */
     @SerialName("period_type") val periodType: CohortPeriodType? = null,
@@ -1302,39 +1307,54 @@ data class CohortParams(
 /** A conversion rate between two periods of a user's life (`retrieveConversionData`). */
 @Serializable
 data class ConversionParams(
+    /** Which data the report covers: `date` (`[from, to]`) and optional filters. */
     @SerialName("filters") val filters: MetricsFilters,
     /** `null` (install), `0` (trial), `1`...`4` (paid periods); sent even when null. */
     @SerialName("from_period") val fromPeriod: String? = null,
     /** `0`...`5`, `6+`, `12+` or `24+`. */
     @SerialName("to_period") val toPeriod: String,
+    /** `day`, `week`, `month`, `quarter` or `year`. */
     @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
+    /** Which date is a user's start: `purchase_date` (default) or `profile_install_date`. */
     @SerialName("date_type") val dateType: DateType? = null,
+    /** What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ... */
     @SerialName("segmentation") val segmentation: String? = null,
 )
 
 /** The funnel from install to paywall, trial, payment and renewals (`retrieveFunnelData`). */
 @Serializable
 data class FunnelParams(
+    /** Which data the report covers: `date` (`[from, to]`) and optional filters. */
     @SerialName("filters") val filters: MetricsFilters,
+    /** `day`, `week`, `month`, `quarter` or `year`. */
     @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
+    /** `absolute`, `relative` or `both`. */
     @SerialName("show_value_as") val showValueAs: FunnelValueKind? = null,
+    /** What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ... */
     @SerialName("segmentation") val segmentation: String? = null,
 )
 
 /** Lifetime value by cohort (`retrieveLTVData`). */
 @Serializable
 data class LtvParams(
+    /** Which data the report covers: `date` (`[from, to]`) and optional filters. */
     @SerialName("filters") val filters: MetricsFilters,
+    /** `day`, `week`, `month`, `quarter` or `year`. */
     @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
+    /** Periods as `renewals` or `days`. */
     @SerialName("period_type") val periodType: CohortPeriodType? = null,
+    /** What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ... */
     @SerialName("segmentation") val segmentation: String? = null,
 )
 
 /** Subscription retention by period (`retrieveRetentionData`). */
 @Serializable
 data class RetentionParams(
+    /** Which data the report covers: `date` (`[from, to]`) and optional filters. */
     @SerialName("filters") val filters: MetricsFilters,
+    /** `day`, `week`, `month`, `quarter` or `year`. */
     @SerialName("period_unit") val periodUnit: PeriodUnit? = null,
+    /** What to split the report by: `country`, `store`, `store_product_id`, `duration`, `attribution_*`, ... */
     @SerialName("segmentation") val segmentation: String? = null,
     /** Count trials as the first period (default false). */
     @SerialName("use_trial") val useTrial: Boolean? = null,
@@ -1343,7 +1363,10 @@ data class RetentionParams(
 /** The placements, with the audience, A/B test and paywall (or onboarding) each shows
  * (`retrievePlacementInfo`). */
 @Serializable
-data class PlacementsParams(@SerialName("filters") val filters: PlacementFilters)
+data class PlacementsParams(
+    /** Which placements: `{"placement_type": "paywall"}` or `"onboarding"`. */
+    @SerialName("filters") val filters: PlacementFilters,
+)
 
 /** The fields create and update take: [Field.Unset] leaves one as it is, [Field.Null] clears it. */
 data class ProfileFields(
