@@ -147,7 +147,14 @@ for (const mode of WASM ? ['promise'] : ['promise', 'sync']) {
     for (const c of vectors(file)) {
       test(`${file}: ${c.name} (${mode})`, async () => {
         await given(c);
-        await check(await settle(() => nodeCall(client(c), c.operation, c.input, mode)), c.expect);
+        const got = await settle(() => nodeCall(client(c), c.operation, c.input, mode));
+        if (WASM && c.operation.endsWith('Csv') && 'request' in c.expect) {
+          // The WebAssembly build has no files: a CSV export is refused before any request.
+          assert.match(got.unexpected ?? '', /CSV exports write files, which the WebAssembly build has not/);
+          assert.deepEqual(await em.journal(), []);
+          return;
+        }
+        await check(got, c.expect);
       });
     }
   }

@@ -105,9 +105,12 @@ def buy_monthly(app: Emulator, user: str) -> None:
     )
 
 
-def see_paywall(app: Emulator, user: str) -> None:
-    """The Web API's part of the web paywall flow: a view, and where the user came from."""
-    web = app.client(public_api_key="public_ui_test").web
+def see_paywall(app: Emulator, key: str, user: str) -> None:
+    """The Web API's part of the web paywall flow: a view, and where the user came from. A public
+    key names no app of its own, so the app is named by its tenant id."""
+    tenants = app.control("GET", "tenants")["tenants"]
+    tenant = next(t["id"] for t in tenants if t["key_hint"] == key[-4:])
+    web = app.client(public_api_key="public_ui_test").with_options(headers={"x-emulator-tenant": tenant}).web
     paywall = web.get_paywall(customer_user_id=user, store="app_store", placement_id="premium")
     web.record_paywall_view(customer_user_id=user, store="app_store", variation_id=paywall.variation_id)
     web.add_attribution(customer_user_id=user, status="non_organic", channel="ui-test-channel")
@@ -301,7 +304,7 @@ def main() -> int:
         a, b = emulator.app(KEY_A), emulator.app(KEY_B)
         a.configure(webhook_url=f"http://127.0.0.1:{receiver.server_address[1]}/adapty", webhook_authorization="secret")
         buy_monthly(a, "alice")
-        see_paywall(a, "alice")
+        see_paywall(a, KEY_A, "alice")
         a.seed([{"customer_user_id": f"bulk-{n}"} for n in range(301)])
         b.seed([{"customer_user_id": "bob"}])
         driver = browser(pathlib.Path(downloads))

@@ -1,4 +1,5 @@
-//! Every response model (and every request model the bindings pass as JSON) decodes any bytes
+//! Every response model (and every request model the bindings pass as JSON), of every API the
+//! SDK covers, decodes any bytes
 //! without panicking, and whatever decodes survives a serde_json round trip: a response model
 //! unchanged, a request model with the same wire JSON (fields sent as headers, like
 //! `ProfileParams::platform`, are not in the body).
@@ -11,10 +12,14 @@ use std::sync::LazyLock;
 
 use adapty_server::models::DataEnvelope;
 use adapty_server::{
-    AccessLevel, CustomAttributes, GrantAccessParams, IntegrationIdentifiers, NonSubscription, Offer, PaddleValidationParams, Paywall,
-    PaywallPage, PaywallProduct, PaywallUpdateParams, Profile, ProfileParams, RefundSaverParams, RefundSaverSettings, RemoteConfig,
-    RevokeAccessParams, StripeValidationParams, Subscription, Timestamp, TransactionParams, VirtualCurrencyBalances,
+    AccessLevel, AnalyticsChart, AnalyticsChartParams, AttributionParams, CohortParams, CohortReport, ConversionParams, CustomAttributes,
+    FunnelParams, FunnelReport, GrantAccessParams, IntegrationIdentifiers, LegacyGrantParams, LegacyProfile, LegacyProfileParams,
+    LegacyRevokeParams, LtvParams, LtvReport, MailProfileDeleteParams, MailProfileParams, MailTransactionEventParams, MetricData,
+    NonSubscription, Offer, PaddleValidationParams, Paywall, PaywallPage, PaywallProduct, PaywallUpdateParams, PaywallViewParams,
+    PlacementReport, PlacementsParams, Profile, ProfileParams, RefundSaverParams, RefundSaverSettings, RemoteConfig, RetentionParams,
+    RetentionReport, RevokeAccessParams, StripeValidationParams, Subscription, Timestamp, TransactionParams, VirtualCurrencyBalances,
     VirtualCurrencyTransaction, VirtualCurrencyTransactionPage, VirtualCurrencyTransactionParams, VirtualCurrencyTransactionResult,
+    WebPaywall, WebPaywallParams,
 };
 use libfuzzer_sys::fuzz_target;
 use serde::Serialize;
@@ -88,6 +93,31 @@ fn check_of(name: &str) -> Option<Check> {
         "PaddleValidationParams" => check_wire::<PaddleValidationParams>,
         "PaywallUpdateParams" => check_wire::<PaywallUpdateParams>,
         "VirtualCurrencyTransactionParams" => check_wire::<VirtualCurrencyTransactionParams>,
+        "WebPaywall" => check::<WebPaywall>,
+        "LegacyProfile" => check::<LegacyProfile>,
+        "AnalyticsChart" => check::<AnalyticsChart>,
+        "MetricData" => check::<MetricData>,
+        "CohortReport" => check::<CohortReport>,
+        "FunnelReport" => check::<FunnelReport>,
+        "LtvReport" => check::<LtvReport>,
+        "RetentionReport" => check::<RetentionReport>,
+        "PlacementReport" => check::<PlacementReport>,
+        "WebPaywallParams" => check_wire::<WebPaywallParams>,
+        "PaywallViewParams" => check_wire::<PaywallViewParams>,
+        "AttributionParams" => check_wire::<AttributionParams>,
+        "LegacyProfileParams" => check_wire::<LegacyProfileParams>,
+        "LegacyGrantParams" => check_wire::<LegacyGrantParams>,
+        "LegacyRevokeParams" => check_wire::<LegacyRevokeParams>,
+        "MailProfileParams" => check_wire::<MailProfileParams>,
+        "MailProfileDeleteParams" => check_wire::<MailProfileDeleteParams>,
+        "MailTransactionEventParams" => check_wire::<MailTransactionEventParams>,
+        "AnalyticsChartParams" => check_wire::<AnalyticsChartParams>,
+        "CohortParams" => check_wire::<CohortParams>,
+        "ConversionParams" => check_wire::<ConversionParams>,
+        "FunnelParams" => check_wire::<FunnelParams>,
+        "LtvParams" => check_wire::<LtvParams>,
+        "RetentionParams" => check_wire::<RetentionParams>,
+        "PlacementsParams" => check_wire::<PlacementsParams>,
         _ => return None,
     })
 }

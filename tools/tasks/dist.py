@@ -407,6 +407,9 @@ class Check:
             "  'adapty-*': { access: $all, publish: $all }\n"
             "  '**': { access: $all, proxy: npmjs }\n"
             "log: { type: stdout, format: pretty, level: warn }\n"
+            # verdaccio refuses bodies over 10 MB by default; the emulator's and the addons'
+            # tarballs carry static binaries near that size.
+            "max_body_size: 100mb\n"
         )
         verdaccio = [
             str(toolchain.npm_tools(s) / "verdaccio"),

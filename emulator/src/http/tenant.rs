@@ -15,8 +15,9 @@ use crate::state::tenants::{AppState, Tenant};
 pub const TENANT_HEADER: &str = "x-emulator-tenant";
 
 /// The app a request addresses: with an app per key, the one of its `Authorization: Api-Key`
-/// (made on first use) or of its [`TENANT_HEADER`]; otherwise, and without either, the default
-/// one. A tenant id that names no tenant is answered 404.
+/// (made on first use; a public key, `public_...`, is none) or of its [`TENANT_HEADER`];
+/// otherwise, and without either, the default one. A tenant id that names no tenant is answered
+/// 404.
 pub struct App(pub Arc<Tenant>);
 
 impl FromRequestParts<Arc<AppState>> for App {
@@ -26,7 +27,9 @@ impl FromRequestParts<Arc<AppState>> for App {
     async fn from_request_parts(parts: &mut Parts, all: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let tenant = match parts.headers.get(TENANT_HEADER) {
             Some(id) => all.tenant_by_id(id.as_bytes()).ok_or_else(errors::unknown_tenant)?,
-            None => tenants::open(all, request::api_key(&parts.headers)),
+            // A public key (the Web API's) names no app of its own: nothing ties it to its app's
+            // secret key, so it reaches the default app, or the one the header names.
+            None => tenants::open(all, request::api_key(&parts.headers).filter(|key| !key.starts_with("public_"))),
         };
         lifecycle::catch_up(&tenant);
         Ok(App(tenant))
