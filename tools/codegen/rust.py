@@ -47,7 +47,11 @@ def cli_bodies(manifest: Manifest) -> dict[str, Any]:
             (
                 name,
                 [
-                    (f, kind(b, f), split_doc(" ".join((f.schema.get("description") or f.inner.get("description") or "").split()))[0])
+                    (
+                        f,
+                        kind(b, f),
+                        split_doc(" ".join((f.schema.get("description") or f.inner.get("description") or "").split()))[0],
+                    )
                     for f in b.fields(name, inputs=True)
                 ],
             )
