@@ -329,6 +329,18 @@ pub async fn delete(App(app): App, headers: HeaderMap, Path(raw): Path<String>, 
     }
 }
 
+/// The user a grant or revoke names and its body, read after the key.
+fn level_request<T: serde::de::DeserializeOwned>(
+    app: &Tenant,
+    headers: &HeaderMap,
+    raw: &str,
+    query: &HashMap<String, String>,
+    body: &[u8],
+) -> Result<(Ids, T), Response> {
+    let ids = prelude(app, headers, raw, query)?;
+    Ok((ids, json_body::<T>(body)?))
+}
+
 /// `POST /profiles/{user}/paid-access-levels/{level}/grant/`.
 pub async fn grant(
     App(app): App,
@@ -337,12 +349,8 @@ pub async fn grant(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let ids = match prelude(&app, &headers, &raw, &query) {
-        Ok(ids) => ids,
-        Err(resp) => return resp,
-    };
-    let params = match json_body::<LegacyGrantParams>(&body) {
-        Ok(p) => p,
+    let (ids, params) = match level_request::<LegacyGrantParams>(&app, &headers, &raw, &query, &body) {
+        Ok(read) => read,
         Err(resp) => return resp,
     };
     if let Err(e) = params.validate() {
@@ -364,12 +372,8 @@ pub async fn revoke(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let ids = match prelude(&app, &headers, &raw, &query) {
-        Ok(ids) => ids,
-        Err(resp) => return resp,
-    };
-    let params = match json_body::<LegacyRevokeParams>(&body) {
-        Ok(p) => p,
+    let (ids, params) = match level_request::<LegacyRevokeParams>(&app, &headers, &raw, &query, &body) {
+        Ok(read) => read,
         Err(resp) => return resp,
     };
     let revoke = RevokeAccessParams { access_level_id: level.clone(), revoke_at: None };
