@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::answer::Answer;
@@ -126,23 +127,19 @@ operations! {
 
 /// A report's request; `format` added to the body where the endpoint takes it (every one but
 /// the placements, which negotiate by `Accept`).
-fn report(op: &Operation, params: &(impl Report + Serialize), format: &str) -> Result<ApiRequest, Error> {
+fn report<B: Report + Serialize + DeserializeOwned>(op: &Operation, params: &B, format: &str) -> Result<ApiRequest, Error> {
     params.validate()?;
-    let Ok(Value::Object(mut body)) = serde_json::to_value(params) else {
-        return Err(Error::Internal { message: format!("{} has no JSON object body", op.name) });
-    };
-    if !op.http.path.ends_with("/placements/") {
-        body.insert("format".to_owned(), Value::String(format.to_owned()));
-    }
+    let negotiates = op.http.path.ends_with("/placements/");
+    let format = (!negotiates).then(|| ("format", Value::String(format.to_owned())));
     // A read sent as POST: safe to repeat.
-    ApiRequest::of(&op.http, Replay::Idempotent).api(Api::Analytics).json(&body)
+    ApiRequest::of(&op.http, Replay::Idempotent).api(Api::Analytics).body_with(params, format)
 }
 
-fn json_report(op: &Operation, _: &Config, params: &(impl Report + Serialize)) -> Result<ApiRequest, Error> {
+fn json_report<B: Report + Serialize + DeserializeOwned>(op: &Operation, _: &Config, params: &B) -> Result<ApiRequest, Error> {
     report(op, params, "json")
 }
 
-fn csv_report(op: &Operation, _: &Config, params: &(impl Report + Serialize), path: &str) -> Result<ApiRequest, Error> {
+fn csv_report<B: Report + Serialize + DeserializeOwned>(op: &Operation, _: &Config, params: &B, path: &str) -> Result<ApiRequest, Error> {
     if path.trim().is_empty() {
         return Err(ValidationError::new("path", Rule::Required, "give the file to write the CSV to").into());
     }

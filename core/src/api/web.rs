@@ -3,6 +3,7 @@
 //! named in the body, which the operations fill from the profile reference.
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::declare::operations;
@@ -39,16 +40,12 @@ operations! {
 }
 
 /// A Web API request: `params` with the profile's id added, as the Web API takes it.
-fn request(op: &Operation, profile: &ProfileRef, params: &impl Serialize, replay: Replay) -> Result<ApiRequest, Error> {
-    let Ok(Value::Object(mut body)) = serde_json::to_value(params) else {
-        return Err(Error::Internal { message: format!("{} has no JSON object body", op.name) });
+fn request<B: Serialize + DeserializeOwned>(op: &Operation, profile: &ProfileRef, params: &B, replay: Replay) -> Result<ApiRequest, Error> {
+    let id = match profile {
+        ProfileRef::ProfileId(id) => ("profile_id", Value::String(id.to_string())),
+        ProfileRef::CustomerUserId(id) => ("customer_user_id", Value::String(id.clone())),
     };
-    let (key, id) = match profile {
-        ProfileRef::ProfileId(id) => ("profile_id", id.to_string()),
-        ProfileRef::CustomerUserId(id) => ("customer_user_id", id.clone()),
-    };
-    body.insert(key.to_owned(), Value::String(id));
-    ApiRequest::of(&op.http, replay).api(Api::Web).json(&body)
+    ApiRequest::of(&op.http, replay).api(Api::Web).body_with(params, [id])
 }
 
 fn get_paywall(op: &Operation, _: &Config, profile: &ProfileRef, params: &WebPaywallParams) -> Result<ApiRequest, Error> {

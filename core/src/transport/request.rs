@@ -162,6 +162,22 @@ impl ApiRequest {
         self.json(params)
     }
 
+    /// `params` with `added` fields beside its own as the body (the Web API's profile id, an
+    /// export's `format`); extra body fields the model has are refused, as with [`Self::body`].
+    pub fn body_with<B: serde::Serialize + DeserializeOwned>(
+        self,
+        params: &B,
+        added: impl IntoIterator<Item = (&'static str, serde_json::Value)>,
+    ) -> Result<Self, Error> {
+        let Ok(serde_json::Value::Object(mut body)) = serde_json::to_value(params) else {
+            return Err(Error::Internal { message: format!("{} has no JSON object body", self.operation) });
+        };
+        body.extend(added.into_iter().map(|(key, value)| (key.to_owned(), value)));
+        let mut request = self.json(&body)?;
+        request.body_knows = Some(knows::<B>);
+        Ok(request)
+    }
+
     /// The request with a call's extra body fields. One the body already has, or its model
     /// knows, is refused: given as a field, it is checked.
     pub fn with_extra_body(self, options: &CallOptions) -> Result<Self, Error> {
